@@ -1,0 +1,49 @@
+package io.authtier.operator;
+
+import io.authtier.operator.reconcile.AuthTierReconciler;
+import io.authtier.operator.reconcile.KubernetesEventRecorder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Builds the operator: the same settings for `run`, `demo` and the tests. Server-side apply is off
+ * for both the primary's status and the dependents: desired objects are written fully normalised,
+ * so the plain matcher sees no false differences (and the mock API server, which lacks SSA, runs
+ * the very code that production runs).
+ */
+public final class AuthTierOperator {
+
+  /** What differs between a production run and a test or demo run. */
+  public record Settings(Clock clock, String instance, Optional<LeaderElectionConfiguration> leaderElection,
+      Set<String> namespaces) {}
+
+  private AuthTierOperator() {}
+
+  public static Operator create(KubernetesClient client, Settings settings) {
+    var operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withUseSSAToPatchPrimaryResource(false)
+          .withSSABasedCreateUpdateMatchForDependentResources(false)
+          .withCloseClientOnStop(false);
+      settings.leaderElection().ifPresent(o::withLeaderElectionConfiguration);
+    });
+    var reconciler = new AuthTierReconciler(settings.clock(),
+        new KubernetesEventRecorder(client, settings.clock(), settings.instance()));
+    operator.register(reconciler, c -> {
+      // Transient errors (API server away, conflicts) are retried for as long as they last.
+      c.withRetry(new GenericRetry().setInitialInterval(1_000).setIntervalMultiplier(2)
+          .setMaxInterval(300_000).withoutMaxAttempts());
+      if (settings.namespaces().isEmpty()) {
+        c.watchingAllNamespaces();
+      } else {
+        c.settingNamespaces(settings.namespaces());
+      }
+    });
+    return operator;
+  }
+}

@@ -1,0 +1,82 @@
+package io.authtier.operator;
+
+import io.authtier.operator.cli.DemoCommand;
+import io.authtier.operator.cli.RenderCommand;
+import io.authtier.operator.cli.RunCommand;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+
+/** Entry point: `run` (the default), `render -f FILE`, `demo [DIR]`. Wiring only. */
+public final class OperatorMain {
+  static final int USAGE = 2;
+  static final String HELP = """
+      Usage: java -jar authtier-operator.jar [COMMAND]
+        run [--no-leader-election] [--health-port N] [--namespace NS]...
+                         run the operator against the current kubeconfig or in-cluster (default)
+        render -f FILE   print every object the operator would apply for the AuthTier(s) in FILE
+        demo [DIR]       run the operator on an embedded Kubernetes API with the samples in DIR
+                         (default: samples) applied, and print what it made
+      Environment: WATCH_NAMESPACES (comma-separated; default all), POD_NAMESPACE (Lease namespace)
+      """;
+
+  private OperatorMain() {}
+
+  public static void main(String[] args) throws Exception {
+    var command = args.length == 0 ? "run" : args[0];
+    if (!command.equals("run")) {
+      // render and demo print for people; only warnings go to the (JSON, stderr) log.
+      System.setProperty("authtier.log.level", "WARN");
+    }
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    var command = args.length == 0 ? "run" : args[0];
+    switch (command) {
+      case "render" -> {
+        if (args.length != 3 || !(args[1].equals("-f") || args[1].equals("--file"))) {
+          err.println("render: usage: render -f FILE");
+          return USAGE;
+        }
+        return RenderCommand.run(Path.of(args[2]), out, err);
+      }
+      case "demo" -> {
+        return DemoCommand.run(Path.of(args.length > 1 ? args[1] : "samples"), out, err);
+      }
+      case "run" -> {
+        var leaderElection = true;
+        var healthPort = 8081;
+        Set<String> namespaces = new HashSet<>(RunCommand.namespacesFromEnvironment());
+        for (int i = 1; i < args.length; i++) {
+          switch (args[i]) {
+            case "--no-leader-election" -> leaderElection = false;
+            case "--health-port" -> healthPort = Integer.parseInt(requireValue(args, ++i, "--health-port"));
+            case "--namespace" -> namespaces.add(requireValue(args, ++i, "--namespace"));
+            default -> {
+              err.println("run: unknown option " + args[i] + "\n" + HELP);
+              return USAGE;
+            }
+          }
+        }
+        return RunCommand.run(new RunCommand.Options(leaderElection, healthPort, namespaces));
+      }
+      case "-h", "--help", "help" -> {
+        out.print(HELP);
+        return 0;
+      }
+      default -> {
+        err.print("unknown command " + command + "\n" + HELP);
+        return USAGE;
+      }
+    }
+  }
+
+  private static String requireValue(String[] args, int index, String option) {
+    if (index >= args.length) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args[index];
+  }
+}

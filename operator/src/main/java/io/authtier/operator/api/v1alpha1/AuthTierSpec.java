@@ -1,0 +1,74 @@
+package io.authtier.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+
+/** What the auth tier should be. The operator never writes it. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self.issuers.all(i, self.issuers.exists_one(j, j.name == i.name))",
+    message = "issuers[].name must be unique")
+@ValidationRule(value = "self.sessions.store != 'Redis' || has(self.redis)",
+    message = "sessions.store Redis needs spec.redis; add a redis section, or use sessions.store Memory with one replica")
+@ValidationRule(value = "self.sessions.store != 'Memory' || (self.runtime.replicas == 1 && !self.autoscaling.enabled)",
+    message = "sessions.store Memory keeps sessions in one pod: set runtime.replicas to 1 and autoscaling.enabled to false, or use sessions.store Redis")
+@ValidationRule(value = "!has(self.sessions.login) || self.issuers.exists(i, i.name == self.sessions.login.issuer)",
+    message = "sessions.login.issuer must name one of spec.issuers[].name")
+@ValidationRule(value = "!has(self.sessions.login) || (has(self.sessions.cookie.signingKeys) && size(self.sessions.cookie.signingKeys) > 0)",
+    message = "sessions.login needs sessions.cookie.signingKeys: at least one key to sign session cookies")
+@ValidationRule(value = "!has(self.sessions.login) || 'openid' in self.sessions.login.scopes",
+    message = "sessions.login.scopes must include openid")
+@ValidationRule(value = "!has(oldSelf.redis) || (has(self.redis) && self.redis.mode == oldSelf.redis.mode)",
+    message = "redis.mode cannot change after creation, and redis cannot be removed; create a new AuthTier to move to another mode")
+public record AuthTierSpec(
+    @Required
+    @Size(min = 1, max = 16)
+    @JsonPropertyDescription("OIDC issuers whose tokens are accepted.")
+    List<IssuerSpec> issuers,
+
+    @Default("{}")
+    @JsonPropertyDescription("Caches of token validation results.")
+    TokenCacheSpec tokenCache,
+
+    @Default("{}")
+    @JsonPropertyDescription("Timeouts, retries, circuit breaker and connection pool for calls to the IdP.")
+    ResilienceSpec resilience,
+
+    @Default("{}")
+    @JsonPropertyDescription("Browser sessions and login.")
+    SessionsSpec sessions,
+
+    @JsonPropertyDescription("The Redis for sessions and the shared token cache. Needed by sessions.store Redis.")
+    RedisSpec redis,
+
+    @Default("{}")
+    @JsonPropertyDescription("The auth-runtime pods.")
+    RuntimeSpec runtime,
+
+    @Default("{}")
+    @JsonPropertyDescription("Horizontal autoscaling of the runtime.")
+    AutoscalingSpec autoscaling,
+
+    @Default("{}")
+    @JsonPropertyDescription("Disruption budget of the runtime.")
+    DisruptionSpec disruption,
+
+    @Default("{}")
+    @JsonPropertyDescription("Prometheus monitoring and alerts.")
+    MonitoringSpec monitoring) {
+
+  public AuthTierSpec {
+    issuers = issuers == null ? List.of() : List.copyOf(issuers);
+    tokenCache = tokenCache == null ? new TokenCacheSpec(null, null, null) : tokenCache;
+    resilience = resilience == null ? new ResilienceSpec(null, null, null, null) : resilience;
+    sessions = sessions == null ? new SessionsSpec(null, null, null, null, null) : sessions;
+    runtime = runtime == null ? new RuntimeSpec(null, null, null, null, null) : runtime;
+    autoscaling = autoscaling == null ? new AutoscalingSpec(null, null, null, null, null, null) : autoscaling;
+    disruption = disruption == null ? new DisruptionSpec(null) : disruption;
+    monitoring = monitoring == null ? new MonitoringSpec(null, null) : monitoring;
+  }
+}

@@ -1,0 +1,14 @@
+package io.authtier.operator.api.v1alpha1;
+
+/** Regular expressions shared by the schema annotations. */
+final class Patterns {
+  static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+  static final String DNS_SUBDOMAIN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+  static final String SECRET_KEY = "^[-._a-zA-Z0-9]+$";
+  /** One or more {@code <integer><unit>} with ms, s, m, h or d: {@code 500ms}, {@code 30s}, {@code 1h30m}, {@code 7d}. */
+  static final String DURATION = "^([0-9]+(ms|s|m|h|d))+$";
+  static final String HTTP_URL = "^https?://[^\\s/?#]+[^\\s]*$";
+  static final String HOST_PORT = "^(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?):[0-9]{1,5}$";
+
+  private Patterns() {}
+}

@@ -1,0 +1,26 @@
+package io.authtier.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+
+/** Shape of an operator-run Redis Cluster. */
+public record RedisClusterSpec(
+    @Default("3")
+    @Min(3)
+    @Max(64)
+    @JsonPropertyDescription("Number of masters; the 16384 slots are spread over them.")
+    Integer masters,
+
+    @Default("1")
+    @Min(0)
+    @Max(5)
+    @JsonPropertyDescription("Replicas of each master, placed on other nodes than their master.")
+    Integer replicasPerMaster) {
+
+  public RedisClusterSpec {
+    masters = masters == null ? 3 : masters;
+    replicasPerMaster = replicasPerMaster == null ? 1 : replicasPerMaster;
+  }
+}

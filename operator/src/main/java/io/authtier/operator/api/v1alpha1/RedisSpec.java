@@ -1,0 +1,33 @@
+package io.authtier.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** The Redis that holds sessions and the shared token cache. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self.mode != 'External' || has(self.external)",
+    message = "redis.mode External needs redis.external with the endpoints of your Redis")
+public record RedisSpec(
+    @Default("Standalone")
+    @JsonPropertyDescription("Standalone and Cluster: the operator runs Redis. External: you run it and name it in redis.external. Cannot be changed after creation.")
+    RedisMode mode,
+
+    @Default("{}")
+    @JsonPropertyDescription("Shape of the cluster, for mode Cluster.")
+    RedisClusterSpec cluster,
+
+    @Default("{}")
+    @JsonPropertyDescription("Persistent volumes, for modes Standalone and Cluster.")
+    PersistenceSpec persistence,
+
+    @JsonPropertyDescription("Your own Redis, for mode External.")
+    ExternalRedisSpec external) {
+
+  public RedisSpec {
+    mode = mode == null ? RedisMode.Standalone : mode;
+    cluster = cluster == null ? new RedisClusterSpec(null, null) : cluster;
+    persistence = persistence == null ? new PersistenceSpec(null, null, null) : persistence;
+  }
+}

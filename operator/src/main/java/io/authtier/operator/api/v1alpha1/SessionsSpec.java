@@ -1,0 +1,38 @@
+package io.authtier.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+
+/** Browser sessions kept by the runtime. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record SessionsSpec(
+    @Default("Redis")
+    @JsonPropertyDescription("Where sessions live. Redis needs spec.redis; Memory is for development and allows one replica only.")
+    SessionStore store,
+
+    @Default("{}")
+    @JsonPropertyDescription("The session cookie.")
+    CookieSpec cookie,
+
+    @Default("24h")
+    @Pattern(Patterns.DURATION)
+    @JsonPropertyDescription("A session unused for this long ends (sliding).")
+    String idleTimeout,
+
+    @Default("7d")
+    @Pattern(Patterns.DURATION)
+    @JsonPropertyDescription("A session ends this long after login, used or not. At least idleTimeout.")
+    String absoluteTimeout,
+
+    @JsonPropertyDescription("Browser login (OIDC authorization code flow with PKCE). Without it, only bearer tokens are accepted.")
+    LoginSpec login) {
+
+  public SessionsSpec {
+    store = store == null ? SessionStore.Redis : store;
+    cookie = cookie == null ? new CookieSpec(null, null, null) : cookie;
+    idleTimeout = idleTimeout == null ? "24h" : idleTimeout;
+    absoluteTimeout = absoluteTimeout == null ? "7d" : absoluteTimeout;
+  }
+}

@@ -1,0 +1,34 @@
+package io.authtier.operator.dependents;
+
+import io.authtier.operator.api.v1alpha1.AuthTier;
+import io.authtier.operator.dependents.autoscaling.RuntimeAutoscalerDependent;
+import io.authtier.operator.dependents.autoscaling.RuntimePodDisruptionBudgetDependent;
+import io.authtier.operator.dependents.runtime.RuntimeConfigMapDependent;
+import io.authtier.operator.dependents.runtime.RuntimeDeploymentDependent;
+import io.authtier.operator.dependents.runtime.RuntimeServiceAccountDependent;
+import io.authtier.operator.dependents.runtime.RuntimeServiceDependent;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every object the operator keeps for an AuthTier, as a pure function of the AuthTier and the digest
+ * of the Secrets it references. The dependents of the reconciler's workflow call the same builders
+ * one object each; {@code render} calls this. Order: the order in which they are applied.
+ */
+public final class DesiredState {
+  private DesiredState() {}
+
+  public static List<HasMetadata> of(AuthTier tier, String secretsDigest) {
+    var objects = new ArrayList<HasMetadata>();
+    objects.add(RuntimeServiceAccountDependent.build(tier));
+    objects.add(RuntimeConfigMapDependent.build(tier));
+    objects.add(RuntimeServiceDependent.build(tier));
+    objects.add(RuntimeDeploymentDependent.build(tier, secretsDigest));
+    objects.add(RuntimePodDisruptionBudgetDependent.build(tier));
+    if (tier.getSpec().autoscaling().enabled()) {
+      objects.add(RuntimeAutoscalerDependent.build(tier));
+    }
+    return List.copyOf(objects);
+  }
+}

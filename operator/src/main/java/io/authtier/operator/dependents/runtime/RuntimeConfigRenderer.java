@@ -1,0 +1,123 @@
+package io.authtier.operator.dependents.runtime;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.authtier.operator.api.v1alpha1.AuthTierSpec;
+import io.authtier.operator.api.v1alpha1.RedisMode;
+import io.authtier.operator.reconcile.Names;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Turns an AuthTier spec into the runtime's configuration file (contract 2,
+ * {@code docs/runtime-config.md}). The file uses the spec's own names, so the mapping is a table of
+ * sections plus one rule: each Secret reference becomes the path at which the Deployment mounts that
+ * Secret key ({@code clientSecretRef} becomes {@code clientSecretFile}, and so on). No secret value is
+ * read.
+ */
+public final class RuntimeConfigRenderer {
+
+  private static final ObjectMapper TREE = JsonMapper.builder()
+      .serializationInclusion(JsonInclude.Include.NON_NULL)
+      .build();
+  private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+      .build());
+
+  /** Top-level keys of the file, in order, and where each comes from. */
+  private static final List<Map.Entry<String, Function<AuthTierSpec, JsonNode>>> SECTIONS = List.of(
+      Map.entry("server", RuntimeConfigRenderer::server),
+      Map.entry("issuers", spec -> TREE.valueToTree(spec.issuers())),
+      Map.entry("tokenCache", RuntimeConfigRenderer::tokenCache),
+      Map.entry("resilience", spec -> TREE.valueToTree(spec.resilience())),
+      Map.entry("sessions", spec -> TREE.valueToTree(spec.sessions())),
+      Map.entry("redis", RuntimeConfigRenderer::redis));
+
+  /** Spec keys that name a Secret key, and the runtime keys that name the file it is mounted as. */
+  private static final Map<String, String> SECRET_REF_TO_FILE = Map.of(
+      "clientSecretRef", "clientSecretFile",
+      "passwordSecretRef", "passwordFile",
+      "secretRef", "file");
+
+  private RuntimeConfigRenderer() {}
+
+  public static String render(AuthTierSpec spec) {
+    var root = TREE.createObjectNode();
+    for (var section : SECTIONS) {
+      var node = section.getValue().apply(spec);
+      if (node != null && !node.isNull()) {
+        root.set(section.getKey(), secretRefsToFiles(node));
+      }
+    }
+    try {
+      return "# Rendered by the AuthTier operator; edit the AuthTier, not this file.\n"
+          + YAML.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a tree of plain values always serialises", e);
+    }
+  }
+
+  private static JsonNode server(AuthTierSpec spec) {
+    var server = TREE.createObjectNode();
+    server.put("port", Names.HTTP_PORT);
+    server.put("managementPort", Names.MANAGEMENT_PORT);
+    server.set("trustedProxies", TREE.valueToTree(spec.runtime().trustedProxies()));
+    return server;
+  }
+
+  /** L2 lives in Redis: without a redis section it is off, whatever the spec says. */
+  private static JsonNode tokenCache(AuthTierSpec spec) {
+    ObjectNode cache = TREE.valueToTree(spec.tokenCache());
+    ((ObjectNode) cache.get("l2")).put("enabled", spec.tokenCache().l2().enabled() && spec.redis() != null);
+    return cache;
+  }
+
+  private static JsonNode redis(AuthTierSpec spec) {
+    var redis = spec.redis();
+    if (redis == null || redis.mode() != RedisMode.External || redis.external() == null) {
+      // Operator-run Redis (Standalone, Cluster) is not rendered yet; SpecValidator refuses it.
+      return null;
+    }
+    var external = redis.external();
+    var node = TREE.createObjectNode();
+    node.put("topology", external.topology().name());
+    node.set("endpoints", TREE.valueToTree(external.endpoints()));
+    if (external.passwordSecretRef() != null) {
+      node.set("passwordSecretRef", TREE.valueToTree(external.passwordSecretRef()));
+    }
+    node.put("tls", external.tls());
+    return node;
+  }
+
+  private static JsonNode secretRefsToFiles(JsonNode node) {
+    if (node instanceof ArrayNode array) {
+      var copy = TREE.createArrayNode();
+      array.forEach(item -> copy.add(secretRefsToFiles(item)));
+      return copy;
+    }
+    if (!(node instanceof ObjectNode object)) {
+      return node;
+    }
+    var copy = TREE.createObjectNode();
+    for (var field : object.properties()) {
+      var fileKey = SECRET_REF_TO_FILE.get(field.getKey());
+      if (fileKey != null) {
+        var ref = field.getValue();
+        copy.put(fileKey, Names.secretFile(ref.path("name").asText(), ref.path("key").asText()));
+      } else {
+        copy.set(field.getKey(), secretRefsToFiles(field.getValue()));
+      }
+    }
+    return copy;
+  }
+}

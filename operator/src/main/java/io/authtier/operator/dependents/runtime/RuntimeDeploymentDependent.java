@@ -1,0 +1,210 @@
+package io.authtier.operator.dependents.runtime;
+
+import io.authtier.operator.api.v1alpha1.AuthTier;
+import io.authtier.operator.api.v1alpha1.AuthTierSpec;
+import io.authtier.operator.dependents.Metadata;
+import io.authtier.operator.reconcile.Labels;
+import io.authtier.operator.reconcile.Names;
+import io.authtier.operator.secrets.ReferencedSecrets;
+import io.authtier.operator.secrets.SecretLookup;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.KeyToPathBuilder;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The auth-runtime pods: Pod Security Standard "restricted", Secrets mounted as files, and
+ * pod-template hashes of the configuration and of the referenced Secrets so that a change rolls them.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
+public class RuntimeDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, AuthTier> {
+
+  public static final String CONFIG_HASH = "authtier.io/config-hash";
+  public static final String SECRETS_HASH = "authtier.io/secrets-hash";
+  private static final long RUNTIME_UID = 65532L;
+
+  public RuntimeDeploymentDependent() {
+    super(Deployment.class);
+  }
+
+  @Override
+  protected Deployment desired(AuthTier tier, Context<AuthTier> context) {
+    return build(tier, SecretLookup.check(tier, context).digest());
+  }
+
+  public static Deployment build(AuthTier tier, String secretsDigest) {
+    var spec = tier.getSpec();
+    var labels = Labels.runtime(tier);
+    var config = RuntimeConfigRenderer.render(spec);
+    var podAnnotations = new TreeMap<String, String>(Map.of(
+        CONFIG_HASH, sha256(config),
+        SECRETS_HASH, secretsDigest));
+    return new DeploymentBuilder()
+        .withMetadata(Metadata.runtime(tier, Names.runtime(tier)))
+        .withNewSpec()
+          // With autoscaling the HPA owns the replica count; leaving it out keeps the two from fighting.
+          .withReplicas(spec.autoscaling().enabled() ? null : spec.runtime().replicas())
+          .withRevisionHistoryLimit(5)
+          .withSelector(new LabelSelectorBuilder().withMatchLabels(labels.selector()).build())
+          .withNewStrategy()
+            .withType("RollingUpdate")
+            .withNewRollingUpdate()
+              .withMaxSurge(new IntOrString(1))
+              .withMaxUnavailable(new IntOrString(0))
+            .endRollingUpdate()
+          .endStrategy()
+          .withNewTemplate()
+            .withNewMetadata()
+              .withLabels(labels.all())
+              .withAnnotations(podAnnotations)
+            .endMetadata()
+            .withNewSpec()
+              .withServiceAccountName(Names.runtime(tier))
+              .withAutomountServiceAccountToken(false)
+              .withEnableServiceLinks(false)
+              .withTerminationGracePeriodSeconds(30L)
+              .withSecurityContext(new PodSecurityContextBuilder()
+                  .withRunAsNonRoot(true)
+                  .withRunAsUser(RUNTIME_UID)
+                  .withRunAsGroup(RUNTIME_UID)
+                  .withFsGroup(RUNTIME_UID)
+                  .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                  .build())
+              .withTopologySpreadConstraints(
+                  spread("kubernetes.io/hostname", labels),
+                  spread("topology.kubernetes.io/zone", labels))
+              .withContainers(new ContainerBuilder()
+                  .withName(Names.CONTAINER)
+                  .withImage(spec.runtime().image())
+                  .withImagePullPolicy(spec.runtime().imagePullPolicy().name())
+                  .withArgs("--config", Names.configPath())
+                  .addNewEnv().withName("JAVA_TOOL_OPTIONS")
+                      .withValue("-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError").endEnv()
+                  .withPorts(
+                      new ContainerPortBuilder().withName(Names.HTTP_PORT_NAME)
+                          .withContainerPort(Names.HTTP_PORT).withProtocol("TCP").build(),
+                      new ContainerPortBuilder().withName(Names.MANAGEMENT_PORT_NAME)
+                          .withContainerPort(Names.MANAGEMENT_PORT).withProtocol("TCP").build())
+                  .withStartupProbe(probe("/healthz", 2, 30))
+                  .withLivenessProbe(probe("/healthz", 10, 3))
+                  .withReadinessProbe(probe("/readyz", 5, 2))
+                  .withResources(resources(spec))
+                  .withSecurityContext(new SecurityContextBuilder()
+                      .withAllowPrivilegeEscalation(false)
+                      .withReadOnlyRootFilesystem(true)
+                      .withRunAsNonRoot(true)
+                      .withNewCapabilities().withDrop("ALL").endCapabilities()
+                      .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                      .build())
+                  .withVolumeMounts(volumeMounts(spec))
+                  .build())
+              .withVolumes(volumes(tier))
+            .endSpec()
+          .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private static ResourceRequirements resources(AuthTierSpec spec) {
+    if (spec.runtime().resources() != null) {
+      return spec.runtime().resources();
+    }
+    return new ResourceRequirementsBuilder()
+        .withRequests(new TreeMap<>(Map.of("cpu", new Quantity("250m"), "memory", new Quantity("256Mi"))))
+        .withLimits(new TreeMap<>(Map.of("memory", new Quantity("512Mi"))))
+        .build();
+  }
+
+  private static Probe probe(String path, int periodSeconds, int failureThreshold) {
+    return new ProbeBuilder()
+        .withNewHttpGet().withPath(path).withPort(new IntOrString(Names.MANAGEMENT_PORT_NAME)).withScheme("HTTP").endHttpGet()
+        .withPeriodSeconds(periodSeconds)
+        .withTimeoutSeconds(1)
+        .withFailureThreshold(failureThreshold)
+        .withSuccessThreshold(1)
+        .build();
+  }
+
+  private static io.fabric8.kubernetes.api.model.TopologySpreadConstraint spread(String topologyKey, Labels labels) {
+    return new TopologySpreadConstraintBuilder()
+        .withMaxSkew(1)
+        .withTopologyKey(topologyKey)
+        .withWhenUnsatisfiable("ScheduleAnyway")
+        .withLabelSelector(new LabelSelectorBuilder().withMatchLabels(labels.selector()).build())
+        .build();
+  }
+
+  private static List<VolumeMount> volumeMounts(AuthTierSpec spec) {
+    var mounts = new ArrayList<VolumeMount>();
+    mounts.add(new VolumeMountBuilder().withName("config").withMountPath(Names.CONFIG_DIR).withReadOnly(true).build());
+    mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
+    for (var secret : ReferencedSecrets.names(spec)) {
+      mounts.add(new VolumeMountBuilder().withName(secretVolume(secret))
+          .withMountPath(Names.SECRETS_DIR + "/" + secret).withReadOnly(true).build());
+    }
+    return mounts;
+  }
+
+  private static List<Volume> volumes(AuthTier tier) {
+    var volumes = new ArrayList<Volume>();
+    volumes.add(new VolumeBuilder().withName("config")
+        .withNewConfigMap().withName(Names.configMap(tier)).withDefaultMode(0444).endConfigMap().build());
+    volumes.add(new VolumeBuilder().withName("tmp")
+        .withNewEmptyDir().withMedium("Memory").withSizeLimit(new Quantity("64Mi")).endEmptyDir().build());
+    var keysBySecret = new TreeMap<String, TreeSet<String>>();
+    ReferencedSecrets.of(tier.getSpec()).forEach(r ->
+        keysBySecret.computeIfAbsent(r.ref().name(), n -> new TreeSet<>()).add(r.ref().key()));
+    keysBySecret.forEach((secret, keys) -> volumes.add(new VolumeBuilder()
+        .withName(secretVolume(secret))
+        .withNewSecret()
+          .withSecretName(secret)
+          .withDefaultMode(0440)
+          // Only the referenced keys: the runtime sees nothing else of the Secret.
+          .withItems(keys.stream().map(k -> new KeyToPathBuilder().withKey(k).withPath(k).build()).toList())
+        .endSecret()
+        .build()));
+    return volumes;
+  }
+
+  /** A volume name is a DNS label of at most 63 characters; a Secret name may be longer. */
+  static String secretVolume(String secretName) {
+    return "secret-" + sha256(secretName).substring(0, 12);
+  }
+
+  static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+}

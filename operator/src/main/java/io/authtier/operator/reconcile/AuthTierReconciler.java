@@ -1,0 +1,148 @@
+package io.authtier.operator.reconcile;
+
+import io.authtier.operator.api.v1alpha1.AuthTier;
+import io.authtier.operator.api.v1alpha1.AuthTierStatus;
+import io.authtier.operator.dependents.autoscaling.AutoscalingEnabled;
+import io.authtier.operator.dependents.autoscaling.RuntimeAutoscalerDependent;
+import io.authtier.operator.dependents.autoscaling.RuntimePodDisruptionBudgetDependent;
+import io.authtier.operator.dependents.runtime.RuntimeConfigMapDependent;
+import io.authtier.operator.dependents.runtime.RuntimeDeploymentDependent;
+import io.authtier.operator.dependents.runtime.RuntimeServiceAccountDependent;
+import io.authtier.operator.dependents.runtime.RuntimeServiceDependent;
+import io.authtier.operator.secrets.SecretLookup;
+import io.authtier.operator.spec.SpecProblem;
+import io.authtier.operator.spec.SpecValidator;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Observe, validate, reconcile, report. A spec or Secret problem stops before anything is written
+ * (the running tier is left as it is) and is reported as Stalled; otherwise the workflow brings every
+ * object to its desired state and status is recomputed from the live objects. Status is written
+ * only when it changed.
+ */
+@Workflow(explicitInvocation = true, dependents = {
+    @Dependent(name = "service-account", type = RuntimeServiceAccountDependent.class),
+    @Dependent(name = "config", type = RuntimeConfigMapDependent.class),
+    @Dependent(name = "service", type = RuntimeServiceDependent.class),
+    @Dependent(name = "deployment", type = RuntimeDeploymentDependent.class, dependsOn = {"service-account", "config"}),
+    @Dependent(name = "disruption-budget", type = RuntimePodDisruptionBudgetDependent.class),
+    @Dependent(name = "autoscaler", type = RuntimeAutoscalerDependent.class, dependsOn = "deployment",
+        reconcilePrecondition = AutoscalingEnabled.class)
+})
+@ControllerConfiguration(name = AuthTierReconciler.NAME)
+public class AuthTierReconciler implements Reconciler<AuthTier> {
+  public static final String NAME = "authtier";
+  static final Duration MIN_STALLED_RETRY = Duration.ofSeconds(5);
+  static final Duration MAX_STALLED_RETRY = Duration.ofMinutes(5);
+  private static final Logger LOG = LoggerFactory.getLogger(AuthTierReconciler.class);
+
+  private final StatusAggregator statusAggregator;
+  private final EventRecorder events;
+  private final Clock clock;
+
+  public AuthTierReconciler(Clock clock, EventRecorder events) {
+    this.clock = clock;
+    this.events = events;
+    this.statusAggregator = new StatusAggregator(clock);
+  }
+
+  @Override
+  public List<EventSource<?, AuthTier>> prepareEventSources(EventSourceContext<AuthTier> context) {
+    return List.of(SecretEventSource.create(context));
+  }
+
+  @Override
+  public UpdateControl<AuthTier> reconcile(AuthTier tier, Context<AuthTier> context) {
+    var blocker = blocker(tier, context);
+    if (blocker.isEmpty()) {
+      context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    }
+    var status = statusAggregator.aggregate(tier, observe(context, blocker, Optional.empty()));
+    var control = publish(tier, status) ? UpdateControl.patchStatus(tier) : UpdateControl.<AuthTier>noUpdate();
+    // A Secret appearing wakes the tier at once (SecretEventSource); this retry covers the rest.
+    return blocker.isPresent() ? control.rescheduleAfter(stalledRetry(status)) : control;
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<AuthTier> updateErrorStatus(AuthTier tier, Context<AuthTier> context, Exception e) {
+    LOG.warn("Reconciling AuthTier {}/{} failed; will retry", tier.getMetadata().getNamespace(),
+        tier.getMetadata().getName(), e);
+    if (tier.getSpec() == null) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    var failure = new Observation.Problem("ReconcileFailed", describe(e));
+    var status = statusAggregator.aggregate(tier, observe(context, Optional.empty(), Optional.of(failure)));
+    return publish(tier, status) ? ErrorStatusUpdateControl.patchStatus(tier) : ErrorStatusUpdateControl.noStatusUpdate();
+  }
+
+  /** Problems that a person must fix. Checked before anything is written. */
+  private static Optional<Observation.Problem> blocker(AuthTier tier, Context<AuthTier> context) {
+    var problems = SpecValidator.validate(tier);
+    if (!problems.isEmpty()) {
+      return Optional.of(new Observation.Problem("InvalidSpec",
+          problems.stream().map(SpecProblem::toString).collect(Collectors.joining("; "))));
+    }
+    var secrets = SecretLookup.check(tier, context);
+    if (!secrets.complete()) {
+      var secretMissing = secrets.missing().stream().anyMatch(m -> !m.secretExists());
+      return Optional.of(new Observation.Problem(secretMissing ? "SecretNotFound" : "SecretKeyNotFound",
+          secrets.missing().stream().map(m -> m.describe()).collect(Collectors.joining("; "))
+              + ". Create it; the tier recovers by itself."));
+    }
+    return Optional.empty();
+  }
+
+  private static Observation observe(Context<AuthTier> context, Optional<Observation.Problem> blocker,
+      Optional<Observation.Problem> failure) {
+    return new Observation(blocker, failure,
+        context.getSecondaryResource(Deployment.class),
+        context.getSecondaryResource(HorizontalPodAutoscaler.class));
+  }
+
+  /** Emits the Events that the change deserves and sets the new status; false when nothing changed. */
+  private boolean publish(AuthTier tier, AuthTierStatus status) {
+    if (Objects.equals(status, tier.getStatus())) {
+      return false;
+    }
+    StatusEvents.between(tier.getStatus(), status).forEach(note -> events.record(tier, note));
+    tier.setStatus(status);
+    return true;
+  }
+
+  /** Twice as long as the tier has been stalled, within bounds: backoff without a counter to keep. */
+  private Duration stalledRetry(AuthTierStatus status) {
+    var since = StatusAggregator.find(status.conditions(), ConditionType.Stalled.name())
+        .map(c -> Instant.parse(c.lastTransitionTime()))
+        .orElse(clock.instant());
+    var doubled = Duration.between(since, clock.instant()).multipliedBy(2);
+    if (doubled.compareTo(MIN_STALLED_RETRY) < 0) {
+      return MIN_STALLED_RETRY;
+    }
+    return doubled.compareTo(MAX_STALLED_RETRY) > 0 ? MAX_STALLED_RETRY : doubled;
+  }
+
+  private static String describe(Exception e) {
+    // Messages from the Kubernetes client name objects and HTTP statuses, never Secret values.
+    var message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return message.length() > 500 ? message.substring(0, 500) + "…" : message;
+  }
+}

@@ -1,0 +1,42 @@
+package io.authtier.operator.reconcile;
+
+import io.authtier.operator.api.v1alpha1.AuthTier;
+
+/** Names of the objects that the operator makes for an AuthTier, in one place. */
+public final class Names {
+  /** Longest AuthTier name: leaves room for suffixes within the 63 characters of a Service name. */
+  public static final int MAX_TIER_NAME = 50;
+  public static final String CONFIG_FILE = "runtime.yaml";
+  public static final String CONFIG_DIR = "/etc/authtier/config";
+  public static final String SECRETS_DIR = "/etc/authtier/secrets";
+  public static final String HTTP_PORT_NAME = "http";
+  public static final String MANAGEMENT_PORT_NAME = "management";
+  public static final int HTTP_PORT = 8080;
+  public static final int MANAGEMENT_PORT = 9090;
+  public static final String CONTAINER = "auth-runtime";
+  public static final String OPERATOR = "authtier-operator";
+
+  private Names() {}
+
+  /** Deployment, Service, ServiceAccount, PodDisruptionBudget and HPA of the runtime. */
+  public static String runtime(AuthTier tier) {
+    return tier.getMetadata().getName();
+  }
+
+  public static String configMap(AuthTier tier) {
+    return runtime(tier) + "-config";
+  }
+
+  public static String configPath() {
+    return CONFIG_DIR + "/" + CONFIG_FILE;
+  }
+
+  /** Where the runtime finds a key of a referenced Secret. */
+  public static String secretFile(String secretName, String key) {
+    return SECRETS_DIR + "/" + secretName + "/" + key;
+  }
+
+  public static String endpoint(AuthTier tier) {
+    return "http://" + runtime(tier) + "." + tier.getMetadata().getNamespace() + ".svc:" + HTTP_PORT;
+  }
+}

@@ -1,0 +1,21 @@
+package io.authtier.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import java.util.Optional;
+
+/**
+ * What one reconcile saw: the live runtime objects, and what (if anything) stopped it.
+ *
+ * @param blocker a problem that needs a person (bad spec, missing Secret); the operator waits
+ * @param failure an error that a retry may cure (API server unreachable, conflict)
+ */
+public record Observation(
+    Optional<Problem> blocker,
+    Optional<Problem> failure,
+    Optional<Deployment> deployment,
+    Optional<HorizontalPodAutoscaler> autoscaler) {
+
+  /** A reason in CamelCase and a message for people. */
+  public record Problem(String reason, String message) {}
+}

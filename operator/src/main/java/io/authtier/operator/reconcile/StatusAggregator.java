@@ -1,0 +1,196 @@
+package io.authtier.operator.reconcile;
+
+import io.authtier.operator.api.v1alpha1.AuthTier;
+import io.authtier.operator.api.v1alpha1.AuthTierStatus;
+import io.authtier.operator.api.v1alpha1.Condition;
+import io.authtier.operator.api.v1alpha1.RuntimeStatus;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Computes an AuthTier's status from what a reconcile observed. Pure but for the clock: the same
+ * tier and observation give the same status, and a condition's lastTransitionTime moves only when
+ * its status does, so a steady state yields an equal status and no write.
+ */
+public final class StatusAggregator {
+  private final Clock clock;
+
+  public StatusAggregator(Clock clock) {
+    this.clock = clock;
+  }
+
+  public AuthTierStatus aggregate(AuthTier tier, Observation observation) {
+    var generation = tier.getMetadata().getGeneration();
+    var runtime = RuntimeObservation.of(tier, observation.deployment());
+    var conditions = new EnumMap<ConditionType, Verdict>(ConditionType.class);
+
+    conditions.put(ConditionType.Stalled, observation.blocker()
+        .map(b -> Verdict.isTrue(b.reason(), b.message()))
+        .orElse(Verdict.isFalse("AsExpected", "Nothing blocks reconciliation")));
+    conditions.put(ConditionType.RuntimeReady, runtime.readiness());
+    conditions.put(ConditionType.AutoscalingReady, autoscaling(tier, observation.autoscaler()));
+    conditions.put(ConditionType.Reconciling, reconciling(observation, runtime, generation));
+    conditions.put(ConditionType.Ready, ready(tier, observation, runtime, conditions));
+
+    var previous = tier.getStatus() == null ? List.<Condition>of() : tier.getStatus().conditions();
+    var now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
+    var list = new ArrayList<Condition>();
+    for (var type : ConditionType.values()) {
+      var verdict = conditions.get(type);
+      var before = find(previous, type.name());
+      var since = before.filter(c -> verdict.status().equals(c.status()))
+          .map(Condition::lastTransitionTime)
+          .orElse(now);
+      list.add(new Condition(type.name(), verdict.status(), generation, since, verdict.reason(), verdict.message()));
+    }
+    return new AuthTierStatus(generation, list, runtime.status(Names.endpoint(tier)));
+  }
+
+  public static Optional<Condition> find(List<Condition> conditions, String type) {
+    return conditions.stream().filter(c -> Objects.equals(type, c.type())).findFirst();
+  }
+
+  private static Verdict reconciling(Observation observation, RuntimeObservation runtime, Long generation) {
+    if (observation.blocker().isPresent()) {
+      return Verdict.isFalse("Stalled", "Waiting for the problem in the Stalled condition to be fixed");
+    }
+    if (observation.failure().isPresent()) {
+      var failure = observation.failure().get();
+      return Verdict.isTrue("RetryingAfterError", failure.message());
+    }
+    if (!runtime.rolledOut()) {
+      return Verdict.isTrue("RollingOut", "Rolling out the runtime: " + runtime.progress());
+    }
+    return Verdict.isFalse("Reconciled", "The runtime matches generation " + generation);
+  }
+
+  private static Verdict ready(AuthTier tier, Observation observation, RuntimeObservation runtime,
+      Map<ConditionType, Verdict> conditions) {
+    if (observation.blocker().isPresent()) {
+      var blocker = observation.blocker().get();
+      return Verdict.isFalse(blocker.reason(), blocker.message());
+    }
+    if (observation.failure().isPresent()) {
+      return Verdict.isFalse("ReconcileFailed", observation.failure().get().message());
+    }
+    var runtimeReady = conditions.get(ConditionType.RuntimeReady);
+    if (!runtimeReady.isTrue()) {
+      return Verdict.isFalse(runtimeReady.reason(), runtimeReady.message());
+    }
+    var reconciling = conditions.get(ConditionType.Reconciling);
+    if (reconciling.isTrue()) {
+      return Verdict.isFalse(reconciling.reason(), reconciling.message());
+    }
+    return Verdict.isTrue("Ready", "The auth-runtime serves at " + Names.endpoint(tier) + " (" + runtime.progress() + ")");
+  }
+
+  private static Verdict autoscaling(AuthTier tier, Optional<HorizontalPodAutoscaler> autoscaler) {
+    var spec = tier.getSpec().autoscaling();
+    if (!spec.enabled()) {
+      return Verdict.isTrue("AutoscalingDisabled",
+          "spec.autoscaling.enabled is false; runtime.replicas (" + tier.getSpec().runtime().replicas() + ") applies");
+    }
+    if (autoscaler.isEmpty()) {
+      return Verdict.isFalse("AutoscalerNotFound", "HorizontalPodAutoscaler " + Names.runtime(tier) + " does not exist yet");
+    }
+    var status = autoscaler.get().getStatus();
+    var hpaConditions = status == null || status.getConditions() == null ? List.<io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerCondition>of() : status.getConditions();
+    if (hpaConditions.isEmpty()) {
+      return Verdict.unknown("WaitingForAutoscaler", "The HorizontalPodAutoscaler has not reported yet");
+    }
+    for (var type : List.of("AbleToScale", "ScalingActive")) {
+      var failing = hpaConditions.stream()
+          .filter(c -> type.equals(c.getType()) && "False".equals(c.getStatus()))
+          .findFirst();
+      if (failing.isPresent()) {
+        return Verdict.isFalse(Objects.requireNonNullElse(failing.get().getReason(), type + "False"),
+            "HorizontalPodAutoscaler: " + Objects.requireNonNullElse(failing.get().getMessage(), type + " is False"));
+      }
+    }
+    return Verdict.isTrue("ScalingActive", "Scaling between " + spec.minReplicas() + " and " + spec.maxReplicas()
+        + " pods on CPU, memory and in-flight requests");
+  }
+
+  /** A condition's status, reason and message, before times and generations are stamped on. */
+  record Verdict(String status, String reason, String message) {
+    static Verdict isTrue(String reason, String message) {
+      return new Verdict("True", reason, message);
+    }
+
+    static Verdict isFalse(String reason, String message) {
+      return new Verdict("False", reason, message);
+    }
+
+    static Verdict unknown(String reason, String message) {
+      return new Verdict("Unknown", reason, message);
+    }
+
+    boolean isTrue() {
+      return "True".equals(status);
+    }
+  }
+
+  /** The runtime Deployment as status needs it. */
+  record RuntimeObservation(boolean exists, String name, int wanted, int ready, int updated, int total,
+      boolean available, boolean generationObserved) {
+
+    static RuntimeObservation of(AuthTier tier, Optional<Deployment> deployment) {
+      var spec = tier.getSpec();
+      int fallbackWanted = spec.autoscaling().enabled() ? spec.autoscaling().minReplicas() : spec.runtime().replicas();
+      if (deployment.isEmpty()) {
+        return new RuntimeObservation(false, Names.runtime(tier), fallbackWanted, 0, 0, 0, false, false);
+      }
+      var d = deployment.get();
+      var status = d.getStatus();
+      // A Deployment without spec.replicas runs one pod until the HPA sets it.
+      int wanted = d.getSpec() != null && d.getSpec().getReplicas() != null ? d.getSpec().getReplicas() : 1;
+      if (status == null) {
+        return new RuntimeObservation(true, Names.runtime(tier), wanted, 0, 0, 0, false, false);
+      }
+      var availableCondition = status.getConditions() == null ? Optional.<String>empty()
+          : status.getConditions().stream().filter(c -> "Available".equals(c.getType()))
+              .map(c -> c.getStatus()).findFirst();
+      boolean available = availableCondition.map("True"::equals)
+          .orElse(orZero(status.getAvailableReplicas()) >= 1);
+      var generation = d.getMetadata().getGeneration();
+      boolean observed = status.getObservedGeneration() != null
+          && (generation == null || status.getObservedGeneration() >= generation);
+      return new RuntimeObservation(true, Names.runtime(tier), wanted, orZero(status.getReadyReplicas()),
+          orZero(status.getUpdatedReplicas()), orZero(status.getReplicas()), available, observed);
+    }
+
+    boolean rolledOut() {
+      return exists && generationObserved && updated >= wanted && ready >= wanted && total <= wanted;
+    }
+
+    String progress() {
+      return ready + "/" + wanted + " pods ready";
+    }
+
+    Verdict readiness() {
+      if (!exists) {
+        return Verdict.isFalse("DeploymentNotFound", "Deployment " + name + " does not exist yet");
+      }
+      return available
+          ? Verdict.isTrue("MinimumReplicasAvailable", progress())
+          : Verdict.isFalse("MinimumReplicasUnavailable", progress());
+    }
+
+    RuntimeStatus status(String endpoint) {
+      return new RuntimeStatus(wanted, ready, ready + "/" + wanted, endpoint);
+    }
+
+    private static int orZero(Integer value) {
+      return value == null ? 0 : value;
+    }
+  }
+}

@@ -1,0 +1,244 @@
+package io.authtier.operator.spec;
+
+import io.authtier.operator.api.v1alpha1.AuthTier;
+import io.authtier.operator.api.v1alpha1.AuthTierSpec;
+import io.authtier.operator.api.v1alpha1.IssuerSpec;
+import io.authtier.operator.api.v1alpha1.RedisMode;
+import io.authtier.operator.api.v1alpha1.RedisSpec;
+import io.authtier.operator.api.v1alpha1.RedisTopology;
+import io.authtier.operator.api.v1alpha1.SecretKeyRef;
+import io.authtier.operator.api.v1alpha1.SessionStore;
+import io.authtier.operator.reconcile.Names;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * The rules of the CRD schema and its CEL, checked again by the operator: the API server is not
+ * always there to apply them ({@code render} works offline, and some clusters run without
+ * validation), and a few rules cannot be written in CEL (durations with days).
+ * {@code CelRulesTest} holds the CEL text and these checks to the same verdicts.
+ */
+public final class SpecValidator {
+  private static final Pattern DNS_LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
+  private static final Pattern HTTP_URL = Pattern.compile("^https?://[^\\s/?#]+[^\\s]*$");
+  private static final Pattern HOST_PORT =
+      Pattern.compile("^(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?):([0-9]{1,5})$");
+
+  private SpecValidator() {}
+
+  public static List<SpecProblem> validate(AuthTier tier) {
+    var problems = new ArrayList<SpecProblem>();
+    Consumer<SpecProblem> report = problems::add;
+    var name = tier.getMetadata() == null ? null : tier.getMetadata().getName();
+    if (name == null || name.isBlank()) {
+      report.accept(new SpecProblem("metadata.name", "is required"));
+    } else if (name.length() > Names.MAX_TIER_NAME || !DNS_LABEL.matcher(name).matches()) {
+      report.accept(new SpecProblem("metadata.name", "must be a DNS label (lower case letters, digits, '-') of at most "
+          + Names.MAX_TIER_NAME + " characters: objects are named after it"));
+    }
+    var spec = tier.getSpec();
+    if (spec == null) {
+      report.accept(new SpecProblem("spec", "is required; an AuthTier needs at least spec.issuers"));
+      return problems;
+    }
+    checkIssuers(spec, report);
+    checkTokenCache(spec, report);
+    checkResilience(spec, report);
+    checkSessions(spec, report);
+    checkRedis(spec.redis(), report);
+    checkScaling(spec, report);
+    return problems;
+  }
+
+  private static void checkIssuers(AuthTierSpec spec, Consumer<SpecProblem> report) {
+    if (spec.issuers().isEmpty()) {
+      report.accept(new SpecProblem("spec.issuers", "needs at least one issuer (name, issuerUrl, audiences)"));
+    }
+    var names = new HashSet<String>();
+    for (int i = 0; i < spec.issuers().size(); i++) {
+      IssuerSpec issuer = spec.issuers().get(i);
+      var at = "spec.issuers[" + i + "]";
+      if (issuer.name() == null || !DNS_LABEL.matcher(issuer.name()).matches() || issuer.name().length() > 40) {
+        report.accept(new SpecProblem(at + ".name", "must be a DNS label of at most 40 characters, such as main"));
+      } else if (!names.add(issuer.name())) {
+        report.accept(new SpecProblem(at + ".name", "'" + issuer.name() + "' is used twice; issuer names must be unique"));
+      }
+      if (issuer.issuerUrl() == null || !HTTP_URL.matcher(issuer.issuerUrl()).matches()) {
+        report.accept(new SpecProblem(at + ".issuerUrl", "must be an http(s) URL, such as https://keycloak.example.com/realms/shop"));
+      }
+      if (issuer.audiences().isEmpty() || issuer.audiences().stream().anyMatch(a -> a == null || a.isBlank())) {
+        report.accept(new SpecProblem(at + ".audiences", "needs at least one non-empty audience, such as shop-api"));
+      }
+      if (issuer.allowedAlgorithms().isEmpty()) {
+        report.accept(new SpecProblem(at + ".allowedAlgorithms", "needs at least one algorithm; leave it out for RS256, PS256, ES256"));
+      }
+      duration(at + ".clockSkew", issuer.clockSkew(), report);
+      if (issuer.introspection() != null) {
+        if (blank(issuer.introspection().clientId())) {
+          report.accept(new SpecProblem(at + ".introspection.clientId", "is required with introspection"));
+        }
+        secretRef(at + ".introspection.clientSecretRef", issuer.introspection().clientSecretRef(), true, report);
+      }
+    }
+  }
+
+  private static void checkTokenCache(AuthTierSpec spec, Consumer<SpecProblem> report) {
+    var cache = spec.tokenCache();
+    if (cache.l1().maxEntries() < 1) {
+      report.accept(new SpecProblem("spec.tokenCache.l1.maxEntries", "must be at least 1"));
+    }
+    positive("spec.tokenCache.l1.ttl", cache.l1().ttl(), report);
+    positive("spec.tokenCache.l2.ttl", cache.l2().ttl(), report);
+    positive("spec.tokenCache.negativeTtl", cache.negativeTtl(), report);
+  }
+
+  private static void checkResilience(AuthTierSpec spec, Consumer<SpecProblem> report) {
+    var resilience = spec.resilience();
+    positive("spec.resilience.timeout", resilience.timeout(), report);
+    positive("spec.resilience.retry.initialBackoff", resilience.retry().initialBackoff(), report);
+    positive("spec.resilience.circuitBreaker.waitInOpenState", resilience.circuitBreaker().waitInOpenState(), report);
+    range("spec.resilience.retry.maxAttempts", resilience.retry().maxAttempts(), 1, 10, report);
+    range("spec.resilience.circuitBreaker.failureRateThreshold", resilience.circuitBreaker().failureRateThreshold(), 1, 100, report);
+    range("spec.resilience.maxConnections", resilience.maxConnections(), 1, Integer.MAX_VALUE, report);
+  }
+
+  private static void checkSessions(AuthTierSpec spec, Consumer<SpecProblem> report) {
+    var sessions = spec.sessions();
+    var idle = positive("spec.sessions.idleTimeout", sessions.idleTimeout(), report);
+    var absolute = positive("spec.sessions.absoluteTimeout", sessions.absoluteTimeout(), report);
+    if (idle != null && absolute != null && absolute.compareTo(idle) < 0) {
+      report.accept(new SpecProblem("spec.sessions.absoluteTimeout", "must be at least sessions.idleTimeout ("
+          + sessions.idleTimeout() + ")"));
+    }
+    if (!sessions.cookie().name().matches("^__Host-[!#$%&'*+.^_`|~0-9A-Za-z-]+$")) {
+      report.accept(new SpecProblem("spec.sessions.cookie.name", "must start with __Host- (it pins the cookie to one host over HTTPS), such as __Host-authtier"));
+    }
+    var keyIds = new HashSet<String>();
+    for (int i = 0; i < sessions.cookie().signingKeys().size(); i++) {
+      var key = sessions.cookie().signingKeys().get(i);
+      var at = "spec.sessions.cookie.signingKeys[" + i + "]";
+      if (key.id() == null || !key.id().matches("^[A-Za-z0-9._-]{1,64}$")) {
+        report.accept(new SpecProblem(at + ".id", "must be 1 to 64 letters, digits, '.', '_' or '-'"));
+      } else if (!keyIds.add(key.id())) {
+        report.accept(new SpecProblem(at + ".id", "'" + key.id() + "' is used twice; key ids must be unique"));
+      }
+      secretRef(at + ".secretRef", key.secretRef(), true, report);
+    }
+    if (sessions.store() == SessionStore.Redis && spec.redis() == null) {
+      report.accept(new SpecProblem("spec.sessions.store", "Redis needs spec.redis; add a redis section, or use sessions.store Memory with one replica"));
+    }
+    if (sessions.store() == SessionStore.Memory && (spec.runtime().replicas() != 1 || spec.autoscaling().enabled())) {
+      report.accept(new SpecProblem("spec.sessions.store", "Memory keeps sessions in one pod: set runtime.replicas to 1 and autoscaling.enabled to false, or use sessions.store Redis"));
+    }
+    var login = sessions.login();
+    if (login == null) {
+      return;
+    }
+    if (spec.issuers().stream().noneMatch(i -> login.issuer() != null && login.issuer().equals(i.name()))) {
+      report.accept(new SpecProblem("spec.sessions.login.issuer", "must name one of spec.issuers[].name"));
+    }
+    if (blank(login.clientId())) {
+      report.accept(new SpecProblem("spec.sessions.login.clientId", "is required with login"));
+    }
+    secretRef("spec.sessions.login.clientSecretRef", login.clientSecretRef(), false, report);
+    if (!login.scopes().contains("openid")) {
+      report.accept(new SpecProblem("spec.sessions.login.scopes", "must include openid"));
+    }
+    if (login.allowedRedirectDomains().isEmpty()) {
+      report.accept(new SpecProblem("spec.sessions.login.allowedRedirectDomains", "needs at least one host, such as shop.example.com"));
+    }
+    if (sessions.cookie().signingKeys().isEmpty()) {
+      report.accept(new SpecProblem("spec.sessions.cookie.signingKeys", "login needs at least one key to sign session cookies"));
+    }
+  }
+
+  private static void checkRedis(RedisSpec redis, Consumer<SpecProblem> report) {
+    if (redis == null) {
+      return;
+    }
+    if (redis.mode() == RedisMode.External) {
+      var external = redis.external();
+      if (external == null) {
+        report.accept(new SpecProblem("spec.redis.external", "redis.mode External needs redis.external with the endpoints of your Redis"));
+        return;
+      }
+      if (external.endpoints().isEmpty()) {
+        report.accept(new SpecProblem("spec.redis.external.endpoints", "needs at least one host:port"));
+      }
+      for (int i = 0; i < external.endpoints().size(); i++) {
+        var endpoint = external.endpoints().get(i);
+        var match = endpoint == null ? null : HOST_PORT.matcher(endpoint);
+        if (match == null || !match.matches() || Integer.parseInt(match.group(3)) > 65535) {
+          report.accept(new SpecProblem("spec.redis.external.endpoints[" + i + "]", "must be host:port, such as redis.shop.svc:6379 ([::1]:6379 for IPv6)"));
+        }
+      }
+      if (external.topology() == RedisTopology.Standalone && external.endpoints().size() > 1) {
+        report.accept(new SpecProblem("spec.redis.external.topology", "Standalone takes exactly one endpoint; list cluster nodes with topology Cluster"));
+      }
+      secretRef("spec.redis.external.passwordSecretRef", external.passwordSecretRef(), false, report);
+    }
+  }
+
+  private static void checkScaling(AuthTierSpec spec, Consumer<SpecProblem> report) {
+    range("spec.runtime.replicas", spec.runtime().replicas(), 1, Integer.MAX_VALUE, report);
+    var autoscaling = spec.autoscaling();
+    range("spec.autoscaling.minReplicas", autoscaling.minReplicas(), 1, Integer.MAX_VALUE, report);
+    range("spec.autoscaling.cpuUtilization", autoscaling.cpuUtilization(), 1, 100, report);
+    range("spec.autoscaling.memoryUtilization", autoscaling.memoryUtilization(), 1, 100, report);
+    range("spec.autoscaling.requestQueueLength", autoscaling.requestQueueLength(), 1, Integer.MAX_VALUE, report);
+    if (autoscaling.minReplicas() > autoscaling.maxReplicas()) {
+      report.accept(new SpecProblem("spec.autoscaling.minReplicas", "must not exceed autoscaling.maxReplicas ("
+          + autoscaling.maxReplicas() + ")"));
+    }
+    range("spec.disruption.maxUnavailable", spec.disruption().maxUnavailable(), 0, Integer.MAX_VALUE, report);
+  }
+
+  private static void secretRef(String at, SecretKeyRef ref, boolean required, Consumer<SpecProblem> report) {
+    if (ref == null) {
+      if (required) {
+        report.accept(new SpecProblem(at, "is required: name the Secret and the key that holds the value"));
+      }
+      return;
+    }
+    if (blank(ref.name()) || !ref.name().matches("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")) {
+      report.accept(new SpecProblem(at + ".name", "must be the name of a Secret in this namespace"));
+    }
+    if (blank(ref.key()) || !ref.key().matches("^[-._a-zA-Z0-9]+$")) {
+      report.accept(new SpecProblem(at + ".key", "must be a key of that Secret (letters, digits, '-', '_', '.')"));
+    }
+  }
+
+  private static Duration duration(String at, String text, Consumer<SpecProblem> report) {
+    var parsed = Durations.parse(text);
+    if (parsed.isEmpty()) {
+      report.accept(new SpecProblem(at, "'" + text + "' is not a duration; write it like 500ms, 30s, 5m, 24h or 7d"));
+      return null;
+    }
+    return parsed.get();
+  }
+
+  private static Duration positive(String at, String text, Consumer<SpecProblem> report) {
+    var parsed = duration(at, text, report);
+    if (parsed != null && parsed.isZero()) {
+      report.accept(new SpecProblem(at, "must be longer than zero"));
+      return null;
+    }
+    return parsed;
+  }
+
+  private static void range(String at, Integer value, int min, int max, Consumer<SpecProblem> report) {
+    if (value == null || value < min || value > max) {
+      report.accept(new SpecProblem(at, max == Integer.MAX_VALUE
+          ? "must be at least " + min
+          : "must be between " + min + " and " + max));
+    }
+  }
+
+  private static boolean blank(String value) {
+    return value == null || value.isBlank();
+  }
+}
