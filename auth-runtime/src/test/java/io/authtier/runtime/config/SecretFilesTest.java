@@ -163,6 +163,21 @@ class SecretFilesTest {
         assertThat(result).isInstanceOf(LoadResult.Loaded.class);
     }
 
+    @Test
+    @DisplayName("An unreadable secret file says to fix its permissions")
+    void unreadableFile() {
+        // Given an inspector that finds the file but may not read it (tests run as root, who reads everything)
+        RuntimeConfigLoader loader = new RuntimeConfigLoader(file -> new SecretFileInspector.Unreadable());
+
+        // When a file naming it is loaded
+        LoadResult result = loader.parse(introspection("/etc/authtier/secrets/oidc/secret"));
+
+        // Then
+        assertThat(result).isEqualTo(new LoadResult.Invalid(List.of(new ConfigProblem("issuers[0].introspection.clientSecretFile",
+                "file /etc/authtier/secrets/oidc/secret is not readable by the runtime's user; "
+                        + "fix its permissions (or the volume's defaultMode)"))));
+    }
+
     private static String introspection(String secretFile) {
         return """
                 issuers:
