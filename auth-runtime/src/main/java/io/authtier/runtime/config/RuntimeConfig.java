@@ -1,0 +1,57 @@
+package io.authtier.runtime.config;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The runtime's whole configuration (ARCHITECTURE.md, contract 2), with every default applied. Built by
+ * {@link RuntimeConfigLoader} from the file the operator renders or a person writes; see
+ * {@code docs/runtime-config.md} for the format.
+ *
+ * @param server     ports, trusted proxies, token size cap
+ * @param issuers    at least one; names are unique
+ * @param tokenCache L1 (in memory) and L2 (Redis) caches of validation results
+ * @param resilience timeouts, retries, circuit breaker and connection pool for calls to the IdP
+ * @param sessions   browser sessions and, optionally, the login flow
+ * @param redis      the Redis to use; present whenever sessions or the L2 cache use Redis
+ */
+public record RuntimeConfig(
+        ServerConfig server,
+        List<IssuerConfig> issuers,
+        TokenCacheConfig tokenCache,
+        ResilienceConfig resilience,
+        SessionsConfig sessions,
+        Optional<RedisConfig> redis) {
+
+    public RuntimeConfig {
+        Objects.requireNonNull(server, "server");
+        issuers = List.copyOf(issuers);
+        Objects.requireNonNull(tokenCache, "tokenCache");
+        Objects.requireNonNull(resilience, "resilience");
+        Objects.requireNonNull(sessions, "sessions");
+        Objects.requireNonNull(redis, "redis");
+    }
+
+    /** The issuer called {@code name}, if configured. */
+    public Optional<IssuerConfig> issuer(String name) {
+        return issuers.stream().filter(issuer -> issuer.name().equals(name)).findFirst();
+    }
+
+    /**
+     * One line for the start-up log: what is configured, without paths or anything secret, e.g.
+     * {@code issuers main, partner; sessions Memory; login off; L2 cache off; redis none; ports 8080/9090}.
+     */
+    public String summary() {
+        return "issuers %s; sessions %s; login %s; L2 cache %s; redis %s; ports %d (auth) / %d (management)".formatted(
+                issuers.stream().map(IssuerConfig::name).collect(Collectors.joining(", ")),
+                sessions.store(),
+                sessions.login().map(login -> "via " + login.issuer()).orElse("off"),
+                tokenCache.l2().enabled() ? "on" : "off",
+                redis.map(r -> r.topology() + " (" + r.endpoints().size() + " endpoint"
+                        + (r.endpoints().size() == 1 ? "" : "s") + (r.tls() ? ", TLS" : "") + ")").orElse("none"),
+                server.port(),
+                server.managementPort());
+    }
+}

@@ -1,0 +1,103 @@
+package io.authtier.runtime.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Loads the runtime configuration file: YAML → {@link RuntimeConfig}, or every problem with the file.
+ *
+ * <p>Two passes, as in oauth2-proxy: reading checks the schema and each field on its own (unknown and
+ * missing fields, types, ranges, formats, secret files), then {@link RuntimeConfigValidator} checks the
+ * rules between fields. The second pass needs the values the first one reads, so it runs once the first
+ * found nothing; each pass reports all that it finds.
+ */
+public final class RuntimeConfigLoader {
+
+    private final ObjectReader yaml = YAMLMapper.builder()
+            // A key given twice is a mistake in a hand-written file; the default keeps the last silently.
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build()
+            .reader()
+            // A second YAML document ("---") would otherwise be ignored.
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private final RuntimeConfigReader reader;
+    private final RuntimeConfigValidator validator = new RuntimeConfigValidator();
+
+    /** A loader that checks secret files on the local file system. */
+    public RuntimeConfigLoader() {
+        this(SecretFileInspector.onDisk());
+    }
+
+    /** A loader that checks secret files with {@code secretFiles}. */
+    public RuntimeConfigLoader(SecretFileInspector secretFiles) {
+        this.reader = new RuntimeConfigReader(new SecretFileCheck(secretFiles));
+    }
+
+    /**
+     * Loads {@code file}.
+     *
+     * @throws IOException if the file cannot be read at all (missing, a directory, no permission); what is
+     *                     in it is judged by the result instead
+     */
+    public LoadResult load(Path file) throws IOException {
+        byte[] content = Files.readAllBytes(file);
+        return parse(() -> yaml.readTree(content));
+    }
+
+    /** Loads a configuration given as text, e.g. as the operator renders it into a ConfigMap. */
+    public LoadResult parse(String content) {
+        return parse(() -> yaml.readTree(content));
+    }
+
+    private LoadResult parse(TreeSource source) {
+        Problems problems = new Problems();
+        JsonNode document;
+        try {
+            document = source.read();
+        } catch (JsonProcessingException e) {
+            problems.add("", syntaxError(e));
+            return new LoadResult.Invalid(problems.all());
+        } catch (IOException e) {
+            // Reading from memory: only a malformed encoding gets here.
+            problems.add("", "not a readable YAML file: " + e.getClass().getSimpleName());
+            return new LoadResult.Invalid(problems.all());
+        }
+        Optional<RuntimeConfig> config = reader.read(Section.root(document, problems));
+        config.ifPresent(valid -> problems.addAll(validator.validate(valid)));
+        return problems.count() == 0 ? new LoadResult.Loaded(config.orElseThrow()) : new LoadResult.Invalid(problems.all());
+    }
+
+    /**
+     * Where and what, without the parser's excerpt of the file: the excerpt would print a line of the
+     * configuration, and a line may hold something pasted there by mistake.
+     */
+    private static String syntaxError(JsonProcessingException e) {
+        String what = e.getOriginalMessage().lines()
+                .filter(line -> !line.isBlank() && !Character.isWhitespace(line.charAt(0)))
+                .collect(Collectors.joining("; "));
+        if (what.contains("alias")) {
+            // YAML reads a leading * as an alias: the usual slip in allowedRedirectDomains.
+            what += "; quote a value that starts with *, e.g. '*.example.com'";
+        }
+        JsonLocation where = e.getLocation();
+        return where == null || where.getLineNr() < 1
+                ? "not valid YAML: " + what
+                : "not valid YAML at line %d, column %d: %s".formatted(where.getLineNr(), where.getColumnNr(), what);
+    }
+
+    @FunctionalInterface
+    private interface TreeSource {
+        JsonNode read() throws IOException;
+    }
+}

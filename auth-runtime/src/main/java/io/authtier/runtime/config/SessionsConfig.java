@@ -1,0 +1,30 @@
+package io.authtier.runtime.config;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The {@code sessions} section: browser sessions and the login that creates them.
+ *
+ * @param store           where sessions live; {@code Redis} needs a {@code redis} section
+ * @param cookie          the session cookie
+ * @param idleTimeout     a session unused this long ends (sliding); greater than zero
+ * @param absoluteTimeout a session ends this long after login whatever its use; at least {@code idleTimeout}
+ * @param login           the OIDC login flow; empty if the runtime only checks bearer tokens
+ */
+public record SessionsConfig(
+        SessionStoreType store,
+        CookieConfig cookie,
+        Duration idleTimeout,
+        Duration absoluteTimeout,
+        Optional<LoginConfig> login) {
+
+    public SessionsConfig {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(cookie, "cookie");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(absoluteTimeout, "absoluteTimeout");
+        Objects.requireNonNull(login, "login");
+    }
+}

@@ -1,0 +1,146 @@
+package io.authtier.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("RuntimeMain")
+class RuntimeMainTest {
+
+    private static final String VALID = """
+            issuers:
+            - name: main
+              issuerUrl: https://keycloak.example.com/realms/shop
+              audiences: [shop-api]
+            """;
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @Test
+    @DisplayName("--check with a valid file prints 'configuration OK' and exits 0")
+    void checkValid() throws IOException {
+        // Given a valid file
+        Path file = Files.writeString(dir.resolve("runtime.yaml"), VALID);
+
+        // When it is checked
+        int exitCode = run("--config", file.toString(), "--check");
+
+        // Then
+        assertThat(exitCode).isZero();
+        assertThat(out()).isEqualTo("configuration OK" + System.lineSeparator());
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("A valid file without --check prints a one-line summary and exits 0")
+    void runValid() throws IOException {
+        // Given a valid file
+        Path file = Files.writeString(dir.resolve("runtime.yaml"), VALID);
+
+        // When the runtime starts with it
+        int exitCode = run("--config", file.toString());
+
+        // Then one line says what was loaded
+        assertThat(exitCode).isZero();
+        assertThat(out().lines()).singleElement().asString()
+                .startsWith("authtier-runtime: configuration " + file + ": issuers main; sessions Memory;");
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("An invalid file prints every problem, one per line, to stderr and exits 2")
+    void invalid() throws IOException {
+        // Given a file with two problems
+        Path file = Files.writeString(dir.resolve("runtime.yaml"), VALID + "server: {port: 0, managementPrt: 1}\n");
+
+        // When it is checked
+        int exitCode = run("--config", file.toString(), "--check");
+
+        // Then
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(out()).isEmpty();
+        assertThat(err().lines()).containsExactly(
+                "authtier-runtime: invalid configuration " + file + ":",
+                "  server.port: must be between 1 and 65535, got 0",
+                "  server.managementPrt: unknown field; did you mean 'managementPort'?");
+    }
+
+    @Test
+    @DisplayName("An invalid file also exits 2 without --check")
+    void invalidWithoutCheck() throws IOException {
+        // Given an empty file
+        Path file = Files.writeString(dir.resolve("runtime.yaml"), "");
+
+        // When the runtime starts with it, then it stops
+        assertThat(run("--config", file.toString())).isEqualTo(2);
+        assertThat(err()).contains("issuers: required");
+    }
+
+    @Test
+    @DisplayName("A missing file exits 2 and says so")
+    void missingFile() {
+        // Given no file
+        Path file = dir.resolve("absent.yaml");
+
+        // When it is checked
+        int exitCode = run("--config", file.toString(), "--check");
+
+        // Then
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err()).isEqualTo("authtier-runtime: cannot read configuration " + file + ": no such file" + System.lineSeparator());
+    }
+
+    @Test
+    @DisplayName("A directory instead of a file exits 2 and says why")
+    void directory() {
+        // When a directory is given as the file
+        int exitCode = run("--config", dir.toString());
+
+        // Then
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err()).startsWith("authtier-runtime: cannot read configuration " + dir + ": ");
+    }
+
+    @Test
+    @DisplayName("Without --config it prints the usage to stderr and exits 2")
+    void usageError() {
+        // When started without arguments
+        int exitCode = run();
+
+        // Then
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(out()).isEmpty();
+        assertThat(err()).startsWith("authtier-runtime: --config FILE is required" + System.lineSeparator() + "usage: ");
+    }
+
+    @Test
+    @DisplayName("--help prints the usage to stdout and exits 0")
+    void help() {
+        assertThat(run("--help")).isZero();
+        assertThat(out()).startsWith("usage: java -jar auth-runtime.jar --config FILE [--check]");
+    }
+
+    private int run(String... args) {
+        return RuntimeMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+}
