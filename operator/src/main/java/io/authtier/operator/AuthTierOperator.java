@@ -6,7 +6,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
@@ -20,7 +22,16 @@ public final class AuthTierOperator {
 
   /** What differs between a production run and a test or demo run. */
   public record Settings(Clock clock, String instance, Optional<LeaderElectionConfiguration> leaderElection,
-      Set<String> namespaces) {}
+      Set<String> namespaces, Metrics metrics) {
+
+    public Settings(Clock clock, String instance, Optional<LeaderElectionConfiguration> leaderElection,
+        Set<String> namespaces) {
+      this(clock, instance, leaderElection, namespaces, Metrics.NOOP);
+    }
+  }
+
+  /** How long a stop waits for reconciliations in flight, within the pod's 30 s grace period. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
   private AuthTierOperator() {}
 
@@ -29,7 +40,9 @@ public final class AuthTierOperator {
       o.withKubernetesClient(client)
           .withUseSSAToPatchPrimaryResource(false)
           .withSSABasedCreateUpdateMatchForDependentResources(false)
-          .withCloseClientOnStop(false);
+          .withCloseClientOnStop(false)
+          .withReconciliationTerminationTimeout(STOP_GRACE)
+          .withMetrics(settings.metrics());
       settings.leaderElection().ifPresent(o::withLeaderElectionConfiguration);
     });
     var reconciler = new AuthTierReconciler(settings.clock(),

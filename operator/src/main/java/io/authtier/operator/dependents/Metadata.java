@@ -2,12 +2,31 @@ package io.authtier.operator.dependents;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.reconcile.Labels;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 
-/** Metadata of a runtime object. Owner references are added by the dependents, not here: render has no uid. */
+/** Metadata of a runtime object, and its owner: added by the dependents only, since render has no uid. */
 public final class Metadata {
   private Metadata() {}
+
+  /**
+   * Makes the AuthTier the object's controller: garbage collection removes it with the tier, and
+   * `kubectl describe` shows who controls it. (JOSDK's own reference lacks controller=true; it
+   * leaves an existing reference for the same uid alone.)
+   */
+  public static <R extends HasMetadata> R ownedBy(R object, AuthTier tier) {
+    object.addOwnerReference(new OwnerReferenceBuilder()
+        .withApiVersion(tier.getApiVersion())
+        .withKind(tier.getKind())
+        .withName(tier.getMetadata().getName())
+        .withUid(tier.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .build());
+    return object;
+  }
 
   public static ObjectMeta runtime(AuthTier tier, String name) {
     return new ObjectMetaBuilder()

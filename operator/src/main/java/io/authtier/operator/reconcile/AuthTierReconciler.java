@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * Observe, validate, reconcile, report. A spec or Secret problem stops before anything is written
  * (the running tier is left as it is) and is reported as Stalled; otherwise the workflow brings every
  * object to its desired state and status is recomputed from the live objects. Status is written
- * only when it changed.
+ * only when it changed, whole (see {@link StatusWriter}).
  */
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = "service-account", type = RuntimeServiceAccountDependent.class),
@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
     @Dependent(name = "autoscaler", type = RuntimeAutoscalerDependent.class, dependsOn = "deployment",
         reconcilePrecondition = AutoscalingEnabled.class)
 })
-@ControllerConfiguration(name = AuthTierReconciler.NAME)
+// Not generation-aware: a status write from a lagging cache must trigger one more reconcile that
+// sees it and corrects it. Unchanged status is never written, so this cannot loop.
+@ControllerConfiguration(name = AuthTierReconciler.NAME, generationAwareEventProcessing = false)
 public class AuthTierReconciler implements Reconciler<AuthTier> {
   public static final String NAME = "authtier";
   static final Duration MIN_STALLED_RETRY = Duration.ofSeconds(5);
@@ -77,7 +79,8 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     }
     var status = statusAggregator.aggregate(tier, observe(context, blocker, Optional.empty()));
-    var control = publish(tier, status) ? UpdateControl.patchStatus(tier) : UpdateControl.<AuthTier>noUpdate();
+    publish(tier, status, context);
+    var control = UpdateControl.<AuthTier>noUpdate();
     // A Secret appearing wakes the tier at once (SecretEventSource); this retry covers the rest.
     return blocker.isPresent() ? control.rescheduleAfter(stalledRetry(status)) : control;
   }
@@ -91,7 +94,13 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
     }
     var failure = new Observation.Problem("ReconcileFailed", describe(e));
     var status = statusAggregator.aggregate(tier, observe(context, Optional.empty(), Optional.of(failure)));
-    return publish(tier, status) ? ErrorStatusUpdateControl.patchStatus(tier) : ErrorStatusUpdateControl.noStatusUpdate();
+    try {
+      publish(tier, status, context);
+    } catch (RuntimeException writeFailed) {
+      LOG.warn("Could not write the status of AuthTier {}/{}: {}", tier.getMetadata().getNamespace(),
+          tier.getMetadata().getName(), writeFailed.getMessage());
+    }
+    return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   /** Problems that a person must fix. Checked before anything is written. */
@@ -118,14 +127,13 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
         context.getSecondaryResource(HorizontalPodAutoscaler.class));
   }
 
-  /** Emits the Events that the change deserves and sets the new status; false when nothing changed. */
-  private boolean publish(AuthTier tier, AuthTierStatus status) {
+  /** Writes the status and emits the Events that its change deserves; nothing when it did not change. */
+  private void publish(AuthTier tier, AuthTierStatus status, Context<AuthTier> context) {
     if (Objects.equals(status, tier.getStatus())) {
-      return false;
+      return;
     }
+    StatusWriter.write(context.getClient(), tier, status);
     StatusEvents.between(tier.getStatus(), status).forEach(note -> events.record(tier, note));
-    tier.setStatus(status);
-    return true;
   }
 
   /** Twice as long as the tier has been stalled, within bounds: backoff without a counter to keep. */

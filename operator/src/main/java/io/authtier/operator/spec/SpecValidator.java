@@ -160,6 +160,11 @@ public final class SpecValidator {
     if (redis == null) {
       return;
     }
+    if (redis.mode() != RedisMode.External) {
+      // Operator-run Redis arrives with a later version; until then, say so rather than run without it.
+      report.accept(new SpecProblem("spec.redis.mode", redis.mode() + " (Redis run by the operator) is not available"
+          + " in this version; run your own Redis and set redis.mode External with redis.external.endpoints"));
+    }
     if (redis.mode() == RedisMode.External) {
       var external = redis.external();
       if (external == null) {

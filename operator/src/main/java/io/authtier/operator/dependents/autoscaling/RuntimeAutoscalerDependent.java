@@ -32,7 +32,7 @@ public class RuntimeAutoscalerDependent
 
   @Override
   protected HorizontalPodAutoscaler desired(AuthTier tier, Context<AuthTier> context) {
-    return build(tier);
+    return Metadata.ownedBy(build(tier), tier);
   }
 
   public static HorizontalPodAutoscaler build(AuthTier tier) {

@@ -24,7 +24,7 @@ public class RuntimePodDisruptionBudgetDependent
 
   @Override
   protected PodDisruptionBudget desired(AuthTier tier, Context<AuthTier> context) {
-    return build(tier);
+    return Metadata.ownedBy(build(tier), tier);
   }
 
   public static PodDisruptionBudget build(AuthTier tier) {

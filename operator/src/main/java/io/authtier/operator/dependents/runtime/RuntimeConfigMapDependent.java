@@ -22,7 +22,7 @@ public class RuntimeConfigMapDependent extends CRUDKubernetesDependentResource<C
 
   @Override
   protected ConfigMap desired(AuthTier tier, Context<AuthTier> context) {
-    return build(tier);
+    return Metadata.ownedBy(build(tier), tier);
   }
 
   public static ConfigMap build(AuthTier tier) {

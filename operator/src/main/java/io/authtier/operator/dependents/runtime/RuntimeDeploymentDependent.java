@@ -57,7 +57,7 @@ public class RuntimeDeploymentDependent extends CRUDKubernetesDependentResource<
 
   @Override
   protected Deployment desired(AuthTier tier, Context<AuthTier> context) {
-    return build(tier, SecretLookup.check(tier, context).digest());
+    return Metadata.ownedBy(build(tier, SecretLookup.check(tier, context).digest()), tier);
   }
 
   public static Deployment build(AuthTier tier, String secretsDigest) {

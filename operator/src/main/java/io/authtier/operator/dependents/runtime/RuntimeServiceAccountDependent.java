@@ -21,7 +21,7 @@ public class RuntimeServiceAccountDependent extends CRUDKubernetesDependentResou
 
   @Override
   protected ServiceAccount desired(AuthTier tier, Context<AuthTier> context) {
-    return build(tier);
+    return Metadata.ownedBy(build(tier), tier);
   }
 
   public static ServiceAccount build(AuthTier tier) {

@@ -23,7 +23,7 @@ public class RuntimeServiceDependent extends CRUDKubernetesDependentResource<Ser
 
   @Override
   protected Service desired(AuthTier tier, Context<AuthTier> context) {
-    return build(tier);
+    return Metadata.ownedBy(build(tier), tier);
   }
 
   public static Service build(AuthTier tier) {

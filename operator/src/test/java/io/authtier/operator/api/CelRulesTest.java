@@ -1,0 +1,201 @@
+package io.authtier.operator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cel.common.types.SimpleType;
+import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
+import io.authtier.operator.api.v1alpha1.AuthTier;
+import io.authtier.operator.api.v1alpha1.AuthTierSpec;
+import io.authtier.operator.spec.SpecValidator;
+import io.authtier.operator.support.CrdFile;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Evaluates the CEL rules of the committed CRD, as the API server would (defaults applied first),
+ * and holds the operator's own SpecValidator to the same verdicts. The mock API server has no CEL,
+ * so this is where the rules' logic is tested.
+ */
+class CelRulesTest {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
+      .addVar("self", SimpleType.DYN)
+      .addVar("oldSelf", SimpleType.DYN)
+      .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+      .build();
+  private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+  private static final String ISSUER = "issuers: [{name: main, issuerUrl: 'https://idp.example/realms/a', audiences: [api]}]\n";
+  private static final String DEV = ISSUER + "sessions: {store: Memory}\nruntime: {replicas: 1}\nautoscaling: {enabled: false}\n";
+  private static final String REDIS = "redis: {mode: External, external: {endpoints: ['r:6379']}}\n";
+
+  static Stream<Arguments> cases() {
+    return Stream.of(
+        Arguments.of("a development tier", DEV, null),
+        Arguments.of("a tier with external Redis", ISSUER + REDIS, null),
+        Arguments.of("Redis sessions (the default) without a redis section", ISSUER, "sessions.store Redis needs spec.redis"),
+        Arguments.of("Memory sessions with two replicas", ISSUER + "sessions: {store: Memory}\nruntime: {replicas: 2}\nautoscaling: {enabled: false}\n", "sessions.store Memory keeps sessions in one pod"),
+        Arguments.of("Memory sessions with autoscaling (on by default)", ISSUER + "sessions: {store: Memory}\nruntime: {replicas: 1}\n", "sessions.store Memory keeps sessions in one pod"),
+        Arguments.of("minReplicas above maxReplicas", ISSUER + REDIS + "autoscaling: {minReplicas: 5, maxReplicas: 3}\n", "autoscaling.minReplicas must not exceed"),
+        Arguments.of("maxReplicas below the default minReplicas", ISSUER + REDIS + "autoscaling: {maxReplicas: 1}\n", "autoscaling.minReplicas must not exceed"),
+        Arguments.of("two issuers with one name", "issuers: [{name: a, issuerUrl: 'https://a', audiences: [x]}, {name: a, issuerUrl: 'https://b', audiences: [y]}]\n" + REDIS, "issuers[].name must be unique"),
+        Arguments.of("login through an unknown issuer", ISSUER + REDIS + "sessions: {cookie: {signingKeys: [{id: k, secretRef: {name: s, key: k}}]}, login: {issuer: other, clientId: web, allowedRedirectDomains: [a.example]}}\n", "sessions.login.issuer must name one of"),
+        Arguments.of("login without cookie signing keys", ISSUER + REDIS + "sessions: {login: {issuer: main, clientId: web, allowedRedirectDomains: [a.example]}}\n", "sessions.login needs sessions.cookie.signingKeys"),
+        Arguments.of("login scopes without openid", ISSUER + REDIS + "sessions: {cookie: {signingKeys: [{id: k, secretRef: {name: s, key: k}}]}, login: {issuer: main, clientId: web, scopes: [email], allowedRedirectDomains: [a.example]}}\n", "sessions.login.scopes must include openid"),
+        Arguments.of("a complete login", ISSUER + REDIS + "sessions: {cookie: {signingKeys: [{id: k, secretRef: {name: s, key: k}}]}, login: {issuer: main, clientId: web, allowedRedirectDomains: [a.example]}}\n", null),
+        Arguments.of("External Redis without its endpoints", ISSUER + "redis: {mode: External}\n", "redis.mode External needs redis.external"),
+        Arguments.of("a Standalone external Redis with two endpoints", ISSUER + "redis: {mode: External, external: {endpoints: ['a:1', 'b:2']}}\n", "redis.external.topology Standalone takes exactly one endpoint"),
+        Arguments.of("an external Redis Cluster with two endpoints", ISSUER + "redis: {mode: External, external: {topology: Cluster, endpoints: ['a:1', 'b:2']}}\n", null));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  @DisplayName("The CRD's CEL and the operator's validator agree on each spec")
+  void celAndValidatorAgree(String title, String specYaml, String expectedMessage) throws Exception {
+    // Given a spec, with the schema defaults applied as the API server would
+    var spec = defaulted(specYaml);
+    // When the CRD's rules run on it, and the operator validates it
+    var failed = failingRules(spec, null);
+    var problems = SpecValidator.validate(tier(specYaml));
+    // Then both accept it, or both refuse it and CEL says why
+    if (expectedMessage == null) {
+      assertThat(failed).isEmpty();
+      assertThat(problems).isEmpty();
+    } else {
+      assertThat(failed).anyMatch(m -> m.startsWith(expectedMessage));
+      assertThat(problems).isNotEmpty();
+    }
+  }
+
+  static Stream<Arguments> transitions() {
+    return Stream.of(
+        Arguments.of("the same Redis mode", ISSUER + REDIS, ISSUER + REDIS.replace("r:6379", "q:6379"), true),
+        Arguments.of("a Redis mode change", ISSUER + "redis: {mode: Cluster}\n", ISSUER + REDIS, false),
+        Arguments.of("removing redis", ISSUER + REDIS, DEV, false),
+        Arguments.of("adding redis where there was none", DEV, ISSUER + REDIS, true));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("transitions")
+  @DisplayName("redis.mode cannot change once the tier exists")
+  void redisModeIsImmutable(String title, String before, String after, boolean allowed) throws Exception {
+    var failed = failingRules(defaulted(after), defaulted(before));
+    if (allowed) {
+      assertThat(failed).noneMatch(m -> m.startsWith("redis.mode cannot change"));
+    } else {
+      assertThat(failed).anyMatch(m -> m.startsWith("redis.mode cannot change"));
+    }
+  }
+
+  /** Messages of the rules that fail, each rule evaluated on the object at its schema's path. */
+  private static List<String> failingRules(Object spec, Object oldSpec) throws Exception {
+    var failed = new ArrayList<String>();
+    for (var rule : rules()) {
+      var self = at(spec, rule.path());
+      if (self == null) {
+        continue;
+      }
+      var transition = rule.expression().contains("oldSelf");
+      var oldSelf = oldSpec == null ? null : at(oldSpec, rule.path());
+      if (transition && oldSelf == null) {
+        continue; // the API server evaluates transition rules on updates only
+      }
+      var variables = new HashMap<String, Object>();
+      variables.put("self", self);
+      if (transition) {
+        variables.put("oldSelf", oldSelf);
+      }
+      var program = RUNTIME.createProgram(COMPILER.compile(rule.expression()).getAst());
+      if (!Boolean.TRUE.equals(program.eval(variables))) {
+        failed.add(rule.message());
+      }
+    }
+    return failed;
+  }
+
+  record Rule(List<String> path, String expression, String message) {}
+
+  private static List<Rule> rules() {
+    var spec = CrdFile.read(CrdFile.committed()).path("spec").path("versions").get(0)
+        .path("schema").path("openAPIV3Schema").path("properties").path("spec");
+    var rules = new ArrayList<Rule>();
+    collect(spec, new ArrayList<>(), rules);
+    assertThat(rules).hasSizeGreaterThanOrEqualTo(10);
+    return rules;
+  }
+
+  private static void collect(JsonNode schema, List<String> path, List<Rule> rules) {
+    schema.path("x-kubernetes-validations").forEach(v ->
+        rules.add(new Rule(List.copyOf(path), v.path("rule").asText(), v.path("message").asText())));
+    schema.path("properties").properties().forEach(p -> {
+      var child = new ArrayList<>(path);
+      child.add(p.getKey());
+      collect(p.getValue(), child, rules);
+    });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object at(Object root, List<String> path) {
+    var node = root;
+    for (var name : path) {
+      if (!(node instanceof Map<?, ?> map) || !map.containsKey(name)) {
+        return null;
+      }
+      node = ((Map<String, Object>) map).get(name);
+    }
+    return node;
+  }
+
+  /** The spec as the API server stores it: schema defaults applied (the model applies the same ones). */
+  private static Object defaulted(String specYaml) throws Exception {
+    var spec = YAML.treeToValue(YAML.readTree(specYaml), AuthTierSpec.class);
+    return celValue(YAML.valueToTree(spec));
+  }
+
+  /** JSON as CEL sees it: integers are 64-bit. */
+  private static Object celValue(JsonNode node) {
+    if (node.isObject()) {
+      var map = new LinkedHashMap<String, Object>();
+      node.properties().forEach(e -> {
+        if (!e.getValue().isNull()) {
+          map.put(e.getKey(), celValue(e.getValue()));
+        }
+      });
+      return map;
+    }
+    if (node.isArray()) {
+      var list = new ArrayList<Object>();
+      node.forEach(item -> list.add(celValue(item)));
+      return list;
+    }
+    if (node.isIntegralNumber()) {
+      return node.asLong();
+    }
+    if (node.isBoolean()) {
+      return node.asBoolean();
+    }
+    return node.asText();
+  }
+
+  private static AuthTier tier(String specYaml) throws Exception {
+    var tier = new AuthTier();
+    tier.setMetadata(new ObjectMetaBuilder().withName("t").withNamespace("n").build());
+    tier.setSpec(YAML.treeToValue(YAML.readTree(specYaml), AuthTierSpec.class));
+    return tier;
+  }
+}

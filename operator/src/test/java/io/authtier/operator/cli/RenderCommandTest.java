@@ -1,0 +1,132 @@
+package io.authtier.operator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.authtier.operator.support.Golden;
+import io.authtier.operator.support.Repo;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class RenderCommandTest {
+
+  record Result(int code, String out, String err) {}
+
+  static List<Path> samples() {
+    return Repo.samples();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("samples")
+  @DisplayName("render prints what the committed golden file holds, byte for byte, every time")
+  void goldenAndDeterministic(Path sample) {
+    var first = render(sample);
+    var second = render(sample);
+
+    assertThat(first.code()).as(first.err()).isZero();
+    assertThat(second.out()).isEqualTo(first.out());
+    var name = sample.getFileName().toString();
+    Golden.assertMatches(Path.of("src/test/resources/golden").resolve(name), first.out());
+  }
+
+  @Test
+  @DisplayName("Rendered objects hold no secret value: Secrets are mounted, never copied")
+  void noSecretValues() {
+    var out = render(Repo.sample("production.yaml")).out();
+    assertThat(out).doesNotContain("replace-me").contains("/etc/authtier/secrets/shop-redis/password");
+    assertThat(out).doesNotContain("kind: Secret");
+  }
+
+  @Test
+  @DisplayName("A file that is not a valid AuthTier exits non-zero and names the field")
+  void invalidFile(@TempDir Path dir) throws IOException {
+    var unknownField = write(dir, "unknown.yaml", """
+        apiVersion: authtier.io/v1alpha1
+        kind: AuthTier
+        metadata: {name: t}
+        spec:
+          issuers: [{name: main, issuerUrl: 'https://idp', audience: [api]}]
+        """);
+    var wrongType = write(dir, "type.yaml", """
+        apiVersion: authtier.io/v1alpha1
+        kind: AuthTier
+        metadata: {name: t}
+        spec:
+          issuers: [{name: main, issuerUrl: 'https://idp', audiences: [api]}]
+          runtime: {replicas: many}
+        """);
+    var badRule = write(dir, "rule.yaml", """
+        apiVersion: authtier.io/v1alpha1
+        kind: AuthTier
+        metadata: {name: t}
+        spec:
+          issuers: [{name: main, issuerUrl: 'https://idp', audiences: [api]}]
+          sessions: {store: Memory, idleTimeout: 2h, absoluteTimeout: 1h}
+          runtime: {replicas: 1}
+          autoscaling: {enabled: false}
+        """);
+    var notYaml = write(dir, "broken.yaml", "spec: [unclosed\n");
+
+    assertThat(render(unknownField)).satisfies(r -> {
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err()).contains("spec.issuers[0].audience: unknown field").contains("audiences");
+      assertThat(r.out()).isEmpty();
+    });
+    assertThat(render(wrongType)).satisfies(r -> {
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err()).contains("spec.runtime.replicas");
+    });
+    assertThat(render(badRule)).satisfies(r -> {
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err()).contains("spec.sessions.absoluteTimeout: must be at least sessions.idleTimeout");
+    });
+    assertThat(render(notYaml).code()).isEqualTo(1);
+    assertThat(render(dir.resolve("missing.yaml")).err()).contains("missing.yaml");
+  }
+
+  @Test
+  @DisplayName("A referenced Secret absent from the file is named on stderr; the objects are still printed")
+  void secretNotInFile(@TempDir Path dir) throws IOException {
+    var production = Files.readString(Repo.sample("production.yaml"));
+    var tierOnly = write(dir, "tier.yaml", production.substring(production.indexOf("apiVersion: authtier.io")));
+
+    var result = render(tierOnly);
+
+    assertThat(result.code()).isZero();
+    assertThat(result.err()).contains("Secret shop-redis not found");
+    assertThat(result.out()).contains("kind: Deployment");
+  }
+
+  @Test
+  @DisplayName("Usage errors exit 2")
+  void usage() throws Exception {
+    var err = new ByteArrayOutputStream();
+    var code = io.authtier.operator.OperatorMainAccess.run(new String[] {"render"}, new PrintStream(new ByteArrayOutputStream()),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage: render -f FILE");
+  }
+
+  static Result render(Path file) {
+    var out = new ByteArrayOutputStream();
+    var err = new ByteArrayOutputStream();
+    var code = RenderCommand.run(file, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static Path write(Path dir, String name, String content) throws IOException {
+    var file = dir.resolve(name);
+    Files.writeString(file, content);
+    return file;
+  }
+}

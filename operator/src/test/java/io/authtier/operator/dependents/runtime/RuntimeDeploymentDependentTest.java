@@ -1,0 +1,77 @@
+package io.authtier.operator.dependents.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.authtier.operator.support.Tiers;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class RuntimeDeploymentDependentTest {
+
+  @Test
+  @DisplayName("The runtime pods meet Pod Security Standard restricted")
+  void restricted() {
+    var pod = RuntimeDeploymentDependent.build(Tiers.sample("production.yaml", "prod"), "digest").getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    var container = pod.getContainers().getFirst();
+    var security = container.getSecurityContext();
+    assertThat(security.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(security.getRunAsNonRoot()).isTrue();
+    assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(security.getCapabilities().getAdd()).isNullOrEmpty();
+    assertThat(security.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(pod.getVolumes()).noneMatch(v -> v.getHostPath() != null);
+    assertThat(container.getPorts()).noneMatch(p -> p.getHostPort() != null);
+  }
+
+  @Test
+  @DisplayName("Probes, ports and topology spread are set; each referenced Secret is mounted with only its keys")
+  void podShape() {
+    var deployment = RuntimeDeploymentDependent.build(Tiers.sample("production.yaml", "prod"), "digest");
+    var pod = deployment.getSpec().getTemplate().getSpec();
+    var container = pod.getContainers().getFirst();
+
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(container.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
+        .containsExactly("http:8080", "management:9090");
+    assertThat(container.getArgs()).containsExactly("--config", "/etc/authtier/config/runtime.yaml");
+    assertThat(pod.getTopologySpreadConstraints()).extracting(c -> c.getTopologyKey())
+        .containsExactly("kubernetes.io/hostname", "topology.kubernetes.io/zone");
+    var cookieKeys = pod.getVolumes().stream().filter(v -> v.getSecret() != null
+        && v.getSecret().getSecretName().equals("shop-cookie-keys")).findFirst().orElseThrow();
+    assertThat(cookieKeys.getSecret().getItems()).extracting(i -> i.getKey()).containsExactly("k1", "k2");
+    assertThat(container.getVolumeMounts()).anySatisfy(m -> {
+      assertThat(m.getMountPath()).isEqualTo("/etc/authtier/secrets/shop-cookie-keys");
+      assertThat(m.getReadOnly()).isTrue();
+    });
+    assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
+  }
+
+  @Test
+  @DisplayName("With autoscaling the HPA owns the replica count; without it, runtime.replicas applies")
+  void replicas() {
+    var autoscaled = Tiers.sample("production.yaml", "prod");
+    var fixed = Tiers.sample("minimal.yaml", "dev");
+
+    assertThat(RuntimeDeploymentDependent.build(autoscaled, "d").getSpec().getReplicas()).isNull();
+    assertThat(RuntimeDeploymentDependent.build(fixed, "d").getSpec().getReplicas()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("The pod-template hashes follow the configuration and the Secrets' digest")
+  void hashes() {
+    var tier = Tiers.sample("production.yaml", "prod");
+    var annotations = RuntimeDeploymentDependent.build(tier, "digest-1").getSpec().getTemplate().getMetadata().getAnnotations();
+    var otherDigest = RuntimeDeploymentDependent.build(tier, "digest-2").getSpec().getTemplate().getMetadata().getAnnotations();
+
+    assertThat(annotations.get(RuntimeDeploymentDependent.CONFIG_HASH))
+        .isEqualTo(RuntimeDeploymentDependent.sha256(RuntimeConfigRenderer.render(tier.getSpec())));
+    assertThat(otherDigest.get(RuntimeDeploymentDependent.CONFIG_HASH)).isEqualTo(annotations.get(RuntimeDeploymentDependent.CONFIG_HASH));
+    assertThat(otherDigest.get(RuntimeDeploymentDependent.SECRETS_HASH)).isNotEqualTo(annotations.get(RuntimeDeploymentDependent.SECRETS_HASH));
+  }
+}

@@ -1,0 +1,169 @@
+package io.authtier.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.authtier.operator.api.v1alpha1.Condition;
+import io.authtier.operator.demo.FakeWorkloadController;
+import io.authtier.operator.support.Tiers;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class StatusAggregatorTest {
+  private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
+
+  @Test
+  @DisplayName("A tier whose pods are all ready and current is Ready, not Reconciling, not Stalled")
+  void readyTier() {
+    var tier = Tiers.sample("minimal.yaml", "dev");
+    var status = aggregator(T0).aggregate(tier, running(readyDeployment(1, 1L), null));
+
+    assertThat(condition(status.conditions(), "Ready")).satisfies(c -> {
+      assertThat(c.status()).isEqualTo("True");
+      assertThat(c.reason()).isEqualTo("Ready");
+      assertThat(c.message()).contains("http://dev-auth.dev.svc:8080").contains("1/1 pods ready");
+      assertThat(c.observedGeneration()).isEqualTo(1L);
+      assertThat(c.lastTransitionTime()).isEqualTo("2026-11-28T10:00:00Z");
+    });
+    assertThat(condition(status.conditions(), "Reconciling").status()).isEqualTo("False");
+    assertThat(condition(status.conditions(), "Stalled").status()).isEqualTo("False");
+    assertThat(condition(status.conditions(), "AutoscalingReady").reason()).isEqualTo("AutoscalingDisabled");
+    assertThat(status.runtime().replicaSummary()).isEqualTo("1/1");
+    assertThat(status.observedGeneration()).isEqualTo(1L);
+  }
+
+  @Test
+  @DisplayName("lastTransitionTime stays put while a condition's status does not change, and moves when it does")
+  void transitionTimes() {
+    // Given a Ready status computed at T0
+    var tier = Tiers.sample("minimal.yaml", "dev");
+    var first = aggregator(T0).aggregate(tier, running(readyDeployment(1, 1L), null));
+    tier.setStatus(first);
+
+    // When the same world is observed an hour later
+    var later = aggregator(T0.plus(Duration.ofHours(1))).aggregate(tier, running(readyDeployment(1, 1L), null));
+
+    // Then nothing changed, not even the times: the reconciler writes nothing
+    assertThat(later).isEqualTo(first);
+
+    // When the Deployment loses its pods two hours in
+    var lost = new DeploymentBuilder(readyDeployment(1, 1L)).editStatus().withReadyReplicas(0).withAvailableReplicas(0)
+        .withConditions(new io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder()
+            .withType("Available").withStatus("False").build()).endStatus().build();
+    var degraded = aggregator(T0.plus(Duration.ofHours(2))).aggregate(tier, running(lost, null));
+
+    // Then Ready turns False at that time, and Stalled (unchanged) keeps its time
+    assertThat(condition(degraded.conditions(), "Ready")).satisfies(c -> {
+      assertThat(c.status()).isEqualTo("False");
+      assertThat(c.reason()).isEqualTo("MinimumReplicasUnavailable");
+      assertThat(c.lastTransitionTime()).isEqualTo("2026-11-28T12:00:00Z");
+    });
+    assertThat(condition(degraded.conditions(), "Stalled").lastTransitionTime()).isEqualTo("2026-11-28T10:00:00Z");
+  }
+
+  @Test
+  @DisplayName("A Deployment still rolling out keeps the tier Reconciling and not Ready")
+  void rollingOut() {
+    var tier = Tiers.sample("minimal.yaml", "dev");
+    var stale = new DeploymentBuilder(readyDeployment(1, 1L)).editMetadata().withGeneration(2L).endMetadata().build();
+
+    var status = aggregator(T0).aggregate(tier, running(stale, null));
+
+    assertThat(condition(status.conditions(), "Reconciling")).satisfies(c -> {
+      assertThat(c.status()).isEqualTo("True");
+      assertThat(c.reason()).isEqualTo("RollingOut");
+    });
+    assertThat(condition(status.conditions(), "Ready").status()).isEqualTo("False");
+  }
+
+  @Test
+  @DisplayName("A blocker makes the tier Stalled and not Ready with the blocker's reason, and not Reconciling")
+  void stalled() {
+    var tier = Tiers.sample("minimal.yaml", "dev");
+    var blocker = new Observation.Problem("SecretNotFound", "Secret oidc not found (spec.issuers[0]...)");
+
+    var status = aggregator(T0).aggregate(tier,
+        new Observation(Optional.of(blocker), Optional.empty(), Optional.empty(), Optional.empty()));
+
+    assertThat(condition(status.conditions(), "Stalled")).satisfies(c -> {
+      assertThat(c.status()).isEqualTo("True");
+      assertThat(c.reason()).isEqualTo("SecretNotFound");
+      assertThat(c.message()).contains("oidc");
+    });
+    assertThat(condition(status.conditions(), "Ready").reason()).isEqualTo("SecretNotFound");
+    assertThat(condition(status.conditions(), "Reconciling").status()).isEqualTo("False");
+  }
+
+  @Test
+  @DisplayName("A failed reconcile is Reconciling (retrying) and not Ready, but not Stalled")
+  void failure() {
+    var tier = Tiers.sample("minimal.yaml", "dev");
+    var failure = new Observation.Problem("ReconcileFailed", "connection refused");
+
+    var status = aggregator(T0).aggregate(tier,
+        new Observation(Optional.empty(), Optional.of(failure), Optional.of(readyDeployment(1, 1L)), Optional.empty()));
+
+    assertThat(condition(status.conditions(), "Reconciling").reason()).isEqualTo("RetryingAfterError");
+    assertThat(condition(status.conditions(), "Ready").reason()).isEqualTo("ReconcileFailed");
+    assertThat(condition(status.conditions(), "Stalled").status()).isEqualTo("False");
+  }
+
+  @Test
+  @DisplayName("The HPA's own conditions decide AutoscalingReady; a fresh HPA is Unknown")
+  void autoscaling() {
+    var tier = Tiers.sample("production.yaml", "prod");
+    var deployment = readyDeployment(3, 1L);
+
+    var missing = aggregator(T0).aggregate(tier, running(deployment, null));
+    var fresh = aggregator(T0).aggregate(tier, running(deployment, new HorizontalPodAutoscalerBuilder().build()));
+    var inactive = aggregator(T0).aggregate(tier, running(deployment, hpa("ScalingActive", "False", "FailedGetPodsMetric")));
+    var active = aggregator(T0).aggregate(tier, running(deployment, hpa("ScalingActive", "True", "ValidMetricFound")));
+
+    assertThat(condition(missing.conditions(), "AutoscalingReady").reason()).isEqualTo("AutoscalerNotFound");
+    assertThat(condition(fresh.conditions(), "AutoscalingReady").status()).isEqualTo("Unknown");
+    assertThat(condition(inactive.conditions(), "AutoscalingReady")).satisfies(c -> {
+      assertThat(c.status()).isEqualTo("False");
+      assertThat(c.reason()).isEqualTo("FailedGetPodsMetric");
+    });
+    assertThat(condition(active.conditions(), "AutoscalingReady").status()).isEqualTo("True");
+    // Autoscaling is reported, but a tier that serves is Ready without a metrics adapter
+    assertThat(condition(inactive.conditions(), "Ready").status()).isEqualTo("True");
+  }
+
+  private static StatusAggregator aggregator(Instant now) {
+    return new StatusAggregator(Clock.fixed(now, ZoneOffset.UTC));
+  }
+
+  private static Observation running(Deployment deployment, HorizontalPodAutoscaler hpa) {
+    return new Observation(Optional.empty(), Optional.empty(), Optional.ofNullable(deployment), Optional.ofNullable(hpa));
+  }
+
+  private static Deployment readyDeployment(int replicas, long generation) {
+    var deployment = new DeploymentBuilder()
+        .withNewMetadata().withName("t").withGeneration(generation).endMetadata()
+        .withNewSpec().withReplicas(replicas).endSpec()
+        .build();
+    var ready = new DeploymentBuilder(deployment).withStatus(FakeWorkloadController.readyStatus(deployment)).build();
+    ready.getStatus().setObservedGeneration(1L);
+    return ready;
+  }
+
+  private static HorizontalPodAutoscaler hpa(String type, String status, String reason) {
+    return new HorizontalPodAutoscalerBuilder().withNewStatus()
+        .addNewCondition().withType("AbleToScale").withStatus("True").withReason("ReadyForNewScale").endCondition()
+        .addNewCondition().withType(type).withStatus(status).withReason(reason).withMessage("the HPA says so").endCondition()
+        .endStatus().build();
+  }
+
+  private static Condition condition(java.util.List<Condition> conditions, String type) {
+    return StatusAggregator.find(conditions, type).orElseThrow();
+  }
+}

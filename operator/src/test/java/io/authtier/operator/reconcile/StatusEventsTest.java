@@ -1,0 +1,53 @@
+package io.authtier.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.authtier.operator.api.v1alpha1.AuthTierStatus;
+import io.authtier.operator.api.v1alpha1.Condition;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class StatusEventsTest {
+
+  @Test
+  @DisplayName("An unchanged status emits no Event")
+  void unchanged() {
+    var status = status("True", "Ready", "False", "AsExpected");
+    assertThat(StatusEvents.between(status, status)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("Becoming Stalled is a Warning with the problem; leaving it is a Normal Recovered")
+  void stalledAndRecovered() {
+    var ok = status("True", "Ready", "False", "AsExpected");
+    var stalled = status("False", "SecretNotFound", "True", "SecretNotFound");
+
+    assertThat(StatusEvents.between(ok, stalled)).extracting(StatusEvents.Note::type, StatusEvents.Note::reason)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("Warning", "SecretNotFound"));
+    assertThat(StatusEvents.between(stalled, ok)).extracting(StatusEvents.Note::reason)
+        .containsExactly("Recovered", "Ready");
+  }
+
+  @Test
+  @DisplayName("A new tier's first status announces Ready, but no recovery from a problem it never had")
+  void firstStatus() {
+    assertThat(StatusEvents.between(null, status("True", "Ready", "False", "AsExpected")))
+        .extracting(StatusEvents.Note::reason).containsExactly("Ready");
+  }
+
+  @Test
+  @DisplayName("Losing Ready is a Warning with the reason")
+  void lostReady() {
+    var notes = StatusEvents.between(status("True", "Ready", "False", "AsExpected"),
+        status("False", "MinimumReplicasUnavailable", "False", "AsExpected"));
+    assertThat(notes).extracting(StatusEvents.Note::type, StatusEvents.Note::reason)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("Warning", "MinimumReplicasUnavailable"));
+  }
+
+  private static AuthTierStatus status(String ready, String readyReason, String stalled, String stalledReason) {
+    return new AuthTierStatus(1L, List.of(
+        new Condition("Ready", ready, 1L, "2026-11-28T10:00:00Z", readyReason, "m"),
+        new Condition("Stalled", stalled, 1L, "2026-11-28T10:00:00Z", stalledReason, "m")), null);
+  }
+}

@@ -1,0 +1,86 @@
+package io.authtier.operator.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.authtier.operator.api.v1alpha1.AuthTier;
+import io.authtier.operator.api.v1alpha1.AuthTierSpec;
+import io.authtier.operator.api.v1alpha1.RedisMode;
+import io.authtier.operator.api.v1alpha1.RedisSpec;
+import io.authtier.operator.api.v1alpha1.SessionsSpec;
+import io.authtier.operator.support.Tiers;
+import java.time.Duration;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Rules that CEL cannot hold, or that the CRD schema holds but the operator must check itself. */
+class SpecValidatorTest {
+
+  @Test
+  @DisplayName("The samples are valid")
+  void samplesAreValid() {
+    assertThat(SpecValidator.validate(Tiers.sample("minimal.yaml", "dev"))).isEmpty();
+    assertThat(SpecValidator.validate(Tiers.sample("production.yaml", "prod"))).isEmpty();
+  }
+
+  @Test
+  @DisplayName("Durations are checked, with days allowed, and the absolute timeout may not be shorter than the idle one")
+  void durations() {
+    var tier = Tiers.sample("minimal.yaml", "dev");
+    var sessions = tier.getSpec().sessions();
+    tier.setSpec(withSessions(tier.getSpec(), new SessionsSpec(sessions.store(), sessions.cookie(), "25h", "1d", null)));
+
+    assertThat(SpecValidator.validate(tier)).extracting(SpecProblem::toString)
+        .containsExactly("spec.sessions.absoluteTimeout: must be at least sessions.idleTimeout (25h)");
+
+    tier.setSpec(withSessions(tier.getSpec(), new SessionsSpec(sessions.store(), sessions.cookie(), "a day", "0s", null)));
+    assertThat(SpecValidator.validate(tier)).extracting(SpecProblem::toString).containsExactly(
+        "spec.sessions.idleTimeout: 'a day' is not a duration; write it like 500ms, 30s, 5m, 24h or 7d",
+        "spec.sessions.absoluteTimeout: must be longer than zero");
+  }
+
+  @Test
+  @DisplayName("An AuthTier name too long for the objects named after it is refused")
+  void longName() {
+    var tier = Tiers.sample("minimal.yaml", "dev");
+    tier.getMetadata().setName("a".repeat(51));
+    assertThat(SpecValidator.validate(tier)).extracting(SpecProblem::field).containsExactly("metadata.name");
+  }
+
+  @Test
+  @DisplayName("Operator-run Redis is refused in this version with a pointer to External")
+  void operatorRunRedis() {
+    var tier = Tiers.sample("minimal.yaml", "dev");
+    var spec = tier.getSpec();
+    tier.setSpec(new AuthTierSpec(spec.issuers(), spec.tokenCache(), spec.resilience(), spec.sessions(),
+        new RedisSpec(RedisMode.Cluster, null, null, null), spec.runtime(), spec.autoscaling(), spec.disruption(),
+        spec.monitoring()));
+    assertThat(SpecValidator.validate(tier)).singleElement().satisfies(p -> {
+      assertThat(p.field()).isEqualTo("spec.redis.mode");
+      assertThat(p.message()).contains("External");
+    });
+  }
+
+  @Test
+  @DisplayName("A spec-less AuthTier gets one clear problem")
+  void noSpec() {
+    var tier = new AuthTier();
+    tier.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("t").build());
+    assertThat(SpecValidator.validate(tier)).extracting(SpecProblem::field).containsExactly("spec");
+  }
+
+  @Test
+  @DisplayName("Durations parse as the CRD pattern allows them")
+  void durationParser() {
+    assertThat(Durations.parse("1h30m")).contains(Duration.ofMinutes(90));
+    assertThat(Durations.parse("7d")).contains(Duration.ofDays(7));
+    assertThat(Durations.parse("500ms")).contains(Duration.ofMillis(500));
+    assertThat(Durations.parse("30")).isEmpty();
+    assertThat(Durations.parse("-5s")).isEmpty();
+    assertThat(Durations.parse("99999999999999999999d")).isEmpty();
+  }
+
+  private static AuthTierSpec withSessions(AuthTierSpec spec, SessionsSpec sessions) {
+    return new AuthTierSpec(spec.issuers(), spec.tokenCache(), spec.resilience(), sessions, spec.redis(), spec.runtime(),
+        spec.autoscaling(), spec.disruption(), spec.monitoring());
+  }
+}

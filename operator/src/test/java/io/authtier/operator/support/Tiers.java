@@ -1,0 +1,20 @@
+package io.authtier.operator.support;
+
+import io.authtier.operator.api.v1alpha1.AuthTier;
+import io.authtier.operator.cli.AuthTierFiles;
+
+/** AuthTiers for tests, read from the samples. */
+public final class Tiers {
+  private Tiers() {}
+
+  public static AuthTier sample(String file, String namespace) {
+    try {
+      var tier = AuthTierFiles.read(Repo.sample(file)).tiers().getFirst();
+      tier.getMetadata().setNamespace(namespace);
+      tier.getMetadata().setGeneration(1L);
+      return tier;
+    } catch (AuthTierFiles.InvalidFileException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+}
