@@ -118,8 +118,8 @@ class OperatorDeploymentTest {
   void runsTheOperator() {
     // Then the container runs `run` from the operator image, with leader election left on
     assertThat(operator.getImage()).isEqualTo("ghcr.io/authtier/authtier-operator:0.1.0");
-    assertThat(arguments()).containsSubsequence("-jar", "/app/authtier-operator.jar", "run")
-        .doesNotContain("--no-leader-election");
+    assertThat(operator.getCommand()).as("the image's entrypoint runs the operator").isNullOrEmpty();
+    assertThat(operator.getArgs()).containsExactly("run");
     assertThat(deployment.getSpec().getReplicas()).isBetween(1, 2);
   }
 
