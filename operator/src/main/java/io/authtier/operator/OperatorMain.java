@@ -49,16 +49,18 @@ public final class OperatorMain {
         var leaderElection = true;
         var healthPort = 8081;
         Set<String> namespaces = new HashSet<>(RunCommand.namespacesFromEnvironment());
-        for (int i = 1; i < args.length; i++) {
-          switch (args[i]) {
-            case "--no-leader-election" -> leaderElection = false;
-            case "--health-port" -> healthPort = Integer.parseInt(requireValue(args, ++i, "--health-port"));
-            case "--namespace" -> namespaces.add(requireValue(args, ++i, "--namespace"));
-            default -> {
-              err.println("run: unknown option " + args[i] + "\n" + HELP);
-              return USAGE;
+        try {
+          for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+              case "--no-leader-election" -> leaderElection = false;
+              case "--health-port" -> healthPort = port(requireValue(args, ++i, "--health-port"));
+              case "--namespace" -> namespaces.add(requireValue(args, ++i, "--namespace"));
+              default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
           }
+        } catch (IllegalArgumentException e) {
+          err.print("run: " + e.getMessage() + "\n" + HELP);
+          return USAGE;
         }
         return RunCommand.run(new RunCommand.Options(leaderElection, healthPort, namespaces));
       }
@@ -71,6 +73,18 @@ public final class OperatorMain {
         return USAGE;
       }
     }
+  }
+
+  private static int port(String value) {
+    try {
+      var port = Integer.parseInt(value);
+      if (port >= 1 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("--health-port takes a port number from 1 to 65535, not '" + value + "'");
   }
 
   private static String requireValue(String[] args, int index, String option) {

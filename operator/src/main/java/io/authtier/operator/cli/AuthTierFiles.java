@@ -1,5 +1,6 @@
 package io.authtier.operator.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,8 +54,15 @@ public final class AuthTierFiles {
     List<JsonNode> documents;
     try (var parser = YAML.createParser(Files.newBufferedReader(file))) {
       documents = YAML.readValues(parser, JsonNode.class).readAll();
+    } catch (NoSuchFileException e) {
+      throw new InvalidFileException(List.of(file + ": no such file"));
+    } catch (JsonProcessingException e) {
+      // The parser's own message quotes the offending line, which may hold a Secret's value: only
+      // its first line (what is wrong) and the position are repeated.
+      var at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+      throw new InvalidFileException(List.of(file + ": not valid YAML" + at + ": " + firstLine(e.getOriginalMessage())));
     } catch (IOException e) {
-      throw new InvalidFileException(List.of(file + ": cannot read it as YAML: " + firstLine(e.getMessage())));
+      throw new InvalidFileException(List.of(file + ": cannot read it: " + e.getClass().getSimpleName()));
     }
     var tiers = new ArrayList<AuthTier>();
     var secrets = new LinkedHashMap<String, Secret>();

@@ -74,7 +74,7 @@ class RenderCommandTest {
           runtime: {replicas: 1}
           autoscaling: {enabled: false}
         """);
-    var notYaml = write(dir, "broken.yaml", "spec: [unclosed\n");
+    var notYaml = write(dir, "broken.yaml", "stringData:\n  password: hunter2-secret\n  other: [unclosed\n");
 
     assertThat(render(unknownField)).satisfies(r -> {
       assertThat(r.code()).isEqualTo(1);
@@ -89,8 +89,14 @@ class RenderCommandTest {
       assertThat(r.code()).isEqualTo(1);
       assertThat(r.err()).contains("spec.sessions.absoluteTimeout: must be at least sessions.idleTimeout");
     });
-    assertThat(render(notYaml).code()).isEqualTo(1);
-    assertThat(render(dir.resolve("missing.yaml")).err()).contains("missing.yaml");
+    assertThat(render(notYaml)).satisfies(r -> {
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err()).contains("not valid YAML at line").doesNotContain("hunter2");
+    });
+    assertThat(render(dir.resolve("missing.yaml"))).satisfies(r -> {
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err()).contains("missing.yaml: no such file");
+    });
   }
 
   @Test

@@ -6,42 +6,30 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.authtier.operator.support.CrdFile;
+import io.authtier.operator.support.Golden;
+import io.authtier.operator.support.Repo;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** docs/api-reference.md is rendered from the committed CRD, and kept in step with it. */
 @DisplayName("The AuthTier API reference")
 class ApiReferenceTest {
-  /** Same switch as the other golden files of the project. */
-  static final String UPDATE = "authtier.update-golden";
-  /** Surefire runs in the operator module's directory. */
-  private static final Path ROOT = Path.of("..");
   private static final String CRD = "crds/authtiers.authtier.io.yaml";
-  private static final Path REFERENCE = ROOT.resolve("docs/api-reference.md");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   @Test
   @DisplayName("docs/api-reference.md is what the committed CRD renders to")
   void referenceMatchesTheCrd() throws IOException {
     // Given the committed CRD
-    var crd = ROOT.resolve(CRD);
-    assertThat(crd).as("%s is generated from the model and committed from the operator's tree", CRD).isRegularFile();
+    var crd = CrdFile.committed();
 
     // When the reference is rendered from it
     var rendered = ApiReference.render(YAML.readTree(crd.toFile()), CRD);
 
     // Then it is the committed reference (or becomes it, with -Dauthtier.update-golden=true)
-    if (Boolean.getBoolean(UPDATE)) {
-      Files.writeString(REFERENCE, rendered);
-      return;
-    }
-    assertThat(REFERENCE).as("%s is missing; run `mvn -pl operator test -D%s=true`", REFERENCE, UPDATE).exists();
-    assertThat(rendered)
-        .as("%s is stale; run `mvn -pl operator test -D%s=true`, then review and commit the diff", REFERENCE, UPDATE)
-        .isEqualTo(Files.readString(REFERENCE));
+    Golden.assertMatches(Repo.root().resolve("docs/api-reference.md"), rendered);
   }
 
   @Test

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 /** The install files of the repository (manifests/ and crds/), read as fabric8 model objects. */
 final class InstallFiles {
   /** Surefire runs in the operator module's directory. */
-  static final Path ROOT = Path.of("..");
+  static final Path ROOT = io.authtier.operator.support.Repo.root();
   static final Path MANIFESTS = ROOT.resolve("manifests");
   static final Path CRDS = ROOT.resolve("crds");
   static final String KUSTOMIZATION = "kustomization.yaml";

@@ -10,8 +10,14 @@ import java.util.List;
 public final class Repo {
   private Repo() {}
 
+  /** The nearest folder, from where the JVM runs up, that holds samples/ and crds/. */
   public static Path root() {
-    return Path.of("..").toAbsolutePath().normalize();
+    for (var dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.isDirectory(dir.resolve("samples")) && Files.isDirectory(dir.resolve("crds"))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException("run from within the repository: no folder above holds samples/ and crds/");
   }
 
   public static List<Path> samples() {
