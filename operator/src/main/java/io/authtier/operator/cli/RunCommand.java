@@ -2,6 +2,8 @@ package io.authtier.operator.cli;
 
 import io.authtier.operator.AuthTierOperator;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import java.io.IOException;
 import java.time.Clock;
@@ -9,6 +11,8 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,17 +34,16 @@ public final class RunCommand {
     var client = new KubernetesClientBuilder().build();
     var instance = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("authtier-operator-local");
     var leaseNamespace = Optional.ofNullable(System.getenv("POD_NAMESPACE")).orElse(client.getNamespace());
+    var stopping = new AtomicBoolean();
     var leaderElection = options.leaderElection()
-        ? Optional.of(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE)
-            .withLeaseNamespace(leaseNamespace)
-            .withIdentity(instance)
-            .build())
-        : Optional.<io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration>empty();
+        ? Optional.of(leaderElection(leaseNamespace, instance, stopping::get))
+        : Optional.<LeaderElectionConfiguration>empty();
     var operator = AuthTierOperator.create(client,
         new AuthTierOperator.Settings(Clock.systemUTC(), instance, leaderElection, options.namespaces()));
     var stopped = new CountDownLatch(1);
     try (var health = new HealthServer(options.healthPort(), operator)) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        stopping.set(true);
         LOG.info("Stopping: finishing reconciliations in progress");
         operator.stop();
         client.close();
@@ -53,6 +56,29 @@ public final class RunCommand {
       stopped.await();
     }
     return 0;
+  }
+
+  /**
+   * Leader election on the Lease {@value #LEASE}. JOSDK's own exit on losing the lease is off: it
+   * also fires when a SIGTERM stops the operator, and System.exit inside a shutdown hook blocks
+   * until the kubelet kills the pod. Losing the lease otherwise still ends the process, so that
+   * Kubernetes restarts it as a candidate.
+   */
+  static LeaderElectionConfiguration leaderElection(String namespace, String identity, BooleanSupplier stopping) {
+    return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE)
+        .withLeaseNamespace(namespace)
+        .withIdentity(identity)
+        .withExitOnStopLeading(false)
+        .withLeaderCallbacks(new LeaderCallbacks(
+            () -> LOG.info("Leading: the Lease {}/{} is ours", namespace, LEASE),
+            () -> {
+              if (!stopping.getAsBoolean()) {
+                LOG.error("Lost the Lease {}/{}; exiting so that Kubernetes restarts this pod", namespace, LEASE);
+                new Thread(() -> System.exit(1), "lost-lease-exit").start();
+              }
+            },
+            leader -> LOG.info("Leader is {}", leader)))
+        .build();
   }
 
   public static Set<String> namespacesFromEnvironment() {

@@ -2,7 +2,6 @@ package io.authtier.operator.demo;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -37,7 +36,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     var requestLog = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
     requestLog.setLevel(java.util.logging.Level.WARNING);
     var server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
+        new ClusterAdminCrudDispatcher(), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     var client = server.createClient();
     try (InputStream crd = EmbeddedApiServer.class.getResourceAsStream(CRD_RESOURCE)) {
