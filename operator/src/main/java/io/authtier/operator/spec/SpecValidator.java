@@ -8,6 +8,7 @@ import io.authtier.operator.api.v1alpha1.RedisSpec;
 import io.authtier.operator.api.v1alpha1.RedisTopology;
 import io.authtier.operator.api.v1alpha1.SecretKeyRef;
 import io.authtier.operator.api.v1alpha1.SessionStore;
+import io.authtier.operator.dependents.Quantities;
 import io.authtier.operator.reconcile.Names;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -190,6 +191,11 @@ public final class SpecValidator {
 
   private static void checkScaling(AuthTierSpec spec, Consumer<SpecProblem> report) {
     range("spec.runtime.replicas", spec.runtime().replicas(), 1, Integer.MAX_VALUE, report);
+    var resources = spec.runtime().resources();
+    if (resources != null) {
+      quantities("spec.runtime.resources.requests", resources.getRequests(), report);
+      quantities("spec.runtime.resources.limits", resources.getLimits(), report);
+    }
     var autoscaling = spec.autoscaling();
     range("spec.autoscaling.minReplicas", autoscaling.minReplicas(), 1, Integer.MAX_VALUE, report);
     range("spec.autoscaling.cpuUtilization", autoscaling.cpuUtilization(), 1, 100, report);
@@ -200,6 +206,20 @@ public final class SpecValidator {
           + autoscaling.maxReplicas() + ")"));
     }
     range("spec.disruption.maxUnavailable", spec.disruption().maxUnavailable(), 0, Integer.MAX_VALUE, report);
+  }
+
+  private static void quantities(String at, java.util.Map<String, io.fabric8.kubernetes.api.model.Quantity> values,
+      Consumer<SpecProblem> report) {
+    if (values == null) {
+      return;
+    }
+    values.forEach((name, quantity) -> {
+      try {
+        Quantities.canonical(quantity);
+      } catch (IllegalArgumentException | NullPointerException e) {
+        report.accept(new SpecProblem(at + "." + name, "must be a quantity, such as 500m or 1 for CPU and 256Mi or 1Gi for memory"));
+      }
+    });
   }
 
   private static void secretRef(String at, SecretKeyRef ref, boolean required, Consumer<SpecProblem> report) {

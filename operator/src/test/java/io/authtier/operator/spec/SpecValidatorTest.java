@@ -61,6 +61,14 @@ class SpecValidatorTest {
   }
 
   @Test
+  @DisplayName("A resource amount that is not a quantity is refused, naming the resource")
+  void badQuantity() {
+    var tier = Tiers.sample("production.yaml", "prod");
+    tier.getSpec().runtime().resources().getRequests().put("cpu", new io.fabric8.kubernetes.api.model.Quantity("lots"));
+    assertThat(SpecValidator.validate(tier)).extracting(SpecProblem::field).containsExactly("spec.runtime.resources.requests.cpu");
+  }
+
+  @Test
   @DisplayName("A spec-less AuthTier gets one clear problem")
   void noSpec() {
     var tier = new AuthTier();

@@ -2,6 +2,7 @@ package io.authtier.operator.dependents.autoscaling;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.dependents.Metadata;
+import io.authtier.operator.dependents.Quantities;
 import io.authtier.operator.reconcile.Labels;
 import io.authtier.operator.reconcile.Names;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -53,7 +54,8 @@ public class RuntimeAutoscalerDependent
                   .withNewPods()
                     .withNewMetric().withName(QUEUE_METRIC).endMetric()
                     .withNewTarget().withType("AverageValue")
-                        .withAverageValue(new Quantity(String.valueOf(autoscaling.requestQueueLength()))).endTarget()
+                        .withAverageValue(new Quantity(Quantities.canonical(String.valueOf(autoscaling.requestQueueLength()))))
+                    .endTarget()
                   .endPods()
                   .build())
           .withNewBehavior()

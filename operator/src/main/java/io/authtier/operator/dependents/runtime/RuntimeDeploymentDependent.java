@@ -3,6 +3,7 @@ package io.authtier.operator.dependents.runtime;
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.api.v1alpha1.AuthTierSpec;
 import io.authtier.operator.dependents.Metadata;
+import io.authtier.operator.dependents.Quantities;
 import io.authtier.operator.reconcile.Labels;
 import io.authtier.operator.reconcile.Names;
 import io.authtier.operator.secrets.ReferencedSecrets;
@@ -134,8 +135,12 @@ public class RuntimeDeploymentDependent extends CRUDKubernetesDependentResource<
   }
 
   private static ResourceRequirements resources(AuthTierSpec spec) {
-    if (spec.runtime().resources() != null) {
-      return spec.runtime().resources();
+    var own = spec.runtime().resources();
+    if (own != null) {
+      return new ResourceRequirementsBuilder(own)
+          .withRequests(Quantities.canonical(own.getRequests()))
+          .withLimits(Quantities.canonical(own.getLimits()))
+          .build();
     }
     return new ResourceRequirementsBuilder()
         .withRequests(new TreeMap<>(Map.of("cpu", new Quantity("250m"), "memory", new Quantity("256Mi"))))
