@@ -100,7 +100,7 @@ public final class DemoCommand {
     out.println("  conditions:");
     var conditions = tier == null || tier.getStatus() == null ? List.<Condition>of() : tier.getStatus().conditions();
     for (var c : conditions) {
-      out.printf("    %-17s %-7s %-26s %s%n", c.type(), c.status(), c.reason(), c.message());
+      out.printf("    %-19s %-7s %-30s %s%n", c.type(), c.status(), c.reason(), c.message());
     }
     if (tier != null && tier.getStatus() != null && tier.getStatus().runtime() != null) {
       out.println("  runtime: " + tier.getStatus().runtime().replicaSummary() + " ready at " + tier.getStatus().runtime().endpoint());

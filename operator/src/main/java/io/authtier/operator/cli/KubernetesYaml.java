@@ -14,6 +14,8 @@ public final class KubernetesYaml {
   private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
       .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+      // Long values (PromQL, messages) stay on one line: easier to read and to diff.
+      .disable(YAMLGenerator.Feature.SPLIT_LINES)
       .build())
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       .setSerializationInclusion(JsonInclude.Include.NON_NULL);

@@ -3,6 +3,8 @@ package io.authtier.operator.dependents;
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.dependents.autoscaling.RuntimeAutoscalerDependent;
 import io.authtier.operator.dependents.autoscaling.RuntimePodDisruptionBudgetDependent;
+import io.authtier.operator.dependents.monitoring.RuntimePrometheusRule;
+import io.authtier.operator.dependents.monitoring.RuntimeServiceMonitor;
 import io.authtier.operator.dependents.runtime.RuntimeConfigMapDependent;
 import io.authtier.operator.dependents.runtime.RuntimeDeploymentDependent;
 import io.authtier.operator.dependents.runtime.RuntimeServiceAccountDependent;
@@ -28,6 +30,11 @@ public final class DesiredState {
     objects.add(RuntimePodDisruptionBudgetDependent.build(tier));
     if (tier.getSpec().autoscaling().enabled()) {
       objects.add(RuntimeAutoscalerDependent.build(tier));
+    }
+    // Applied only where the Prometheus Operator's CRDs exist; render shows what would be applied there.
+    if (tier.getSpec().monitoring().serviceMonitor()) {
+      objects.add(RuntimeServiceMonitor.build(tier));
+      objects.add(RuntimePrometheusRule.build(tier));
     }
     return List.copyOf(objects);
   }

@@ -5,6 +5,7 @@ import io.authtier.operator.api.v1alpha1.AuthTierStatus;
 import io.authtier.operator.dependents.autoscaling.AutoscalingEnabled;
 import io.authtier.operator.dependents.autoscaling.RuntimeAutoscalerDependent;
 import io.authtier.operator.dependents.autoscaling.RuntimePodDisruptionBudgetDependent;
+import io.authtier.operator.dependents.monitoring.MonitoringObjects;
 import io.authtier.operator.dependents.runtime.RuntimeConfigMapDependent;
 import io.authtier.operator.dependents.runtime.RuntimeDeploymentDependent;
 import io.authtier.operator.dependents.runtime.RuntimeServiceAccountDependent;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Observe, validate, reconcile, report. A spec or Secret problem stops before anything is written
  * (the running tier is left as it is) and is reported as Stalled; otherwise the workflow brings every
- * object to its desired state and status is recomputed from the live objects. Status is written
+ * object to its desired state (the monitoring objects beside it, see {@link MonitoringObjects}) and
+ * status is recomputed from the live objects. Status is written
  * only when it changed, whole (see {@link StatusWriter}).
  */
 @Workflow(explicitInvocation = true, dependents = {
@@ -60,11 +62,13 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
   private final StatusAggregator statusAggregator;
   private final EventRecorder events;
   private final Clock clock;
+  private final PrometheusOperatorCheck prometheusOperator;
 
   public AuthTierReconciler(Clock clock, EventRecorder events) {
     this.clock = clock;
     this.events = events;
     this.statusAggregator = new StatusAggregator(clock);
+    this.prometheusOperator = new PrometheusOperatorCheck(clock);
   }
 
   @Override
@@ -77,12 +81,23 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
     var blocker = blocker(tier, context);
     if (blocker.isEmpty()) {
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+      if (prometheusOperator.installed(context.getClient())) {
+        MonitoringObjects.reconcile(context.getClient(), tier);
+      }
     }
-    var status = statusAggregator.aggregate(tier, observe(context, blocker, Optional.empty()));
+    var observation = observe(tier, context, blocker, Optional.empty());
+    var status = statusAggregator.aggregate(tier, observation);
     publish(tier, status, context);
     var control = UpdateControl.<AuthTier>noUpdate();
-    // A Secret appearing wakes the tier at once (SecretEventSource); this retry covers the rest.
-    return blocker.isPresent() ? control.rescheduleAfter(stalledRetry(status)) : control;
+    if (blocker.isPresent()) {
+      // A Secret appearing wakes the tier at once (SecretEventSource); this retry covers the rest.
+      return control.rescheduleAfter(stalledRetry(status));
+    }
+    if (tier.getSpec().monitoring().serviceMonitor() && !observation.prometheusOperator()) {
+      // Installing CRDs raises no event here: look again now and then.
+      return control.rescheduleAfter(PrometheusOperatorCheck.TTL.multipliedBy(5));
+    }
+    return control;
   }
 
   @Override
@@ -93,7 +108,7 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     var failure = new Observation.Problem("ReconcileFailed", describe(e));
-    var status = statusAggregator.aggregate(tier, observe(context, Optional.empty(), Optional.of(failure)));
+    var status = statusAggregator.aggregate(tier, observe(tier, context, Optional.empty(), Optional.of(failure)));
     try {
       publish(tier, status, context);
     } catch (RuntimeException writeFailed) {
@@ -120,11 +135,12 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
     return Optional.empty();
   }
 
-  private static Observation observe(Context<AuthTier> context, Optional<Observation.Problem> blocker,
+  private Observation observe(AuthTier tier, Context<AuthTier> context, Optional<Observation.Problem> blocker,
       Optional<Observation.Problem> failure) {
     return new Observation(blocker, failure,
         context.getSecondaryResource(Deployment.class),
-        context.getSecondaryResource(HorizontalPodAutoscaler.class));
+        context.getSecondaryResource(HorizontalPodAutoscaler.class),
+        tier.getSpec().monitoring().serviceMonitor() && prometheusOperator.installed(context.getClient()));
   }
 
   /** Writes the status and emits the Events that its change deserves; nothing when it did not change. */

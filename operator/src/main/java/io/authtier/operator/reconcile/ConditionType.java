@@ -11,5 +11,7 @@ public enum ConditionType {
   /** The runtime Deployment has its minimum of pods available. */
   RuntimeReady,
   /** The HPA is active, or autoscaling is off. */
-  AutoscalingReady
+  AutoscalingReady,
+  /** The ServiceMonitor and PrometheusRule are in place, or monitoring is off. */
+  MonitoringAvailable
 }

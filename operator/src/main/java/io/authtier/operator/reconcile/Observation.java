@@ -9,12 +9,14 @@ import java.util.Optional;
  *
  * @param blocker a problem that needs a person (bad spec, missing Secret); the operator waits
  * @param failure an error that a retry may cure (API server unreachable, conflict)
+ * @param prometheusOperator whether the cluster has the Prometheus Operator's CRDs
  */
 public record Observation(
     Optional<Problem> blocker,
     Optional<Problem> failure,
     Optional<Deployment> deployment,
-    Optional<HorizontalPodAutoscaler> autoscaler) {
+    Optional<HorizontalPodAutoscaler> autoscaler,
+    boolean prometheusOperator) {
 
   /** A reason in CamelCase and a message for people. */
   public record Problem(String reason, String message) {}

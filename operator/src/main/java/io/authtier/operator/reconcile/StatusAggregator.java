@@ -38,6 +38,7 @@ public final class StatusAggregator {
         .orElse(Verdict.isFalse("AsExpected", "Nothing blocks reconciliation")));
     conditions.put(ConditionType.RuntimeReady, runtime.readiness());
     conditions.put(ConditionType.AutoscalingReady, autoscaling(tier, observation.autoscaler()));
+    conditions.put(ConditionType.MonitoringAvailable, monitoring(tier, observation));
     conditions.put(ConditionType.Reconciling, reconciling(observation, runtime, generation));
     conditions.put(ConditionType.Ready, ready(tier, observation, runtime, conditions));
 
@@ -118,6 +119,20 @@ public final class StatusAggregator {
     }
     return Verdict.isTrue("ScalingActive", "Scaling between " + spec.minReplicas() + " and " + spec.maxReplicas()
         + " pods on CPU, memory and in-flight requests");
+  }
+
+  private static Verdict monitoring(AuthTier tier, Observation observation) {
+    if (!tier.getSpec().monitoring().serviceMonitor()) {
+      return Verdict.isTrue("MonitoringDisabled", "spec.monitoring.serviceMonitor is false");
+    }
+    if (!observation.prometheusOperator()) {
+      return Verdict.isFalse("PrometheusOperatorNotInstalled", "The cluster has no ServiceMonitor and PrometheusRule"
+          + " CRDs (monitoring.coreos.com); install the Prometheus Operator and they are made at once");
+    }
+    if (observation.blocker().isPresent() || observation.failure().isPresent()) {
+      return Verdict.unknown("NotReconciled", "Monitoring objects are not reconciled while the tier is stalled or failing");
+    }
+    return Verdict.isTrue("MonitoringActive", "ServiceMonitor and PrometheusRule " + Names.runtime(tier) + " are in place");
   }
 
   /** A condition's status, reason and message, before times and generations are stamped on. */

@@ -91,7 +91,7 @@ class StatusAggregatorTest {
     var blocker = new Observation.Problem("SecretNotFound", "Secret oidc not found (spec.issuers[0]...)");
 
     var status = aggregator(T0).aggregate(tier,
-        new Observation(Optional.of(blocker), Optional.empty(), Optional.empty(), Optional.empty()));
+        new Observation(Optional.of(blocker), Optional.empty(), Optional.empty(), Optional.empty(), true));
 
     assertThat(condition(status.conditions(), "Stalled")).satisfies(c -> {
       assertThat(c.status()).isEqualTo("True");
@@ -109,7 +109,7 @@ class StatusAggregatorTest {
     var failure = new Observation.Problem("ReconcileFailed", "connection refused");
 
     var status = aggregator(T0).aggregate(tier,
-        new Observation(Optional.empty(), Optional.of(failure), Optional.of(readyDeployment(1, 1L)), Optional.empty()));
+        new Observation(Optional.empty(), Optional.of(failure), Optional.of(readyDeployment(1, 1L)), Optional.empty(), true));
 
     assertThat(condition(status.conditions(), "Reconciling").reason()).isEqualTo("RetryingAfterError");
     assertThat(condition(status.conditions(), "Ready").reason()).isEqualTo("ReconcileFailed");
@@ -138,12 +138,30 @@ class StatusAggregatorTest {
     assertThat(condition(inactive.conditions(), "Ready").status()).isEqualTo("True");
   }
 
+  @Test
+  @DisplayName("MonitoringAvailable says whether the Prometheus Operator is there; Ready does not depend on it")
+  void monitoring() {
+    var tier = Tiers.sample("production.yaml", "prod");
+    var deployment = readyDeployment(3, 1L);
+
+    var without = aggregator(T0).aggregate(tier,
+        new Observation(Optional.empty(), Optional.empty(), Optional.of(deployment), Optional.empty(), false));
+    var with = aggregator(T0).aggregate(tier, running(deployment, null));
+
+    assertThat(condition(without.conditions(), "MonitoringAvailable")).satisfies(c -> {
+      assertThat(c.status()).isEqualTo("False");
+      assertThat(c.reason()).isEqualTo("PrometheusOperatorNotInstalled");
+    });
+    assertThat(condition(without.conditions(), "Ready").status()).isEqualTo("True");
+    assertThat(condition(with.conditions(), "MonitoringAvailable").reason()).isEqualTo("MonitoringActive");
+  }
+
   private static StatusAggregator aggregator(Instant now) {
     return new StatusAggregator(Clock.fixed(now, ZoneOffset.UTC));
   }
 
   private static Observation running(Deployment deployment, HorizontalPodAutoscaler hpa) {
-    return new Observation(Optional.empty(), Optional.empty(), Optional.ofNullable(deployment), Optional.ofNullable(hpa));
+    return new Observation(Optional.empty(), Optional.empty(), Optional.ofNullable(deployment), Optional.ofNullable(hpa), true);
   }
 
   private static Deployment readyDeployment(int replicas, long generation) {

@@ -1,0 +1,68 @@
+package io.authtier.operator.dependents.monitoring;
+
+import io.authtier.operator.api.v1alpha1.AuthTier;
+import io.authtier.operator.dependents.Metadata;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Keeps a tier's ServiceMonitor and PrometheusRule as desired, where the Prometheus Operator is
+ * installed. Not JOSDK dependents: JOSDK 5.2 resolves a dependent's kind through API discovery
+ * even while its activation condition is false, which fails on clusters without these CRDs. So they
+ * are read and written here on each reconcile (reads only, when nothing changed), and an edit by
+ * hand is undone at the tier's next reconcile rather than at once.
+ */
+public final class MonitoringObjects {
+  private MonitoringObjects() {}
+
+  public static void reconcile(KubernetesClient client, AuthTier tier) {
+    var enabled = tier.getSpec().monitoring().serviceMonitor();
+    keep(client, tier, PrometheusOperator.SERVICE_MONITOR, enabled ? RuntimeServiceMonitor.build(tier) : null);
+    keep(client, tier, PrometheusOperator.PROMETHEUS_RULE, enabled ? RuntimePrometheusRule.build(tier) : null);
+  }
+
+  /** Makes the object of this kind named after the tier be {@code desired}, or gone when it is null. */
+  private static void keep(KubernetesClient client, AuthTier tier, ResourceDefinitionContext kind,
+      GenericKubernetesResource desired) {
+    var objects = client.genericKubernetesResources(kind).inNamespace(tier.getMetadata().getNamespace());
+    var actual = objects.withName(tier.getMetadata().getName()).get();
+    if (desired == null) {
+      if (actual != null && ownedBy(actual, tier)) {
+        objects.resource(actual).delete();
+      }
+      return;
+    }
+    Metadata.ownedBy(desired, tier);
+    if (actual == null) {
+      objects.resource(desired).create();
+    } else if (!matches(client, desired, actual, tier)) {
+      desired.getMetadata().setResourceVersion(actual.getMetadata().getResourceVersion());
+      objects.resource(desired).update();
+    }
+  }
+
+  private static boolean matches(KubernetesClient client, GenericKubernetesResource desired,
+      GenericKubernetesResource actual, AuthTier tier) {
+    // Compared as JSON values, the form the API server returns them in.
+    var serialization = client.getKubernetesSerialization();
+    var desiredSpec = serialization.convertValue(desired.getAdditionalProperties().get("spec"), Map.class);
+    var labels = actual.getMetadata().getLabels() == null ? Map.<String, String>of() : actual.getMetadata().getLabels();
+    return Objects.equals(desiredSpec, actual.getAdditionalProperties().get("spec"))
+        && labels.entrySet().containsAll(desired.getMetadata().getLabels().entrySet())
+        && ownedBy(actual, tier);
+  }
+
+  private static boolean ownedBy(GenericKubernetesResource object, AuthTier tier) {
+    return object.getMetadata().getOwnerReferences().stream()
+        .anyMatch(r -> Objects.equals(r.getUid(), tier.getMetadata().getUid()));
+  }
+
+  /** The kinds this keeps, for RBAC and docs. */
+  public static List<ResourceDefinitionContext> kinds() {
+    return List.of(PrometheusOperator.SERVICE_MONITOR, PrometheusOperator.PROMETHEUS_RULE);
+  }
+}

@@ -1,0 +1,69 @@
+package io.authtier.operator.dependents.monitoring;
+
+import io.authtier.operator.api.v1alpha1.AuthTier;
+import io.authtier.operator.dependents.Metadata;
+import io.authtier.operator.reconcile.Labels;
+import io.authtier.operator.reconcile.Names;
+import io.authtier.operator.spec.Durations;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Alerts on the runtime, one per threshold in spec.monitoring.alerts, scoped to this tier's Service
+ * ({@code namespace} and {@code job} labels that the ServiceMonitor's scrape gives every series).
+ */
+public final class RuntimePrometheusRule {
+  private RuntimePrometheusRule() {}
+
+  public static GenericKubernetesResource build(AuthTier tier) {
+    var alerts = tier.getSpec().monitoring().alerts();
+    var name = Names.runtime(tier);
+    var scope = "namespace=\"" + tier.getMetadata().getNamespace() + "\",job=\"" + name + "\"";
+    var seconds = Durations.parse(alerts.responseTimeWarning()).orElseThrow().toMillis() / 1000.0;
+    var rules = List.of(
+        alert("AuthTierDown", "critical", "2m",
+            "absent(up{" + scope + "} == 1)",
+            "No auth-runtime pod of " + name + " is being scraped; requests behind the ingress may be refused."),
+        alert("AuthTierSlowResponses", "warning", "10m",
+            "histogram_quantile(0.99, sum by (le) (rate(authtier_http_request_duration_seconds_bucket{" + scope
+                + ",endpoint=\"/auth\"}[5m]))) > " + seconds,
+            "p99 of /auth on " + name + " is above " + alerts.responseTimeWarning() + "."),
+        alert("AuthTierServerErrors", "critical", "5m",
+            "100 * sum(rate(authtier_http_request_duration_seconds_count{" + scope + ",status=~\"5..\"}[5m]))"
+                + " / sum(rate(authtier_http_request_duration_seconds_count{" + scope + "}[5m])) > "
+                + alerts.errorRateCritical(),
+            "More than " + alerts.errorRateCritical() + " % of requests to " + name
+                + " fail with 5xx (often: the IdP or Redis is unreachable and nothing is cached)."),
+        alert("AuthTierLowCacheHitRate", "warning", "15m",
+            "100 * sum(rate(authtier_cache_requests_total{" + scope + ",tier=\"l1\",result=\"hit\"}[10m]))"
+                + " / sum(rate(authtier_cache_requests_total{" + scope + ",tier=\"l1\"}[10m])) < "
+                + alerts.cacheHitRateWarning(),
+            "The token cache hit rate of " + name + " is below " + alerts.cacheHitRateWarning()
+                + " %: more calls reach the IdP."),
+        alert("AuthTierMemoryHigh", "critical", "5m",
+            "100 * max by (pod) (container_memory_working_set_bytes{namespace=\"" + tier.getMetadata().getNamespace()
+                + "\",container=\"" + Names.CONTAINER + "\",pod=~\"" + name + "-.*\"}"
+                + " / on (namespace, pod, container) kube_pod_container_resource_limits{resource=\"memory\",container=\""
+                + Names.CONTAINER + "\"}) > " + alerts.memoryCritical(),
+            "A pod of " + name + " uses more than " + alerts.memoryCritical() + " % of its memory limit."));
+    return new GenericKubernetesResourceBuilder()
+        .withApiVersion(PrometheusOperator.GROUP + "/v1")
+        .withKind(PrometheusOperator.PROMETHEUS_RULE.getKind())
+        .withMetadata(Metadata.runtime(tier, name))
+        .withAdditionalProperties(Map.of("spec", Map.of(
+            "groups", List.of(Map.of("name", "authtier." + name, "rules", rules)))))
+        .build();
+  }
+
+  private static Map<String, Object> alert(String name, String severity, String forDuration, String expr,
+      String description) {
+    return Map.of(
+        "alert", name,
+        "expr", expr,
+        "for", forDuration,
+        "labels", Map.of("severity", severity),
+        "annotations", Map.of("summary", name, "description", description));
+  }
+}

@@ -1,0 +1,30 @@
+package io.authtier.operator.dependents.monitoring;
+
+import io.authtier.operator.api.v1alpha1.AuthTier;
+import io.authtier.operator.dependents.Metadata;
+import io.authtier.operator.reconcile.Labels;
+import io.authtier.operator.reconcile.Names;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import java.util.List;
+import java.util.Map;
+
+/** Tells Prometheus (through the Prometheus Operator) to scrape the runtime's /metrics every 15 s. */
+public final class RuntimeServiceMonitor {
+  private RuntimeServiceMonitor() {}
+
+  public static GenericKubernetesResource build(AuthTier tier) {
+    return new GenericKubernetesResourceBuilder()
+        .withApiVersion(PrometheusOperator.GROUP + "/v1")
+        .withKind(PrometheusOperator.SERVICE_MONITOR.getKind())
+        .withMetadata(Metadata.runtime(tier, Names.runtime(tier)))
+        .withAdditionalProperties(Map.of("spec", Map.of(
+            "selector", Map.of("matchLabels", Labels.runtime(tier).selector()),
+            "endpoints", List.of(Map.of(
+                "port", Names.MANAGEMENT_PORT_NAME,
+                "path", "/metrics",
+                "interval", "15s",
+                "scheme", "http")))))
+        .build();
+  }
+}

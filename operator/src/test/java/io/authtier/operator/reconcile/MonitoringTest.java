@@ -1,0 +1,115 @@
+package io.authtier.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.authtier.operator.api.v1alpha1.MonitoringSpec;
+import io.authtier.operator.api.v1alpha1.AuthTierSpec;
+import io.authtier.operator.support.OperatorHarness;
+import io.authtier.operator.support.Repo;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** ServiceMonitor and PrometheusRule, where the Prometheus Operator is installed, and honest status where not. */
+class MonitoringTest {
+  private static final ResourceDefinitionContext SERVICE_MONITORS = context("servicemonitors", "ServiceMonitor");
+  private static final ResourceDefinitionContext PROMETHEUS_RULES = context("prometheusrules", "PrometheusRule");
+
+  private OperatorHarness harness;
+
+  @BeforeEach
+  void start() {
+    harness = OperatorHarness.start().withReadyWorkloads();
+  }
+
+  @AfterEach
+  void stop() {
+    harness.close();
+  }
+
+  @Test
+  @DisplayName("Without the Prometheus Operator the tier is Ready and MonitoringAvailable says what is missing")
+  void withoutPrometheusOperator() throws Exception {
+    harness.apply(Repo.sample("production.yaml"), "prod");
+
+    harness.awaitReady("prod", "shop-auth");
+    var monitoring = harness.awaitCondition("prod", "shop-auth", "MonitoringAvailable", "False");
+    assertThat(monitoring.reason()).isEqualTo("PrometheusOperatorNotInstalled");
+    assertThat(monitoring.message()).contains("monitoring.coreos.com");
+  }
+
+  @Test
+  @DisplayName("With the Prometheus Operator, a ServiceMonitor and alert rules are made, and removed when monitoring is off")
+  void withPrometheusOperator() throws Exception {
+    // Given a cluster with the Prometheus Operator's CRDs
+    installCrd(SERVICE_MONITORS);
+    installCrd(PROMETHEUS_RULES);
+
+    // When a tier is created
+    harness.apply(Repo.sample("production.yaml"), "prod");
+    harness.awaitReady("prod", "shop-auth");
+
+    // Then it is scraped on its management port and alerted on with the spec's thresholds
+    await().atMost(OperatorHarness.TIMEOUT).until(() -> monitor() != null && rule() != null);
+    @SuppressWarnings("unchecked")
+    var endpoints = (List<Map<String, Object>>) ((Map<String, Object>) monitor().getAdditionalProperties().get("spec")).get("endpoints");
+    assertThat(endpoints).singleElement().satisfies(e -> {
+      assertThat(e).containsEntry("port", "management").containsEntry("path", "/metrics");
+    });
+    assertThat(monitor().getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getName()).isEqualTo("shop-auth"));
+    var rules = harness.client().getKubernetesSerialization().asJson(rule().getAdditionalProperties());
+    assertThat(rules).contains("AuthTierSlowResponses", "> 0.5", "AuthTierServerErrors", "> 5",
+        "AuthTierLowCacheHitRate", "< 80", "AuthTierMemoryHigh", "> 85", "job=\\\"shop-auth\\\"");
+    assertThat(harness.awaitCondition("prod", "shop-auth", "MonitoringAvailable", "True").reason())
+        .isEqualTo("MonitoringActive");
+
+    // When monitoring is turned off
+    harness.update("prod", "shop-auth", t -> {
+      var s = t.getSpec();
+      t.setSpec(new AuthTierSpec(s.issuers(), s.tokenCache(), s.resilience(), s.sessions(), s.redis(), s.runtime(),
+          s.autoscaling(), s.disruption(), new MonitoringSpec(false, s.monitoring().alerts())));
+      return t;
+    });
+
+    // Then both are removed
+    await().atMost(OperatorHarness.TIMEOUT).until(() -> monitor() == null && rule() == null);
+    assertThat(harness.awaitCondition("prod", "shop-auth", "MonitoringAvailable", "True").reason())
+        .isEqualTo("MonitoringDisabled");
+  }
+
+  private GenericKubernetesResource monitor() {
+    return harness.client().genericKubernetesResources(SERVICE_MONITORS).inNamespace("prod").withName("shop-auth").get();
+  }
+
+  private GenericKubernetesResource rule() {
+    return harness.client().genericKubernetesResources(PROMETHEUS_RULES).inNamespace("prod").withName("shop-auth").get();
+  }
+
+  private void installCrd(ResourceDefinitionContext kind) {
+    harness.client().apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
+        .withNewMetadata().withName(kind.getPlural() + "." + kind.getGroup()).endMetadata()
+        .withNewSpec()
+          .withGroup(kind.getGroup())
+          .withScope("Namespaced")
+          .withNewNames().withKind(kind.getKind()).withPlural(kind.getPlural()).endNames()
+          .addNewVersion().withName("v1").withServed(true).withStorage(true)
+            .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
+            .endOpenAPIV3Schema().endSchema()
+          .endVersion()
+        .endSpec()
+        .build()).create();
+  }
+
+  private static ResourceDefinitionContext context(String plural, String kind) {
+    return new ResourceDefinitionContext.Builder().withGroup("monitoring.coreos.com").withVersion("v1")
+        .withPlural(plural).withKind(kind).withNamespaced(true).build();
+  }
+}
