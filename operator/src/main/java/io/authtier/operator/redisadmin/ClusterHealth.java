@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * What {@code status.redis} reports, from live Redis.
  *
- * @param clusterState {@code ok} or {@code fail} as the anchor node reports it; {@code absent} before bootstrap
+ * @param clusterState {@code ok} when every member that answers reports {@code cluster_state:ok}, else the first
+ *     other state reported ({@code fail}); {@code absent} before bootstrap
  * @param slotsAssigned slots served by masters that are not failing (16384 when fully covered)
  * @param readyMasters masters that serve slots and are not failing
  * @param readyReplicas connected, non-failing replicas of those masters

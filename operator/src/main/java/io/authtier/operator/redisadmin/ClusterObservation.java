@@ -74,7 +74,15 @@ public record ClusterObservation(Instant observedAt, List<NodeObservation> nodes
                           .filter(e -> e.replica() && !e.failing() && e.connected())
                           .filter(e -> e.masterId().map(readyMasterIds::contains).orElse(false))
                           .count();
-              return new ClusterHealth(a.clusterState(), slots, readyMasters.size(), readyReplicas, unreachable);
+              // Every node judges cluster_state for itself and refuses commands (CLUSTERDOWN) while it says
+              // fail: the cluster is ok only when every member that answers says ok.
+              String state = reachable().stream()
+                  .filter(r -> r.clusterEnabled() && view.stream().anyMatch(e -> e.id().equals(r.nodeId())))
+                  .map(NodeObservation.Reachable::clusterState)
+                  .filter(s -> !"ok".equals(s))
+                  .findFirst()
+                  .orElse("ok");
+              return new ClusterHealth(state, slots, readyMasters.size(), readyReplicas, unreachable);
             })
         .orElseGet(() -> new ClusterHealth("absent", 0, 0, 0, unreachable));
   }

@@ -217,7 +217,8 @@ class LettuceRedisAdminTest {
 
     // Then it refuses, naming the node, and forms nothing
     assertThat(beforeBootstrap.refusals()).singleElement().asString()
-        .contains(withData.toString()).contains("holds 1 keys").contains("no cluster is formed");
+        .contains(withData.toString()).contains("holds 1 keys").contains("serves 1 slots")
+        .contains("no cluster is formed");
     assertThat(beforeBootstrap.actions()).noneMatch(Bootstrap.class::isInstance);
     assertThat(admin.observe(fresh).reachable()).allMatch(Reachable::isFresh);
 
