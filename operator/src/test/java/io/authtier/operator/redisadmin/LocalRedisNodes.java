@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Real {@code redis-server} processes on free loopback ports, each with its own directory (nodes.conf, AOF,
- * log) under a test's temporary directory. Close it in {@code @AfterEach}: every process it started is
- * stopped, killed if it does not stop within two seconds.
+ * log) under a test's temporary directory. Close it in {@code @AfterEach}: every process it started and
+ * that still runs is killed.
  */
 final class LocalRedisNodes implements AutoCloseable {
 
@@ -93,10 +93,11 @@ final class LocalRedisNodes implements AutoCloseable {
     }
   }
 
+  /** Kills what is still running: the test is over and its data with it, so no clean shutdown is needed. */
   @Override
   public void close() {
     for (RedisNodeAddress node : List.copyOf(running.keySet())) {
-      stop(node);
+      kill(node);
     }
   }
 
