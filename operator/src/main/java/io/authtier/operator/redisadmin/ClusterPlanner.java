@@ -1,0 +1,368 @@
+package io.authtier.operator.redisadmin;
+
+import io.authtier.operator.redisadmin.ClusterAction.Bootstrap;
+import io.authtier.operator.redisadmin.ClusterAction.ForgetNode;
+import io.authtier.operator.redisadmin.ClusterAction.MeetNode;
+import io.authtier.operator.redisadmin.ClusterAction.MigrateSlots;
+import io.authtier.operator.redisadmin.ClusterAction.Refuse;
+import io.authtier.operator.redisadmin.ClusterAction.ReplicateMaster;
+import io.authtier.operator.redisadmin.ClusterAction.SlotAssignment;
+import io.authtier.operator.redisadmin.ClusterAction.Wait;
+import io.authtier.operator.redisadmin.NodeObservation.Reachable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Decides what to do with a Redis Cluster from one observation: a pure function, no I/O.
+ *
+ * <p>One call plans one round. Steps that need the cluster to have gossiped first (a replica learning its
+ * master, a new master being known before slots move to it) are planned in a later round, after the next
+ * observation; the caller repeats observe → plan → execute until the plan is empty.
+ */
+public final class ClusterPlanner {
+
+  private final ReplicaPlacement placement;
+
+  public ClusterPlanner(ReplicaPlacement placement) {
+    this.placement = Objects.requireNonNull(placement, "placement");
+  }
+
+  public List<ClusterAction> plan(ClusterObservation observation, DesiredCluster desired) {
+    List<ClusterAction> actions = new ArrayList<>();
+    for (Reachable r : observation.reachable()) {
+      if (!r.clusterEnabled()) {
+        actions.add(new Refuse(r.address() + " does not run in cluster mode (cluster-enabled no); it is left alone"));
+      }
+    }
+    Optional<Reachable> anchor = observation.anchor();
+    if (anchor.isEmpty()) {
+      planBootstrap(observation, desired, actions);
+    } else {
+      planExisting(observation, desired, anchor.get(), actions);
+    }
+    return List.copyOf(actions);
+  }
+
+  // ---------------------------------------------------------------- bootstrap
+
+  private void planBootstrap(ClusterObservation observation, DesiredCluster desired, List<ClusterAction> actions) {
+    List<Reachable> nodes = observation.reachable().stream().filter(Reachable::clusterEnabled).toList();
+    boolean refused = !actions.isEmpty();
+    for (Reachable r : nodes) {
+      if (!r.isFresh()) {
+        actions.add(new Refuse(notFreshReason(r) + "; bootstrap needs every node empty and alone, so no cluster is formed"));
+        refused = true;
+      }
+    }
+    if (refused) {
+      return;
+    }
+    if (!observation.unreachable().isEmpty()) {
+      actions.add(new Wait("bootstrap waits for every node to answer; unreachable: " + addresses(observation.unreachable())));
+      return;
+    }
+    if (nodes.size() < desired.nodes()) {
+      actions.add(new Wait("bootstrap needs " + desired.nodes() + " nodes (" + desired.masters() + " masters × "
+          + (1 + desired.replicasPerMaster()) + "), " + nodes.size() + " given"));
+      return;
+    }
+    List<SlotRange> split = SlotRange.evenSplit(desired.masters());
+    List<SlotAssignment> masters = new ArrayList<>();
+    for (int i = 0; i < desired.masters(); i++) {
+      masters.add(new SlotAssignment(nodes.get(i).address(), List.of(split.get(i))));
+    }
+    List<RedisNodeAddress> others = nodes.subList(desired.masters(), nodes.size()).stream().map(Reachable::address).toList();
+    actions.add(new Bootstrap(masters, others));
+  }
+
+  private static String notFreshReason(Reachable r) {
+    List<String> why = new ArrayList<>();
+    if (r.dbSize() > 0) {
+      why.add("holds " + r.dbSize() + " keys");
+    }
+    if (r.knownNodes() > 1) {
+      why.add("already knows " + (r.knownNodes() - 1) + " other nodes (belongs to another cluster)");
+    }
+    if (r.slotCount() > 0) {
+      why.add("serves " + r.slotCount() + " slots");
+    }
+    return "node " + r.address() + " " + String.join(", ", why);
+  }
+
+  // ---------------------------------------------------------------- existing cluster
+
+  private void planExisting(
+      ClusterObservation observation, DesiredCluster desired, Reachable anchor, List<ClusterAction> actions) {
+    List<ClusterNodeEntry> view = anchor.view();
+    Set<String> viewIds = view.stream().map(ClusterNodeEntry::id).collect(Collectors.toSet());
+
+    List<Reachable> members = new ArrayList<>();
+    List<Reachable> joiners = new ArrayList<>();
+    for (Reachable r : observation.reachable()) {
+      if (!r.clusterEnabled()) {
+        continue;
+      }
+      if (viewIds.contains(r.nodeId()) || r.knows(anchor.nodeId())) {
+        members.add(r);
+      } else if (r.isFresh()) {
+        joiners.add(r);
+      } else if (inHandshake(r, anchor)) {
+        actions.add(new Wait(r.address() + " is completing its handshake with the cluster"));
+      } else {
+        actions.add(new Refuse(notFreshReason(r) + " and is not a member of the cluster of " + anchor.address()
+            + "; it is not met or joined. Empty it (FLUSHALL, CLUSTER RESET) or remove it"));
+      }
+    }
+
+    // Failed nodes: forget those that are gone for good; wait on failovers; refuse to drop served slots.
+    List<String> forgotten = new ArrayList<>();
+    boolean failover = false;
+    for (ClusterNodeEntry e : view) {
+      if (!e.failed() || e.myself()) {
+        continue;
+      }
+      if (e.slotCount() > 0) {
+        failover = true;
+        boolean replicaAlive = view.stream()
+            .anyMatch(x -> x.replica() && !x.failing() && x.masterId().equals(Optional.of(e.id())));
+        actions.add(replicaAlive
+            ? new Wait("master " + e.endpoint() + " (" + e.id() + ") failed; waiting for its replica to take over")
+            : new Refuse("master " + e.endpoint() + " (" + e.id() + ") failed with " + e.slotCount()
+                + " slots and no replica to take over; bring the node back with its data (nodes.conf and AOF)"
+                + " — the operator will not reassign its slots"));
+        continue;
+      }
+      if (isGone(e, observation)) {
+        List<RedisNodeAddress> on = members.stream()
+            .filter(m -> !m.nodeId().equals(e.id()))
+            .filter(m -> !m.masterId().equals(Optional.of(e.id())))
+            .map(Reachable::address)
+            .toList();
+        actions.add(new ForgetNode(e.id(), e.endpoint(), on));
+        forgotten.add(e.id());
+      }
+    }
+
+    for (Reachable j : joiners) {
+      actions.add(new MeetNode(j.address(), anchor.address()));
+    }
+    if (!joiners.isEmpty() || !forgotten.isEmpty() || failover) {
+      return; // roles and slots are planned on the next observation, once these have taken effect
+    }
+    boolean converging = members.stream()
+        .anyMatch(m -> !viewIds.contains(m.nodeId())
+            || m.view().stream().anyMatch(ClusterNodeEntry::handshake)
+            || !sameRole(m, view));
+    if (converging) {
+      actions.add(new Wait("cluster gossip is still converging (handshakes or slot ownership not yet agreed)"));
+      return;
+    }
+
+    // Masters: those serving slots, plus empty masters designated to receive slots when scaling out.
+    List<ClusterNodeEntry> slotMasters = view.stream()
+        .filter(e -> e.master() && !e.failed() && e.slotCount() > 0)
+        .toList();
+    List<Reachable> emptyMasters = members.stream()
+        .filter(m -> m.isMaster() && m.slotCount() == 0 && !forgotten.contains(m.nodeId()))
+        .filter(m -> view.stream().noneMatch(e -> e.id().equals(m.nodeId()) && e.failing()))
+        .toList();
+    Map<String, Integer> replicaCount = new HashMap<>();
+    for (ClusterNodeEntry e : view) {
+      if (e.replica() && !e.failed() && e.masterId().isPresent()) {
+        replicaCount.merge(e.masterId().get(), 1, Integer::sum);
+      }
+    }
+    int missingMasters = desired.masters() - slotMasters.size();
+    if (missingMasters < 0) {
+      actions.add(new Refuse("the cluster has " + slotMasters.size() + " masters serving slots but "
+          + desired.masters() + " are desired; scale-in is not supported, no slots are moved off a master"));
+    }
+    List<Reachable> designated = emptyMasters.stream()
+        .sorted(Comparator.comparing((Reachable m) -> replicaCount.getOrDefault(m.nodeId(), 0)).reversed())
+        .limit(Math.max(0, missingMasters))
+        .toList();
+    List<Reachable> spares = emptyMasters.stream().filter(m -> !designated.contains(m)).toList();
+
+    // Masters that lack replicas get spares.
+    Map<String, RedisNodeAddress> masterAddress = new LinkedHashMap<>();
+    for (ClusterNodeEntry e : slotMasters) {
+      masterAddress.put(e.id(), addressOf(e, observation));
+    }
+    for (Reachable d : designated) {
+      masterAddress.put(d.nodeId(), d.address());
+    }
+    for (Reachable spare : spares) {
+      if (replicaCount.getOrDefault(spare.nodeId(), 0) > 0) {
+        continue; // an empty master with replicas of its own: leave it to a person
+      }
+      Optional<String> master = masterAddress.keySet().stream()
+          .filter(id -> replicaCount.getOrDefault(id, 0) < desired.replicasPerMaster())
+          .filter(id -> placement.allowed(spare.address(), masterAddress.get(id)))
+          .min(Comparator.comparingInt(id -> replicaCount.getOrDefault(id, 0)));
+      if (master.isEmpty()) {
+        continue;
+      }
+      String id = master.get();
+      if (!spare.knows(id)) {
+        actions.add(new Wait(spare.address() + " does not know master " + masterAddress.get(id) + " yet (gossip)"));
+        continue;
+      }
+      actions.add(new ReplicateMaster(spare.address(), id, masterAddress.get(id)));
+      replicaCount.merge(id, 1, Integer::sum);
+    }
+
+    planSlots(observation, desired, view, slotMasters, designated, missingMasters, actions);
+  }
+
+  private void planSlots(
+      ClusterObservation observation,
+      DesiredCluster desired,
+      List<ClusterNodeEntry> view,
+      List<ClusterNodeEntry> slotMasters,
+      List<Reachable> designated,
+      int missingMasters,
+      List<ClusterAction> actions) {
+    java.util.BitSet covered = new java.util.BitSet(SlotRange.SLOTS);
+    slotMasters.forEach(e -> e.slots().forEach(r -> covered.set(r.start(), r.end() + 1)));
+    observation.reachable().forEach(r -> r.slots().forEach(x -> covered.set(x.start(), x.end() + 1)));
+    int served = covered.cardinality();
+    if (served < SlotRange.SLOTS) {
+      actions.add(new Refuse((SlotRange.SLOTS - served) + " slots are served by no node; the operator does not"
+          + " assign them (their keys may be lost); fix with redis-cli --cluster fix after checking the data"));
+      return;
+    }
+    // Resume slots left open by an interrupted migration before anything else moves.
+    boolean open = false;
+    for (ClusterNodeEntry m : slotMasters) {
+      Optional<Reachable> source = observation.byId(m.id());
+      if (source.isEmpty()) {
+        continue;
+      }
+      for (Map.Entry<Integer, String> slot : source.get().self().orElseThrow().migrating().entrySet()) {
+        Optional<Reachable> target = observation.byId(slot.getValue());
+        if (target.isPresent()) {
+          actions.add(new MigrateSlots(source.get().address(), m.id(), target.get().address(), slot.getValue(),
+              List.of(SlotRange.single(slot.getKey()))));
+          open = true;
+        }
+      }
+    }
+    if (open || missingMasters < 0 || designated.size() < missingMasters) {
+      return;
+    }
+    List<Reachable> masters = new ArrayList<>();
+    for (ClusterNodeEntry e : slotMasters) {
+      Optional<Reachable> r = observation.byId(e.id());
+      if (r.isEmpty()) {
+        if (!designated.isEmpty()) {
+          actions.add(new Wait("slots move only when every master answers; " + e.endpoint() + " does not"));
+        }
+        return;
+      }
+      masters.add(r.get());
+    }
+    masters.addAll(designated);
+    int n = masters.size();
+    int floor = SlotRange.SLOTS / n;
+    int ceil = floor + (SlotRange.SLOTS % n == 0 ? 0 : 1);
+    if (masters.stream().allMatch(m -> m.slotCount() >= floor && m.slotCount() <= ceil)) {
+      return;
+    }
+    for (Reachable m : masters) {
+      if (!"ok".equals(m.clusterState())) {
+        actions.add(new Wait("slots move only when every master reports cluster_state ok; " + m.address()
+            + " reports " + m.clusterState()));
+        return;
+      }
+    }
+    for (Reachable a : masters) {
+      for (Reachable b : masters) {
+        if (a != b && !a.knows(b.nodeId())) {
+          actions.add(new Wait(a.address() + " does not know " + b.address() + " yet (gossip); slots move later"));
+          return;
+        }
+      }
+    }
+    // Targets: the extra slots of an uneven split go to the masters that hold most now (fewest moves).
+    List<Reachable> byCount = masters.stream()
+        .sorted(Comparator.comparingInt(Reachable::slotCount).reversed().thenComparing(Reachable::address))
+        .toList();
+    int extra = SlotRange.SLOTS % n;
+    Map<Reachable, Integer> target = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      target.put(byCount.get(i), floor + (i < extra ? 1 : 0));
+    }
+    List<Reachable> receivers = byCount.stream().filter(m -> m.slotCount() < target.get(m)).toList();
+    Map<Reachable, Integer> still = new HashMap<>();
+    receivers.forEach(r -> still.put(r, target.get(r) - r.slotCount()));
+    for (Reachable donor : byCount) {
+      int excess = donor.slotCount() - target.get(donor);
+      if (excess <= 0) {
+        continue;
+      }
+      int[] slots = SlotRange.slots(donor.slots());
+      int taken = 0;
+      for (Reachable receiver : receivers) {
+        int want = Math.min(still.get(receiver), excess - taken);
+        if (want <= 0) {
+          continue;
+        }
+        // Move the donor's highest slots: contiguous ranges stay contiguous.
+        int[] moved = Arrays.copyOfRange(slots, slots.length - taken - want, slots.length - taken);
+        actions.add(new MigrateSlots(donor.address(), donor.nodeId(), receiver.address(), receiver.nodeId(),
+            SlotRange.ranges(moved)));
+        still.merge(receiver, -want, Integer::sum);
+        taken += want;
+      }
+    }
+  }
+
+  /** Whether the anchor's view agrees with what the node says about itself: role, master, slot count. */
+  private static boolean sameRole(Reachable m, List<ClusterNodeEntry> view) {
+    Optional<ClusterNodeEntry> self = m.self();
+    Optional<ClusterNodeEntry> seen = view.stream().filter(e -> e.id().equals(m.nodeId())).findFirst();
+    if (self.isEmpty() || seen.isEmpty()) {
+      return false;
+    }
+    return self.get().master() == seen.get().master()
+        && self.get().masterId().equals(seen.get().masterId())
+        && self.get().slotCount() == seen.get().slotCount();
+  }
+
+  /** A MEET between the anchor and {@code r} has started but not finished (either side, either direction). */
+  private static boolean inHandshake(Reachable r, Reachable anchor) {
+    return anchor.view().stream().anyMatch(e -> e.handshake() && e.isAt(r.address()))
+        || r.view().stream().anyMatch(e -> e.handshake() && e.isAt(anchor.address()))
+        || (r.dbSize() == 0 && r.slotCount() == 0
+            && r.view().stream().filter(e -> !e.myself()).allMatch(ClusterNodeEntry::handshake));
+  }
+
+  /** A failed node is gone when its address is no longer desired or another node now answers there. */
+  private static boolean isGone(ClusterNodeEntry failed, ClusterObservation observation) {
+    boolean desiredAddress = observation.nodes().stream().anyMatch(n -> failed.isAt(n.address()));
+    if (!desiredAddress) {
+      return true;
+    }
+    return observation.reachable().stream()
+        .anyMatch(r -> failed.isAt(r.address()) && r.clusterEnabled() && !r.nodeId().equals(failed.id()));
+  }
+
+  private static RedisNodeAddress addressOf(ClusterNodeEntry e, ClusterObservation observation) {
+    return observation.byId(e.id())
+        .map(Reachable::address)
+        .orElseGet(() -> RedisNodeAddress.parse(e.endpoint()));
+  }
+
+  private static String addresses(List<? extends NodeObservation> nodes) {
+    return nodes.stream().map(n -> n.address().toString()).collect(Collectors.joining(", "));
+  }
+}

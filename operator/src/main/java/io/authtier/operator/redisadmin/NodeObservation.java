@@ -1,0 +1,69 @@
+package io.authtier.operator.redisadmin;
+
+import java.util.List;
+import java.util.Optional;
+
+/** What one node said about itself and its cluster when it was asked, or why it could not be asked. */
+public sealed interface NodeObservation {
+
+  RedisNodeAddress address();
+
+  /** The node could not be reached or did not answer in time. */
+  record Unreachable(RedisNodeAddress address, String reason) implements NodeObservation {}
+
+  /**
+   * The node answered.
+   *
+   * @param clusterEnabled false when the node runs without {@code cluster-enabled yes}
+   * @param nodeId {@code CLUSTER MYID}
+   * @param clusterState {@code cluster_state} from {@code CLUSTER INFO} ({@code ok} or {@code fail})
+   * @param knownNodes {@code cluster_known_nodes}, itself included
+   * @param dbSize {@code DBSIZE}: keys in the node's database
+   * @param view the node's {@code CLUSTER NODES}, its own line included
+   */
+  record Reachable(
+      RedisNodeAddress address,
+      boolean clusterEnabled,
+      String nodeId,
+      String clusterState,
+      int knownNodes,
+      long dbSize,
+      List<ClusterNodeEntry> view)
+      implements NodeObservation {
+
+    public Reachable {
+      view = List.copyOf(view);
+    }
+
+    /** The node's own line of its view. */
+    public Optional<ClusterNodeEntry> self() {
+      return view.stream().filter(ClusterNodeEntry::myself).findFirst();
+    }
+
+    public boolean isMaster() {
+      return self().map(ClusterNodeEntry::master).orElse(true);
+    }
+
+    public Optional<String> masterId() {
+      return self().flatMap(ClusterNodeEntry::masterId);
+    }
+
+    public List<SlotRange> slots() {
+      return self().map(ClusterNodeEntry::slots).orElse(List.of());
+    }
+
+    public int slotCount() {
+      return SlotRange.count(slots());
+    }
+
+    /** Whether this node knows {@code id} as a full member (not only in handshake). */
+    public boolean knows(String id) {
+      return view.stream().anyMatch(e -> e.id().equals(id) && !e.handshake());
+    }
+
+    /** Empty, alone and slotless: what bootstrap and joining require. */
+    public boolean isFresh() {
+      return clusterEnabled && dbSize == 0 && knownNodes <= 1 && slotCount() == 0;
+    }
+  }
+}

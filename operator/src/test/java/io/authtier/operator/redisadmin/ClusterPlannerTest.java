@@ -1,0 +1,360 @@
+package io.authtier.operator.redisadmin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.authtier.operator.redisadmin.ClusterAction.Bootstrap;
+import io.authtier.operator.redisadmin.ClusterAction.ForgetNode;
+import io.authtier.operator.redisadmin.ClusterAction.MeetNode;
+import io.authtier.operator.redisadmin.ClusterAction.MigrateSlots;
+import io.authtier.operator.redisadmin.ClusterAction.Refuse;
+import io.authtier.operator.redisadmin.ClusterAction.ReplicateMaster;
+import io.authtier.operator.redisadmin.ClusterAction.SlotAssignment;
+import io.authtier.operator.redisadmin.ClusterAction.Wait;
+import io.authtier.operator.redisadmin.NodeObservation.Reachable;
+import io.authtier.operator.redisadmin.NodeObservation.Unreachable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("ClusterPlanner decides from an observation alone")
+class ClusterPlannerTest {
+
+  private static final DesiredCluster THREE_BY_TWO = new DesiredCluster(3, 1);
+  private final ClusterPlanner planner = new ClusterPlanner(ReplicaPlacement.anyOtherNode());
+
+  // ---------------------------------------------------------------- bootstrap
+
+  @Test
+  @DisplayName("bootstraps six fresh nodes: three masters with an even third of the slots each")
+  void bootstrapsFreshNodes() {
+    // Given six empty nodes that know only themselves
+    ClusterObservation observation = observe(fresh(1), fresh(2), fresh(3), fresh(4), fresh(5), fresh(6));
+
+    // When planning for 3 masters with 1 replica each
+    List<ClusterAction> plan = planner.plan(observation, THREE_BY_TWO);
+
+    // Then one Bootstrap spreads 16384 slots over the first three nodes and meets the other three
+    assertThat(plan).containsExactly(new Bootstrap(
+        List.of(new SlotAssignment(addr(1), List.of(new SlotRange(0, 5461))),
+            new SlotAssignment(addr(2), List.of(new SlotRange(5462, 10922))),
+            new SlotAssignment(addr(3), List.of(new SlotRange(10923, 16383)))),
+        List.of(addr(4), addr(5), addr(6))));
+  }
+
+  @Test
+  @DisplayName("refuses to bootstrap when one node holds keys, naming that node")
+  void refusesBootstrapOverData() {
+    // Given five fresh nodes and one that holds keys (and took the slot of its key when it started)
+    Reachable withData = new Reachable(addr(4), true, id(4), "fail", 1, 3, List.of(
+        ClusterNodeEntry.parse(line(4, "myself,master", null, "866"))));
+    ClusterObservation observation = observe(fresh(1), fresh(2), fresh(3), withData, fresh(5), fresh(6));
+
+    // When planning
+    List<ClusterAction> plan = planner.plan(observation, THREE_BY_TWO);
+
+    // Then nothing but a refusal that names the node and why
+    assertThat(plan).singleElement().isInstanceOfSatisfying(Refuse.class, r -> assertThat(r.reason())
+        .contains("127.0.0.1:7004").contains("holds 3 keys").contains("serves 1 slots"));
+  }
+
+  @Test
+  @DisplayName("refuses to bootstrap a node that already knows other nodes")
+  void refusesBootstrapOfClusterMember() {
+    // Given a node that knows two others but serves no slot (a cluster without slots yet)
+    Reachable member = new Reachable(addr(2), true, id(2), "fail", 3, 0, List.of(
+        ClusterNodeEntry.parse(line(2, "myself,master", null, "")),
+        ClusterNodeEntry.parse(line(8, "master", null, "")),
+        ClusterNodeEntry.parse(line(9, "master", null, ""))));
+
+    // When planning
+    List<ClusterAction> plan = planner.plan(observe(fresh(1), member, fresh(3)), new DesiredCluster(3, 0));
+
+    // Then it refuses, naming the node
+    assertThat(plan).singleElement().isInstanceOfSatisfying(Refuse.class,
+        r -> assertThat(r.reason()).contains("127.0.0.1:7002").contains("belongs to another cluster"));
+  }
+
+  @Test
+  @DisplayName("waits for every node before bootstrap")
+  void waitsForUnreachableBeforeBootstrap() {
+    ClusterObservation observation = observe(fresh(1), fresh(2), fresh(3), fresh(4), fresh(5),
+        new Unreachable(addr(6), "Connection refused"));
+
+    assertThat(planner.plan(observation, THREE_BY_TWO)).singleElement().isInstanceOfSatisfying(Wait.class,
+        w -> assertThat(w.reason()).contains("127.0.0.1:7006"));
+  }
+
+  // ---------------------------------------------------------------- steady state and heal
+
+  @Test
+  @DisplayName("plans nothing for a healthy 3 + 3 cluster")
+  void healthyClusterNeedsNothing() {
+    ClusterObservation observation = cluster(healthy()).observe();
+
+    assertThat(planner.plan(observation, THREE_BY_TWO)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("attaches replicas after bootstrap once they know their masters")
+  void attachesReplicasAfterBootstrap() {
+    // Given three masters with slots and three empty masters, all met
+    Cluster c = cluster(List.of(
+        master(1, "0-5461"), master(2, "5462-10922"), master(3, "10923-16383"),
+        master(4, ""), master(5, ""), master(6, "")));
+
+    // When planning
+    List<ClusterAction> plan = planner.plan(c.observe(), THREE_BY_TWO);
+
+    // Then each empty node replicates a different master
+    assertThat(plan).containsExactly(
+        new ReplicateMaster(addr(4), id(1), addr(1)),
+        new ReplicateMaster(addr(5), id(2), addr(2)),
+        new ReplicateMaster(addr(6), id(3), addr(3)));
+  }
+
+  @Test
+  @DisplayName("respects the placement hook when choosing a master for a replica")
+  void placementHook() {
+    // Given a placement that forbids node 4 from replicating node 1 (same Kubernetes node, say)
+    ClusterPlanner placed = new ClusterPlanner((replica, master) -> !(replica.equals(addr(4)) && master.equals(addr(1))));
+    Cluster c = cluster(List.of(
+        master(1, "0-5461"), master(2, "5462-10922"), master(3, "10923-16383"),
+        master(4, ""), master(5, ""), master(6, "")));
+
+    // Then node 4 goes to master 2 and the others fill the rest
+    assertThat(placed.plan(c.observe(), THREE_BY_TWO)).containsExactly(
+        new ReplicateMaster(addr(4), id(2), addr(2)),
+        new ReplicateMaster(addr(5), id(1), addr(1)),
+        new ReplicateMaster(addr(6), id(3), addr(3)));
+  }
+
+  @Test
+  @DisplayName("forgets a failed master that a fresh node replaced, and meets the fresh node")
+  void forgetsReplacedNodeAndMeetsItsSuccessor() {
+    // Given master 1 failed, its replica 4 promoted, and a fresh node (new id) answering at 1's address
+    List<Spec> specs = new ArrayList<>(healthy());
+    specs.set(0, new Spec(1, "master,fail", null, "", true));
+    specs.set(3, master(4, "0-5461"));
+    Cluster c = cluster(specs);
+    c.replaceWithFresh(1);
+
+    // When planning
+    List<ClusterAction> plan = planner.plan(c.observe(), THREE_BY_TWO);
+
+    // Then the old id is forgotten on every member and the newcomer is met
+    assertThat(plan).containsExactly(
+        new ForgetNode(id(1), "127.0.0.1:7001", List.of(addr(2), addr(3), addr(4), addr(5), addr(6))),
+        new MeetNode(addr(1), addr(2)));
+  }
+
+  @Test
+  @DisplayName("makes the met newcomer a replica of the master that lacks one")
+  void replicatesTheMasterLackingAReplica() {
+    // Given master 4 (promoted) without replica and the newcomer at 1 met, empty
+    List<Spec> specs = new ArrayList<>(healthy());
+    specs.set(0, new Spec(1, "master", null, "", true));
+    specs.set(3, master(4, "0-5461"));
+    Cluster c = cluster(specs);
+
+    assertThat(planner.plan(c.observe(), THREE_BY_TWO))
+        .containsExactly(new ReplicateMaster(addr(1), id(4), addr(4)));
+  }
+
+  @Test
+  @DisplayName("keeps a failed node that may come back with its data: its address is desired but silent")
+  void keepsSilentFailedReplica() {
+    List<Spec> specs = new ArrayList<>(healthy());
+    specs.set(4, new Spec(5, "slave,fail", 2, "", false));
+
+    assertThat(planner.plan(cluster(specs).observe(), THREE_BY_TWO)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("waits while a failed master's replica takes over; refuses when none can")
+  void failedMasterWithSlots() {
+    List<Spec> withReplica = new ArrayList<>(healthy());
+    withReplica.set(0, new Spec(1, "master,fail", null, "0-5461", false));
+    assertThat(planner.plan(cluster(withReplica).observe(), THREE_BY_TWO)).singleElement().isInstanceOf(Wait.class);
+
+    List<Spec> noReplica = new ArrayList<>(withReplica);
+    noReplica.set(3, new Spec(4, "slave,fail", 1, "", false));
+    assertThat(planner.plan(cluster(noReplica).observe(), THREE_BY_TWO))
+        .filteredOn(Refuse.class::isInstance).singleElement()
+        .isInstanceOfSatisfying(Refuse.class, r -> assertThat(r.reason()).contains("127.0.0.1:7001").contains("5462 slots"));
+  }
+
+  @Test
+  @DisplayName("refuses a stranger with data next to a healthy cluster, and still heals the rest")
+  void refusesStrangerWithData() {
+    Cluster c = cluster(healthy());
+    Reachable stranger = new Reachable(addr(9), true, id(9), "ok", 1, 10, List.of(
+        ClusterNodeEntry.parse(line(9, "myself,master", null, "0-16383"))));
+    List<NodeObservation> nodes = new ArrayList<>(c.observe().nodes());
+    nodes.add(stranger);
+
+    List<ClusterAction> plan = planner.plan(new ClusterObservation(Instant.EPOCH, nodes), THREE_BY_TWO);
+
+    assertThat(plan).singleElement().isInstanceOfSatisfying(Refuse.class,
+        r -> assertThat(r.reason()).contains("127.0.0.1:7009").contains("holds 10 keys").contains("not met"));
+  }
+
+  @Test
+  @DisplayName("refuses scale-in")
+  void refusesScaleIn() {
+    List<Spec> four = List.of(master(1, "0-4095"), master(2, "4096-8191"), master(3, "8192-12287"),
+        master(4, "12288-16383"));
+
+    assertThat(planner.plan(cluster(four).observe(), new DesiredCluster(3, 0)))
+        .singleElement().isInstanceOfSatisfying(Refuse.class, r -> assertThat(r.reason()).contains("scale-in"));
+  }
+
+  // ---------------------------------------------------------------- scale out
+
+  @Test
+  @DisplayName("scales 3 to 4 masters: one empty node becomes a master and receives a balanced share")
+  void scalesOut() {
+    // Given a healthy 3 + 3 cluster and two more empty nodes, met
+    List<Spec> specs = new ArrayList<>(healthy());
+    specs.add(master(7, ""));
+    specs.add(master(8, ""));
+    Cluster c = cluster(specs);
+
+    // When planning for 4 masters
+    List<ClusterAction> plan = planner.plan(c.observe(), new DesiredCluster(4, 1));
+
+    // Then node 8 replicates node 7, and slots move to node 7 only, leaving every master at 4096
+    assertThat(plan).filteredOn(ReplicateMaster.class::isInstance)
+        .containsExactly(new ReplicateMaster(addr(8), id(7), addr(7)));
+    List<MigrateSlots> moves = plan.stream().filter(MigrateSlots.class::isInstance).map(MigrateSlots.class::cast).toList();
+    assertThat(moves).allSatisfy(m -> assertThat(m.target()).isEqualTo(addr(7)));
+    Map<RedisNodeAddress, Integer> after = new HashMap<>(Map.of(addr(1), 5462, addr(2), 5461, addr(3), 5461, addr(7), 0));
+    moves.forEach(m -> {
+      after.merge(m.source(), -m.slotCount(), Integer::sum);
+      after.merge(m.target(), m.slotCount(), Integer::sum);
+    });
+    assertThat(after.values()).containsOnly(4096);
+    int[] moved = moves.stream().flatMapToInt(m -> java.util.Arrays.stream(SlotRange.slots(m.slots()))).toArray();
+    assertThat(moved).doesNotHaveDuplicates().hasSize(4096);
+  }
+
+  @Test
+  @DisplayName("plans no move when slots are within one of an even split")
+  void balancedWithinOneSlot() {
+    assertThat(planner.plan(cluster(healthy()).observe(), THREE_BY_TWO)).noneMatch(MigrateSlots.class::isInstance);
+  }
+
+  @Test
+  @DisplayName("resumes a slot left open by an interrupted migration")
+  void resumesOpenSlot() {
+    List<Spec> specs = new ArrayList<>(healthy());
+    specs.set(0, master(1, "0-5461 [5461->-" + id(2) + "]"));
+    specs.set(1, master(2, "5462-10922 [5461-<-" + id(1) + "]"));
+
+    assertThat(planner.plan(cluster(specs).observe(), THREE_BY_TWO))
+        .containsExactly(new MigrateSlots(addr(1), id(1), addr(2), id(2), List.of(SlotRange.single(5461))));
+  }
+
+  @Test
+  @DisplayName("reads host names, flags and open slots from CLUSTER NODES")
+  void parsesClusterNodes() {
+    ClusterNodeEntry e = ClusterNodeEntry.parse(
+        "abc 10.0.0.5:6379@16379,redis-0.redis.ns.svc myself,master - 0 0 3 connected 0-10 12 [13->-def] [14-<-ghi]");
+
+    assertThat(e.hostname()).contains("redis-0.redis.ns.svc");
+    assertThat(e.isAt(new RedisNodeAddress("redis-0.redis.ns.svc", 6379))).isTrue();
+    assertThat(e.isAt(new RedisNodeAddress("10.0.0.5", 6379))).isTrue();
+    assertThat(e.slots()).containsExactly(new SlotRange(0, 10), SlotRange.single(12));
+    assertThat(e.migrating()).containsEntry(13, "def");
+    assertThat(e.importing()).containsEntry(14, "ghi");
+    assertThat(e.myself()).isTrue();
+    assertThat(e.masterId()).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- fixtures
+
+  private record Spec(int n, String flags, Integer masterOf, String slots, boolean reachable) {}
+
+  private static Spec master(int n, String slots) {
+    return new Spec(n, "master", null, slots, true);
+  }
+
+  private static Spec replica(int n, int master) {
+    return new Spec(n, "slave", master, "", true);
+  }
+
+  private static List<Spec> healthy() {
+    return List.of(master(1, "0-5461"), master(2, "5462-10922"), master(3, "10923-16383"),
+        replica(4, 1), replica(5, 2), replica(6, 3));
+  }
+
+  private static Cluster cluster(List<Spec> specs) {
+    return new Cluster(specs);
+  }
+
+  /** Every reachable node sees every spec'd node the same way; a replaced node answers with a new id. */
+  private static final class Cluster {
+    private final List<Spec> specs;
+    private final Map<Integer, Reachable> replaced = new HashMap<>();
+
+    Cluster(List<Spec> specs) {
+      this.specs = specs;
+    }
+
+    void replaceWithFresh(int n) {
+      replaced.put(n, new Reachable(addr(n), true, "fresh" + n, "fail", 1, 0,
+          List.of(ClusterNodeEntry.parse(line(n, "myself,master", null, "").replace(id(n), "fresh" + n)))));
+    }
+
+    ClusterObservation observe() {
+      List<NodeObservation> nodes = new ArrayList<>();
+      for (Spec s : specs) {
+        if (replaced.containsKey(s.n())) {
+          nodes.add(replaced.get(s.n()));
+          continue;
+        }
+        if (!s.reachable()) {
+          nodes.add(new Unreachable(addr(s.n()), "Connection refused"));
+          continue;
+        }
+        List<ClusterNodeEntry> view = specs.stream()
+            .map(o -> ClusterNodeEntry.parse(line(o.n(), (o == s ? "myself," : "") + o.flags(), o.masterOf(), o.slots())))
+            .toList();
+        int slots = view.stream().filter(ClusterNodeEntry::myself).mapToInt(ClusterNodeEntry::slotCount).sum();
+        nodes.add(new Reachable(addr(s.n()), true, id(s.n()), "ok", specs.size(), slots > 0 ? 100 : 0, view));
+      }
+      return new ClusterObservation(Instant.EPOCH, nodes);
+    }
+  }
+
+  private static Reachable fresh(int n) {
+    return new Reachable(addr(n), true, id(n), "fail", 1, 0,
+        List.of(ClusterNodeEntry.parse(line(n, "myself,master", null, ""))));
+  }
+
+  private static ClusterObservation observe(NodeObservation... nodes) {
+    return new ClusterObservation(Instant.EPOCH, List.of(nodes));
+  }
+
+  private static String line(int n, String flags, Integer masterOf, String slots) {
+    return String.format("%s 127.0.0.1:%d@%d %s %s 0 0 1 %s %s", id(n), 7000 + n, 17000 + n, flags,
+        masterOf == null ? "-" : id(masterOf), flags.contains("fail") ? "disconnected" : "connected", slots).trim();
+  }
+
+  private static RedisNodeAddress addr(int n) {
+    return new RedisNodeAddress("127.0.0.1", 7000 + n);
+  }
+
+  private static String id(int n) {
+    return String.format("%040d", n);
+  }
+
+  @SuppressWarnings("unused")
+  private static Optional<String> none() {
+    return Optional.empty();
+  }
+}
