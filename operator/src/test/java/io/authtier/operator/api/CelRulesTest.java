@@ -90,6 +90,26 @@ class CelRulesTest {
         Arguments.of("adding redis where there was none", DEV, ISSUER + REDIS, true));
   }
 
+  static Stream<Arguments> clusterScaling() {
+    return Stream.of(
+        Arguments.of("more masters", 3, 4, true),
+        Arguments.of("the same masters", 4, 4, true),
+        Arguments.of("fewer masters", 4, 3, false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("clusterScaling")
+  @DisplayName("A Redis Cluster can gain masters but not lose them")
+  void clusterScaleIn(String title, int before, int after, boolean allowed) throws Exception {
+    var cluster = ISSUER + "redis: {mode: Cluster, cluster: {masters: %d}}\n";
+    var failed = failingRules(defaulted(cluster.formatted(after)), defaulted(cluster.formatted(before)));
+    if (allowed) {
+      assertThat(failed).noneMatch(m -> m.startsWith("redis.cluster.masters cannot shrink"));
+    } else {
+      assertThat(failed).anyMatch(m -> m.startsWith("redis.cluster.masters cannot shrink"));
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("transitions")
   @DisplayName("redis.mode cannot change once the tier exists")

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
 
-/** Shape of an operator-run Redis Cluster. */
+/** Shape of an operator-run Redis Cluster. Masters can be added (slots move to them) but not removed. */
+@ValidationRule(value = "self.masters >= oldSelf.masters",
+    message = "redis.cluster.masters cannot shrink: scale-in is not supported in this version; raise it, or keep it")
 public record RedisClusterSpec(
     @Default("3")
     @Min(3)
