@@ -33,7 +33,8 @@ import org.HdrHistogram.Recorder;
  * cached JWT (every request carries the same token, so after the first it is a verified-token cache
  * hit). Driver and servers share the machine.
  *
- * <p>Arguments: {@code [connections=64] [seconds=15] [warmupSeconds=5]}.
+ * <p>Arguments: {@code [connections=64] [seconds=15] [warmupSeconds=5] [rounds=3]}; baseline and
+ * {@code /auth} alternate for {@code rounds} rounds and the median ratio of their throughputs is printed.
  */
 public final class LoadDriver {
 
@@ -41,6 +42,7 @@ public final class LoadDriver {
         int connections = args.length > 0 ? Integer.parseInt(args[0]) : 64;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         int cores = Runtime.getRuntime().availableProcessors();
         System.out.printf("machine: %d cores, %s %s; %d connections, %d s warm-up, %d s measured%n",
                 cores, System.getProperty("java.vm.name"), System.getProperty("java.version"), connections, warmup, seconds);
@@ -78,9 +80,18 @@ public final class LoadDriver {
             Vertx driver = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores));
             try {
                 run(driver, baselinePort, "/auth", token, connections, warmup, seconds); // warms the driver up
-                report("baseline: 200 without validation", run(driver, baselinePort, "/auth", token, connections, warmup, seconds));
-                report("/auth, cached RS256 JWT", run(driver, runtime.port(), "/auth", token, connections, warmup, seconds));
-                report("/auth, no token (401)", run(driver, runtime.port(), "/auth", null, connections, warmup, seconds));
+                run(driver, runtime.port(), "/auth", token, connections, warmup, seconds); // and the runtime
+                // Interleaved rounds, so that load from elsewhere on the machine hits both alike
+                List<Double> ratios = new java.util.ArrayList<>();
+                for (int round = 1; round <= rounds; round++) {
+                    Result baseline = run(driver, baselinePort, "/auth", token, connections, warmup, seconds);
+                    Result cached = run(driver, runtime.port(), "/auth", token, connections, warmup, seconds);
+                    report("round " + round + " baseline (no validation)", baseline);
+                    report("round " + round + " /auth cached RS256 JWT", cached);
+                    ratios.add((double) cached.requests() / baseline.requests());
+                }
+                java.util.Collections.sort(ratios);
+                System.out.printf("median throughput ratio /auth : baseline = %.2f (rounds: %s)%n", ratios.get(ratios.size() / 2), ratios);
             } finally {
                 driver.close().await(10, TimeUnit.SECONDS);
                 baselineVertx.close().await(10, TimeUnit.SECONDS);
