@@ -180,6 +180,25 @@ class ForwardAuthTest {
     }
 
     @Test
+    @DisplayName("An access rule with a malformed escape fails closed with 500, and the service keeps answering")
+    void malformedRule() throws Exception {
+        String auth = "Bearer " + partnerToken(JWSAlgorithm.ES256);
+
+        // When a raw request carries a query no URI class would build
+        String statusLine;
+        try (java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), runtime.port())) {
+            socket.getOutputStream().write(("GET /auth?allowed_groups=%zz HTTP/1.1\r\nHost: x\r\nAuthorization: " + auth
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+        }
+
+        // Then
+        assertThat(statusLine).isEqualTo("HTTP/1.1 500 Internal Server Error");
+        assertThat(runtime.get("/auth", "Authorization", auth).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     @DisplayName("Envoy ext_authz: /ext-authz/<original path> answers 200 for a good token and 401 for a bad one")
     void extAuthz() {
         String token = partnerToken(JWSAlgorithm.PS256);

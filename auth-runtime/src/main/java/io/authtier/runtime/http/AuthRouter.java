@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The auth port ({@code server.port}): {@code /auth} (any method; the {@link AccessRule} from its query)
@@ -12,6 +14,8 @@ import java.util.Objects;
  * 404. Counts in-flight requests and their duration by endpoint.
  */
 public final class AuthRouter implements Handler<HttpServerRequest> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuthRouter.class);
 
     static final String AUTH = "/auth";
     static final String EXT_AUTHZ = "/ext-authz";
@@ -42,11 +46,13 @@ public final class AuthRouter implements Handler<HttpServerRequest> {
                 done = request.response().setStatusCode(404).end();
             }
         } catch (RuntimeException e) {
+            // e.g. a malformed %-escape in the access rule that the ingress configured: fail closed
+            LOG.warn("cannot answer {} {}: {}", request.method(), path, e.toString());
             metrics.requestFinished("error", start);
             if (!request.response().ended()) {
                 request.response().setStatusCode(500).end();
             }
-            throw e;
+            return;
         }
         done.onComplete(ignored -> metrics.requestFinished(endpoint, start));
     }

@@ -161,7 +161,7 @@ public final class JwtVerifier implements TokenVerifier {
 
     private Verdict undecidable(String issuerName, String reason) {
         metrics.tokenValidation(issuerName, METHOD, "undecidable");
-        LOG.warn("cannot decide on a token: {}", reason);
+        LOG.debug("cannot decide on a token: {}", reason); // the keys loader warns once per attempt instead
         return new Verdict.Undecidable(reason);
     }
 

@@ -20,7 +20,7 @@ record TokenKey(long a, long b, long c, long d) {
 
     static TokenKey of(String token) {
         MessageDigest digest = SHA_256.get();
-        ByteBuffer hash = ByteBuffer.wrap(digest.digest(token.getBytes(StandardCharsets.US_ASCII)));
+        ByteBuffer hash = ByteBuffer.wrap(digest.digest(token.getBytes(StandardCharsets.UTF_8)));
         return new TokenKey(hash.getLong(), hash.getLong(), hash.getLong(), hash.getLong());
     }
 
