@@ -41,7 +41,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * one seen for the first time ({@code firstSeen}: size cap, hash, cache miss, shape, header, claims, key
  * lookup in the cached JWKS, signature). For {@code firstSeen} the verifier's cache TTL is zero, so every
  * call does the whole check; the worker is the calling thread, so the figure is the CPU of one
- * validation. Keys are served from memory (discovery and JWKS documents), so no network is measured.
+ * validation. {@code signatureOnly} is the floor in the same run: the signature check alone. Keys are
+ * served from memory (discovery and JWKS documents), so no network is measured.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -60,6 +61,10 @@ public class JwtVerifierBenchmark {
     private JwtVerifier firstSeen;
     private String token;
     private ScheduledExecutorService loader;
+    private com.nimbusds.jose.JWSVerifier signatureVerifier;
+    private com.nimbusds.jose.JWSHeader header;
+    private byte[] signingInput;
+    private com.nimbusds.jose.util.Base64URL signature;
     private IssuerKeys keys;
 
     @Setup(Level.Trial)
@@ -85,6 +90,15 @@ public class JwtVerifierBenchmark {
         cached = new JwtVerifier(List.of(keys), 100_000, Duration.ofMinutes(5), 8192, Clock.systemUTC(), metrics, Runnable::run);
         firstSeen = new JwtVerifier(List.of(keys), 100_000, Duration.ZERO, 8192, Clock.systemUTC(), metrics, Runnable::run);
         token = Tokens.sign(key, alg, Tokens.accessClaims(ISSUER, "shop-api", Clock.systemUTC().instant()).build());
+        com.nimbusds.jwt.SignedJWT parsed = com.nimbusds.jwt.SignedJWT.parse(token);
+        header = parsed.getHeader();
+        signingInput = parsed.getSigningInput();
+        signature = parsed.getSignature();
+        signatureVerifier = new com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory().createJWSVerifier(header,
+                alg == JWSAlgorithm.ES256 ? key.toECKey().toECPublicKey() : key.toRSAKey().toRSAPublicKey());
+        if (!signatureVerifier.verify(header, signingInput, signature)) {
+            throw new IllegalStateException("the signature does not verify");
+        }
         for (JwtVerifier verifier : List.of(cached, firstSeen)) {
             Verdict verdict = verifier.verify(token).toCompletableFuture().join();
             if (!(verdict instanceof Verdict.Accepted)) {
@@ -102,6 +116,12 @@ public class JwtVerifierBenchmark {
     @Benchmark
     public Verdict cached() {
         return cached.verify(token).toCompletableFuture().join();
+    }
+
+    /** The floor of {@code firstSeen}: the signature check alone (nimbus over the JDK), nothing else. */
+    @Benchmark
+    public boolean signatureOnly() throws Exception {
+        return signatureVerifier.verify(header, signingInput, signature);
     }
 
     @Benchmark

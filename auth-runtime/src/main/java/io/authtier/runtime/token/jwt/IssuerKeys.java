@@ -1,13 +1,17 @@
 package io.authtier.runtime.token.jwt;
 
-import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jose.util.ResourceRetriever;
@@ -22,13 +26,13 @@ import java.security.Key;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * ({@code jwks_uri}, and the document's {@code issuer} must equal {@code issuerUrl}), then fetched with
  * nimbus's {@link JWKSourceBuilder}: cached, refreshed ahead of expiry in the background, refetched on an
  * unknown {@code kid} at most once per interval, and kept through an IdP outage. Only keys whose type
- * fits one of the issuer's allowed algorithms are ever selected.
+ * fits the token's algorithm (already checked against the issuer's allowed ones) are ever selected.
  *
  * <p>All fetching blocks and so runs on the start-up scheduler, nimbus's refresh thread, or the
  * verifier's worker threads; never on an event loop.
@@ -46,15 +50,16 @@ public final class IssuerKeys implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IssuerKeys.class);
     private static final JWKSelector ANY_KEY = new JWKSelector(new JWKMatcher.Builder().build());
+    private static final DefaultJWSVerifierFactory VERIFIERS = new DefaultJWSVerifierFactory();
+    private static final int MAX_VERIFIERS = 256;
 
     private final IssuerConfig issuer;
     private final JwksPolicy policy;
     private final Clock clock;
     private final RuntimeMetrics metrics;
     private final ResourceRetriever retriever;
-    private final Set<JWSAlgorithm> algorithms;
     private volatile JWKSource<SecurityContext> source;
-    private volatile JWSVerificationKeySelector<SecurityContext> selector;
+    private final Map<JWK, JWSVerifier> verifiers = new ConcurrentHashMap<>();
     private volatile boolean loaded;
     private volatile boolean closed;
 
@@ -64,9 +69,6 @@ public final class IssuerKeys implements Closeable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.retriever = Objects.requireNonNull(retriever, "retriever");
-        this.algorithms = issuer.allowedAlgorithms().stream()
-                .map(algorithm -> JWSAlgorithm.parse(algorithm.name()))
-                .collect(Collectors.toUnmodifiableSet());
     }
 
     public IssuerConfig issuer() {
@@ -110,22 +112,54 @@ public final class IssuerKeys implements Closeable {
     }
 
     /**
-     * The keys that may verify a token with {@code header}: right {@code kid}, right key type for its
-     * {@code alg}, {@code use} absent or {@code sig}. Blocks if the keys must be fetched.
+     * Verifiers for the keys that may have signed a token with {@code header}: right {@code kid}, right
+     * key type (and curve) for its {@code alg}, {@code use} absent or {@code sig}. A verifier is made once
+     * per key and reused. Blocks if the keys must be fetched.
      *
      * @throws NotLoadedException if the issuer has not been discovered yet
      * @throws KeySourceException if the keys cannot be had (rate limited: a refetch happened recently)
      */
-    List<Key> keysFor(JWSHeader header) throws KeySourceException, NotLoadedException {
-        JWSVerificationKeySelector<SecurityContext> current = selector;
+    List<JWSVerifier> verifiersFor(JWSHeader header) throws KeySourceException, NotLoadedException {
+        JWKSource<SecurityContext> current = source;
         if (current == null) {
             throw new NotLoadedException();
         }
+        List<JWK> candidates;
         JwksFetcher.TRIGGER.set(JwksFetcher.Trigger.REQUEST);
         try {
-            return current.selectJWSKeys(header, null);
+            candidates = current.get(new JWKSelector(JWKMatcher.forJWSHeader(header)), null);
         } finally {
             JwksFetcher.TRIGGER.remove();
+        }
+        List<JWSVerifier> out = new ArrayList<>(candidates.size());
+        for (JWK jwk : candidates) {
+            JWSVerifier verifier = verifiers.get(jwk);
+            if (verifier == null) {
+                verifier = verifier(header, jwk);
+                if (verifier == null) {
+                    continue;
+                }
+                if (verifiers.size() >= MAX_VERIFIERS) {
+                    verifiers.clear(); // keys rotated many times: start over rather than grow
+                }
+                verifiers.put(jwk, verifier);
+            }
+            out.add(verifier);
+        }
+        return out;
+    }
+
+    /** A verifier for {@code jwk}'s public key, or null if it has none that fits. */
+    private JWSVerifier verifier(JWSHeader header, JWK jwk) {
+        try {
+            Key key = switch (jwk) {
+                case RSAKey rsa -> rsa.toRSAPublicKey();
+                case ECKey ec -> ec.toECPublicKey();
+                default -> null;
+            };
+            return key == null ? null : VERIFIERS.createJWSVerifier(header, key);
+        } catch (JOSEException e) {
+            return null;
         }
     }
 
@@ -150,7 +184,6 @@ public final class IssuerKeys implements Closeable {
                 .retrying(false)
                 .outageTolerant(policy.outageTolerance().toMillis())
                 .build();
-        this.selector = new JWSVerificationKeySelector<>(algorithms, built);
         this.source = built;
         return built;
     }

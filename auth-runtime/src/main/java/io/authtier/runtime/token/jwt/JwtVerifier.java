@@ -4,17 +4,15 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.KeySourceException;
-import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.util.Base64URL;
-import com.nimbusds.jwt.SignedJWT;
 import io.authtier.runtime.config.SignatureAlgorithm;
 import io.authtier.runtime.metrics.RuntimeMetrics;
 import io.authtier.runtime.token.Principal;
 import io.authtier.runtime.token.Rejection;
 import io.authtier.runtime.token.TokenVerifier;
 import io.authtier.runtime.token.Verdict;
-import java.security.Key;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.Arrays;
@@ -53,7 +51,6 @@ public final class JwtVerifier implements TokenVerifier {
     private final Clock clock;
     private final RuntimeMetrics metrics;
     private final Executor worker;
-    private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
 
     /**
      * @param issuers        the issuers' keys; a token's {@code iss} must equal one {@code issuerUrl} exactly
@@ -118,21 +115,15 @@ public final class JwtVerifier implements TokenVerifier {
     private Verdict checkSignature(TokenKey key, CompactJws jws, IssuerKeys issuer, Principal principal) {
         String name = issuer.issuer().name();
         try {
-            SignedJWT jwt = new SignedJWT(new Base64URL(jws.headerSegment()), new Base64URL(jws.payloadSegment()),
-                    new Base64URL(jws.signature()));
-            JWSHeader header = jwt.getHeader();
-            List<Key> keys = issuer.keysFor(header);
-            if (keys.isEmpty()) {
+            JWSHeader header = JWSHeader.parse(jws.header(), new Base64URL(jws.headerSegment()));
+            List<JWSVerifier> verifiers = issuer.verifiersFor(header);
+            if (verifiers.isEmpty()) {
                 return reject(name, Rejection.UNKNOWN_KEY);
             }
-            for (Key candidate : keys) {
-                JWSVerifier verifier;
-                try {
-                    verifier = verifiers.createJWSVerifier(header, candidate);
-                } catch (JOSEException e) {
-                    continue; // a key of the wrong type for this alg
-                }
-                if (jwt.verify(verifier)) {
+            byte[] signingInput = (jws.headerSegment() + '.' + jws.payloadSegment()).getBytes(StandardCharsets.US_ASCII);
+            Base64URL signature = new Base64URL(jws.signature());
+            for (JWSVerifier verifier : verifiers) {
+                if (verifier.verify(header, signingInput, signature)) {
                     cache.put(key, new VerifiedTokenCache.Entry(principal, name));
                     metrics.tokenValidation(name, METHOD, "accepted");
                     return new Verdict.Accepted(principal);
