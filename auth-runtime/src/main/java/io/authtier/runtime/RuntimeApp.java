@@ -72,7 +72,7 @@ public final class RuntimeApp {
         this.startupLoader = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("authtier-keys-loader").factory());
         this.worker = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("authtier-verify-", 0).factory());
         JwtVerifier verifier = new JwtVerifier(issuers, config.tokenCache().l1().maxEntries(), config.tokenCache().l1().ttl(),
-                config.server().maxTokenBytes(), clock, metrics, worker);
+                config.server().maxTokenBytes(), clock, metrics, worker, JwtVerifier.DEFAULT_MAX_PENDING);
         this.authRouter = new AuthRouter(new ForwardAuthHandler(verifier, new ClientAddress(config.server().trustedProxies())), metrics);
         this.managementRouter = new ManagementRouter(this::notReady, registry);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops()));

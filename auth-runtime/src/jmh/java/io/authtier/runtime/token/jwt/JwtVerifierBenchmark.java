@@ -87,8 +87,8 @@ public class JwtVerifierBenchmark {
         while (!keys.loaded() && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        cached = new JwtVerifier(List.of(keys), 100_000, Duration.ofMinutes(5), 8192, Clock.systemUTC(), metrics, Runnable::run);
-        firstSeen = new JwtVerifier(List.of(keys), 100_000, Duration.ZERO, 8192, Clock.systemUTC(), metrics, Runnable::run);
+        cached = new JwtVerifier(List.of(keys), 100_000, Duration.ofMinutes(5), 8192, Clock.systemUTC(), metrics, Runnable::run, JwtVerifier.DEFAULT_MAX_PENDING);
+        firstSeen = new JwtVerifier(List.of(keys), 100_000, Duration.ZERO, 8192, Clock.systemUTC(), metrics, Runnable::run, JwtVerifier.DEFAULT_MAX_PENDING);
         token = Tokens.sign(key, alg, Tokens.accessClaims(ISSUER, "shop-api", Clock.systemUTC().instant()).build());
         com.nimbusds.jwt.SignedJWT parsed = com.nimbusds.jwt.SignedJWT.parse(token);
         header = parsed.getHeader();

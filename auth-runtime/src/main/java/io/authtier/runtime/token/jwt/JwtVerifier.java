@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -41,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class JwtVerifier implements TokenVerifier {
 
     private static final Logger LOG = LoggerFactory.getLogger(JwtVerifier.class);
+    /** Tokens that may await a signature check at once, by default. */
+    public static final int DEFAULT_MAX_PENDING = 4096;
     private static final String METHOD = Principal.Method.JWT.label();
     private static final Set<String> KNOWN_ALGORITHMS = Arrays.stream(SignatureAlgorithm.values())
             .map(Enum::name).collect(Collectors.toUnmodifiableSet());
@@ -51,6 +54,7 @@ public final class JwtVerifier implements TokenVerifier {
     private final Clock clock;
     private final RuntimeMetrics metrics;
     private final Executor worker;
+    private final Semaphore pending;
 
     /**
      * @param issuers        the issuers' keys; a token's {@code iss} must equal one {@code issuerUrl} exactly
@@ -58,9 +62,12 @@ public final class JwtVerifier implements TokenVerifier {
      * @param cacheTtl       {@code tokenCache.l1.ttl}; entries also end at the token's {@code exp}
      * @param maxTokenBytes  {@code server.maxTokenBytes}
      * @param worker         where key lookups and signature checks run (they may block on a JWKS fetch)
+     * @param maxPending     how many tokens may await their signature check at once; beyond that a
+     *                       first-seen token gets {@link Verdict.Undecidable} (503) at once, so a flood of
+     *                       forged tokens cannot queue without bound ({@link #DEFAULT_MAX_PENDING})
      */
     public JwtVerifier(List<IssuerKeys> issuers, int cacheEntries, java.time.Duration cacheTtl, int maxTokenBytes,
-                       Clock clock, RuntimeMetrics metrics, Executor worker) {
+                       Clock clock, RuntimeMetrics metrics, Executor worker, int maxPending) {
         this.issuersByUrl = issuers.stream().collect(Collectors.toUnmodifiableMap(
                 keys -> keys.issuer().issuerUrl().toString(), Function.identity()));
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -68,6 +75,7 @@ public final class JwtVerifier implements TokenVerifier {
         this.maxTokenBytes = maxTokenBytes;
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.worker = Objects.requireNonNull(worker, "worker");
+        this.pending = new Semaphore(maxPending);
     }
 
     @Override
@@ -102,9 +110,19 @@ public final class JwtVerifier implements TokenVerifier {
         return switch (AccessTokenClaims.check(jws.claims(), issuer.issuer(), clock.instant())) {
             case AccessTokenClaims.Invalid(Rejection rejection) -> done(reject(name, rejection));
             case AccessTokenClaims.Valid(Principal principal) -> {
+                if (!pending.tryAcquire()) {
+                    yield done(undecidable(name, "too many tokens awaiting a signature check"));
+                }
                 try {
-                    yield CompletableFuture.supplyAsync(() -> checkSignature(key, jws, issuer, principal), worker);
+                    yield CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return checkSignature(key, jws, issuer, principal);
+                        } finally {
+                            pending.release();
+                        }
+                    }, worker);
                 } catch (RejectedExecutionException e) {
+                    pending.release();
                     yield done(undecidable(name, "shutting down"));
                 }
             }
