@@ -122,6 +122,20 @@ class ForwardAuthTest {
     }
 
     @Test
+    @DisplayName("Keycloak-shaped access tokens (typ claim Bearer, aud list) and RFC 9068 at+jwt tokens pass")
+    void accessTokenShapes() {
+        // Given a token as Keycloak issues it, and one typed at+jwt
+        String keycloak = Tokens.sign(psKey, JWSAlgorithm.PS256, Tokens.accessClaims(partner.issuer(), "partner-api", clock.instant())
+                .audience(List.of("account", "other-api")).claim("typ", "Bearer").claim("azp", "shop-web").build());
+        String rfc9068 = Tokens.sign(esKey, JWSAlgorithm.ES256, Tokens.accessClaims(partner.issuer(), "partner-api", clock.instant()).build(),
+                header -> header.type(new com.nimbusds.jose.JOSEObjectType("at+jwt")));
+
+        // Then both pass
+        assertThat(runtime.auth(keycloak).statusCode()).isEqualTo(200);
+        assertThat(runtime.auth(rfc9068).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     @DisplayName("Without a token the answer is 401 with a bare Bearer challenge, and client copies of identity headers are not echoed")
     void noToken() {
         // When a request comes without Authorization but with forged identity headers
