@@ -1,6 +1,14 @@
 package io.authtier.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.authtier.runtime.testsupport.FreePorts;
+import io.authtier.runtime.testsupport.Http;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -44,19 +52,48 @@ class RuntimeMainTest {
     }
 
     @Test
-    @DisplayName("A valid file without --check prints a one-line summary and exits 0")
-    void runValid() throws IOException {
-        // Given a valid file
-        Path file = Files.writeString(dir.resolve("runtime.yaml"), VALID);
+    @DisplayName("A valid file without --check prints a one-line summary, serves until stopped, then exits 0")
+    void runValid() throws Exception {
+        // Given a valid file with free ports and an issuer that is not reachable
+        int port = FreePorts.next();
+        int managementPort = FreePorts.next();
+        Path file = Files.writeString(dir.resolve("runtime.yaml"), """
+                server: {port: %d, managementPort: %d}
+                issuers:
+                - name: main
+                  issuerUrl: http://127.0.0.1:%d/realms/shop
+                  audiences: [shop-api]
+                """.formatted(port, managementPort, FreePorts.next()));
+        CompletableFuture<RuntimeApp> started = new CompletableFuture<>();
 
         // When the runtime starts with it
-        int exitCode = run("--config", file.toString());
+        CompletableFuture<Integer> exitCode = CompletableFuture.supplyAsync(() -> RuntimeMain.run(new String[] {"--config", file.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), started::complete));
+        RuntimeApp app = started.get(30, TimeUnit.SECONDS);
 
-        // Then one line says what was loaded
-        assertThat(exitCode).isZero();
+        // Then it serves: alive, not ready (no keys), and refusing requests without a token
+        assertThat(Http.get(managementPort, "/healthz").statusCode()).isEqualTo(200);
+        assertThat(Http.get(managementPort, "/readyz").statusCode()).isEqualTo(503);
+        assertThat(Http.get(port, "/auth").statusCode()).isEqualTo(401);
         assertThat(out().lines()).singleElement().asString()
                 .startsWith("authtier-runtime: configuration " + file + ": issuers main; sessions Memory;");
-        assertThat(err()).isEmpty();
+
+        // And when it is stopped, run returns 0 and the ports are closed
+        app.stop();
+        assertThat(exitCode.get(30, TimeUnit.SECONDS)).isZero();
+        assertThatThrownBy(() -> Http.get(port, "/auth")).isInstanceOf(UncheckedIOException.class);
+    }
+
+    @Test
+    @DisplayName("A port that is taken exits 1 and says so")
+    void portTaken() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            Path file = Files.writeString(dir.resolve("runtime.yaml"), VALID + "server: {port: %d, managementPort: %d}%n"
+                    .formatted(taken.getLocalPort(), FreePorts.next()));
+
+            assertThat(run("--config", file.toString())).isEqualTo(1);
+            assertThat(err()).startsWith("authtier-runtime: cannot start: ");
+        }
     }
 
     @Test

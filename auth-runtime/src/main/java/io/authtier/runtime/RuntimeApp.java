@@ -1,0 +1,154 @@
+package io.authtier.runtime;
+
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import io.authtier.runtime.config.IssuerConfig;
+import io.authtier.runtime.config.RuntimeConfig;
+import io.authtier.runtime.http.AuthRouter;
+import io.authtier.runtime.http.ClientAddress;
+import io.authtier.runtime.http.ForwardAuthHandler;
+import io.authtier.runtime.http.HttpServerVerticle;
+import io.authtier.runtime.http.ManagementRouter;
+import io.authtier.runtime.metrics.RuntimeMetrics;
+import io.authtier.runtime.token.jwt.IssuerKeys;
+import io.authtier.runtime.token.jwt.JwksPolicy;
+import io.authtier.runtime.token.jwt.JwtVerifier;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpServerOptions;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: configuration → objects → routes. {@link #start()} loads every issuer's keys in
+ * the background and listens on both ports; {@link #stop()} shuts down gracefully (stop accepting, let
+ * requests in flight finish, close).
+ */
+public final class RuntimeApp {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RuntimeApp.class);
+    /** How long requests in flight may take to finish at shutdown. */
+    public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
+    private static final int MAX_DOCUMENT_BYTES = 1024 * 1024;
+
+    private final RuntimeConfig config;
+    private final PrometheusMeterRegistry registry = RuntimeMetrics.prometheusRegistry();
+    private final RuntimeMetrics metrics = new RuntimeMetrics(registry);
+    private final List<IssuerKeys> issuers = new ArrayList<>();
+    private final ScheduledExecutorService startupLoader;
+    private final ExecutorService worker;
+    private final Vertx vertx;
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private final AuthRouter authRouter;
+    private final ManagementRouter managementRouter;
+    private volatile boolean stopping;
+
+    /**
+     * @param config the loaded configuration
+     * @param clock  the time for token lifetimes, caches and JWKS refetch limits
+     * @param jwks   how keys are fetched and kept; {@link #defaultJwksPolicy(RuntimeConfig)} in production
+     */
+    public RuntimeApp(RuntimeConfig config, Clock clock, JwksPolicy jwks) {
+        this.config = Objects.requireNonNull(config, "config");
+        int timeoutMillis = Math.toIntExact(config.resilience().timeout().toMillis());
+        for (IssuerConfig issuer : config.issuers()) {
+            issuers.add(new IssuerKeys(issuer, jwks, clock, metrics,
+                    new DefaultResourceRetriever(timeoutMillis, timeoutMillis, MAX_DOCUMENT_BYTES)));
+        }
+        this.startupLoader = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("authtier-keys-loader").factory());
+        this.worker = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("authtier-verify-", 0).factory());
+        JwtVerifier verifier = new JwtVerifier(issuers, config.tokenCache().l1().maxEntries(), config.tokenCache().l1().ttl(),
+                config.server().maxTokenBytes(), clock, metrics, worker, JwtVerifier.DEFAULT_MAX_PENDING);
+        this.authRouter = new AuthRouter(new ForwardAuthHandler(verifier, new ClientAddress(config.server().trustedProxies())), metrics);
+        this.managementRouter = new ManagementRouter(this::notReady, registry);
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops()));
+    }
+
+    /** The JWKS policy that production uses: timeouts and backoff from {@code resilience}. */
+    public static JwksPolicy defaultJwksPolicy(RuntimeConfig config) {
+        return JwksPolicy.defaults(config.resilience().timeout(), config.resilience().retry().initialBackoff());
+    }
+
+    /** Starts loading keys and listening; the future completes once both ports accept connections. */
+    public Future<Void> start() {
+        issuers.forEach(keys -> keys.startLoading(startupLoader));
+        int maxHeaderBytes = config.server().maxTokenBytes() + 8192;
+        HttpServerOptions auth = new HttpServerOptions()
+                .setPort(config.server().port())
+                .setMaxHeaderSize(maxHeaderBytes)
+                .setInitialSettings(new Http2Settings().setMaxHeaderListSize(maxHeaderBytes));
+        HttpServerOptions management = new HttpServerOptions().setPort(config.server().managementPort());
+        return vertx.deployVerticle(() -> new HttpServerVerticle(auth, authRouter, SHUTDOWN_GRACE),
+                        new DeploymentOptions().setInstances(eventLoops()))
+                .compose(id -> vertx.deployVerticle(new HttpServerVerticle(management, managementRouter, SHUTDOWN_GRACE)))
+                .onSuccess(id -> LOG.info("listening on {} (auth) and {} (management)", config.server().port(), config.server().managementPort()))
+                .mapEmpty();
+    }
+
+    /**
+     * Stops gracefully: readiness turns false, the servers stop accepting and let requests in flight
+     * finish (up to {@link #SHUTDOWN_GRACE}), then background work ends. Idempotent; blocks until done.
+     */
+    public void stop() {
+        synchronized (this) {
+            if (stopping) {
+                terminated.join();
+                return;
+            }
+            stopping = true;
+        }
+        LOG.info("shutting down");
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(SHUTDOWN_GRACE.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warn("HTTP servers did not close cleanly: {}", e.toString());
+        } finally {
+            for (IssuerKeys keys : issuers) {
+                try {
+                    keys.close();
+                } catch (IOException e) {
+                    LOG.warn("closing the keys of issuer {}: {}", keys.issuer().name(), e.toString());
+                }
+            }
+            startupLoader.shutdownNow();
+            worker.shutdown();
+            terminated.complete(null);
+            LOG.info("stopped");
+        }
+    }
+
+    /** Completes when {@link #stop()} has finished. */
+    public CompletableFuture<Void> terminated() {
+        return terminated;
+    }
+
+    /** What keeps the runtime from being ready: issuers whose keys were never loaded, or shutting down. */
+    List<String> notReady() {
+        if (stopping) {
+            return List.of("shutting down");
+        }
+        return issuers.stream().filter(keys -> !keys.loaded()).map(keys -> "keys of issuer " + keys.issuer().name()).toList();
+    }
+
+    RuntimeMetrics metrics() {
+        return metrics;
+    }
+
+    private static int eventLoops() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+}

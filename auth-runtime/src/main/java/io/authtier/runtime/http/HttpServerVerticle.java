@@ -1,0 +1,41 @@
+package io.authtier.runtime.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One HTTP server on one event loop. Deploying several instances on the same port spreads connections
+ * over event loops. Undeploying (which {@code Vertx.close()} does) shuts the server down gracefully: it
+ * stops accepting, lets requests in flight finish for up to {@code grace}, then closes.
+ */
+public final class HttpServerVerticle extends VerticleBase {
+
+    private final HttpServerOptions options;
+    private final Handler<HttpServerRequest> handler;
+    private final Duration grace;
+    private HttpServer server;
+
+    public HttpServerVerticle(HttpServerOptions options, Handler<HttpServerRequest> handler, Duration grace) {
+        this.options = new HttpServerOptions(Objects.requireNonNull(options, "options"));
+        this.handler = Objects.requireNonNull(handler, "handler");
+        this.grace = Objects.requireNonNull(grace, "grace");
+    }
+
+    @Override
+    public Future<?> start() {
+        server = vertx.createHttpServer(options).requestHandler(handler);
+        return server.listen();
+    }
+
+    @Override
+    public Future<?> stop() {
+        return server == null ? Future.succeededFuture() : server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,125 @@
+package io.authtier.runtime.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Every metric the runtime publishes, in one place (ARCHITECTURE.md, contract 5). Names are Micrometer
+ * names; the Prometheus names (with units and {@code _total}) are in the constants' comments. Label values
+ * are bounded: issuer names from the configuration, fixed result codes, fixed endpoints. No token, cookie
+ * or secret is ever a label.
+ *
+ * <p>Meters are created once per label combination and kept, so the hot path does a map lookup at most.
+ */
+public final class RuntimeMetrics {
+
+    /** {@code authtier_token_validations_total{issuer,method,result}}. */
+    public static final String TOKEN_VALIDATIONS = "authtier.token.validations";
+    /** {@code authtier_cache_requests_total{tier,result}}; result is {@code hit} or {@code miss}. */
+    public static final String CACHE_REQUESTS = "authtier.cache.requests";
+    /** {@code authtier_jwks_refreshes_total{issuer,trigger,result}}. */
+    public static final String JWKS_REFRESHES = "authtier.jwks.refreshes";
+    /** {@code authtier_http_request_duration_seconds{endpoint}} (histogram). */
+    public static final String HTTP_REQUEST_DURATION = "authtier.http.request.duration";
+    /** {@code authtier_http_requests_in_flight}: the operator's HPA scales on this name. */
+    public static final String HTTP_REQUESTS_IN_FLIGHT = "authtier.http.requests.in.flight";
+
+    /** The {@code issuer} label when no configured issuer could be told from the token. */
+    public static final String UNKNOWN_ISSUER = "unknown";
+
+    private static final Duration[] DURATION_BUCKETS = {
+            Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
+            Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5)};
+
+    private final MeterRegistry registry;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Map<ValidationKey, Counter> validations = new ConcurrentHashMap<>();
+    private final Map<CacheKey, Counter> cacheRequests = new ConcurrentHashMap<>();
+    private final Map<RefreshKey, Counter> refreshes = new ConcurrentHashMap<>();
+    private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+
+    public RuntimeMetrics(MeterRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        Gauge.builder(HTTP_REQUESTS_IN_FLIGHT, inFlight, AtomicInteger::get)
+                .description("HTTP requests being answered now; the queue length the HPA scales on")
+                .register(registry);
+    }
+
+    /** A registry for {@code /metrics}. */
+    public static PrometheusMeterRegistry prometheusRegistry() {
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Counts one token validation; {@code result} is {@code accepted}, a rejection code or {@code undecidable}. */
+    public void tokenValidation(String issuer, String method, String result) {
+        validations.computeIfAbsent(new ValidationKey(issuer, method, result), key -> Counter.builder(TOKEN_VALIDATIONS)
+                .description("Bearer token validations by issuer, method (jwt|introspection) and result")
+                .tag("issuer", key.issuer()).tag("method", key.method()).tag("result", key.result())
+                .register(registry)).increment();
+    }
+
+    /** Counts one cache lookup in {@code tier} ({@code l1}, {@code l2}). */
+    public void cacheRequest(String tier, boolean hit) {
+        cacheRequests.computeIfAbsent(new CacheKey(tier, hit), key -> Counter.builder(CACHE_REQUESTS)
+                .description("Token cache lookups by tier (l1|l2) and result (hit|miss)")
+                .tag("tier", key.tier()).tag("result", key.hit() ? "hit" : "miss")
+                .register(registry)).increment();
+    }
+
+    /**
+     * Counts one fetch of an issuer's JWKS. {@code trigger}: {@code startup}, {@code request} (a token
+     * needed a key the cache did not have) or {@code scheduled} (refresh ahead of expiry); {@code result}:
+     * {@code success}, {@code failure} or {@code rate_limited}.
+     */
+    public void jwksRefresh(String issuer, String trigger, String result) {
+        refreshes.computeIfAbsent(new RefreshKey(issuer, trigger, result), key -> Counter.builder(JWKS_REFRESHES)
+                .description("JWKS fetches by issuer, trigger (startup|request|scheduled) and result")
+                .tag("issuer", key.issuer()).tag("trigger", key.trigger()).tag("result", key.result())
+                .register(registry)).increment();
+    }
+
+    /** Marks the start of an HTTP request; pair with {@link #requestFinished}. */
+    public long requestStarted() {
+        inFlight.incrementAndGet();
+        return System.nanoTime();
+    }
+
+    /** Marks the end of a request started at {@code startNanos} on {@code endpoint}. */
+    public void requestFinished(String endpoint, long startNanos) {
+        inFlight.decrementAndGet();
+        durations.computeIfAbsent(endpoint, name -> Timer.builder(HTTP_REQUEST_DURATION)
+                .description("Time to answer an HTTP request, by endpoint")
+                .tag("endpoint", name)
+                .serviceLevelObjectives(DURATION_BUCKETS)
+                .register(registry)).record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** The number of requests in flight now. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    private record ValidationKey(String issuer, String method, String result) {
+    }
+
+    private record CacheKey(String tier, boolean hit) {
+    }
+
+    private record RefreshKey(String issuer, String trigger, String result) {
+    }
+}

@@ -1,0 +1,229 @@
+package io.authtier.runtime.token.jwt;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jose.util.ResourceRetriever;
+import io.authtier.runtime.config.IssuerConfig;
+import io.authtier.runtime.metrics.RuntimeMetrics;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.security.Key;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The verification keys of one issuer: discovered from {@code issuerUrl/.well-known/openid-configuration}
+ * ({@code jwks_uri}, and the document's {@code issuer} must equal {@code issuerUrl}), then fetched with
+ * nimbus's {@link JWKSourceBuilder}: cached, refreshed ahead of expiry in the background, refetched on an
+ * unknown {@code kid} at most once per interval, and kept through an IdP outage. Only keys whose type
+ * fits the token's algorithm (already checked against the issuer's allowed ones) are ever selected.
+ *
+ * <p>All fetching blocks and so runs on the start-up scheduler, nimbus's refresh thread, or the
+ * verifier's worker threads; never on an event loop.
+ */
+public final class IssuerKeys implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IssuerKeys.class);
+    private static final JWKSelector ANY_KEY = new JWKSelector(new JWKMatcher.Builder().build());
+    private static final DefaultJWSVerifierFactory VERIFIERS = new DefaultJWSVerifierFactory();
+    private static final int MAX_VERIFIERS = 256;
+
+    private final IssuerConfig issuer;
+    private final JwksPolicy policy;
+    private final Clock clock;
+    private final RuntimeMetrics metrics;
+    private final ResourceRetriever retriever;
+    private volatile JWKSource<SecurityContext> source;
+    private final Map<JWK, JWSVerifier> verifiers = new ConcurrentHashMap<>();
+    private volatile boolean loaded;
+    private volatile boolean closed;
+
+    public IssuerKeys(IssuerConfig issuer, JwksPolicy policy, Clock clock, RuntimeMetrics metrics, ResourceRetriever retriever) {
+        this.issuer = Objects.requireNonNull(issuer, "issuer");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.retriever = Objects.requireNonNull(retriever, "retriever");
+    }
+
+    public IssuerConfig issuer() {
+        return issuer;
+    }
+
+    /** Whether this issuer's JWKS has been fetched successfully at least once (readiness). */
+    public boolean loaded() {
+        return loaded;
+    }
+
+    /**
+     * Loads the keys in the background on {@code scheduler}: discovery, then the JWKS; on failure tries
+     * again after a backoff that doubles up to {@link JwksPolicy#MAX_STARTUP_BACKOFF}.
+     */
+    public void startLoading(ScheduledExecutorService scheduler) {
+        scheduler.execute(() -> attempt(scheduler, policy.retryBackoff()));
+    }
+
+    private void attempt(ScheduledExecutorService scheduler, Duration backoff) {
+        if (closed || loaded) {
+            return;
+        }
+        JwksFetcher.TRIGGER.set(JwksFetcher.Trigger.STARTUP);
+        try {
+            JWKSource<SecurityContext> keys = sourceOrDiscover();
+            int count = keys.get(ANY_KEY, null).size();
+            loaded = true;
+            LOG.info("issuer {}: {} keys loaded", issuer.name(), count);
+        } catch (KeySourceException | IOException | RuntimeException e) {
+            Duration next = backoff.multipliedBy(2).compareTo(JwksPolicy.MAX_STARTUP_BACKOFF) > 0
+                    ? JwksPolicy.MAX_STARTUP_BACKOFF : backoff.multipliedBy(2);
+            LOG.warn("issuer {}: cannot load keys yet ({}); trying again in {} ms",
+                    issuer.name(), describe(e), backoff.toMillis());
+            if (!closed) {
+                scheduler.schedule(() -> attempt(scheduler, next), backoff.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            JwksFetcher.TRIGGER.remove();
+        }
+    }
+
+    /**
+     * Verifiers for the keys that may have signed a token with {@code header}: right {@code kid}, right
+     * key type (and curve) for its {@code alg}, {@code use} absent or {@code sig}. A verifier is made once
+     * per key and reused. Blocks if the keys must be fetched.
+     *
+     * @throws NotLoadedException if the issuer has not been discovered yet
+     * @throws KeySourceException if the keys cannot be had (rate limited: a refetch happened recently)
+     */
+    List<JWSVerifier> verifiersFor(JWSHeader header) throws KeySourceException, NotLoadedException {
+        JWKSource<SecurityContext> current = source;
+        if (current == null) {
+            throw new NotLoadedException();
+        }
+        List<JWK> candidates;
+        JwksFetcher.TRIGGER.set(JwksFetcher.Trigger.REQUEST);
+        try {
+            candidates = current.get(new JWKSelector(JWKMatcher.forJWSHeader(header)), null);
+        } finally {
+            JwksFetcher.TRIGGER.remove();
+        }
+        List<JWSVerifier> out = new ArrayList<>(candidates.size());
+        for (JWK jwk : candidates) {
+            JWSVerifier verifier = verifiers.get(jwk);
+            if (verifier == null) {
+                verifier = verifier(header, jwk);
+                if (verifier == null) {
+                    continue;
+                }
+                if (verifiers.size() >= MAX_VERIFIERS) {
+                    verifiers.clear(); // keys rotated many times: start over rather than grow
+                }
+                verifiers.put(jwk, verifier);
+            }
+            out.add(verifier);
+        }
+        return out;
+    }
+
+    /** A verifier for {@code jwk}'s public key, or null if it has none that fits. */
+    private JWSVerifier verifier(JWSHeader header, JWK jwk) {
+        try {
+            Key key = switch (jwk) {
+                case RSAKey rsa -> rsa.toRSAPublicKey();
+                case ECKey ec -> ec.toECPublicKey();
+                default -> null;
+            };
+            return key == null ? null : VERIFIERS.createJWSVerifier(header, key);
+        } catch (JOSEException e) {
+            return null;
+        }
+    }
+
+    /** The issuer has not been discovered: its JWKS location is not known. */
+    static final class NotLoadedException extends Exception {
+        NotLoadedException() {
+            super(null, null, false, false);
+        }
+    }
+
+    private synchronized JWKSource<SecurityContext> sourceOrDiscover() throws IOException {
+        if (source != null) {
+            return source;
+        }
+        URL jwksUri = discover();
+        long ttl = policy.cacheTtl().toMillis();
+        JWKSource<SecurityContext> built = JWKSourceBuilder.create(new JwksFetcher(
+                        issuer.name(), jwksUri, retriever, clock, policy.refetchInterval(), metrics, () -> loaded = true))
+                .cache(ttl, policy.httpTimeout().toMillis())
+                .refreshAheadCache(policy.refreshAhead().toMillis(), true)
+                .rateLimited(false)
+                .retrying(false)
+                .outageTolerant(policy.outageTolerance().toMillis())
+                .build();
+        this.source = built;
+        return built;
+    }
+
+    private URL discover() throws IOException {
+        String base = issuer.issuerUrl().toString();
+        String location = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/.well-known/openid-configuration";
+        Map<String, Object> document;
+        try {
+            document = JSONObjectUtils.parse(retriever.retrieveResource(URI.create(location).toURL()).getContent());
+        } catch (ParseException e) {
+            throw new IOException("the discovery document is not JSON", e);
+        }
+        if (!base.equals(document.get("issuer"))) {
+            throw new IOException("the discovery document names another issuer; issuerUrl must match it exactly");
+        }
+        if (!(document.get("jwks_uri") instanceof String jwksUri)) {
+            throw new IOException("the discovery document has no jwks_uri");
+        }
+        try {
+            URI uri = new URI(jwksUri);
+            if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
+                throw new IOException("jwks_uri is not an http(s) URL");
+            }
+            return uri.toURL();
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new IOException("jwks_uri is not a URL", e);
+        }
+    }
+
+    private static String describe(Exception e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        return e.getMessage() + (cause != e ? " / " + cause.getClass().getSimpleName() + ": " + cause.getMessage() : "");
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        if (source instanceof Closeable closeable) {
+            closeable.close();
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.authtier.runtime.token.jwt;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.authtier.runtime.token.Principal;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Tokens whose signature and claims were checked, so that a token seen again costs a hash and a lookup
+ * (the L1 tier). Keyed by SHA-256 of the token; bounded by {@code tokenCache.l1.maxEntries}; an entry
+ * lives at most {@code tokenCache.l1.ttl} and never past the token's {@code exp}. Only accepted tokens
+ * are kept.
+ */
+final class VerifiedTokenCache {
+
+    /** What is remembered: the principal and the configured name of its issuer (for metrics). */
+    record Entry(Principal principal, String issuerName) {
+        Entry {
+            Objects.requireNonNull(principal, "principal");
+            Objects.requireNonNull(issuerName, "issuerName");
+        }
+    }
+
+    private final Cache<TokenKey, Entry> cache;
+    private final Clock clock;
+
+    VerifiedTokenCache(int maxEntries, Duration ttl, Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        long ttlNanos = ttl.toNanos();
+        Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(maxEntries)
+                .ticker(ticker)
+                .expireAfter(Expiry.<TokenKey, Entry>creating((key, entry) -> Duration.ofNanos(
+                        Math.max(0, Math.min(ttlNanos, Duration.between(clock.instant(), entry.principal().expiresAt()).toNanos())))))
+                .build();
+    }
+
+    /** The entry for {@code key}, if present and its token has not expired. */
+    Entry get(TokenKey key) {
+        Entry entry = cache.getIfPresent(key);
+        if (entry == null || !entry.principal().expiresAt().isAfter(clock.instant())) {
+            return null;
+        }
+        return entry;
+    }
+
+    void put(TokenKey key, Entry entry) {
+        cache.put(key, entry);
+    }
+
+    long size() {
+        cache.cleanUp();
+        return cache.estimatedSize();
+    }
+}

@@ -1,0 +1,40 @@
+package io.authtier.runtime.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.authtier.runtime.token.Principal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("AccessRule")
+class AccessRuleTest {
+
+    private static final Principal ADA = new Principal("https://idp", "ada", Optional.empty(), Optional.empty(),
+            List.of("staff"), List.of("reader"), List.of("openid", "orders:read"), Instant.EPOCH, Principal.Method.JWT);
+
+    @Test
+    @DisplayName("Reads comma lists, repeated and URL-encoded parameters, and ignores others")
+    void parse() {
+        AccessRule rule = AccessRule.fromQuery("allowed_groups=a,b&allowed_groups=%2Fteam%20x&required_scopes=s1&rd=https%3A%2F%2Fx");
+
+        assertThat(rule.allowedGroups()).containsExactlyInAnyOrder("a", "b", "/team x");
+        assertThat(rule.requiredScopes()).containsExactly("s1");
+        assertThat(rule.allowedRoles()).isEmpty();
+        assertThat(AccessRule.fromQuery(null)).isSameAs(AccessRule.NONE);
+        assertThat(AccessRule.fromQuery("foo=bar")).isSameAs(AccessRule.NONE);
+    }
+
+    @Test
+    @DisplayName("Groups and roles need one match, scopes need all")
+    void permits() {
+        assertThat(new AccessRule(Set.of("staff", "x"), Set.of(), Set.of()).permits(ADA)).isTrue();
+        assertThat(new AccessRule(Set.of("x"), Set.of(), Set.of()).permits(ADA)).isFalse();
+        assertThat(new AccessRule(Set.of(), Set.of("reader"), Set.of("openid", "orders:read")).permits(ADA)).isTrue();
+        assertThat(new AccessRule(Set.of(), Set.of(), Set.of("openid", "orders:write")).permits(ADA)).isFalse();
+        assertThat(AccessRule.NONE.permits(ADA)).isTrue();
+    }
+}

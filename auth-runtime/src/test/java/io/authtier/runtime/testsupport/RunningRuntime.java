@@ -1,0 +1,75 @@
+package io.authtier.runtime.testsupport;
+
+import io.authtier.runtime.RuntimeApp;
+import io.authtier.runtime.config.ConfigProblem;
+import io.authtier.runtime.config.LoadResult;
+import io.authtier.runtime.config.RuntimeConfig;
+import io.authtier.runtime.config.RuntimeConfigLoader;
+import io.authtier.runtime.token.jwt.JwksPolicy;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.List;
+
+/** The runtime, started in the test's JVM from YAML, listening on two free ports. */
+public final class RunningRuntime implements AutoCloseable {
+
+    private final RuntimeApp app;
+    private final int port;
+    private final int managementPort;
+
+    private RunningRuntime(RuntimeApp app, int port, int managementPort) {
+        this.app = app;
+        this.port = port;
+        this.managementPort = managementPort;
+    }
+
+    /**
+     * Starts the runtime with {@code issuersYaml} (the {@code issuers:} section and anything else but
+     * {@code server}) on two free ports.
+     */
+    public static RunningRuntime start(String issuersYaml, Clock clock, java.util.function.UnaryOperator<JwksPolicy> policy) {
+        int port = FreePorts.next();
+        int managementPort = FreePorts.next();
+        String yaml = """
+                server:
+                  port: %d
+                  managementPort: %d
+                  trustedProxies: ["127.0.0.1/32"]
+                """.formatted(port, managementPort) + issuersYaml;
+        RuntimeConfig config = switch (new RuntimeConfigLoader().parse(yaml)) {
+            case LoadResult.Loaded(RuntimeConfig loaded) -> loaded;
+            case LoadResult.Invalid(List<ConfigProblem> problems) -> throw new IllegalArgumentException(problems + " in\n" + yaml);
+        };
+        RuntimeApp app = new RuntimeApp(config, clock, policy.apply(RuntimeApp.defaultJwksPolicy(config)));
+        app.start().toCompletionStage().toCompletableFuture().join();
+        return new RunningRuntime(app, port, managementPort);
+    }
+
+    /** GET on the auth port. */
+    public HttpResponse<String> get(String pathAndQuery, String... headers) {
+        return Http.get(port, pathAndQuery, headers);
+    }
+
+    /** GET /auth with {@code Authorization: Bearer token}. */
+    public HttpResponse<String> auth(String token) {
+        return get("/auth", "Authorization", "Bearer " + token);
+    }
+
+    /** GET on the management port. */
+    public HttpResponse<String> management(String path) {
+        return Http.get(managementPort, path);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public RuntimeApp app() {
+        return app;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}
