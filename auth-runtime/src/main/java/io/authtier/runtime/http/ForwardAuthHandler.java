@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +30,6 @@ public final class ForwardAuthHandler {
     static final String CHALLENGE = "Bearer";
     static final String INVALID_TOKEN = "Bearer error=\"invalid_token\", error_description=\"the access token is missing a valid signature, claims or lifetime\"";
     static final String INSUFFICIENT = "Bearer error=\"insufficient_scope\", error_description=\"the access token does not grant access to this resource\"";
-    static final String RETRY_AFTER_SECONDS = "5";
 
     private final TokenVerifier verifier;
     private final ClientAddress clientAddress;
@@ -92,9 +92,9 @@ public final class ForwardAuthHandler {
                 yield end(request.response().setStatusCode(403).putHeader(WWW_AUTHENTICATE, INSUFFICIENT), "forbidden\n");
             }
             case Verdict.Rejected(var rejection) -> unauthorized(request, INVALID_TOKEN, rejection.code());
-            case Verdict.Undecidable(var reason) -> {
+            case Verdict.Undecidable(var reason, var retryAfter) -> {
                 log(request, reason);
-                yield end(request.response().setStatusCode(503).putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS), "unavailable\n");
+                yield end(request.response().setStatusCode(503).putHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds(retryAfter)), "unavailable\n");
             }
         };
     }
@@ -124,5 +124,10 @@ public final class ForwardAuthHandler {
                 LOG.debug("denied {} {}: {}", request.method(), request.path(), reason);
             }
         }
+    }
+
+    /** Whole seconds, at least one: Retry-After has no smaller unit, and 0 would invite a retry storm. */
+    static String retryAfterSeconds(Duration retryAfter) {
+        return Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000));
     }
 }
