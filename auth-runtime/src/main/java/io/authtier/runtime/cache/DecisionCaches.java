@@ -23,12 +23,14 @@ public final class DecisionCaches {
     /**
      * L1 alone, or {@link TwoTierCache} of L1 and a Redis L2 when {@code tokenCache.l2.enabled} and a
      * {@code redis} section is present. Connecting to Redis fails fast if it cannot be reached now.
+     *
+     * @param redisCommandTimeout per Redis command, normally {@link #REDIS_COMMAND_TIMEOUT}
      */
-    public static DecisionCache create(TokenCacheConfig config, Optional<RedisConfig> redis, Ticker ticker,
-            Clock clock, IntrospectionMetrics metrics) {
+    public static DecisionCache create(TokenCacheConfig config, Optional<RedisConfig> redis, Duration redisCommandTimeout,
+            Ticker ticker, Clock clock, IntrospectionMetrics metrics) {
         DecisionCache l1 = new CaffeineDecisionCache(config.l1(), ticker, clock, metrics);
         if (config.l2().enabled() && redis.isPresent()) {
-            DecisionCache l2 = new RedisDecisionCache(RedisConnections.open(redis.get(), REDIS_COMMAND_TIMEOUT), true,
+            DecisionCache l2 = new RedisDecisionCache(RedisConnections.open(redis.get(), redisCommandTimeout), true,
                     config.l2().ttl(), clock, metrics);
             return new TwoTierCache(l1, l2);
         }

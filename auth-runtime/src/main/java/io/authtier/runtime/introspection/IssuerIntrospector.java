@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.authtier.runtime.config.IssuerConfig;
 import io.authtier.runtime.config.IntrospectionConfig;
-import io.authtier.runtime.redis.RedisConnections;
 import io.authtier.runtime.resilience.Failures;
 import io.authtier.runtime.resilience.IdpGuard;
 import io.authtier.runtime.resilience.IdpStatusException;
@@ -185,7 +184,12 @@ final class IssuerIntrospector {
 
     private static String readSecret(IntrospectionConfig client) {
         try {
-            return RedisConnections.stripTrailingNewline(Files.readString(client.clientSecretFile()));
+            String secret = Files.readString(client.clientSecretFile());
+            int end = secret.length();
+            while (end > 0 && (secret.charAt(end - 1) == '\n' || secret.charAt(end - 1) == '\r')) {
+                end--;
+            }
+            return secret.substring(0, end);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the introspection client secret file ("
                     + e.getClass().getSimpleName() + ")", e);

@@ -10,6 +10,7 @@ import io.authtier.runtime.resilience.IdpGuard;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,15 +31,18 @@ public final class OpaqueTokenValidators {
 
     /** With the system clock and ticker and the default breaker window. */
     public static OpaqueTokenValidator create(RuntimeConfig config, MeterRegistry registry) {
-        return create(config, registry, Clock.systemUTC(), Ticker.systemTicker(), BreakerTuning.DEFAULT);
+        return create(config, registry, Clock.systemUTC(), Ticker.systemTicker(), BreakerTuning.DEFAULT,
+                DecisionCaches.REDIS_COMMAND_TIMEOUT);
     }
 
     /**
      * @param clock  wall-clock time: token expiry, cache deadlines, the breaker's open period
      * @param ticker the L1 cache's time source; tests pass a fake that agrees with {@code clock}
+     * @param tuning the circuit breaker's window, normally {@link BreakerTuning#DEFAULT}
+     * @param redisCommandTimeout per L2 command, normally {@link DecisionCaches#REDIS_COMMAND_TIMEOUT}
      */
     public static OpaqueTokenValidator create(RuntimeConfig config, MeterRegistry registry, Clock clock, Ticker ticker,
-            BreakerTuning tuning) {
+            BreakerTuning tuning, Duration redisCommandTimeout) {
         IntrospectionMetrics metrics = new IntrospectionMetrics(registry);
         List<AutoCloseable> resources = new ArrayList<>();
         try {
@@ -59,7 +63,7 @@ public final class OpaqueTokenValidators {
                             config.resilience().timeout(), clock, metrics));
                 }
             }
-            DecisionCache cache = DecisionCaches.create(config.tokenCache(), config.redis(), ticker, clock, metrics);
+            DecisionCache cache = DecisionCaches.create(config.tokenCache(), config.redis(), redisCommandTimeout, ticker, clock, metrics);
             resources.add(cache);
             return new IntrospectingValidator(issuers, cache, config.tokenCache(), clock, resources);
         } catch (RuntimeException e) {

@@ -126,7 +126,7 @@ public final class RedisConnections {
     }
 
     /** The content of a secret file without its trailing CR/LF, as {@code kubectl create secret} may add one. */
-    public static String stripTrailingNewline(String text) {
+    static String stripTrailingNewline(String text) {
         int end = text.length();
         while (end > 0 && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) {
             end--;

@@ -51,6 +51,8 @@ class OpaqueTokenValidatorTest {
 
     private static final String SECRET = "s3cr3t-" + UUID.randomUUID();
     private static final BreakerTuning SMALL_WINDOW = new BreakerTuning(4, 4, 1);
+    // Timeouts (IdP 10 s, Redis 5 s) are far above what a loaded 2-core machine needs: no test waits for them,
+    // except the hanging-IdP test, which sets 300 ms.
     private static final Set<String> TOKENS_SEEN = ConcurrentHashMap.newKeySet();
     private static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
     private static Level authtierLevel;
@@ -99,7 +101,8 @@ class OpaqueTokenValidatorTest {
 
     /** A validator for the test IdP: L1, plus L2 in the test Redis if {@code l2}. */
     private OpaqueTokenValidator validator(boolean l2, String timeout) {
-        OpaqueTokenValidator validator = OpaqueTokenValidators.create(config(l2, timeout), registry, time, time, SMALL_WINDOW);
+        OpaqueTokenValidator validator = OpaqueTokenValidators.create(config(l2, timeout), registry, time, time, SMALL_WINDOW,
+                Duration.ofSeconds(5));
         validators.add(validator);
         return validator;
     }
@@ -161,7 +164,7 @@ class OpaqueTokenValidatorTest {
     @Order(1)
     @DisplayName("An active token gives its identity; the secret file's trailing newline is not part of the secret")
     void activeToken() {
-        OpaqueTokenValidator validator = validator(false, "2s");
+        OpaqueTokenValidator validator = validator(false, "10s");
         String token = newToken();
         idp.active(token, claims(Duration.ofMinutes(10)));
 
@@ -185,7 +188,7 @@ class OpaqueTokenValidatorTest {
     @Order(2)
     @DisplayName("An L1 hit makes no IdP call")
     void l1Hit() {
-        OpaqueTokenValidator validator = validator(false, "2s");
+        OpaqueTokenValidator validator = validator(false, "10s");
         String token = newToken();
         idp.active(token, claims(Duration.ofMinutes(10)));
         validate(validator, token);
@@ -201,8 +204,8 @@ class OpaqueTokenValidatorTest {
     @Order(3)
     @DisplayName("An L2 hit (answer stored by another replica) makes no IdP call; Redis holds a hash, never the token")
     void l2Hit() {
-        OpaqueTokenValidator replicaA = validator(true, "2s");
-        OpaqueTokenValidator replicaB = validator(true, "2s");
+        OpaqueTokenValidator replicaA = validator(true, "10s");
+        OpaqueTokenValidator replicaB = validator(true, "10s");
         String token = newToken();
         idp.active(token, claims(Duration.ofMinutes(10)));
         validate(replicaA, token);
@@ -224,7 +227,7 @@ class OpaqueTokenValidatorTest {
     @Order(4)
     @DisplayName("A cached answer never outlives the token: after exp the IdP is asked again, and the token is refused")
     void neverOutlivesTheToken() {
-        OpaqueTokenValidator validator = validator(false, "2s");
+        OpaqueTokenValidator validator = validator(false, "10s");
         String token = newToken();
         idp.active(token, claims(Duration.ofSeconds(60)));
         assertThat(validate(validator, token)).isInstanceOf(IntrospectionOutcome.Active.class);
@@ -239,7 +242,7 @@ class OpaqueTokenValidatorTest {
     @Order(5)
     @DisplayName("A revoked token is refused, that answer is cached for negativeTtl only, then asked again")
     void revokedToken() {
-        OpaqueTokenValidator validator = validator(false, "2s");
+        OpaqueTokenValidator validator = validator(false, "10s");
         String token = newToken();
         idp.revoke(token);
 
@@ -259,7 +262,7 @@ class OpaqueTokenValidatorTest {
     @Order(6)
     @DisplayName("100 concurrent requests for one new token make exactly one IdP call (L1 + L2)")
     void singleFlight() {
-        OpaqueTokenValidator validator = validator(true, "5s");
+        OpaqueTokenValidator validator = validator(true, "10s");
         String token = newToken();
         idp.active(token, claims(Duration.ofMinutes(10)));
         idp.closeGate();
@@ -279,7 +282,7 @@ class OpaqueTokenValidatorTest {
     @Order(7)
     @DisplayName("IdP failing with 500: retried, then the breaker opens; uncached tokens get Unavailable without a call, cached ones stay Active; recovery closes it")
     void breakerOpensAndCloses() {
-        OpaqueTokenValidator validator = validator(false, "2s");
+        OpaqueTokenValidator validator = validator(false, "10s");
         String cached = newToken();
         idp.active(cached, claims(Duration.ofMinutes(10)));
         assertThat(validate(validator, cached)).isInstanceOf(IntrospectionOutcome.Active.class);
@@ -339,7 +342,7 @@ class OpaqueTokenValidatorTest {
     @Order(9)
     @DisplayName("Redis killed mid-test: validations keep being answered (L1 + IdP); after a restart L2 is used again")
     void redisKilledAndRestarted() {
-        OpaqueTokenValidator validator = validator(true, "2s");
+        OpaqueTokenValidator validator = validator(true, "10s");
         String known = newToken();
         idp.active(known, claims(Duration.ofMinutes(10)));
         assertThat(validate(validator, known)).isInstanceOf(IntrospectionOutcome.Active.class);
@@ -367,7 +370,7 @@ class OpaqueTokenValidatorTest {
         // and another replica finds it there, without asking the IdP
         String stored = after.stream().filter(OpaqueTokenValidatorTest::inRedis).findFirst().orElseThrow();
         int calls = idp.introspections();
-        OpaqueTokenValidator replica = validator(true, "2s");
+        OpaqueTokenValidator replica = validator(true, "10s");
         assertThat(validate(replica, stored)).isInstanceOf(IntrospectionOutcome.Active.class);
         assertThat(idp.introspections()).isEqualTo(calls);
     }
@@ -381,7 +384,7 @@ class OpaqueTokenValidatorTest {
     @Order(Integer.MAX_VALUE)
     @DisplayName("No log line of this class (nor any Unavailable reason) holds a token or the client secret")
     void noSecretsInLogs() {
-        OpaqueTokenValidator validator = validator(false, "2s");
+        OpaqueTokenValidator validator = validator(false, "10s");
         idp.mode(TestIdp.Mode.FAIL_500);
         String token = newToken();
         IntrospectionOutcome outcome = validate(validator, token);

@@ -56,7 +56,10 @@ public final class RedisServers {
                 throw new UncheckedIOException("cannot start redis-server (apt-get install -y redis-server)", e);
             }
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> "+PONG".equals(command("PING")));
+                    .until(() -> {
+                        String pong = command("PING");
+                        return pong != null && (pong.equals("+PONG") || pong.startsWith("-NOAUTH"));
+                    });
             return this;
         }
 
@@ -113,6 +116,11 @@ public final class RedisServers {
     /** A standalone server, started. */
     public static Server standalone(Path dir) {
         return new Server(freePort(), dir, List.of()).start();
+    }
+
+    /** A standalone server that requires {@code password} (AUTH), started. */
+    public static Server standaloneWithPassword(Path dir, String password) {
+        return new Server(freePort(), dir, List.of("--requirepass", password)).start();
     }
 
     /** A configuration for {@code servers}. */
