@@ -45,7 +45,7 @@ final class IntrospectingValidator implements OpaqueTokenValidator {
 
     @Override
     public CompletionStage<IntrospectionOutcome> validate(String issuerName, String token) {
-        IssuerIntrospector issuer = issuers.get(issuerName);
+        IssuerIntrospector issuer = issuerName == null ? null : issuers.get(issuerName);
         if (issuer == null || token == null || token.isEmpty()) {
             // No introspection configured for this issuer: nothing could ever call this token valid.
             return CompletableFuture.completedFuture(IntrospectionOutcome.INACTIVE);

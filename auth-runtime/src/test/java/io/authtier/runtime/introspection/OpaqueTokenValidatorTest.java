@@ -54,6 +54,7 @@ class OpaqueTokenValidatorTest {
     // Timeouts (IdP 10 s, Redis 5 s) are far above what a loaded 2-core machine needs: no test waits for them,
     // except the hanging-IdP test, which sets 300 ms.
     private static final Set<String> TOKENS_SEEN = ConcurrentHashMap.newKeySet();
+    private static final Set<String> WRONG_SECRETS = ConcurrentHashMap.newKeySet();
     private static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
     private static Level authtierLevel;
 
@@ -108,9 +109,13 @@ class OpaqueTokenValidatorTest {
     }
 
     private RuntimeConfig config(boolean l2, String timeout) {
-        Path secretFile = dir.resolve("client-secret");
+        return config(l2, timeout, SECRET);
+    }
+
+    private RuntimeConfig config(boolean l2, String timeout, String secret) {
+        Path secretFile = dir.resolve("client-secret-" + UUID.randomUUID());
         try {
-            Files.writeString(secretFile, SECRET + "\n");
+            Files.writeString(secretFile, secret + "\n");
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -381,6 +386,25 @@ class OpaqueTokenValidatorTest {
     }
 
     @Test
+    @Order(10)
+    @DisplayName("A wrong client secret: the IdP answers 401, not retried; Unavailable, and the secret is in no message")
+    void wrongClientSecret() {
+        String wrong = "wrong-" + UUID.randomUUID();
+        WRONG_SECRETS.add(wrong);
+        OpaqueTokenValidator validator = OpaqueTokenValidators.create(config(false, "10s", wrong), registry, time, time,
+                SMALL_WINDOW, Duration.ofSeconds(5));
+        validators.add(validator);
+        String token = newToken();
+        idp.active(token, claims(Duration.ofMinutes(10)));
+
+        IntrospectionOutcome outcome = validate(validator, token);
+
+        assertThat(outcome).isInstanceOfSatisfying(IntrospectionOutcome.Unavailable.class,
+                unavailable -> assertThat(unavailable.reason()).doesNotContain(wrong).doesNotContain(token));
+        assertThat(idp.introspections()).isEqualTo(1);
+    }
+
+    @Test
     @Order(Integer.MAX_VALUE)
     @DisplayName("No log line of this class (nor any Unavailable reason) holds a token or the client secret")
     void noSecretsInLogs() {
@@ -400,6 +424,7 @@ class OpaqueTokenValidatorTest {
                 text.append(' ').append(t.getClassName()).append(' ').append(t.getMessage());
             }
             assertThat(text.toString()).doesNotContain(SECRET);
+            WRONG_SECRETS.forEach(secret -> assertThat(text.toString()).doesNotContain(secret));
             TOKENS_SEEN.forEach(seen -> assertThat(text.toString()).doesNotContain(seen));
         }
     }
