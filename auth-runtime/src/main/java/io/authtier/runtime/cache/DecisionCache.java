@@ -19,6 +19,15 @@ public interface DecisionCache extends AutoCloseable {
     /** The decision cached under {@code key}, if any and still valid. Never completes exceptionally. */
     CompletionStage<Optional<CachedDecision>> get(String key);
 
+    /**
+     * The decision under {@code key} if this cache holds it in process memory; no I/O, not counted in
+     * the cache metrics. Empty for a cache without a local tier. The validator's single flight uses it to
+     * look again, cheaply, just before it calls the IdP.
+     */
+    default Optional<CachedDecision> peek(String key) {
+        return Optional.empty();
+    }
+
     /** Stores {@code decision} under {@code key}. Completes when stored, or when storing was given up. */
     CompletionStage<Void> put(String key, CachedDecision decision);
 

@@ -33,6 +33,11 @@ public final class TwoTierCache implements DecisionCache {
     }
 
     @Override
+    public Optional<CachedDecision> peek(String key) {
+        return l1.peek(key);
+    }
+
+    @Override
     public CompletionStage<Void> put(String key, CachedDecision decision) {
         l2.put(key, decision);
         return l1.put(key, decision);

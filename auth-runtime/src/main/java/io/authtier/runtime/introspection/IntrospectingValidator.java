@@ -72,9 +72,10 @@ final class IntrospectingValidator implements OpaqueTokenValidator {
     }
 
     /**
-     * One IdP call per key at a time. The winner looks in the cache once more before calling: a request
-     * that missed the cache just before another flight stored its answer and ended finds it there. The
-     * answer is stored (in L1 at least) before the flight ends, so no later miss can start a second call.
+     * One IdP call per key at a time. The winner looks in L1 once more before calling ({@code peek}: no
+     * Redis round trip, not counted as a lookup): a request that missed the cache just before another
+     * flight stored its answer and ended finds it there. The answer is stored in L1 before the flight
+     * ends, so no later miss can start a second call.
      */
     private CompletableFuture<IntrospectionOutcome> singleFlight(String key, IssuerIntrospector issuer, String token) {
         CompletableFuture<IntrospectionOutcome> mine = new CompletableFuture<>();
@@ -82,10 +83,11 @@ final class IntrospectingValidator implements OpaqueTokenValidator {
         if (theirs != null) {
             return theirs.thenApply(outcome -> outcome);
         }
-        cache.get(key)
-                .thenCompose(cached -> cached.isPresent()
-                        ? CompletableFuture.completedFuture(fromCache(cached.get()))
-                        : issuer.introspect(token).thenCompose(outcome -> store(key, outcome).thenApply(done -> outcome)))
+        Optional<CachedDecision> justStored = cache.peek(key);
+        CompletionStage<IntrospectionOutcome> answer = justStored.isPresent()
+                ? CompletableFuture.completedFuture(fromCache(justStored.get()))
+                : issuer.introspect(token).thenCompose(outcome -> store(key, outcome).thenApply(done -> outcome));
+        answer
                 .whenComplete((outcome, error) -> {
                     inFlight.remove(key, mine);
                     if (error != null) {

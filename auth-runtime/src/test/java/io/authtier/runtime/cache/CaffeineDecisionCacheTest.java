@@ -19,6 +19,20 @@ class CaffeineDecisionCacheTest extends DecisionCacheContract {
     }
 
     @Test
+    @DisplayName("peek finds an entry without counting a lookup")
+    void peekIsNotCounted() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        FakeTime time = new FakeTime();
+        CaffeineDecisionCache l1 = new CaffeineDecisionCache(new TokenCacheConfig.L1(10, TTL), time, time,
+                new IntrospectionMetrics(registry));
+        String key = newKey();
+        l1.put(key, active(Duration.ofMinutes(1)));
+
+        assertThat(l1.peek(key)).isPresent();
+        assertThat(registry.find(IntrospectionMetrics.CACHE_REQUESTS).counters()).isEmpty();
+    }
+
+    @Test
     @DisplayName("L1 holds at most maxEntries")
     void bounded() {
         FakeTime time = new FakeTime();

@@ -147,6 +147,20 @@ public abstract class DecisionCacheContract {
     }
 
     @Test
+    @DisplayName("peek (memory only) finds a stored entry or nothing, never an expired one")
+    void peek() {
+        String key = newKey();
+        CachedDecision.Active decision = active(Duration.ofSeconds(30));
+        put(key, decision);
+
+        assertThat(cache.peek(key)).satisfiesAnyOf(
+                peeked -> assertThat(peeked).isEmpty(),
+                peeked -> assertThat(peeked).contains(decision));
+        time.advance(Duration.ofSeconds(30));
+        assertThat(cache.peek(key)).isEmpty();
+    }
+
+    @Test
     @DisplayName("A later put replaces the entry; other keys are untouched")
     void putReplaces() {
         String key = newKey();

@@ -202,7 +202,8 @@ class OpaqueTokenValidatorTest {
 
         assertThat(again).isInstanceOf(IntrospectionOutcome.Active.class);
         assertThat(idp.introspections()).isEqualTo(1);
-        assertThat(scrape()).contains("authtier_cache_requests_total{result=\"hit\",tier=\"l1\"} 1.0");
+        assertThat(scrape()).contains("authtier_cache_requests_total{result=\"hit\",tier=\"l1\"} 1.0")
+                .contains("authtier_cache_requests_total{result=\"miss\",tier=\"l1\"} 1.0");
     }
 
     @Test

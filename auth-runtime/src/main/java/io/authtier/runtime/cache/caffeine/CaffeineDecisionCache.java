@@ -58,6 +58,12 @@ public final class CaffeineDecisionCache implements DecisionCache {
     }
 
     @Override
+    public Optional<CachedDecision> peek(String key) {
+        CachedDecision decision = cache.getIfPresent(key);
+        return decision != null && decision.until().isAfter(clock.instant()) ? Optional.of(decision) : Optional.empty();
+    }
+
+    @Override
     public CompletionStage<Void> put(String key, CachedDecision decision) {
         if (lifetime(decision).isPositive()) {
             cache.put(key, decision);
