@@ -6,7 +6,7 @@ import io.authtier.runtime.cache.redis.RedisDecisionCache;
 import io.authtier.runtime.config.RedisConfig;
 import io.authtier.runtime.config.TokenCacheConfig;
 import io.authtier.runtime.introspection.IntrospectionMetrics;
-import io.authtier.runtime.redis.RedisConnections;
+import io.authtier.runtime.redis.RedisConnector;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,7 +22,8 @@ public final class DecisionCaches {
 
     /**
      * L1 alone, or {@link TwoTierCache} of L1 and a Redis L2 when {@code tokenCache.l2.enabled} and a
-     * {@code redis} section is present. Connecting to Redis fails fast if it cannot be reached now.
+     * {@code redis} section is present. If Redis cannot be reached now, the cache starts without L2 and
+     * connects in the background (see {@link RedisConnector}).
      *
      * @param redisCommandTimeout per Redis command, normally {@link #REDIS_COMMAND_TIMEOUT}
      */
@@ -30,7 +31,7 @@ public final class DecisionCaches {
             Ticker ticker, Clock clock, IntrospectionMetrics metrics) {
         DecisionCache l1 = new CaffeineDecisionCache(config.l1(), ticker, clock, metrics);
         if (config.l2().enabled() && redis.isPresent()) {
-            DecisionCache l2 = new RedisDecisionCache(RedisConnections.open(redis.get(), redisCommandTimeout), true,
+            DecisionCache l2 = new RedisDecisionCache(RedisConnector.of(redis.get(), redisCommandTimeout),
                     config.l2().ttl(), clock, metrics);
             return new TwoTierCache(l1, l2);
         }

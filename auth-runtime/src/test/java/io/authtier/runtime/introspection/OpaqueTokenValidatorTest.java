@@ -381,6 +381,33 @@ class OpaqueTokenValidatorTest {
         assertThat(idp.introspections()).isEqualTo(calls);
     }
 
+    @Test
+    @Order(11)
+    @DisplayName("Redis down when the validator starts: it starts and answers (L1 + IdP), and uses L2 once Redis is up")
+    void redisDownAtStart() {
+        redis.stop();
+        OpaqueTokenValidator validator;
+        String token = newToken();
+        idp.active(token, claims(Duration.ofMinutes(10)));
+        try {
+            validator = validator(true, "10s");
+            assertThat(validate(validator, token)).isInstanceOf(IntrospectionOutcome.Active.class);
+            assertThat(validate(validator, token)).isInstanceOf(IntrospectionOutcome.Active.class);
+            assertThat(idp.introspections()).isEqualTo(1);
+        } finally {
+            redis.start();
+        }
+
+        List<String> after = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            String next = newToken();
+            after.add(next);
+            idp.active(next, claims(Duration.ofMinutes(10)));
+            assertThat(validate(validator, next)).isInstanceOf(IntrospectionOutcome.Active.class);
+            assertThat(after).anyMatch(OpaqueTokenValidatorTest::inRedis);
+        });
+    }
+
     private static boolean inRedis(String token) {
         String value = redis.command("GET", RedisDecisionCache.KEY_PREFIX + TokenKeys.key("main", token));
         return value != null && !"$-1".equals(value);

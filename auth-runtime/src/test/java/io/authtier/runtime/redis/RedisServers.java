@@ -171,7 +171,7 @@ public final class RedisServers {
             int port = 20000 + random.nextInt(20000);
             try (ServerSocket a = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress());
                     ServerSocket b = new ServerSocket(port + 10000, 1, java.net.InetAddress.getLoopbackAddress())) {
-                return port;
+                return a.getLocalPort() + 0 * b.getLocalPort();
             } catch (IOException taken) {
                 // try another
             }

@@ -4,6 +4,7 @@ import io.authtier.runtime.cache.CachedDecision;
 import io.authtier.runtime.cache.DecisionCache;
 import io.authtier.runtime.introspection.IntrospectionMetrics;
 import io.authtier.runtime.redis.RedisConnection;
+import io.authtier.runtime.redis.RedisConnector;
 import io.authtier.runtime.resilience.Failures;
 import io.authtier.runtime.resilience.RateLimitedLog;
 import io.lettuce.core.SetArgs;
@@ -13,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -26,13 +28,13 @@ public final class RedisDecisionCache implements DecisionCache {
     /** Every key of this cache starts with this. */
     public static final String KEY_PREFIX = "authtier:token:";
 
-    private final RedisConnection redis;
+    private final Supplier<Optional<RedisConnection>> redis;
+    private final AutoCloseable owned;
     private final Duration ttl;
     private final Clock clock;
     private final IntrospectionMetrics metrics;
     private final DecisionCodec codec = new DecisionCodec();
     private final RateLimitedLog log;
-    private final boolean ownsConnection;
 
     /**
      * @param redis          an open connection
@@ -40,8 +42,18 @@ public final class RedisDecisionCache implements DecisionCache {
      */
     public RedisDecisionCache(RedisConnection redis, boolean ownsConnection, Duration ttl, Clock clock,
             IntrospectionMetrics metrics) {
-        this.redis = Objects.requireNonNull(redis, "redis");
-        this.ownsConnection = ownsConnection;
+        this(() -> Optional.of(redis), ownsConnection ? redis : () -> { }, ttl, clock, metrics);
+    }
+
+    /** Over a connection that may be made later; until then every GET is a miss and every SET skipped. Owns it. */
+    public RedisDecisionCache(RedisConnector connector, Duration ttl, Clock clock, IntrospectionMetrics metrics) {
+        this(connector::current, connector, ttl, clock, metrics);
+    }
+
+    private RedisDecisionCache(Supplier<Optional<RedisConnection>> redis, AutoCloseable owned, Duration ttl, Clock clock,
+            IntrospectionMetrics metrics) {
+        this.redis = redis;
+        this.owned = owned;
         this.ttl = Objects.requireNonNull(ttl, "ttl");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -53,7 +65,12 @@ public final class RedisDecisionCache implements DecisionCache {
         long start = System.nanoTime();
         CompletionStage<byte[]> reply;
         try {
-            reply = redis.strings().get(KEY_PREFIX + key);
+            Optional<RedisConnection> connection = redis.get();
+            if (connection.isEmpty()) {
+                metrics.cacheRequest("l2", false);
+                return CompletableFuture.completedFuture(Optional.empty());
+            }
+            reply = connection.get().strings().get(KEY_PREFIX + key);
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
@@ -83,7 +100,11 @@ public final class RedisDecisionCache implements DecisionCache {
         try {
             // The value carries the entry's own deadline, so an L1 copy of it never outlives the L2 entry.
             CachedDecision stored = decision.cappedAt(clock.instant().plusMillis(millis));
-            reply = redis.strings().set(KEY_PREFIX + key, codec.encode(stored), SetArgs.Builder.px(millis));
+            Optional<RedisConnection> connection = redis.get();
+            if (connection.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            reply = connection.get().strings().set(KEY_PREFIX + key, codec.encode(stored), SetArgs.Builder.px(millis));
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
@@ -98,8 +119,10 @@ public final class RedisDecisionCache implements DecisionCache {
 
     @Override
     public void close() {
-        if (ownsConnection) {
-            redis.close();
+        try {
+            owned.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the L2 token cache failed: " + e.getClass().getSimpleName(), e);
         }
     }
 
