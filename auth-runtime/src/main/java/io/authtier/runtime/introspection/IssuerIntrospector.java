@@ -1,0 +1,209 @@
+package io.authtier.runtime.introspection;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.authtier.runtime.config.IssuerConfig;
+import io.authtier.runtime.config.IntrospectionConfig;
+import io.authtier.runtime.resilience.Failures;
+import io.authtier.runtime.resilience.IdpGuard;
+import io.authtier.runtime.resilience.IdpStatusException;
+import io.authtier.runtime.resilience.RateLimitedLog;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RFC 7662 client of one issuer: finds {@code introspection_endpoint} in the issuer's discovery
+ * document (once, again after a failure), then POSTs {@code token=…&token_type_hint=access_token} with
+ * {@code client_secret_basic}, through the issuer's {@link IdpGuard}. Every answer, including failures,
+ * is an {@link IntrospectionOutcome}; the stage never completes exceptionally.
+ *
+ * <p>The client secret is read from its file once, kept only inside the {@code Authorization} header
+ * value, and never logged; the token travels only in the request body and is never logged either.
+ */
+final class IssuerIntrospector {
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final IssuerConfig issuer;
+    private final String issuerUrl;
+    private final HttpClient http;
+    private final IdpGuard guard;
+    private final Duration timeout;
+    private final Clock clock;
+    private final IntrospectionMetrics metrics;
+    private final String authorization;
+    private final ObjectMapper json = new ObjectMapper();
+    private final AtomicReference<URI> endpoint = new AtomicReference<>();
+    private final RateLimitedLog log;
+
+    IssuerIntrospector(IssuerConfig issuer, HttpClient http, IdpGuard guard, Duration timeout, Clock clock,
+            IntrospectionMetrics metrics) {
+        this.issuer = Objects.requireNonNull(issuer, "issuer");
+        this.issuerUrl = issuer.issuerUrl().toString();
+        this.http = Objects.requireNonNull(http, "http");
+        this.guard = Objects.requireNonNull(guard, "guard");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        IntrospectionConfig client = issuer.introspection().orElseThrow(() -> new IllegalArgumentException(
+                "issuer '" + issuer.name() + "' has no introspection section"));
+        this.authorization = basic(client.clientId(), readSecret(client));
+        this.log = new RateLimitedLog(LoggerFactory.getLogger(IssuerIntrospector.class), clock, Duration.ofSeconds(10));
+        metrics.circuitBreaker(issuer.name(), guard::state);
+    }
+
+    /** Asks the IdP about {@code token}. */
+    CompletionStage<IntrospectionOutcome> introspect(String token) {
+        long start = System.nanoTime();
+        return guard.call(() -> discover().thenCompose(uri -> post(uri, token)))
+                .handle((outcome, error) -> {
+                    IntrospectionOutcome result = error == null ? outcome : unavailable(error);
+                    metrics.idpCall(issuer.name(), label(result, error), Duration.ofNanos(System.nanoTime() - start));
+                    return result;
+                });
+    }
+
+    private CompletionStage<URI> discover() {
+        URI known = endpoint.get();
+        if (known != null) {
+            return CompletableFuture.completedFuture(known);
+        }
+        String base = issuerUrl.endsWith("/") ? issuerUrl.substring(0, issuerUrl.length() - 1) : issuerUrl;
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/.well-known/openid-configuration"))
+                .timeout(timeout).header("Accept", "application/json").GET().build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+            if (response.statusCode() != 200) {
+                throw new IdpStatusException("discovery of issuer '" + issuer.name() + "'", response.statusCode());
+            }
+            Map<String, Object> document = parse(response.body());
+            if (!issuerUrl.equals(document.get("issuer"))) {
+                throw new IllegalStateException("discovery document of issuer '" + issuer.name()
+                        + "' names another issuer; expected " + issuerUrl);
+            }
+            if (!(document.get("introspection_endpoint") instanceof String text) || !text.matches("https?://.+")) {
+                throw new IllegalStateException("discovery document of issuer '" + issuer.name()
+                        + "' has no http(s) introspection_endpoint");
+            }
+            URI uri = URI.create(text);
+            endpoint.set(uri);
+            return uri;
+        });
+    }
+
+    private CompletionStage<IntrospectionOutcome> post(URI uri, String token) {
+        String form = "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8) + "&token_type_hint=access_token";
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(timeout)
+                .header("Authorization", authorization)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+            if (response.statusCode() != 200) {
+                throw new IdpStatusException("introspection at issuer '" + issuer.name() + "'", response.statusCode());
+            }
+            return decide(parse(response.body()), token);
+        });
+    }
+
+    /** RFC 7662 section 2.2: only {@code "active": true} is active; then {@code exp}, {@code iss} and type are checked. */
+    private IntrospectionOutcome decide(Map<String, Object> response, String token) {
+        if (!Boolean.TRUE.equals(response.get("active"))) {
+            return IntrospectionOutcome.INACTIVE;
+        }
+        IntrospectedToken introspected = IntrospectedToken.fromClaims(issuer.name(), issuerUrl, response, token);
+        boolean expired = introspected.expiresAt().map(exp -> !exp.isAfter(clock.instant())).orElse(false);
+        boolean otherIssuer = !introspected.issuer().equals(issuerUrl);
+        boolean notAccessToken = "refresh_token".equals(response.get("token_type"));
+        if (expired || otherIssuer || notAccessToken) {
+            return IntrospectionOutcome.INACTIVE;
+        }
+        return new IntrospectionOutcome.Active(introspected);
+    }
+
+    private Map<String, Object> parse(byte[] body) {
+        try {
+            return json.readValue(body, MAP);
+        } catch (IOException e) {
+            // Jackson's message may quote the body; keep only the kind of problem.
+            throw new IllegalStateException("issuer '" + issuer.name() + "' answered with unreadable JSON");
+        }
+    }
+
+    private IntrospectionOutcome unavailable(Throwable error) {
+        Throwable cause = Failures.unwrap(error);
+        String reason = switch (cause) {
+            case CallNotPermittedException e -> "circuit breaker open for issuer " + issuer.name();
+            case BulkheadFullException e -> "too many concurrent introspections at issuer " + issuer.name();
+            default -> Failures.isTimeout(cause)
+                    ? "introspection at issuer " + issuer.name() + " timed out"
+                    : "introspection at issuer " + issuer.name() + " failed";
+        };
+        if (!(cause instanceof CallNotPermittedException)) {
+            // Class and our own message only: JDK and Jackson messages name URLs, never the form body.
+            log.warn("{}: {}", reason, cause.getClass().getSimpleName()
+                    + (cause instanceof IdpStatusException || cause instanceof IllegalStateException ? " (" + cause.getMessage() + ")" : ""));
+        }
+        return new IntrospectionOutcome.Unavailable(reason, guard.retryAfter());
+    }
+
+    private static String label(IntrospectionOutcome outcome, Throwable error) {
+        return switch (outcome) {
+            case IntrospectionOutcome.Active a -> "active";
+            case IntrospectionOutcome.Inactive i -> "inactive";
+            case IntrospectionOutcome.Unavailable u -> switch (Failures.unwrap(error)) {
+                case CallNotPermittedException e -> "circuit_open";
+                case BulkheadFullException e -> "bulkhead_full";
+                case IdpStatusException e -> "error";
+                case Throwable t when Failures.isTimeout(t) -> "timeout";
+                case IOException e -> "unreachable";
+                default -> "error";
+            };
+        };
+    }
+
+    private static String readSecret(IntrospectionConfig client) {
+        try {
+            String secret = Files.readString(client.clientSecretFile());
+            int end = secret.length();
+            while (end > 0 && (secret.charAt(end - 1) == '\n' || secret.charAt(end - 1) == '\r')) {
+                end--;
+            }
+            return secret.substring(0, end);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the introspection client secret file ("
+                    + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    /** RFC 6749 section 2.3.1: id and secret form-encoded, then Base64. */
+    private static String basic(String clientId, String secret) {
+        String pair = URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":" + URLEncoder.encode(secret, StandardCharsets.UTF_8);
+        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public String toString() {
+        return "IssuerIntrospector[" + issuer.name() + "]";
+    }
+}

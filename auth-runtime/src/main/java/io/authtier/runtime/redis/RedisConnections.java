@@ -1,0 +1,136 @@
+package io.authtier.runtime.redis;
+
+import io.authtier.runtime.config.HostAndPort;
+import io.authtier.runtime.config.RedisConfig;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Opens a {@link RedisConnection} for a {@link RedisConfig}: the one switch on {@code redis.topology}.
+ *
+ * <p>Each command has {@code commandTimeout}; standalone commands fail at once while disconnected (no
+ * queue that would make requests wait for Redis), Cluster commands wait at most the timeout for a node
+ * connection; reconnects are retried every 10 ms … 1 s. The
+ * password is read from its file when connecting and never logged.
+ */
+public final class RedisConnections {
+
+    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+    private RedisConnections() {
+    }
+
+    /**
+     * Connects; fails with {@link io.lettuce.core.RedisConnectionException} if Redis cannot be reached now.
+     * Later outages are survived: the connection reconnects by itself.
+     */
+    public static RedisConnection open(RedisConfig config, Duration commandTimeout) {
+        ClientResources resources = ClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
+        try {
+            List<RedisURI> uris = config.endpoints().stream().map(endpoint -> uri(endpoint, config)).toList();
+            return switch (config.topology()) {
+                case Standalone -> standalone(resources, uris.getFirst(), commandTimeout);
+                case Cluster -> cluster(resources, uris, commandTimeout);
+            };
+        } catch (RuntimeException e) {
+            resources.shutdown(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    private static RedisConnection standalone(ClientResources resources, RedisURI uri, Duration commandTimeout) {
+        RedisClient client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
+                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                .build());
+        try {
+            StatefulRedisConnection<String, byte[]> connection = client.connect(CODEC);
+            return new RedisConnection(connection.async(), connection.async(), () -> {
+                connection.close();
+                client.shutdown();
+                resources.shutdown(0, 1, TimeUnit.SECONDS);
+            });
+        } catch (RuntimeException e) {
+            client.shutdown();
+            throw e;
+        }
+    }
+
+    private static RedisConnection cluster(ClientResources resources, List<RedisURI> seeds, Duration commandTimeout) {
+        RedisClusterClient client = RedisClusterClient.create(resources, seeds);
+        client.setOptions(ClusterClientOptions.builder()
+                .autoReconnect(true)
+                // Not REJECT_COMMANDS: lettuce opens node connections lazily and would reject the first
+                // command to each node. A disconnected node costs at most commandTimeout instead.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+                .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
+                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                // Adaptive refresh (MOVED, ASK, reconnects) is on by default in lettuce 7; add a periodic one.
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                        .enablePeriodicRefresh(Duration.ofSeconds(30))
+                        .build())
+                .build());
+        try {
+            StatefulRedisClusterConnection<String, byte[]> connection = client.connect(CODEC);
+            return new RedisConnection(connection.async(), connection.async(), () -> {
+                connection.close();
+                client.shutdown();
+                resources.shutdown(0, 1, TimeUnit.SECONDS);
+            });
+        } catch (RuntimeException e) {
+            client.shutdown();
+            throw e;
+        }
+    }
+
+    private static RedisURI uri(HostAndPort endpoint, RedisConfig config) {
+        RedisURI.Builder builder = RedisURI.builder().withHost(endpoint.host()).withPort(endpoint.port()).withSsl(config.tls());
+        password(config.passwordFile()).ifPresent(builder::withPassword);
+        return builder.build();
+    }
+
+    private static Optional<char[]> password(Optional<Path> file) {
+        return file.map(path -> {
+            try {
+                return stripTrailingNewline(Files.readString(path)).toCharArray();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read redis.passwordFile (" + e.getClass().getSimpleName() + ")", e);
+            }
+        });
+    }
+
+    /** The content of a secret file without its trailing CR/LF, as {@code kubectl create secret} may add one. */
+    static String stripTrailingNewline(String text) {
+        int end = text.length();
+        while (end > 0 && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) {
+            end--;
+        }
+        return text.substring(0, end);
+    }
+}

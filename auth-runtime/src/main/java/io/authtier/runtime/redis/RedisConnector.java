@@ -1,0 +1,103 @@
+package io.authtier.runtime.redis;
+
+import io.authtier.runtime.config.RedisConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Redis connection that may not exist yet: the runtime starts even if Redis cannot be reached (the
+ * caches then work without L2), and the connection is made later, in the background. Once made, lettuce
+ * keeps it alive across outages by itself.
+ *
+ * <p>{@link #current()} never blocks: it returns the connection if there is one, and otherwise starts
+ * one background attempt unless one ran less than {@code retryInterval} ago.
+ */
+public final class RedisConnector implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisConnector.class);
+
+    private final Supplier<RedisConnection> opener;
+    private final Clock clock;
+    private final long retryMillis;
+    private final ExecutorService background = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("authtier-redis-connect").daemon(true).factory());
+    private final AtomicReference<RedisConnection> connection = new AtomicReference<>();
+    private final AtomicBoolean attempting = new AtomicBoolean();
+    private final AtomicLong nextAttempt = new AtomicLong();
+    private volatile boolean closed;
+
+    /**
+     * Tries to connect once now (on the calling thread: call it at start, not on a request thread).
+     *
+     * @param opener        opens a connection or throws
+     * @param retryInterval least time between two attempts while there is no connection
+     */
+    public RedisConnector(Supplier<RedisConnection> opener, Clock clock, Duration retryInterval) {
+        this.opener = Objects.requireNonNull(opener, "opener");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.retryMillis = retryInterval.toMillis();
+        attempt();
+    }
+
+    /** For {@code config}, with {@code commandTimeout} per command, retrying every second. */
+    public static RedisConnector of(RedisConfig config, Duration commandTimeout) {
+        return new RedisConnector(() -> RedisConnections.open(config, commandTimeout), Clock.systemUTC(), Duration.ofSeconds(1));
+    }
+
+    /** The connection, if made; otherwise empty, and a background attempt may start. */
+    public Optional<RedisConnection> current() {
+        RedisConnection open = connection.get();
+        if (open != null || closed) {
+            return Optional.ofNullable(open);
+        }
+        if (clock.millis() >= nextAttempt.get() && attempting.compareAndSet(false, true)) {
+            try {
+                background.execute(() -> {
+                    try {
+                        attempt();
+                    } finally {
+                        attempting.set(false);
+                    }
+                });
+            } catch (RuntimeException rejected) {
+                attempting.set(false);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void attempt() {
+        try {
+            RedisConnection opened = opener.get();
+            if (closed || !connection.compareAndSet(null, opened)) {
+                opened.close();
+            } else {
+                LOG.info("Redis connected; the L2 token cache is on");
+            }
+        } catch (RuntimeException e) {
+            nextAttempt.set(clock.millis() + retryMillis);
+            // The class only: lettuce names the endpoint, never the password, but keep it short.
+            LOG.warn("Redis not reachable ({}); the L2 token cache is off until it is", e.getClass().getSimpleName());
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        background.shutdownNow();
+        RedisConnection open = connection.getAndSet(null);
+        if (open != null) {
+            open.close();
+        }
+    }
+}
