@@ -1,5 +1,10 @@
 package io.authtier.runtime;
 
+import io.authtier.runtime.introspection.OpaqueTokenValidator;
+import io.authtier.runtime.introspection.OpaqueTokenValidators;
+import io.authtier.runtime.token.BearerTokenVerifier;
+import io.authtier.runtime.token.TokenVerifier;
+import io.authtier.runtime.token.opaque.IntrospectionVerifier;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import io.authtier.runtime.config.IssuerConfig;
 import io.authtier.runtime.config.RuntimeConfig;
@@ -24,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -54,6 +60,7 @@ public final class RuntimeApp {
     private final Vertx vertx;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final AuthRouter authRouter;
+    private final Optional<OpaqueTokenValidator> opaque;
     private final ManagementRouter managementRouter;
     private volatile boolean stopping;
 
@@ -71,8 +78,15 @@ public final class RuntimeApp {
         }
         this.startupLoader = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("authtier-keys-loader").factory());
         this.worker = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("authtier-verify-", 0).factory());
-        JwtVerifier verifier = new JwtVerifier(issuers, config.tokenCache().l1().maxEntries(), config.tokenCache().l1().ttl(),
+        JwtVerifier jwt = new JwtVerifier(issuers, config.tokenCache().l1().maxEntries(), config.tokenCache().l1().ttl(),
                 config.server().maxTokenBytes(), clock, metrics, worker, JwtVerifier.DEFAULT_MAX_PENDING);
+        List<String> introspecting = config.issuers().stream()
+                .filter(issuer -> issuer.introspection().isPresent()).map(IssuerConfig::name).toList();
+        // Opaque tokens only where some issuer introspects; otherwise they are malformed JWTs (401).
+        this.opaque = introspecting.isEmpty() ? Optional.empty() : Optional.of(OpaqueTokenValidators.create(config, registry));
+        TokenVerifier verifier = new BearerTokenVerifier(jwt, opaque.map(validator ->
+                new IntrospectionVerifier(validator, introspecting, config.tokenCache().l1().ttl(), clock, metrics)),
+                config.server().maxTokenBytes());
         this.authRouter = new AuthRouter(new ForwardAuthHandler(verifier, new ClientAddress(config.server().trustedProxies())), metrics);
         this.managementRouter = new ManagementRouter(this::notReady, registry);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops()));
@@ -126,6 +140,13 @@ public final class RuntimeApp {
             }
             startupLoader.shutdownNow();
             worker.shutdown();
+            opaque.ifPresent(validator -> {
+                try {
+                    validator.close();
+                } catch (Exception e) {
+                    LOG.warn("closing the introspection client and caches: {}", e.toString());
+                }
+            });
             terminated.complete(null);
             LOG.info("stopped");
         }

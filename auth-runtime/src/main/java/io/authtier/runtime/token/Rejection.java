@@ -8,6 +8,8 @@ package io.authtier.runtime.token;
 public enum Rejection {
     /** Longer than {@code server.maxTokenBytes}. */
     TOO_LARGE("too_large"),
+    /** An opaque token that introspection (RFC 7662) calls inactive: revoked, expired, or unknown. */
+    INACTIVE("inactive"),
     /** Not three base64url segments, bad base64url, bad or too deeply nested JSON, JWE, JSON serialization. */
     MALFORMED("malformed"),
     /** {@code alg} is none, HMAC, or not among the issuer's {@code allowedAlgorithms}. */

@@ -1,0 +1,35 @@
+package io.authtier.runtime.token;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Sends each bearer token to the verifier for its kind: a token without a dot cannot be a JWS and goes
+ * to introspection, where an issuer has it; everything else goes to the JWT verifier, which also
+ * rejects the malformed (JWE, wrong segment counts) for its own reasons. The size cap comes first, so
+ * an oversized opaque token never reaches the IdP.
+ */
+public final class BearerTokenVerifier implements TokenVerifier {
+  private final TokenVerifier jwt;
+  private final Optional<TokenVerifier> opaque;
+  private final int maxTokenBytes;
+
+  public BearerTokenVerifier(TokenVerifier jwt, Optional<TokenVerifier> opaque, int maxTokenBytes) {
+    this.jwt = jwt;
+    this.opaque = opaque;
+    this.maxTokenBytes = maxTokenBytes;
+  }
+
+  @Override
+  public CompletionStage<Verdict> verify(String token) {
+    if (opaque.isPresent() && token.indexOf('.') < 0) {
+      // Bearer tokens are ASCII (RFC 6750 b64token), so characters count bytes.
+      if (token.length() > maxTokenBytes) {
+        return CompletableFuture.completedFuture(new Verdict.Rejected(Rejection.TOO_LARGE));
+      }
+      return opaque.get().verify(token);
+    }
+    return jwt.verify(token);
+  }
+}

@@ -1,0 +1,99 @@
+package io.authtier.runtime.introspection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.authtier.runtime.testsupport.RunningRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Opaque bearer tokens through /auth: the runtime as served, in front of a real introspection endpoint. */
+class OpaqueTokenForwardAuthTest {
+  private TestIdp idp;
+  private RunningRuntime runtime;
+
+  @BeforeEach
+  void start(@TempDir Path dir) throws Exception {
+    idp = new TestIdp("client-secret-value");
+    var secret = Files.writeString(dir.resolve("client-secret"), "client-secret-value\n");
+    runtime = RunningRuntime.start("""
+        issuers:
+        - name: opaque
+          issuerUrl: %s
+          audiences: [api]
+          introspection: {clientId: %s, clientSecretFile: %s}
+        resilience:
+          timeout: 1s
+          retry: {maxAttempts: 2, initialBackoff: 10ms}
+        """.formatted(idp.issuerUrl(), TestIdp.CLIENT_ID, secret), Clock.systemUTC(), policy -> policy);
+  }
+
+  @AfterEach
+  void stop() {
+    runtime.close();
+    idp.close();
+  }
+
+  @Test
+  @DisplayName("An active opaque token passes with identity headers, and its second use asks the IdP nothing")
+  void activeToken() {
+    // Given a token that the IdP calls active
+    idp.active("opaque-alice", Map.of("sub", "alice", "username", "alice", "email", "alice@example.com",
+        "scope", "read write", "exp", Instant.now().plusSeconds(300).getEpochSecond()));
+
+    // When it is presented twice
+    var first = runtime.auth("opaque-alice");
+    var second = runtime.auth("opaque-alice");
+
+    // Then both pass with the identity, and only the first reached the IdP
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.headers().firstValue("X-Auth-Request-User")).contains("alice");
+    assertThat(first.headers().firstValue("X-Auth-Request-Email")).contains("alice@example.com");
+    assertThat(second.statusCode()).isEqualTo(200);
+    assertThat(idp.introspections()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("A revoked opaque token gets 401 with the invalid_token challenge")
+  void revokedToken() {
+    idp.revoke("opaque-revoked");
+
+    var response = runtime.auth("opaque-revoked");
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).contains("invalid_token"));
+  }
+
+  @Test
+  @DisplayName("With the IdP failing, an uncached token gets 503 with Retry-After while a cached one still passes")
+  void idpFailing() {
+    // Given a token validated while the IdP was well
+    idp.active("opaque-cached", Map.of("sub", "bob", "exp", Instant.now().plusSeconds(300).getEpochSecond()));
+    assertThat(runtime.auth("opaque-cached").statusCode()).isEqualTo(200);
+
+    // When the IdP answers 500 to everything
+    idp.mode(TestIdp.Mode.FAIL_500);
+    var uncached = runtime.auth("opaque-never-seen");
+    var cached = runtime.auth("opaque-cached");
+
+    // Then nothing can decide the new token, and the known one is still served
+    assertThat(uncached.statusCode()).isEqualTo(503);
+    assertThat(uncached.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isPositive());
+    assertThat(cached.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("Dotted tokens go to the JWT checks, and an oversized opaque token never reaches the IdP")
+  void routing() {
+    assertThat(runtime.auth("not.a.jwt").statusCode()).isEqualTo(401);
+    assertThat(runtime.auth("x".repeat(8193)).statusCode()).isEqualTo(401);
+    assertThat(idp.introspections()).isZero();
+  }
+}
