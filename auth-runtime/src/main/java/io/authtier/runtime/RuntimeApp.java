@@ -9,6 +9,7 @@ import com.nimbusds.jose.util.DefaultResourceRetriever;
 import io.authtier.runtime.config.IssuerConfig;
 import io.authtier.runtime.config.RuntimeConfig;
 import io.authtier.runtime.http.AuthRouter;
+import io.authtier.runtime.http.RouteRules;
 import io.authtier.runtime.http.ClientAddress;
 import io.authtier.runtime.http.ForwardAuthHandler;
 import io.authtier.runtime.http.HttpServerVerticle;
@@ -87,7 +88,8 @@ public final class RuntimeApp {
         TokenVerifier verifier = new BearerTokenVerifier(jwt, opaque.map(validator ->
                 new IntrospectionVerifier(validator, introspecting, config.tokenCache().l1().ttl(), clock, metrics)),
                 config.server().maxTokenBytes());
-        this.authRouter = new AuthRouter(new ForwardAuthHandler(verifier, new ClientAddress(config.server().trustedProxies())), metrics);
+        ClientAddress proxies = new ClientAddress(config.server().trustedProxies());
+        this.authRouter = new AuthRouter(new ForwardAuthHandler(verifier, proxies), metrics, new RouteRules(config.routes()), proxies);
         this.managementRouter = new ManagementRouter(this::notReady, registry);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops()));
     }

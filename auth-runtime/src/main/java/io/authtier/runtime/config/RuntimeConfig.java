@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
  * @param resilience timeouts, retries, circuit breaker and connection pool for calls to the IdP
  * @param sessions   browser sessions and, optionally, the login flow
  * @param redis      the Redis to use; present whenever sessions or the L2 cache use Redis
+ * @param routes     access rules by path prefix, for {@code /ext-authz/**} and {@code /auth}
  */
 public record RuntimeConfig(
         ServerConfig server,
@@ -23,7 +24,8 @@ public record RuntimeConfig(
         TokenCacheConfig tokenCache,
         ResilienceConfig resilience,
         SessionsConfig sessions,
-        Optional<RedisConfig> redis) {
+        Optional<RedisConfig> redis,
+        List<RouteConfig> routes) {
 
     public RuntimeConfig {
         Objects.requireNonNull(server, "server");
@@ -32,6 +34,7 @@ public record RuntimeConfig(
         Objects.requireNonNull(resilience, "resilience");
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(redis, "redis");
+        routes = List.copyOf(routes);
     }
 
     /** The issuer called {@code name}, if configured. */

@@ -23,6 +23,7 @@ final class RuntimeConfigReader {
     // RFC 9110 token characters: what a cookie name may contain.
     private static final Pattern COOKIE_NAME = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
     private static final Pattern NO_WHITESPACE = Pattern.compile("\\S+");
+    private static final Pattern PATH_PREFIX = Pattern.compile("/[^?#\\s]*");
     private static final String HOST_PREFIX = "__Host-";
     private static final int MIN_SIGNING_KEY_BYTES = 32;
 
@@ -65,8 +66,20 @@ final class RuntimeConfigReader {
         Optional<ResilienceConfig> resilience = resilience(root.section("resilience"));
         Optional<SessionsConfig> sessions = sessions(root.section("sessions"), hasRedis);
         Optional<Optional<RedisConfig>> redis = root.optionalSection("redis").map(this::redis);
+        List<Optional<RouteConfig>> routes = root.sections("routes").orElse(List.of()).stream().map(this::route).toList();
         return root.build(() -> new RuntimeConfig(server.orElseThrow(), issuers.orElseThrow(), tokenCache.orElseThrow(),
-                resilience.orElseThrow(), sessions.orElseThrow(), redis.map(Optional::orElseThrow)));
+                resilience.orElseThrow(), sessions.orElseThrow(), redis.map(Optional::orElseThrow),
+                routes.stream().map(Optional::orElseThrow).toList()));
+    }
+
+    private Optional<RouteConfig> route(Section s) {
+        Optional<String> prefix = s.string("pathPrefix")
+                .check(Rule.matches(PATH_PREFIX, "a path that starts with '/', without query or spaces, e.g. /admin"))
+                .required("the path prefix the rule guards, e.g. /admin");
+        List<String> groups = s.strings("allowedGroups", Function.identity()).orElse(List.of());
+        List<String> roles = s.strings("allowedRoles", Function.identity()).orElse(List.of());
+        List<String> scopes = s.strings("requiredScopes", Function.identity()).orElse(List.of());
+        return s.build(() -> new RouteConfig(prefix.orElseThrow(), groups, roles, scopes));
     }
 
     private Optional<ServerConfig> server(Section s) {

@@ -21,7 +21,24 @@ public final class RuntimeConfigValidator {
         tokenCache(config, problems);
         sessions(config, problems);
         config.redis().ifPresent(redis -> redis(redis, problems));
+        routes(config.routes(), problems);
         return List.copyOf(problems);
+    }
+
+    private static void routes(List<RouteConfig> routes, List<ConfigProblem> problems) {
+        Map<String, Integer> firstIndex = new HashMap<>();
+        for (int i = 0; i < routes.size(); i++) {
+            RouteConfig route = routes.get(i);
+            if (route.allowedGroups().isEmpty() && route.allowedRoles().isEmpty() && route.requiredScopes().isEmpty()) {
+                problems.add(new ConfigProblem("routes[%d]".formatted(i),
+                        "needs allowedGroups, allowedRoles or requiredScopes; a route without them would allow every valid token"));
+            }
+            Integer first = firstIndex.putIfAbsent(route.pathPrefix(), i);
+            if (first != null) {
+                problems.add(new ConfigProblem("routes[%d].pathPrefix".formatted(i),
+                        "'%s' is already the prefix of routes[%d]; merge the two rules".formatted(route.pathPrefix(), first)));
+            }
+        }
     }
 
     private static void ports(ServerConfig server, List<ConfigProblem> problems) {

@@ -17,7 +17,8 @@ import java.util.Set;
  * @param allowedRoles   any one of these; empty means no role rule
  * @param requiredScopes all of these
  */
-public record AccessRule(Set<String> allowedGroups, Set<String> allowedRoles, Set<String> requiredScopes) {
+public record AccessRule(Set<String> allowedGroups, Set<String> allowedRoles, Set<String> requiredScopes)
+        implements Access {
 
     /** No rule: every authenticated principal passes. */
     public static final AccessRule NONE = new AccessRule(Set.of(), Set.of(), Set.of());
@@ -56,6 +57,7 @@ public record AccessRule(Set<String> allowedGroups, Set<String> allowedRoles, Se
     }
 
     /** Whether {@code principal} passes this rule. */
+    @Override
     public boolean permits(Principal principal) {
         return (allowedGroups.isEmpty() || principal.groups().stream().anyMatch(allowedGroups::contains))
                 && (allowedRoles.isEmpty() || principal.roles().stream().anyMatch(allowedRoles::contains))

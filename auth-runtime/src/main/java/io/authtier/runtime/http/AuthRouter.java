@@ -4,14 +4,25 @@ import io.authtier.runtime.metrics.RuntimeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The auth port ({@code server.port}): {@code /auth} (any method; the {@link AccessRule} from its query)
- * and {@code /ext-authz/**} (Envoy ext_authz HTTP: the original path follows the prefix), anything else
- * 404. Counts in-flight requests and their duration by endpoint.
+ * The auth port ({@code server.port}): {@code /auth} (any method) and {@code /ext-authz/**} (Envoy
+ * ext_authz HTTP: the original path follows the prefix), anything else 404. Counts in-flight requests
+ * and their duration by endpoint and status.
+ *
+ * <p>Access: on {@code /auth}, the rule in its query (ingress configuration) and the {@code routes} rule
+ * of the original path, which a trusted proxy names in {@code X-Forwarded-Uri} (Traefik),
+ * {@code X-Original-URI} (nginx) or {@code X-Original-URL} (ingress-nginx); when routes are configured
+ * and the original path is unknown, nobody passes (fail closed). On {@code /ext-authz/**}, the
+ * {@code routes} rule of the path after the prefix.
  */
 public final class AuthRouter implements Handler<HttpServerRequest> {
 
@@ -20,12 +31,22 @@ public final class AuthRouter implements Handler<HttpServerRequest> {
     static final String AUTH = "/auth";
     static final String EXT_AUTHZ = "/ext-authz";
 
+    static final List<String> ORIGINAL_URI_HEADERS = List.of("X-Forwarded-Uri", "X-Original-URI", "X-Original-URL");
+
     private final ForwardAuthHandler forwardAuth;
     private final RuntimeMetrics metrics;
+    private final RouteRules routes;
+    private final ClientAddress proxies;
 
     public AuthRouter(ForwardAuthHandler forwardAuth, RuntimeMetrics metrics) {
+        this(forwardAuth, metrics, new RouteRules(List.of()), new ClientAddress(List.of()));
+    }
+
+    public AuthRouter(ForwardAuthHandler forwardAuth, RuntimeMetrics metrics, RouteRules routes, ClientAddress proxies) {
         this.forwardAuth = Objects.requireNonNull(forwardAuth, "forwardAuth");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.routes = Objects.requireNonNull(routes, "routes");
+        this.proxies = Objects.requireNonNull(proxies, "proxies");
     }
 
     @Override
@@ -37,10 +58,11 @@ public final class AuthRouter implements Handler<HttpServerRequest> {
         try {
             if (AUTH.equals(path)) {
                 endpoint = "auth";
-                done = forwardAuth.handle(request, AccessRule.fromQuery(request.query()));
+                done = forwardAuth.handle(request, Access.allOf(List.of(AccessRule.fromQuery(request.query()), routeOfOriginal(request))));
             } else if (path.equals(EXT_AUTHZ) || path.startsWith(EXT_AUTHZ + "/")) {
                 endpoint = "ext_authz";
-                done = forwardAuth.handle(request, AccessRule.NONE);
+                done = forwardAuth.handle(request, routes.isEmpty() ? Access.ANYONE
+                        : routes.forPath(path.length() == EXT_AUTHZ.length() ? "/" : request.uri().substring(EXT_AUTHZ.length())));
             } else {
                 endpoint = "other";
                 done = request.response().setStatusCode(404).end();
@@ -48,12 +70,34 @@ public final class AuthRouter implements Handler<HttpServerRequest> {
         } catch (RuntimeException e) {
             // e.g. a malformed %-escape in the access rule that the ingress configured: fail closed
             LOG.warn("cannot answer {} {}: {}", request.method(), path, e.toString());
-            metrics.requestFinished("error", start);
+            metrics.requestFinished("error", 500, start);
             if (!request.response().ended()) {
                 request.response().setStatusCode(500).end();
             }
             return;
         }
-        done.onComplete(ignored -> metrics.requestFinished(endpoint, start));
+        done.onComplete(ignored -> metrics.requestFinished(endpoint, request.response().getStatusCode(), start));
+    }
+
+    /** The routes rule for the path that the proxy in front asks about. */
+    private Access routeOfOriginal(HttpServerRequest request) {
+        if (routes.isEmpty()) {
+            return Access.ANYONE;
+        }
+        var peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        Optional<String> original = Optional.empty();
+        try {
+            if (peer != null && proxies.trusted(InetAddress.getByName(peer))) {
+                original = ORIGINAL_URI_HEADERS.stream().map(request.headers()::get).filter(Objects::nonNull).findFirst()
+                        .map(value -> value.startsWith("/") ? value : URI.create(value).getRawPath());
+            }
+        } catch (UnknownHostException | IllegalArgumentException e) {
+            original = Optional.empty();
+        }
+        if (original.isEmpty()) {
+            LOG.debug("routes are configured but no trusted proxy named the original path; refusing");
+            return Access.NOBODY;
+        }
+        return routes.forPath(original.get());
     }
 }

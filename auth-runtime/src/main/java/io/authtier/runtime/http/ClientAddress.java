@@ -48,7 +48,8 @@ public final class ClientAddress {
         return client;
     }
 
-    private boolean trusted(InetAddress address) {
+    /** Whether {@code address} is one of {@code server.trustedProxies}. */
+    public boolean trusted(InetAddress address) {
         for (Cidr cidr : trustedProxies) {
             if (cidr.contains(address)) {
                 return true;

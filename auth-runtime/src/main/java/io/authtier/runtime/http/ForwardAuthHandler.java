@@ -40,7 +40,7 @@ public final class ForwardAuthHandler {
     }
 
     /** Decides on {@code request} under {@code rule}; completes when the response has been written. */
-    public Future<Void> handle(HttpServerRequest request, AccessRule rule) {
+    public Future<Void> handle(HttpServerRequest request, Access rule) {
         List<String> authorization = request.headers().getAll(HttpHeaders.AUTHORIZATION);
         if (authorization.isEmpty()) {
             return unauthorized(request, CHALLENGE, "no credentials");
@@ -80,7 +80,7 @@ public final class ForwardAuthHandler {
         return header.substring(7).strip();
     }
 
-    private Future<Void> respond(HttpServerRequest request, AccessRule rule, Verdict verdict) {
+    private Future<Void> respond(HttpServerRequest request, Access rule, Verdict verdict) {
         return switch (verdict) {
             case Verdict.Accepted(var principal) when rule.permits(principal) -> {
                 HttpServerResponse response = request.response();

@@ -110,7 +110,8 @@ class RuntimeConfigLoaderTest {
                 Optional.of(new RedisConfig(RedisTopology.Cluster,
                         List.of(new HostAndPort("redis-0.redis", 6379), new HostAndPort("10.0.0.5", 6380),
                                 new HostAndPort("::1", 6381)),
-                        Optional.of(redisPassword), true))));
+                        Optional.of(redisPassword), true)),
+                List.of()));
         // And the issuer URL keeps its exact text, trailing slash included, for comparing with `iss`
         assertThat(config.issuers().get(1).issuerUrl()).hasToString("http://partner-idp:8080/");
     }
@@ -135,7 +136,8 @@ class RuntimeConfigLoaderTest {
                         new ResilienceConfig.CircuitBreaker(50, Duration.ofSeconds(30)), 100),
                 new SessionsConfig(SessionStoreType.Memory, new CookieConfig("__Host-authtier", SameSite.Lax, List.of()),
                         Duration.ofHours(24), Duration.ofDays(7), Optional.empty()),
-                Optional.empty()));
+                Optional.empty(),
+                List.of()));
     }
 
     @Test

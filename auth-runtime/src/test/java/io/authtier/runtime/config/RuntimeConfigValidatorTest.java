@@ -33,7 +33,7 @@ class RuntimeConfigValidatorTest {
                 loaded.sessions().idleTimeout(), loaded.sessions().absoluteTimeout(),
                 Optional.of(new LoginConfig("nobody", "web", Optional.empty(), List.of("openid"), List.of("a.example"))));
         RuntimeConfig config = new RuntimeConfig(loaded.server(), loaded.issuers(), loaded.tokenCache(),
-                loaded.resilience(), sessions, Optional.empty());
+                loaded.resilience(), sessions, Optional.empty(), List.of());
 
         // When it is validated
         List<ConfigProblem> problems = validator.validate(config);

@@ -1,0 +1,97 @@
+package io.authtier.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import io.authtier.runtime.testsupport.JwksServer;
+import io.authtier.runtime.testsupport.MutableClock;
+import io.authtier.runtime.testsupport.RunningRuntime;
+import io.authtier.runtime.testsupport.Tokens;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Access rules by path prefix (routes), as an ingress or Envoy asks the served runtime. */
+@DisplayName("Route access rules")
+class RouteAccessTest {
+    static JwksServer issuer;
+    static ECKey key;
+    static MutableClock clock;
+    static RunningRuntime runtime;
+
+    @BeforeAll
+    static void start() throws Exception {
+        key = new ECKeyGenerator(Curve.P_256).keyID("route-1").generate();
+        issuer = new JwksServer("routes", List.of(key.toPublicJWK()));
+        clock = new MutableClock(Instant.now());
+        runtime = RunningRuntime.start("""
+                issuers:
+                - name: main
+                  issuerUrl: %s
+                  audiences: [api]
+                  allowedAlgorithms: [ES256]
+                routes:
+                - {pathPrefix: /admin, allowedGroups: [admins]}
+                """.formatted(issuer.issuer()), clock, policy -> policy);
+        await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
+    }
+
+    @AfterAll
+    static void stop() {
+        runtime.close();
+        issuer.close();
+    }
+
+    static String token(List<String> groups) {
+        return Tokens.sign(key, JWSAlgorithm.ES256,
+            Tokens.accessClaims(issuer.issuer(), "api", clock.instant()).claim("groups", groups).build());
+    }
+
+    @Test
+    @DisplayName("Envoy's ext_authz: the path after the prefix picks the rule")
+    void extAuthz() {
+        var admin = token(List.of("admins"));
+        var user = token(List.of("users"));
+
+        assertThat(runtime.get("/ext-authz/admin/users", "Authorization", "Bearer " + admin).statusCode()).isEqualTo(200);
+        assertThat(runtime.get("/ext-authz/admin/users", "Authorization", "Bearer " + user).statusCode()).isEqualTo(403);
+        assertThat(runtime.get("/ext-authz/shop/cart", "Authorization", "Bearer " + user).statusCode()).isEqualTo(200);
+        assertThat(runtime.get("/ext-authz/shop/%2e%2e/admin", "Authorization", "Bearer " + user).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    @DisplayName("/auth: the original path comes from a trusted proxy's header; without it, nobody passes")
+    void forwardAuth() {
+        var admin = token(List.of("admins"));
+        var user = token(List.of("users"));
+
+        assertThat(runtime.get("/auth", "Authorization", "Bearer " + admin, "X-Forwarded-Uri", "/admin").statusCode()).isEqualTo(200);
+        assertThat(runtime.get("/auth", "Authorization", "Bearer " + user, "X-Original-URI", "/admin?tab=1").statusCode()).isEqualTo(403);
+        assertThat(runtime.get("/auth", "Authorization", "Bearer " + user,
+            "X-Original-URL", "https://shop.example.com/shop/cart").statusCode()).isEqualTo(200);
+        // Routes are configured, but the proxy did not say which path: fail closed
+        assertThat(runtime.get("/auth", "Authorization", "Bearer " + admin).statusCode()).isEqualTo(403);
+        // A bad token is still 401, whatever the path
+        assertThat(runtime.get("/auth", "Authorization", "Bearer x.y.z", "X-Forwarded-Uri", "/admin").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    @DisplayName("A rule in the /auth query and the route's rule must both pass")
+    void queryAndRoute() {
+        var adminOnly = token(List.of("admins"));
+        var both = token(List.of("admins", "ops"));
+
+        assertThat(runtime.get("/auth?allowed_groups=ops", "Authorization", "Bearer " + adminOnly,
+            "X-Forwarded-Uri", "/admin").statusCode()).isEqualTo(403);
+        assertThat(runtime.get("/auth?allowed_groups=ops", "Authorization", "Bearer " + both,
+            "X-Forwarded-Uri", "/admin").statusCode()).isEqualTo(200);
+    }
+}

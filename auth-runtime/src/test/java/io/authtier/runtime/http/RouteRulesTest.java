@@ -1,0 +1,46 @@
+package io.authtier.runtime.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.authtier.runtime.config.RouteConfig;
+import io.authtier.runtime.token.Principal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class RouteRulesTest {
+    private static final RouteRules RULES = new RouteRules(List.of(
+            new RouteConfig("/admin", List.of("admins"), List.of(), List.of()),
+            new RouteConfig("/admin/reports", List.of(), List.of(), List.of("reports")),
+            new RouteConfig("/api/", List.of(), List.of("user"), List.of())));
+    private static final Principal ADMIN = principal(List.of("admins"), List.of(), List.of());
+    private static final Principal REPORTER = principal(List.of(), List.of(), List.of("reports"));
+
+    @ParameterizedTest(name = "{0}: admin {1}, reporter {2}")
+    @CsvSource({
+        "/admin,                      true,  false",
+        "/admin/users?x=1,            true,  false",
+        "/admin/reports/q3,           false, true",
+        "/public/../admin,            true,  false",
+        "/public/%2e%2e/admin,        true,  false",
+        "//admin,                     true,  false",
+        "/administrator,              true,  true",
+        "/api/orders,                 false, false",
+        "/,                           true,  true",
+        "/../admin,                   false, false",
+        "'',                          false, false"})
+    @DisplayName("The longest matching prefix decides, on the normalised path; an unreadable path lets nobody in")
+    void longestPrefixOnNormalisedPath(String path, boolean admin, boolean reporter) {
+        var access = RULES.forPath(path);
+        assertThat(access.permits(ADMIN)).as("admin").isEqualTo(admin);
+        assertThat(access.permits(REPORTER)).as("reporter").isEqualTo(reporter);
+    }
+
+    private static Principal principal(List<String> groups, List<String> roles, List<String> scopes) {
+        return new Principal("https://idp", "sub", Optional.empty(), Optional.empty(), groups, roles, scopes,
+                Instant.now().plusSeconds(60), Principal.Method.JWT);
+    }
+}
