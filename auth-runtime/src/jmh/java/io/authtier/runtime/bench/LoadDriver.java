@@ -103,6 +103,12 @@ public final class LoadDriver {
     }
 
     static Result run(Vertx vertx, int port, String path, String token, int connections, int warmupSeconds, int seconds) throws Exception {
+        return run(vertx, port, path, token, token == null ? 401 : 200, connections, warmupSeconds, seconds);
+    }
+
+    /** As above, counting as success only answers with {@code expected} status. */
+    static Result run(Vertx vertx, int port, String path, String token, int expected, int connections, int warmupSeconds,
+                      int seconds) throws Exception {
         HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setDefaultHost("127.0.0.1").setDefaultPort(port),
                 new PoolOptions().setHttp1MaxSize(connections));
         Recorder recorder = new Recorder(3);
@@ -113,7 +119,6 @@ public final class LoadDriver {
         long end = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
         CountDownLatch done = new CountDownLatch(connections);
         String authorization = token == null ? null : "Bearer " + token;
-        int expected = token == null ? 401 : 200;
         for (int i = 0; i < connections; i++) {
             vertx.runOnContext(v -> loop(client, path, authorization, expected, recorder, ok, errors, measureFrom, end, done));
         }
