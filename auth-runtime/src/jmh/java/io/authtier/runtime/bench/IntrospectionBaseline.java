@@ -80,7 +80,8 @@ public final class IntrospectionBaseline {
 
             Vertx baselineVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores));
             int baselinePort = FreePorts.next();
-            baselineVertx.deployVerticle(() -> new IntrospectEveryRequest(baselinePort, idpPort, connections),
+            baselineVertx.deployVerticle(() -> new IntrospectEveryRequest(baselinePort, idpPort, "/realms/shop/introspect",
+                            "authtier", "bench-secret", connections),
                     new DeploymentOptions().setInstances(cores)).await(10, TimeUnit.SECONDS);
 
             Vertx driver = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores));
@@ -165,11 +166,15 @@ public final class IntrospectionBaseline {
     static final class IntrospectEveryRequest extends VerticleBase {
         private final int port;
         private final int idpPort;
+        private final String introspectPath;
+        private final String basic;
         private final int connections;
 
-        IntrospectEveryRequest(int port, int idpPort, int connections) {
+        IntrospectEveryRequest(int port, int idpPort, String introspectPath, String clientId, String secret, int connections) {
             this.port = port;
             this.idpPort = idpPort;
+            this.introspectPath = introspectPath;
+            this.basic = "Basic " + java.util.Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes());
             this.connections = connections;
         }
 
@@ -177,11 +182,10 @@ public final class IntrospectionBaseline {
         public Future<?> start() {
             HttpClientAgent idp = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
                     .setDefaultHost("127.0.0.1").setDefaultPort(idpPort), new PoolOptions().setHttp1MaxSize(connections));
-            String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("authtier:bench-secret".getBytes());
             return vertx.createHttpServer(new HttpServerOptions().setPort(port)).requestHandler(request -> {
                 String authorization = request.getHeader("Authorization");
                 String token = authorization == null ? "" : authorization.substring("Bearer ".length());
-                idp.request(HttpMethod.POST, "/realms/shop/introspect")
+                idp.request(HttpMethod.POST, introspectPath)
                         .compose(r -> r.putHeader("Authorization", basic)
                                 .putHeader("Content-Type", "application/x-www-form-urlencoded")
                                 .send(Buffer.buffer("token=" + token + "&token_type_hint=access_token")))
