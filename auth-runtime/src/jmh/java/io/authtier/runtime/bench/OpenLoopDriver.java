@@ -1,0 +1,153 @@
+package io.authtier.runtime.bench;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import io.authtier.runtime.RuntimeMain;
+import io.authtier.runtime.testsupport.FreePorts;
+import io.authtier.runtime.testsupport.Http;
+import io.authtier.runtime.testsupport.JwksServer;
+import io.authtier.runtime.testsupport.Tokens;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientConnection;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpConnectOptions;
+import io.vertx.core.http.HttpMethod;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Many keep-alive connections and a fixed offered rate (open loop): {@code connections} connections are
+ * opened and held, then requests are sent at {@code rate} per second round-robin over them, whatever the
+ * answers do. Latency counts from when each request was due, so a server falling behind shows up as
+ * latency rather than as a lower rate. The runtime runs in its own JVM (one process holding 10 000
+ * client and 10 000 server sockets would pass the file limit). A measurement, not a test.
+ *
+ * <p>Arguments: {@code [connections=10000] [rate=20000] [seconds=20] [warmupSeconds=5]}.
+ */
+public final class OpenLoopDriver {
+
+    public static void main(String[] args) throws Exception {
+        int connections = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        int rate = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+        int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf("machine: %d cores, %s %s; %d connections, %d req/s offered, %d s warm-up, %d s measured%n",
+                cores, System.getProperty("java.vm.name"), System.getProperty("java.version"), connections, rate, warmup, seconds);
+
+        RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
+        Path config = Files.createTempFile("authtier-openloop", ".yaml");
+        Process runtime = null;
+        try (JwksServer idp = new JwksServer("shop", List.of(key.toPublicJWK()))) {
+            int port = FreePorts.next();
+            int management = FreePorts.next();
+            Files.writeString(config, """
+                    server: {port: %d, managementPort: %d}
+                    issuers:
+                    - {name: shop, issuerUrl: '%s', audiences: [shop-api]}
+                    """.formatted(port, management, idp.issuer()));
+            runtime = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), RuntimeMain.class.getName(), "--config", config.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            while (true) {
+                try {
+                    if (Http.get(management, "/readyz").statusCode() == 200) {
+                        break;
+                    }
+                } catch (RuntimeException notYet) {
+                    // not listening yet
+                }
+                Thread.sleep(100); // start-up only, not a measurement
+            }
+            String authorization = "Bearer " + Tokens.sign(key, JWSAlgorithm.RS256,
+                    Tokens.accessClaims(idp.issuer(), "shop-api", Clock.systemUTC().instant()).build());
+
+            Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores));
+            try {
+                HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
+                List<HttpClientConnection> held = new ArrayList<>();
+                for (int opened = 0; opened < connections; ) {
+                    List<Future<HttpClientConnection>> batch = new ArrayList<>();
+                    for (int i = 0; i < 250 && opened < connections; i++, opened++) {
+                        batch.add(client.connect(new HttpConnectOptions().setHost("127.0.0.1").setPort(port)));
+                    }
+                    for (var f : batch) {
+                        held.add(f.await(30, TimeUnit.SECONDS));
+                    }
+                }
+                System.out.printf("%d connections open%n", held.size());
+
+                Recorder latency = new Recorder(3);
+                AtomicLong ok = new AtomicLong();
+                AtomicLong errors = new AtomicLong();
+                AtomicLong sent = new AtomicLong();
+                long intervalNanos = 1_000_000_000L / rate;
+                long start = System.nanoTime();
+                long measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
+                long end = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
+                long total = (end - start) / intervalNanos;
+                CountDownLatch finished = new CountDownLatch(1);
+                AtomicLong outstanding = new AtomicLong();
+                vertx.setPeriodic(1, timer -> {
+                    long due = Math.min(total, (System.nanoTime() - start) / intervalNanos);
+                    for (long k = sent.get(); k < due; k = sent.incrementAndGet()) {
+                        long intended = start + k * intervalNanos;
+                        var connection = held.get((int) (k % held.size()));
+                        outstanding.incrementAndGet();
+                        connection.request(HttpMethod.GET, "/auth")
+                                .compose(request -> request.putHeader("Authorization", authorization).send())
+                                .compose(response -> response.body().map(body -> response.statusCode()))
+                                .onComplete(result -> {
+                                    long now = System.nanoTime();
+                                    if (intended >= measureFrom) {
+                                        if (result.succeeded() && result.result() == 200) {
+                                            latency.recordValue((now - intended) / 1000);
+                                            ok.incrementAndGet();
+                                        } else {
+                                            errors.incrementAndGet();
+                                        }
+                                    }
+                                    if (outstanding.decrementAndGet() == 0 && sent.get() >= total) {
+                                        finished.countDown();
+                                    }
+                                });
+                    }
+                    if (sent.get() >= total) {
+                        vertx.cancelTimer(timer);
+                    }
+                });
+                if (!finished.await(seconds + warmup + 60, TimeUnit.SECONDS)) {
+                    System.out.printf("did not finish: %d requests still outstanding%n", outstanding.get());
+                }
+                var h = latency.getIntervalHistogram();
+                System.out.printf("offered %d req/s over %d connections: %.0f req/s answered 200, errors %d, "
+                                + "latency from due time p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n",
+                        rate, held.size(), ok.get() / (double) seconds, errors.get(), h.getValueAtPercentile(50) / 1000.0,
+                        h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0);
+            } finally {
+                vertx.close().await(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            if (runtime != null) {
+                runtime.destroy();
+                runtime.waitFor(30, TimeUnit.SECONDS);
+            }
+            Files.deleteIfExists(config);
+        }
+        System.exit(0);
+    }
+
+    private OpenLoopDriver() {
+    }
+}
