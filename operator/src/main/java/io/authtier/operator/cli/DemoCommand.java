@@ -4,6 +4,7 @@ import io.authtier.operator.AuthTierOperator;
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.api.v1alpha1.Condition;
 import io.authtier.operator.demo.EmbeddedApiServer;
+import io.authtier.operator.demo.FakeRedisAdmin;
 import io.authtier.operator.demo.FakeWorkloadController;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -50,7 +51,9 @@ public final class DemoCommand {
       var client = api.client();
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).create();
       var operator = AuthTierOperator.create(client,
-          new AuthTierOperator.Settings(Clock.systemUTC(), "demo", Optional.empty(), Set.of()));
+          new AuthTierOperator.Settings(Clock.systemUTC(), "demo", Optional.empty(), Set.of())
+              // No Redis runs behind the mock API server: a stand-in reports the fake-ready pods as healthy.
+              .withRedisAdmins(password -> new FakeRedisAdmin()));
       try (var workloads = new FakeWorkloadController(client)) {
         operator.start();
         out.println("Embedded Kubernetes API at " + client.getMasterUrl() + "; applying " + files.size() + " sample(s) to namespace " + NAMESPACE);
