@@ -78,6 +78,11 @@ public final class StatusAggregator {
     if (!runtime.rolledOut()) {
       return Verdict.isTrue("RollingOut", "Rolling out the runtime: " + runtime.progress());
     }
+    var redis = observation.redis().filter(r -> !r.isReady() && !r.needsPerson());
+    if (redis.isPresent()) {
+      // Still in progress for kstatus (Flux, Argo CD): Redis is starting, forming or healing.
+      return Verdict.isTrue(redis.get().reason(), "Redis is not ready yet: " + redis.get().message());
+    }
     return Verdict.isFalse("Reconciled", "The runtime matches generation " + generation);
   }
 
