@@ -232,6 +232,30 @@ class RedisReconcileTest {
   }
 
   @Test
+  @DisplayName("A steady Redis Cluster tier writes nothing: the password, ACL, config and StatefulSet are left as they are")
+  void clusterSteadyStateWritesNothing() throws Exception {
+    // Given the Cluster sample, Ready
+    harness.withReadyWorkloads();
+    harness.apply(io.authtier.operator.support.Repo.sample("cluster.yaml"), NS);
+    harness.awaitReady(NS, "api-auth");
+    await().atMost(OperatorHarness.TIMEOUT).until(() -> events("api-auth").stream().anyMatch(e -> "Ready".equals(e.getReason())));
+    var reconciled = harness.reconciles().finished(NS, "api-auth");
+    harness.drainRequests();
+
+    // When a referenced Secret changes in a key the tier does not use, which triggers a reconcile
+    harness.client().secrets().inNamespace(NS).withName("api-cookie-keys")
+        .edit(s -> new SecretBuilder(s).addToData("unused", "dW51c2Vk").build());
+    await().atMost(OperatorHarness.TIMEOUT).until(() -> harness.reconciles().finished(NS, "api-auth") > reconciled);
+
+    // Then the only write the API server saw was the test's own
+    var writes = harness.drainRequests().stream()
+        .filter(r -> !r.getMethod().equals("GET"))
+        .map(r -> r.getMethod() + " " + r.getPath())
+        .toList();
+    assertThat(writes).containsExactly("PATCH /api/v1/namespaces/redis/secrets/api-cookie-keys");
+  }
+
+  @Test
   @DisplayName("A Cluster whose nodes do not answer is not Ready; once they form a healthy cluster, the next poll makes it Ready")
   void clusterUnhealthyThenHealthy() throws Exception {
     // Given a Cluster whose nodes cannot be reached
