@@ -79,6 +79,12 @@ final class RedisProbe {
     var asked = observation.nodes().size();
     var reachable = observation.reachable().size();
     var status = new RedisStatus(base.mode(), base.endpoint(), null, null, null, null, reachable + "/" + asked);
+    if (observation.anchor().isPresent()) {
+      // An External Redis Cluster: its own view of itself, for status only (readiness is reachability).
+      var health = observation.health();
+      status = new RedisStatus(base.mode(), base.endpoint(), health.clusterState(), health.slotsAssigned(),
+          health.readyMasters(), health.readyReplicas(), reachable + "/" + asked);
+    }
     if (reachable == asked) {
       return RedisObservation.ready(status, "Reachable", readyMessage);
     }

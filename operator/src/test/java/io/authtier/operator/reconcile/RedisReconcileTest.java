@@ -332,6 +332,27 @@ class RedisReconcileTest {
     assertThat(harness.tier(NS, "ext").get().getStatus().redis().reachable()).isEqualTo("1/1");
   }
 
+  @Test
+  @DisplayName("An External Redis Cluster reports the cluster's own numbers beside its reachability")
+  void externalCluster() throws Exception {
+    // Given an External Redis Cluster of six nodes, all named, answering as a healthy 3×1 cluster
+    var stub = new StubRedisAdmin(new ClusterPlanner(ReplicaPlacement.anyOtherNode()),
+        nodes -> FakeRedisAdmin.healthyCluster(nodes, THREE_BY_ONE));
+    harness.withRedisAdmin(stub).withReadyWorkloads();
+    var endpoints = java.util.stream.IntStream.range(0, 6).mapToObj(i -> "redis-" + i + ".data.svc:6379").toList();
+    harness.create(tier("extc", new RedisSpec(RedisMode.External, null, null,
+        new ExternalRedisSpec(endpoints, RedisTopology.Cluster, null, false), null, null)));
+
+    // Then it is Ready and status.redis has the cluster's state
+    harness.awaitReady(NS, "extc");
+    var redis = harness.tier(NS, "extc").get().getStatus().redis();
+    assertThat(redis.clusterState()).isEqualTo("ok");
+    assertThat(redis.slotsAssigned()).isEqualTo(16384);
+    assertThat(redis.readyMasters()).isEqualTo(3);
+    assertThat(redis.reachable()).isEqualTo("6/6");
+    assertThat(stub.executed()).isEmpty();
+  }
+
   private AuthTier tier(String name, RedisSpec redis) {
     var tier = Tiers.sample("minimal.yaml", NS);
     tier.getMetadata().setName(name);
