@@ -136,6 +136,15 @@ class RedisReconcileTest {
     harness.awaitReady(NS, "keep");
     var password = awaitGeneratedPassword("keep");
     var version = get(Secret.class, "keep-redis-password").getMetadata().getResourceVersion();
+    // And the runtime's secrets hash covers the generated password, now that it exists
+    var spec = harness.tier(NS, "keep").get().getSpec();
+    var withPassword = io.authtier.operator.secrets.ReferencedSecrets.check(spec, "keep",
+        name -> java.util.Optional.ofNullable(get(Secret.class, name))).digest();
+    var withoutPassword = io.authtier.operator.secrets.ReferencedSecrets.check(spec, "keep",
+        name -> java.util.Optional.<Secret>empty()).digest();
+    assertThat(withPassword).isNotEqualTo(withoutPassword);
+    await().atMost(OperatorHarness.TIMEOUT).until(() -> withPassword.equals(
+        annotation(get(Deployment.class, "keep"), RuntimeDeploymentDependent.SECRETS_HASH)));
     var set = get(StatefulSet.class, "keep-redis");
     assertThat(set.getSpec().getVolumeClaimTemplates()).isEmpty();
     assertThat(set.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
@@ -237,8 +246,21 @@ class RedisReconcileTest {
     // Given the Cluster sample, Ready
     harness.withReadyWorkloads();
     harness.apply(io.authtier.operator.support.Repo.sample("cluster.yaml"), NS);
+    // (the runtime rolls once more when the generated password appears in its secrets hash: wait for that)
+    awaitGeneratedPassword("api-auth");
+    var spec = harness.tier(NS, "api-auth").get().getSpec();
+    var finalHash = io.authtier.operator.secrets.ReferencedSecrets.check(spec, "api-auth",
+        name -> java.util.Optional.ofNullable(get(Secret.class, name))).digest();
+    await().atMost(OperatorHarness.TIMEOUT).until(() -> finalHash.equals(
+        annotation(get(Deployment.class, "api-auth"), RuntimeDeploymentDependent.SECRETS_HASH)));
     harness.awaitReady(NS, "api-auth");
+    harness.awaitCondition(NS, "api-auth", "Reconciling", "False");
     await().atMost(OperatorHarness.TIMEOUT).until(() -> events("api-auth").stream().anyMatch(e -> "Ready".equals(e.getReason())));
+    var settling = harness.reconciles().finished(NS, "api-auth");
+    harness.client().secrets().inNamespace(NS).withName("api-cookie-keys")
+        .edit(s -> new SecretBuilder(s).addToData("settle", "c2V0dGxl").build());
+    await().atMost(OperatorHarness.TIMEOUT).until(() -> harness.reconciles().finished(NS, "api-auth") > settling);
+    harness.awaitReady(NS, "api-auth");
     var reconciled = harness.reconciles().finished(NS, "api-auth");
     harness.drainRequests();
 
