@@ -91,7 +91,9 @@ class RedisReconcileTest {
     assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(container.getArgs()).noneMatch(a -> a.contains("cluster"));
-    assertThat(container.getReadinessProbe().getExec().getCommand()).containsExactly("redis-cli", "-p", "6379", "ping");
+    assertThat(container.getLivenessProbe().getExec().getCommand()).containsExactly("redis-cli", "-p", "6379", "ping");
+    assertThat(container.getReadinessProbe().getExec().getCommand())
+        .containsExactly("sh", "-c", "redis-cli -p 6379 ping | grep -qx PONG");
     assertThat(container.getEnv()).singleElement().satisfies(e -> {
       assertThat(e.getName()).isEqualTo("REDISCLI_AUTH");
       assertThat(e.getValue()).isNull();

@@ -143,9 +143,11 @@ public class RedisStatefulSetDependent extends CRUDKubernetesDependentResource<S
                   .withArgs(args)
                   .withEnv(env)
                   .withPorts(ports)
-                  .withStartupProbe(probe(2, 30))
-                  .withLivenessProbe(probe(10, 3))
-                  .withReadinessProbe(probe(5, 2))
+                  // Alive: Redis answers at all (redis-cli exits 0 on an error reply such as LOADING, so a long
+                  // AOF load is not killed). Ready: it answers PONG to the password, which an error reply is not.
+                  .withStartupProbe(probe(ALIVE, 2, 30))
+                  .withLivenessProbe(probe(ALIVE, 10, 3))
+                  .withReadinessProbe(probe(READY, 5, 2))
                   .withResources(new ResourceRequirementsBuilder()
                       .withRequests(new TreeMap<>(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi"))))
                       .withLimits(new TreeMap<>(Map.of("memory", new Quantity("512Mi"))))
@@ -205,9 +207,13 @@ public class RedisStatefulSetDependent extends CRUDKubernetesDependentResource<S
         .build();
   }
 
-  private static Probe probe(int periodSeconds, int failureThreshold) {
+  private static final List<String> ALIVE = List.of("redis-cli", "-p", String.valueOf(Names.REDIS_PORT), "ping");
+  private static final List<String> READY =
+      List.of("sh", "-c", "redis-cli -p " + Names.REDIS_PORT + " ping | grep -qx PONG");
+
+  private static Probe probe(List<String> command, int periodSeconds, int failureThreshold) {
     return new ProbeBuilder()
-        .withNewExec().withCommand("redis-cli", "-p", String.valueOf(Names.REDIS_PORT), "ping").endExec()
+        .withNewExec().withCommand(command).endExec()
         .withPeriodSeconds(periodSeconds)
         .withTimeoutSeconds(2)
         .withFailureThreshold(failureThreshold)
