@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
 public final class DemoCommand {
   static final String NAMESPACE = "authtier-demo";
   private static final List<Class<? extends HasMetadata>> KINDS = List.of(ServiceAccount.class, ConfigMap.class,
-      Service.class, Deployment.class, PodDisruptionBudget.class, HorizontalPodAutoscaler.class);
+      io.fabric8.kubernetes.api.model.Secret.class, Service.class, Deployment.class,
+      io.fabric8.kubernetes.api.model.apps.StatefulSet.class, PodDisruptionBudget.class, HorizontalPodAutoscaler.class);
 
   private DemoCommand() {}
 
@@ -107,6 +108,13 @@ public final class DemoCommand {
     }
     if (tier != null && tier.getStatus() != null && tier.getStatus().runtime() != null) {
       out.println("  runtime: " + tier.getStatus().runtime().replicaSummary() + " ready at " + tier.getStatus().runtime().endpoint());
+    }
+    if (tier != null && tier.getStatus() != null && tier.getStatus().redis() != null) {
+      var redis = tier.getStatus().redis();
+      out.println("  redis: " + redis.mode() + (redis.clusterState() == null ? "" : ", cluster_state " + redis.clusterState()
+          + ", " + redis.slotsAssigned() + " slots, " + redis.readyMasters() + " masters, " + redis.readyReplicas()
+          + " replicas") + (redis.reachable() == null ? "" : ", " + redis.reachable() + " answering")
+          + (redis.mode().equals("External") ? "" : " (demo: FakeRedisAdmin stands in for Redis)"));
     }
     return conditions.stream().anyMatch(c -> c.type().equals("Ready") && c.status().equals("True"));
   }
