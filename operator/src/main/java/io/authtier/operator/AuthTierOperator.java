@@ -2,6 +2,7 @@ package io.authtier.operator;
 
 import io.authtier.operator.reconcile.AuthTierReconciler;
 import io.authtier.operator.reconcile.KubernetesEventRecorder;
+import io.authtier.operator.reconcile.RedisAdminFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -22,11 +23,21 @@ public final class AuthTierOperator {
 
   /** What differs between a production run and a test or demo run. */
   public record Settings(Clock clock, String instance, Optional<LeaderElectionConfiguration> leaderElection,
-      Set<String> namespaces, Metrics metrics) {
+      Set<String> namespaces, Metrics metrics, RedisAdminFactory redisAdmins) {
+
+    public Settings(Clock clock, String instance, Optional<LeaderElectionConfiguration> leaderElection,
+        Set<String> namespaces, Metrics metrics) {
+      this(clock, instance, leaderElection, namespaces, metrics, RedisAdminFactory.lettuce(clock));
+    }
 
     public Settings(Clock clock, String instance, Optional<LeaderElectionConfiguration> leaderElection,
         Set<String> namespaces) {
       this(clock, instance, leaderElection, namespaces, Metrics.NOOP);
+    }
+
+    /** The same settings, talking to Redis through {@code redisAdmins} (tests, demo). */
+    public Settings withRedisAdmins(RedisAdminFactory redisAdmins) {
+      return new Settings(clock, instance, leaderElection, namespaces, metrics, redisAdmins);
     }
   }
 
@@ -46,7 +57,7 @@ public final class AuthTierOperator {
       settings.leaderElection().ifPresent(o::withLeaderElectionConfiguration);
     });
     var reconciler = new AuthTierReconciler(settings.clock(),
-        new KubernetesEventRecorder(client, settings.clock(), settings.instance()));
+        new KubernetesEventRecorder(client, settings.clock(), settings.instance()), settings.redisAdmins());
     operator.register(reconciler, c -> {
       // Transient errors (API server away, conflicts) are retried for as long as they last.
       c.withRetry(new GenericRetry().setInitialInterval(1_000).setIntervalMultiplier(2)

@@ -4,6 +4,7 @@ import io.authtier.operator.AuthTierOperator;
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.api.v1alpha1.Condition;
 import io.authtier.operator.demo.EmbeddedApiServer;
+import io.authtier.operator.demo.FakeRedisAdmin;
 import io.authtier.operator.demo.FakeWorkloadController;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -34,7 +35,8 @@ import java.util.concurrent.TimeUnit;
 public final class DemoCommand {
   static final String NAMESPACE = "authtier-demo";
   private static final List<Class<? extends HasMetadata>> KINDS = List.of(ServiceAccount.class, ConfigMap.class,
-      Service.class, Deployment.class, PodDisruptionBudget.class, HorizontalPodAutoscaler.class);
+      io.fabric8.kubernetes.api.model.Secret.class, Service.class, Deployment.class,
+      io.fabric8.kubernetes.api.model.apps.StatefulSet.class, PodDisruptionBudget.class, HorizontalPodAutoscaler.class);
 
   private DemoCommand() {}
 
@@ -50,7 +52,9 @@ public final class DemoCommand {
       var client = api.client();
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).create();
       var operator = AuthTierOperator.create(client,
-          new AuthTierOperator.Settings(Clock.systemUTC(), "demo", Optional.empty(), Set.of()));
+          new AuthTierOperator.Settings(Clock.systemUTC(), "demo", Optional.empty(), Set.of())
+              // No Redis runs behind the mock API server: a stand-in reports the fake-ready pods as healthy.
+              .withRedisAdmins(password -> new FakeRedisAdmin()));
       try (var workloads = new FakeWorkloadController(client)) {
         operator.start();
         out.println("Embedded Kubernetes API at " + client.getMasterUrl() + "; applying " + files.size() + " sample(s) to namespace " + NAMESPACE);
@@ -104,6 +108,13 @@ public final class DemoCommand {
     }
     if (tier != null && tier.getStatus() != null && tier.getStatus().runtime() != null) {
       out.println("  runtime: " + tier.getStatus().runtime().replicaSummary() + " ready at " + tier.getStatus().runtime().endpoint());
+    }
+    if (tier != null && tier.getStatus() != null && tier.getStatus().redis() != null) {
+      var redis = tier.getStatus().redis();
+      out.println("  redis: " + redis.mode() + (redis.clusterState() == null ? "" : ", cluster_state " + redis.clusterState()
+          + ", " + redis.slotsAssigned() + " slots, " + redis.readyMasters() + " masters, " + redis.readyReplicas()
+          + " replicas") + (redis.reachable() == null ? "" : ", " + redis.reachable() + " answering")
+          + (redis.mode().equals("External") ? "" : " (demo: FakeRedisAdmin stands in for Redis)"));
     }
     return conditions.stream().anyMatch(c -> c.type().equals("Ready") && c.status().equals("True"));
   }

@@ -41,7 +41,7 @@ public final class RenderCommand {
         invalid = true;
         continue;
       }
-      var secrets = ReferencedSecrets.check(tier.getSpec(),
+      var secrets = ReferencedSecrets.check(tier.getSpec(), tier.getMetadata().getName(),
           name -> Optional.ofNullable(contents.secrets().get(name)));
       secrets.missing().forEach(m -> err.println("render: note: " + m.describe()
           + " in " + file + "; authtier.io/secrets-hash leaves it out"));

@@ -5,6 +5,9 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -18,6 +21,7 @@ import java.util.Objects;
 public final class FakeWorkloadController implements AutoCloseable {
   private final KubernetesClient client;
   private final SharedIndexInformer<Deployment> informer;
+  private final SharedIndexInformer<StatefulSet> statefulSets;
 
   public FakeWorkloadController(KubernetesClient client) {
     this.client = client;
@@ -37,6 +41,51 @@ public final class FakeWorkloadController implements AutoCloseable {
           @Override
           public void onDelete(Deployment deployment, boolean unknownFinalState) {}
         });
+    this.statefulSets = client.apps().statefulSets().inAnyNamespace()
+        .withLabel(Labels.MANAGED_BY, "authtier-operator")
+        .inform(new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(StatefulSet set) {
+            markReady(set);
+          }
+
+          @Override
+          public void onUpdate(StatefulSet before, StatefulSet after) {
+            markReady(after);
+          }
+
+          @Override
+          public void onDelete(StatefulSet set, boolean unknownFinalState) {}
+        });
+  }
+
+  private void markReady(StatefulSet set) {
+    if (Objects.equals(readyStatus(set), set.getStatus())) {
+      return;
+    }
+    try {
+      client.apps().statefulSets().inNamespace(set.getMetadata().getNamespace())
+          .withName(set.getMetadata().getName())
+          .editStatus(s -> {
+            s.setStatus(readyStatus(s));
+            return s;
+          });
+    } catch (KubernetesClientException e) {
+      // Deleted or changed meanwhile: the informer brings the next version.
+    }
+  }
+
+  /** Every pod of the StatefulSet running the current revision and ready. */
+  public static StatefulSetStatus readyStatus(StatefulSet set) {
+    int replicas = set.getSpec().getReplicas() == null ? 1 : set.getSpec().getReplicas();
+    return new StatefulSetStatusBuilder()
+        .withObservedGeneration(set.getMetadata().getGeneration())
+        .withReplicas(replicas)
+        .withUpdatedReplicas(replicas)
+        .withCurrentReplicas(replicas)
+        .withReadyReplicas(replicas)
+        .withAvailableReplicas(replicas)
+        .build();
   }
 
   private void markReady(Deployment deployment) {
@@ -72,5 +121,6 @@ public final class FakeWorkloadController implements AutoCloseable {
   @Override
   public void close() {
     informer.close();
+    statefulSets.close();
   }
 }

@@ -10,7 +10,16 @@ import io.authtier.operator.dependents.runtime.RuntimeDeploymentDependent;
 import io.authtier.operator.dependents.runtime.RuntimeServiceAccountDependent;
 import io.authtier.operator.dependents.runtime.RuntimeServiceDependent;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.authtier.operator.dependents.redis.RedisAclSecretDependent;
+import io.authtier.operator.dependents.redis.RedisConditions;
+import io.authtier.operator.dependents.redis.RedisConfigMapDependent;
+import io.authtier.operator.dependents.redis.RedisHeadlessServiceDependent;
+import io.authtier.operator.dependents.redis.RedisPasswordSecretDependent;
+import io.authtier.operator.dependents.redis.RedisPodDisruptionBudgetDependent;
+import io.authtier.operator.dependents.redis.RedisServiceDependent;
+import io.authtier.operator.dependents.redis.RedisStatefulSetDependent;
 import java.util.ArrayList;
+import java.util.Optional;
 import java.util.List;
 
 /**
@@ -28,6 +37,22 @@ public final class DesiredState {
     objects.add(RuntimeServiceDependent.build(tier));
     objects.add(RuntimeDeploymentDependent.build(tier, secretsDigest));
     objects.add(RuntimePodDisruptionBudgetDependent.build(tier));
+    if (RedisConditions.managed(tier)) {
+      // Secrets without data: the password is generated in the cluster, and the ACL Secret is derived from it.
+      if (RedisConditions.passwordGenerated(tier)) {
+        objects.add(RedisPasswordSecretDependent.build(tier));
+      }
+      objects.add(RedisAclSecretDependent.build(tier, Optional.empty()));
+      objects.add(RedisConfigMapDependent.build(tier));
+      objects.add(RedisServiceDependent.build(tier));
+      if (RedisConditions.cluster(tier)) {
+        objects.add(RedisHeadlessServiceDependent.build(tier));
+      }
+      objects.add(RedisStatefulSetDependent.build(tier, ""));
+      if (RedisConditions.cluster(tier)) {
+        objects.add(RedisPodDisruptionBudgetDependent.build(tier));
+      }
+    }
     if (tier.getSpec().autoscaling().enabled()) {
       objects.add(RuntimeAutoscalerDependent.build(tier));
     }

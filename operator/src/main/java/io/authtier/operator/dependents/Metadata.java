@@ -35,4 +35,12 @@ public final class Metadata {
         .withLabels(Labels.runtime(tier).all())
         .build();
   }
+
+  public static ObjectMeta redis(AuthTier tier, String name) {
+    return new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(tier.getMetadata().getNamespace())
+        .withLabels(Labels.redis(tier).all())
+        .build();
+  }
 }

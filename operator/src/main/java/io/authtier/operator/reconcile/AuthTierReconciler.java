@@ -13,7 +13,16 @@ import io.authtier.operator.dependents.runtime.RuntimeServiceDependent;
 import io.authtier.operator.secrets.SecretLookup;
 import io.authtier.operator.spec.SpecProblem;
 import io.authtier.operator.spec.SpecValidator;
+import io.authtier.operator.dependents.redis.RedisAclSecretDependent;
+import io.authtier.operator.dependents.redis.RedisConditions;
+import io.authtier.operator.dependents.redis.RedisConfigMapDependent;
+import io.authtier.operator.dependents.redis.RedisHeadlessServiceDependent;
+import io.authtier.operator.dependents.redis.RedisPasswordSecretDependent;
+import io.authtier.operator.dependents.redis.RedisPodDisruptionBudgetDependent;
+import io.authtier.operator.dependents.redis.RedisServiceDependent;
+import io.authtier.operator.dependents.redis.RedisStatefulSetDependent;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -48,7 +57,21 @@ import org.slf4j.LoggerFactory;
     @Dependent(name = "deployment", type = RuntimeDeploymentDependent.class, dependsOn = {"service-account", "config"}),
     @Dependent(name = "disruption-budget", type = RuntimePodDisruptionBudgetDependent.class),
     @Dependent(name = "autoscaler", type = RuntimeAutoscalerDependent.class, dependsOn = "deployment",
-        reconcilePrecondition = AutoscalingEnabled.class)
+        reconcilePrecondition = AutoscalingEnabled.class),
+    @Dependent(name = "redis-password", type = RedisPasswordSecretDependent.class,
+        reconcilePrecondition = RedisConditions.PasswordGenerated.class),
+    @Dependent(name = "redis-acl", type = RedisAclSecretDependent.class,
+        reconcilePrecondition = RedisConditions.PasswordAvailable.class),
+    @Dependent(name = "redis-config", type = RedisConfigMapDependent.class,
+        reconcilePrecondition = RedisConditions.Managed.class),
+    @Dependent(name = "redis-service", type = RedisServiceDependent.class,
+        reconcilePrecondition = RedisConditions.Managed.class),
+    @Dependent(name = "redis-headless", type = RedisHeadlessServiceDependent.class,
+        reconcilePrecondition = RedisConditions.IsCluster.class),
+    @Dependent(name = "redis", type = RedisStatefulSetDependent.class,
+        reconcilePrecondition = RedisConditions.Managed.class),
+    @Dependent(name = "redis-disruption-budget", type = RedisPodDisruptionBudgetDependent.class,
+        reconcilePrecondition = RedisConditions.IsCluster.class)
 })
 // Not generation-aware: a status write from a lagging cache must trigger one more reconcile that
 // sees it and corrects it. Unchanged status is never written, so this cannot loop.
@@ -57,15 +80,25 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
   public static final String NAME = "authtier";
   static final Duration MIN_STALLED_RETRY = Duration.ofSeconds(5);
   static final Duration MAX_STALLED_RETRY = Duration.ofMinutes(5);
+  /** While Redis is not ready, it is asked again this often: a dead master shows within one interval. */
+  static final Duration REDIS_POLL = Duration.ofSeconds(15);
+  /** A ready Redis is asked again this often too: nothing else raises an event when a node dies. */
+  static final Duration REDIS_READY_POLL = Duration.ofSeconds(30);
   private static final Logger LOG = LoggerFactory.getLogger(AuthTierReconciler.class);
 
   private final StatusAggregator statusAggregator;
   private final EventRecorder events;
   private final Clock clock;
   private final PrometheusOperatorCheck prometheusOperator;
+  private final RedisProbe redis;
 
   public AuthTierReconciler(Clock clock, EventRecorder events) {
+    this(clock, events, RedisAdminFactory.lettuce(clock));
+  }
+
+  public AuthTierReconciler(Clock clock, EventRecorder events, RedisAdminFactory redisAdmins) {
     this.clock = clock;
+    this.redis = new RedisProbe(redisAdmins);
     this.events = events;
     this.statusAggregator = new StatusAggregator(clock);
     this.prometheusOperator = new PrometheusOperatorCheck(clock);
@@ -85,13 +118,19 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
         MonitoringObjects.reconcile(context.getClient(), tier);
       }
     }
-    var observation = observe(tier, context, blocker, Optional.empty());
+    var redisObservation = blocker.isPresent() ? Optional.<RedisObservation>empty()
+        : redis.observe(tier, SecretLookup.from(context), context.getSecondaryResource(StatefulSet.class));
+    var observation = observe(tier, context, blocker, Optional.empty()).withRedis(redisObservation);
     var status = statusAggregator.aggregate(tier, observation);
     publish(tier, status, context);
     var control = UpdateControl.<AuthTier>noUpdate();
     if (blocker.isPresent()) {
       // A Secret appearing wakes the tier at once (SecretEventSource); this retry covers the rest.
       return control.rescheduleAfter(stalledRetry(status));
+    }
+    if (redisObservation.isPresent()) {
+      // Redis raises no Kubernetes event when a node dies: ask it again soon, sooner while it is not ready.
+      return control.rescheduleAfter(redisObservation.get().isReady() ? REDIS_READY_POLL : REDIS_POLL);
     }
     if (tier.getSpec().monitoring().serviceMonitor() && !observation.prometheusOperator()) {
       // Installing CRDs raises no event here: look again now and then.

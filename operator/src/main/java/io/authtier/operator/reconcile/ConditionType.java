@@ -10,6 +10,8 @@ public enum ConditionType {
   Stalled,
   /** The runtime Deployment has its minimum of pods available. */
   RuntimeReady,
+  /** The Redis answers and, for Cluster, serves every slot with its replicas; True without spec.redis. */
+  RedisReady,
   /** The HPA is active, or autoscaling is off. */
   AutoscalingReady,
   /** The ServiceMonitor and PrometheusRule are in place, or monitoring is off. */

@@ -19,6 +19,10 @@ public record Labels(String instance, String component) {
     return new Labels(tier.getMetadata().getName(), "runtime");
   }
 
+  public static Labels redis(AuthTier tier) {
+    return new Labels(tier.getMetadata().getName(), "redis");
+  }
+
   /** Labels that never change over the tier's life: a Deployment's selector is immutable. */
   public Map<String, String> selector() {
     return new TreeMap<>(Map.of(NAME, "authtier", INSTANCE, instance, COMPONENT, component));

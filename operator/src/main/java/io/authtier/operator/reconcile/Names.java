@@ -39,4 +39,43 @@ public final class Names {
   public static String endpoint(AuthTier tier) {
     return "http://" + runtime(tier) + "." + tier.getMetadata().getNamespace() + ".svc:" + HTTP_PORT;
   }
+
+  public static final int REDIS_PORT = 6379;
+  public static final String REDIS_CONTAINER = "redis";
+  public static final String REDIS_PASSWORD_KEY = "password";
+
+  /** StatefulSet and client Service of an operator-run Redis. */
+  public static String redis(AuthTier tier) {
+    return runtime(tier) + "-redis";
+  }
+
+  /** Headless Service that gives each Cluster node a stable DNS name. */
+  public static String redisHeadless(AuthTier tier) {
+    return redis(tier) + "-headless";
+  }
+
+  public static String redisConfig(AuthTier tier) {
+    return redis(tier) + "-config";
+  }
+
+  /** The Secret that the operator generates when spec.redis.passwordSecretRef is left out. */
+  public static String redisPassword(AuthTier tier) {
+    return redis(tier) + "-password";
+  }
+
+  /** The Secret with Redis's ACL file (and, for Cluster, masterauth), derived from the password. */
+  public static String redisAcl(AuthTier tier) {
+    return redis(tier) + "-acl";
+  }
+
+  /** host:port of the client Service. */
+  public static String redisServiceEndpoint(AuthTier tier) {
+    return redis(tier) + "." + tier.getMetadata().getNamespace() + ".svc:" + REDIS_PORT;
+  }
+
+  /** host:port of Cluster node {@code ordinal}: its stable name under the headless Service. */
+  public static String redisNode(AuthTier tier, int ordinal) {
+    return redis(tier) + "-" + ordinal + "." + redisHeadless(tier) + "." + tier.getMetadata().getNamespace()
+        + ".svc:" + REDIS_PORT;
+  }
 }

@@ -42,7 +42,7 @@ final class SecretEventSource {
       return Set.of();
     }
     var namespace = tier.getMetadata().getNamespace();
-    return ReferencedSecrets.names(tier.getSpec()).stream()
+    return ReferencedSecrets.names(tier.getSpec(), tier.getMetadata().getName()).stream()
         .map(name -> new ResourceID(name, namespace))
         .collect(Collectors.toSet());
   }

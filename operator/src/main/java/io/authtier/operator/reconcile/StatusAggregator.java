@@ -33,10 +33,13 @@ public final class StatusAggregator {
     var runtime = RuntimeObservation.of(tier, observation.deployment());
     var conditions = new EnumMap<ConditionType, Verdict>(ConditionType.class);
 
+    var redisNeedsPerson = observation.redis().filter(RedisObservation::needsPerson);
     conditions.put(ConditionType.Stalled, observation.blocker()
         .map(b -> Verdict.isTrue(b.reason(), b.message()))
+        .or(() -> redisNeedsPerson.map(r -> Verdict.isTrue(r.reason(), r.message())))
         .orElse(Verdict.isFalse("AsExpected", "Nothing blocks reconciliation")));
     conditions.put(ConditionType.RuntimeReady, runtime.readiness());
+    conditions.put(ConditionType.RedisReady, redis(tier, observation));
     conditions.put(ConditionType.AutoscalingReady, autoscaling(tier, observation.autoscaler()));
     conditions.put(ConditionType.MonitoringAvailable, monitoring(tier, observation));
     conditions.put(ConditionType.Reconciling, reconciling(observation, runtime, generation));
@@ -53,7 +56,11 @@ public final class StatusAggregator {
           .orElse(now);
       list.add(new Condition(type.name(), verdict.status(), generation, since, verdict.reason(), verdict.message()));
     }
-    return new AuthTierStatus(generation, list, runtime.status(Names.endpoint(tier)));
+    var redisStatus = tier.getSpec().redis() == null ? null
+        : observation.redis().map(RedisObservation::status)
+            .or(() -> Optional.ofNullable(tier.getStatus()).map(AuthTierStatus::redis))
+            .orElse(null);
+    return new AuthTierStatus(generation, list, runtime.status(Names.endpoint(tier)), redisStatus);
   }
 
   public static Optional<Condition> find(List<Condition> conditions, String type) {
@@ -71,6 +78,11 @@ public final class StatusAggregator {
     if (!runtime.rolledOut()) {
       return Verdict.isTrue("RollingOut", "Rolling out the runtime: " + runtime.progress());
     }
+    var redis = observation.redis().filter(r -> !r.isReady() && !r.needsPerson());
+    if (redis.isPresent()) {
+      // Still in progress for kstatus (Flux, Argo CD): Redis is starting, forming or healing.
+      return Verdict.isTrue(redis.get().reason(), "Redis is not ready yet: " + redis.get().message());
+    }
     return Verdict.isFalse("Reconciled", "The runtime matches generation " + generation);
   }
 
@@ -87,11 +99,26 @@ public final class StatusAggregator {
     if (!runtimeReady.isTrue()) {
       return Verdict.isFalse(runtimeReady.reason(), runtimeReady.message());
     }
+    var redis = conditions.get(ConditionType.RedisReady);
+    if (!redis.isTrue()) {
+      return Verdict.isFalse(redis.reason(), redis.message());
+    }
     var reconciling = conditions.get(ConditionType.Reconciling);
     if (reconciling.isTrue()) {
       return Verdict.isFalse(reconciling.reason(), reconciling.message());
     }
     return Verdict.isTrue("Ready", "The auth-runtime serves at " + Names.endpoint(tier) + " (" + runtime.progress() + ")");
+  }
+
+  private static Verdict redis(AuthTier tier, Observation observation) {
+    if (tier.getSpec().redis() == null) {
+      return Verdict.isTrue("RedisNotUsed", "The tier has no spec.redis");
+    }
+    if (observation.redis().isPresent()) {
+      var redis = observation.redis().get();
+      return new Verdict(redis.conditionStatus(), redis.reason(), redis.message());
+    }
+    return Verdict.unknown("NotObserved", "Redis is not asked while the tier is stalled or failing");
   }
 
   private static Verdict autoscaling(AuthTier tier, Optional<HorizontalPodAutoscaler> autoscaler) {

@@ -36,6 +36,9 @@ public final class StatusEvents {
         notes.add(new Note("Normal", "RollingOut", c.message()));
       }
     });
+    changed(old, now, ConditionType.RedisReady)
+        .filter(c -> "False".equals(c.status()) && "ClusterRefused".equals(c.reason()) && stalled.isEmpty())
+        .ifPresent(c -> notes.add(new Note("Warning", c.reason(), c.message())));
     var ready = changed(old, now, ConditionType.Ready);
     ready.ifPresent(c -> {
       if ("True".equals(c.status())) {

@@ -1,6 +1,7 @@
 package io.authtier.operator.secrets;
 
 import io.authtier.operator.api.v1alpha1.AuthTierSpec;
+import io.authtier.operator.api.v1alpha1.RedisMode;
 import io.authtier.operator.api.v1alpha1.SecretKeyRef;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,14 @@ public final class ReferencedSecrets {
 
   /** Every reference in the spec, in the order of the spec's fields. */
   public static List<SecretReference> of(AuthTierSpec spec) {
+    return of(spec, null);
+  }
+
+  /**
+   * Every reference in the spec, and the Redis password that the operator generates for {@code tierName}
+   * when an operator-run Redis names none (left out when {@code tierName} is null).
+   */
+  public static List<SecretReference> of(AuthTierSpec spec, String tierName) {
     var refs = new ArrayList<SecretReference>();
     for (int i = 0; i < spec.issuers().size(); i++) {
       var introspection = spec.issuers().get(i).introspection();
@@ -39,25 +48,71 @@ public final class ReferencedSecrets {
     if (spec.redis() != null && spec.redis().external() != null) {
       add(refs, "spec.redis.external.passwordSecretRef", spec.redis().external().passwordSecretRef());
     }
+    if (spec.redis() != null && spec.redis().mode() != RedisMode.External) {
+      if (spec.redis().passwordSecretRef() != null) {
+        add(refs, "spec.redis.passwordSecretRef", spec.redis().passwordSecretRef());
+      } else if (tierName != null) {
+        refs.add(new SecretReference("spec.redis.passwordSecretRef", generatedRedisPassword(tierName), true));
+      }
+    }
     return refs;
+  }
+
+  /** The Secret key of the password that the operator generates for an operator-run Redis. */
+  public static SecretKeyRef generatedRedisPassword(String tierName) {
+    return new SecretKeyRef(tierName + "-redis-password", "password");
+  }
+
+  /** The Redis password the tier uses, if any: the referenced key, or the generated one. */
+  public static Optional<SecretKeyRef> redisPassword(AuthTierSpec spec, String tierName) {
+    if (spec.redis() == null) {
+      return Optional.empty();
+    }
+    if (spec.redis().mode() == RedisMode.External) {
+      return spec.redis().external() == null ? Optional.empty()
+          : Optional.ofNullable(spec.redis().external().passwordSecretRef());
+    }
+    return Optional.of(spec.redis().passwordSecretRef() != null ? spec.redis().passwordSecretRef()
+        : generatedRedisPassword(tierName));
+  }
+
+  /** The value of a Secret key, decoded. */
+  public static Optional<byte[]> read(Function<String, Optional<Secret>> lookup, SecretKeyRef ref) {
+    return lookup.apply(ref.name()).flatMap(s -> value(s, ref.key()));
   }
 
   /** Names of the referenced Secrets, sorted. */
   public static Set<String> names(AuthTierSpec spec) {
+    return names(spec, null);
+  }
+
+  /** Names of the referenced Secrets and of the generated Redis password Secret, sorted. */
+  public static Set<String> names(AuthTierSpec spec, String tierName) {
     var names = new TreeSet<String>();
-    of(spec).forEach(r -> names.add(r.ref().name()));
+    of(spec, tierName).forEach(r -> names.add(r.ref().name()));
     return names;
   }
 
   /** Looks each reference up; the digest covers names, keys and values, in a stable order. */
   public static SecretCheck check(AuthTierSpec spec, Function<String, Optional<Secret>> lookup) {
+    return check(spec, null, lookup);
+  }
+
+  /**
+   * As {@link #check(AuthTierSpec, Function)}, with the generated Redis password of {@code tierName}: not
+   * missing while it does not exist yet, in the digest once it does.
+   */
+  public static SecretCheck check(AuthTierSpec spec, String tierName, Function<String, Optional<Secret>> lookup) {
     var missing = new ArrayList<MissingSecret>();
     var entries = new TreeSet<String>();
     var digest = sha256();
-    for (var reference : of(spec)) {
+    for (var reference : of(spec, tierName)) {
       var ref = reference.ref();
       var secret = lookup.apply(ref.name());
       var value = secret.flatMap(s -> value(s, ref.key()));
+      if (value.isEmpty() && reference.generated()) {
+        continue;
+      }
       if (value.isEmpty()) {
         missing.add(new MissingSecret(reference.field(), ref.name(), ref.key(), secret.isPresent()));
         continue;

@@ -19,6 +19,6 @@ public final class SecretLookup {
   }
 
   public static SecretCheck check(AuthTier tier, Context<AuthTier> context) {
-    return ReferencedSecrets.check(tier.getSpec(), from(context));
+    return ReferencedSecrets.check(tier.getSpec(), tier.getMetadata().getName(), from(context));
   }
 }

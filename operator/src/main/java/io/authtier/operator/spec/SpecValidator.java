@@ -162,9 +162,21 @@ public final class SpecValidator {
       return;
     }
     if (redis.mode() != RedisMode.External) {
-      // Operator-run Redis arrives with a later version; until then, say so rather than run without it.
-      report.accept(new SpecProblem("spec.redis.mode", redis.mode() + " (Redis run by the operator) is not available"
-          + " in this version; run your own Redis and set redis.mode External with redis.external.endpoints"));
+      secretRef("spec.redis.passwordSecretRef", redis.passwordSecretRef(), false, report);
+      if (redis.image() == null || redis.image().isBlank()) {
+        report.accept(new SpecProblem("spec.redis.image", "must name a Redis image, such as " + RedisSpec.DEFAULT_IMAGE));
+      }
+      if (redis.mode() == RedisMode.Cluster) {
+        range("spec.redis.cluster.masters", redis.cluster().masters(), 3, 64, report);
+        range("spec.redis.cluster.replicasPerMaster", redis.cluster().replicasPerMaster(), 0, 5, report);
+      }
+      if (redis.persistence().enabled()) {
+        try {
+          Quantities.canonical(new io.fabric8.kubernetes.api.model.Quantity(redis.persistence().size()));
+        } catch (IllegalArgumentException | NullPointerException e) {
+          report.accept(new SpecProblem("spec.redis.persistence.size", "must be a quantity, such as 1Gi"));
+        }
+      }
     }
     if (redis.mode() == RedisMode.External) {
       var external = redis.external();

@@ -37,6 +37,8 @@ class CommandsTest {
     assertThat(printed)
         .contains("AuthTier authtier-demo/dev-auth", "AuthTier authtier-demo/shop-auth")
         .contains("Deployment               shop-auth", "HorizontalPodAutoscaler  shop-auth")
+        .contains("AuthTier authtier-demo/api-auth", "StatefulSet              api-auth-redis",
+            "redis: Cluster, cluster_state ok, 16384 slots, 3 masters, 3 replicas")
         .contains("All AuthTiers are Ready.");
   }
 

@@ -39,13 +39,14 @@ class RbacTest {
       entry("core/services", OWN),
       entry("core/serviceaccounts", OWN),
       entry("apps/deployments", OWN),
+      entry("apps/statefulsets", OWN),
       entry("policy/poddisruptionbudgets", OWN),
       entry("autoscaling/horizontalpodautoscalers", OWN),
       entry("monitoring.coreos.com/servicemonitors", Set.of("get", "create", "update", "delete")),
       entry("monitoring.coreos.com/prometheusrules", Set.of("get", "create", "update", "delete")),
       entry("apiextensions.k8s.io/customresourcedefinitions[prometheusrules.monitoring.coreos.com, servicemonitors.monitoring.coreos.com]",
           Set.of("get")),
-      entry("core/secrets", READ),
+      entry("core/secrets", OWN),
       entry("core/events", Set.of("create", "patch")));
 
   /**

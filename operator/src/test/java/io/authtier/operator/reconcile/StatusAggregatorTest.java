@@ -145,7 +145,8 @@ class StatusAggregatorTest {
     var deployment = readyDeployment(3, 1L);
 
     var without = aggregator(T0).aggregate(tier,
-        new Observation(Optional.empty(), Optional.empty(), Optional.of(deployment), Optional.empty(), false));
+        new Observation(Optional.empty(), Optional.empty(), Optional.of(deployment), Optional.empty(), false)
+            .withRedis(Optional.of(REDIS_UP)));
     var with = aggregator(T0).aggregate(tier, running(deployment, null));
 
     assertThat(condition(without.conditions(), "MonitoringAvailable")).satisfies(c -> {
@@ -160,8 +161,57 @@ class StatusAggregatorTest {
     return new StatusAggregator(Clock.fixed(now, ZoneOffset.UTC));
   }
 
+  private static final RedisObservation REDIS_UP = RedisObservation.ready(
+      new io.authtier.operator.api.v1alpha1.RedisStatus("External", "r:6379", null, null, null, null, "1/1"),
+      "Reachable", "Redis answers at r:6379");
+
   private static Observation running(Deployment deployment, HorizontalPodAutoscaler hpa) {
-    return new Observation(Optional.empty(), Optional.empty(), Optional.ofNullable(deployment), Optional.ofNullable(hpa), true);
+    return new Observation(Optional.empty(), Optional.empty(), Optional.ofNullable(deployment), Optional.ofNullable(hpa), true)
+        .withRedis(Optional.of(REDIS_UP));
+  }
+
+  @Test
+  @DisplayName("Ready needs RedisReady when the tier has Redis; a refusal that needs a person also stalls the tier")
+  void redis() {
+    // Given a serving runtime of a tier with Redis
+    var tier = Tiers.sample("production.yaml", "prod");
+    var deployment = readyDeployment(3, 1L);
+    var status = new io.authtier.operator.api.v1alpha1.RedisStatus("Cluster", "n:6379", "fail", 10000, 2, 1, "5/6");
+
+    // When Redis is up, down, refusing, or not asked
+    var up = aggregator(T0).aggregate(tier, running(deployment, null));
+    var down = aggregator(T0).aggregate(tier, running(deployment, null).withRedis(Optional.of(
+        RedisObservation.notReady(status, "ClusterNotReady", "cluster_state fail"))));
+    var refused = aggregator(T0).aggregate(tier, running(deployment, null).withRedis(Optional.of(
+        new RedisObservation(status, "False", "ClusterRefused", "n:6379 holds 3 keys", true))));
+    var notAsked = aggregator(T0).aggregate(tier, running(deployment, null).withRedis(Optional.empty()));
+
+    // Then Ready follows RedisReady, status.redis is what Redis said, and only the refusal stalls
+    assertThat(condition(up.conditions(), "RedisReady").reason()).isEqualTo("Reachable");
+    assertThat(condition(up.conditions(), "Ready").status()).isEqualTo("True");
+    assertThat(condition(down.conditions(), "Ready")).satisfies(c -> {
+      assertThat(c.status()).isEqualTo("False");
+      assertThat(c.reason()).isEqualTo("ClusterNotReady");
+    });
+    assertThat(down.redis()).isEqualTo(status);
+    assertThat(condition(down.conditions(), "Stalled").status()).isEqualTo("False");
+    assertThat(condition(refused.conditions(), "Stalled")).satisfies(c -> {
+      assertThat(c.status()).isEqualTo("True");
+      assertThat(c.reason()).isEqualTo("ClusterRefused");
+      assertThat(c.message()).contains("holds 3 keys");
+    });
+    assertThat(condition(notAsked.conditions(), "RedisReady").status()).isEqualTo("Unknown");
+    assertThat(condition(notAsked.conditions(), "Ready").status()).isEqualTo("False");
+  }
+
+  @Test
+  @DisplayName("A tier without Redis is RedisReady and has no status.redis")
+  void noRedis() {
+    var status = aggregator(T0).aggregate(Tiers.sample("minimal.yaml", "dev"), running(readyDeployment(1, 1L), null)
+        .withRedis(Optional.empty()));
+    assertThat(condition(status.conditions(), "RedisReady").reason()).isEqualTo("RedisNotUsed");
+    assertThat(status.redis()).isNull();
+    assertThat(condition(status.conditions(), "Ready").status()).isEqualTo("True");
   }
 
   private static Deployment readyDeployment(int replicas, long generation) {

@@ -48,6 +48,6 @@ class StatusEventsTest {
   private static AuthTierStatus status(String ready, String readyReason, String stalled, String stalledReason) {
     return new AuthTierStatus(1L, List.of(
         new Condition("Ready", ready, 1L, "2026-11-28T10:00:00Z", readyReason, "m"),
-        new Condition("Stalled", stalled, 1L, "2026-11-28T10:00:00Z", stalledReason, "m")), null);
+        new Condition("Stalled", stalled, 1L, "2026-11-28T10:00:00Z", stalledReason, "m")), null, null);
   }
 }

@@ -20,6 +20,7 @@ class SpecValidatorTest {
   void samplesAreValid() {
     assertThat(SpecValidator.validate(Tiers.sample("minimal.yaml", "dev"))).isEmpty();
     assertThat(SpecValidator.validate(Tiers.sample("production.yaml", "prod"))).isEmpty();
+    assertThat(SpecValidator.validate(Tiers.sample("cluster.yaml", "api"))).isEmpty();
   }
 
   @Test
@@ -47,17 +48,25 @@ class SpecValidatorTest {
   }
 
   @Test
-  @DisplayName("Operator-run Redis is refused in this version with a pointer to External")
+  @DisplayName("Operator-run Redis is accepted, and a malformed passwordSecretRef of it is refused")
   void operatorRunRedis() {
+    // Given a tier whose Redis the operator runs as a Cluster
     var tier = Tiers.sample("minimal.yaml", "dev");
     var spec = tier.getSpec();
     tier.setSpec(new AuthTierSpec(spec.issuers(), spec.tokenCache(), spec.resilience(), spec.sessions(),
-        new RedisSpec(RedisMode.Cluster, null, null, null), spec.runtime(), spec.autoscaling(), spec.disruption(),
-        spec.monitoring()));
-    assertThat(SpecValidator.validate(tier)).singleElement().satisfies(p -> {
-      assertThat(p.field()).isEqualTo("spec.redis.mode");
-      assertThat(p.message()).contains("External");
-    });
+        new RedisSpec(RedisMode.Cluster, null, null, null, null, null), spec.runtime(), spec.autoscaling(),
+        spec.disruption(), spec.monitoring()));
+    // Then it is valid
+    assertThat(SpecValidator.validate(tier)).isEmpty();
+
+    // When its password reference names no valid key
+    tier.setSpec(new AuthTierSpec(spec.issuers(), spec.tokenCache(), spec.resilience(), spec.sessions(),
+        new RedisSpec(RedisMode.Standalone, null, null, null,
+            new io.authtier.operator.api.v1alpha1.SecretKeyRef("redis", "bad key"), null),
+        spec.runtime(), spec.autoscaling(), spec.disruption(), spec.monitoring()));
+    // Then that field is named
+    assertThat(SpecValidator.validate(tier)).extracting(SpecProblem::field)
+        .containsExactly("spec.redis.passwordSecretRef.key");
   }
 
   @Test

@@ -7,7 +7,10 @@ import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.api.v1alpha1.Condition;
 import io.authtier.operator.cli.AuthTierFiles;
 import io.authtier.operator.demo.EmbeddedApiServer;
+import io.authtier.operator.demo.FakeRedisAdmin;
 import io.authtier.operator.demo.FakeWorkloadController;
+import io.authtier.operator.redisadmin.RedisAdmin;
+import java.util.concurrent.CopyOnWriteArrayList;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -37,11 +40,57 @@ public final class OperatorHarness implements AutoCloseable {
   private final Operator operator;
   private final ReconcileCounter reconciles = new ReconcileCounter();
   private FakeWorkloadController workloads;
+  /** What the operator's Redis administration sees; a healthy stand-in until a test says otherwise. */
+  private volatile RedisAdmin redisAdmin = new FakeRedisAdmin();
+  private final List<String> redisPasswords = new CopyOnWriteArrayList<>();
 
   private OperatorHarness(EmbeddedApiServer api) {
     this.api = api;
     this.operator = AuthTierOperator.create(api.client(),
-        new AuthTierOperator.Settings(Clock.systemUTC(), "test", Optional.empty(), Set.of(), reconciles));
+        new AuthTierOperator.Settings(Clock.systemUTC(), "test", Optional.empty(), Set.of(), reconciles)
+            .withRedisAdmins(password -> {
+              redisPasswords.add(password.toString());
+              return new Unclosed(redisAdmin);
+            }));
+  }
+
+  /** Makes the operator's Redis administration talk to {@code admin} from now on (a StubRedisAdmin). */
+  public OperatorHarness withRedisAdmin(RedisAdmin admin) {
+    this.redisAdmin = admin;
+    return this;
+  }
+
+  /** How the passwords given to the Redis administration printed: masked, or a test fails. */
+  public List<String> redisPasswordsAsPrinted() {
+    return List.copyOf(redisPasswords);
+  }
+
+  /** The reconciler closes each admin after a round; the test's admin outlives it. */
+  private record Unclosed(RedisAdmin admin) implements RedisAdmin {
+    @Override
+    public io.authtier.operator.redisadmin.ClusterObservation observe(List<io.authtier.operator.redisadmin.RedisNodeAddress> nodes) {
+      return admin.observe(nodes);
+    }
+
+    @Override
+    public List<io.authtier.operator.redisadmin.ClusterAction> plan(io.authtier.operator.redisadmin.ClusterObservation observation,
+        io.authtier.operator.redisadmin.DesiredCluster desired) {
+      return admin.plan(observation, desired);
+    }
+
+    @Override
+    public void execute(List<io.authtier.operator.redisadmin.ClusterAction> actions) {
+      admin.execute(actions);
+    }
+
+    @Override
+    public Round reconcile(List<io.authtier.operator.redisadmin.RedisNodeAddress> nodes,
+        io.authtier.operator.redisadmin.DesiredCluster desired) {
+      return admin.reconcile(nodes, desired);
+    }
+
+    @Override
+    public void close() {}
   }
 
   public static OperatorHarness start() {

@@ -14,7 +14,10 @@ public record AuthTierStatus(
     List<Condition> conditions,
 
     @JsonPropertyDescription("The auth-runtime Deployment.")
-    RuntimeStatus runtime) {
+    RuntimeStatus runtime,
+
+    @JsonPropertyDescription("The Redis, observed live on every reconcile; absent without spec.redis.")
+    RedisStatus redis) {
 
   public AuthTierStatus {
     conditions = conditions == null ? List.of() : List.copyOf(conditions);

@@ -23,11 +23,21 @@ public record RedisSpec(
     PersistenceSpec persistence,
 
     @JsonPropertyDescription("Your own Redis, for mode External.")
-    ExternalRedisSpec external) {
+    ExternalRedisSpec external,
+
+    @JsonPropertyDescription("Secret key holding the Redis password, for modes Standalone and Cluster. Left out: the operator generates one into the Secret <name>-redis-password (key password) once and never rewrites it.")
+    SecretKeyRef passwordSecretRef,
+
+    @Default(RedisSpec.DEFAULT_IMAGE)
+    @JsonPropertyDescription("Container image of Redis (7.0 or later), for modes Standalone and Cluster. It must run as uid 999, as the official image does.")
+    String image) {
+
+  public static final String DEFAULT_IMAGE = "redis:7.4-alpine";
 
   public RedisSpec {
     mode = mode == null ? RedisMode.Standalone : mode;
     cluster = cluster == null ? new RedisClusterSpec(null, null) : cluster;
     persistence = persistence == null ? new PersistenceSpec(null, null, null) : persistence;
+    image = image == null ? DEFAULT_IMAGE : image;
   }
 }

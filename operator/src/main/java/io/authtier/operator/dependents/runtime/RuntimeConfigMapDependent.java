@@ -28,7 +28,7 @@ public class RuntimeConfigMapDependent extends CRUDKubernetesDependentResource<C
   public static ConfigMap build(AuthTier tier) {
     return new ConfigMapBuilder()
         .withMetadata(Metadata.runtime(tier, Names.configMap(tier)))
-        .withData(Map.of(Names.CONFIG_FILE, RuntimeConfigRenderer.render(tier.getSpec())))
+        .withData(Map.of(Names.CONFIG_FILE, RuntimeConfigRenderer.render(tier)))
         .build();
   }
 }

@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.api.v1alpha1.AuthTierSpec;
+import io.authtier.operator.api.v1alpha1.RedisTopology;
+import io.authtier.operator.secrets.ReferencedSecrets;
 import io.authtier.operator.api.v1alpha1.RedisMode;
 import io.authtier.operator.reconcile.Names;
 import java.util.List;
@@ -35,12 +38,12 @@ public final class RuntimeConfigRenderer {
       .build());
 
   /** Top-level keys of the file, in order, and where each comes from. */
-  private static final List<Map.Entry<String, Function<AuthTierSpec, JsonNode>>> SECTIONS = List.of(
-      Map.entry("server", RuntimeConfigRenderer::server),
-      Map.entry("issuers", spec -> TREE.valueToTree(spec.issuers())),
-      Map.entry("tokenCache", RuntimeConfigRenderer::tokenCache),
-      Map.entry("resilience", spec -> TREE.valueToTree(spec.resilience())),
-      Map.entry("sessions", spec -> TREE.valueToTree(spec.sessions())),
+  private static final List<Map.Entry<String, Function<AuthTier, JsonNode>>> SECTIONS = List.of(
+      Map.entry("server", tier -> server(tier.getSpec())),
+      Map.entry("issuers", tier -> TREE.valueToTree(tier.getSpec().issuers())),
+      Map.entry("tokenCache", tier -> tokenCache(tier.getSpec())),
+      Map.entry("resilience", tier -> TREE.valueToTree(tier.getSpec().resilience())),
+      Map.entry("sessions", tier -> TREE.valueToTree(tier.getSpec().sessions())),
       Map.entry("redis", RuntimeConfigRenderer::redis));
 
   /** Spec keys that name a Secret key, and the runtime keys that name the file it is mounted as. */
@@ -51,10 +54,10 @@ public final class RuntimeConfigRenderer {
 
   private RuntimeConfigRenderer() {}
 
-  public static String render(AuthTierSpec spec) {
+  public static String render(AuthTier tier) {
     var root = TREE.createObjectNode();
     for (var section : SECTIONS) {
-      var node = section.getValue().apply(spec);
+      var node = section.getValue().apply(tier);
       if (node != null && !node.isNull()) {
         root.set(section.getKey(), secretRefsToFiles(node));
       }
@@ -82,20 +85,32 @@ public final class RuntimeConfigRenderer {
     return cache;
   }
 
-  private static JsonNode redis(AuthTierSpec spec) {
-    var redis = spec.redis();
-    if (redis == null || redis.mode() != RedisMode.External || redis.external() == null) {
-      // Operator-run Redis (Standalone, Cluster) is not rendered yet; SpecValidator refuses it.
+  private static JsonNode redis(AuthTier tier) {
+    var redis = tier.getSpec().redis();
+    if (redis == null) {
       return null;
     }
-    var external = redis.external();
     var node = TREE.createObjectNode();
-    node.put("topology", external.topology().name());
-    node.set("endpoints", TREE.valueToTree(external.endpoints()));
-    if (external.passwordSecretRef() != null) {
-      node.set("passwordSecretRef", TREE.valueToTree(external.passwordSecretRef()));
+    if (redis.mode() == RedisMode.External) {
+      var external = redis.external();
+      if (external == null) {
+        return null;
+      }
+      node.put("topology", external.topology().name());
+      node.set("endpoints", TREE.valueToTree(external.endpoints()));
+      if (external.passwordSecretRef() != null) {
+        node.set("passwordSecretRef", TREE.valueToTree(external.passwordSecretRef()));
+      }
+      node.put("tls", external.tls());
+      return node;
     }
-    node.put("tls", external.tls());
+    // Operator-run: the Service (Standalone) or every node's stable name (Cluster), and the password file of
+    // the referenced Secret or of the one the operator generates.
+    node.put("topology", redis.mode() == RedisMode.Cluster ? RedisTopology.Cluster.name() : RedisTopology.Standalone.name());
+    node.set("endpoints", TREE.valueToTree(RedisEndpoints.of(tier)));
+    var password = ReferencedSecrets.redisPassword(tier.getSpec(), tier.getMetadata().getName()).orElseThrow();
+    node.set("passwordSecretRef", TREE.valueToTree(password));
+    node.put("tls", false);
     return node;
   }
 

@@ -64,7 +64,7 @@ public class RuntimeDeploymentDependent extends CRUDKubernetesDependentResource<
   public static Deployment build(AuthTier tier, String secretsDigest) {
     var spec = tier.getSpec();
     var labels = Labels.runtime(tier);
-    var config = RuntimeConfigRenderer.render(spec);
+    var config = RuntimeConfigRenderer.render(tier);
     var podAnnotations = new TreeMap<String, String>(Map.of(
         CONFIG_HASH, sha256(config),
         SECRETS_HASH, secretsDigest));
@@ -125,7 +125,7 @@ public class RuntimeDeploymentDependent extends CRUDKubernetesDependentResource<
                       .withNewCapabilities().withDrop("ALL").endCapabilities()
                       .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                       .build())
-                  .withVolumeMounts(volumeMounts(spec))
+                  .withVolumeMounts(volumeMounts(tier))
                   .build())
               .withVolumes(volumes(tier))
             .endSpec()
@@ -167,11 +167,12 @@ public class RuntimeDeploymentDependent extends CRUDKubernetesDependentResource<
         .build();
   }
 
-  private static List<VolumeMount> volumeMounts(AuthTierSpec spec) {
+  private static List<VolumeMount> volumeMounts(AuthTier tier) {
+    var spec = tier.getSpec();
     var mounts = new ArrayList<VolumeMount>();
     mounts.add(new VolumeMountBuilder().withName("config").withMountPath(Names.CONFIG_DIR).withReadOnly(true).build());
     mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
-    for (var secret : ReferencedSecrets.names(spec)) {
+    for (var secret : ReferencedSecrets.names(spec, tier.getMetadata().getName())) {
       mounts.add(new VolumeMountBuilder().withName(secretVolume(secret))
           .withMountPath(Names.SECRETS_DIR + "/" + secret).withReadOnly(true).build());
     }
@@ -185,7 +186,7 @@ public class RuntimeDeploymentDependent extends CRUDKubernetesDependentResource<
     volumes.add(new VolumeBuilder().withName("tmp")
         .withNewEmptyDir().withMedium("Memory").withSizeLimit(new Quantity("64Mi")).endEmptyDir().build());
     var keysBySecret = new TreeMap<String, TreeSet<String>>();
-    ReferencedSecrets.of(tier.getSpec()).forEach(r ->
+    ReferencedSecrets.of(tier.getSpec(), tier.getMetadata().getName()).forEach(r ->
         keysBySecret.computeIfAbsent(r.ref().name(), n -> new TreeSet<>()).add(r.ref().key()));
     keysBySecret.forEach((secret, keys) -> volumes.add(new VolumeBuilder()
         .withName(secretVolume(secret))

@@ -11,7 +11,7 @@ class RuntimeConfigRendererTest {
   @Test
   @DisplayName("Secret references become the paths where the Deployment mounts them")
   void secretRefsBecomeFiles() {
-    var config = RuntimeConfigRenderer.render(Tiers.sample("production.yaml", "prod").getSpec());
+    var config = RuntimeConfigRenderer.render(Tiers.sample("production.yaml", "prod"));
 
     assertThat(config)
         .contains("clientSecretFile: /etc/authtier/secrets/shop-oidc/introspection-secret")
@@ -24,7 +24,7 @@ class RuntimeConfigRendererTest {
   @Test
   @DisplayName("Only runtime settings reach the file: no autoscaling, runtime or monitoring sections")
   void onlyRuntimeSections() {
-    var config = RuntimeConfigRenderer.render(Tiers.sample("production.yaml", "prod").getSpec());
+    var config = RuntimeConfigRenderer.render(Tiers.sample("production.yaml", "prod"));
 
     assertThat(config).contains("server:", "issuers:", "tokenCache:", "resilience:", "sessions:", "redis:")
         .doesNotContain("autoscaling:").doesNotContain("monitoring:").doesNotContain("image:");
@@ -34,7 +34,7 @@ class RuntimeConfigRendererTest {
   @Test
   @DisplayName("Without Redis the shared token cache is off, whatever the spec's default says")
   void noRedisNoL2() {
-    var config = RuntimeConfigRenderer.render(Tiers.sample("minimal.yaml", "dev").getSpec());
+    var config = RuntimeConfigRenderer.render(Tiers.sample("minimal.yaml", "dev"));
 
     assertThat(config).contains("l2:\n    enabled: false").doesNotContain("redis:");
   }

@@ -70,7 +70,7 @@ class RuntimeDeploymentDependentTest {
     var otherDigest = RuntimeDeploymentDependent.build(tier, "digest-2").getSpec().getTemplate().getMetadata().getAnnotations();
 
     assertThat(annotations.get(RuntimeDeploymentDependent.CONFIG_HASH))
-        .isEqualTo(RuntimeDeploymentDependent.sha256(RuntimeConfigRenderer.render(tier.getSpec())));
+        .isEqualTo(RuntimeDeploymentDependent.sha256(RuntimeConfigRenderer.render(tier)));
     assertThat(otherDigest.get(RuntimeDeploymentDependent.CONFIG_HASH)).isEqualTo(annotations.get(RuntimeDeploymentDependent.CONFIG_HASH));
     assertThat(otherDigest.get(RuntimeDeploymentDependent.SECRETS_HASH)).isNotEqualTo(annotations.get(RuntimeDeploymentDependent.SECRETS_HASH));
   }

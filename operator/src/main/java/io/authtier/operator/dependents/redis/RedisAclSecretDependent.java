@@ -1,0 +1,63 @@
+package io.authtier.operator.dependents.redis;
+
+import io.authtier.operator.api.v1alpha1.AuthTier;
+import io.authtier.operator.dependents.Metadata;
+import io.authtier.operator.reconcile.Labels;
+import io.authtier.operator.reconcile.Names;
+import io.authtier.operator.secrets.SecretLookup;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * How Redis learns its password, derived from it (the same password gives the same Secret): {@code users.acl}
+ * with the SHA-256 of the password, and {@code auth.conf} with {@code masterauth} for Cluster replicas. A
+ * Secret, since auth.conf holds the password itself.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
+public class RedisAclSecretDependent extends CRUDKubernetesDependentResource<Secret, AuthTier> {
+
+  public RedisAclSecretDependent() {
+    super(Secret.class);
+  }
+
+  /** By name, not from desired(): JOSDK looks the object up to delete it when its condition no longer holds. */
+  @Override
+  protected ResourceID targetSecondaryResourceID(AuthTier tier, Context<AuthTier> context) {
+    return new ResourceID(Names.redisAcl(tier), tier.getMetadata().getNamespace());
+  }
+
+  @Override
+  protected Secret desired(AuthTier tier, Context<AuthTier> context) {
+    var password = RedisSecrets.password(tier, SecretLookup.from(context))
+        .orElseThrow(() -> new IllegalStateException("the Redis password of " + tier.getMetadata().getName()
+            + " is not readable yet"));
+    return Metadata.ownedBy(build(tier, Optional.of(password)), tier);
+  }
+
+  /** With the password, or (render, when the password is generated in the cluster) without data. */
+  public static Secret build(AuthTier tier, Optional<byte[]> password) {
+    var builder = new SecretBuilder()
+        .withMetadata(Metadata.redis(tier, Names.redisAcl(tier)))
+        .withType("Opaque");
+    password.ifPresent(p -> {
+      var data = new TreeMap<String, String>();
+      data.put(RedisSecrets.ACL_FILE, base64(RedisSecrets.aclFile(p)));
+      data.put(RedisSecrets.AUTH_FILE, base64(RedisSecrets.authFile(p)));
+      builder.withData(data);
+    });
+    return builder.build();
+  }
+
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,223 @@
+package io.authtier.operator.dependents.redis;
+
+import io.authtier.operator.api.v1alpha1.AuthTier;
+import io.authtier.operator.dependents.Metadata;
+import io.authtier.operator.dependents.Quantities;
+import io.authtier.operator.dependents.runtime.RedisEndpoints;
+import io.authtier.operator.reconcile.Labels;
+import io.authtier.operator.reconcile.Names;
+import io.authtier.operator.secrets.ReferencedSecrets;
+import io.authtier.operator.secrets.SecretLookup;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.KeyToPathBuilder;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The Redis pods: one (Standalone) or every master and replica of the Cluster, in one StatefulSet so that each
+ * has a stable name and its own volume (AOF, and nodes.conf for Cluster). Pod Security Standard "restricted".
+ * The password reaches Redis as a file (the ACL Secret) and the probes through REDISCLI_AUTH from the
+ * Secret, never as a literal.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
+public class RedisStatefulSetDependent extends CRUDKubernetesDependentResource<StatefulSet, AuthTier> {
+  public static final String CONFIG_HASH = "authtier.io/config-hash";
+  public static final String PASSWORD_HASH = "authtier.io/password-hash";
+  /** The uid and gid of the redis user of the official image. */
+  public static final long REDIS_UID = 999L;
+
+  public RedisStatefulSetDependent() {
+    super(StatefulSet.class);
+  }
+
+  /** By name, not from desired(): JOSDK looks the object up to delete it when its condition no longer holds. */
+  @Override
+  protected ResourceID targetSecondaryResourceID(AuthTier tier, Context<AuthTier> context) {
+    return new ResourceID(Names.redis(tier), tier.getMetadata().getNamespace());
+  }
+
+  @Override
+  protected StatefulSet desired(AuthTier tier, Context<AuthTier> context) {
+    var password = RedisSecrets.password(tier, SecretLookup.from(context));
+    var passwordHash = password.map(p -> RedisSecrets.sha256Hex(
+        (RedisSecrets.aclFile(p) + RedisSecrets.authFile(p)).getBytes(StandardCharsets.UTF_8))).orElse("");
+    return Metadata.ownedBy(build(tier, passwordHash), tier);
+  }
+
+  /**
+   * @param passwordHash a digest of the ACL Secret's contents: a changed password restarts Redis, which reads its
+   *     ACL file at start only
+   */
+  public static StatefulSet build(AuthTier tier, String passwordHash) {
+    var redis = tier.getSpec().redis();
+    var cluster = RedisConditions.cluster(tier);
+    var labels = Labels.redis(tier);
+    var password = ReferencedSecrets.redisPassword(tier.getSpec(), tier.getMetadata().getName()).orElseThrow();
+    var annotations = new TreeMap<String, String>(Map.of(
+        CONFIG_HASH, RedisSecrets.sha256Hex(RedisConfigMapDependent.render(tier).getBytes(StandardCharsets.UTF_8)),
+        PASSWORD_HASH, passwordHash));
+
+    var env = new ArrayList<EnvVar>();
+    env.add(new EnvVarBuilder().withName("REDISCLI_AUTH").withNewValueFrom()
+        .withNewSecretKeyRef().withName(password.name()).withKey(password.key()).endSecretKeyRef()
+        .endValueFrom().build());
+    var args = new ArrayList<String>(List.of(RedisConfigMapDependent.CONFIG_DIR + "/" + RedisConfigMapDependent.FILE));
+    var ports = new ArrayList<ContainerPort>();
+    ports.add(new ContainerPortBuilder().withName("redis").withContainerPort(Names.REDIS_PORT).withProtocol("TCP").build());
+    if (cluster) {
+      env.add(new EnvVarBuilder().withName("POD_NAME").withNewValueFrom()
+          .withNewFieldRef().withApiVersion("v1").withFieldPath("metadata.name").endFieldRef().endValueFrom().build());
+      // Nodes announce their stable name, not their IP: a pod that comes back with a new IP is found again.
+      args.addAll(List.of("--cluster-announce-hostname",
+          "$(POD_NAME)." + Names.redisHeadless(tier) + "." + tier.getMetadata().getNamespace() + ".svc"));
+      ports.add(new ContainerPortBuilder().withName("cluster-bus")
+          .withContainerPort(RedisHeadlessServiceDependent.BUS_PORT).withProtocol("TCP").build());
+    }
+
+    var persistent = redis.persistence().enabled();
+    var builder = new StatefulSetBuilder()
+        .withMetadata(Metadata.redis(tier, Names.redis(tier)))
+        .withNewSpec()
+          .withReplicas(RedisEndpoints.nodes(tier))
+          .withServiceName(cluster ? Names.redisHeadless(tier) : Names.redis(tier))
+          // Cluster nodes start together: they are formed into a cluster by the operator, not by start order.
+          .withPodManagementPolicy(cluster ? "Parallel" : "OrderedReady")
+          .withRevisionHistoryLimit(5)
+          .withSelector(new LabelSelectorBuilder().withMatchLabels(labels.selector()).build())
+          .withNewUpdateStrategy().withType("RollingUpdate").endUpdateStrategy()
+          .withNewTemplate()
+            .withNewMetadata().withLabels(labels.all()).withAnnotations(annotations).endMetadata()
+            .withNewSpec()
+              .withAutomountServiceAccountToken(false)
+              .withEnableServiceLinks(false)
+              .withTerminationGracePeriodSeconds(30L)
+              .withSecurityContext(new PodSecurityContextBuilder()
+                  .withRunAsNonRoot(true)
+                  .withRunAsUser(REDIS_UID)
+                  .withRunAsGroup(REDIS_UID)
+                  .withFsGroup(REDIS_UID)
+                  .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                  .build())
+              .withNewAffinity()
+                .withNewPodAntiAffinity()
+                  .addNewPreferredDuringSchedulingIgnoredDuringExecution()
+                    .withWeight(100)
+                    .withNewPodAffinityTerm()
+                      .withTopologyKey("kubernetes.io/hostname")
+                      .withLabelSelector(new LabelSelectorBuilder().withMatchLabels(labels.selector()).build())
+                    .endPodAffinityTerm()
+                  .endPreferredDuringSchedulingIgnoredDuringExecution()
+                .endPodAntiAffinity()
+              .endAffinity()
+              .withContainers(new ContainerBuilder()
+                  .withName(Names.REDIS_CONTAINER)
+                  .withImage(redis.image())
+                  .withImagePullPolicy("IfNotPresent")
+                  .withCommand("redis-server")
+                  .withArgs(args)
+                  .withEnv(env)
+                  .withPorts(ports)
+                  // Alive: Redis answers at all (redis-cli exits 0 on an error reply such as LOADING, so a long
+                  // AOF load is not killed). Ready: it answers PONG to the password, which an error reply is not.
+                  .withStartupProbe(probe(ALIVE, 2, 30))
+                  .withLivenessProbe(probe(ALIVE, 10, 3))
+                  .withReadinessProbe(probe(READY, 5, 2))
+                  .withResources(new ResourceRequirementsBuilder()
+                      .withRequests(new TreeMap<>(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi"))))
+                      .withLimits(new TreeMap<>(Map.of("memory", new Quantity("512Mi"))))
+                      .build())
+                  .withSecurityContext(new SecurityContextBuilder()
+                      .withAllowPrivilegeEscalation(false)
+                      .withReadOnlyRootFilesystem(true)
+                      .withRunAsNonRoot(true)
+                      .withNewCapabilities().withDrop("ALL").endCapabilities()
+                      .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                      .build())
+                  .withVolumeMounts(
+                      new VolumeMountBuilder().withName("config").withMountPath(RedisConfigMapDependent.CONFIG_DIR)
+                          .withReadOnly(true).build(),
+                      new VolumeMountBuilder().withName("acl").withMountPath(RedisConfigMapDependent.ACL_DIR)
+                          .withReadOnly(true).build(),
+                      new VolumeMountBuilder().withName("data").withMountPath(RedisConfigMapDependent.DATA_DIR).build())
+                  .build())
+              .withVolumes(volumes(tier, persistent))
+            .endSpec()
+          .endTemplate()
+        .endSpec();
+    if (persistent) {
+      builder.editSpec().withVolumeClaimTemplates(claim(tier)).endSpec();
+    }
+    return builder.build();
+  }
+
+  private static List<Volume> volumes(AuthTier tier, boolean persistent) {
+    var volumes = new ArrayList<Volume>();
+    volumes.add(new VolumeBuilder().withName("config")
+        .withNewConfigMap().withName(Names.redisConfig(tier)).withDefaultMode(0444).endConfigMap().build());
+    volumes.add(new VolumeBuilder().withName("acl")
+        .withNewSecret().withSecretName(Names.redisAcl(tier)).withDefaultMode(0440)
+          .withItems(new KeyToPathBuilder().withKey(RedisSecrets.ACL_FILE).withPath(RedisSecrets.ACL_FILE).build(),
+              new KeyToPathBuilder().withKey(RedisSecrets.AUTH_FILE).withPath(RedisSecrets.AUTH_FILE).build())
+        .endSecret().build());
+    if (!persistent) {
+      volumes.add(new VolumeBuilder().withName("data").withNewEmptyDir().endEmptyDir().build());
+    }
+    return volumes;
+  }
+
+  /** One volume per pod, kept when the tier goes (the operator never deletes data). */
+  private static PersistentVolumeClaim claim(AuthTier tier) {
+    var persistence = tier.getSpec().redis().persistence();
+    return new PersistentVolumeClaimBuilder()
+        .withNewMetadata().withName("data").withLabels(Labels.redis(tier).all()).endMetadata()
+        .withNewSpec()
+          .withAccessModes("ReadWriteOnce")
+          .withStorageClassName(persistence.storageClassName())
+          .withVolumeMode("Filesystem")
+          .withNewResources()
+            .withRequests(Map.of("storage", new Quantity(Quantities.canonical(persistence.size()))))
+          .endResources()
+        .endSpec()
+        .build();
+  }
+
+  private static final List<String> ALIVE = List.of("redis-cli", "-p", String.valueOf(Names.REDIS_PORT), "ping");
+  private static final List<String> READY =
+      List.of("sh", "-c", "redis-cli -p " + Names.REDIS_PORT + " ping | grep -qx PONG");
+
+  private static Probe probe(List<String> command, int periodSeconds, int failureThreshold) {
+    return new ProbeBuilder()
+        .withNewExec().withCommand(command).endExec()
+        .withPeriodSeconds(periodSeconds)
+        .withTimeoutSeconds(2)
+        .withFailureThreshold(failureThreshold)
+        .withSuccessThreshold(1)
+        .build();
+  }
+}
