@@ -28,7 +28,7 @@ public final class RuntimePrometheusRule {
             "No auth-runtime pod of " + name + " is being scraped; requests behind the ingress may be refused."),
         alert("AuthTierSlowResponses", "warning", "10m",
             "histogram_quantile(0.99, sum by (le) (rate(authtier_http_request_duration_seconds_bucket{" + scope
-                + ",endpoint=\"/auth\"}[5m]))) > " + seconds,
+                + ",endpoint=\"auth\"}[5m]))) > " + seconds,
             "p99 of /auth on " + name + " is above " + alerts.responseTimeWarning() + "."),
         alert("AuthTierServerErrors", "critical", "5m",
             "100 * sum(rate(authtier_http_request_duration_seconds_count{" + scope + ",status=~\"5..\"}[5m]))"
