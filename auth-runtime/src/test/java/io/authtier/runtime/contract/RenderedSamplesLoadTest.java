@@ -38,7 +38,8 @@ class RenderedSamplesLoadTest {
   @DisplayName("Each sample, rendered by the operator, is a valid runtime configuration")
   void renderedSampleLoads(Path sample) throws Exception {
     for (var tier : AuthTierFiles.read(sample).tiers()) {
-      var rendered = RuntimeConfigRenderer.render(tier.getSpec());
+      tier.getMetadata().setNamespace("shop");
+      var rendered = RuntimeConfigRenderer.render(tier);
 
       var result = LOADER.parse(rendered);
 
@@ -53,8 +54,9 @@ class RenderedSamplesLoadTest {
   @DisplayName("The production sample's values arrive in the runtime as the AuthTier states them")
   void productionValuesArrive() throws Exception {
     var tier = AuthTierFiles.read(Path.of("..", "samples", "production.yaml")).tiers().getFirst();
+    tier.getMetadata().setNamespace("shop");
 
-    var config = ((LoadResult.Loaded) LOADER.parse(RuntimeConfigRenderer.render(tier.getSpec()))).config();
+    var config = ((LoadResult.Loaded) LOADER.parse(RuntimeConfigRenderer.render(tier))).config();
 
     assertThat(config.sessions().store()).isEqualTo(SessionStoreType.Redis);
     assertThat(config.sessions().cookie().signingKeys()).extracting(k -> k.id()).containsExactly("k2", "k1");
