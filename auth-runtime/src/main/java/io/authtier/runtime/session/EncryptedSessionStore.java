@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  * (so they hold exactly, whatever the store's clock); the store's TTL, min(idle, absolute remaining), is
  * the garbage collector. {@code lastSeenAt} and the TTL move at most once per {@link #TOUCH_INTERVAL}, so
  * a read is one store round trip except once a minute; the idle timeout thus counts from a use that may be
- * up to a minute older than the last one.
+ * up to a minute older than the last one. That touch is a compare-and-set on the value read, so it never
+ * overwrites an {@link #update} (new tokens) made in between; if it loses, the session is returned as read.
  */
 public final class EncryptedSessionStore implements SessionStore {
 
@@ -78,10 +79,11 @@ public final class EncryptedSessionStore implements SessionStore {
                 if (Duration.between(session.lastSeenAt(), now).compareTo(TOUCH_INTERVAL) < 0) {
                     return done(new SessionLookup.Found(session));
                 }
+                // Only if nobody wrote since the read: a touch must never undo a refresh's new tokens.
                 Session seen = session.seenAt(now);
-                return bytes.replace(address, seal(ticket, seen), ttl(seen, now)).thenApply(replaced -> replaced
+                return bytes.replace(address, value, seal(ticket, seen), ttl(seen, now)).thenApply(replaced -> replaced
                         ? new SessionLookup.Found(seen)
-                        : new SessionLookup.Absent());
+                        : new SessionLookup.Found(session));
             });
         });
     }
@@ -96,7 +98,7 @@ public final class EncryptedSessionStore implements SessionStore {
             if (expired(session, now)) {
                 return bytes.delete(ticket.address()).thenApply(deleted -> false);
             }
-            return bytes.replace(ticket.address(), seal(ticket, session), ttl(session, now));
+            return bytes.replace(ticket.address(), Optional.empty(), seal(ticket, session), ttl(session, now));
         });
     }
 

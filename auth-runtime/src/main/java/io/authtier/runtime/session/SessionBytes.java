@@ -20,8 +20,12 @@ public interface SessionBytes extends AutoCloseable {
     /** The value, if present and not expired. */
     CompletionStage<Optional<byte[]>> read(SessionAddress address);
 
-    /** Replaces the value of an existing session and sets its TTL; false (and nothing written) if it is gone. */
-    CompletionStage<Boolean> replace(SessionAddress address, byte[] value, Duration ttl);
+    /**
+     * Replaces the value of an existing session and sets its TTL; false, and nothing written, if it is gone
+     * or, when {@code ifCurrent} is given, if the stored value is no longer exactly {@code ifCurrent} (a
+     * compare-and-set: a touch must not overwrite a refresh that happened since the read).
+     */
+    CompletionStage<Boolean> replace(SessionAddress address, Optional<byte[]> ifCurrent, byte[] value, Duration ttl);
 
     /** Removes one session; true if it was there. */
     CompletionStage<Boolean> delete(SessionAddress address);

@@ -91,7 +91,8 @@ public final class SessionCookie {
             return new CookieCheck.Rejected(CookieCheck.Reason.MALFORMED);
         }
         byte[] bytes = Base64Url.decodeOrNull(value);
-        if (bytes == null || bytes.length < 2 || bytes[0] != VERSION) {
+        // Canonical encoding only: base64's unused trailing bits would otherwise let one cookie have many spellings.
+        if (bytes == null || bytes.length < 2 || bytes[0] != VERSION || !Base64Url.encode(bytes).equals(value)) {
             return new CookieCheck.Rejected(CookieCheck.Reason.MALFORMED);
         }
         int idLength = bytes[1] & 0xFF;

@@ -74,7 +74,7 @@ class SessionCookieTest {
     }
 
     @Test
-    @DisplayName("Changing any single character of the value gets it refused")
+    @DisplayName("Changing any single character of the value gets it refused (also base64's unused trailing bits)")
     void tampered() {
         SessionCookie cookie = cookie(newKey);
         String value = cookie.value(ticket);

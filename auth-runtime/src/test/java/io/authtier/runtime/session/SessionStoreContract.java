@@ -222,6 +222,22 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    @DisplayName("A touch never undoes an update made between its read and its write (refresh on another replica)")
+    void touchDoesNotOverwriteConcurrentUpdate() {
+        Session session = session(newUser());
+        SessionTicket ticket = create(session);
+        SessionTokens refreshed = new SessionTokens("access-refreshed", Optional.of("refresh-refreshed"), Optional.empty(),
+                clock.instant().plus(Duration.ofMinutes(10)));
+        clock.advance(Duration.ofMinutes(2));
+        bytes.afterNextRead(() -> store.update(ticket, session.withTokens(refreshed)).toCompletableFuture().join());
+
+        Session seenByRacingLoad = found(ticket);
+
+        assertThat(seenByRacingLoad.tokens()).isEqualTo(session.tokens());
+        assertThat(found(ticket).tokens()).isEqualTo(refreshed);
+    }
+
+    @Test
     @DisplayName("Delete ends exactly that session")
     void delete() {
         SessionUser user = newUser();

@@ -5,6 +5,7 @@ import io.authtier.runtime.session.SessionBytes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -56,7 +57,7 @@ public final class MemorySessionBytes implements SessionBytes {
     }
 
     @Override
-    public CompletionStage<Boolean> replace(SessionAddress address, byte[] value, Duration ttl) {
+    public CompletionStage<Boolean> replace(SessionAddress address, Optional<byte[]> ifCurrent, byte[] value, Duration ttl) {
         Map<String, Entry> sessions = users.get(address.userTag());
         if (sessions == null) {
             return CompletableFuture.completedFuture(false);
@@ -67,6 +68,9 @@ public final class MemorySessionBytes implements SessionBytes {
         sessions.computeIfPresent(address.idHash(), (id, old) -> {
             if (!old.expiresAt().isAfter(now)) {
                 return null;
+            }
+            if (ifCurrent.isPresent() && !Arrays.equals(ifCurrent.get(), old.value())) {
+                return old;
             }
             replaced.set(true);
             return fresh;

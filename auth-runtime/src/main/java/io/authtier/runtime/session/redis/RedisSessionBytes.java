@@ -28,8 +28,8 @@ import java.util.concurrent.CompletionStage;
  * user's newest session (which outlives every session in it).
  *
  * <p>Round trips: create one ({@code EVALSHA}; two the first time a node sees the script), read one
- * ({@code GET}), replace one ({@code SET … PX … XX}, never resurrecting a deleted session), delete one,
- * delete a user one.
+ * ({@code GET}), replace one ({@code SET … PX … XX}, never resurrecting a deleted session; or, for a touch,
+ * a script that sets only if the value is still the one read), delete one, delete a user one.
  */
 public final class RedisSessionBytes implements SessionBytes {
 
@@ -54,6 +54,16 @@ public final class RedisSessionBytes implements SessionBytes {
               end
             end
             return 1
+            """);
+
+    /** SET … PX … only if the value is still the one read (compared by SHA-1, so the old value is not sent back). */
+    private static final Script REPLACE_IF_CURRENT = new Script("""
+            local current = redis.call('GET', KEYS[1])
+            if current and redis.sha1hex(current) == ARGV[2] then
+              redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+              return 1
+            end
+            return 0
             """);
 
     private static final Script DELETE = new Script("""
@@ -120,7 +130,12 @@ public final class RedisSessionBytes implements SessionBytes {
     }
 
     @Override
-    public CompletionStage<Boolean> replace(SessionAddress address, byte[] value, Duration ttl) {
+    public CompletionStage<Boolean> replace(SessionAddress address, Optional<byte[]> ifCurrent, byte[] value, Duration ttl) {
+        if (ifCurrent.isPresent()) {
+            return this.<Long>run(REPLACE_IF_CURRENT, ScriptOutputType.INTEGER, new String[] {sessionKey(address)},
+                    value, ascii(sha1Hex(ifCurrent.get())), ascii(millis(ttl)))
+                    .thenApply(replaced -> replaced == 1);
+        }
         return redis.strings().set(sessionKey(address), value, SetArgs.Builder.px(Long.parseLong(millis(ttl))).xx())
                 .thenApply("OK"::equals);
     }
@@ -167,6 +182,15 @@ public final class RedisSessionBytes implements SessionBytes {
         return text.getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** SHA-1 in lower-case hex, as Redis names scripts and as {@code redis.sha1hex} answers. */
+    private static String sha1Hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is missing from this JVM", e);
+        }
+    }
+
     /** A Lua script and its SHA-1 (the EVALSHA name). */
     private record Script(String text, String sha1) {
 
@@ -175,11 +199,7 @@ public final class RedisSessionBytes implements SessionBytes {
         }
 
         private static String sha1Of(String text) {
-            try {
-                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-1 is missing from this JVM", e);
-            }
+            return sha1Hex(text.getBytes(StandardCharsets.UTF_8));
         }
     }
 }
