@@ -102,6 +102,30 @@ class RedisSessionStoreTest extends SessionStoreContract {
         assertThat(found(ticket)).isNotNull();
     }
 
+    @Test
+    @DisplayName("A create is one EVALSHA and a load within the minute one GET: one round trip each")
+    void roundTrips() {
+        create(session(newUser())); // the scripts are cached from here on
+        server.command("CONFIG", "RESETSTAT");
+
+        SessionTicket ticket = create(session(newUser()));
+        String afterCreate = server.command("INFO", "commandstats");
+        server.command("CONFIG", "RESETSTAT");
+        found(ticket);
+        String afterLoad = server.command("INFO", "commandstats");
+
+        assertThat(calls(afterCreate, "evalsha")).isEqualTo(1);
+        assertThat(calls(afterCreate, "eval")).isZero();
+        assertThat(calls(afterCreate, "get")).isZero();
+        assertThat(calls(afterLoad, "get")).isEqualTo(1);
+        assertThat(calls(afterLoad, "evalsha") + calls(afterLoad, "set")).isZero();
+    }
+
+    private static long calls(String commandStats, String command) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_" + command + ":calls=(\\d+)").matcher(commandStats);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
     private long pttl(String key) {
         return Long.parseLong(server.command("PTTL", key).substring(1));
     }
