@@ -1,18 +1,23 @@
 package io.authtier.runtime.session.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.authtier.runtime.config.RedisTopology;
 import io.authtier.runtime.redis.RedisConnection;
 import io.authtier.runtime.redis.RedisConnections;
 import io.authtier.runtime.redis.RedisServers;
+import io.authtier.runtime.session.EncryptedSessionStore;
 import io.authtier.runtime.session.Session;
 import io.authtier.runtime.session.SessionBytes;
+import io.authtier.runtime.session.SessionStore;
 import io.authtier.runtime.session.SessionStoreContract;
+import io.authtier.runtime.session.SessionStoreException;
 import io.authtier.runtime.session.SessionTicket;
 import io.authtier.runtime.session.SessionUser;
 import io.authtier.runtime.testsupport.MutableClock;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -119,6 +124,25 @@ class RedisSessionStoreTest extends SessionStoreContract {
         assertThat(calls(afterCreate, "get")).isZero();
         assertThat(calls(afterLoad, "get")).isEqualTo(1);
         assertThat(calls(afterLoad, "evalsha") + calls(afterLoad, "set")).isZero();
+    }
+
+    @Test
+    @DisplayName("With Redis down, load fails with a SessionStoreException that names no session data")
+    void redisDown(@TempDir Path own) {
+        RedisServers.Server doomed = RedisServers.standalone(own);
+        try (RedisConnection doomedConnection = RedisConnections.open(
+                RedisServers.config(RedisTopology.Standalone, List.of(doomed)), Duration.ofSeconds(1));
+                SessionStore downStore = new EncryptedSessionStore(new RedisSessionBytes(doomedConnection, false),
+                        IDLE, ABSOLUTE, clock, new SecureRandom())) {
+            SessionTicket ticket = downStore.create(session(newUser())).toCompletableFuture().join();
+            doomed.stop();
+
+            assertThatThrownBy(() -> downStore.load(ticket).toCompletableFuture().join())
+                    .hasCauseInstanceOf(SessionStoreException.class)
+                    .cause().hasMessageStartingWith("session store failed: ").hasMessageNotContaining("authtier:");
+        } finally {
+            doomed.stop();
+        }
     }
 
     private static long calls(String commandStats, String command) {
