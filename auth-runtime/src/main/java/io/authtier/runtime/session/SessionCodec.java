@@ -15,10 +15,10 @@ import java.util.Optional;
 public final class SessionCodec {
 
     private static final ObjectMapper JSON = new ObjectMapper()
-            .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     /** The stored shape: short names, nulls for absent values, instants as epoch milliseconds. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record V1(int v, String iss, String sub, String sid, String email, String pun, List<String> groups,
             String at, String rt, String it, long atExp, long created, long seen) {
     }
