@@ -6,12 +6,16 @@ import io.authtier.runtime.config.RedisTopology;
 import io.authtier.runtime.redis.RedisConnection;
 import io.authtier.runtime.redis.RedisConnections;
 import io.authtier.runtime.redis.RedisServers;
+import io.authtier.runtime.session.EncryptedSessionStore;
 import io.authtier.runtime.session.SessionBytes;
+import io.authtier.runtime.session.SessionLookup;
+import io.authtier.runtime.session.SessionStore;
 import io.authtier.runtime.session.SessionStoreContract;
 import io.authtier.runtime.session.SessionTicket;
 import io.authtier.runtime.session.SessionUser;
 import io.authtier.runtime.testsupport.MutableClock;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -66,6 +70,25 @@ class RedisClusterSessionStoreTest extends SessionStoreContract {
         Set<String> slots = IntStream.range(0, 20).mapToObj(i -> slot(RedisSessionBytes.userKey(newUser().tag())))
                 .collect(Collectors.toSet());
         assertThat(slots).hasSizeGreaterThan(1);
+    }
+
+    @Test
+    @DisplayName("A session created by one runtime instance is read, and ended everywhere, by another")
+    void anotherInstanceReadsIt() {
+        SessionUser user = newUser();
+        SessionTicket ticket = create(session(user));
+        try (RedisConnection other = RedisConnections.open(RedisServers.config(RedisTopology.Cluster, nodes.subList(2, 3)),
+                Duration.ofSeconds(2));
+                SessionStore otherInstance = new EncryptedSessionStore(new RedisSessionBytes(other, false), IDLE, ABSOLUTE, clock,
+                        new SecureRandom())) {
+
+            SessionLookup seen = otherInstance.load(ticket).toCompletableFuture().join();
+            long ended = otherInstance.deleteAllForUser(user).toCompletableFuture().join();
+
+            assertThat(seen).isInstanceOf(SessionLookup.Found.class);
+            assertThat(ended).isEqualTo(1);
+            assertThat(load(ticket)).isInstanceOf(SessionLookup.Absent.class);
+        }
     }
 
     private static String slot(String key) {
