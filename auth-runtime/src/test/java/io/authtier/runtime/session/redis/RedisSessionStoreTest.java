@@ -127,6 +127,23 @@ class RedisSessionStoreTest extends SessionStoreContract {
     }
 
     @Test
+    @DisplayName("A user's index above 64 members drops those whose session expired by TTL, at the next create")
+    void indexIsPruned() {
+        SessionUser user = newUser();
+        List<SessionTicket> tickets = new java.util.ArrayList<>();
+        for (int i = 0; i < 65; i++) {
+            tickets.add(create(session(user)));
+        }
+        tickets.subList(0, 60).forEach(t -> server.command("DEL", RedisSessionBytes.sessionKey(t.address()))); // as a TTL would
+
+        SessionTicket fresh = create(session(user));
+
+        assertThat(server.command("SCARD", RedisSessionBytes.userKey(user.tag()))).isEqualTo(":6");
+        assertThat(load(fresh)).isInstanceOf(io.authtier.runtime.session.SessionLookup.Found.class);
+        assertThat(store.deleteAllForUser(user).toCompletableFuture().join()).isEqualTo(6);
+    }
+
+    @Test
     @DisplayName("With Redis down, load fails with a SessionStoreException that names no session data")
     void redisDown(@TempDir Path own) {
         RedisServers.Server doomed = RedisServers.standalone(own);
