@@ -1,0 +1,184 @@
+package io.authtier.runtime.session;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * The {@link SessionStore}: tickets, encryption and lifetime over a {@link SessionBytes} byte store (the
+ * "ticket manager" of oauth2-proxy's design). It serialises a session ({@link SessionCodec}), seals it under
+ * the ticket's key bound to the session id ({@link SessionCipher}), and hands only ciphertext to the store.
+ *
+ * <p>Lifetime: a session ends {@code idleTimeout} after {@code lastSeenAt} or {@code absoluteTimeout} after
+ * {@code createdAt}, whichever comes first. Both are checked on every load with the injected {@link Clock}
+ * (so they hold exactly, whatever the store's clock); the store's TTL, min(idle, absolute remaining), is
+ * the garbage collector. {@code lastSeenAt} and the TTL move at most once per {@link #TOUCH_INTERVAL}, so
+ * a read is one store round trip except once a minute; the idle timeout thus counts from a use that may be
+ * up to a minute older than the last one. That touch is a compare-and-set on the value read, so it never
+ * overwrites an {@link #update} (new tokens) made in between; if it loses, the session is returned as read.
+ */
+public final class EncryptedSessionStore implements SessionStore {
+
+    /** Least time between two recorded uses of a session (sliding idle timeout). */
+    public static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
+
+    private final SessionBytes bytes;
+    private final Duration idleTimeout;
+    private final Duration absoluteTimeout;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final SessionCipher cipher;
+    private final SessionCodec codec = new SessionCodec();
+
+    public EncryptedSessionStore(SessionBytes bytes, Duration idleTimeout, Duration absoluteTimeout, Clock clock, SecureRandom random) {
+        this.bytes = Objects.requireNonNull(bytes, "bytes");
+        this.idleTimeout = positive(idleTimeout, "idleTimeout");
+        this.absoluteTimeout = positive(absoluteTimeout, "absoluteTimeout");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
+        this.cipher = new SessionCipher(random);
+    }
+
+    @Override
+    public CompletionStage<SessionTicket> create(Session session) {
+        return guard(() -> {
+            Instant now = clock.instant();
+            Duration ttl = ttl(session, now);
+            if (!ttl.isPositive()) {
+                throw new IllegalArgumentException("the session is already past its absolute timeout (createdAt too old)");
+            }
+            SessionTicket ticket = SessionTicket.issue(session.user(), random);
+            return bytes.create(ticket.address(), seal(ticket, session), ttl, absoluteTimeout).thenApply(done -> ticket);
+        });
+    }
+
+    @Override
+    public CompletionStage<SessionLookup> load(SessionTicket ticket) {
+        return guard(() -> {
+            SessionAddress address = ticket.address();
+            return bytes.read(address).thenCompose(value -> {
+                if (value.isEmpty()) {
+                    return done(new SessionLookup.Absent());
+                }
+                Optional<Session> opened = open(ticket, value.get());
+                if (opened.isEmpty()) {
+                    return done(new SessionLookup.Unreadable());
+                }
+                Session session = opened.get();
+                Instant now = clock.instant();
+                if (expired(session, now)) {
+                    return bytes.delete(address).thenApply(deleted -> new SessionLookup.Expired());
+                }
+                if (Duration.between(session.lastSeenAt(), now).compareTo(TOUCH_INTERVAL) < 0) {
+                    return done(new SessionLookup.Found(session));
+                }
+                // Only if nobody wrote since the read: a touch must never undo a refresh's new tokens.
+                Session seen = session.seenAt(now);
+                return bytes.replace(address, value, seal(ticket, seen), ttl(seen, now)).thenApply(replaced -> replaced
+                        ? new SessionLookup.Found(seen)
+                        : new SessionLookup.Found(session));
+            });
+        });
+    }
+
+    @Override
+    public CompletionStage<Boolean> update(SessionTicket ticket, Session session) {
+        return guard(() -> {
+            if (!ticket.isFor(session.user())) {
+                throw new IllegalArgumentException("the session belongs to another user than the ticket");
+            }
+            Instant now = clock.instant();
+            if (expired(session, now)) {
+                return bytes.delete(ticket.address()).thenApply(deleted -> false);
+            }
+            return bytes.replace(ticket.address(), Optional.empty(), seal(ticket, session), ttl(session, now));
+        });
+    }
+
+    @Override
+    public CompletionStage<Boolean> delete(SessionTicket ticket) {
+        return guard(() -> bytes.delete(ticket.address()));
+    }
+
+    @Override
+    public CompletionStage<Long> deleteAllForUser(SessionUser user) {
+        return guard(() -> bytes.deleteUser(user.tag()));
+    }
+
+    @Override
+    public void close() {
+        try {
+            bytes.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the session store failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** min(idle timeout from {@code lastSeenAt}, absolute timeout from {@code createdAt}) − now. */
+    Duration ttl(Session session, Instant now) {
+        Instant idleEnd = session.lastSeenAt().plus(idleTimeout);
+        Instant absoluteEnd = session.createdAt().plus(absoluteTimeout);
+        return Duration.between(now, idleEnd.isBefore(absoluteEnd) ? idleEnd : absoluteEnd);
+    }
+
+    private boolean expired(Session session, Instant now) {
+        return !ttl(session, now).isPositive();
+    }
+
+    private byte[] seal(SessionTicket ticket, Session session) {
+        return cipher.seal(ticket.key(), ticket.id(), codec.encode(session));
+    }
+
+    private Optional<Session> open(SessionTicket ticket, byte[] value) {
+        return switch (cipher.open(ticket.key(), ticket.id(), value)) {
+            case SessionCipher.Opened.Plain plain -> codec.decode(plain.bytes()).filter(s -> ticket.isFor(s.user()));
+            case SessionCipher.Opened.Failed failed -> Optional.empty();
+        };
+    }
+
+    private static <T> CompletionStage<T> done(T value) {
+        return CompletableFuture.completedFuture(value);
+    }
+
+    /** Runs {@code action}; a store failure, thrown or in the stage, becomes a {@link SessionStoreException}. */
+    private static <T> CompletionStage<T> guard(Supplier<CompletionStage<T>> action) {
+        CompletionStage<T> stage;
+        try {
+            stage = action.get();
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(storeFailure(e));
+        }
+        return stage.handle((value, error) -> {
+            if (error != null) {
+                throw storeFailure(error);
+            }
+            return value;
+        });
+    }
+
+    private static RuntimeException storeFailure(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof SessionStoreException known) {
+            return known;
+        }
+        // The class only: a driver's message could quote a command and its (encrypted) arguments.
+        return new SessionStoreException("session store failed: " + cause.getClass().getSimpleName(), cause);
+    }
+
+    private static Duration positive(Duration duration, String name) {
+        Objects.requireNonNull(duration, name);
+        if (!duration.isPositive()) {
+            throw new IllegalArgumentException(name + " must be greater than zero, got " + duration);
+        }
+        return duration;
+    }
+}

@@ -1,0 +1,39 @@
+package io.authtier.runtime.session;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The byte store under {@link EncryptedSessionStore}: opaque (already encrypted) values by
+ * {@link SessionAddress}, grouped by user. Implementations: {@code memory/} and {@code redis/}. Every
+ * value has a TTL; so does the per-user grouping. A store that cannot answer (Redis down) fails the stage.
+ */
+public interface SessionBytes extends AutoCloseable {
+
+    /**
+     * Stores a new session's value for {@code ttl} and records it under its user, whose grouping then lives
+     * at least {@code userTtl}.
+     */
+    CompletionStage<Void> create(SessionAddress address, byte[] value, Duration ttl, Duration userTtl);
+
+    /** The value, if present and not expired. */
+    CompletionStage<Optional<byte[]>> read(SessionAddress address);
+
+    /**
+     * Replaces the value of an existing session and sets its TTL; false, and nothing written, if it is gone
+     * or, when {@code ifCurrent} is given, if the stored value is no longer exactly {@code ifCurrent} (a
+     * compare-and-set: a touch must not overwrite a refresh that happened since the read).
+     */
+    CompletionStage<Boolean> replace(SessionAddress address, Optional<byte[]> ifCurrent, byte[] value, Duration ttl);
+
+    /** Removes one session; true if it was there. */
+    CompletionStage<Boolean> delete(SessionAddress address);
+
+    /** Removes every session of the user with {@code userTag}, atomically; how many there were. */
+    CompletionStage<Long> deleteUser(String userTag);
+
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,30 @@
+package io.authtier.runtime.session;
+
+import io.authtier.runtime.config.SessionsConfig;
+import io.authtier.runtime.redis.RedisConnection;
+import io.authtier.runtime.session.memory.MemorySessionBytes;
+import io.authtier.runtime.session.redis.RedisSessionBytes;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** The one switch on {@code sessions.store}. */
+public final class SessionStores {
+
+    private SessionStores() {
+    }
+
+    /**
+     * The store {@code config} asks for. For {@code Redis}, {@code redis} opens the connection (only then),
+     * which the store then owns.
+     */
+    public static SessionStore create(SessionsConfig config, Supplier<RedisConnection> redis, Clock clock) {
+        SessionBytes bytes = switch (config.store()) {
+            case Memory -> new MemorySessionBytes(clock);
+            case Redis -> new RedisSessionBytes(Optional.ofNullable(redis.get())
+                    .orElseThrow(() -> new IllegalArgumentException("sessions.store Redis needs a redis section")), true);
+        };
+        return new EncryptedSessionStore(bytes, config.idleTimeout(), config.absoluteTimeout(), clock, new SecureRandom());
+    }
+}

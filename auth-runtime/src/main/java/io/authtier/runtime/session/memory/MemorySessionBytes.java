@@ -1,0 +1,110 @@
+package io.authtier.runtime.session.memory;
+
+import io.authtier.runtime.session.SessionAddress;
+import io.authtier.runtime.session.SessionBytes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Sessions in this process's memory: development and a single replica only (they vanish on restart and
+ * are not shared). The values are the same ciphertext the Redis store would hold. Grouped by user tag, so
+ * "log out everywhere" removes one map entry. Expiry follows the injected {@link Clock}: an expired value
+ * is never returned, and expired values are swept every {@value #SWEEP_EVERY} creations.
+ */
+public final class MemorySessionBytes implements SessionBytes {
+
+    static final int SWEEP_EVERY = 1024;
+
+    private record Entry(byte[] value, Instant expiresAt) {
+    }
+
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Entry>> users = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final AtomicLong creations = new AtomicLong();
+
+    public MemorySessionBytes(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public CompletionStage<Void> create(SessionAddress address, byte[] value, Duration ttl, Duration userTtl) {
+        Entry entry = new Entry(value.clone(), clock.instant().plus(ttl));
+        // compute, not computeIfAbsent + put: atomic against sweep() and deleteUser() dropping the user's map.
+        users.compute(address.userTag(), (tag, sessions) -> {
+            ConcurrentHashMap<String, Entry> map = sessions == null ? new ConcurrentHashMap<>() : sessions;
+            map.put(address.idHash(), entry);
+            return map;
+        });
+        if (creations.incrementAndGet() % SWEEP_EVERY == 0) {
+            sweep();
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Optional<byte[]>> read(SessionAddress address) {
+        return CompletableFuture.completedFuture(live(address).map(entry -> entry.value().clone()));
+    }
+
+    @Override
+    public CompletionStage<Boolean> replace(SessionAddress address, Optional<byte[]> ifCurrent, byte[] value, Duration ttl) {
+        Map<String, Entry> sessions = users.get(address.userTag());
+        if (sessions == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        Instant now = clock.instant();
+        Entry fresh = new Entry(value.clone(), now.plus(ttl));
+        AtomicReference<Boolean> replaced = new AtomicReference<>(false);
+        sessions.computeIfPresent(address.idHash(), (id, old) -> {
+            if (!old.expiresAt().isAfter(now)) {
+                return null;
+            }
+            if (ifCurrent.isPresent() && !Arrays.equals(ifCurrent.get(), old.value())) {
+                return old;
+            }
+            replaced.set(true);
+            return fresh;
+        });
+        return CompletableFuture.completedFuture(replaced.get());
+    }
+
+    @Override
+    public CompletionStage<Boolean> delete(SessionAddress address) {
+        Map<String, Entry> sessions = users.get(address.userTag());
+        Entry removed = sessions == null ? null : sessions.remove(address.idHash());
+        return CompletableFuture.completedFuture(removed != null && removed.expiresAt().isAfter(clock.instant()));
+    }
+
+    @Override
+    public CompletionStage<Long> deleteUser(String userTag) {
+        Map<String, Entry> sessions = users.remove(userTag);
+        Instant now = clock.instant();
+        long live = sessions == null ? 0 : sessions.values().stream().filter(e -> e.expiresAt().isAfter(now)).count();
+        return CompletableFuture.completedFuture(live);
+    }
+
+    private Optional<Entry> live(SessionAddress address) {
+        Map<String, Entry> sessions = users.get(address.userTag());
+        Entry entry = sessions == null ? null : sessions.get(address.idHash());
+        return Optional.ofNullable(entry).filter(e -> e.expiresAt().isAfter(clock.instant()));
+    }
+
+    /** Drops expired values, and users left without any. */
+    void sweep() {
+        Instant now = clock.instant();
+        users.forEach((tag, sessions) -> {
+            sessions.values().removeIf(entry -> !entry.expiresAt().isAfter(now));
+            users.computeIfPresent(tag, (t, s) -> s.isEmpty() ? null : s);
+        });
+    }
+}

@@ -1,0 +1,205 @@
+package io.authtier.runtime.session.redis;
+
+import io.authtier.runtime.redis.RedisConnection;
+import io.authtier.runtime.session.SessionAddress;
+import io.authtier.runtime.session.SessionBytes;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Sessions in Redis, standalone or Cluster (lettuce, through {@link RedisConnection}).
+ *
+ * <p>Keys (docs/sessions.md): {@code authtier:session:{<userTag>}:<idHash>} holds one session's ciphertext;
+ * {@code authtier:user:{<userTag>}} is the set of the user's {@code idHash}es. The shared hash tag puts a
+ * user's sessions and index in one Cluster slot, so the Lua scripts below touch one slot only. Every key
+ * has a TTL: a session min(idle, absolute remaining), the index at least the absolute timeout of the
+ * user's newest session (which outlives every session in it).
+ *
+ * <p>Round trips: create one ({@code EVALSHA}; two the first time a node sees the script), read one
+ * ({@code GET}), replace one ({@code SET … PX … XX}, never resurrecting a deleted session; or, for a touch,
+ * a script that sets only if the value is still the one read), delete one, delete a user one.
+ */
+public final class RedisSessionBytes implements SessionBytes {
+
+    /** Prefix of every session key. */
+    public static final String SESSION_PREFIX = "authtier:session:";
+    /** Prefix of every per-user index key. */
+    public static final String USER_PREFIX = "authtier:user:";
+    /** Index size above which a create drops members whose session has expired. */
+    static final int PRUNE_ABOVE = 64;
+
+    private static final Script CREATE = new Script("""
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            redis.call('SADD', KEYS[2], ARGV[3])
+            if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[4]) then
+              redis.call('PEXPIRE', KEYS[2], ARGV[4])
+            end
+            if redis.call('SCARD', KEYS[2]) > tonumber(ARGV[6]) then
+              for _, member in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+                if redis.call('EXISTS', ARGV[5] .. member) == 0 then
+                  redis.call('SREM', KEYS[2], member)
+                end
+              end
+            end
+            return 1
+            """);
+
+    /** SET … PX … only if the value is still the one read (compared by SHA-1, so the old value is not sent back). */
+    private static final Script REPLACE_IF_CURRENT = new Script("""
+            local current = redis.call('GET', KEYS[1])
+            if current and redis.sha1hex(current) == ARGV[2] then
+              redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+              return 1
+            end
+            return 0
+            """);
+
+    private static final Script DELETE = new Script("""
+            local deleted = redis.call('DEL', KEYS[1])
+            redis.call('SREM', KEYS[2], ARGV[1])
+            return deleted
+            """);
+
+    private static final Script DELETE_USER = new Script("""
+            local deleted = 0
+            for _, member in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+              deleted = deleted + redis.call('DEL', ARGV[1] .. member)
+            end
+            redis.call('DEL', KEYS[1])
+            return deleted
+            """);
+
+    private final RedisConnection redis;
+    private final RedisScriptingAsyncCommands<String, byte[]> scripts;
+    private final boolean ownsConnection;
+
+    /**
+     * @param redis          an open connection, standalone or Cluster
+     * @param ownsConnection whether {@link #close()} closes {@code redis}
+     */
+    @SuppressWarnings("unchecked")
+    public RedisSessionBytes(RedisConnection redis, boolean ownsConnection) {
+        this.redis = Objects.requireNonNull(redis, "redis");
+        this.ownsConnection = ownsConnection;
+        // RedisConnection exposes the string and key commands only; lettuce's standalone and Cluster async
+        // command objects behind them implement the scripting commands too.
+        if (!(redis.strings() instanceof RedisScriptingAsyncCommands<?, ?> scripting)) {
+            throw new IllegalArgumentException("the Redis connection does not offer scripting commands");
+        }
+        this.scripts = (RedisScriptingAsyncCommands<String, byte[]>) scripting;
+    }
+
+    /** The key of one session's value. */
+    public static String sessionKey(SessionAddress address) {
+        return sessionPrefix(address.userTag()) + address.idHash();
+    }
+
+    /** The key of a user's index. */
+    public static String userKey(String userTag) {
+        return USER_PREFIX + "{" + userTag + "}";
+    }
+
+    private static String sessionPrefix(String userTag) {
+        return SESSION_PREFIX + "{" + userTag + "}:";
+    }
+
+    @Override
+    public CompletionStage<Void> create(SessionAddress address, byte[] value, Duration ttl, Duration userTtl) {
+        return run(CREATE, ScriptOutputType.INTEGER,
+                new String[] {sessionKey(address), userKey(address.userTag())},
+                value, ascii(millis(ttl)), ascii(address.idHash()), ascii(millis(userTtl)),
+                ascii(sessionPrefix(address.userTag())), ascii(String.valueOf(PRUNE_ABOVE)))
+                .thenApply(reply -> null);
+    }
+
+    @Override
+    public CompletionStage<Optional<byte[]>> read(SessionAddress address) {
+        return redis.strings().get(sessionKey(address)).thenApply(Optional::ofNullable);
+    }
+
+    @Override
+    public CompletionStage<Boolean> replace(SessionAddress address, Optional<byte[]> ifCurrent, byte[] value, Duration ttl) {
+        if (ifCurrent.isPresent()) {
+            return this.<Long>run(REPLACE_IF_CURRENT, ScriptOutputType.INTEGER, new String[] {sessionKey(address)},
+                    value, ascii(sha1Hex(ifCurrent.get())), ascii(millis(ttl)))
+                    .thenApply(replaced -> replaced == 1);
+        }
+        return redis.strings().set(sessionKey(address), value, SetArgs.Builder.px(Long.parseLong(millis(ttl))).xx())
+                .thenApply("OK"::equals);
+    }
+
+    @Override
+    public CompletionStage<Boolean> delete(SessionAddress address) {
+        return this.<Long>run(DELETE, ScriptOutputType.INTEGER,
+                new String[] {sessionKey(address), userKey(address.userTag())}, ascii(address.idHash()))
+                .thenApply(deleted -> deleted > 0);
+    }
+
+    @Override
+    public CompletionStage<Long> deleteUser(String userTag) {
+        return run(DELETE_USER, ScriptOutputType.INTEGER, new String[] {userKey(userTag)}, ascii(sessionPrefix(userTag)));
+    }
+
+    @Override
+    public void close() {
+        if (ownsConnection) {
+            redis.close();
+        }
+    }
+
+    /** EVALSHA, and EVAL (which caches the script) if this node has not seen the script yet. */
+    private <T> CompletionStage<T> run(Script script, ScriptOutputType type, String[] keys, byte[]... args) {
+        CompletionStage<T> first = scripts.evalsha(script.sha1(), type, keys, args);
+        return first.handle((reply, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(reply);
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof RedisNoScriptException) {
+                return scripts.<T>eval(script.text(), type, keys, args);
+            }
+            return CompletableFuture.<T>failedFuture(cause);
+        }).thenCompose(stage -> stage);
+    }
+
+    private static String millis(Duration ttl) {
+        return String.valueOf(Math.max(1, ttl.toMillis()));
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** SHA-1 in lower-case hex, as Redis names scripts and as {@code redis.sha1hex} answers. */
+    private static String sha1Hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is missing from this JVM", e);
+        }
+    }
+
+    /** A Lua script and its SHA-1 (the EVALSHA name). */
+    private record Script(String text, String sha1) {
+
+        Script(String text) {
+            this(text, sha1Of(text));
+        }
+
+        private static String sha1Of(String text) {
+            return sha1Hex(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.authtier.runtime.session;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A decorator that remembers every value written to the byte store under it, and counts the writes. */
+public final class RecordingBytes implements SessionBytes {
+
+    private final SessionBytes inner;
+    private final List<byte[]> written = new CopyOnWriteArrayList<>();
+    private final AtomicReference<Runnable> afterNextRead = new AtomicReference<>();
+
+    public RecordingBytes(SessionBytes inner) {
+        this.inner = inner;
+    }
+
+    /** Every value handed to the store, oldest first. */
+    public List<byte[]> written() {
+        return List.copyOf(written);
+    }
+
+    @Override
+    public CompletionStage<Void> create(SessionAddress address, byte[] value, Duration ttl, Duration userTtl) {
+        written.add(value.clone());
+        return inner.create(address, value, ttl, userTtl);
+    }
+
+    @Override
+    public CompletionStage<Optional<byte[]>> read(SessionAddress address) {
+        Runnable action = afterNextRead.getAndSet(null);
+        if (action == null) {
+            return inner.read(address);
+        }
+        // On the caller's thread: the read completes, then the action runs, then the caller sees the read.
+        Optional<byte[]> value = inner.read(address).toCompletableFuture().join();
+        action.run();
+        return CompletableFuture.completedFuture(value);
+    }
+
+    /** Runs {@code action} between the next read and the moment its caller gets the value (a race, made certain). */
+    public void afterNextRead(Runnable action) {
+        afterNextRead.set(action);
+    }
+
+    @Override
+    public CompletionStage<Boolean> replace(SessionAddress address, Optional<byte[]> ifCurrent, byte[] value, Duration ttl) {
+        written.add(value.clone());
+        return inner.replace(address, ifCurrent, value, ttl);
+    }
+
+    @Override
+    public CompletionStage<Boolean> delete(SessionAddress address) {
+        return inner.delete(address);
+    }
+
+    @Override
+    public CompletionStage<Long> deleteUser(String userTag) {
+        return inner.deleteUser(userTag);
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+}

@@ -1,0 +1,287 @@
+package io.authtier.runtime.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.authtier.runtime.testsupport.MutableClock;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract of {@link SessionStore} ({@link EncryptedSessionStore}), run against every byte store
+ * (STYLE.md, habit 12): memory, Redis standalone, Redis Cluster. Time is a {@link MutableClock}; every
+ * user is new per test, so stores shared between tests do not interfere.
+ */
+public abstract class SessionStoreContract {
+
+    protected static final Duration IDLE = Duration.ofHours(24);
+    protected static final Duration ABSOLUTE = Duration.ofDays(7);
+    protected static final String ISSUER = "https://idp.example/realms/shop";
+
+    protected MutableClock clock;
+    protected RecordingBytes bytes;
+    protected SessionStore store;
+
+    /** A byte store of the kind under test, using {@code clock} where it keeps time itself. */
+    protected abstract SessionBytes newBytes(MutableClock clock);
+
+    @BeforeEach
+    void createStore() {
+        clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        bytes = new RecordingBytes(newBytes(clock));
+        store = new EncryptedSessionStore(bytes, IDLE, ABSOLUTE, clock, new SecureRandom());
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    protected static SessionUser newUser() {
+        return new SessionUser(ISSUER, "user-" + UUID.randomUUID());
+    }
+
+    protected Session session(SessionUser user) {
+        String unique = UUID.randomUUID().toString();
+        return Session.start(user, Optional.of("idp-sid-1"), Optional.of("alice@example.com"), Optional.of("alice"),
+                List.of("admins", "staff"),
+                new SessionTokens("access-" + unique, Optional.of("refresh-" + unique), Optional.of("id-" + unique),
+                        clock.instant().plus(Duration.ofMinutes(5))),
+                clock.instant());
+    }
+
+    protected SessionTicket create(Session session) {
+        return store.create(session).toCompletableFuture().join();
+    }
+
+    protected SessionLookup load(SessionTicket ticket) {
+        return store.load(ticket).toCompletableFuture().join();
+    }
+
+    protected Session found(SessionTicket ticket) {
+        SessionLookup lookup = load(ticket);
+        assertThat(lookup).isInstanceOf(SessionLookup.Found.class);
+        return ((SessionLookup.Found) lookup).session();
+    }
+
+    /**
+     * A timed-out session: {@code Expired} when the store still held it, {@code Absent} when the store's own
+     * TTL (the same deadline) removed it first. Never {@code Found}.
+     */
+    protected static void ended(SessionLookup lookup) {
+        assertThat(lookup).isInstanceOfAny(SessionLookup.Expired.class, SessionLookup.Absent.class);
+    }
+
+    @Test
+    @DisplayName("A created session loads back equal, with every claim and token")
+    void roundTrip() {
+        Session session = session(newUser());
+
+        SessionTicket ticket = create(session);
+
+        assertThat(found(ticket)).isEqualTo(session);
+    }
+
+    @Test
+    @DisplayName("No token, subject or e-mail appears in the bytes handed to the store")
+    void storedBytesAreCiphertext() {
+        Session session = session(newUser());
+        SessionTicket ticket = create(session);
+
+        clock.advance(Duration.ofMinutes(2));
+        found(ticket); // a touch: a second write
+
+        assertThat(bytes.written()).hasSize(2).allSatisfy(value -> {
+            String text = new String(value, StandardCharsets.ISO_8859_1);
+            assertThat(text).doesNotContain(session.tokens().accessToken())
+                    .doesNotContain(session.tokens().refreshToken().orElseThrow())
+                    .doesNotContain(session.tokens().idToken().orElseThrow())
+                    .doesNotContain(session.subject())
+                    .doesNotContain("alice");
+        });
+    }
+
+    @Test
+    @DisplayName("Each create issues a new random id and key, even for the same user (no fixation)")
+    void newIdOnEachCreate() {
+        SessionUser user = newUser();
+
+        SessionTicket first = create(session(user));
+        SessionTicket second = create(session(user));
+
+        assertThat(first.id()).isNotEqualTo(second.id()).hasSize(32);
+        assertThat(first.key()).isNotEqualTo(second.key()).hasSize(32);
+        assertThat(first.address()).isNotEqualTo(second.address());
+        assertThat(found(first)).isNotEqualTo(found(second));
+    }
+
+    @Test
+    @DisplayName("A ticket with the right id but another session's key cannot open the session")
+    void wrongKeyCannotDecrypt() {
+        SessionUser user = newUser();
+        SessionTicket mine = create(session(user));
+        SessionTicket other = create(session(user));
+
+        SessionTicket forged = new SessionTicket(mine.userTagBytes(), mine.id(), other.key());
+
+        assertThat(load(forged)).isInstanceOf(SessionLookup.Unreadable.class);
+        assertThat(found(mine)).isNotNull();
+    }
+
+    @Test
+    @DisplayName("A ticket whose id was never issued finds nothing")
+    void unknownIdIsAbsent() {
+        SessionTicket unknown = SessionTicket.issue(newUser(), new SecureRandom());
+
+        assertThat(load(unknown)).isInstanceOf(SessionLookup.Absent.class);
+    }
+
+    @Test
+    @DisplayName("A session unused for the idle timeout has expired and is gone; one used a second before lives on")
+    void idleTimeout() {
+        SessionTicket unused = create(session(newUser()));
+        SessionTicket used = create(session(newUser()));
+
+        clock.advance(IDLE.minusSeconds(1));
+        assertThat(load(used)).isInstanceOf(SessionLookup.Found.class);
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(load(unused)).satisfies(SessionStoreContract::ended);
+        assertThat(load(unused)).isInstanceOf(SessionLookup.Absent.class);
+        assertThat(load(used)).isInstanceOf(SessionLookup.Found.class);
+    }
+
+    @Test
+    @DisplayName("A session in use slides past the idle timeout, but never past the absolute timeout")
+    void slidingIdleAndAbsoluteTimeout() {
+        Session session = session(newUser());
+        SessionTicket ticket = create(session);
+
+        Duration step = IDLE.minusHours(1);
+        while (clock.instant().plus(step).isBefore(session.createdAt().plus(ABSOLUTE))) {
+            clock.advance(step);
+            assertThat(found(ticket).lastSeenAt()).isEqualTo(clock.instant());
+        }
+        clock.advance(Duration.between(clock.instant(), session.createdAt().plus(ABSOLUTE)).minusMillis(1));
+        assertThat(load(ticket)).isInstanceOf(SessionLookup.Found.class);
+        clock.advance(Duration.ofMillis(1));
+
+        assertThat(load(ticket)).satisfies(SessionStoreContract::ended);
+    }
+
+    @Test
+    @DisplayName("Use is recorded at most once a minute: loads within the minute write nothing")
+    void touchAtMostOncePerMinute() {
+        Session session = session(newUser());
+        SessionTicket ticket = create(session);
+
+        clock.advance(Duration.ofSeconds(59));
+        Session early = found(ticket);
+        Session again = found(ticket);
+
+        assertThat(early.lastSeenAt()).isEqualTo(session.createdAt());
+        assertThat(again).isEqualTo(early);
+        assertThat(bytes.written()).hasSize(1);
+
+        clock.advance(Duration.ofSeconds(1));
+        Session touched = found(ticket);
+
+        assertThat(touched.lastSeenAt()).isEqualTo(clock.instant());
+        assertThat(bytes.written()).hasSize(2);
+        assertThat(found(ticket)).isEqualTo(touched);
+        assertThat(bytes.written()).hasSize(2);
+    }
+
+    @Test
+    @DisplayName("Update replaces the tokens; an update after delete does not bring the session back")
+    void update() {
+        Session session = session(newUser());
+        SessionTicket ticket = create(session);
+        SessionTokens refreshed = new SessionTokens("access-new", Optional.of("refresh-new"), Optional.empty(),
+                clock.instant().plus(Duration.ofMinutes(5)));
+
+        boolean updated = store.update(ticket, session.withTokens(refreshed)).toCompletableFuture().join();
+
+        assertThat(updated).isTrue();
+        assertThat(found(ticket).tokens()).isEqualTo(refreshed);
+
+        store.delete(ticket).toCompletableFuture().join();
+        boolean resurrected = store.update(ticket, session).toCompletableFuture().join();
+
+        assertThat(resurrected).isFalse();
+        assertThat(load(ticket)).isInstanceOf(SessionLookup.Absent.class);
+    }
+
+    @Test
+    @DisplayName("A touch never undoes an update made between its read and its write (refresh on another replica)")
+    void touchDoesNotOverwriteConcurrentUpdate() {
+        Session session = session(newUser());
+        SessionTicket ticket = create(session);
+        SessionTokens refreshed = new SessionTokens("access-refreshed", Optional.of("refresh-refreshed"), Optional.empty(),
+                clock.instant().plus(Duration.ofMinutes(10)));
+        clock.advance(Duration.ofMinutes(2));
+        bytes.afterNextRead(() -> store.update(ticket, session.withTokens(refreshed)).toCompletableFuture().join());
+
+        Session seenByRacingLoad = found(ticket);
+
+        assertThat(seenByRacingLoad.tokens()).isEqualTo(session.tokens());
+        assertThat(found(ticket).tokens()).isEqualTo(refreshed);
+    }
+
+    @Test
+    @DisplayName("Delete ends exactly that session")
+    void delete() {
+        SessionUser user = newUser();
+        SessionTicket ended = create(session(user));
+        SessionTicket kept = create(session(user));
+
+        boolean deleted = store.delete(ended).toCompletableFuture().join();
+
+        assertThat(deleted).isTrue();
+        assertThat(load(ended)).isInstanceOf(SessionLookup.Absent.class);
+        assertThat(load(kept)).isInstanceOf(SessionLookup.Found.class);
+        assertThat(store.delete(ended).toCompletableFuture().join()).isFalse();
+    }
+
+    @Test
+    @DisplayName("Log out everywhere ends every session of that user and no other user's")
+    void deleteAllForUser() {
+        SessionUser alice = newUser();
+        SessionUser bob = newUser();
+        SessionUser aliceAtOtherIssuer = new SessionUser("https://other.example", alice.subject());
+        SessionTicket alice1 = create(session(alice));
+        SessionTicket alice2 = create(session(alice));
+        SessionTicket bob1 = create(session(bob));
+        SessionTicket otherIssuer = create(session(aliceAtOtherIssuer));
+
+        long ended = store.deleteAllForUser(alice).toCompletableFuture().join();
+
+        assertThat(ended).isEqualTo(2);
+        assertThat(load(alice1)).isInstanceOf(SessionLookup.Absent.class);
+        assertThat(load(alice2)).isInstanceOf(SessionLookup.Absent.class);
+        assertThat(load(bob1)).isInstanceOf(SessionLookup.Found.class);
+        assertThat(load(otherIssuer)).isInstanceOf(SessionLookup.Found.class);
+        assertThat(store.deleteAllForUser(alice).toCompletableFuture().join()).isZero();
+    }
+
+    @Test
+    @DisplayName("A session created after log-out-everywhere lives on")
+    void createAfterDeleteAll() {
+        SessionUser user = newUser();
+        create(session(user));
+        store.deleteAllForUser(user).toCompletableFuture().join();
+
+        SessionTicket fresh = create(session(user));
+
+        assertThat(load(fresh)).isInstanceOf(SessionLookup.Found.class);
+    }
+}

@@ -1,0 +1,53 @@
+package io.authtier.runtime.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Session: serialisation and masking")
+class SessionTest {
+
+    private final Instant now = Instant.parse("2026-11-28T12:00:00.123Z");
+    private final Session session = Session.start(new SessionUser("https://idp.example", "alice-sub"), Optional.of("sid-1"),
+            Optional.empty(), Optional.of("alice"), List.of("admins"),
+            new SessionTokens("AT-secret", Optional.of("RT-secret"), Optional.empty(), now.plusSeconds(300)), now);
+
+    @Test
+    @DisplayName("A session survives encode and decode, absent values included")
+    void codecRoundTrip() {
+        SessionCodec codec = new SessionCodec();
+
+        assertThat(codec.decode(codec.encode(session))).contains(session);
+    }
+
+    @Test
+    @DisplayName("Bytes that are not a version-1 session decode to nothing, never an exception")
+    void badBytes() {
+        SessionCodec codec = new SessionCodec();
+
+        assertThat(codec.decode("not json".getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(codec.decode("{\"v\":2,\"iss\":\"i\",\"sub\":\"s\",\"at\":\"a\"}".getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(codec.decode(new byte[0])).isEmpty();
+    }
+
+    @Test
+    @DisplayName("toString masks every token")
+    void toStringMasksTokens() {
+        assertThat(session.toString()).doesNotContain("AT-secret", "RT-secret").contains("***", "alice-sub");
+    }
+
+    @Test
+    @DisplayName("A user's tag depends on issuer and subject, is 22 base64url characters, and has no braces")
+    void userTag() {
+        SessionUser alice = new SessionUser("https://idp.example", "alice");
+
+        assertThat(alice.tag()).hasSize(22).matches("[A-Za-z0-9_-]+").isEqualTo(new SessionUser("https://idp.example", "alice").tag());
+        assertThat(new SessionUser("https://other.example", "alice").tag()).isNotEqualTo(alice.tag());
+        assertThat(new SessionUser("https://idp.example", "{x}").tag()).doesNotContain("{", "}");
+    }
+}

@@ -1,0 +1,173 @@
+package io.authtier.runtime.session.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.authtier.runtime.config.RedisTopology;
+import io.authtier.runtime.redis.RedisConnection;
+import io.authtier.runtime.redis.RedisConnections;
+import io.authtier.runtime.redis.RedisServers;
+import io.authtier.runtime.session.EncryptedSessionStore;
+import io.authtier.runtime.session.Session;
+import io.authtier.runtime.session.SessionBytes;
+import io.authtier.runtime.session.SessionStore;
+import io.authtier.runtime.session.SessionStoreContract;
+import io.authtier.runtime.session.SessionStoreException;
+import io.authtier.runtime.session.SessionTicket;
+import io.authtier.runtime.session.SessionUser;
+import io.authtier.runtime.testsupport.MutableClock;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("SessionStore contract: Redis standalone")
+class RedisSessionStoreTest extends SessionStoreContract {
+
+    @TempDir
+    static Path dir;
+    static RedisServers.Server server;
+    static RedisConnection connection;
+
+    @BeforeAll
+    static void startRedis() {
+        server = RedisServers.standalone(dir);
+        connection = RedisConnections.open(RedisServers.config(RedisTopology.Standalone, List.of(server)), Duration.ofSeconds(2));
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        if (connection != null) {
+            connection.close();
+        }
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Override
+    protected SessionBytes newBytes(MutableClock clock) {
+        return new RedisSessionBytes(connection, false);
+    }
+
+    @Test
+    @DisplayName("Keys share the user's hash tag, hold the id only hashed, and the stored value has no token text")
+    void keyLayoutAndRawValue() {
+        SessionUser user = newUser();
+        Session session = session(user);
+
+        SessionTicket ticket = create(session);
+
+        String key = RedisSessionBytes.sessionKey(ticket.address());
+        assertThat(key).isEqualTo("authtier:session:{" + user.tag() + "}:" + ticket.address().idHash());
+        assertThat(server.command("SISMEMBER", RedisSessionBytes.userKey(user.tag()), ticket.address().idHash())).isEqualTo(":1");
+        String raw = server.command("GET", key);
+        assertThat(raw).isNotNull().doesNotContain(session.tokens().accessToken())
+                .doesNotContain(session.tokens().refreshToken().orElseThrow()).doesNotContain(user.subject());
+        assertThat(key).doesNotContain(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(ticket.id()));
+        assertThat(server.command("EXISTS", key)).isEqualTo(":1");
+    }
+
+    @Test
+    @DisplayName("Every key has a TTL: the session min(idle, absolute remaining), the user index the absolute timeout")
+    void everyKeyHasATtl() {
+        SessionUser user = newUser();
+        SessionTicket ticket = create(session(user));
+
+        long sessionTtl = pttl(RedisSessionBytes.sessionKey(ticket.address()));
+        long indexTtl = pttl(RedisSessionBytes.userKey(user.tag()));
+
+        assertThat(sessionTtl).isPositive().isLessThanOrEqualTo(IDLE.toMillis()).isGreaterThan(IDLE.toMillis() - 60_000);
+        assertThat(indexTtl).isLessThanOrEqualTo(ABSOLUTE.toMillis()).isGreaterThan(ABSOLUTE.toMillis() - 60_000);
+
+        for (int day = 0; day < 6; day++) {
+            clock.advance(Duration.ofHours(23));
+            found(ticket);
+        }
+        clock.advance(Duration.ofHours(23)); // 161 h after login: 7 h of the absolute timeout left
+        found(ticket);
+
+        assertThat(pttl(RedisSessionBytes.sessionKey(ticket.address())))
+                .isPositive().isLessThanOrEqualTo(Duration.ofHours(7).toMillis()).isGreaterThan(Duration.ofHours(7).toMillis() - 60_000);
+    }
+
+    @Test
+    @DisplayName("The first create after Redis lost its script cache still works (EVALSHA falls back to EVAL)")
+    void scriptCacheFlushed() {
+        create(session(newUser()));
+        assertThat(server.command("SCRIPT", "FLUSH")).isEqualTo("+OK");
+
+        SessionTicket ticket = create(session(newUser()));
+
+        assertThat(found(ticket)).isNotNull();
+    }
+
+    @Test
+    @DisplayName("A create is one EVALSHA and a load within the minute one GET: one round trip each")
+    void roundTrips() {
+        create(session(newUser())); // the scripts are cached from here on
+        server.command("CONFIG", "RESETSTAT");
+
+        SessionTicket ticket = create(session(newUser()));
+        String afterCreate = server.command("INFO", "commandstats");
+        server.command("CONFIG", "RESETSTAT");
+        found(ticket);
+        String afterLoad = server.command("INFO", "commandstats");
+
+        assertThat(calls(afterCreate, "evalsha")).isEqualTo(1);
+        assertThat(calls(afterCreate, "eval")).isZero();
+        assertThat(calls(afterCreate, "get")).isZero();
+        assertThat(calls(afterLoad, "get")).isEqualTo(1);
+        assertThat(calls(afterLoad, "evalsha") + calls(afterLoad, "set")).isZero();
+    }
+
+    @Test
+    @DisplayName("A user's index above 64 members drops those whose session expired by TTL, at the next create")
+    void indexIsPruned() {
+        SessionUser user = newUser();
+        List<SessionTicket> tickets = new java.util.ArrayList<>();
+        for (int i = 0; i < 65; i++) {
+            tickets.add(create(session(user)));
+        }
+        tickets.subList(0, 60).forEach(t -> server.command("DEL", RedisSessionBytes.sessionKey(t.address()))); // as a TTL would
+
+        SessionTicket fresh = create(session(user));
+
+        assertThat(server.command("SCARD", RedisSessionBytes.userKey(user.tag()))).isEqualTo(":6");
+        assertThat(load(fresh)).isInstanceOf(io.authtier.runtime.session.SessionLookup.Found.class);
+        assertThat(store.deleteAllForUser(user).toCompletableFuture().join()).isEqualTo(6);
+    }
+
+    @Test
+    @DisplayName("With Redis down, load fails with a SessionStoreException that names no session data")
+    void redisDown(@TempDir Path own) {
+        RedisServers.Server doomed = RedisServers.standalone(own);
+        try (RedisConnection doomedConnection = RedisConnections.open(
+                RedisServers.config(RedisTopology.Standalone, List.of(doomed)), Duration.ofSeconds(1));
+                SessionStore downStore = new EncryptedSessionStore(new RedisSessionBytes(doomedConnection, false),
+                        IDLE, ABSOLUTE, clock, new SecureRandom())) {
+            SessionTicket ticket = downStore.create(session(newUser())).toCompletableFuture().join();
+            doomed.stop();
+
+            assertThatThrownBy(() -> downStore.load(ticket).toCompletableFuture().join())
+                    .hasCauseInstanceOf(SessionStoreException.class)
+                    .cause().hasMessageStartingWith("session store failed: ").hasMessageNotContaining("authtier:");
+        } finally {
+            doomed.stop();
+        }
+    }
+
+    private static long calls(String commandStats, String command) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_" + command + ":calls=(\\d+)").matcher(commandStats);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    private long pttl(String key) {
+        return Long.parseLong(server.command("PTTL", key).substring(1));
+    }
+}
