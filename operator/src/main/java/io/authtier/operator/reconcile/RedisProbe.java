@@ -44,7 +44,7 @@ final class RedisProbe {
     var base = new RedisStatus(redis.mode().name(), endpoint, null, null, null, null, null);
     if (redis.mode() == RedisMode.External && redis.external().tls()) {
       return Optional.of(RedisObservation.ready(base, "ReachabilityNotChecked",
-          "The operator does not speak TLS to Redis in this version; the runtime's own readiness checks it"));
+          "The operator does not speak TLS to Redis in this version, so it has not checked that this Redis answers; the runtime connects with TLS itself"));
     }
     var passwordBytes = RedisSecrets.password(tier, secrets);
     if (redis.mode() != RedisMode.External && passwordBytes.isEmpty()) {
