@@ -2,6 +2,7 @@ package io.authtier.operator.dependents.redis;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.dependents.Metadata;
+import io.authtier.operator.dependents.PodSecurity;
 import io.authtier.operator.dependents.Quantities;
 import io.authtier.operator.dependents.runtime.RedisEndpoints;
 import io.authtier.operator.reconcile.Labels;
@@ -17,12 +18,10 @@ import io.fabric8.kubernetes.api.model.KeyToPathBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
-import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
-import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
@@ -117,13 +116,7 @@ public class RedisStatefulSetDependent extends CRUDKubernetesDependentResource<S
               .withAutomountServiceAccountToken(false)
               .withEnableServiceLinks(false)
               .withTerminationGracePeriodSeconds(30L)
-              .withSecurityContext(new PodSecurityContextBuilder()
-                  .withRunAsNonRoot(true)
-                  .withRunAsUser(REDIS_UID)
-                  .withRunAsGroup(REDIS_UID)
-                  .withFsGroup(REDIS_UID)
-                  .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-                  .build())
+              .withSecurityContext(PodSecurity.restrictedPod(REDIS_UID))
               .withNewAffinity()
                 .withNewPodAntiAffinity()
                   .addNewPreferredDuringSchedulingIgnoredDuringExecution()
@@ -152,13 +145,7 @@ public class RedisStatefulSetDependent extends CRUDKubernetesDependentResource<S
                       .withRequests(new TreeMap<>(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi"))))
                       .withLimits(new TreeMap<>(Map.of("memory", new Quantity("512Mi"))))
                       .build())
-                  .withSecurityContext(new SecurityContextBuilder()
-                      .withAllowPrivilegeEscalation(false)
-                      .withReadOnlyRootFilesystem(true)
-                      .withRunAsNonRoot(true)
-                      .withNewCapabilities().withDrop("ALL").endCapabilities()
-                      .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-                      .build())
+                  .withSecurityContext(PodSecurity.restrictedContainer())
                   .withVolumeMounts(
                       new VolumeMountBuilder().withName("config").withMountPath(RedisConfigMapDependent.CONFIG_DIR)
                           .withReadOnly(true).build(),

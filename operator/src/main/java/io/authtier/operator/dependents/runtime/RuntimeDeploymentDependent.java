@@ -3,6 +3,7 @@ package io.authtier.operator.dependents.runtime;
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.api.v1alpha1.AuthTierSpec;
 import io.authtier.operator.dependents.Metadata;
+import io.authtier.operator.dependents.PodSecurity;
 import io.authtier.operator.dependents.Quantities;
 import io.authtier.operator.reconcile.Labels;
 import io.authtier.operator.reconcile.Names;
@@ -13,13 +14,11 @@ import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.KeyToPathBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
-import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
@@ -92,13 +91,7 @@ public class RuntimeDeploymentDependent extends CRUDKubernetesDependentResource<
               .withAutomountServiceAccountToken(false)
               .withEnableServiceLinks(false)
               .withTerminationGracePeriodSeconds(30L)
-              .withSecurityContext(new PodSecurityContextBuilder()
-                  .withRunAsNonRoot(true)
-                  .withRunAsUser(RUNTIME_UID)
-                  .withRunAsGroup(RUNTIME_UID)
-                  .withFsGroup(RUNTIME_UID)
-                  .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-                  .build())
+              .withSecurityContext(PodSecurity.restrictedPod(RUNTIME_UID))
               .withTopologySpreadConstraints(
                   spread("kubernetes.io/hostname", labels),
                   spread("topology.kubernetes.io/zone", labels))
@@ -118,13 +111,7 @@ public class RuntimeDeploymentDependent extends CRUDKubernetesDependentResource<
                   .withLivenessProbe(probe("/healthz", 10, 3))
                   .withReadinessProbe(probe("/readyz", 5, 2))
                   .withResources(resources(spec))
-                  .withSecurityContext(new SecurityContextBuilder()
-                      .withAllowPrivilegeEscalation(false)
-                      .withReadOnlyRootFilesystem(true)
-                      .withRunAsNonRoot(true)
-                      .withNewCapabilities().withDrop("ALL").endCapabilities()
-                      .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-                      .build())
+                  .withSecurityContext(PodSecurity.restrictedContainer())
                   .withVolumeMounts(volumeMounts(tier))
                   .build())
               .withVolumes(volumes(tier))
