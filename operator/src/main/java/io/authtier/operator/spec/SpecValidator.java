@@ -52,6 +52,7 @@ public final class SpecValidator {
     checkSessions(spec, report);
     checkRedis(spec.redis(), report);
     checkScaling(spec, report);
+    checkRoutes(spec, report);
     return problems;
   }
 
@@ -232,6 +233,22 @@ public final class SpecValidator {
         report.accept(new SpecProblem(at + "." + name, "must be a quantity, such as 500m or 1 for CPU and 256Mi or 1Gi for memory"));
       }
     });
+  }
+
+  private static void checkRoutes(AuthTierSpec spec, Consumer<SpecProblem> report) {
+    var prefixes = new HashSet<String>();
+    for (int i = 0; i < spec.routes().size(); i++) {
+      var route = spec.routes().get(i);
+      var at = "spec.routes[" + i + "]";
+      if (route.pathPrefix() == null || !route.pathPrefix().matches("^/[^?#\\s]*$")) {
+        report.accept(new SpecProblem(at + ".pathPrefix", "must be a path that starts with '/', without query or spaces, such as /admin"));
+      } else if (!prefixes.add(route.pathPrefix())) {
+        report.accept(new SpecProblem(at + ".pathPrefix", "'" + route.pathPrefix() + "' is used twice; merge the rules of a prefix into one route"));
+      }
+      if (route.allowedGroups().isEmpty() && route.allowedRoles().isEmpty() && route.requiredScopes().isEmpty()) {
+        report.accept(new SpecProblem(at, "needs allowedGroups, allowedRoles or requiredScopes; without them it would let every valid token in"));
+      }
+    }
   }
 
   private static void secretRef(String at, SecretKeyRef ref, boolean required, Consumer<SpecProblem> report) {

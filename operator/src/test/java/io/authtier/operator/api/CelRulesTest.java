@@ -60,7 +60,10 @@ class CelRulesTest {
         Arguments.of("a complete login", ISSUER + REDIS + "sessions: {cookie: {signingKeys: [{id: k, secretRef: {name: s, key: k}}]}, login: {issuer: main, clientId: web, allowedRedirectDomains: [a.example]}}\n", null),
         Arguments.of("External Redis without its endpoints", ISSUER + "redis: {mode: External}\n", "redis.mode External needs redis.external"),
         Arguments.of("a Standalone external Redis with two endpoints", ISSUER + "redis: {mode: External, external: {endpoints: ['a:1', 'b:2']}}\n", "redis.external.topology Standalone takes exactly one endpoint"),
-        Arguments.of("an external Redis Cluster with two endpoints", ISSUER + "redis: {mode: External, external: {topology: Cluster, endpoints: ['a:1', 'b:2']}}\n", null));
+        Arguments.of("an external Redis Cluster with two endpoints", ISSUER + "redis: {mode: External, external: {topology: Cluster, endpoints: ['a:1', 'b:2']}}\n", null),
+        Arguments.of("a route with a rule", ISSUER + REDIS + "routes: [{pathPrefix: /admin, allowedGroups: [admins]}]\n", null),
+        Arguments.of("a route without any rule", ISSUER + REDIS + "routes: [{pathPrefix: /open}]\n", "a route needs allowedGroups, allowedRoles or requiredScopes"),
+        Arguments.of("two routes with one prefix", ISSUER + REDIS + "routes: [{pathPrefix: /a, allowedGroups: [x]}, {pathPrefix: /a, allowedRoles: [y]}]\n", "routes[].pathPrefix must be unique"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -126,6 +129,16 @@ class CelRulesTest {
   private static List<String> failingRules(Object spec, Object oldSpec) throws Exception {
     var failed = new ArrayList<String>();
     for (var rule : rules()) {
+      if (rule.path().contains("[]")) {
+        // A rule on list items holds for each item (transition rules are not used on items here).
+        for (var item : itemsAt(spec, rule.path())) {
+          var program = RUNTIME.createProgram(COMPILER.compile(rule.expression()).getAst());
+          if (!Boolean.TRUE.equals(program.eval(Map.of("self", item)))) {
+            failed.add(rule.message());
+          }
+        }
+        continue;
+      }
       var self = at(spec, rule.path());
       if (self == null) {
         continue;
@@ -167,6 +180,28 @@ class CelRulesTest {
       child.add(p.getKey());
       collect(p.getValue(), child, rules);
     });
+    if (schema.has("items")) {
+      var items = new ArrayList<>(path);
+      items.add("[]");
+      collect(schema.get("items"), items, rules);
+    }
+  }
+
+  /** The objects at a path whose "[]" segments stand for every item of a list. */
+  private static List<Object> itemsAt(Object root, List<String> path) {
+    List<Object> current = List.of(root);
+    for (var name : path) {
+      var next = new ArrayList<Object>();
+      for (var node : current) {
+        if (name.equals("[]") && node instanceof List<?> list) {
+          next.addAll(list);
+        } else if (node instanceof Map<?, ?> map && map.containsKey(name)) {
+          next.add(map.get(name));
+        }
+      }
+      current = next;
+    }
+    return current;
   }
 
   @SuppressWarnings("unchecked")

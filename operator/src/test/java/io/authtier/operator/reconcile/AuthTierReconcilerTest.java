@@ -264,7 +264,7 @@ class AuthTierReconcilerTest {
         new io.authtier.operator.api.v1alpha1.IntrospectionSpec("c",
             new io.authtier.operator.api.v1alpha1.SecretKeyRef("nowhere", "secret")))),
         null, null, template.getSpec().sessions(), null, template.getSpec().runtime(), template.getSpec().autoscaling(),
-        null, null));
+        null, null, null));
     harness.create(broken);
     var names = new ArrayList<String[]>();
     for (int i = 0; i < 50; i++) {
@@ -340,7 +340,7 @@ class AuthTierReconcilerTest {
     return new AuthTierSpec(issuers, base.tokenCache(), base.resilience(), base.sessions(), base.redis(),
         new io.authtier.operator.api.v1alpha1.RuntimeSpec(runtime.image(), runtime.imagePullPolicy(), replicas,
             runtime.resources(), runtime.trustedProxies()),
-        autoscaling, base.disruption(), base.monitoring());
+        autoscaling, base.disruption(), base.monitoring(), base.routes());
   }
 
   private static AuthTier withSpec(AuthTier tier, AuthTierSpec spec) {

@@ -75,7 +75,7 @@ class MonitoringTest {
     harness.update("prod", "shop-auth", t -> {
       var s = t.getSpec();
       t.setSpec(new AuthTierSpec(s.issuers(), s.tokenCache(), s.resilience(), s.sessions(), s.redis(), s.runtime(),
-          s.autoscaling(), s.disruption(), new MonitoringSpec(false, s.monitoring().alerts())));
+          s.autoscaling(), s.disruption(), new MonitoringSpec(false, s.monitoring().alerts()), s.routes()));
       return t;
     });
 

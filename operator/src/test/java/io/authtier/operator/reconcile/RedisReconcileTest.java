@@ -392,7 +392,7 @@ class RedisReconcileTest {
 
   private static AuthTierSpec withRedis(AuthTierSpec s, RedisSpec redis) {
     return new AuthTierSpec(s.issuers(), s.tokenCache(), s.resilience(), s.sessions(), redis, s.runtime(),
-        s.autoscaling(), s.disruption(), s.monitoring());
+        s.autoscaling(), s.disruption(), s.monitoring(), s.routes());
   }
 
   private String awaitGeneratedPassword(String tier) {

@@ -55,7 +55,7 @@ class SpecValidatorTest {
     var spec = tier.getSpec();
     tier.setSpec(new AuthTierSpec(spec.issuers(), spec.tokenCache(), spec.resilience(), spec.sessions(),
         new RedisSpec(RedisMode.Cluster, null, null, null, null, null), spec.runtime(), spec.autoscaling(),
-        spec.disruption(), spec.monitoring()));
+        spec.disruption(), spec.monitoring(), spec.routes()));
     // Then it is valid
     assertThat(SpecValidator.validate(tier)).isEmpty();
 
@@ -63,7 +63,7 @@ class SpecValidatorTest {
     tier.setSpec(new AuthTierSpec(spec.issuers(), spec.tokenCache(), spec.resilience(), spec.sessions(),
         new RedisSpec(RedisMode.Standalone, null, null, null,
             new io.authtier.operator.api.v1alpha1.SecretKeyRef("redis", "bad key"), null),
-        spec.runtime(), spec.autoscaling(), spec.disruption(), spec.monitoring()));
+        spec.runtime(), spec.autoscaling(), spec.disruption(), spec.monitoring(), spec.routes()));
     // Then that field is named
     assertThat(SpecValidator.validate(tier)).extracting(SpecProblem::field)
         .containsExactly("spec.redis.passwordSecretRef.key");
@@ -98,6 +98,6 @@ class SpecValidatorTest {
 
   private static AuthTierSpec withSessions(AuthTierSpec spec, SessionsSpec sessions) {
     return new AuthTierSpec(spec.issuers(), spec.tokenCache(), spec.resilience(), sessions, spec.redis(), spec.runtime(),
-        spec.autoscaling(), spec.disruption(), spec.monitoring());
+        spec.autoscaling(), spec.disruption(), spec.monitoring(), spec.routes());
   }
 }

@@ -12,6 +12,8 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self.issuers.all(i, self.issuers.exists_one(j, j.name == i.name))",
     message = "issuers[].name must be unique")
+@ValidationRule(value = "!has(self.routes) || self.routes.all(r, self.routes.exists_one(q, q.pathPrefix == r.pathPrefix))",
+    message = "routes[].pathPrefix must be unique; merge the rules of a prefix into one route")
 @ValidationRule(value = "self.sessions.store != 'Redis' || has(self.redis)",
     message = "sessions.store Redis needs spec.redis; add a redis section, or use sessions.store Memory with one replica")
 @ValidationRule(value = "self.sessions.store != 'Memory' || (self.runtime.replicas == 1 && !self.autoscaling.enabled)",
@@ -59,7 +61,11 @@ public record AuthTierSpec(
 
     @Default("{}")
     @JsonPropertyDescription("Prometheus monitoring and alerts.")
-    MonitoringSpec monitoring) {
+    MonitoringSpec monitoring,
+
+    @Size(max = 64)
+    @JsonPropertyDescription("Access rules by path prefix for the apps behind the ingress, applied on top of any rule in the auth URL. Routes need the ingress to send the original path (X-Original-URI, X-Forwarded-Uri) from a proxy in runtime.trustedProxies; without it every request under routes is refused.")
+    List<RouteSpec> routes) {
 
   public AuthTierSpec {
     issuers = issuers == null ? List.of() : List.copyOf(issuers);
@@ -70,5 +76,6 @@ public record AuthTierSpec(
     autoscaling = autoscaling == null ? new AutoscalingSpec(null, null, null, null, null, null) : autoscaling;
     disruption = disruption == null ? new DisruptionSpec(null) : disruption;
     monitoring = monitoring == null ? new MonitoringSpec(null, null) : monitoring;
+    routes = routes == null ? List.of() : List.copyOf(routes);
   }
 }

@@ -44,7 +44,9 @@ public final class RuntimeConfigRenderer {
       Map.entry("tokenCache", tier -> tokenCache(tier.getSpec())),
       Map.entry("resilience", tier -> TREE.valueToTree(tier.getSpec().resilience())),
       Map.entry("sessions", tier -> TREE.valueToTree(tier.getSpec().sessions())),
-      Map.entry("redis", RuntimeConfigRenderer::redis));
+      Map.entry("redis", RuntimeConfigRenderer::redis),
+      // Left out when empty: a runtime without routes must not refuse /auth for want of an original path.
+      Map.entry("routes", tier -> tier.getSpec().routes().isEmpty() ? null : TREE.valueToTree(tier.getSpec().routes())));
 
   /** Spec keys that name a Secret key, and the runtime keys that name the file it is mounted as. */
   private static final Map<String, String> SECRET_REF_TO_FILE = Map.of(
