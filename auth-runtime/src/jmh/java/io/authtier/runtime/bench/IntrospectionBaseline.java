@@ -69,9 +69,8 @@ public final class IntrospectionBaseline {
                   retry: {maxAttempts: 2, initialBackoff: 50ms}
                   circuitBreaker: {failureRateThreshold: 50, waitInOpenState: 60s}
                 """.formatted(issuer, secret), Clock.systemUTC(), policy -> policy)) {
-            while (runtime.management("/readyz").statusCode() != 200) {
-                Thread.sleep(50); // start-up only, not a measurement
-            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> runtime.management("/readyz").statusCode() == 200);
             String jwt = Tokens.sign(key, JWSAlgorithm.RS256,
                     Tokens.accessClaims(issuer, "shop-api", Clock.systemUTC().instant()).build());
             if (runtime.auth(jwt).statusCode() != 200 || runtime.auth(opaque).statusCode() != 200) {

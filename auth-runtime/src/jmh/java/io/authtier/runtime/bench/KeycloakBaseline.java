@@ -45,9 +45,8 @@ public final class KeycloakBaseline {
                   audiences: [account]
                   introspection: {clientId: %s, clientSecretFile: %s}
                 """.formatted(issuer, clientId, secretFile), Clock.systemUTC(), policy -> policy)) {
-            while (runtime.management("/readyz").statusCode() != 200) {
-                Thread.sleep(50); // start-up only, not a measurement
-            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> runtime.management("/readyz").statusCode() == 200);
             if (runtime.auth(token).statusCode() != 200) {
                 throw new IllegalStateException("the runtime does not accept Keycloak's token: " + runtime.auth(token).statusCode());
             }

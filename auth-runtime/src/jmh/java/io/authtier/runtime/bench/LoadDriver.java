@@ -55,9 +55,8 @@ public final class LoadDriver {
                        issuerUrl: %s
                        audiences: [shop-api]
                      """.formatted(idp.issuer()), Clock.systemUTC(), policy -> policy)) {
-            while (runtime.management("/readyz").statusCode() != 200) {
-                Thread.sleep(50); // start-up only, not a measurement
-            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> runtime.management("/readyz").statusCode() == 200);
             String token = Tokens.sign(key, JWSAlgorithm.RS256, Tokens.accessClaims(idp.issuer(), "shop-api", Clock.systemUTC().instant()).build());
             if (runtime.auth(token).statusCode() != 200) {
                 throw new IllegalStateException("the token is not accepted");

@@ -60,16 +60,8 @@ public final class OpenLoopDriver {
             runtime = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), RuntimeMain.class.getName(), "--config", config.toString())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            while (true) {
-                try {
-                    if (Http.get(management, "/readyz").statusCode() == 200) {
-                        break;
-                    }
-                } catch (RuntimeException notYet) {
-                    // not listening yet
-                }
-                Thread.sleep(100); // start-up only, not a measurement
-            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> Http.get(management, "/readyz").statusCode() == 200);
             String authorization = "Bearer " + Tokens.sign(key, JWSAlgorithm.RS256,
                     Tokens.accessClaims(idp.issuer(), "shop-api", Clock.systemUTC().instant()).build());
 
