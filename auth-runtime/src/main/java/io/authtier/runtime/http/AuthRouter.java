@@ -38,10 +38,6 @@ public final class AuthRouter implements Handler<HttpServerRequest> {
     private final RouteRules routes;
     private final ClientAddress proxies;
 
-    public AuthRouter(ForwardAuthHandler forwardAuth, RuntimeMetrics metrics) {
-        this(forwardAuth, metrics, new RouteRules(List.of()), new ClientAddress(List.of()));
-    }
-
     public AuthRouter(ForwardAuthHandler forwardAuth, RuntimeMetrics metrics, RouteRules routes, ClientAddress proxies) {
         this.forwardAuth = Objects.requireNonNull(forwardAuth, "forwardAuth");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -58,7 +54,9 @@ public final class AuthRouter implements Handler<HttpServerRequest> {
         try {
             if (AUTH.equals(path)) {
                 endpoint = "auth";
-                done = forwardAuth.handle(request, Access.allOf(List.of(AccessRule.fromQuery(request.query()), routeOfOriginal(request))));
+                AccessRule query = AccessRule.fromQuery(request.query());
+                // Without routes (the common case) the query rule alone decides: nothing to combine on the hot path.
+                done = forwardAuth.handle(request, routes.isEmpty() ? query : Access.allOf(List.of(query, routeOfOriginal(request))));
             } else if (path.equals(EXT_AUTHZ) || path.startsWith(EXT_AUTHZ + "/")) {
                 endpoint = "ext_authz";
                 done = forwardAuth.handle(request, routes.isEmpty() ? Access.ANYONE
@@ -81,9 +79,6 @@ public final class AuthRouter implements Handler<HttpServerRequest> {
 
     /** The routes rule for the path that the proxy in front asks about. */
     private Access routeOfOriginal(HttpServerRequest request) {
-        if (routes.isEmpty()) {
-            return Access.ANYONE;
-        }
         var peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
         Optional<String> original = Optional.empty();
         try {

@@ -57,10 +57,6 @@ public final class EmbeddedApiServer implements AutoCloseable {
     return client;
   }
 
-  java.util.logging.Logger requestLog() {
-    return requestLog;
-  }
-
   public KubernetesMockServer server() {
     return server;
   }

@@ -5,7 +5,6 @@ import io.authtier.operator.dependents.Metadata;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -59,10 +58,5 @@ public final class MonitoringObjects {
   private static boolean ownedBy(GenericKubernetesResource object, AuthTier tier) {
     return object.getMetadata().getOwnerReferences().stream()
         .anyMatch(r -> Objects.equals(r.getUid(), tier.getMetadata().getUid()));
-  }
-
-  /** The kinds this keeps, for RBAC and docs. */
-  public static List<ResourceDefinitionContext> kinds() {
-    return List.of(PrometheusOperator.SERVICE_MONITOR, PrometheusOperator.PROMETHEUS_RULE);
   }
 }
