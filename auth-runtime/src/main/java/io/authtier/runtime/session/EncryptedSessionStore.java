@@ -113,6 +113,18 @@ public final class EncryptedSessionStore implements SessionStore {
     }
 
     @Override
+    public CompletionStage<Boolean> tryLockRefresh(SessionTicket ticket, String owner, Duration ttl) {
+        Objects.requireNonNull(owner, "owner");
+        return guard(() -> bytes.tryLock(ticket.address(), owner, positive(ttl, "ttl")));
+    }
+
+    @Override
+    public CompletionStage<Boolean> unlockRefresh(SessionTicket ticket, String owner) {
+        Objects.requireNonNull(owner, "owner");
+        return guard(() -> bytes.unlock(ticket.address(), owner));
+    }
+
+    @Override
     public void close() {
         try {
             bytes.close();

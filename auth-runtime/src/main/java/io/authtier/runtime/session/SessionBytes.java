@@ -7,7 +7,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * The byte store under {@link EncryptedSessionStore}: opaque (already encrypted) values by
  * {@link SessionAddress}, grouped by user. Implementations: {@code memory/} and {@code redis/}. Every
- * value has a TTL; so does the per-user grouping. A store that cannot answer (Redis down) fails the stage.
+ * value has a TTL; so does the per-user grouping, and so does a session's refresh lock (one refresh per
+ * session at a time, across replicas). A store that cannot answer (Redis down) fails the stage.
  */
 public interface SessionBytes extends AutoCloseable {
 
@@ -32,6 +33,12 @@ public interface SessionBytes extends AutoCloseable {
 
     /** Removes every session of the user with {@code userTag}, atomically; how many there were. */
     CompletionStage<Long> deleteUser(String userTag);
+
+    /** Takes the session's refresh lock for {@code ttl} if nobody holds it; true if taken. */
+    CompletionStage<Boolean> tryLock(SessionAddress address, String owner, Duration ttl);
+
+    /** Releases the lock if {@code owner} still holds it; true if released. */
+    CompletionStage<Boolean> unlock(SessionAddress address, String owner);
 
     @Override
     default void close() {

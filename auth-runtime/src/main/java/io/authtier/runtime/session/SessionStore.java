@@ -1,5 +1,6 @@
 package io.authtier.runtime.session;
 
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -30,6 +31,16 @@ public interface SessionStore extends AutoCloseable {
 
     /** Ends every session of {@code user} in one call ("log out everywhere"); how many there were. */
     CompletionStage<Long> deleteAllForUser(SessionUser user);
+
+    /**
+     * Takes the session's refresh lock for {@code ttl} if nobody holds it (one refresh per session at a time,
+     * across replicas); true if taken. {@code owner} is the taker's unique name (e.g. a random UUID per
+     * attempt); the lock ends by itself after {@code ttl} if its owner never releases it.
+     */
+    CompletionStage<Boolean> tryLockRefresh(SessionTicket ticket, String owner, Duration ttl);
+
+    /** Releases the refresh lock if {@code owner} still holds it; true if released (false once it expired). */
+    CompletionStage<Boolean> unlockRefresh(SessionTicket ticket, String owner);
 
     @Override
     default void close() {

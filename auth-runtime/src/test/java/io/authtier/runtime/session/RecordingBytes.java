@@ -64,6 +64,16 @@ public final class RecordingBytes implements SessionBytes {
     }
 
     @Override
+    public CompletionStage<Boolean> tryLock(SessionAddress address, String owner, Duration ttl) {
+        return inner.tryLock(address, owner, ttl);
+    }
+
+    @Override
+    public CompletionStage<Boolean> unlock(SessionAddress address, String owner) {
+        return inner.unlock(address, owner);
+    }
+
+    @Override
     public void close() {
         inner.close();
     }

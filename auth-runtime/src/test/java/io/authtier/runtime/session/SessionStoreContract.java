@@ -1,5 +1,6 @@
 package io.authtier.runtime.session;
 
+import static io.authtier.runtime.testsupport.Concurrently.concurrently;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.authtier.runtime.testsupport.MutableClock;
@@ -11,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -34,6 +36,12 @@ public abstract class SessionStoreContract {
     /** A byte store of the kind under test, using {@code clock} where it keeps time itself. */
     protected abstract SessionBytes newBytes(MutableClock clock);
 
+    /**
+     * Shows that the refresh lock of {@code ticket}, just taken for {@code ttl}, ends {@code ttl} after it
+     * was taken: memory by moving {@link #clock}, Redis by the key's PTTL (Redis keeps its own time).
+     */
+    protected abstract void assertLockEndsAfter(SessionTicket ticket, Duration ttl);
+
     @BeforeEach
     void createStore() {
         clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
@@ -44,6 +52,10 @@ public abstract class SessionStoreContract {
     @AfterEach
     void closeStore() {
         store.close();
+    }
+
+    protected static <T> T join(CompletionStage<T> stage) {
+        return stage.toCompletableFuture().join();
     }
 
     protected static SessionUser newUser() {
@@ -283,5 +295,41 @@ public abstract class SessionStoreContract {
         SessionTicket fresh = create(session(user));
 
         assertThat(load(fresh)).isInstanceOf(SessionLookup.Found.class);
+    }
+
+    @Test
+    @DisplayName("Of 20 concurrent tryLockRefresh calls on one session exactly one takes the lock; another session's lock is free")
+    void refreshLockTakenOnce() throws Exception {
+        SessionUser user = newUser();
+        SessionTicket ticket = create(session(user));
+        SessionTicket other = create(session(user));
+
+        List<Boolean> taken = concurrently(20, i -> join(store.tryLockRefresh(ticket, "replica-" + i, Duration.ofSeconds(30))));
+
+        assertThat(taken).hasSize(20).containsOnlyOnce(true);
+        assertThat(join(store.tryLockRefresh(other, "replica-x", Duration.ofSeconds(30)))).isTrue();
+    }
+
+    @Test
+    @DisplayName("Only the owner releases the refresh lock; once released it can be taken again")
+    void refreshLockReleasedOnlyByOwner() {
+        SessionTicket ticket = create(session(newUser()));
+        assertThat(join(store.tryLockRefresh(ticket, "owner", Duration.ofSeconds(30)))).isTrue();
+
+        assertThat(join(store.unlockRefresh(ticket, "intruder"))).isFalse();
+        assertThat(join(store.tryLockRefresh(ticket, "intruder", Duration.ofSeconds(30)))).isFalse();
+        assertThat(join(store.unlockRefresh(ticket, "owner"))).isTrue();
+        assertThat(join(store.unlockRefresh(ticket, "owner"))).isFalse();
+        assertThat(join(store.tryLockRefresh(ticket, "next", Duration.ofSeconds(30)))).isTrue();
+    }
+
+    @Test
+    @DisplayName("A refresh lock never released ends by its TTL")
+    void refreshLockExpires() {
+        SessionTicket ticket = create(session(newUser()));
+        Duration ttl = Duration.ofSeconds(10);
+        assertThat(join(store.tryLockRefresh(ticket, "crashed-replica", ttl))).isTrue();
+
+        assertLockEndsAfter(ticket, ttl);
     }
 }

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Sessions in this process's memory: development and a single replica only (they vanish on restart and
  * are not shared). The values are the same ciphertext the Redis store would hold. Grouped by user tag, so
  * "log out everywhere" removes one map entry. Expiry follows the injected {@link Clock}: an expired value
- * is never returned, and expired values are swept every {@value #SWEEP_EVERY} creations.
+ * is never returned, and expired values (and refresh locks never released) are swept every
+ * {@value #SWEEP_EVERY} creations.
  */
 public final class MemorySessionBytes implements SessionBytes {
 
@@ -28,8 +29,12 @@ public final class MemorySessionBytes implements SessionBytes {
     private record Entry(byte[] value, Instant expiresAt) {
     }
 
+    private record Lock(String owner, Instant expiresAt) {
+    }
+
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, Entry>> users = new ConcurrentHashMap<>();
     private final Clock clock;
+    private final ConcurrentHashMap<SessionAddress, Lock> locks = new ConcurrentHashMap<>();
     private final AtomicLong creations = new AtomicLong();
 
     public MemorySessionBytes(Clock clock) {
@@ -93,15 +98,41 @@ public final class MemorySessionBytes implements SessionBytes {
         return CompletableFuture.completedFuture(live);
     }
 
+    @Override
+    public CompletionStage<Boolean> tryLock(SessionAddress address, String owner, Duration ttl) {
+        Instant now = clock.instant();
+        Lock fresh = new Lock(owner, now.plus(ttl));
+        Lock held = locks.compute(address, (a, lock) -> lock == null || !lock.expiresAt().isAfter(now) ? fresh : lock);
+        return CompletableFuture.completedFuture(held == fresh);
+    }
+
+    @Override
+    public CompletionStage<Boolean> unlock(SessionAddress address, String owner) {
+        Instant now = clock.instant();
+        AtomicReference<Boolean> released = new AtomicReference<>(false);
+        locks.computeIfPresent(address, (a, lock) -> {
+            if (!lock.expiresAt().isAfter(now)) {
+                return null;
+            }
+            if (!lock.owner().equals(owner)) {
+                return lock;
+            }
+            released.set(true);
+            return null;
+        });
+        return CompletableFuture.completedFuture(released.get());
+    }
+
     private Optional<Entry> live(SessionAddress address) {
         Map<String, Entry> sessions = users.get(address.userTag());
         Entry entry = sessions == null ? null : sessions.get(address.idHash());
         return Optional.ofNullable(entry).filter(e -> e.expiresAt().isAfter(clock.instant()));
     }
 
-    /** Drops expired values, and users left without any. */
+    /** Drops expired values, users left without any, and expired locks. */
     void sweep() {
         Instant now = clock.instant();
+        locks.values().removeIf(lock -> !lock.expiresAt().isAfter(now));
         users.forEach((tag, sessions) -> {
             sessions.values().removeIf(entry -> !entry.expiresAt().isAfter(now));
             users.computeIfPresent(tag, (t, s) -> s.isEmpty() ? null : s);

@@ -29,7 +29,9 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Round trips: create one ({@code EVALSHA}; two the first time a node sees the script), read one
  * ({@code GET}), replace one ({@code SET … PX … XX}, never resurrecting a deleted session; or, for a touch,
- * a script that sets only if the value is still the one read), delete one, delete a user one.
+ * a script that sets only if the value is still the one read), delete one, delete a user one; a refresh
+ * lock {@code authtier:lock:{<userTag>}:<idHash>} is one {@code SET … NX PX} to take and one script
+ * (compare-and-delete) to release.
  */
 public final class RedisSessionBytes implements SessionBytes {
 
@@ -37,6 +39,8 @@ public final class RedisSessionBytes implements SessionBytes {
     public static final String SESSION_PREFIX = "authtier:session:";
     /** Prefix of every per-user index key. */
     public static final String USER_PREFIX = "authtier:user:";
+    /** Prefix of every refresh-lock key. */
+    public static final String LOCK_PREFIX = "authtier:lock:";
     /** Index size above which a create drops members whose session has expired. */
     static final int PRUNE_ABOVE = 64;
 
@@ -81,6 +85,14 @@ public final class RedisSessionBytes implements SessionBytes {
             return deleted
             """);
 
+    /** DEL only if the lock still holds the owner's name: never releases a lock that expired and was taken again. */
+    private static final Script UNLOCK = new Script("""
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              return redis.call('DEL', KEYS[1])
+            end
+            return 0
+            """);
+
     private final RedisConnection redis;
     private final RedisScriptingAsyncCommands<String, byte[]> scripts;
     private final boolean ownsConnection;
@@ -109,6 +121,11 @@ public final class RedisSessionBytes implements SessionBytes {
     /** The key of a user's index. */
     public static String userKey(String userTag) {
         return USER_PREFIX + "{" + userTag + "}";
+    }
+
+    /** The key of a session's refresh lock (in the user's slot, like the session). */
+    public static String lockKey(SessionAddress address) {
+        return LOCK_PREFIX + "{" + address.userTag() + "}:" + address.idHash();
     }
 
     private static String sessionPrefix(String userTag) {
@@ -153,6 +170,18 @@ public final class RedisSessionBytes implements SessionBytes {
     }
 
     @Override
+    public CompletionStage<Boolean> tryLock(SessionAddress address, String owner, Duration ttl) {
+        return redis.strings().set(lockKey(address), utf8(owner), SetArgs.Builder.nx().px(Long.parseLong(millis(ttl))))
+                .thenApply("OK"::equals);
+    }
+
+    @Override
+    public CompletionStage<Boolean> unlock(SessionAddress address, String owner) {
+        return this.<Long>run(UNLOCK, ScriptOutputType.INTEGER, new String[] {lockKey(address)}, utf8(owner))
+                .thenApply(released -> released == 1);
+    }
+
+    @Override
     public void close() {
         if (ownsConnection) {
             redis.close();
@@ -176,6 +205,10 @@ public final class RedisSessionBytes implements SessionBytes {
 
     private static String millis(Duration ttl) {
         return String.valueOf(Math.max(1, ttl.toMillis()));
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] ascii(String text) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.authtier.runtime.session.SessionAddress;
 import io.authtier.runtime.session.SessionBytes;
 import io.authtier.runtime.session.SessionStoreContract;
+import io.authtier.runtime.session.SessionTicket;
 import io.authtier.runtime.testsupport.MutableClock;
 import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
@@ -19,6 +20,14 @@ class MemorySessionStoreTest extends SessionStoreContract {
     protected SessionBytes newBytes(MutableClock clock) {
         memory = new MemorySessionBytes(clock);
         return memory;
+    }
+
+    @Override
+    protected void assertLockEndsAfter(SessionTicket ticket, Duration ttl) {
+        clock.advance(ttl.minusMillis(1));
+        assertThat(join(store.tryLockRefresh(ticket, "other", ttl))).isFalse();
+        clock.advance(Duration.ofMillis(1));
+        assertThat(join(store.tryLockRefresh(ticket, "other", ttl))).isTrue();
     }
 
     @Test

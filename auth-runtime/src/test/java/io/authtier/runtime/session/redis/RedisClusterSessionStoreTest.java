@@ -7,13 +7,10 @@ import io.authtier.runtime.redis.RedisConnection;
 import io.authtier.runtime.redis.RedisConnections;
 import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.session.EncryptedSessionStore;
-import io.authtier.runtime.session.SessionBytes;
 import io.authtier.runtime.session.SessionLookup;
 import io.authtier.runtime.session.SessionStore;
-import io.authtier.runtime.session.SessionStoreContract;
 import io.authtier.runtime.session.SessionTicket;
 import io.authtier.runtime.session.SessionUser;
-import io.authtier.runtime.testsupport.MutableClock;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -28,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("SessionStore contract: Redis Cluster of 3 masters")
-class RedisClusterSessionStoreTest extends SessionStoreContract {
+class RedisClusterSessionStoreTest extends RedisSessionStoreContract {
 
     @TempDir
     static Path dir;
@@ -52,8 +49,8 @@ class RedisClusterSessionStoreTest extends SessionStoreContract {
     }
 
     @Override
-    protected SessionBytes newBytes(MutableClock clock) {
-        return new RedisSessionBytes(connection, false);
+    protected RedisConnection connection() {
+        return connection;
     }
 
     @Test

@@ -9,13 +9,10 @@ import io.authtier.runtime.redis.RedisConnections;
 import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.session.EncryptedSessionStore;
 import io.authtier.runtime.session.Session;
-import io.authtier.runtime.session.SessionBytes;
 import io.authtier.runtime.session.SessionStore;
-import io.authtier.runtime.session.SessionStoreContract;
 import io.authtier.runtime.session.SessionStoreException;
 import io.authtier.runtime.session.SessionTicket;
 import io.authtier.runtime.session.SessionUser;
-import io.authtier.runtime.testsupport.MutableClock;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -27,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("SessionStore contract: Redis standalone")
-class RedisSessionStoreTest extends SessionStoreContract {
+class RedisSessionStoreTest extends RedisSessionStoreContract {
 
     @TempDir
     static Path dir;
@@ -51,8 +48,8 @@ class RedisSessionStoreTest extends SessionStoreContract {
     }
 
     @Override
-    protected SessionBytes newBytes(MutableClock clock) {
-        return new RedisSessionBytes(connection, false);
+    protected RedisConnection connection() {
+        return connection;
     }
 
     @Test
@@ -165,9 +162,5 @@ class RedisSessionStoreTest extends SessionStoreContract {
     private static long calls(String commandStats, String command) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_" + command + ":calls=(\\d+)").matcher(commandStats);
         return m.find() ? Long.parseLong(m.group(1)) : 0;
-    }
-
-    private long pttl(String key) {
-        return Long.parseLong(server.command("PTTL", key).substring(1));
     }
 }
