@@ -55,7 +55,9 @@ public final class EncryptedSessionStore implements SessionStore {
                 throw new IllegalArgumentException("the session is already past its absolute timeout (createdAt too old)");
             }
             SessionTicket ticket = SessionTicket.issue(session.user(), random);
-            return bytes.create(ticket.address(), seal(ticket, session), ttl, absoluteTimeout).thenApply(done -> ticket);
+            Optional<String> idpSessionTag = session.idpSessionId().map(sid -> IdpSession.idpSessionTag(session.issuer(), sid));
+            return bytes.create(ticket.address(), seal(ticket, session), ttl, absoluteTimeout, idpSessionTag)
+                    .thenApply(done -> ticket);
         });
     }
 
@@ -110,6 +112,12 @@ public final class EncryptedSessionStore implements SessionStore {
     @Override
     public CompletionStage<Long> deleteAllForUser(SessionUser user) {
         return guard(() -> bytes.deleteUser(user.tag()));
+    }
+
+    @Override
+    public CompletionStage<Long> deleteAllForIdpSession(String issuer, String sid) {
+        String tag = IdpSession.idpSessionTag(issuer, sid);
+        return guard(() -> bytes.deleteIdpSession(tag));
     }
 
     @Override

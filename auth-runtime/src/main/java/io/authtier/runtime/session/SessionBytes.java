@@ -7,16 +7,18 @@ import java.util.concurrent.CompletionStage;
 /**
  * The byte store under {@link EncryptedSessionStore}: opaque (already encrypted) values by
  * {@link SessionAddress}, grouped by user. Implementations: {@code memory/} and {@code redis/}. Every
- * value has a TTL; so does the per-user grouping, and so does a session's refresh lock (one refresh per
+ * value has a TTL; so do the per-user grouping, the index by IdP session, and so does a session's refresh lock (one refresh per
  * session at a time, across replicas). A store that cannot answer (Redis down) fails the stage.
  */
 public interface SessionBytes extends AutoCloseable {
 
     /**
      * Stores a new session's value for {@code ttl} and records it under its user, whose grouping then lives
-     * at least {@code userTtl}.
+     * at least {@code userTtl}; with an {@code idpSessionTag} ({@link IdpSession#tag()}), also under that IdP
+     * session, whose index then lives at least {@code userTtl} too.
      */
-    CompletionStage<Void> create(SessionAddress address, byte[] value, Duration ttl, Duration userTtl);
+    CompletionStage<Void> create(SessionAddress address, byte[] value, Duration ttl, Duration userTtl,
+            Optional<String> idpSessionTag);
 
     /** The value, if present and not expired. */
     CompletionStage<Optional<byte[]>> read(SessionAddress address);
@@ -33,6 +35,13 @@ public interface SessionBytes extends AutoCloseable {
 
     /** Removes every session of the user with {@code userTag}, atomically; how many there were. */
     CompletionStage<Long> deleteUser(String userTag);
+
+    /**
+     * Removes every session recorded under the IdP session with {@code idpSessionTag} (back-channel logout);
+     * how many were still there. Not atomic across them: each session is removed on its own (in Redis Cluster
+     * they live in their users' slots).
+     */
+    CompletionStage<Long> deleteIdpSession(String idpSessionTag);
 
     /** Takes the session's refresh lock for {@code ttl} if nobody holds it; true if taken. */
     CompletionStage<Boolean> tryLock(SessionAddress address, String owner, Duration ttl);

@@ -33,6 +33,12 @@ public interface SessionStore extends AutoCloseable {
     CompletionStage<Long> deleteAllForUser(SessionUser user);
 
     /**
+     * Ends every session created with {@code Session.idpSessionId()} = {@code sid} from {@code issuer} (OIDC
+     * back-channel logout by {@code sid}); how many were still there.
+     */
+    CompletionStage<Long> deleteAllForIdpSession(String issuer, String sid);
+
+    /**
      * Takes the session's refresh lock for {@code ttl} if nobody holds it (one refresh per session at a time,
      * across replicas); true if taken. {@code owner} is the taker's unique name (e.g. a random UUID per
      * attempt); the lock ends by itself after {@code ttl} if its owner never releases it.

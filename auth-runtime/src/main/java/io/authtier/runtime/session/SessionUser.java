@@ -1,9 +1,5 @@
 package io.authtier.runtime.session;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -16,7 +12,7 @@ import java.util.Objects;
 public record SessionUser(String issuer, String subject) {
 
     /** Bytes of {@link #tagBytes()}: 128 bits of SHA-256, enough to never collide between users. */
-    public static final int TAG_BYTES = 16;
+    public static final int TAG_BYTES = TagHash.BYTES;
 
     public SessionUser {
         Objects.requireNonNull(issuer, "issuer");
@@ -28,15 +24,7 @@ public record SessionUser(String issuer, String subject) {
      * itself: a {@code sub} may hold {@code {}} (which would break a Redis hash tag) and is personal data.
      */
     public byte[] tagBytes() {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(issuer.getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) 0);
-            sha.update(subject.getBytes(StandardCharsets.UTF_8));
-            return Arrays.copyOf(sha.digest(), TAG_BYTES);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return TagHash.of(issuer, subject);
     }
 
     /** {@link #tagBytes()} as base64url without padding (22 characters, never {@code {}}). */

@@ -25,9 +25,10 @@ public final class RecordingBytes implements SessionBytes {
     }
 
     @Override
-    public CompletionStage<Void> create(SessionAddress address, byte[] value, Duration ttl, Duration userTtl) {
+    public CompletionStage<Void> create(SessionAddress address, byte[] value, Duration ttl, Duration userTtl,
+            Optional<String> idpSessionTag) {
         written.add(value.clone());
-        return inner.create(address, value, ttl, userTtl);
+        return inner.create(address, value, ttl, userTtl, idpSessionTag);
     }
 
     @Override
@@ -61,6 +62,11 @@ public final class RecordingBytes implements SessionBytes {
     @Override
     public CompletionStage<Long> deleteUser(String userTag) {
         return inner.deleteUser(userTag);
+    }
+
+    @Override
+    public CompletionStage<Long> deleteIdpSession(String idpSessionTag) {
+        return inner.deleteIdpSession(idpSessionTag);
     }
 
     @Override

@@ -62,9 +62,14 @@ public abstract class SessionStoreContract {
         return new SessionUser(ISSUER, "user-" + UUID.randomUUID());
     }
 
+    /** A session of {@code user} under an IdP session of its own. */
     protected Session session(SessionUser user) {
+        return session(user, Optional.of("idp-sid-" + UUID.randomUUID()));
+    }
+
+    protected Session session(SessionUser user, Optional<String> sid) {
         String unique = UUID.randomUUID().toString();
-        return Session.start(user, Optional.of("idp-sid-1"), Optional.of("alice@example.com"), Optional.of("alice"),
+        return Session.start(user, sid, Optional.of("alice@example.com"), Optional.of("alice"),
                 List.of("admins", "staff"),
                 new SessionTokens("access-" + unique, Optional.of("refresh-" + unique), Optional.of("id-" + unique),
                         clock.instant().plus(Duration.ofMinutes(5))),
@@ -73,6 +78,15 @@ public abstract class SessionStoreContract {
 
     protected SessionTicket create(Session session) {
         return store.create(session).toCompletableFuture().join();
+    }
+
+    /** Creates a session of {@code user} under the IdP session {@code sid} of {@link #ISSUER}'s login. */
+    protected SessionTicket createUnder(SessionUser user, String sid) {
+        return create(session(user, Optional.of(sid)));
+    }
+
+    protected static String newSid() {
+        return "sid-" + UUID.randomUUID();
     }
 
     protected SessionLookup load(SessionTicket ticket) {
@@ -295,6 +309,43 @@ public abstract class SessionStoreContract {
         SessionTicket fresh = create(session(user));
 
         assertThat(load(fresh)).isInstanceOf(SessionLookup.Found.class);
+    }
+
+    @Test
+    @DisplayName("Back-channel logout by sid ends exactly the sessions created under that IdP session, of any user")
+    void deleteAllForIdpSession() {
+        String sid = newSid();
+        SessionUser alice = newUser();
+        SessionUser bob = newUser();
+        SessionTicket aliceThere = createUnder(alice, sid);
+        SessionTicket bobThere = createUnder(bob, sid);
+        SessionTicket aliceElsewhere = createUnder(alice, newSid());
+        SessionTicket withoutSid = create(session(alice, Optional.empty()));
+        SessionTicket sameSidOtherIssuer = createUnder(new SessionUser("https://other.example", alice.subject()), sid);
+
+        long ended = join(store.deleteAllForIdpSession(ISSUER, sid));
+
+        assertThat(ended).isEqualTo(2);
+        assertThat(load(aliceThere)).isInstanceOf(SessionLookup.Absent.class);
+        assertThat(load(bobThere)).isInstanceOf(SessionLookup.Absent.class);
+        assertThat(load(aliceElsewhere)).isInstanceOf(SessionLookup.Found.class);
+        assertThat(load(withoutSid)).isInstanceOf(SessionLookup.Found.class);
+        assertThat(load(sameSidOtherIssuer)).isInstanceOf(SessionLookup.Found.class);
+        assertThat(join(store.deleteAllForIdpSession(ISSUER, sid))).isZero();
+    }
+
+    @Test
+    @DisplayName("Back-channel logout counts only the sessions still there; one signed out before is not counted")
+    void deleteAllForIdpSessionCountsLiveOnly() {
+        String sid = newSid();
+        SessionUser user = newUser();
+        SessionTicket signedOut = createUnder(user, sid);
+        SessionTicket live = createUnder(user, sid);
+        join(store.delete(signedOut));
+
+        assertThat(join(store.deleteAllForIdpSession(ISSUER, sid))).isEqualTo(1);
+        assertThat(load(live)).isInstanceOf(SessionLookup.Absent.class);
+        assertThat(join(store.deleteAllForIdpSession(ISSUER, "never-seen"))).isZero();
     }
 
     @Test

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Sessions in this process's memory: development and a single replica only (they vanish on restart and
  * are not shared). The values are the same ciphertext the Redis store would hold. Grouped by user tag, so
- * "log out everywhere" removes one map entry. Expiry follows the injected {@link Clock}: an expired value
+ * "log out everywhere" removes one map entry; indexed by IdP session tag too (back-channel logout). Expiry follows the injected {@link Clock}: an expired value
  * is never returned, and expired values (and refresh locks never released) are swept every
  * {@value #SWEEP_EVERY} creations.
  */
@@ -34,6 +34,8 @@ public final class MemorySessionBytes implements SessionBytes {
 
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, Entry>> users = new ConcurrentHashMap<>();
     private final Clock clock;
+    /** By IdP session tag: the sessions created under it, each until its user grouping's TTL. */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<SessionAddress, Instant>> idpSessions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<SessionAddress, Lock> locks = new ConcurrentHashMap<>();
     private final AtomicLong creations = new AtomicLong();
 
@@ -42,14 +44,21 @@ public final class MemorySessionBytes implements SessionBytes {
     }
 
     @Override
-    public CompletionStage<Void> create(SessionAddress address, byte[] value, Duration ttl, Duration userTtl) {
-        Entry entry = new Entry(value.clone(), clock.instant().plus(ttl));
+    public CompletionStage<Void> create(SessionAddress address, byte[] value, Duration ttl, Duration userTtl,
+            Optional<String> idpSessionTag) {
+        Instant now = clock.instant();
+        Entry entry = new Entry(value.clone(), now.plus(ttl));
         // compute, not computeIfAbsent + put: atomic against sweep() and deleteUser() dropping the user's map.
         users.compute(address.userTag(), (tag, sessions) -> {
             ConcurrentHashMap<String, Entry> map = sessions == null ? new ConcurrentHashMap<>() : sessions;
             map.put(address.idHash(), entry);
             return map;
         });
+        idpSessionTag.ifPresent(tag -> idpSessions.compute(tag, (t, sessions) -> {
+            ConcurrentHashMap<SessionAddress, Instant> map = sessions == null ? new ConcurrentHashMap<>() : sessions;
+            map.put(address, now.plus(userTtl));
+            return map;
+        }));
         if (creations.incrementAndGet() % SWEEP_EVERY == 0) {
             sweep();
         }
@@ -85,9 +94,14 @@ public final class MemorySessionBytes implements SessionBytes {
 
     @Override
     public CompletionStage<Boolean> delete(SessionAddress address) {
+        return CompletableFuture.completedFuture(remove(address));
+    }
+
+    /** Removes the session; true if it was there and live. */
+    private boolean remove(SessionAddress address) {
         Map<String, Entry> sessions = users.get(address.userTag());
         Entry removed = sessions == null ? null : sessions.remove(address.idHash());
-        return CompletableFuture.completedFuture(removed != null && removed.expiresAt().isAfter(clock.instant()));
+        return removed != null && removed.expiresAt().isAfter(clock.instant());
     }
 
     @Override
@@ -96,6 +110,13 @@ public final class MemorySessionBytes implements SessionBytes {
         Instant now = clock.instant();
         long live = sessions == null ? 0 : sessions.values().stream().filter(e -> e.expiresAt().isAfter(now)).count();
         return CompletableFuture.completedFuture(live);
+    }
+
+    @Override
+    public CompletionStage<Long> deleteIdpSession(String idpSessionTag) {
+        Map<SessionAddress, Instant> sessions = idpSessions.remove(idpSessionTag);
+        long deleted = sessions == null ? 0 : sessions.keySet().stream().filter(this::remove).count();
+        return CompletableFuture.completedFuture(deleted);
     }
 
     @Override
@@ -129,10 +150,14 @@ public final class MemorySessionBytes implements SessionBytes {
         return Optional.ofNullable(entry).filter(e -> e.expiresAt().isAfter(clock.instant()));
     }
 
-    /** Drops expired values, users left without any, and expired locks. */
+    /** Drops expired values, users left without any, expired locks and expired IdP-session index entries. */
     void sweep() {
         Instant now = clock.instant();
         locks.values().removeIf(lock -> !lock.expiresAt().isAfter(now));
+        idpSessions.forEach((tag, sessions) -> {
+            sessions.values().removeIf(expiresAt -> !expiresAt.isAfter(now));
+            idpSessions.computeIfPresent(tag, (t, s) -> s.isEmpty() ? null : s);
+        });
         users.forEach((tag, sessions) -> {
             sessions.values().removeIf(entry -> !entry.expiresAt().isAfter(now));
             users.computeIfPresent(tag, (t, s) -> s.isEmpty() ? null : s);

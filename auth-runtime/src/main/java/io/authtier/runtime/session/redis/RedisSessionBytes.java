@@ -7,11 +7,13 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import io.lettuce.core.api.async.RedisSetAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -25,11 +27,14 @@ import java.util.concurrent.CompletionStage;
  * {@code authtier:user:{<userTag>}} is the set of the user's {@code idHash}es. The shared hash tag puts a
  * user's sessions and index in one Cluster slot, so the Lua scripts below touch one slot only. Every key
  * has a TTL: a session min(idle, absolute remaining), the index at least the absolute timeout of the
- * user's newest session (which outlives every session in it).
+ * user's newest session (which outlives every session in it). {@code authtier:sid:{<idpSessionTag>}} is the
+ * set of {@code <userTag>:<idHash>} of the sessions created under one IdP session (back-channel logout by
+ * {@code sid}); its members live in other slots, so it is read and the sessions deleted one by one.
  *
- * <p>Round trips: create one ({@code EVALSHA}; two the first time a node sees the script), read one
+ * <p>Round trips: create one ({@code EVALSHA}, plus a pipelined second {@code EVALSHA} for the IdP-session
+ * index when the session has a {@code sid}; two the first time a node sees a script), read one
  * ({@code GET}), replace one ({@code SET … PX … XX}, never resurrecting a deleted session; or, for a touch,
- * a script that sets only if the value is still the one read), delete one, delete a user one; a refresh
+ * a script that sets only if the value is still the one read), delete one, delete a user one, delete an IdP session three; a refresh
  * lock {@code authtier:lock:{<userTag>}:<idHash>} is one {@code SET … NX PX} to take and one script
  * (compare-and-delete) to release.
  */
@@ -39,6 +44,8 @@ public final class RedisSessionBytes implements SessionBytes {
     public static final String SESSION_PREFIX = "authtier:session:";
     /** Prefix of every per-user index key. */
     public static final String USER_PREFIX = "authtier:user:";
+    /** Prefix of every index by IdP session ({@code sid}). */
+    public static final String IDP_SESSION_PREFIX = "authtier:sid:";
     /** Prefix of every refresh-lock key. */
     public static final String LOCK_PREFIX = "authtier:lock:";
     /** Index size above which a create drops members whose session has expired. */
@@ -70,6 +77,15 @@ public final class RedisSessionBytes implements SessionBytes {
             return 0
             """);
 
+    /** Records a session ({@code <userTag>:<idHash>}) under an IdP session; the index lives at least ARGV[2] ms. */
+    private static final Script INDEX_IDP_SESSION = new Script("""
+            redis.call('SADD', KEYS[1], ARGV[1])
+            if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then
+              redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            end
+            return 1
+            """);
+
     private static final Script DELETE = new Script("""
             local deleted = redis.call('DEL', KEYS[1])
             redis.call('SREM', KEYS[2], ARGV[1])
@@ -95,6 +111,7 @@ public final class RedisSessionBytes implements SessionBytes {
 
     private final RedisConnection redis;
     private final RedisScriptingAsyncCommands<String, byte[]> scripts;
+    private final RedisSetAsyncCommands<String, byte[]> sets;
     private final boolean ownsConnection;
 
     /**
@@ -106,11 +123,13 @@ public final class RedisSessionBytes implements SessionBytes {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.ownsConnection = ownsConnection;
         // RedisConnection exposes the string and key commands only; lettuce's standalone and Cluster async
-        // command objects behind them implement the scripting commands too.
-        if (!(redis.strings() instanceof RedisScriptingAsyncCommands<?, ?> scripting)) {
-            throw new IllegalArgumentException("the Redis connection does not offer scripting commands");
+        // command objects behind them implement the scripting and set commands too.
+        if (!(redis.strings() instanceof RedisScriptingAsyncCommands<?, ?> scripting)
+                || !(redis.strings() instanceof RedisSetAsyncCommands<?, ?> setCommands)) {
+            throw new IllegalArgumentException("the Redis connection does not offer scripting and set commands");
         }
         this.scripts = (RedisScriptingAsyncCommands<String, byte[]>) scripting;
+        this.sets = (RedisSetAsyncCommands<String, byte[]>) setCommands;
     }
 
     /** The key of one session's value. */
@@ -123,9 +142,24 @@ public final class RedisSessionBytes implements SessionBytes {
         return USER_PREFIX + "{" + userTag + "}";
     }
 
+    /** The key of the index of the sessions created under an IdP session ({@link io.authtier.runtime.session.IdpSession#tag()}). */
+    public static String idpSessionKey(String idpSessionTag) {
+        return IDP_SESSION_PREFIX + "{" + idpSessionTag + "}";
+    }
+
     /** The key of a session's refresh lock (in the user's slot, like the session). */
     public static String lockKey(SessionAddress address) {
         return LOCK_PREFIX + "{" + address.userTag() + "}:" + address.idHash();
+    }
+
+    /** A session as the IdP-session index names it: {@code <userTag>:<idHash>} (base64url has no colon). */
+    private static String member(SessionAddress address) {
+        return address.userTag() + ":" + address.idHash();
+    }
+
+    private static SessionAddress address(String member) {
+        int colon = member.indexOf(':');
+        return new SessionAddress(member.substring(0, colon), member.substring(colon + 1));
     }
 
     private static String sessionPrefix(String userTag) {
@@ -133,12 +167,21 @@ public final class RedisSessionBytes implements SessionBytes {
     }
 
     @Override
-    public CompletionStage<Void> create(SessionAddress address, byte[] value, Duration ttl, Duration userTtl) {
-        return run(CREATE, ScriptOutputType.INTEGER,
+    public CompletionStage<Void> create(SessionAddress address, byte[] value, Duration ttl, Duration userTtl,
+            Optional<String> idpSessionTag) {
+        CompletionStage<Long> session = run(CREATE, ScriptOutputType.INTEGER,
                 new String[] {sessionKey(address), userKey(address.userTag())},
                 value, ascii(millis(ttl)), ascii(address.idHash()), ascii(millis(userTtl)),
-                ascii(sessionPrefix(address.userTag())), ascii(String.valueOf(PRUNE_ABOVE)))
-                .thenApply(reply -> null);
+                ascii(sessionPrefix(address.userTag())), ascii(String.valueOf(PRUNE_ABOVE)));
+        if (idpSessionTag.isEmpty()) {
+            return session.thenApply(reply -> null);
+        }
+        // Sent before the first reply arrives (pipelined): still one round trip of waiting. Another slot, so
+        // not in the same script; if the index write fails the stage fails, and the session, whose ticket
+        // nobody got, ends by its TTL.
+        CompletionStage<Long> index = run(INDEX_IDP_SESSION, ScriptOutputType.INTEGER,
+                new String[] {idpSessionKey(idpSessionTag.get())}, ascii(member(address)), ascii(millis(userTtl)));
+        return session.thenCombine(index, (created, indexed) -> null);
     }
 
     @Override
@@ -167,6 +210,27 @@ public final class RedisSessionBytes implements SessionBytes {
     @Override
     public CompletionStage<Long> deleteUser(String userTag) {
         return run(DELETE_USER, ScriptOutputType.INTEGER, new String[] {userKey(userTag)}, ascii(sessionPrefix(userTag)));
+    }
+
+    /**
+     * SMEMBERS of the index, then the {@link #delete} script for each member (pipelined; each in its user's
+     * slot), then SREM of exactly those members: a session indexed meanwhile stays indexed, and the index
+     * key vanishes once empty. Three round trips.
+     */
+    @Override
+    public CompletionStage<Long> deleteIdpSession(String idpSessionTag) {
+        String key = idpSessionKey(idpSessionTag);
+        return sets.smembers(key).thenCompose(members -> {
+            if (members.isEmpty()) {
+                return CompletableFuture.completedFuture(0L);
+            }
+            List<CompletableFuture<Boolean>> deletes = members.stream()
+                    .map(member -> delete(address(new String(member, StandardCharsets.US_ASCII))).toCompletableFuture())
+                    .toList();
+            return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new))
+                    .thenCompose(all -> sets.srem(key, members.toArray(byte[][]::new)))
+                    .thenApply(removed -> deletes.stream().filter(CompletableFuture::join).count());
+        });
     }
 
     @Override

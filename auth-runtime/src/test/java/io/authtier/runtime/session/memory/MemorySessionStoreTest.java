@@ -8,6 +8,7 @@ import io.authtier.runtime.session.SessionStoreContract;
 import io.authtier.runtime.session.SessionTicket;
 import io.authtier.runtime.testsupport.MutableClock;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,7 @@ class MemorySessionStoreTest extends SessionStoreContract {
     @DisplayName("A sweep drops expired values, so memory does not grow with abandoned sessions")
     void sweepDropsExpired() {
         SessionAddress address = new SessionAddress("tag", "id");
-        memory.create(address, new byte[] {1}, Duration.ofMinutes(1), Duration.ofMinutes(1));
+        memory.create(address, new byte[] {1}, Duration.ofMinutes(1), Duration.ofMinutes(1), Optional.of("idp"));
 
         clock.advance(Duration.ofMinutes(1));
         memory.sweep();

@@ -3,11 +3,17 @@ package io.authtier.runtime.session.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.authtier.runtime.redis.RedisConnection;
+import io.authtier.runtime.session.IdpSession;
 import io.authtier.runtime.session.SessionBytes;
 import io.authtier.runtime.session.SessionStoreContract;
 import io.authtier.runtime.session.SessionTicket;
+import io.authtier.runtime.session.SessionUser;
 import io.authtier.runtime.testsupport.MutableClock;
+import io.lettuce.core.api.async.RedisSetAsyncCommands;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 /**
  * The {@link SessionStoreContract} on Redis, standalone or Cluster: what only Redis shows (keys, their TTLs
@@ -27,6 +33,30 @@ abstract class RedisSessionStoreContract extends SessionStoreContract {
     protected void assertLockEndsAfter(SessionTicket ticket, Duration ttl) {
         assertThat(pttl(RedisSessionBytes.lockKey(ticket.address())))
                 .isPositive().isLessThanOrEqualTo(ttl.toMillis()).isGreaterThan(ttl.toMillis() - 5_000);
+    }
+
+    @Test
+    @DisplayName("The IdP-session index names each session as userTag:idHash, lives the absolute timeout, and goes with its sessions")
+    void idpSessionIndexKey() {
+        String sid = newSid();
+        String key = RedisSessionBytes.idpSessionKey(IdpSession.idpSessionTag(ISSUER, sid));
+        SessionUser user = newUser();
+        SessionTicket ticket = createUnder(user, sid);
+
+        assertThat(key).isEqualTo("authtier:sid:{" + new IdpSession(ISSUER, sid).tag() + "}").doesNotContain(sid);
+        assertThat(join(sets().smembers(key))).extracting(member -> new String(member, StandardCharsets.US_ASCII))
+                .containsExactly(user.tag() + ":" + ticket.address().idHash());
+        assertThat(pttl(key)).isLessThanOrEqualTo(ABSOLUTE.toMillis()).isGreaterThan(ABSOLUTE.toMillis() - 60_000);
+
+        join(store.deleteAllForIdpSession(ISSUER, sid));
+
+        assertThat(pttl(key)).isEqualTo(-2);
+        assertThat(pttl(RedisSessionBytes.sessionKey(ticket.address()))).isEqualTo(-2);
+    }
+
+    @SuppressWarnings("unchecked")
+    private RedisSetAsyncCommands<String, byte[]> sets() {
+        return (RedisSetAsyncCommands<String, byte[]>) connection().strings();
     }
 
     /** The key's PTTL in ms (−2 if absent, −1 if it has none), from the node that holds it. */

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -105,22 +106,43 @@ class RedisSessionStoreTest extends RedisSessionStoreContract {
     }
 
     @Test
-    @DisplayName("A create is one EVALSHA and a load within the minute one GET: one round trip each")
+    @DisplayName("A create is one EVALSHA (two pipelined with a sid), a load within the minute one GET")
     void roundTrips() {
         create(session(newUser())); // the scripts are cached from here on
         server.command("CONFIG", "RESETSTAT");
 
+        create(session(newUser(), Optional.empty()));
+        String afterCreateWithoutSid = server.command("INFO", "commandstats");
+        server.command("CONFIG", "RESETSTAT");
         SessionTicket ticket = create(session(newUser()));
         String afterCreate = server.command("INFO", "commandstats");
         server.command("CONFIG", "RESETSTAT");
         found(ticket);
         String afterLoad = server.command("INFO", "commandstats");
 
-        assertThat(calls(afterCreate, "evalsha")).isEqualTo(1);
-        assertThat(calls(afterCreate, "eval")).isZero();
+        assertThat(calls(afterCreateWithoutSid, "evalsha")).isEqualTo(1);
+        assertThat(calls(afterCreate, "evalsha")).isEqualTo(2);
+        assertThat(calls(afterCreate, "eval") + calls(afterCreateWithoutSid, "eval")).isZero();
         assertThat(calls(afterCreate, "get")).isZero();
         assertThat(calls(afterLoad, "get")).isEqualTo(1);
         assertThat(calls(afterLoad, "evalsha") + calls(afterLoad, "set")).isZero();
+    }
+
+    @Test
+    @DisplayName("Back-channel logout of n sessions: one SMEMBERS, n EVALSHA (pipelined), one SREM")
+    void idpSessionDeleteRoundTrips() {
+        String sid = "sid-" + java.util.UUID.randomUUID();
+        for (int i = 0; i < 3; i++) {
+            create(session(newUser(), Optional.of(sid)));
+        }
+        server.command("CONFIG", "RESETSTAT");
+
+        assertThat(join(store.deleteAllForIdpSession(ISSUER, sid))).isEqualTo(3);
+        String stats = server.command("INFO", "commandstats");
+
+        assertThat(calls(stats, "smembers")).isEqualTo(1);
+        assertThat(calls(stats, "evalsha")).isEqualTo(3);
+        assertThat(calls(stats, "srem")).isEqualTo(3 + 1); // commandstats counts commands in scripts: 3 there, 1 sent
     }
 
     @Test

@@ -1,0 +1,29 @@
+package io.authtier.runtime.session;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+
+/** The tags that group sessions in a store: a hash of two strings, never the strings themselves. */
+final class TagHash {
+
+    /** 128 bits of SHA-256, enough to never collide. */
+    static final int BYTES = 16;
+
+    private TagHash() {
+    }
+
+    /** The first {@value #BYTES} bytes of SHA-256(first, NUL, second), UTF-8. */
+    static byte[] of(String first, String second) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(first.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(second.getBytes(StandardCharsets.UTF_8));
+            return Arrays.copyOf(sha.digest(), BYTES);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}
