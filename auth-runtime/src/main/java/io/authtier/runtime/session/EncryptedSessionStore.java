@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
@@ -169,29 +168,7 @@ public final class EncryptedSessionStore implements SessionStore {
 
     /** Runs {@code action}; a store failure, thrown or in the stage, becomes a {@link SessionStoreException}. */
     private static <T> CompletionStage<T> guard(Supplier<CompletionStage<T>> action) {
-        CompletionStage<T> stage;
-        try {
-            stage = action.get();
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(e);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(storeFailure(e));
-        }
-        return stage.handle((value, error) -> {
-            if (error != null) {
-                throw storeFailure(error);
-            }
-            return value;
-        });
-    }
-
-    private static RuntimeException storeFailure(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof SessionStoreException known) {
-            return known;
-        }
-        // The class only: a driver's message could quote a command and its (encrypted) arguments.
-        return new SessionStoreException("session store failed: " + cause.getClass().getSimpleName(), cause);
+        return SessionStoreException.guard("session store", action);
     }
 
     private static Duration positive(Duration duration, String name) {

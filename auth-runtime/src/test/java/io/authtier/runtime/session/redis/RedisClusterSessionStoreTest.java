@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.authtier.runtime.config.RedisTopology;
 import io.authtier.runtime.redis.RedisConnection;
 import io.authtier.runtime.redis.RedisConnections;
+import io.authtier.runtime.redis.RedisFixture;
 import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.session.EncryptedSessionStore;
 import io.authtier.runtime.session.SessionLookup;
@@ -18,39 +19,20 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("SessionStore contract: Redis Cluster of 3 masters")
 class RedisClusterSessionStoreTest extends RedisSessionStoreContract {
 
-    @TempDir
-    static Path dir;
-    static List<RedisServers.Server> nodes;
-    static RedisConnection connection;
-
-    @BeforeAll
-    static void startCluster() {
-        nodes = RedisServers.cluster(dir);
-        connection = RedisConnections.open(RedisServers.config(RedisTopology.Cluster, nodes.subList(0, 1)), Duration.ofSeconds(2));
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (connection != null) {
-            connection.close();
-        }
-        if (nodes != null) {
-            nodes.forEach(RedisServers.Server::stop);
-        }
-    }
+    @RegisterExtension
+    static final RedisFixture redis = RedisFixture.cluster();
 
     @Override
-    protected RedisConnection connection() {
-        return connection;
+    protected RedisFixture redis() {
+        return redis;
     }
 
     @Test
@@ -74,7 +56,7 @@ class RedisClusterSessionStoreTest extends RedisSessionStoreContract {
     void anotherInstanceReadsIt() {
         SessionUser user = newUser();
         SessionTicket ticket = create(session(user));
-        try (RedisConnection other = RedisConnections.open(RedisServers.config(RedisTopology.Cluster, nodes.subList(2, 3)),
+        try (RedisConnection other = RedisConnections.open(RedisServers.config(RedisTopology.Cluster, redis.servers().subList(2, 3)),
                 Duration.ofSeconds(2));
                 SessionStore otherInstance = new EncryptedSessionStore(new RedisSessionBytes(other, false), IDLE, ABSOLUTE, clock,
                         new SecureRandom())) {
@@ -89,6 +71,6 @@ class RedisClusterSessionStoreTest extends RedisSessionStoreContract {
     }
 
     private static String slot(String key) {
-        return nodes.getFirst().command("CLUSTER", "KEYSLOT", key);
+        return redis.servers().getFirst().command("CLUSTER", "KEYSLOT", key);
     }
 }

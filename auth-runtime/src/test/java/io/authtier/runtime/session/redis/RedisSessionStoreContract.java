@@ -2,7 +2,7 @@ package io.authtier.runtime.session.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.authtier.runtime.redis.RedisConnection;
+import io.authtier.runtime.redis.RedisFixture;
 import io.authtier.runtime.session.IdpSession;
 import io.authtier.runtime.session.SessionBytes;
 import io.authtier.runtime.session.SessionStoreContract;
@@ -21,18 +21,17 @@ import org.junit.jupiter.api.Test;
  */
 abstract class RedisSessionStoreContract extends SessionStoreContract {
 
-    /** The test class's shared connection (its servers live for the class). */
-    protected abstract RedisConnection connection();
+    /** The test class's Redis (its servers live for the class). */
+    protected abstract RedisFixture redis();
 
     @Override
     protected SessionBytes newBytes(MutableClock clock) {
-        return new RedisSessionBytes(connection(), false);
+        return new RedisSessionBytes(redis().connection(), false);
     }
 
     @Override
     protected void assertLockEndsAfter(SessionTicket ticket, Duration ttl) {
-        assertThat(pttl(RedisSessionBytes.lockKey(ticket.address())))
-                .isPositive().isLessThanOrEqualTo(ttl.toMillis()).isGreaterThan(ttl.toMillis() - 5_000);
+        redis().assertExpiresIn(RedisSessionBytes.lockKey(ticket.address()), ttl);
     }
 
     @Test
@@ -56,11 +55,10 @@ abstract class RedisSessionStoreContract extends SessionStoreContract {
 
     @SuppressWarnings("unchecked")
     private RedisSetAsyncCommands<String, byte[]> sets() {
-        return (RedisSetAsyncCommands<String, byte[]>) connection().strings();
+        return (RedisSetAsyncCommands<String, byte[]>) redis().connection().strings();
     }
 
-    /** The key's PTTL in ms (−2 if absent, −1 if it has none), from the node that holds it. */
     protected long pttl(String key) {
-        return join(connection().keys().pttl(key));
+        return redis().pttl(key);
     }
 }

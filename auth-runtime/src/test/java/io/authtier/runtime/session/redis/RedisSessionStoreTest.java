@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.authtier.runtime.config.RedisTopology;
 import io.authtier.runtime.redis.RedisConnection;
 import io.authtier.runtime.redis.RedisConnections;
+import io.authtier.runtime.redis.RedisFixture;
 import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.session.EncryptedSessionStore;
 import io.authtier.runtime.session.Session;
@@ -18,39 +19,20 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("SessionStore contract: Redis standalone")
 class RedisSessionStoreTest extends RedisSessionStoreContract {
 
-    @TempDir
-    static Path dir;
-    static RedisServers.Server server;
-    static RedisConnection connection;
-
-    @BeforeAll
-    static void startRedis() {
-        server = RedisServers.standalone(dir);
-        connection = RedisConnections.open(RedisServers.config(RedisTopology.Standalone, List.of(server)), Duration.ofSeconds(2));
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (connection != null) {
-            connection.close();
-        }
-        if (server != null) {
-            server.stop();
-        }
-    }
+    @RegisterExtension
+    static final RedisFixture redis = RedisFixture.standalone();
 
     @Override
-    protected RedisConnection connection() {
-        return connection;
+    protected RedisFixture redis() {
+        return redis;
     }
 
     @Test
@@ -63,12 +45,12 @@ class RedisSessionStoreTest extends RedisSessionStoreContract {
 
         String key = RedisSessionBytes.sessionKey(ticket.address());
         assertThat(key).isEqualTo("authtier:session:{" + user.tag() + "}:" + ticket.address().idHash());
-        assertThat(server.command("SISMEMBER", RedisSessionBytes.userKey(user.tag()), ticket.address().idHash())).isEqualTo(":1");
-        String raw = server.command("GET", key);
+        assertThat(redis.server().command("SISMEMBER", RedisSessionBytes.userKey(user.tag()), ticket.address().idHash())).isEqualTo(":1");
+        String raw = redis.server().command("GET", key);
         assertThat(raw).isNotNull().doesNotContain(session.tokens().accessToken())
                 .doesNotContain(session.tokens().refreshToken().orElseThrow()).doesNotContain(user.subject());
         assertThat(key).doesNotContain(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(ticket.id()));
-        assertThat(server.command("EXISTS", key)).isEqualTo(":1");
+        assertThat(redis.server().command("EXISTS", key)).isEqualTo(":1");
     }
 
     @Test
@@ -98,7 +80,7 @@ class RedisSessionStoreTest extends RedisSessionStoreContract {
     @DisplayName("The first create after Redis lost its script cache still works (EVALSHA falls back to EVAL)")
     void scriptCacheFlushed() {
         create(session(newUser()));
-        assertThat(server.command("SCRIPT", "FLUSH")).isEqualTo("+OK");
+        assertThat(redis.server().command("SCRIPT", "FLUSH")).isEqualTo("+OK");
 
         SessionTicket ticket = create(session(newUser()));
 
@@ -109,16 +91,16 @@ class RedisSessionStoreTest extends RedisSessionStoreContract {
     @DisplayName("A create is one EVALSHA (two pipelined with a sid), a load within the minute one GET")
     void roundTrips() {
         create(session(newUser())); // the scripts are cached from here on
-        server.command("CONFIG", "RESETSTAT");
+        redis.server().command("CONFIG", "RESETSTAT");
 
         create(session(newUser(), Optional.empty()));
-        String afterCreateWithoutSid = server.command("INFO", "commandstats");
-        server.command("CONFIG", "RESETSTAT");
+        String afterCreateWithoutSid = redis.server().command("INFO", "commandstats");
+        redis.server().command("CONFIG", "RESETSTAT");
         SessionTicket ticket = create(session(newUser()));
-        String afterCreate = server.command("INFO", "commandstats");
-        server.command("CONFIG", "RESETSTAT");
+        String afterCreate = redis.server().command("INFO", "commandstats");
+        redis.server().command("CONFIG", "RESETSTAT");
         found(ticket);
-        String afterLoad = server.command("INFO", "commandstats");
+        String afterLoad = redis.server().command("INFO", "commandstats");
 
         assertThat(calls(afterCreateWithoutSid, "evalsha")).isEqualTo(1);
         assertThat(calls(afterCreate, "evalsha")).isEqualTo(2);
@@ -135,10 +117,10 @@ class RedisSessionStoreTest extends RedisSessionStoreContract {
         for (int i = 0; i < 3; i++) {
             create(session(newUser(), Optional.of(sid)));
         }
-        server.command("CONFIG", "RESETSTAT");
+        redis.server().command("CONFIG", "RESETSTAT");
 
         assertThat(join(store.deleteAllForIdpSession(ISSUER, sid))).isEqualTo(3);
-        String stats = server.command("INFO", "commandstats");
+        String stats = redis.server().command("INFO", "commandstats");
 
         assertThat(calls(stats, "smembers")).isEqualTo(1);
         assertThat(calls(stats, "evalsha")).isEqualTo(3);
@@ -153,11 +135,11 @@ class RedisSessionStoreTest extends RedisSessionStoreContract {
         for (int i = 0; i < 65; i++) {
             tickets.add(create(session(user)));
         }
-        tickets.subList(0, 60).forEach(t -> server.command("DEL", RedisSessionBytes.sessionKey(t.address()))); // as a TTL would
+        tickets.subList(0, 60).forEach(t -> redis.server().command("DEL", RedisSessionBytes.sessionKey(t.address()))); // as a TTL would
 
         SessionTicket fresh = create(session(user));
 
-        assertThat(server.command("SCARD", RedisSessionBytes.userKey(user.tag()))).isEqualTo(":6");
+        assertThat(redis.server().command("SCARD", RedisSessionBytes.userKey(user.tag()))).isEqualTo(":6");
         assertThat(load(fresh)).isInstanceOf(io.authtier.runtime.session.SessionLookup.Found.class);
         assertThat(store.deleteAllForUser(user).toCompletableFuture().join()).isEqualTo(6);
     }

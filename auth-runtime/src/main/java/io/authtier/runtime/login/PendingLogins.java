@@ -1,0 +1,27 @@
+package io.authtier.runtime.login;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Pending logins: what the runtime must remember between sending a browser to the IdP and the IdP sending
+ * it back (the OIDC {@code state} → PKCE verifier, nonce, return URL), for a few minutes (at most 10) and
+ * for one use. The values arrive encrypted and the keys hashed (base64url), never the raw {@code state}.
+ * Implementations: {@code memory/} and {@code redis/}.
+ *
+ * <p>A store that cannot answer (Redis down) fails the stage with
+ * {@link io.authtier.runtime.session.SessionStoreException}, whose message names the exception class only.
+ */
+public interface PendingLogins extends AutoCloseable {
+
+    /** Stores an (already encrypted) pending login under {@code key} for {@code ttl}. */
+    CompletionStage<Void> put(String key, byte[] value, Duration ttl);
+
+    /** Returns and removes it atomically: a second take of the same key finds nothing (used once). */
+    CompletionStage<Optional<byte[]>> take(String key);
+
+    @Override
+    default void close() {
+    }
+}
