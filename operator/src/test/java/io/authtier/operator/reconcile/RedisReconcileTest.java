@@ -254,8 +254,9 @@ class RedisReconcileTest {
     var spec = harness.tier(NS, "api-auth").get().getSpec();
     var finalHash = io.authtier.operator.secrets.ReferencedSecrets.check(spec, "api-auth",
         name -> java.util.Optional.ofNullable(get(Secret.class, name))).digest();
-    await().atMost(OperatorHarness.TIMEOUT).until(() -> finalHash.equals(
-        annotation(get(Deployment.class, "api-auth"), RuntimeDeploymentDependent.SECRETS_HASH)));
+    // (the Deployment may not exist yet when the password Secret does)
+    await().atMost(OperatorHarness.TIMEOUT).until(() -> get(Deployment.class, "api-auth"),
+        d -> d != null && finalHash.equals(annotation(d, RuntimeDeploymentDependent.SECRETS_HASH)));
     harness.awaitReady(NS, "api-auth");
     harness.awaitCondition(NS, "api-auth", "Reconciling", "False");
     await().atMost(OperatorHarness.TIMEOUT).until(() -> events("api-auth").stream().anyMatch(e -> "Ready".equals(e.getReason())));
