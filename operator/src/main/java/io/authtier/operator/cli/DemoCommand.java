@@ -54,7 +54,7 @@ public final class DemoCommand {
       var operator = AuthTierOperator.create(client,
           new AuthTierOperator.Settings(Clock.systemUTC(), "demo", Optional.empty(), Set.of())
               // No Redis runs behind the mock API server: a stand-in reports the fake-ready pods as healthy.
-              .withRedisAdmins(password -> new FakeRedisAdmin()));
+              .withRedisAdmins((password, tls, placement) -> new FakeRedisAdmin()));
       try (var workloads = new FakeWorkloadController(client)) {
         operator.start();
         out.println("Embedded Kubernetes API at " + client.getMasterUrl() + "; applying " + files.size() + " sample(s) to namespace " + NAMESPACE);

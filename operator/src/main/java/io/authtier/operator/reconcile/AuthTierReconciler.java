@@ -119,7 +119,8 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
       }
     }
     var redisObservation = blocker.isPresent() ? Optional.<RedisObservation>empty()
-        : redis.observe(tier, SecretLookup.from(context), context.getSecondaryResource(StatefulSet.class));
+        : redis.observe(tier, SecretLookup.from(context), context.getSecondaryResource(StatefulSet.class),
+            () -> RedisPods.nodes(context.getClient(), context.getSecondaryResource(StatefulSet.class)));
     var observation = observe(tier, context, blocker, Optional.empty()).withRedis(redisObservation);
     var status = statusAggregator.aggregate(tier, observation);
     publish(tier, status, context);

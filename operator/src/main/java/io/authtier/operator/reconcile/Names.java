@@ -73,9 +73,14 @@ public final class Names {
     return redis(tier) + "." + tier.getMetadata().getNamespace() + ".svc:" + REDIS_PORT;
   }
 
+  /** Pod {@code ordinal} of the Redis StatefulSet. */
+  public static String redisPod(AuthTier tier, int ordinal) {
+    return redis(tier) + "-" + ordinal;
+  }
+
   /** host:port of Cluster node {@code ordinal}: its stable name under the headless Service. */
   public static String redisNode(AuthTier tier, int ordinal) {
-    return redis(tier) + "-" + ordinal + "." + redisHeadless(tier) + "." + tier.getMetadata().getNamespace()
+    return redisPod(tier, ordinal) + "." + redisHeadless(tier) + "." + tier.getMetadata().getNamespace()
         + ".svc:" + REDIS_PORT;
   }
 }

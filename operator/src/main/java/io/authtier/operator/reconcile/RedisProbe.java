@@ -7,6 +7,9 @@ import io.authtier.operator.dependents.redis.RedisSecrets;
 import io.authtier.operator.dependents.runtime.RedisEndpoints;
 import io.authtier.operator.redisadmin.ClusterAction;
 import io.authtier.operator.redisadmin.ClusterObservation;
+import io.authtier.operator.redisadmin.KubernetesNodePlacement;
+import io.authtier.operator.redisadmin.NodeObservation.Failure;
+import io.authtier.operator.redisadmin.NodeObservation.Unreachable;
 import io.authtier.operator.redisadmin.DesiredCluster;
 import io.authtier.operator.redisadmin.RedisAdmin;
 import io.authtier.operator.redisadmin.RedisNodeAddress;
@@ -16,10 +19,13 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -33,8 +39,12 @@ final class RedisProbe {
     this.admins = admins;
   }
 
+  /**
+   * @param podNodes the Kubernetes node of each Redis pod by pod name, asked only for Cluster (replica
+   *     placement)
+   */
   Optional<RedisObservation> observe(AuthTier tier, Function<String, Optional<Secret>> secrets,
-      Optional<StatefulSet> statefulSet) {
+      Optional<StatefulSet> statefulSet, Supplier<Map<String, String>> podNodes) {
     var redis = tier.getSpec().redis();
     if (redis == null) {
       return Optional.empty();
@@ -42,10 +52,7 @@ final class RedisProbe {
     var endpoints = RedisEndpoints.of(tier);
     var endpoint = redis.mode() == RedisMode.Standalone ? endpoints.getFirst() : String.join(",", endpoints);
     var base = new RedisStatus(redis.mode().name(), endpoint, null, null, null, null, null);
-    if (redis.mode() == RedisMode.External && redis.external().tls()) {
-      return Optional.of(RedisObservation.ready(base, "ReachabilityNotChecked",
-          "The operator does not speak TLS to Redis in this version, so it has not checked that this Redis answers; the runtime connects with TLS itself"));
-    }
+    var tls = redis.mode() == RedisMode.External && redis.external().tls();
     var passwordBytes = RedisSecrets.password(tier, secrets);
     if (redis.mode() != RedisMode.External && passwordBytes.isEmpty()) {
       return Optional.of(RedisObservation.notReady(base, "PasswordPending",
@@ -53,11 +60,15 @@ final class RedisProbe {
     }
     var password = passwordBytes.map(RedisProbe::password).orElse(RedisPassword.none());
     var nodes = endpoints.stream().map(RedisNodeAddress::parse).toList();
-    try (RedisAdmin admin = admins.open(password)) {
+    // Only a Cluster places replicas: the others need no pod list (and no API call for it).
+    var placement = redis.mode() == RedisMode.Cluster ? placement(tier, podNodes.get())
+        : new KubernetesNodePlacement(Map.of());
+    try (RedisAdmin admin = admins.open(password, tls, placement)) {
       return Optional.of(switch (redis.mode()) {
-        case External -> reachability(base, admin.observe(nodes), "Redis answers at " + endpoint);
+        case External -> reachability(base, admin.observe(nodes), "Redis answers at " + endpoint
+            + (tls ? " over TLS, its certificate and host name verified" : ""));
         case Standalone -> standalone(base, admin, nodes, statefulSet);
-        case Cluster -> cluster(tier, base, admin, nodes, statefulSet);
+        case Cluster -> cluster(tier, base, admin, nodes, statefulSet, placement);
       });
     } catch (RuntimeException e) {
       // Messages of the Redis client name nodes and commands, never the password.
@@ -88,12 +99,35 @@ final class RedisProbe {
     if (reachable == asked) {
       return RedisObservation.ready(status, "Reachable", readyMessage);
     }
-    return RedisObservation.notReady(status, "Unreachable", observation.unreachable().stream()
-        .map(u -> u.address() + ": " + u.reason()).collect(Collectors.joining("; ")));
+    var failures = observation.unreachable().stream().map(Unreachable::failure).collect(Collectors.toSet());
+    // The fix differs by cause: name the most specific one (a password or certificate beats the network).
+    var reason = failures.contains(Failure.AUTHENTICATION) ? "AuthenticationFailed"
+        : failures.contains(Failure.TLS) ? "TlsHandshakeFailed" : "Unreachable";
+    var hint = switch (reason) {
+      case "AuthenticationFailed" -> ". Check the password Secret that the spec names (passwordSecretRef)";
+      case "TlsHandshakeFailed" -> ". The operator verifies the certificate and host name against its default"
+          + " trust store (see docs/redis-operations.md)";
+      default -> "";
+    };
+    return RedisObservation.notReady(status, reason, observation.unreachable().stream()
+        .map(u -> u.address() + ": " + u.reason()).collect(Collectors.joining("; ")) + hint);
+  }
+
+  /** Each Cluster node's pod and Kubernetes node, for pods that are scheduled. */
+  private static KubernetesNodePlacement placement(AuthTier tier, Map<String, String> podNodes) {
+    var pods = new HashMap<RedisNodeAddress, KubernetesNodePlacement.PodOnNode>();
+    for (int i = 0; i < RedisEndpoints.nodes(tier); i++) {
+      var pod = Names.redisPod(tier, i);
+      var node = podNodes.get(pod);
+      if (node != null) {
+        pods.put(RedisNodeAddress.parse(Names.redisNode(tier, i)), new KubernetesNodePlacement.PodOnNode(pod, node));
+      }
+    }
+    return new KubernetesNodePlacement(pods);
   }
 
   private static RedisObservation cluster(AuthTier tier, RedisStatus base, RedisAdmin admin,
-      List<RedisNodeAddress> nodes, Optional<StatefulSet> statefulSet) {
+      List<RedisNodeAddress> nodes, Optional<StatefulSet> statefulSet, KubernetesNodePlacement placement) {
     var spec = tier.getSpec().redis().cluster();
     var desired = new DesiredCluster(spec.masters(), spec.replicasPerMaster());
     // Run even while pods are not ready: healing a lost master is what makes them ready again.
@@ -109,7 +143,7 @@ final class RedisProbe {
     }
     if (health.ready(desired)) {
       return RedisObservation.ready(status, "ClusterHealthy", health.readyMasters() + " masters with "
-          + health.readyReplicas() + " replicas serve all 16384 slots");
+          + health.readyReplicas() + " replicas serve all 16384 slots" + sharedNodes(placement, round));
     }
     var pods = podsNotReady(statefulSet);
     var acting = round.actions().stream().filter(ClusterAction::changesRedis).map(RedisProbe::describe).toList();
@@ -130,6 +164,19 @@ final class RedisProbe {
     }
     return RedisObservation.notReady(status, acting.isEmpty() ? "ClusterNotReady" : "ClusterConverging",
         why.toString());
+  }
+
+  /**
+   * Replicas that had to go on their master's Kubernetes node (too few nodes, or pods packed onto few):
+   * a state of the cluster, so the message stays the same from one reconcile to the next.
+   */
+  private static String sharedNodes(KubernetesNodePlacement placement, RedisAdmin.Round round) {
+    var shared = placement.sharedNodes(round.observation());
+    if (shared.isEmpty()) {
+      return "";
+    }
+    return "; " + shared.size() + " replicas share their master's Kubernetes node, so losing that node loses"
+        + " both (too few nodes to keep them apart; attached replicas are not moved): " + String.join(", ", shared);
   }
 
   private static String describe(ClusterAction action) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -200,24 +201,21 @@ public final class ClusterPlanner {
     for (Reachable d : designated) {
       masterAddress.put(d.nodeId(), d.address());
     }
-    for (Reachable spare : spares) {
-      if (replicaCount.getOrDefault(spare.nodeId(), 0) > 0) {
-        continue; // an empty master with replicas of its own: leave it to a person
-      }
-      Optional<String> master = masterAddress.keySet().stream()
-          .filter(id -> replicaCount.getOrDefault(id, 0) < desired.replicasPerMaster())
-          .filter(id -> placement.allowed(spare.address(), masterAddress.get(id)))
-          .min(Comparator.comparingInt(id -> replicaCount.getOrDefault(id, 0)));
-      if (master.isEmpty()) {
+    List<Reachable> unpaired = spares.stream()
+        .filter(spare -> replicaCount.getOrDefault(spare.nodeId(), 0) == 0) // an empty master with replicas of its own: leave it to a person
+        .toList();
+    Map<Reachable, String> pairs = new ReplicaAssignment(masterAddress, replicaCount, desired.replicasPerMaster())
+        .assign(unpaired);
+    for (Reachable spare : unpaired) {
+      String id = pairs.get(spare);
+      if (id == null) {
         continue;
       }
-      String id = master.get();
       if (!spare.knows(id)) {
         actions.add(new Wait(spare.address() + " does not know master " + masterAddress.get(id) + " yet (gossip)"));
         continue;
       }
       actions.add(new ReplicateMaster(spare.address(), id, masterAddress.get(id)));
-      replicaCount.merge(id, 1, Integer::sum);
     }
 
     planSlots(observation, desired, view, slotMasters, designated, missingMasters, actions);
@@ -323,6 +321,83 @@ public final class ClusterPlanner {
         still.merge(receiver, -want, Integer::sum);
         taken += want;
       }
+    }
+  }
+
+  /**
+   * Pairs spare nodes with masters that lack replicas: as many {@link ReplicaPlacement#preferred} pairs as
+   * possible (greedy, then augmenting paths, so one early choice cannot strand a later spare on its master's
+   * Kubernetes node), then merely {@link ReplicaPlacement#allowed} pairs for the spares left over. Among equal
+   * choices, the master with fewest replicas, then the first in order.
+   */
+  private final class ReplicaAssignment {
+    private final Map<String, RedisNodeAddress> masters;
+    private final Map<String, Integer> replicas;
+    private final int perMaster;
+    private final Map<Reachable, String> pairs = new LinkedHashMap<>();
+
+    ReplicaAssignment(Map<String, RedisNodeAddress> masters, Map<String, Integer> replicas, int perMaster) {
+      this.masters = masters;
+      this.replicas = new HashMap<>(replicas);
+      this.perMaster = perMaster;
+    }
+
+    Map<Reachable, String> assign(List<Reachable> spares) {
+      for (Reachable spare : spares) {
+        pick(spare, true).ifPresent(id -> pair(spare, id));
+      }
+      for (Reachable spare : spares) {
+        if (!pairs.containsKey(spare)) {
+          augment(spare, new HashSet<>());
+        }
+      }
+      for (Reachable spare : spares) {
+        if (!pairs.containsKey(spare)) {
+          pick(spare, false).ifPresent(id -> pair(spare, id));
+        }
+      }
+      return pairs;
+    }
+
+    private Optional<String> pick(Reachable spare, boolean preferredOnly) {
+      return masters.keySet().stream()
+          .filter(id -> replicas.getOrDefault(id, 0) < perMaster)
+          .filter(id -> fits(spare, id, preferredOnly))
+          .min(Comparator.comparingInt(id -> replicas.getOrDefault(id, 0)));
+    }
+
+    /** Finds a preferred master for {@code spare}, moving spares paired in this round to make room. */
+    private boolean augment(Reachable spare, Set<String> visited) {
+      for (String id : masters.keySet()) {
+        if (!fits(spare, id, true) || !visited.add(id)) {
+          continue;
+        }
+        if (replicas.getOrDefault(id, 0) < perMaster) {
+          pair(spare, id);
+          return true;
+        }
+        for (Reachable other : List.copyOf(pairs.keySet())) {
+          if (id.equals(pairs.get(other)) && augment(other, visited)) {
+            pair(spare, id);
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    private boolean fits(Reachable spare, String id, boolean preferredOnly) {
+      RedisNodeAddress master = masters.get(id);
+      return placement.allowed(spare.address(), master)
+          && (!preferredOnly || placement.preferred(spare.address(), master));
+    }
+
+    private void pair(Reachable spare, String id) {
+      String before = pairs.put(spare, id);
+      if (before != null) {
+        replicas.merge(before, -1, Integer::sum);
+      }
+      replicas.merge(id, 1, Integer::sum);
     }
   }
 

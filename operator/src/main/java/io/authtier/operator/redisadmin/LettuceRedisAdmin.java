@@ -8,6 +8,7 @@ import io.authtier.operator.redisadmin.ClusterAction.Refuse;
 import io.authtier.operator.redisadmin.ClusterAction.ReplicateMaster;
 import io.authtier.operator.redisadmin.ClusterAction.SlotAssignment;
 import io.authtier.operator.redisadmin.ClusterAction.Wait;
+import io.authtier.operator.redisadmin.NodeObservation.Failure;
 import io.authtier.operator.redisadmin.NodeObservation.Reachable;
 import io.authtier.operator.redisadmin.NodeObservation.Unreachable;
 import io.lettuce.core.ClientOptions;
@@ -18,6 +19,8 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -34,6 +37,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,15 +68,45 @@ public final class LettuceRedisAdmin implements RedisAdmin {
     }
   }
 
+  /**
+   * TLS to Redis. When enabled, the peer is verified (certificate chain and host name) against the trust
+   * material of {@code options}; {@link #jvmTrustStore()} uses the JVM's default trust store.
+   */
+  public record Tls(boolean enabled, SslOptions options) {
+    public Tls {
+      Objects.requireNonNull(options, "options");
+    }
+
+    public static Tls off() {
+      return new Tls(false, SslOptions.create());
+    }
+
+    public static Tls jvmTrustStore() {
+      return new Tls(true, SslOptions.create());
+    }
+
+    /** TLS that trusts what {@code options} trust (a test's own CA), without touching JVM-wide settings. */
+    public static Tls trusting(SslOptions options) {
+      return new Tls(true, options);
+    }
+  }
+
   private final Settings settings;
+  private final Tls tls;
   private final RedisPassword password;
   private final ClusterPlanner planner;
   private final Clock clock;
   private final ClientResources resources;
   private final RedisClient client;
 
+  /** Without TLS. */
   public LettuceRedisAdmin(Settings settings, RedisPassword password, ClusterPlanner planner, Clock clock) {
+    this(settings, Tls.off(), password, planner, clock);
+  }
+
+  public LettuceRedisAdmin(Settings settings, Tls tls, RedisPassword password, ClusterPlanner planner, Clock clock) {
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.tls = Objects.requireNonNull(tls, "tls");
     this.password = Objects.requireNonNull(password, "password");
     this.planner = Objects.requireNonNull(planner, "planner");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -80,6 +114,7 @@ public final class LettuceRedisAdmin implements RedisAdmin {
     this.client = RedisClient.create(resources);
     this.client.setOptions(ClientOptions.builder()
         .autoReconnect(false)
+        .sslOptions(tls.options())
         .socketOptions(SocketOptions.builder().connectTimeout(settings.commandTimeout()).build())
         .build());
   }
@@ -118,7 +153,7 @@ public final class LettuceRedisAdmin implements RedisAdmin {
           dbSize,
           ClusterNodeEntry.parseAll(redis.clusterNodes()));
     } catch (RedisException e) {
-      return new Unreachable(address, describe(e));
+      return new Unreachable(address, failure(e), describe(e));
     }
   }
 
@@ -232,6 +267,9 @@ public final class LettuceRedisAdmin implements RedisAdmin {
         .withPort(node.port())
         .withTimeout(settings.commandTimeout());
     password.chars().ifPresent(uri::withPassword);
+    if (tls.enabled()) {
+      uri.withSsl(true).withVerifyPeer(SslVerifyMode.FULL);
+    }
     return client.connect(ByteArrayCodec.INSTANCE, uri.build());
   }
 
@@ -242,6 +280,20 @@ public final class LettuceRedisAdmin implements RedisAdmin {
     } catch (UnknownHostException e) {
       throw new RedisAdminException("Redis cluster: cannot resolve " + node.host() + " to meet it", e);
     }
+  }
+
+  private static Failure failure(RedisException e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SSLException) {
+        return Failure.TLS;
+      }
+      String message = String.valueOf(t.getMessage());
+      if (t instanceof RedisCommandExecutionException
+          && (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH"))) {
+        return Failure.AUTHENTICATION;
+      }
+    }
+    return Failure.NO_ANSWER;
   }
 
   private static String describe(RedisException e) {

@@ -8,8 +8,27 @@ public sealed interface NodeObservation {
 
   RedisNodeAddress address();
 
-  /** The node could not be reached or did not answer in time. */
-  record Unreachable(RedisNodeAddress address, String reason) implements NodeObservation {}
+  /**
+   * The node could not be asked: it did not answer in time, refused the password, or failed the TLS
+   * handshake.
+   */
+  record Unreachable(RedisNodeAddress address, Failure failure, String reason) implements NodeObservation {
+
+    /** A node that did not answer. */
+    public Unreachable(RedisNodeAddress address, String reason) {
+      this(address, Failure.NO_ANSWER, reason);
+    }
+  }
+
+  /** Why a node could not be asked; each needs a different fix. */
+  enum Failure {
+    /** Refused connection, timeout, unknown host: the network or the node. */
+    NO_ANSWER,
+    /** {@code WRONGPASS} or {@code NOAUTH}: the password. */
+    AUTHENTICATION,
+    /** The TLS handshake failed, for example an untrusted certificate or a name that does not match. */
+    TLS
+  }
 
   /**
    * The node answered.

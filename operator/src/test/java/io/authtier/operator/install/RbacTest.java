@@ -47,6 +47,7 @@ class RbacTest {
       entry("apiextensions.k8s.io/customresourcedefinitions[prometheusrules.monitoring.coreos.com, servicemonitors.monitoring.coreos.com]",
           Set.of("get")),
       entry("core/secrets", OWN),
+      entry("core/pods", Set.of("list")),
       entry("core/events", Set.of("create", "patch")));
 
   /**

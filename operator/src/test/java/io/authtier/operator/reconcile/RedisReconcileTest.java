@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
-import io.authtier.operator.api.v1alpha1.AuthTierSpec;
 import io.authtier.operator.api.v1alpha1.ExternalRedisSpec;
 import io.authtier.operator.api.v1alpha1.PersistenceSpec;
 import io.authtier.operator.api.v1alpha1.RedisClusterSpec;
@@ -20,6 +19,7 @@ import io.authtier.operator.redisadmin.ClusterObservation;
 import io.authtier.operator.redisadmin.ClusterPlanner;
 import io.authtier.operator.redisadmin.DesiredCluster;
 import io.authtier.operator.redisadmin.NodeObservation;
+import io.authtier.operator.redisadmin.RedisNodeAddress;
 import io.authtier.operator.redisadmin.ReplicaPlacement;
 import io.authtier.operator.redisadmin.StubRedisAdmin;
 import io.authtier.operator.support.OperatorHarness;
@@ -27,6 +27,7 @@ import io.authtier.operator.support.Tiers;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -157,7 +158,7 @@ class RedisReconcileTest {
     // When the spec changes (a new Redis image)
     harness.update(NS, "keep", t -> {
       var r = t.getSpec().redis();
-      t.setSpec(withRedis(t.getSpec(), new RedisSpec(r.mode(), r.cluster(), r.persistence(), r.external(),
+      t.setSpec(Tiers.withRedis(t.getSpec(), new RedisSpec(r.mode(), r.cluster(), r.persistence(), r.external(),
           r.passwordSecretRef(), "redis:7.4.1-alpine")));
       return t;
     });
@@ -253,8 +254,9 @@ class RedisReconcileTest {
     var spec = harness.tier(NS, "api-auth").get().getSpec();
     var finalHash = io.authtier.operator.secrets.ReferencedSecrets.check(spec, "api-auth",
         name -> java.util.Optional.ofNullable(get(Secret.class, name))).digest();
-    await().atMost(OperatorHarness.TIMEOUT).until(() -> finalHash.equals(
-        annotation(get(Deployment.class, "api-auth"), RuntimeDeploymentDependent.SECRETS_HASH)));
+    // (the Deployment may not exist yet when the password Secret does)
+    await().atMost(OperatorHarness.TIMEOUT).until(() -> get(Deployment.class, "api-auth"),
+        d -> d != null && finalHash.equals(annotation(d, RuntimeDeploymentDependent.SECRETS_HASH)));
     harness.awaitReady(NS, "api-auth");
     harness.awaitCondition(NS, "api-auth", "Reconciling", "False");
     await().atMost(OperatorHarness.TIMEOUT).until(() -> events("api-auth").stream().anyMatch(e -> "Ready".equals(e.getReason())));
@@ -301,6 +303,41 @@ class RedisReconcileTest {
     // Then the poll finds it and the tier is Ready
     harness.awaitReady(NS, "cl");
     assertThat(harness.condition(NS, "cl", "RedisReady")).hasValueSatisfying(c -> assertThat(c.reason()).isEqualTo("ClusterHealthy"));
+  }
+
+  @Test
+  @DisplayName("A Cluster's pods' Kubernetes nodes reach the replica placement, and a replica on its master's node is named in RedisReady")
+  void replicaPlacementFromPodNodes() throws Exception {
+    // Given a healthy 3×1 cluster (pod 3 replicates pod 0, 4 → 1, 5 → 2)
+    harness.withRedisAdmin(new StubRedisAdmin(new ClusterPlanner(ReplicaPlacement.anyOtherNode()),
+        nodes -> FakeRedisAdmin.healthyCluster(nodes, THREE_BY_ONE))).withReadyWorkloads();
+    harness.create(tier("pl", redis(RedisMode.Cluster, null, null)));
+    var set = await().atMost(OperatorHarness.TIMEOUT).until(() -> get(StatefulSet.class, "pl-redis"), s -> s != null);
+
+    // When its pods run on three nodes, but pod 3 on its master's node a
+    var nodes = List.of("node-a", "node-b", "node-c", "node-a", "node-c", "node-a");
+    for (int i = 0; i < nodes.size(); i++) {
+      harness.client().pods().inNamespace(NS).resource(new PodBuilder()
+          .withNewMetadata().withName("pl-redis-" + i).withLabels(set.getSpec().getSelector().getMatchLabels())
+          .endMetadata()
+          .withNewSpec().withNodeName(nodes.get(i)).addNewContainer().withName("redis").withImage("redis").endContainer()
+          .endSpec()
+          .build()).create();
+    }
+
+    // Then RedisReady stays True and says which replica shares its master's node
+    await().atMost(OperatorHarness.TIMEOUT).until(() -> harness.condition(NS, "pl", "RedisReady")
+        .filter(c -> c.message().contains("pl-redis-3 with master pl-redis-0 on node-a")).isPresent());
+    assertThat(harness.condition(NS, "pl", "RedisReady")).hasValueSatisfying(c -> {
+      assertThat(c.status()).isEqualTo("True");
+      assertThat(c.reason()).isEqualTo("ClusterHealthy");
+      assertThat(c.message()).contains("1 replicas share their master's Kubernetes node");
+    });
+    // And the placement given to the administration prefers masters on another node
+    var placement = harness.redisPlacements().getLast();
+    assertThat(placement.preferred(node("pl", 3), node("pl", 1))).isTrue();
+    assertThat(placement.preferred(node("pl", 3), node("pl", 0))).isFalse();
+    assertThat(placement.preferred(node("pl", 5), node("pl", 5))).isFalse();
   }
 
   @Test
@@ -381,18 +418,17 @@ class RedisReconcileTest {
     var tier = Tiers.sample("minimal.yaml", NS);
     tier.getMetadata().setName(name);
     tier.getMetadata().setGeneration(null);
-    tier.setSpec(withRedis(tier.getSpec(), redis));
+    tier.setSpec(Tiers.withRedis(tier.getSpec(), redis));
     return tier;
+  }
+
+  private static RedisNodeAddress node(String tier, int ordinal) {
+    return RedisNodeAddress.parse(tier + "-redis-" + ordinal + "." + tier + "-redis-headless." + NS + ".svc:6379");
   }
 
   private static RedisSpec redis(RedisMode mode, SecretKeyRef password, PersistenceSpec persistence) {
     return new RedisSpec(mode, mode == RedisMode.Cluster ? new RedisClusterSpec(3, 1) : null, persistence, null,
         password, null);
-  }
-
-  private static AuthTierSpec withRedis(AuthTierSpec s, RedisSpec redis) {
-    return new AuthTierSpec(s.issuers(), s.tokenCache(), s.resilience(), s.sessions(), redis, s.runtime(),
-        s.autoscaling(), s.disruption(), s.monitoring(), s.routes());
   }
 
   private String awaitGeneratedPassword(String tier) {

@@ -133,6 +133,90 @@ class ClusterPlannerTest {
         new ReplicateMaster(addr(6), id(3), addr(3)));
   }
 
+  // ---------------------------------------------------------------- placement across Kubernetes nodes
+
+  @Test
+  @DisplayName("three Kubernetes nodes, pods round-robin: every replica lands on another node than its master, even where the first choice would strand the last")
+  void spreadsOverThreeNodes() {
+    // Given pods 1..6 round-robin over three nodes (1,4 on a; 2,5 on b; 3,6 on c) and three empty spares
+    KubernetesNodePlacement nodes = onNodes("a", "b", "c", "a", "b", "c");
+
+    // When planning replicas
+    List<ClusterAction> plan = replicasPlanned(nodes);
+
+    // Then greedy picks 4→2 and 5→1, which would leave 6 only master 3 on its own node; the planner moves 5 to 3
+    assertThat(plan).containsExactlyElementsOf(replicating(4, 2, 5, 3, 6, 1));
+    assertThat(plan).allSatisfy(a -> assertThat(nodes.preferred(((ReplicateMaster) a).replica(),
+        ((ReplicateMaster) a).master())).isTrue());
+  }
+
+  @Test
+  @DisplayName("masters on one node and spares on another: each spare takes a master across the node boundary")
+  void mastersTogetherSparesApart() {
+    // Given the masters on node a and the spares on node b
+    KubernetesNodePlacement nodes = onNodes("a", "a", "a", "b", "b", "b");
+
+    // When planning, then every pair crosses nodes, one replica per master
+    assertThat(replicasPlanned(nodes)).containsExactlyElementsOf(replicating(4, 1, 5, 2, 6, 3));
+  }
+
+  @Test
+  @DisplayName("one Kubernetes node only: falls back to any other pod, as without placement, and reports the shared node")
+  void oneNodeFallsBack() {
+    // Given every pod on node a
+    KubernetesNodePlacement nodes = onNodes("a", "a", "a", "a", "a", "a");
+
+    // When planning
+    List<ClusterAction> plan = replicasPlanned(nodes);
+
+    // Then replicas are still attached, exactly as with no placement at all
+    assertThat(plan).containsExactlyElementsOf(planner.plan(mastersAndSpares().observe(), THREE_BY_TWO));
+    // And once they replicate, the shared node is reported for each pair
+    assertThat(nodes.sharedNodes(cluster(healthy()).observe())).containsExactly(
+        "pod-4 with master pod-1 on a", "pod-5 with master pod-2 on a", "pod-6 with master pod-3 on a");
+  }
+
+  @Test
+  @DisplayName("two nodes, four pods on one: the pairs that can cross do, the one left over shares its master's node")
+  void twoUnevenNodesFallBackForTheRest() {
+    // Given masters 1, 2, 3 and spare 4 on node a, spares 5 and 6 on node b
+    KubernetesNodePlacement nodes = onNodes("a", "a", "a", "a", "b", "b");
+
+    // When planning, then 5 and 6 cross to masters 1 and 2, and 4 takes the master left, on its own node
+    assertThat(replicasPlanned(nodes)).containsExactlyElementsOf(replicating(4, 3, 5, 1, 6, 2));
+    assertThat(nodes.sharedNodes(cluster(List.of(master(1, "0-5461"), master(2, "5462-10922"),
+        master(3, "10923-16383"), replica(4, 3), replica(5, 1), replica(6, 2))).observe()))
+        .containsExactly("pod-4 with master pod-3 on a");
+  }
+
+  @Test
+  @DisplayName("a pod whose node is not known is never preferred, and still gets a master by fallback")
+  void unknownNodeFallsBack() {
+    // Given pods on three nodes but node 6's pod not (yet) scheduled
+    Map<RedisNodeAddress, KubernetesNodePlacement.PodOnNode> pods = new HashMap<>(onNodes("a", "b", "c", "b", "c", "a").pods());
+    pods.remove(addr(6));
+    KubernetesNodePlacement nodes = new KubernetesNodePlacement(pods);
+
+    // When planning
+    List<ClusterAction> plan = replicasPlanned(nodes);
+
+    // Then 4 and 5 cross nodes, and 6 takes the master that is left
+    assertThat(nodes.preferred(addr(6), addr(1))).isFalse();
+    assertThat(plan).containsExactlyElementsOf(replicating(4, 1, 5, 2, 6, 3));
+  }
+
+  @Test
+  @DisplayName("heal: a replacement node replicates the master that lacks a replica, across nodes when it can")
+  void healPrefersAnotherNode() {
+    // Given a healthy cluster whose master 1 lost its replica 4; node 4's replacement is met and empty
+    Cluster c = cluster(List.of(master(1, "0-5461"), master(2, "5462-10922"), master(3, "10923-16383"),
+        master(4, ""), replica(5, 2), replica(6, 3)));
+
+    // When pod 4 runs on master 1's node, it still replicates master 1 (the only one lacking a replica)
+    assertThat(new ClusterPlanner(onNodes("a", "b", "c", "a", "c", "a")).plan(c.observe(), THREE_BY_TWO))
+        .containsExactly(new ReplicateMaster(addr(4), id(1), addr(1)));
+  }
+
   @Test
   @DisplayName("forgets a failed master that a fresh node replaced, and meets the fresh node")
   void forgetsReplacedNodeAndMeetsItsSuccessor() {
@@ -276,6 +360,34 @@ class ClusterPlannerTest {
   }
 
   // ---------------------------------------------------------------- fixtures
+
+  /** Three masters with slots and three empty masters, all met: where replicas are chosen. */
+  private static Cluster mastersAndSpares() {
+    return cluster(List.of(master(1, "0-5461"), master(2, "5462-10922"), master(3, "10923-16383"),
+        master(4, ""), master(5, ""), master(6, "")));
+  }
+
+  private static List<ClusterAction> replicasPlanned(KubernetesNodePlacement nodes) {
+    return new ClusterPlanner(nodes).plan(mastersAndSpares().observe(), THREE_BY_TWO);
+  }
+
+  /** ReplicateMaster actions from pairs of node numbers: replica, master, replica, master... */
+  private static List<ReplicateMaster> replicating(int... pairs) {
+    List<ReplicateMaster> actions = new ArrayList<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      actions.add(new ReplicateMaster(addr(pairs[i]), id(pairs[i + 1]), addr(pairs[i + 1])));
+    }
+    return actions;
+  }
+
+  /** Pod n (pod-n) on the n-th given Kubernetes node. */
+  private static KubernetesNodePlacement onNodes(String... nodes) {
+    Map<RedisNodeAddress, KubernetesNodePlacement.PodOnNode> pods = new HashMap<>();
+    for (int n = 1; n <= nodes.length; n++) {
+      pods.put(addr(n), new KubernetesNodePlacement.PodOnNode("pod-" + n, nodes[n - 1]));
+    }
+    return new KubernetesNodePlacement(pods);
+  }
 
   private record Spec(int n, String flags, Integer masterOf, String slots, boolean reachable) {}
 

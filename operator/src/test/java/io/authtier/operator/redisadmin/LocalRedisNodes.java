@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * log) under a test's temporary directory. Close it in {@code @AfterEach}: every process it started and
  * that still runs is killed.
  */
-final class LocalRedisNodes implements AutoCloseable {
+public final class LocalRedisNodes implements AutoCloseable {
 
   /** Small, so that a failover takes about two seconds. */
   static final int NODE_TIMEOUT_MILLIS = 1000;
@@ -39,11 +39,11 @@ final class LocalRedisNodes implements AutoCloseable {
   private final Set<Integer> usedPorts = new HashSet<>();
   private int generation;
 
-  LocalRedisNodes(Path root) {
+  public LocalRedisNodes(Path root) {
     this(root, Optional.empty());
   }
 
-  LocalRedisNodes(Path root, Optional<String> password) {
+  public LocalRedisNodes(Path root, Optional<String> password) {
     this.root = root;
     this.password = password;
   }
@@ -71,6 +71,23 @@ final class LocalRedisNodes implements AutoCloseable {
     return node;
   }
 
+  /**
+   * Starts a node without cluster support that speaks TLS only (no plaintext port), presenting
+   * {@code certificates}' server certificate; clients need no certificate of their own.
+   */
+  public RedisNodeAddress startStandaloneTls(TestCertificates certificates) {
+    RedisNodeAddress node = new RedisNodeAddress("127.0.0.1", freePort());
+    Path dir = newDir(node);
+    start(node, dir, List.of(
+        "--port", "0",
+        "--tls-port", Integer.toString(node.port()),
+        "--tls-cert-file", certificates.serverCert().toString(),
+        "--tls-key-file", certificates.serverKey().toString(),
+        "--tls-ca-cert-file", certificates.caCert().toString(),
+        "--tls-auth-clients", "no"), () -> acceptsConnections(node));
+    return node;
+  }
+
   /** Restarts a stopped node from its own directory: same nodes.conf, same AOF. */
   void restart(RedisNodeAddress node) {
     startIn(node, dirs.get(node), true);
@@ -93,6 +110,11 @@ final class LocalRedisNodes implements AutoCloseable {
     }
   }
 
+  /** A port that this fixture will not hand out and where nothing listens: a node that never answers. */
+  public RedisNodeAddress silentAddress() {
+    return new RedisNodeAddress("127.0.0.1", freePort());
+  }
+
   /** Kills what is still running: the test is over and its data with it, so no clean shutdown is needed. */
   @Override
   public void close() {
@@ -113,22 +135,28 @@ final class LocalRedisNodes implements AutoCloseable {
   }
 
   private void startIn(RedisNodeAddress node, Path dir, boolean cluster) {
+    List<String> options = new ArrayList<>(List.of("--port", Integer.toString(node.port())));
+    if (cluster) {
+      options.addAll(List.of(
+          "--cluster-enabled", "yes",
+          "--cluster-config-file", "nodes.conf",
+          "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT_MILLIS),
+          "--cluster-replica-validity-factor", "0"));
+    }
+    start(node, dir, options, () -> answersPing(node));
+  }
+
+  private void start(RedisNodeAddress node, Path dir, List<String> options,
+      java.util.concurrent.Callable<Boolean> ready) {
     List<String> command = new ArrayList<>(List.of(
         "redis-server",
-        "--port", Integer.toString(node.port()),
         "--bind", "127.0.0.1",
         "--dir", dir.toString(),
         "--logfile", "redis.log",
         "--save", "",
         "--appendonly", "yes",
         "--daemonize", "no"));
-    if (cluster) {
-      command.addAll(List.of(
-          "--cluster-enabled", "yes",
-          "--cluster-config-file", "nodes.conf",
-          "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT_MILLIS),
-          "--cluster-replica-validity-factor", "0"));
-    }
+    command.addAll(options);
     // Not on the command line in production (the operator mounts a config file); here it is a test value.
     password.ifPresent(p -> command.addAll(List.of("--requirepass", p, "--masterauth", p)));
     try {
@@ -143,7 +171,17 @@ final class LocalRedisNodes implements AutoCloseable {
     await("redis-server on " + node + " accepting connections")
         .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(20))
-        .until(() -> answersPing(node));
+        .until(ready);
+  }
+
+  /** For a TLS port, where a plaintext PING gets no answer: the port is bound once Redis has started. */
+  private static boolean acceptsConnections(RedisNodeAddress node) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(node.host(), node.port()), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private boolean answersPing(RedisNodeAddress node) {

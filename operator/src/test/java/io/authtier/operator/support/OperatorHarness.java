@@ -10,6 +10,7 @@ import io.authtier.operator.demo.EmbeddedApiServer;
 import io.authtier.operator.demo.FakeRedisAdmin;
 import io.authtier.operator.demo.FakeWorkloadController;
 import io.authtier.operator.redisadmin.RedisAdmin;
+import io.authtier.operator.redisadmin.ReplicaPlacement;
 import java.util.concurrent.CopyOnWriteArrayList;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -43,13 +44,15 @@ public final class OperatorHarness implements AutoCloseable {
   /** What the operator's Redis administration sees; a healthy stand-in until a test says otherwise. */
   private volatile RedisAdmin redisAdmin = new FakeRedisAdmin();
   private final List<String> redisPasswords = new CopyOnWriteArrayList<>();
+  private final List<ReplicaPlacement> redisPlacements = new CopyOnWriteArrayList<>();
 
   private OperatorHarness(EmbeddedApiServer api) {
     this.api = api;
     this.operator = AuthTierOperator.create(api.client(),
         new AuthTierOperator.Settings(Clock.systemUTC(), "test", Optional.empty(), Set.of(), reconciles)
-            .withRedisAdmins(password -> {
+            .withRedisAdmins((password, tls, placement) -> {
               redisPasswords.add(password.toString());
+              redisPlacements.add(placement);
               return new Unclosed(redisAdmin);
             }));
   }
@@ -58,6 +61,11 @@ public final class OperatorHarness implements AutoCloseable {
   public OperatorHarness withRedisAdmin(RedisAdmin admin) {
     this.redisAdmin = admin;
     return this;
+  }
+
+  /** The replica placements given to the Redis administration, one per round, oldest first. */
+  public List<ReplicaPlacement> redisPlacements() {
+    return List.copyOf(redisPlacements);
   }
 
   /** How the passwords given to the Redis administration printed: masked, or a test fails. */

@@ -1,6 +1,8 @@
 package io.authtier.operator.support;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
+import io.authtier.operator.api.v1alpha1.AuthTierSpec;
+import io.authtier.operator.api.v1alpha1.RedisSpec;
 import io.authtier.operator.cli.AuthTierFiles;
 
 /** AuthTiers for tests, read from the samples. */
@@ -16,5 +18,11 @@ public final class Tiers {
     } catch (AuthTierFiles.InvalidFileException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
+  }
+
+  /** The spec with its redis section replaced. */
+  public static AuthTierSpec withRedis(AuthTierSpec s, RedisSpec redis) {
+    return new AuthTierSpec(s.issuers(), s.tokenCache(), s.resilience(), s.sessions(), redis, s.runtime(),
+        s.autoscaling(), s.disruption(), s.monitoring(), s.routes());
   }
 }
