@@ -13,7 +13,17 @@ import io.authtier.runtime.http.RouteRules;
 import io.authtier.runtime.http.ClientAddress;
 import io.authtier.runtime.http.ForwardAuthHandler;
 import io.authtier.runtime.http.HttpServerVerticle;
+import io.authtier.runtime.http.AdminRouter;
 import io.authtier.runtime.http.ManagementRouter;
+import io.authtier.runtime.login.BrowserSessions;
+import io.authtier.runtime.login.PendingLogins;
+import io.authtier.runtime.login.SessionMetrics;
+import io.authtier.runtime.login.memory.MemoryPendingLogins;
+import io.authtier.runtime.login.redis.RedisPendingLogins;
+import io.authtier.runtime.redis.RedisConnections;
+import io.authtier.runtime.resilience.BreakerTuning;
+import io.authtier.runtime.session.SessionStore;
+import io.authtier.runtime.session.SessionStores;
 import io.authtier.runtime.metrics.RuntimeMetrics;
 import io.authtier.runtime.token.jwt.IssuerKeys;
 import io.authtier.runtime.token.jwt.JwksPolicy;
@@ -63,6 +73,7 @@ public final class RuntimeApp {
     private final AuthRouter authRouter;
     private final Optional<OpaqueTokenValidator> opaque;
     private final ManagementRouter managementRouter;
+    private final Optional<BrowserSessions> browser;
     private volatile boolean stopping;
 
     /**
@@ -89,9 +100,30 @@ public final class RuntimeApp {
                 new IntrospectionVerifier(validator, introspecting, config.tokenCache().l1().ttl(), clock, metrics)),
                 config.server().maxTokenBytes());
         ClientAddress proxies = new ClientAddress(config.server().trustedProxies());
-        this.authRouter = new AuthRouter(new ForwardAuthHandler(verifier, proxies), metrics, new RouteRules(config.routes()), proxies);
+        this.browser = config.sessions().login().map(login -> browserSessions(config, clock));
+        this.authRouter = new AuthRouter(new ForwardAuthHandler(verifier, proxies, browser), metrics, new RouteRules(config.routes()),
+                proxies, browser);
         this.managementRouter = new ManagementRouter(this::notReady, registry);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops()));
+    }
+
+    /** Browser login and sessions: the store and pending logins in Redis or memory, as {@code sessions.store} says. */
+    private BrowserSessions browserSessions(RuntimeConfig config, Clock clock) {
+        String loginIssuer = config.sessions().login().orElseThrow().issuer();
+        IssuerKeys keys = issuers.stream().filter(issuer -> issuer.issuer().name().equals(loginIssuer)).findFirst().orElseThrow();
+        Duration redisTimeout = config.resilience().timeout();
+        SessionStore store = SessionStores.create(config.sessions(),
+                () -> config.redis().map(redis -> RedisConnections.open(redis, redisTimeout)).orElse(null), clock);
+        try {
+            PendingLogins pending = switch (config.sessions().store()) {
+                case Memory -> new MemoryPendingLogins(clock);
+                case Redis -> new RedisPendingLogins(RedisConnections.open(config.redis().orElseThrow(), redisTimeout), true);
+            };
+            return new BrowserSessions(config, keys, worker, store, pending, new SessionMetrics(registry), clock, BreakerTuning.DEFAULT);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
     }
 
     /** The JWKS policy that production uses: timeouts and backoff from {@code resilience}. */
@@ -111,6 +143,9 @@ public final class RuntimeApp {
         return vertx.deployVerticle(() -> new HttpServerVerticle(auth, authRouter, SHUTDOWN_GRACE),
                         new DeploymentOptions().setInstances(eventLoops()))
                 .compose(id -> vertx.deployVerticle(new HttpServerVerticle(management, managementRouter, SHUTDOWN_GRACE)))
+                .compose(id -> browser.isEmpty() ? Future.succeededFuture(id) : vertx.deployVerticle(new HttpServerVerticle(
+                        new HttpServerOptions().setHost("127.0.0.1").setPort(config.server().adminPort()), new AdminRouter(browser),
+                        SHUTDOWN_GRACE)))
                 .onSuccess(id -> LOG.info("listening on {} (auth) and {} (management)", config.server().port(), config.server().managementPort()))
                 .mapEmpty();
     }
@@ -142,6 +177,13 @@ public final class RuntimeApp {
             }
             startupLoader.shutdownNow();
             worker.shutdown();
+            browser.ifPresent(sessions -> {
+                try {
+                    sessions.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("closing the session store: {}", e.getClass().getSimpleName());
+                }
+            });
             opaque.ifPresent(validator -> {
                 try {
                     validator.close();

@@ -7,23 +7,18 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.sun.net.httpserver.HttpServer;
-import io.authtier.runtime.testsupport.FreePorts;
+import io.authtier.runtime.testsupport.Backend;
 import io.authtier.runtime.testsupport.Http;
 import io.authtier.runtime.testsupport.JwksServer;
 import io.authtier.runtime.testsupport.MutableClock;
+import io.authtier.runtime.testsupport.Nginx;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.Tokens;
-import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -43,8 +38,8 @@ class NginxAuthRequestTest {
     static ECKey key;
     static MutableClock clock;
     static RunningRuntime runtime;
-    static HttpServer backend;
-    static Process nginx;
+    static Backend backend;
+    static Nginx nginx;
     static int nginxPort;
 
     @BeforeAll
@@ -60,56 +55,23 @@ class NginxAuthRequestTest {
                 """.formatted(issuer.issuer()), clock, policy -> policy);
         await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
 
-        backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        backend.createContext("/", exchange -> {
-            var body = ("user=" + exchange.getRequestHeaders().getFirst("X-Auth-Request-User")
-                    + " email=" + exchange.getRequestHeaders().getFirst("X-Auth-Request-Email")).getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            try (var out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        backend.start();
+        backend = Backend.start(exchange -> "user=" + exchange.getRequestHeaders().getFirst("X-Auth-Request-User")
+                + " email=" + exchange.getRequestHeaders().getFirst("X-Auth-Request-Email"));
 
-        nginxPort = FreePorts.next();
-        var snippet = documentedSnippet()
+        var snippet = Nginx.documentedSnippet("auth-runtime.md", "### nginx (`auth_request`)")
                 .replace("http://authtier:8080", "http://127.0.0.1:" + runtime.port())
-                .replace("http://backend", "http://127.0.0.1:" + backend.getAddress().getPort());
-        var conf = dir.resolve("nginx.conf");
-        Files.writeString(conf, """
-                %s
-                worker_processes 1;
-                pid %s/nginx.pid;
-                error_log %s/error.log warn;
-                events { worker_connections 64; }
-                http {
-                    access_log off;
-                    client_body_temp_path %s/body;
-                    proxy_temp_path %s/proxy;
-                    fastcgi_temp_path %s/fastcgi;
-                    uwsgi_temp_path %s/uwsgi;
-                    scgi_temp_path %s/scgi;
-                    server {
-                        listen 127.0.0.1:%d;
-                %s
-                    }
-                }
-                """.formatted("root".equals(System.getProperty("user.name")) ? "user root;" : "",
-                dir, dir, dir, dir, dir, dir, dir, nginxPort, snippet.indent(8)));
-        nginx = new ProcessBuilder(nginxBinary(), "-p", dir.toString(), "-c", conf.toString(), "-g", "daemon off;")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
-                .until(() -> Http.get(nginxPort, "/api/x").statusCode() == 401);
+                .replace("http://backend", backend.url());
+        nginx = Nginx.start(dir, snippet, port -> Http.get(port, "/api/x").statusCode() == 401);
+        nginxPort = nginx.port();
     }
 
     @AfterAll
-    static void stop() throws InterruptedException {
+    static void stop() {
         if (nginx != null) {
-            nginx.destroy();
-            nginx.waitFor(10, TimeUnit.SECONDS);
+            nginx.close();
         }
         if (backend != null) {
-            backend.stop(0);
+            backend.close();
         }
         runtime.close();
         issuer.close();
@@ -149,22 +111,5 @@ class NginxAuthRequestTest {
                 .isEqualTo(403);
         assertThat(Http.get(nginxPort, "/api/admin/users", "Authorization", "Bearer " + token(List.of("admins"))).statusCode())
                 .isEqualTo(200);
-    }
-
-    /** The first nginx block after the nginx heading of docs/auth-runtime.md. */
-    static String documentedSnippet() throws IOException {
-        var doc = Files.readString(Path.of("..", "docs", "auth-runtime.md"));
-        var section = doc.indexOf("### nginx (`auth_request`)");
-        var start = doc.indexOf("```nginx\n", section) + "```nginx\n".length();
-        return doc.substring(start, doc.indexOf("```", start));
-    }
-
-    static String nginxBinary() {
-        for (var candidate : List.of("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("nginx is not installed: apt-get install -y nginx-light (.ci/run does)");
     }
 }

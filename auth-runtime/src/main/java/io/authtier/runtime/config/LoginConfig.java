@@ -1,5 +1,6 @@
 package io.authtier.runtime.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -14,13 +15,20 @@ import java.util.Optional;
  * @param scopes                 requested scopes; contains {@code openid}
  * @param allowedRedirectDomains host names a login may return to, {@code *.example.com} for subdomains;
  *                               anything else is refused (no open redirect)
+ * @param redirectUrl            the absolute URL of {@code /oauth2/callback} as browsers reach it, registered at the
+ *                               IdP; empty to derive it from each request ({@code X-Forwarded-Proto}/{@code -Host}
+ *                               from a trusted proxy, else {@code Host})
+ * @param redirectToLogin        whether {@code /auth} answers a browser without a session (a request that accepts
+ *                               {@code text/html}) with a redirect to {@code /oauth2/start} instead of 401
  */
 public record LoginConfig(
         String issuer,
         String clientId,
         Optional<Path> clientSecretFile,
         List<String> scopes,
-        List<String> allowedRedirectDomains) {
+        List<String> allowedRedirectDomains,
+        Optional<URI> redirectUrl,
+        boolean redirectToLogin) {
 
     public LoginConfig {
         Objects.requireNonNull(issuer, "issuer");
@@ -28,5 +36,6 @@ public record LoginConfig(
         Objects.requireNonNull(clientSecretFile, "clientSecretFile");
         scopes = List.copyOf(scopes);
         allowedRedirectDomains = List.copyOf(allowedRedirectDomains);
+        Objects.requireNonNull(redirectUrl, "redirectUrl");
     }
 }

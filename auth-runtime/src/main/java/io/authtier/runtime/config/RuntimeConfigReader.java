@@ -29,6 +29,7 @@ final class RuntimeConfigReader {
 
     private static final int DEFAULT_PORT = 8080;
     private static final int DEFAULT_MANAGEMENT_PORT = 9090;
+    private static final int DEFAULT_ADMIN_PORT = 9091;
     private static final int DEFAULT_MAX_TOKEN_BYTES = 8192;
     private static final List<SignatureAlgorithm> DEFAULT_ALGORITHMS =
             List.of(SignatureAlgorithm.RS256, SignatureAlgorithm.PS256, SignatureAlgorithm.ES256);
@@ -87,7 +88,8 @@ final class RuntimeConfigReader {
         int managementPort = s.integer("managementPort").check(Rule.between(1, 65535)).orElse(DEFAULT_MANAGEMENT_PORT);
         List<Cidr> trustedProxies = s.strings("trustedProxies", Cidr::parse).orElse(List.of());
         int maxTokenBytes = s.integer("maxTokenBytes").check(Rule.between(256, 65536)).orElse(DEFAULT_MAX_TOKEN_BYTES);
-        return s.build(() -> new ServerConfig(port, managementPort, trustedProxies, maxTokenBytes));
+        int adminPort = s.integer("adminPort").check(Rule.between(1, 65535)).orElse(DEFAULT_ADMIN_PORT);
+        return s.build(() -> new ServerConfig(port, managementPort, trustedProxies, maxTokenBytes, adminPort));
     }
 
     private Optional<IssuerConfig> issuer(Section s) {
@@ -158,8 +160,10 @@ final class RuntimeConfigReader {
         Duration idleTimeout = s.duration("idleTimeout").check(Rule.positive()).orElse(DEFAULT_IDLE_TIMEOUT);
         Duration absoluteTimeout = s.duration("absoluteTimeout").check(Rule.positive()).orElse(DEFAULT_ABSOLUTE_TIMEOUT);
         Optional<Optional<LoginConfig>> login = s.optionalSection("login").map(this::login);
+        AccessTokenPassing passAccessToken = s.string("passAccessToken")
+                .parse(text -> ConfigEnums.parse(AccessTokenPassing.class, text)).orElse(AccessTokenPassing.None);
         return s.build(() -> new SessionsConfig(store, cookie.orElseThrow(), idleTimeout, absoluteTimeout,
-                login.map(Optional::orElseThrow)));
+                login.map(Optional::orElseThrow), passAccessToken));
     }
 
     private Optional<CookieConfig> cookie(Section s) {
@@ -193,8 +197,10 @@ final class RuntimeConfigReader {
         Optional<List<String>> domains = s.strings("allowedRedirectDomains", RuntimeConfigReader::redirectDomain)
                 .check(Rule.notEmpty("list the host names a login may return to, e.g. [shop.example.com]"))
                 .required("list the host names a login may return to, e.g. [shop.example.com]");
+        Optional<URI> redirectUrl = s.string("redirectUrl").parse(RuntimeConfigReader::callbackUrl).optional();
+        boolean redirectToLogin = s.bool("redirectToLogin").orElse(false);
         return s.build(() -> new LoginConfig(issuer.orElseThrow(), clientId.orElseThrow(), clientSecretFile,
-                scopes, domains.orElseThrow()));
+                scopes, domains.orElseThrow(), redirectUrl, redirectToLogin));
     }
 
     private Optional<RedisConfig> redis(Section s) {
@@ -227,6 +233,28 @@ final class RuntimeConfigReader {
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new IllegalArgumentException("'%s': an issuer URL has no query or fragment; %s".formatted(text, example));
+        }
+        return uri;
+    }
+
+    /** An absolute https URL whose path ends in {@code /oauth2/callback}; http only for a loopback host (development). */
+    static URI callbackUrl(String text) {
+        String example = "e.g. https://auth.shop.example.com/oauth2/callback";
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URL; " + example, e);
+        }
+        if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("'%s' must be an absolute URL without user info, query or fragment; %s".formatted(text, example));
+        }
+        boolean loopback = uri.getHost().equals("localhost") || uri.getHost().equals("127.0.0.1") || uri.getHost().equals("[::1]");
+        if (!"https".equalsIgnoreCase(uri.getScheme()) && !("http".equalsIgnoreCase(uri.getScheme()) && loopback)) {
+            throw new IllegalArgumentException("'%s' must be https (the session cookie is Secure); %s".formatted(text, example));
+        }
+        if (uri.getRawPath() == null || !uri.getRawPath().endsWith("/oauth2/callback")) {
+            throw new IllegalArgumentException("'%s' must end in /oauth2/callback, where the runtime receives the IdP's answer; %s".formatted(text, example));
         }
         return uri;
     }

@@ -47,6 +47,11 @@ public final class RuntimeConfigValidator {
                     "must differ from server.port (both are %d); the management endpoints need a port of their own, e.g. %d"
                             .formatted(server.port(), server.port() == 9090 ? 9091 : 9090)));
         }
+        if (server.adminPort() == server.port() || server.adminPort() == server.managementPort()) {
+            problems.add(new ConfigProblem("server.adminPort",
+                    "must differ from server.port (%d) and server.managementPort (%d); the admin API listens on loopback on a port of its own, e.g. 9091"
+                            .formatted(server.port(), server.managementPort())));
+        }
     }
 
     private static void uniqueIssuerNames(List<IssuerConfig> issuers, List<ConfigProblem> problems) {

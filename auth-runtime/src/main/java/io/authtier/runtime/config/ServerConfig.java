@@ -9,8 +9,11 @@ import java.util.List;
  * @param managementPort  {@code /metrics}, {@code /healthz}, {@code /readyz}; 1..65535, not {@code port}
  * @param trustedProxies  peers whose {@code X-Forwarded-*} headers are believed; empty means nobody's
  * @param maxTokenBytes   longer bearer tokens are rejected unread (SECURITY.md, bearer tokens 10); 256..65536
+ * @param adminPort       the admin API ("log this user out everywhere"), bound to the loopback address only,
+ *                        so that it is reached through {@code kubectl port-forward} or {@code exec}; 1..65535,
+ *                        neither {@code port} nor {@code managementPort}
  */
-public record ServerConfig(int port, int managementPort, List<Cidr> trustedProxies, int maxTokenBytes) {
+public record ServerConfig(int port, int managementPort, List<Cidr> trustedProxies, int maxTokenBytes, int adminPort) {
 
     public ServerConfig {
         trustedProxies = List.copyOf(trustedProxies);

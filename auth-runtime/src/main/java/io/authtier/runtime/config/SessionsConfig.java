@@ -12,13 +12,15 @@ import java.util.Optional;
  * @param idleTimeout     a session unused this long ends (sliding); greater than zero
  * @param absoluteTimeout a session ends this long after login whatever its use; at least {@code idleTimeout}
  * @param login           the OIDC login flow; empty if the runtime only checks bearer tokens
+ * @param passAccessToken whether and how {@code /auth} hands a session's access token to the upstream
  */
 public record SessionsConfig(
         SessionStoreType store,
         CookieConfig cookie,
         Duration idleTimeout,
         Duration absoluteTimeout,
-        Optional<LoginConfig> login) {
+        Optional<LoginConfig> login,
+        AccessTokenPassing passAccessToken) {
 
     public SessionsConfig {
         Objects.requireNonNull(store, "store");
@@ -26,5 +28,6 @@ public record SessionsConfig(
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(absoluteTimeout, "absoluteTimeout");
         Objects.requireNonNull(login, "login");
+        Objects.requireNonNull(passAccessToken, "passAccessToken");
     }
 }

@@ -1,5 +1,6 @@
 package io.authtier.runtime.http;
 
+import io.authtier.runtime.login.BrowserSessions;
 import io.authtier.runtime.metrics.RuntimeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -14,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The auth port ({@code server.port}): {@code /auth} (any method) and {@code /ext-authz/**} (Envoy
- * ext_authz HTTP: the original path follows the prefix), anything else 404. Counts in-flight requests
+ * The auth port ({@code server.port}): {@code /auth} (any method), {@code /ext-authz/**} (Envoy
+ * ext_authz HTTP: the original path follows the prefix) and, with browser login configured,
+ * {@code /oauth2/*} ({@link OAuth2Handler}); anything else 404. Counts in-flight requests
  * and their duration by endpoint and status.
  *
  * <p>Access: on {@code /auth}, the rule in its query (ingress configuration) and the {@code routes} rule
@@ -37,12 +39,16 @@ public final class AuthRouter implements Handler<HttpServerRequest> {
     private final RuntimeMetrics metrics;
     private final RouteRules routes;
     private final ClientAddress proxies;
+    private final Optional<OAuth2Handler> browser;
 
-    public AuthRouter(ForwardAuthHandler forwardAuth, RuntimeMetrics metrics, RouteRules routes, ClientAddress proxies) {
+    /** @param sessions browser login and sessions, if {@code sessions.login} is configured: serves {@code /oauth2/*} */
+    public AuthRouter(ForwardAuthHandler forwardAuth, RuntimeMetrics metrics, RouteRules routes, ClientAddress proxies,
+            Optional<BrowserSessions> sessions) {
         this.forwardAuth = Objects.requireNonNull(forwardAuth, "forwardAuth");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.routes = Objects.requireNonNull(routes, "routes");
         this.proxies = Objects.requireNonNull(proxies, "proxies");
+        this.browser = sessions.map(login -> new OAuth2Handler(login, proxies));
     }
 
     @Override
@@ -61,6 +67,9 @@ public final class AuthRouter implements Handler<HttpServerRequest> {
                 endpoint = "ext_authz";
                 done = forwardAuth.handle(request, routes.isEmpty() ? Access.ANYONE
                         : routes.forPath(path.length() == EXT_AUTHZ.length() ? "/" : request.uri().substring(EXT_AUTHZ.length())));
+            } else if (browser.isPresent() && OAuth2Handler.endpoint(path) != null) {
+                endpoint = OAuth2Handler.endpoint(path);
+                done = browser.get().handle(request);
             } else {
                 endpoint = "other";
                 done = request.response().setStatusCode(404).end();

@@ -1,5 +1,6 @@
 package io.authtier.runtime.http;
 
+import io.authtier.runtime.login.BrowserSessions;
 import io.authtier.runtime.token.TokenVerifier;
 import io.authtier.runtime.token.Verdict;
 import io.vertx.core.Context;
@@ -11,6 +12,7 @@ import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -19,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers "may this request pass?" for {@code /auth} and {@code /ext-authz/**}: 200 with identity headers,
  * 401 (no or bad bearer token), 403 (authenticated, but the {@link AccessRule} forbids), 503 (nothing can
- * decide). A token seen before is answered on the event loop without waiting for anything; otherwise the
+ * decide). A bearer token wins; without one, a browser's session cookie ({@link SessionForwardAuth}). A token seen before is answered on the event loop without waiting for anything; otherwise the
  * answer is written when the verifier completes, back on the request's event loop.
  */
 public final class ForwardAuthHandler {
@@ -33,17 +35,23 @@ public final class ForwardAuthHandler {
 
     private final TokenVerifier verifier;
     private final ClientAddress clientAddress;
+    private final Optional<SessionForwardAuth> sessions;
 
-    public ForwardAuthHandler(TokenVerifier verifier, ClientAddress clientAddress) {
+    /**
+     * @param sessions browser sessions, if {@code sessions.login} is configured: a request without an
+     *                 {@code Authorization} header is then recognised by its session cookie
+     */
+    public ForwardAuthHandler(TokenVerifier verifier, ClientAddress clientAddress, Optional<BrowserSessions> sessions) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.clientAddress = Objects.requireNonNull(clientAddress, "clientAddress");
+        this.sessions = sessions.map(browser -> new SessionForwardAuth(browser, clientAddress));
     }
 
     /** Decides on {@code request} under {@code rule}; completes when the response has been written. */
     public Future<Void> handle(HttpServerRequest request, Access rule) {
         List<String> authorization = request.headers().getAll(HttpHeaders.AUTHORIZATION);
         if (authorization.isEmpty()) {
-            return unauthorized(request, CHALLENGE, "no credentials");
+            return sessions.isPresent() ? sessions.get().handle(request, rule) : unauthorized(request, CHALLENGE, "no credentials");
         }
         String token = authorization.size() == 1 ? bearerToken(authorization.getFirst()) : "";
         if (token == null) {
@@ -89,14 +97,22 @@ public final class ForwardAuthHandler {
             }
             case Verdict.Accepted accepted -> {
                 log(request, "forbidden by the access rule");
-                yield end(request.response().setStatusCode(403).putHeader(WWW_AUTHENTICATE, INSUFFICIENT), "forbidden\n");
+                yield forbidden(request);
             }
             case Verdict.Rejected(var rejection) -> unauthorized(request, INVALID_TOKEN, rejection.code());
             case Verdict.Undecidable(var reason, var retryAfter) -> {
                 log(request, reason);
-                yield end(request.response().setStatusCode(503).putHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds(retryAfter)), "unavailable\n");
+                yield unavailable(request, retryAfter);
             }
         };
+    }
+
+    static Future<Void> forbidden(HttpServerRequest request) {
+        return end(request.response().setStatusCode(403).putHeader(WWW_AUTHENTICATE, INSUFFICIENT), "forbidden\n");
+    }
+
+    static Future<Void> unavailable(HttpServerRequest request, Duration retryAfter) {
+        return end(request.response().setStatusCode(503).putHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds(retryAfter)), "unavailable\n");
     }
 
     private Future<Void> unauthorized(HttpServerRequest request, String challenge, String reason) {
@@ -104,7 +120,7 @@ public final class ForwardAuthHandler {
         return end(request.response().setStatusCode(401).putHeader(WWW_AUTHENTICATE, challenge), "unauthorized\n");
     }
 
-    private static Future<Void> end(HttpServerResponse response, String body) {
+    static Future<Void> end(HttpServerResponse response, String body) {
         if (response.closed() || response.ended()) {
             return Future.succeededFuture();
         }

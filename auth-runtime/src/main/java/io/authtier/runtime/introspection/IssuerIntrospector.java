@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.authtier.runtime.config.IssuerConfig;
 import io.authtier.runtime.config.IntrospectionConfig;
+import io.authtier.runtime.idp.ClientSecretBasic;
 import io.authtier.runtime.resilience.Failures;
 import io.authtier.runtime.resilience.IdpGuard;
 import io.authtier.runtime.resilience.IdpStatusException;
@@ -11,17 +12,14 @@ import io.authtier.runtime.resilience.RateLimitedLog;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -66,7 +64,7 @@ final class IssuerIntrospector {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         IntrospectionConfig client = issuer.introspection().orElseThrow(() -> new IllegalArgumentException(
                 "issuer '" + issuer.name() + "' has no introspection section"));
-        this.authorization = basic(client.clientId(), readSecret(client));
+        this.authorization = ClientSecretBasic.header(client.clientId(), client.clientSecretFile(), "introspection");
         this.log = new RateLimitedLog(LoggerFactory.getLogger(IssuerIntrospector.class), clock, Duration.ofSeconds(10));
         metrics.circuitBreaker(issuer.name(), guard::state);
     }
@@ -180,26 +178,6 @@ final class IssuerIntrospector {
                 default -> "error";
             };
         };
-    }
-
-    private static String readSecret(IntrospectionConfig client) {
-        try {
-            String secret = Files.readString(client.clientSecretFile());
-            int end = secret.length();
-            while (end > 0 && (secret.charAt(end - 1) == '\n' || secret.charAt(end - 1) == '\r')) {
-                end--;
-            }
-            return secret.substring(0, end);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the introspection client secret file ("
-                    + e.getClass().getSimpleName() + ")", e);
-        }
-    }
-
-    /** RFC 6749 section 2.3.1: id and secret form-encoded, then Base64. */
-    private static String basic(String clientId, String secret) {
-        String pair = URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":" + URLEncoder.encode(secret, StandardCharsets.UTF_8);
-        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

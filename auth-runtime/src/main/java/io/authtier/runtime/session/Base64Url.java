@@ -2,8 +2,8 @@ package io.authtier.runtime.session;
 
 import java.util.Base64;
 
-/** base64url without padding, the one text form of bytes in this package. */
-final class Base64Url {
+/** base64url without padding, the one text form of bytes in sessions and logins. */
+public final class Base64Url {
 
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
@@ -11,12 +11,12 @@ final class Base64Url {
     private Base64Url() {
     }
 
-    static String encode(byte[] bytes) {
+    public static String encode(byte[] bytes) {
         return ENCODER.encodeToString(bytes);
     }
 
     /** The bytes, or null if {@code text} is not base64url. */
-    static byte[] decodeOrNull(String text) {
+    public static byte[] decodeOrNull(String text) {
         try {
             return DECODER.decode(text);
         } catch (IllegalArgumentException e) {

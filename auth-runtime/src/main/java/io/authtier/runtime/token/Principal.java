@@ -41,9 +41,9 @@ public record Principal(
         Objects.requireNonNull(method, "method");
     }
 
-    /** How a token was validated; the value is the {@code method} metric label. */
+    /** How the caller was recognised: a JWT, an introspected opaque token, or a browser session cookie. */
     public enum Method {
-        JWT("jwt"), INTROSPECTION("introspection");
+        JWT("jwt"), INTROSPECTION("introspection"), SESSION("session");
 
         private final String label;
 

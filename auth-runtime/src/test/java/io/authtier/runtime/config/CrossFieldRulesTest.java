@@ -40,6 +40,20 @@ class CrossFieldRulesTest {
     }
 
     @Test
+    @DisplayName("The admin port must differ from the other two")
+    void adminPortDiffers() {
+        // Given the admin port on the management port
+        String yaml = MINIMAL + "server: {port: 8080, managementPort: 9090, adminPort: 9090}\n";
+
+        // When it is loaded
+        List<ConfigProblem> problems = problemsOf(yaml);
+
+        // Then the admin port is named
+        assertThat(problems).containsExactly(new ConfigProblem("server.adminPort",
+                "must differ from server.port (8080) and server.managementPort (9090); the admin API listens on loopback on a port of its own, e.g. 9091"));
+    }
+
+    @Test
     @DisplayName("Two issuers may not share a name")
     void uniqueIssuerNames() {
         // Given two issuers called main

@@ -48,7 +48,9 @@ class FieldRulesTest {
                 arguments("a token cap below 256 bytes is refused", MINIMAL + "server: {maxTokenBytes: 255}",
                         "server.maxTokenBytes", "between 256 and 65536"),
                 arguments("a token cap above 64 KiB is refused", MINIMAL + "server: {maxTokenBytes: 65537}",
-                        "server.maxTokenBytes", "between 256 and 65536"));
+                        "server.maxTokenBytes", "between 256 and 65536"),
+                arguments("an admin port of 0 is refused", MINIMAL + "server: {adminPort: 0}",
+                        "server.adminPort", "between 1 and 65535"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -180,7 +182,15 @@ class FieldRulesTest {
                 arguments("a wildcard over a top-level domain is refused", login("issuer: main, clientId: web, allowedRedirectDomains: ['*.com']"),
                         "sessions.login.allowedRedirectDomains[0]", "every domain under a top-level domain"),
                 arguments("an underscore is not in a host name", login("issuer: main, clientId: web, allowedRedirectDomains: [shop_example]"),
-                        "sessions.login.allowedRedirectDomains[0]", "is not a host name"));
+                        "sessions.login.allowedRedirectDomains[0]", "is not a host name"),
+                arguments("a plain-http callback URL is refused", login("issuer: main, clientId: web, allowedRedirectDomains: [a.example], redirectUrl: 'http://auth.a.example/oauth2/callback'"),
+                        "sessions.login.redirectUrl", "must be https (the session cookie is Secure)"),
+                arguments("a callback URL must end in /oauth2/callback", login("issuer: main, clientId: web, allowedRedirectDomains: [a.example], redirectUrl: 'https://auth.a.example/callback'"),
+                        "sessions.login.redirectUrl", "must end in /oauth2/callback"),
+                arguments("a relative callback URL is refused", login("issuer: main, clientId: web, allowedRedirectDomains: [a.example], redirectUrl: /oauth2/callback"),
+                        "sessions.login.redirectUrl", "must be an absolute URL"),
+                arguments("an unknown way to pass the access token lists the known ones", MINIMAL + "sessions: {passAccessToken: Cookie}",
+                        "sessions.passAccessToken", "'Cookie' is not one of None, Header, Authorization"));
     }
 
     @ParameterizedTest(name = "{0}")

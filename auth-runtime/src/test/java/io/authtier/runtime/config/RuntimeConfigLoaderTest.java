@@ -39,6 +39,7 @@ class RuntimeConfigLoaderTest {
                   managementPort: 9443
                   trustedProxies: [10.0.0.0/8, "::1/128"]
                   maxTokenBytes: 16384
+                  adminPort: 9444
                 issuers:
                 - name: main
                   issuerUrl: https://keycloak.example.com/realms/shop
@@ -76,6 +77,9 @@ class RuntimeConfigLoaderTest {
                     clientSecretFile: %s
                     scopes: [openid, email]
                     allowedRedirectDomains: [shop.example.com, "*.shop.example.com"]
+                    redirectUrl: https://auth.shop.example.com/oauth2/callback
+                    redirectToLogin: true
+                  passAccessToken: Authorization
                 redis:
                   topology: Cluster
                   endpoints: [redis-0.redis:6379, "10.0.0.5:6380", "[::1]:6381"]
@@ -88,7 +92,7 @@ class RuntimeConfigLoaderTest {
 
         // Then every value is in its record
         assertThat(config).isEqualTo(new RuntimeConfig(
-                new ServerConfig(8443, 9443, List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("::1/128")), 16384),
+                new ServerConfig(8443, 9443, List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("::1/128")), 16384, 9444),
                 List.of(
                         new IssuerConfig("main", URI.create("https://keycloak.example.com/realms/shop"),
                                 List.of("shop-api", "shop-admin"),
@@ -106,7 +110,9 @@ class RuntimeConfigLoaderTest {
                                 List.of(new SigningKeyFile("k2", k2), new SigningKeyFile("k1", k1))),
                         Duration.ofMinutes(90), Duration.ofHours(12),
                         Optional.of(new LoginConfig("main", "shop-web", Optional.of(web), List.of("openid", "email"),
-                                List.of("shop.example.com", "*.shop.example.com")))),
+                                List.of("shop.example.com", "*.shop.example.com"),
+                                Optional.of(URI.create("https://auth.shop.example.com/oauth2/callback")), true)),
+                        AccessTokenPassing.Authorization),
                 Optional.of(new RedisConfig(RedisTopology.Cluster,
                         List.of(new HostAndPort("redis-0.redis", 6379), new HostAndPort("10.0.0.5", 6380),
                                 new HostAndPort("::1", 6381)),
@@ -125,7 +131,7 @@ class RuntimeConfigLoaderTest {
 
         // Then every other value is its documented default, with the L2 cache off and sessions in memory
         assertThat(config).isEqualTo(new RuntimeConfig(
-                new ServerConfig(8080, 9090, List.of(), 8192),
+                new ServerConfig(8080, 9090, List.of(), 8192, 9091),
                 List.of(new IssuerConfig("main", URI.create("https://keycloak.example.com/realms/shop"),
                         List.of("shop-api"),
                         List.of(SignatureAlgorithm.RS256, SignatureAlgorithm.PS256, SignatureAlgorithm.ES256),
@@ -135,7 +141,7 @@ class RuntimeConfigLoaderTest {
                 new ResilienceConfig(Duration.ofSeconds(2), new ResilienceConfig.Retry(3, Duration.ofMillis(200)),
                         new ResilienceConfig.CircuitBreaker(50, Duration.ofSeconds(30)), 100),
                 new SessionsConfig(SessionStoreType.Memory, new CookieConfig("__Host-authtier", SameSite.Lax, List.of()),
-                        Duration.ofHours(24), Duration.ofDays(7), Optional.empty()),
+                        Duration.ofHours(24), Duration.ofDays(7), Optional.empty(), AccessTokenPassing.None),
                 Optional.empty(),
                 List.of()));
     }

@@ -31,7 +31,8 @@ class RuntimeConfigValidatorTest {
         RuntimeConfig loaded = configOf(MINIMAL);
         SessionsConfig sessions = new SessionsConfig(SessionStoreType.Redis, loaded.sessions().cookie(),
                 loaded.sessions().idleTimeout(), loaded.sessions().absoluteTimeout(),
-                Optional.of(new LoginConfig("nobody", "web", Optional.empty(), List.of("openid"), List.of("a.example"))));
+                Optional.of(new LoginConfig("nobody", "web", Optional.empty(), List.of("openid"), List.of("a.example"),
+                        Optional.empty(), false)), AccessTokenPassing.None);
         RuntimeConfig config = new RuntimeConfig(loaded.server(), loaded.issuers(), loaded.tokenCache(),
                 loaded.resilience(), sessions, Optional.empty(), List.of());
 

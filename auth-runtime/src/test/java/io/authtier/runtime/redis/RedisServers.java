@@ -96,15 +96,40 @@ public final class RedisServers {
                         line.append((char) c);
                     }
                 }
-                if (line.toString().startsWith("$") && !line.toString().equals("$-1")) {
-                    int length = Integer.parseInt(line.substring(1));
-                    byte[] body = in.readNBytes(length);
-                    return new String(body, StandardCharsets.UTF_8);
+                if (line.toString().startsWith("*") && !line.toString().equals("*-1")) {
+                    // An array of bulk strings (KEYS, SMEMBERS): one element per line.
+                    int count = Integer.parseInt(line.substring(1));
+                    StringBuilder elements = new StringBuilder();
+                    for (int i = 0; i < count; i++) {
+                        elements.append(i == 0 ? "" : "\n").append(bulk(in, readLine(in)));
+                    }
+                    return elements.toString();
                 }
-                return line.toString();
+                return bulk(in, line.toString());
             } catch (IOException e) {
                 return null;
             }
+        }
+
+        private static String readLine(InputStream in) throws IOException {
+            StringBuilder line = new StringBuilder();
+            int c;
+            while ((c = in.read()) != -1 && c != '\n') {
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+            return line.toString();
+        }
+
+        /** The body of a bulk string whose header line is {@code header}, or the line itself for other replies. */
+        private static String bulk(InputStream in, String header) throws IOException {
+            if (header.startsWith("$") && !header.equals("$-1")) {
+                byte[] body = in.readNBytes(Integer.parseInt(header.substring(1)));
+                in.readNBytes(2);
+                return new String(body, StandardCharsets.UTF_8);
+            }
+            return header;
         }
 
         @Override

@@ -3,6 +3,7 @@ package io.authtier.runtime.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.authtier.runtime.config.AccessTokenPassing;
 import io.authtier.runtime.config.CookieConfig;
 import io.authtier.runtime.config.SameSite;
 import io.authtier.runtime.config.SessionStoreType;
@@ -22,7 +23,7 @@ class SessionStoresTest {
 
     private static SessionsConfig config(SessionStoreType type, Duration idle) {
         return new SessionsConfig(type, new CookieConfig("__Host-authtier", SameSite.Lax, List.of()), idle, Duration.ofDays(7),
-                Optional.empty());
+                Optional.empty(), AccessTokenPassing.None);
     }
 
     @Test

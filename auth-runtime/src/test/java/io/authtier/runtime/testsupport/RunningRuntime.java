@@ -16,11 +16,13 @@ public final class RunningRuntime implements AutoCloseable {
     private final RuntimeApp app;
     private final int port;
     private final int managementPort;
+    private final int adminPort;
 
-    private RunningRuntime(RuntimeApp app, int port, int managementPort) {
+    private RunningRuntime(RuntimeApp app, int port, int managementPort, int adminPort) {
         this.app = app;
         this.port = port;
         this.managementPort = managementPort;
+        this.adminPort = adminPort;
     }
 
     /**
@@ -30,19 +32,21 @@ public final class RunningRuntime implements AutoCloseable {
     public static RunningRuntime start(String issuersYaml, Clock clock, java.util.function.UnaryOperator<JwksPolicy> policy) {
         int port = FreePorts.next();
         int managementPort = FreePorts.next();
+        int adminPort = FreePorts.next();
         String yaml = """
                 server:
                   port: %d
                   managementPort: %d
+                  adminPort: %d
                   trustedProxies: ["127.0.0.1/32"]
-                """.formatted(port, managementPort) + issuersYaml;
+                """.formatted(port, managementPort, adminPort) + issuersYaml;
         RuntimeConfig config = switch (new RuntimeConfigLoader().parse(yaml)) {
             case LoadResult.Loaded(RuntimeConfig loaded) -> loaded;
             case LoadResult.Invalid(List<ConfigProblem> problems) -> throw new IllegalArgumentException(problems + " in\n" + yaml);
         };
         RuntimeApp app = new RuntimeApp(config, clock, policy.apply(RuntimeApp.defaultJwksPolicy(config)));
         app.start().toCompletionStage().toCompletableFuture().join();
-        return new RunningRuntime(app, port, managementPort);
+        return new RunningRuntime(app, port, managementPort, adminPort);
     }
 
     /** GET on the auth port. */
@@ -62,6 +66,11 @@ public final class RunningRuntime implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The admin port (loopback). */
+    public int adminPort() {
+        return adminPort;
     }
 
     public RuntimeApp app() {

@@ -49,8 +49,13 @@ record CompactJws(String headerSegment, String payloadSegment, String signature,
 
     private static final Invalid MALFORMED = new Invalid(Rejection.MALFORMED);
 
-    /** Reads {@code token}; cheap, allocation-light, and never touches a key. */
+    /** Reads an access token; cheap, allocation-light, and never touches a key. */
     static Shape read(String token) {
+        return read(token, ACCESS_TOKEN_TYPES);
+    }
+
+    /** Reads a token whose {@code typ}, if present, is one of {@code types} (lower case). */
+    static Shape read(String token, Set<String> types) {
         int first = token.indexOf('.');
         int second = first < 0 ? -1 : token.indexOf('.', first + 1);
         if (first <= 0 || second < 0 || second == first + 1 || second == token.length() - 1
@@ -79,7 +84,7 @@ record CompactJws(String headerSegment, String payloadSegment, String signature,
             return new Invalid(Rejection.UNKNOWN_CRITICAL_HEADER);
         }
         Object typ = header.get("typ");
-        if (typ != null && !(typ instanceof String text && ACCESS_TOKEN_TYPES.contains(text.toLowerCase(java.util.Locale.ROOT)))) {
+        if (typ != null && !(typ instanceof String text && types.contains(text.toLowerCase(java.util.Locale.ROOT)))) {
             return new Invalid(Rejection.NOT_AN_ACCESS_TOKEN);
         }
         return new Valid(new CompactJws(headerSegment, payloadSegment, token.substring(second + 1), header, claims));

@@ -1,25 +1,14 @@
 package io.authtier.runtime.token.jwt;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.KeySourceException;
-import com.nimbusds.jose.jwk.source.RateLimitReachedException;
-import com.nimbusds.jose.util.Base64URL;
-import io.authtier.runtime.config.SignatureAlgorithm;
 import io.authtier.runtime.metrics.RuntimeMetrics;
 import io.authtier.runtime.token.Principal;
 import io.authtier.runtime.token.Rejection;
 import io.authtier.runtime.token.TokenVerifier;
 import io.authtier.runtime.token.Verdict;
-import java.nio.charset.StandardCharsets;
-import java.text.ParseException;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -45,8 +34,6 @@ public final class JwtVerifier implements TokenVerifier {
     /** Tokens that may await a signature check at once, by default. */
     public static final int DEFAULT_MAX_PENDING = 4096;
     private static final String METHOD = Principal.Method.JWT.label();
-    private static final Set<String> KNOWN_ALGORITHMS = Arrays.stream(SignatureAlgorithm.values())
-            .map(Enum::name).collect(Collectors.toUnmodifiableSet());
 
     private final Map<String, IssuerKeys> issuersByUrl;
     private final VerifiedTokenCache cache;
@@ -102,9 +89,7 @@ public final class JwtVerifier implements TokenVerifier {
             return done(reject(RuntimeMetrics.UNKNOWN_ISSUER, Rejection.UNKNOWN_ISSUER));
         }
         String name = issuer.issuer().name();
-        String algorithm = jws.algorithm();
-        if (!KNOWN_ALGORITHMS.contains(algorithm)
-                || issuer.issuer().allowedAlgorithms().stream().noneMatch(allowed -> allowed.name().equals(algorithm))) {
+        if (!SignatureCheck.algorithmAllowed(jws, issuer)) {
             return done(reject(name, Rejection.ALGORITHM_NOT_ALLOWED));
         }
         return switch (AccessTokenClaims.check(jws.claims(), issuer.issuer(), clock.instant())) {
@@ -132,34 +117,15 @@ public final class JwtVerifier implements TokenVerifier {
     /** Runs on the worker: may block while the issuer's JWKS is fetched. */
     private Verdict checkSignature(TokenKey key, CompactJws jws, IssuerKeys issuer, Principal principal) {
         String name = issuer.issuer().name();
-        try {
-            JWSHeader header = JWSHeader.parse(jws.header(), new Base64URL(jws.headerSegment()));
-            List<JWSVerifier> verifiers = issuer.verifiersFor(header);
-            if (verifiers.isEmpty()) {
-                return reject(name, Rejection.UNKNOWN_KEY);
+        return switch (SignatureCheck.verify(jws, issuer)) {
+            case SignatureCheck.Verified verified -> {
+                cache.put(key, new VerifiedTokenCache.Entry(principal, name));
+                metrics.tokenValidation(name, METHOD, "accepted");
+                yield new Verdict.Accepted(principal);
             }
-            byte[] signingInput = (jws.headerSegment() + '.' + jws.payloadSegment()).getBytes(StandardCharsets.US_ASCII);
-            Base64URL signature = new Base64URL(jws.signature());
-            for (JWSVerifier verifier : verifiers) {
-                if (verifier.verify(header, signingInput, signature)) {
-                    cache.put(key, new VerifiedTokenCache.Entry(principal, name));
-                    metrics.tokenValidation(name, METHOD, "accepted");
-                    return new Verdict.Accepted(principal);
-                }
-            }
-            return reject(name, Rejection.BAD_SIGNATURE);
-        } catch (ParseException e) {
-            return reject(name, Rejection.MALFORMED);
-        } catch (RateLimitReachedException e) {
-            return reject(name, Rejection.UNKNOWN_KEY); // the JWKS was fetched a moment ago: the kid is not in it
-        } catch (KeySourceException e) {
-            return undecidable(name, "keys of issuer " + name + " unavailable");
-        } catch (IssuerKeys.NotLoadedException e) {
-            return undecidable(name, "keys of issuer " + name + " not loaded yet");
-        } catch (JOSEException | RuntimeException e) {
-            // e.g. an out-of-range ECDSA signature that the JCA provider refuses to parse
-            return reject(name, Rejection.BAD_SIGNATURE);
-        }
+            case SignatureCheck.Refused(Rejection rejection) -> reject(name, rejection);
+            case SignatureCheck.Unavailable(String reason) -> undecidable(name, reason);
+        };
     }
 
     private Verdict reject(String issuerName, Rejection rejection) {

@@ -1,0 +1,140 @@
+package io.authtier.runtime.http;
+
+import io.authtier.runtime.login.BrowserSessions;
+import io.authtier.runtime.login.Cookies;
+import io.authtier.runtime.login.WebAnswer;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The browser routes under {@code /oauth2/}: {@code start}, {@code callback}, {@code sign_out},
+ * {@code backchannel-logout} (POST, form) and {@code userinfo}. Maps Vert.x requests to
+ * {@link BrowserSessions} and its {@link WebAnswer}s back; every answer is {@code Cache-Control: no-store}
+ * and {@code Referrer-Policy: no-referrer} (the callback URL holds a code).
+ */
+final class OAuth2Handler {
+
+    static final String PREFIX = "/oauth2/";
+    static final String CALLBACK = "/oauth2/callback";
+
+    private final BrowserSessions sessions;
+    private final ExternalOrigin origin;
+
+    OAuth2Handler(BrowserSessions sessions, ClientAddress proxies) {
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.origin = new ExternalOrigin(proxies);
+    }
+
+    /** The metrics label of {@code path}, or null if no route serves it. */
+    static String endpoint(String path) {
+        return switch (path) {
+            case "/oauth2/start" -> "oauth2_start";
+            case CALLBACK -> "oauth2_callback";
+            case "/oauth2/sign_out" -> "oauth2_sign_out";
+            case "/oauth2/backchannel-logout" -> "oauth2_backchannel_logout";
+            case "/oauth2/userinfo" -> "oauth2_userinfo";
+            default -> null;
+        };
+    }
+
+    Future<Void> handle(HttpServerRequest request) {
+        List<String> cookies = request.headers().getAll(HttpHeaders.COOKIE);
+        Optional<String> binding = Cookies.value(cookies, sessions.bindingCookieName());
+        return switch (request.path()) {
+            case "/oauth2/start" -> {
+                Optional<String> callback = callbackUrl(request);
+                yield callback.isEmpty()
+                        ? write(request, WebAnswerBodies.noHost())
+                        : answer(request, sessions.start(returnTarget(request), binding, callback.get()));
+            }
+            case CALLBACK -> answer(request, sessions.callback(firstValues(request), binding));
+            case "/oauth2/sign_out" -> answer(request, sessions.signOut(cookies, returnTarget(request),
+                    origin.of(request).orElse("")));
+            case "/oauth2/userinfo" -> answer(request, sessions.userinfo(cookies));
+            case "/oauth2/backchannel-logout" -> backchannel(request);
+            default -> request.response().setStatusCode(404).end();
+        };
+    }
+
+    /**
+     * The {@code rd} parameter. When the query starts with {@code rd=}, all of the rest is the target, so an
+     * unencoded one keeps its own query ({@code return 302 /oauth2/start?rd=$request_uri;} in nginx);
+     * an encoded one is decoded as usual ({@code +} stays a plus).
+     */
+    static Optional<String> returnTarget(HttpServerRequest request) {
+        String raw = request.query();
+        if (raw != null && raw.startsWith("rd=")) {
+            try {
+                return Optional.of(URLDecoder.decode(raw.substring(3).replace("+", "%2B"), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                return Optional.of(""); // a malformed %-escape: refused as a target
+            }
+        }
+        return Optional.ofNullable(request.getParam("rd"));
+    }
+
+    /** Where the IdP sends the browser back: {@code sessions.login.redirectUrl}, else derived from the request. */
+    private Optional<String> callbackUrl(HttpServerRequest request) {
+        return sessions.login().redirectUrl().map(Object::toString).or(() -> origin.of(request).map(base -> base + CALLBACK));
+    }
+
+    private Future<Void> backchannel(HttpServerRequest request) {
+        if (request.method() != HttpMethod.POST) {
+            return request.response().setStatusCode(405).putHeader(HttpHeaders.ALLOW, "POST").end();
+        }
+        request.setExpectMultipart(true);
+        Context context = Vertx.currentContext();
+        return request.end().compose(ended -> Future.fromCompletionStage(
+                        sessions.backchannelLogout(Optional.ofNullable(request.getFormAttribute("logout_token"))), context))
+                .recover(failure -> Future.succeededFuture(WebAnswerBodies.badForm()))
+                .compose(answer -> write(request, answer));
+    }
+
+    private Future<Void> answer(HttpServerRequest request, CompletionStage<WebAnswer> stage) {
+        return Future.fromCompletionStage(stage, Vertx.currentContext())
+                .recover(failure -> Future.succeededFuture(WebAnswerBodies.unavailable()))
+                .compose(answer -> write(request, answer));
+    }
+
+    static Future<Void> write(HttpServerRequest request, WebAnswer answer) {
+        HttpServerResponse response = request.response();
+        if (response.closed() || response.ended()) {
+            return Future.succeededFuture();
+        }
+        response.setStatusCode(answer.status())
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .putHeader("Referrer-Policy", "no-referrer");
+        answer.location().ifPresent(location -> response.putHeader(HttpHeaders.LOCATION, location));
+        if (!answer.setCookies().isEmpty()) {
+            response.headers().add("Set-Cookie", answer.setCookies());
+        }
+        if (!answer.body().isEmpty()) {
+            response.putHeader(HttpHeaders.CONTENT_TYPE, answer.contentType());
+        }
+        return response.end(answer.body());
+    }
+
+    private static Map<String, String> firstValues(HttpServerRequest request) {
+        Map<String, String> query = new HashMap<>();
+        for (String name : List.of("code", "state", "error")) {
+            String value = request.getParam(name);
+            if (value != null) {
+                query.put(name, value);
+            }
+        }
+        return query;
+    }
+}

@@ -1,0 +1,110 @@
+package io.authtier.runtime.http;
+
+import io.authtier.runtime.login.BrowserSessions;
+import io.authtier.runtime.login.SessionAuthenticator;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.net.InetAddress;
+import java.net.URLEncoder;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Forward-auth for browsers: the session of the request's cookie decides. 200 with the identity headers
+ * (and the access token, if {@code sessions.passAccessToken} asks), 403 when the access rule forbids, 503
+ * when the store cannot answer; without a usable session 401, or, if {@code sessions.login.redirectToLogin}
+ * is on and the request accepts HTML, a redirect to {@code /oauth2/start} that returns to the original URL
+ * (for proxies that hand the auth answer to the browser, such as Traefik; nginx's {@code auth_request}
+ * accepts only 2xx, 401 and 403). A re-signed or cleared cookie travels in {@code Set-Cookie}.
+ */
+final class SessionForwardAuth {
+
+    static final String ACCESS_TOKEN_HEADER = "X-Auth-Request-Access-Token";
+
+    private final BrowserSessions sessions;
+    private final ClientAddress proxies;
+
+    SessionForwardAuth(BrowserSessions sessions, ClientAddress proxies) {
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.proxies = Objects.requireNonNull(proxies, "proxies");
+    }
+
+    Future<Void> handle(HttpServerRequest request, Access rule) {
+        List<String> cookies = request.headers().getAll(HttpHeaders.COOKIE);
+        if (cookies.isEmpty()) {
+            return anonymous(request, false);
+        }
+        CompletableFuture<SessionAuthenticator.Outcome> outcome = sessions.authenticator().authenticate(cookies).toCompletableFuture();
+        if (outcome.isDone() && !outcome.isCompletedExceptionally()) {
+            return respond(request, rule, outcome.join());
+        }
+        return Future.fromCompletionStage(outcome, Vertx.currentContext())
+                .recover(failure -> Future.succeededFuture(new SessionAuthenticator.Unavailable("session check failed")))
+                .compose(result -> respond(request, rule, result));
+    }
+
+    private Future<Void> respond(HttpServerRequest request, Access rule, SessionAuthenticator.Outcome outcome) {
+        HttpServerResponse response = request.response();
+        return switch (outcome) {
+            case SessionAuthenticator.Authenticated authenticated when rule.permits(authenticated.principal()) -> {
+                IdentityHeaders.write(authenticated.principal(), response.headers());
+                switch (sessions.sessions().passAccessToken()) {
+                    case Header -> response.putHeader(ACCESS_TOKEN_HEADER, authenticated.accessToken());
+                    case Authorization -> response.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + authenticated.accessToken());
+                    case None -> {
+                    }
+                }
+                authenticated.setCookie().ifPresent(cookie -> response.putHeader(HttpHeaders.SET_COOKIE, cookie));
+                yield ForwardAuthHandler.end(response.setStatusCode(200), "");
+            }
+            case SessionAuthenticator.Authenticated authenticated -> {
+                authenticated.setCookie().ifPresent(cookie -> response.putHeader(HttpHeaders.SET_COOKIE, cookie));
+                yield ForwardAuthHandler.forbidden(request);
+            }
+            case SessionAuthenticator.Anonymous anonymous -> anonymous(request, anonymous.clearCookie());
+            case SessionAuthenticator.Unavailable unavailable -> ForwardAuthHandler.unavailable(request, Duration.ofSeconds(1));
+        };
+    }
+
+    private Future<Void> anonymous(HttpServerRequest request, boolean clearCookie) {
+        HttpServerResponse response = request.response();
+        if (clearCookie) {
+            response.putHeader(HttpHeaders.SET_COOKIE, sessions.authenticator().clearCookie());
+        }
+        if (sessions.login().redirectToLogin() && acceptsHtml(request)) {
+            String start = sessions.login().redirectUrl()
+                    .map(callback -> callback.resolve("start").toString())
+                    .orElse(OAuth2Handler.PREFIX + "start");
+            String location = originalUrl(request).map(rd -> start + "?rd=" + URLEncoder.encode(rd, StandardCharsets.UTF_8)).orElse(start);
+            return ForwardAuthHandler.end(response.setStatusCode(302).putHeader(HttpHeaders.LOCATION, location)
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store"), "");
+        }
+        return ForwardAuthHandler.end(response.setStatusCode(401)
+                .putHeader(ForwardAuthHandler.WWW_AUTHENTICATE, ForwardAuthHandler.CHALLENGE), "unauthorized\n");
+    }
+
+    private static boolean acceptsHtml(HttpServerRequest request) {
+        String accept = request.headers().get(HttpHeaders.ACCEPT);
+        return accept != null && accept.contains("text/html");
+    }
+
+    /** The URL the browser asked the proxy for, from a trusted proxy's headers (path from Traefik, URL from ingress-nginx). */
+    private Optional<String> originalUrl(HttpServerRequest request) {
+        try {
+            if (request.remoteAddress() == null || !proxies.trusted(InetAddress.getByName(request.remoteAddress().hostAddress()))) {
+                return Optional.empty();
+            }
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+        return AuthRouter.ORIGINAL_URI_HEADERS.stream().map(request.headers()::get).filter(Objects::nonNull).findFirst();
+    }
+}

@@ -1,0 +1,83 @@
+package io.authtier.runtime.login;
+
+import io.authtier.runtime.session.SessionStore;
+import io.authtier.runtime.session.SessionUser;
+import io.authtier.runtime.token.jwt.Claims;
+import io.authtier.runtime.token.jwt.SignedJwtVerifier;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /oauth2/backchannel-logout} (OpenID Connect Back-Channel Logout 1.0): the IdP posts a logout
+ * token; once it is valid (signature, {@code iss}, {@code aud}, {@code iat}, the logout event, no
+ * {@code nonce}) the sessions of its {@code sid}, or without a {@code sid} every session of its {@code sub},
+ * end in the store. Answers 200 (done), 400 with {@code invalid_request} (a bad token) or 503.
+ */
+final class BackchannelLogout {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackchannelLogout.class);
+
+    private final String issuerUrl;
+    private final String clientId;
+    private final Duration clockSkew;
+    private final SignedJwtVerifier verifier;
+    private final SessionStore store;
+    private final Clock clock;
+    private final SessionMetrics metrics;
+
+    BackchannelLogout(String issuerUrl, String clientId, Duration clockSkew, SignedJwtVerifier verifier, SessionStore store,
+            Clock clock, SessionMetrics metrics) {
+        this.issuerUrl = Objects.requireNonNull(issuerUrl, "issuerUrl");
+        this.clientId = Objects.requireNonNull(clientId, "clientId");
+        this.clockSkew = Objects.requireNonNull(clockSkew, "clockSkew");
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.store = Objects.requireNonNull(store, "store");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** @param logoutToken the {@code logout_token} form parameter, if any */
+    CompletionStage<WebAnswer> logout(Optional<String> logoutToken) {
+        if (logoutToken.isEmpty() || logoutToken.get().isEmpty()) {
+            return invalid("no_token", "logout_token is required");
+        }
+        return verifier.verify(logoutToken.get(), LogoutTokenRules.TYPES).thenCompose(checked -> switch (checked) {
+            case SignedJwtVerifier.Invalid invalid -> invalid(invalid.rejection().code(), "the logout token is not valid");
+            case SignedJwtVerifier.Undecidable undecidable -> CompletableFuture.completedFuture(unavailable());
+            case SignedJwtVerifier.Valid valid -> {
+                Optional<String> broken = LogoutTokenRules.broken(valid.claims(), clientId, clock.instant(), clockSkew);
+                yield broken.isPresent() ? invalid(broken.get(), "the logout token is not valid") : end(valid.claims());
+            }
+        });
+    }
+
+    private CompletionStage<WebAnswer> end(Map<String, Object> claims) {
+        Optional<String> sid = Claims.string(claims.get("sid"));
+        CompletionStage<Long> ended = sid.isPresent()
+                ? store.deleteAllForIdpSession(issuerUrl, sid.get())
+                : store.deleteAllForUser(new SessionUser(issuerUrl, (String) claims.get("sub")));
+        return ended.thenApply(count -> {
+            metrics.logout("backchannel", count);
+            LOG.info("back-channel logout by {} ended {} session(s)", sid.isPresent() ? "sid" : "sub", count);
+            return new WebAnswer(200, Optional.empty(), List.of(), "text/plain; charset=utf-8", "");
+        }).exceptionally(error -> unavailable());
+    }
+
+    private static CompletionStage<WebAnswer> invalid(String reason, String description) {
+        LOG.info("back-channel logout refused: {}", reason);
+        return CompletableFuture.completedFuture(WebAnswer.json(400,
+                "{\"error\":\"invalid_request\",\"error_description\":\"" + description + "\"}", List.of()));
+    }
+
+    private static WebAnswer unavailable() {
+        return WebAnswer.text(503, "cannot end the sessions right now; send the logout again");
+    }
+}

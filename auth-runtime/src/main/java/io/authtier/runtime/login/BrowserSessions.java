@@ -1,0 +1,166 @@
+package io.authtier.runtime.login;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.authtier.runtime.config.IssuerConfig;
+import io.authtier.runtime.config.LoginConfig;
+import io.authtier.runtime.config.RuntimeConfig;
+import io.authtier.runtime.config.SessionsConfig;
+import io.authtier.runtime.idp.ClientSecretBasic;
+import io.authtier.runtime.resilience.BreakerTuning;
+import io.authtier.runtime.resilience.IdpGuard;
+import io.authtier.runtime.session.SessionCipher;
+import io.authtier.runtime.session.SessionCookie;
+import io.authtier.runtime.session.SessionStore;
+import io.authtier.runtime.session.SessionUser;
+import io.authtier.runtime.token.Principal;
+import io.authtier.runtime.token.jwt.IssuerKeys;
+import io.authtier.runtime.token.jwt.SignedJwtVerifier;
+import java.net.http.HttpClient;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Browser login and sessions, the whole feature behind one object: the login flow ({@code /oauth2/start},
+ * {@code /oauth2/callback}), sign-out, back-channel logout, {@code /oauth2/userinfo}, the session side of
+ * {@code /auth}, and "log this user out everywhere". Exists only when {@code sessions.login} is configured.
+ * It owns the session store, the pending logins, its HTTP client and its retry scheduler.
+ */
+public final class BrowserSessions implements AutoCloseable {
+
+    private final LoginConfig login;
+    private final SessionsConfig sessions;
+    private final IssuerConfig issuer;
+    private final LoginFlow flow;
+    private final SignOut signOut;
+    private final BackchannelLogout backchannel;
+    private final SessionAuthenticator authenticator;
+    private final SessionStore store;
+    private final PendingLogins pending;
+    private final HttpClient http;
+    private final ScheduledExecutorService retries;
+    private final SessionMetrics metrics;
+    private final ObjectMapper json = new ObjectMapper();
+
+    /**
+     * @param config      the configuration; {@code sessions.login} must be present
+     * @param issuerKeys  the keys of the login issuer (the ID and logout tokens' signatures)
+     * @param worker      where signature checks run
+     * @param store       the session store, which this object then owns
+     * @param pending     the pending-login store, which this object then owns
+     */
+    public BrowserSessions(RuntimeConfig config, IssuerKeys issuerKeys, Executor worker, SessionStore store, PendingLogins pending,
+            SessionMetrics metrics, Clock clock, BreakerTuning tuning) {
+        this.sessions = config.sessions();
+        this.login = sessions.login().orElseThrow(() -> new IllegalArgumentException("sessions.login is not configured"));
+        this.issuer = config.issuer(login.issuer()).orElseThrow(() -> new IllegalArgumentException("unknown login issuer " + login.issuer()));
+        this.store = Objects.requireNonNull(store, "store");
+        this.pending = Objects.requireNonNull(pending, "pending");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        SecureRandom random = new SecureRandom();
+        Duration timeout = config.resilience().timeout();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.retries = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("authtier-login-retry").daemon(true).factory());
+        String issuerUrl = issuer.issuerUrl().toString();
+        ProviderDiscovery discovery = new ProviderDiscovery(issuerUrl, http, timeout);
+        IdpGuard guard = new IdpGuard("login-" + issuer.name(), config.resilience(), tuning, clock, retries);
+        TokenEndpoint tokens = new TokenEndpoint(discovery::endpoints, login.clientId(),
+                login.clientSecretFile().map(file -> ClientSecretBasic.header(login.clientId(), file, "login")), http, guard, timeout);
+        SignedJwtVerifier jwts = new SignedJwtVerifier(issuerKeys, worker, config.server().maxTokenBytes());
+        SessionCookie cookie = SessionCookie.of(sessions.cookie(), sessions.absoluteTimeout());
+        ReturnTargets targets = new ReturnTargets(login.allowedRedirectDomains());
+        this.flow = new LoginFlow(login, issuerUrl, issuer.clockSkew(), discovery, tokens,
+                new PendingLoginVault(pending, new SessionCipher(random)), jwts, store, cookie, clock, random, metrics);
+        this.signOut = new SignOut(login.clientId(), cookie, store, discovery, targets, metrics);
+        this.backchannel = new BackchannelLogout(issuerUrl, login.clientId(), issuer.clockSkew(), jwts, store, clock, metrics);
+        // A refresh may retry: hold the lock for every attempt and backoff, and never less than 10 s.
+        Duration lockTtl = timeout.multipliedBy(config.resilience().retry().maxAttempts()).multipliedBy(2);
+        this.authenticator = new SessionAuthenticator(cookie, store,
+                Optional.of(new SessionRefresher(store, tokens, lockTtl.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : lockTtl,
+                        clock, random, metrics)), clock, metrics);
+    }
+
+    public LoginConfig login() {
+        return login;
+    }
+
+    public SessionsConfig sessions() {
+        return sessions;
+    }
+
+    public String bindingCookieName() {
+        return flow.bindingCookieName();
+    }
+
+    public SessionAuthenticator authenticator() {
+        return authenticator;
+    }
+
+    public CompletionStage<WebAnswer> start(Optional<String> rd, Optional<String> bindingValue, String redirectUri) {
+        return flow.start(rd, bindingValue, redirectUri);
+    }
+
+    public CompletionStage<WebAnswer> callback(Map<String, String> query, Optional<String> bindingValue) {
+        return flow.callback(query, bindingValue);
+    }
+
+    public CompletionStage<WebAnswer> signOut(List<String> cookieHeaders, Optional<String> rd, String base) {
+        return signOut.signOut(cookieHeaders, rd, base);
+    }
+
+    public CompletionStage<WebAnswer> backchannelLogout(Optional<String> logoutToken) {
+        return backchannel.logout(logoutToken);
+    }
+
+    /** {@code /oauth2/userinfo}: the session's identity as JSON (never a token), or 401. */
+    public CompletionStage<WebAnswer> userinfo(List<String> cookieHeaders) {
+        return authenticator.authenticate(cookieHeaders).thenApply(outcome -> switch (outcome) {
+            case SessionAuthenticator.Authenticated authenticated -> WebAnswer.json(200, identity(authenticated.principal()),
+                    authenticated.setCookie().stream().toList());
+            case SessionAuthenticator.Anonymous anonymous -> WebAnswer.json(401, "{\"error\":\"no_session\"}",
+                    anonymous.clearCookie() ? List.of(authenticator.clearCookie()) : List.of());
+            case SessionAuthenticator.Unavailable unavailable -> WebAnswer.json(503, "{\"error\":\"unavailable\"}", List.of());
+        });
+    }
+
+    /** Ends every session of {@code subject} at the login issuer ("log out everywhere"); how many there were. */
+    public CompletionStage<Long> logoutEverywhere(String subject) {
+        return store.deleteAllForUser(new SessionUser(issuer.issuerUrl().toString(), subject)).thenApply(count -> {
+            metrics.logout("admin", count);
+            return count;
+        });
+    }
+
+    private String identity(Principal principal) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("sub", principal.subject());
+        body.put("iss", principal.issuer());
+        principal.email().ifPresent(email -> body.put("email", email));
+        principal.preferredUsername().ifPresent(name -> body.put("preferred_username", name));
+        body.put("groups", principal.groups());
+        try {
+            return json.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write userinfo JSON: " + e.getClass().getSimpleName());
+        }
+    }
+
+    @Override
+    public void close() {
+        retries.shutdownNow();
+        http.close();
+        pending.close();
+        store.close();
+    }
+}

@@ -1,0 +1,46 @@
+package io.authtier.runtime.login;
+
+import io.authtier.runtime.token.jwt.Claims;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The claim rules of an ID token received at the callback (OpenID Connect Core 1.0, section 3.1.3.7), after
+ * its signature and exact {@code iss} were checked: {@code aud} names this client (and {@code azp}, if
+ * present, is this client), {@code exp} not past and {@code iat} present (with the issuer's clock skew),
+ * {@code sub} present, and {@code nonce} equal to the one this login sent.
+ */
+final class IdTokenRules {
+
+    private IdTokenRules() {
+    }
+
+    /** The first rule that {@code claims} break, as a short code for logs and metrics; empty if none. */
+    static Optional<String> broken(Map<String, Object> claims, String clientId, String nonce, Instant now, Duration skew) {
+        List<String> audiences = Claims.strings(claims.get("aud"));
+        if (!audiences.contains(clientId)) {
+            return Optional.of("wrong_audience");
+        }
+        if (claims.containsKey("azp") && !clientId.equals(claims.get("azp"))) {
+            return Optional.of("wrong_authorized_party");
+        }
+        Long exp = Claims.seconds(claims.get("exp"));
+        Long iat = Claims.seconds(claims.get("iat"));
+        if (exp == null || iat == null || Claims.string(claims.get("sub")).isEmpty()) {
+            return Optional.of("missing_claim");
+        }
+        if (exp + skew.toSeconds() <= now.getEpochSecond()) {
+            return Optional.of("expired");
+        }
+        if (iat - skew.toSeconds() > now.getEpochSecond()) {
+            return Optional.of("not_yet_valid");
+        }
+        if (!(claims.get("nonce") instanceof String sent) || !Secrets.same(sent, nonce)) {
+            return Optional.of("wrong_nonce");
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,222 @@
+package io.authtier.runtime.login;
+
+import io.authtier.runtime.config.LoginConfig;
+import io.authtier.runtime.session.Session;
+import io.authtier.runtime.session.SessionCookie;
+import io.authtier.runtime.session.SessionStore;
+import io.authtier.runtime.session.SessionTokens;
+import io.authtier.runtime.session.SessionUser;
+import io.authtier.runtime.token.jwt.Claims;
+import io.authtier.runtime.token.jwt.SignedJwtVerifier;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OIDC authorization code flow with PKCE (S256) that creates browser sessions.
+ *
+ * <p>{@code /oauth2/start?rd=URL}: checks {@code rd} against the allowed domains, draws {@code state},
+ * {@code nonce} and a PKCE verifier, keeps them (sealed, at most 10 minutes) as a {@link PendingLogin} and
+ * redirects to the IdP. {@code /oauth2/callback}: takes the pending login of {@code state} (once: a replay
+ * finds nothing), checks that the browser is the one that started it, exchanges the code with the
+ * verifier, validates the ID token (signature, {@code iss}, {@code aud}, lifetime, {@code nonce}), stores a
+ * new session under a fresh id and key, sets the session cookie and redirects to {@code rd}.
+ *
+ * <p>Every failure is an answer, never an exception; the messages name the problem, never a value.
+ */
+public final class LoginFlow {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoginFlow.class);
+    /** The access token's lifetime when the IdP does not say ({@code expires_in} is only RECOMMENDED). */
+    static final Duration DEFAULT_ACCESS_TOKEN_LIFETIME = Duration.ofMinutes(5);
+    private static final Set<String> ID_TOKEN_TYPES = Set.of("jwt");
+
+    private final LoginConfig config;
+    private final String issuerUrl;
+    private final Duration clockSkew;
+    private final ProviderDiscovery discovery;
+    private final TokenEndpoint tokens;
+    private final PendingLoginVault pending;
+    private final SignedJwtVerifier idTokens;
+    private final SessionStore store;
+    private final SessionCookie cookie;
+    private final BrowserBinding binding;
+    private final ReturnTargets targets;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final SessionMetrics metrics;
+
+    LoginFlow(LoginConfig config, String issuerUrl, Duration clockSkew, ProviderDiscovery discovery, TokenEndpoint tokens,
+            PendingLoginVault pending, SignedJwtVerifier idTokens, SessionStore store, SessionCookie cookie,
+            Clock clock, SecureRandom random, SessionMetrics metrics) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.issuerUrl = Objects.requireNonNull(issuerUrl, "issuerUrl");
+        this.clockSkew = Objects.requireNonNull(clockSkew, "clockSkew");
+        this.discovery = Objects.requireNonNull(discovery, "discovery");
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.pending = Objects.requireNonNull(pending, "pending");
+        this.idTokens = Objects.requireNonNull(idTokens, "idTokens");
+        this.store = Objects.requireNonNull(store, "store");
+        this.cookie = Objects.requireNonNull(cookie, "cookie");
+        this.binding = new BrowserBinding(cookie.name());
+        this.targets = new ReturnTargets(config.allowedRedirectDomains());
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** The name of the browser-binding cookie that {@link #start} sets and {@link #callback} reads. */
+    public String bindingCookieName() {
+        return binding.name();
+    }
+
+    /** Whether {@code target} may be a {@code rd}. */
+    public boolean allowedTarget(String target) {
+        return targets.check(target).isPresent();
+    }
+
+    /**
+     * {@code /oauth2/start}.
+     *
+     * @param rd           where to go after the login; {@code /} if absent
+     * @param bindingValue the browser-binding cookie, if the browser has one
+     * @param redirectUri  this runtime's {@code /oauth2/callback} as the browser reaches it
+     */
+    public CompletionStage<WebAnswer> start(Optional<String> rd, Optional<String> bindingValue, String redirectUri) {
+        Optional<String> returnTo = targets.check(rd.orElse("/"));
+        if (returnTo.isEmpty()) {
+            metrics.login("redirect_refused");
+            return done(WebAnswer.text(400, "rd is not an allowed redirect target: use a path on this host or a host listed "
+                    + "in sessions.login.allowedRedirectDomains"));
+        }
+        Optional<String> known = binding.read(bindingValue);
+        String browser = known.orElseGet(() -> binding.newValue(random));
+        String state = Secrets.randomToken(random);
+        String nonce = Secrets.randomToken(random);
+        Pkce pkce = Pkce.create(random);
+        PendingLogin login = new PendingLogin(pkce.verifier(), nonce, returnTo.get(), BrowserBinding.hash(browser), redirectUri, clock.instant());
+        return discovery.endpoints()
+                .thenCompose(endpoints -> pending.put(state, login).thenApply(stored -> {
+                    String location = endpoints.authorization() + (endpoints.authorization().getRawQuery() == null ? "?" : "&")
+                            + "response_type=code"
+                            + "&client_id=" + encode(config.clientId())
+                            + "&redirect_uri=" + encode(redirectUri)
+                            + "&scope=" + encode(String.join(" ", config.scopes()))
+                            + "&state=" + state
+                            + "&nonce=" + nonce
+                            + "&code_challenge=" + pkce.challenge()
+                            + "&code_challenge_method=S256";
+                    return WebAnswer.redirect(location, known.isPresent() ? List.of() : List.of(binding.setCookie(browser)));
+                }))
+                .exceptionally(error -> {
+                    metrics.login("unavailable");
+                    LOG.warn("cannot start a login: {}", TokenEndpoint.describe(error));
+                    return WebAnswer.text(503, "the login is unavailable right now; try again shortly");
+                });
+    }
+
+    /**
+     * {@code /oauth2/callback}.
+     *
+     * @param query        the callback's query parameters ({@code code}, {@code state}, or {@code error})
+     * @param bindingValue the browser-binding cookie, if sent
+     */
+    public CompletionStage<WebAnswer> callback(Map<String, String> query, Optional<String> bindingValue) {
+        String state = query.get("state");
+        if (state == null || state.isEmpty() || state.length() > 128) {
+            return refused(400, "no_state", "the login has no state; start again");
+        }
+        return pending.take(state).thenCompose(found -> {
+            if (found.isEmpty()) {
+                return refused(400, "unknown_state", "this login is unknown, expired or already used; start again");
+            }
+            PendingLogin login = found.get();
+            Optional<String> browser = binding.read(bindingValue);
+            if (browser.isEmpty() || !Secrets.same(BrowserBinding.hash(browser.get()), login.bindingHash())) {
+                return refused(400, "browser_mismatch", "this login was started in another browser; start again");
+            }
+            if (query.containsKey("error")) {
+                return refused(401, "idp_error", "the identity provider did not log you in");
+            }
+            String code = query.get("code");
+            if (code == null || code.isEmpty()) {
+                return refused(400, "no_code", "the identity provider sent no code; start again");
+            }
+            return tokens.exchangeCode(code, login.codeVerifier(), login.redirectUri())
+                    .thenCompose(grant -> switch (grant) {
+                        case TokenGrant.Refused refused -> refused(400, "code_refused", "the identity provider refused the code; start again");
+                        case TokenGrant.Unavailable unavailable -> {
+                            LOG.warn("login: code exchange failed: {}", unavailable.reason());
+                            yield refused(503, "unavailable", "the login is unavailable right now; try again shortly");
+                        }
+                        case TokenGrant.Granted granted -> finish(login, granted);
+                    });
+        }).exceptionally(error -> {
+            metrics.login("unavailable");
+            LOG.warn("login: {}", TokenEndpoint.describe(error));
+            return WebAnswer.text(503, "the login is unavailable right now; try again shortly");
+        });
+    }
+
+    private CompletionStage<WebAnswer> finish(PendingLogin login, TokenGrant.Granted granted) {
+        if (granted.idToken().isEmpty()) {
+            return refused(401, "no_id_token", "the identity provider sent no ID token");
+        }
+        return idTokens.verify(granted.idToken().get(), ID_TOKEN_TYPES).thenCompose(checked -> switch (checked) {
+            case SignedJwtVerifier.Invalid invalid -> refused(401, "id_token_" + invalid.rejection().code(), "the ID token is not valid");
+            case SignedJwtVerifier.Undecidable undecidable -> refused(503, "unavailable", "the login is unavailable right now; try again shortly");
+            case SignedJwtVerifier.Valid valid -> {
+                Instant now = clock.instant();
+                Optional<String> broken = IdTokenRules.broken(valid.claims(), config.clientId(), login.nonce(), now, clockSkew);
+                if (broken.isPresent()) {
+                    yield refused(401, "id_token_" + broken.get(), "the ID token is not valid");
+                }
+                yield createSession(login, granted, valid.claims(), now);
+            }
+        });
+    }
+
+    private CompletionStage<WebAnswer> createSession(PendingLogin login, TokenGrant.Granted granted, Map<String, Object> claims, Instant now) {
+        SessionUser user = new SessionUser(issuerUrl, (String) claims.get("sub"));
+        SessionTokens sessionTokens = new SessionTokens(granted.accessToken(), granted.refreshToken(), granted.idToken(),
+                now.plus(granted.expiresIn().orElse(DEFAULT_ACCESS_TOKEN_LIFETIME)));
+        Session session = Session.start(user, Claims.string(claims.get("sid")), Claims.string(claims.get("email")),
+                Claims.string(claims.get("preferred_username")), Claims.strings(claims.get("groups")), sessionTokens, now);
+        long start = System.nanoTime();
+        return store.create(session).thenApply(ticket -> {
+            metrics.storeCall("create", start);
+            metrics.sessionCreated();
+            metrics.login("success");
+            List<String> cookies = new ArrayList<>();
+            cookies.add(cookie.setCookie(ticket));
+            return WebAnswer.redirect(login.returnTo(), cookies);
+        });
+    }
+
+    private CompletionStage<WebAnswer> refused(int status, String outcome, String message) {
+        metrics.login(outcome);
+        LOG.info("login refused: {}", outcome);
+        return done(WebAnswer.text(status, message));
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static <T> CompletionStage<T> done(T value) {
+        return CompletableFuture.completedFuture(value);
+    }
+}

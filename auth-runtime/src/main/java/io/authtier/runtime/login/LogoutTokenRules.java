@@ -1,0 +1,54 @@
+package io.authtier.runtime.login;
+
+import io.authtier.runtime.token.jwt.Claims;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The claim rules of a back-channel logout token (OpenID Connect Back-Channel Logout 1.0, section 2.6),
+ * after its signature and exact {@code iss} were checked: {@code aud} names this client, {@code iat}
+ * present, {@code exp} (if present) not past, an {@code events} object with the back-channel logout
+ * event, {@code sub} or {@code sid}, and no {@code nonce} (so an ID token cannot pass for a logout token).
+ */
+final class LogoutTokenRules {
+
+    static final String EVENT = "http://schemas.openid.net/event/backchannel-logout";
+    /** {@code typ} values a logout token may carry (lower case); absent is fine too. */
+    static final Set<String> TYPES = Set.of("logout+jwt", "jwt");
+
+    private LogoutTokenRules() {
+    }
+
+    /** The first rule that {@code claims} break, as a short code; empty if none. */
+    static Optional<String> broken(Map<String, Object> claims, String clientId, Instant now, Duration skew) {
+        if (!Claims.strings(claims.get("aud")).contains(clientId)) {
+            return Optional.of("wrong_audience");
+        }
+        Long iat = Claims.seconds(claims.get("iat"));
+        if (iat == null) {
+            return Optional.of("missing_claim");
+        }
+        if (iat - skew.toSeconds() > now.getEpochSecond()) {
+            return Optional.of("not_yet_valid");
+        }
+        if (claims.containsKey("exp")) {
+            Long exp = Claims.seconds(claims.get("exp"));
+            if (exp == null || exp + skew.toSeconds() <= now.getEpochSecond()) {
+                return Optional.of("expired");
+            }
+        }
+        if (!(claims.get("events") instanceof Map<?, ?> events) || !(events.get(EVENT) instanceof Map<?, ?>)) {
+            return Optional.of("missing_event");
+        }
+        if (claims.containsKey("nonce")) {
+            return Optional.of("nonce_present");
+        }
+        if (Claims.string(claims.get("sub")).isEmpty() && Claims.string(claims.get("sid")).isEmpty()) {
+            return Optional.of("missing_claim");
+        }
+        return Optional.empty();
+    }
+}

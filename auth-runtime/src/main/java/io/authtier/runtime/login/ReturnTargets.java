@@ -1,0 +1,63 @@
+package io.authtier.runtime.login;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Where a browser may be sent after a login or sign-out ({@code rd}): a path on this host, or an absolute
+ * http(s) URL whose host is one of {@code sessions.login.allowedRedirectDomains} ({@code *.example.com}
+ * for its subdomains, not {@code example.com} itself). Everything else is refused: no open redirect.
+ */
+final class ReturnTargets {
+
+    private final List<String> exactHosts;
+    private final List<String> wildcardSuffixes;
+
+    ReturnTargets(List<String> allowedDomains) {
+        this.exactHosts = allowedDomains.stream().filter(d -> !d.startsWith("*.")).map(d -> d.toLowerCase(Locale.ROOT)).toList();
+        this.wildcardSuffixes = allowedDomains.stream().filter(d -> d.startsWith("*."))
+                .map(d -> d.substring(1).toLowerCase(Locale.ROOT)).toList();
+    }
+
+    /** {@code target} if it is allowed, as given; empty otherwise. */
+    Optional<String> check(String target) {
+        if (target == null || target.isEmpty() || target.length() > 2048) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            // Control characters, spaces and backslashes: browsers "repair" them into other URLs (/\evil.com).
+            if (c <= 0x20 || c == 0x7F || c == '\\') {
+                return Optional.empty();
+            }
+        }
+        if (target.startsWith("/")) {
+            // A path on this host; "//evil.com" would be a protocol-relative URL to another host.
+            return target.startsWith("//") ? Optional.empty() : Optional.of(target);
+        }
+        URI uri;
+        try {
+            uri = new URI(target);
+        } catch (URISyntaxException e) {
+            return Optional.empty();
+        }
+        String scheme = uri.getScheme();
+        if (scheme == null || !(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))
+                || uri.getRawUserInfo() != null || uri.getHost() == null || uri.getRawAuthority() == null
+                || !uri.getRawAuthority().toLowerCase(Locale.ROOT).startsWith(uri.getHost().toLowerCase(Locale.ROOT))) {
+            return Optional.empty();
+        }
+        return allowedHost(uri.getHost()) ? Optional.of(target) : Optional.empty();
+    }
+
+    private boolean allowedHost(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.endsWith(".")) {
+            return false;
+        }
+        return exactHosts.contains(h) || wildcardSuffixes.stream().anyMatch(suffix -> h.endsWith(suffix) && h.length() > suffix.length());
+    }
+}

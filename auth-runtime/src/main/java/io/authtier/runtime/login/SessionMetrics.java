@@ -1,0 +1,78 @@
+package io.authtier.runtime.login;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The metrics of browser logins and sessions (ARCHITECTURE.md, contract 5). Label values are fixed codes;
+ * nothing from a cookie, token or user is ever a label.
+ */
+public final class SessionMetrics {
+
+    /** {@code authtier_logins_total{outcome}}: {@code success} or the reason a login failed. */
+    public static final String LOGINS = "authtier.logins";
+    /** {@code authtier_sessions_created_total}. */
+    public static final String SESSIONS_CREATED = "authtier.sessions.created";
+    /** {@code authtier_session_lookups_total{result}}: found, absent, expired, unreadable, bad_cookie, error. */
+    public static final String LOOKUPS = "authtier.session.lookups";
+    /** {@code authtier_session_refreshes_total{outcome}}: refreshed, invalid_grant, failed, by_other. */
+    public static final String REFRESHES = "authtier.session.refreshes";
+    /** {@code authtier_logouts_total{kind}}: sign_out, backchannel, admin. */
+    public static final String LOGOUTS = "authtier.logouts";
+    /** {@code authtier_session_store_duration_seconds{operation}} (histogram). */
+    public static final String STORE_DURATION = "authtier.session.store.duration";
+
+    private static final Duration[] BUCKETS = {Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
+            Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(100),
+            Duration.ofMillis(500), Duration.ofSeconds(2)};
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+    public SessionMetrics(MeterRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    void login(String outcome) {
+        count(LOGINS, "outcome", outcome, "Browser logins by outcome");
+    }
+
+    void sessionCreated() {
+        counters.computeIfAbsent(SESSIONS_CREATED, name -> Counter.builder(name)
+                .description("Sessions created by a login").register(registry)).increment();
+    }
+
+    void lookup(String result) {
+        count(LOOKUPS, "result", result, "Session lookups by /auth and /oauth2/userinfo, by result");
+    }
+
+    void refresh(String outcome) {
+        count(REFRESHES, "outcome", outcome, "Access token refreshes of sessions, by outcome");
+    }
+
+    void logout(String kind, long sessions) {
+        counters.computeIfAbsent(LOGOUTS + "|" + kind, key -> Counter.builder(LOGOUTS)
+                .description("Sessions ended by a logout, by kind (sign_out|backchannel|admin)")
+                .tag("kind", kind).register(registry)).increment(sessions);
+    }
+
+    /** Records one store operation that started at {@code startNanos}. */
+    void storeCall(String operation, long startNanos) {
+        timers.computeIfAbsent(operation, op -> Timer.builder(STORE_DURATION)
+                .description("Session store operations by operation (create|load|update|delete|lock)")
+                .tag("operation", op).serviceLevelObjectives(BUCKETS).register(registry))
+                .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void count(String name, String tag, String value, String description) {
+        counters.computeIfAbsent(name + "|" + value, key -> Counter.builder(name).description(description)
+                .tag(tag, value).register(registry)).increment();
+    }
+}

@@ -1,0 +1,165 @@
+package io.authtier.runtime.login;
+
+import io.authtier.runtime.session.Session;
+import io.authtier.runtime.session.SessionLookup;
+import io.authtier.runtime.session.SessionStore;
+import io.authtier.runtime.session.SessionTicket;
+import io.authtier.runtime.session.SessionTokens;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Refreshes a session's access token shortly before it expires, once per session at a time across all
+ * replicas: requests for one session on this replica share one attempt (single flight); that attempt takes
+ * the session's lock in the store, reloads the session and checks again (another replica may have just
+ * refreshed it), and only then calls the IdP. {@code invalid_grant} ends the session; a network error or
+ * an open breaker keeps it. A request that finds another replica holding the lock waits for its result
+ * (reloading a few times) if its own access token has already expired, and otherwise goes on with it.
+ */
+final class SessionRefresher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionRefresher.class);
+    /** How long before the access token's expiry a refresh starts. */
+    static final Duration REFRESH_AHEAD = Duration.ofSeconds(30);
+    /** How often, and how many times, a request reloads a session that another replica is refreshing. */
+    static final Duration WAIT_STEP = Duration.ofMillis(100);
+    static final int WAIT_STEPS = 30;
+
+    private final SessionStore store;
+    private final TokenEndpoint tokens;
+    private final Duration lockTtl;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final SessionMetrics metrics;
+    private final Map<SessionTicket, CompletableFuture<Refreshed>> inFlight = new ConcurrentHashMap<>();
+
+    /** @param lockTtl how long a replica may hold a session's refresh lock: longer than a refresh can take */
+    SessionRefresher(SessionStore store, TokenEndpoint tokens, Duration lockTtl, Clock clock, SecureRandom random, SessionMetrics metrics) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.lockTtl = Objects.requireNonNull(lockTtl, "lockTtl");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** What became of a session that was due for a refresh. */
+    sealed interface Refreshed {
+    }
+
+    /** The session to go on with: refreshed, or unchanged (refresh failed or not needed) */
+    record Current(Session session) implements Refreshed {
+    }
+
+    /** The IdP refused the refresh token ({@code invalid_grant}), or the session is gone: it has ended. */
+    record Ended() implements Refreshed {
+    }
+
+    boolean due(Session session, Instant now) {
+        return !session.tokens().accessTokenExpiresAt().minus(REFRESH_AHEAD).isAfter(now);
+    }
+
+    /** Refreshes {@code session} if it is due; otherwise returns it as it is. */
+    CompletionStage<Refreshed> refreshIfDue(SessionTicket ticket, Session session) {
+        if (!due(session, clock.instant()) || session.tokens().refreshToken().isEmpty()) {
+            return CompletableFuture.completedFuture(new Current(session));
+        }
+        CompletableFuture<Refreshed> mine = new CompletableFuture<>();
+        CompletableFuture<Refreshed> running = inFlight.putIfAbsent(ticket, mine);
+        if (running != null) {
+            return running;
+        }
+        refresh(ticket, session).whenComplete((result, error) -> {
+            inFlight.remove(ticket, mine);
+            if (error != null) {
+                LOG.warn("session refresh failed: {}", error.getClass().getSimpleName());
+                mine.complete(new Current(session));
+            } else {
+                mine.complete(result);
+            }
+        });
+        return mine;
+    }
+
+    private CompletionStage<Refreshed> refresh(SessionTicket ticket, Session session) {
+        String owner = Secrets.randomToken(random);
+        long start = System.nanoTime();
+        return store.tryLockRefresh(ticket, owner, lockTtl).thenCompose(locked -> {
+            metrics.storeCall("lock", start);
+            if (!locked) {
+                metrics.refresh("by_other");
+                return awaitOther(ticket, session, WAIT_STEPS);
+            }
+            return store.load(ticket)
+                    .thenCompose(lookup -> switch (lookup) {
+                        case SessionLookup.Found(Session current) when !due(current, clock.instant()) ->
+                                CompletableFuture.<Refreshed>completedFuture(new Current(current));
+                        case SessionLookup.Found(Session current) -> callIdp(ticket, current);
+                        default -> CompletableFuture.<Refreshed>completedFuture(new Ended());
+                    })
+                    .whenComplete((result, error) -> store.unlockRefresh(ticket, owner));
+        });
+    }
+
+    private CompletionStage<Refreshed> callIdp(SessionTicket ticket, Session current) {
+        return tokens.refresh(current.tokens().refreshToken().orElseThrow()).thenCompose(grant -> switch (grant) {
+            case TokenGrant.Granted granted -> {
+                SessionTokens renewed = new SessionTokens(granted.accessToken(),
+                        granted.refreshToken().or(() -> current.tokens().refreshToken()),
+                        granted.idToken().or(() -> current.tokens().idToken()),
+                        clock.instant().plus(granted.expiresIn().orElse(LoginFlow.DEFAULT_ACCESS_TOKEN_LIFETIME)));
+                Session updated = current.withTokens(renewed);
+                long start = System.nanoTime();
+                yield store.update(ticket, updated).thenApply(stored -> {
+                    metrics.storeCall("update", start);
+                    metrics.refresh("refreshed");
+                    return stored ? new Current(updated) : new Ended();
+                });
+            }
+            case TokenGrant.Refused refused when refused.invalidGrant() -> {
+                metrics.refresh("invalid_grant");
+                yield store.delete(ticket).thenApply(deleted -> new Ended());
+            }
+            case TokenGrant.Refused refused -> {
+                metrics.refresh("failed");
+                LOG.warn("session refresh refused by the IdP: {}", refused.error());
+                yield CompletableFuture.completedFuture(new Current(current));
+            }
+            case TokenGrant.Unavailable unavailable -> {
+                metrics.refresh("failed");
+                LOG.warn("session refresh failed, session kept: {}", unavailable.reason());
+                yield CompletableFuture.completedFuture(new Current(current));
+            }
+        });
+    }
+
+    /**
+     * Another replica holds the lock: go on with {@code session} while its access token is valid, else
+     * reload until the other replica has stored new tokens (or the session has gone).
+     */
+    private CompletionStage<Refreshed> awaitOther(SessionTicket ticket, Session session, int stepsLeft) {
+        if (session.tokens().accessTokenExpiresAt().isAfter(clock.instant()) || stepsLeft == 0) {
+            return CompletableFuture.completedFuture(new Current(session));
+        }
+        Executor later = CompletableFuture.delayedExecutor(WAIT_STEP.toMillis(), TimeUnit.MILLISECONDS);
+        return CompletableFuture.supplyAsync(() -> ticket, later)
+                .thenCompose(store::load)
+                .thenCompose(lookup -> switch (lookup) {
+                    case SessionLookup.Found(Session reloaded) when !due(reloaded, clock.instant()) ->
+                            CompletableFuture.<Refreshed>completedFuture(new Current(reloaded));
+                    case SessionLookup.Found(Session reloaded) -> awaitOther(ticket, reloaded, stepsLeft - 1);
+                    default -> CompletableFuture.<Refreshed>completedFuture(new Ended());
+                });
+    }
+}

@@ -1,0 +1,93 @@
+package io.authtier.runtime.login;
+
+import io.authtier.runtime.session.CookieCheck;
+import io.authtier.runtime.session.Session;
+import io.authtier.runtime.session.SessionCookie;
+import io.authtier.runtime.session.SessionLookup;
+import io.authtier.runtime.session.SessionStore;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /oauth2/sign_out?rd=URL}: ends the browser's session in the store (so every replica sees it at
+ * once), removes the cookie, and sends the browser to the IdP's {@code end_session_endpoint} with
+ * {@code id_token_hint} and {@code post_logout_redirect_uri} (OpenID Connect RP-Initiated Logout 1.0), or
+ * straight to {@code rd} if the IdP has no such endpoint or the session is already gone.
+ */
+final class SignOut {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SignOut.class);
+
+    private final String clientId;
+    private final SessionCookie cookie;
+    private final SessionStore store;
+    private final ProviderDiscovery discovery;
+    private final ReturnTargets targets;
+    private final SessionMetrics metrics;
+
+    SignOut(String clientId, SessionCookie cookie, SessionStore store, ProviderDiscovery discovery, ReturnTargets targets,
+            SessionMetrics metrics) {
+        this.clientId = Objects.requireNonNull(clientId, "clientId");
+        this.cookie = Objects.requireNonNull(cookie, "cookie");
+        this.store = Objects.requireNonNull(store, "store");
+        this.discovery = Objects.requireNonNull(discovery, "discovery");
+        this.targets = Objects.requireNonNull(targets, "targets");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /**
+     * @param cookieHeaders the request's {@code Cookie} headers
+     * @param rd            where to go afterwards; {@code /} if absent
+     * @param base          this host as the browser reaches it ({@code https://shop.example.com}), to make a
+     *                      path in {@code rd} absolute for the IdP
+     */
+    CompletionStage<WebAnswer> signOut(List<String> cookieHeaders, Optional<String> rd, String base) {
+        Optional<String> returnTo = targets.check(rd.orElse("/"));
+        if (returnTo.isEmpty()) {
+            return CompletableFuture.completedFuture(WebAnswer.text(400, "rd is not an allowed redirect target: use a path "
+                    + "on this host or a host listed in sessions.login.allowedRedirectDomains"));
+        }
+        String after = returnTo.get().startsWith("/") ? base + returnTo.get() : returnTo.get();
+        Optional<CookieCheck.Valid> valid = Cookies.value(cookieHeaders, cookie.name()).map(cookie::read)
+                .filter(CookieCheck.Valid.class::isInstance).map(CookieCheck.Valid.class::cast);
+        if (valid.isEmpty()) {
+            return CompletableFuture.completedFuture(WebAnswer.redirect(returnTo.get(), List.of(cookie.clearCookie())));
+        }
+        return store.load(valid.get().ticket())
+                .thenCompose(lookup -> store.delete(valid.get().ticket()).thenApply(deleted -> {
+                    if (deleted) {
+                        metrics.logout("sign_out", 1);
+                    }
+                    return lookup instanceof SessionLookup.Found(Session session) ? session.tokens().idToken() : Optional.<String>empty();
+                }))
+                .thenCompose(idToken -> idToken.isEmpty()
+                        ? CompletableFuture.completedFuture(WebAnswer.redirect(returnTo.get(), List.of(cookie.clearCookie())))
+                        : discovery.endpoints().thenApply(endpoints -> WebAnswer.redirect(
+                                endpoints.endSession().map(end -> endSession(end, idToken.get(), after)).orElse(returnTo.get()),
+                                List.of(cookie.clearCookie()))))
+                .exceptionally(error -> {
+                    LOG.warn("sign-out could not reach the session store or the IdP: {}", error.getClass().getSimpleName());
+                    return new WebAnswer(503, Optional.empty(), List.of(), "text/plain; charset=utf-8",
+                            "signing out is unavailable right now; try again shortly\n");
+                });
+    }
+
+    private String endSession(URI endpoint, String idToken, String after) {
+        return endpoint + (endpoint.getRawQuery() == null ? "?" : "&")
+                + "id_token_hint=" + encode(idToken)
+                + "&client_id=" + encode(clientId)
+                + "&post_logout_redirect_uri=" + encode(after);
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

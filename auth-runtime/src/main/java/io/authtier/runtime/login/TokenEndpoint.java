@@ -1,0 +1,135 @@
+package io.authtier.runtime.login;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.authtier.runtime.resilience.Failures;
+import io.authtier.runtime.resilience.IdpGuard;
+import io.authtier.runtime.resilience.IdpStatusException;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * The login client at the IdP's token endpoint: the authorization code (with the PKCE verifier) and the
+ * refresh token grants, authenticated with {@code client_secret_basic} or, for a public client, by
+ * {@code client_id} alone. Calls go through the login issuer's {@link IdpGuard} (retry on connection errors
+ * and 5xx, bulkhead, circuit breaker); a 4xx is an answer ({@link TokenGrant.Refused}), not a failure.
+ * The stage never completes exceptionally. Tokens and the secret are never logged.
+ */
+final class TokenEndpoint {
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final Supplier<CompletionStage<ProviderEndpoints>> endpoints;
+    private final String clientId;
+    private final Optional<String> authorization;
+    private final HttpClient http;
+    private final IdpGuard guard;
+    private final Duration timeout;
+    private final ObjectMapper json = new ObjectMapper();
+
+    /**
+     * @param authorization the {@code Authorization} header value of a confidential client; empty for a public one
+     */
+    TokenEndpoint(Supplier<CompletionStage<ProviderEndpoints>> endpoints, String clientId, Optional<String> authorization,
+            HttpClient http, IdpGuard guard, Duration timeout) {
+        this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
+        this.clientId = Objects.requireNonNull(clientId, "clientId");
+        this.authorization = Objects.requireNonNull(authorization, "authorization");
+        this.http = Objects.requireNonNull(http, "http");
+        this.guard = Objects.requireNonNull(guard, "guard");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+    }
+
+    CompletionStage<TokenGrant> exchangeCode(String code, String codeVerifier, String redirectUri) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "authorization_code");
+        form.put("code", code);
+        form.put("redirect_uri", redirectUri);
+        form.put("code_verifier", codeVerifier);
+        return post(form);
+    }
+
+    CompletionStage<TokenGrant> refresh(String refreshToken) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "refresh_token");
+        form.put("refresh_token", refreshToken);
+        return post(form);
+    }
+
+    private CompletionStage<TokenGrant> post(Map<String, String> form) {
+        if (authorization.isEmpty()) {
+            form.put("client_id", clientId);
+        }
+        String body = form.entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return guard.<TokenGrant>call(() -> endpoints.get().thenCompose(found -> send(found.token(), body)))
+                .handle((grant, error) -> error == null ? grant : new TokenGrant.Unavailable(describe(error)));
+    }
+
+    private CompletionStage<TokenGrant> send(URI uri, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(timeout)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        authorization.ifPresent(value -> request.header("Authorization", value));
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+            int status = response.statusCode();
+            if (status >= 500 || (status != 200 && (status < 400 || status > 499))) {
+                throw new IdpStatusException("the token endpoint", status);
+            }
+            Map<String, Object> answer = parse(response.body());
+            if (status != 200) {
+                return new TokenGrant.Refused(answer.get("error") instanceof String error && error.matches("[\\x20-\\x7E]{1,64}")
+                        ? error : "http_" + status);
+            }
+            if (!(answer.get("access_token") instanceof String accessToken) || accessToken.isEmpty()) {
+                throw new IllegalStateException("the token endpoint answered without an access_token");
+            }
+            return new TokenGrant.Granted(accessToken, text(answer.get("refresh_token")), text(answer.get("id_token")),
+                    answer.get("expires_in") instanceof Number seconds && seconds.longValue() > 0
+                            ? Optional.of(Duration.ofSeconds(seconds.longValue())) : Optional.empty());
+        });
+    }
+
+    private Map<String, Object> parse(byte[] body) {
+        try {
+            return json.readValue(body, MAP);
+        } catch (IOException e) {
+            // Jackson's message may quote the body, which may hold tokens.
+            throw new IllegalStateException("the token endpoint answered with unreadable JSON");
+        }
+    }
+
+    private static Optional<String> text(Object value) {
+        return value instanceof String s && !s.isEmpty() ? Optional.of(s) : Optional.empty();
+    }
+
+    static String describe(Throwable error) {
+        Throwable cause = Failures.unwrap(error);
+        return switch (cause) {
+            case CallNotPermittedException e -> "circuit breaker open for the login issuer";
+            case BulkheadFullException e -> "too many concurrent calls to the login issuer";
+            case IdpStatusException e -> e.getMessage();
+            case IllegalStateException e -> e.getMessage();
+            default -> Failures.isTimeout(cause) ? "the login issuer timed out" : "the login issuer is unreachable (" + cause.getClass().getSimpleName() + ")";
+        };
+    }
+}

@@ -1,0 +1,64 @@
+package io.authtier.runtime.token.jwt;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reading JWT claim values as tokens actually carry them (numbers of any JSON type, a string or a list). */
+public final class Claims {
+
+    private Claims() {
+    }
+
+    /** A NumericDate in whole seconds, or null if the value is not a number. */
+    public static Long seconds(Object value) {
+        if (value instanceof Long l) {
+            return l;
+        }
+        if (value instanceof Integer i) {
+            return i.longValue();
+        }
+        if (value instanceof Double d && !d.isNaN() && !d.isInfinite()) {
+            return (long) Math.floor(d);
+        }
+        return null;
+    }
+
+    public static Optional<String> string(Object value) {
+        return value instanceof String s && !s.isEmpty() ? Optional.of(s) : Optional.empty();
+    }
+
+    /** A string or an array of strings (other elements ignored), as {@code aud} and {@code groups} may be. */
+    public static List<String> strings(Object value) {
+        if (value instanceof String s) {
+            return s.isEmpty() ? List.of() : List.of(s);
+        }
+        if (value instanceof List<?> list) {
+            List<String> out = new ArrayList<>(list.size());
+            for (Object element : list) {
+                if (element instanceof String s && !s.isEmpty()) {
+                    out.add(s);
+                }
+            }
+            return out;
+        }
+        return List.of();
+    }
+
+    public static List<String> roles(Map<String, Object> claims) {
+        List<String> roles = new ArrayList<>(strings(claims.get("roles")));
+        if (claims.get("realm_access") instanceof Map<?, ?> realmAccess) {
+            roles.addAll(strings(realmAccess.get("roles")));
+        }
+        return roles;
+    }
+
+    public static List<String> scopes(Map<String, Object> claims) {
+        if (claims.get("scope") instanceof String scope) {
+            return Arrays.stream(scope.split(" ")).filter(s -> !s.isEmpty()).toList();
+        }
+        return strings(claims.get("scp"));
+    }
+}

@@ -1,0 +1,458 @@
+package io.authtier.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.authtier.runtime.config.SameSite;
+import io.authtier.runtime.redis.RedisServers;
+import io.authtier.runtime.session.CookieCheck;
+import io.authtier.runtime.session.SessionCookie;
+import io.authtier.runtime.session.SigningKey;
+import io.authtier.runtime.testsupport.Browser;
+import io.authtier.runtime.testsupport.MutableClock;
+import io.authtier.runtime.testsupport.RunningRuntime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Browser login end to end: a real OIDC server over HTTP (mock-oauth2-server: authorization code flow with
+ * PKCE, ID tokens with the nonce, refresh tokens, end-session and JWKS), a real redis-server, and two
+ * runtime instances sharing it, driven by a {@link Browser} that follows redirects.
+ */
+@DisplayName("Browser login, sessions and logout")
+class BrowserLoginTest {
+
+    static final String CLIENT = "shop-web";
+    static final String COOKIE = "__Host-authtier";
+
+    @TempDir
+    static Path dir;
+    static MockOAuth2Server idp;
+    static RedisServers.Server redis;
+    static Path k1;
+    static Path k2;
+    static RunningRuntime first;
+    static RunningRuntime second;
+
+    @BeforeAll
+    static void start() throws IOException {
+        idp = new MockOAuth2Server();
+        idp.start(java.net.InetAddress.getLoopbackAddress(), 0);
+        redis = RedisServers.standalone(dir);
+        k1 = key("k1");
+        k2 = key("k2");
+        Path secret = dir.resolve("client-secret");
+        Files.writeString(secret, "not-checked-by-the-mock\n");
+        first = runtime("[{id: k1, file: %s}]".formatted(k1), secret, Instant.now(), false);
+        // The second replica has rotated: k2 signs, k1 still verifies.
+        second = runtime("[{id: k2, file: %s}, {id: k1, file: %s}]".formatted(k2, k1), secret, Instant.now(), true);
+    }
+
+    static RunningRuntime runtime(String keys, Path secret, Instant now, boolean redirectToLogin) {
+        RunningRuntime runtime = RunningRuntime.start("""
+                issuers:
+                - name: main
+                  issuerUrl: %s
+                  audiences: [shop-api]
+                sessions:
+                  store: Redis
+                  cookie:
+                    signingKeys: %s
+                  passAccessToken: Header
+                  login:
+                    issuer: main
+                    clientId: %s
+                    clientSecretFile: %s
+                    allowedRedirectDomains: [shop.example.com, "*.apps.example.com"]
+                    redirectToLogin: %s
+                redis:
+                  topology: Standalone
+                  endpoints: ["127.0.0.1:%d"]
+                tokenCache:
+                  l2: {enabled: false}
+                """.formatted(idp.issuerUrl("main"), keys, CLIENT, secret, redirectToLogin, redis.port()),
+                new MutableClock(now), policy -> policy);
+        await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
+        return runtime;
+    }
+
+    @AfterAll
+    static void stop() {
+        first.close();
+        second.close();
+        redis.close();
+        idp.shutdown();
+    }
+
+    static Path key(String name) throws IOException {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Files.write(dir.resolve(name), bytes);
+    }
+
+    static String base(RunningRuntime runtime) {
+        return "http://127.0.0.1:" + runtime.port();
+    }
+
+    /** Logs {@code browser} in at {@code runtime} as {@code subject}; returns the callback's response. */
+    static HttpResponse<String> login(Browser browser, RunningRuntime runtime, String subject, Map<String, Object> claims) {
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", subject, "JWT", List.of("shop-api"), claims, 3600));
+        return browser.follow(base(runtime) + "/oauth2/start?rd=/cart", BrowserLoginTest::leavesLogin);
+    }
+
+    /** Whether a redirect leaves the login: to neither the IdP nor a /oauth2/ route. */
+    static boolean leavesLogin(String next) {
+        return !next.startsWith(idp.baseUrl().toString()) && !next.contains("/oauth2/");
+    }
+
+    static Map<String, String> query(String url) {
+        String raw = URI.create(url).getRawQuery();
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : raw.split("&")) {
+            int equals = pair.indexOf('=');
+            out.put(pair.substring(0, equals), URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    static HttpResponse<String> auth(Browser browser, RunningRuntime runtime, String... headers) {
+        return browser.get(base(runtime) + "/auth", headers);
+    }
+
+    @Test
+    @DisplayName("A full login: PKCE and state at the IdP, a secure cookie, the session encrypted in Redis, and /auth passes")
+    void fullLogin() {
+        Browser browser = new Browser();
+
+        // When the browser starts a login and follows every redirect
+        HttpResponse<String> last = login(browser, first, "ada", Map.of("email", "ada@example.com", "groups", List.of("staff")));
+
+        // Then the IdP was asked with PKCE S256, a state and a nonce
+        String authorize = browser.hops().getFirst().headers().firstValue("Location").orElseThrow();
+        Map<String, String> params = query(authorize);
+        assertThat(authorize).startsWith(idp.authorizationEndpointUrl("main").toString());
+        assertThat(params).containsEntry("response_type", "code").containsEntry("client_id", CLIENT)
+                .containsEntry("code_challenge_method", "S256").containsEntry("scope", "openid profile email")
+                .containsEntry("redirect_uri", base(first) + "/oauth2/callback");
+        assertThat(params.get("state")).hasSize(43);
+        assertThat(params.get("nonce")).hasSize(43);
+        assertThat(params.get("code_challenge")).hasSize(43);
+        // And the callback sent the browser back to rd with the session cookie, with every protective attribute
+        assertThat(last.statusCode()).isEqualTo(302);
+        assertThat(last.headers().firstValue("Location")).hasValue("/cart");
+        String setCookie = last.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(COOKIE + "=")).findFirst().orElseThrow();
+        assertThat(setCookie).contains("; Path=/", "; Secure", "; HttpOnly", "; SameSite=Lax", "; Max-Age=604800")
+                .doesNotContainIgnoringCase("Domain");
+        assertThat(last.headers().firstValue("Cache-Control")).hasValue("no-store");
+
+        // And Redis holds the session encrypted: no token text, no claim in clear
+        List<String> keys = redis.command("KEYS", "authtier:session:*").lines().filter(line -> !line.isBlank()).toList();
+        assertThat(keys).isNotEmpty();
+        HttpResponse<String> passed = auth(browser, first);
+        String accessToken = passed.headers().firstValue("X-Auth-Request-Access-Token").orElseThrow();
+        for (String key : keys) {
+            String stored = redis.command("GET", key.strip());
+            assertThat(stored).doesNotContain(accessToken.substring(0, 20), "eyJ", "ada@example.com", "ada");
+            assertThat(Long.parseLong(redis.command("PTTL", key.strip()).replace(":", ""))).isPositive();
+        }
+
+        // And /auth passes with the identity headers and hands the access token upstream
+        assertThat(passed.statusCode()).isEqualTo(200);
+        assertThat(passed.headers().firstValue("X-Auth-Request-User")).hasValue("ada");
+        assertThat(passed.headers().firstValue("X-Auth-Request-Email")).hasValue("ada@example.com");
+        assertThat(passed.headers().firstValue("X-Auth-Request-Groups")).hasValue("staff");
+        assertThat(accessToken.split("\\.")).hasSize(3);
+
+        // And /oauth2/userinfo tells a single-page app who is logged in, without any token
+        HttpResponse<String> userinfo = browser.get(base(first) + "/oauth2/userinfo");
+        assertThat(userinfo.statusCode()).isEqualTo(200);
+        assertThat(userinfo.body()).contains("\"sub\":\"ada\"", "\"email\":\"ada@example.com\"").doesNotContain("eyJ");
+    }
+
+    @Test
+    @DisplayName("Another replica reads the session; with a rotated key it still verifies the old cookie and re-signs it")
+    void otherReplicaAndRotation() {
+        // Given a session created on the first replica, its cookie signed with k1
+        Browser browser = new Browser();
+        login(browser, first, "grace", Map.of());
+        String cookie = browser.cookie(base(first), COOKIE);
+
+        // When the second replica, which signs with k2 and still verifies k1, sees it
+        Browser sameUser = new Browser();
+        sameUser.setCookie(base(second), COOKIE, cookie);
+        HttpResponse<String> response = auth(sameUser, second);
+
+        // Then it passes, and the answer carries the cookie re-signed under k2
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Auth-Request-User")).hasValue("grace");
+        String resigned = sameUser.cookie(base(second), COOKIE);
+        assertThat(resigned).isNotEqualTo(cookie);
+        assertThat(verifier("k2", k2).read(resigned)).isInstanceOf(CookieCheck.Valid.class);
+        // And the re-signed cookie works on the second replica too
+        assertThat(auth(sameUser, second).statusCode()).isEqualTo(200);
+    }
+
+    static SessionCookie verifier(String id, Path file) {
+        return new SessionCookie(COOKIE, SameSite.Lax, List.of(SigningKey.read(new io.authtier.runtime.config.SigningKeyFile(id, file))),
+                Duration.ofDays(7));
+    }
+
+    @Test
+    @DisplayName("A modified cookie, or one signed with an unknown key id, is refused and cleared")
+    void tamperedCookies() {
+        Browser browser = new Browser();
+        login(browser, first, "mallory", Map.of());
+        String cookie = browser.cookie(base(first), COOKIE);
+
+        // A flipped character
+        char last = cookie.charAt(cookie.length() - 5);
+        String flipped = cookie.substring(0, cookie.length() - 5) + (last == 'A' ? 'B' : 'A') + cookie.substring(cookie.length() - 4);
+        // The same ticket, signed with a key the runtime does not have, under an id it does not know
+        CookieCheck.Valid valid = (CookieCheck.Valid) verifier("k1", k1).read(cookie);
+        String unknownKey = new SessionCookie(COOKIE, SameSite.Lax,
+                List.of(new SigningKey("k9", new byte[32])), Duration.ofDays(7)).value(valid.ticket());
+
+        for (String forged : List.of(flipped, unknownKey, "garbage", cookie + "A")) {
+            Browser attacker = new Browser();
+            attacker.setCookie(base(first), COOKIE, forged);
+            HttpResponse<String> response = auth(attacker, first);
+            assertThat(response.statusCode()).as(forged).isEqualTo(401);
+            assertThat(response.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith(COOKIE + "=;") && c.contains("Max-Age=0"));
+        }
+        // And the genuine cookie still works
+        assertThat(auth(browser, first).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("A replayed state, a callback in another browser, and a code from another login are all refused")
+    void callbackTampering() {
+        Browser browser = new Browser();
+        HttpResponse<String> done = login(browser, first, "eve", Map.of());
+        assertThat(done.statusCode()).isEqualTo(302);
+        String callback = browser.hops().stream().map(r -> r.uri().toString()).filter(u -> u.contains("/oauth2/callback")).findFirst().orElseThrow();
+
+        // The same callback again (a replayed state, a pending login used twice)
+        HttpResponse<String> replay = browser.get(callback);
+        assertThat(replay.statusCode()).isEqualTo(400);
+        assertThat(replay.body()).contains("unknown, expired or already used");
+
+        // A fresh login whose callback is opened in another browser (login CSRF)
+        Browser victim = new Browser();
+        Browser attacker = new Browser();
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "attacker", "JWT", List.of("shop-api"), Map.of(), 3600));
+        HttpResponse<String> toIdp = attacker.follow(base(first) + "/oauth2/start", next -> next.contains("/oauth2/callback"));
+        String attackersCallback = toIdp.uri().resolve(toIdp.headers().firstValue("Location").orElseThrow()).toString();
+        HttpResponse<String> csrf = victim.get(attackersCallback);
+        assertThat(csrf.statusCode()).isEqualTo(400);
+        assertThat(csrf.body()).contains("started in another browser");
+        assertThat(victim.cookie(base(first), COOKIE)).isNull();
+
+        // Two logins in one browser: the code of the second delivered with the state of the first. The
+        // IdP refuses it (PKCE: the first login's verifier does not match the second's challenge), and had
+        // it not, the nonce would not match.
+        Browser twoTabs = new Browser();
+        HttpResponse<String> tabA = twoTabs.follow(base(first) + "/oauth2/start", next -> next.contains("/oauth2/callback"));
+        HttpResponse<String> tabB = twoTabs.follow(base(first) + "/oauth2/start", next -> next.contains("/oauth2/callback"));
+        String stateA = query(tabA.headers().firstValue("Location").orElseThrow()).get("state");
+        String codeB = query(tabB.headers().firstValue("Location").orElseThrow()).get("code");
+        HttpResponse<String> mixed = twoTabs.get(base(first) + "/oauth2/callback?code=" + codeB + "&state=" + stateA);
+        assertThat(mixed.statusCode()).isIn(400, 401);
+        assertThat(twoTabs.cookie(base(first), COOKIE)).isNull();
+    }
+
+    @Test
+    @DisplayName("The code is redeemed with the PKCE verifier whose S256 hash the authorize request carried")
+    void pkceVerifierMatchesChallenge() throws Exception {
+        // Given a login through the runtime, with the IdP's requests recorded
+        while (recorded(1) != null) {
+            // drain what earlier tests left
+        }
+        Browser browser = new Browser();
+        login(browser, first, "pkce", Map.of());
+        String challenge = query(browser.hops().getFirst().headers().firstValue("Location").orElseThrow()).get("code_challenge");
+
+        // When the code exchange that reached the IdP is examined
+        String form = null;
+        for (var recorded = recorded(5000); recorded != null; recorded = recorded(200)) {
+            String body = recorded.getBody().readUtf8();
+            if (body.contains("grant_type=authorization_code")) {
+                form = body;
+            }
+        }
+
+        // Then it carried the verifier, and its S256 hash is the challenge (so an IdP that enforces PKCE,
+        // such as Keycloak with "S256" set on the client, refuses the code to anyone without it)
+        assertThat(form).isNotNull();
+        String verifier = Arrays.stream(form.split("&")).filter(p -> p.startsWith("code_verifier=")).findFirst().orElseThrow()
+                .substring("code_verifier=".length());
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+        assertThat(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest)).isEqualTo(challenge);
+        assertThat(form).contains("redirect_uri=").doesNotContain("client_secret=");
+    }
+
+    /** The IdP's next recorded request, or null if none arrives within {@code millis}. */
+    static okhttp3.mockwebserver.RecordedRequest recorded(long millis) {
+        try {
+            return idp.takeRequest(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            return null; // "no request found in queue within timeout"
+        }
+    }
+
+    @ParameterizedTest(name = "rd={0}")
+    @ValueSource(strings = {"https://evil.example.net/", "//evil.example.net/x", "/\\evil.example.net", "https://shop.example.com.evil.net/",
+            "https://shop.example.com@evil.net/", "javascript:alert(1)", "https://apps.example.com/", "http://evil.net\\@shop.example.com/"})
+    @DisplayName("Open redirects are refused before anything is sent to the IdP")
+    void openRedirects(String rd) {
+        HttpResponse<String> response = new Browser().get(base(first) + "/oauth2/start?rd=" + URLEncoder.encode(rd, StandardCharsets.UTF_8));
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Location")).isEmpty();
+    }
+
+    @ParameterizedTest(name = "rd={0}")
+    @ValueSource(strings = {"/orders?id=7", "https://shop.example.com/cart", "https://a.apps.example.com/"})
+    @DisplayName("Allowed return targets start a login")
+    void allowedRedirects(String rd) {
+        HttpResponse<String> response = new Browser().get(base(first) + "/oauth2/start?rd=" + URLEncoder.encode(rd, StandardCharsets.UTF_8));
+        assertThat(response.statusCode()).isEqualTo(302);
+        assertThat(response.headers().firstValue("Location").orElseThrow()).startsWith(idp.authorizationEndpointUrl("main").toString());
+    }
+
+    @Test
+    @DisplayName("Sign-out ends the session on every replica at once and sends the browser to the IdP with id_token_hint")
+    void signOut() {
+        Browser browser = new Browser();
+        login(browser, first, "linus", Map.of());
+        String cookie = browser.cookie(base(first), COOKIE);
+        Browser elsewhere = new Browser();
+        elsewhere.setCookie(base(second), COOKIE, cookie);
+        assertThat(auth(elsewhere, second).statusCode()).isEqualTo(200);
+
+        // When the user signs out on the first replica
+        HttpResponse<String> out = browser.get(base(first) + "/oauth2/sign_out?rd=/bye");
+
+        // Then the browser goes to the IdP's end-session endpoint with the ID token and the way back
+        String location = out.headers().firstValue("Location").orElseThrow();
+        assertThat(out.statusCode()).isEqualTo(302);
+        assertThat(location).startsWith(idp.endSessionEndpointUrl("main").toString());
+        assertThat(query(location)).containsKey("id_token_hint").containsEntry("post_logout_redirect_uri", base(first) + "/bye")
+                .containsEntry("client_id", CLIENT);
+        assertThat(out.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith(COOKIE + "=;") && c.contains("Max-Age=0"));
+        // And the session is gone for the other replica too, at its next request (no cache to wait for)
+        assertThat(auth(elsewhere, second).statusCode()).isEqualTo(401);
+        assertThat(browser.get(base(first) + "/oauth2/userinfo").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    @DisplayName("Log out everywhere (admin port) ends every session of that user and no other")
+    void logoutEverywhere() throws Exception {
+        Browser laptop = new Browser();
+        Browser phone = new Browser();
+        Browser colleague = new Browser();
+        login(laptop, first, "margaret", Map.of());
+        login(phone, second, "margaret", Map.of());
+        login(colleague, first, "katherine", Map.of());
+
+        // When an operator logs margaret out everywhere through the admin port
+        HttpResponse<String> admin = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + first.adminPort() + "/admin/logout?sub=margaret"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+        // Then both of her sessions end, and her colleague's does not
+        assertThat(admin.statusCode()).isEqualTo(200);
+        assertThat(admin.body()).isEqualTo("{\"sessionsEnded\":2}");
+        assertThat(auth(laptop, first).statusCode()).isEqualTo(401);
+        assertThat(auth(phone, second).statusCode()).isEqualTo(401);
+        assertThat(auth(colleague, first).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("Back-channel logout ends the sessions of its sid, or of its sub, and refuses tokens that are not logout tokens")
+    void backchannelLogout() throws Exception {
+        Browser a = new Browser();
+        Browser b = new Browser();
+        Browser c = new Browser();
+        login(a, first, "alan", Map.of("sid", "idp-session-1"));
+        login(b, second, "alan", Map.of("sid", "idp-session-1"));
+        login(c, first, "alan", Map.of("sid", "idp-session-2"));
+
+        // An ID token is not a logout token; neither is a logout token without the event
+        assertThat(postLogout(first, idp.issueToken("main", "alan", new DefaultOAuth2TokenCallback("main", "alan", "JWT",
+                List.of(CLIENT), Map.of("sid", "idp-session-1", "nonce", "n"), 60)).serialize()).statusCode()).isEqualTo(400);
+        assertThat(postLogout(first, logoutToken(Map.of("sid", "idp-session-1"))).statusCode()).isEqualTo(400);
+        assertThat(postLogout(first, "not-a-jwt").statusCode()).isEqualTo(400);
+        assertThat(auth(a, first).statusCode()).isEqualTo(200);
+
+        // When the IdP ends its session idp-session-1
+        HttpResponse<String> bySid = postLogout(first, logoutToken(Map.of("sid", "idp-session-1", "events", event())));
+
+        // Then exactly the two sessions of that IdP session end
+        assertThat(bySid.statusCode()).isEqualTo(200);
+        assertThat(auth(a, first).statusCode()).isEqualTo(401);
+        assertThat(auth(b, second).statusCode()).isEqualTo(401);
+        assertThat(auth(c, first).statusCode()).isEqualTo(200);
+
+        // And a logout token with sub only ends every remaining session of that user
+        assertThat(postLogout(second, logoutToken(Map.of("events", event()))).statusCode()).isEqualTo(200);
+        assertThat(auth(c, first).statusCode()).isEqualTo(401);
+    }
+
+    static Map<String, Object> event() {
+        return Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of());
+    }
+
+    static String logoutToken(Map<String, Object> claims) {
+        return idp.issueToken("main", "alan", new DefaultOAuth2TokenCallback("main", "alan", "logout+jwt", List.of(CLIENT), claims, 120))
+                .serialize();
+    }
+
+    static HttpResponse<String> postLogout(RunningRuntime runtime, String token) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base(runtime) + "/oauth2/backchannel-logout"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("logout_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @DisplayName("/auth without a session: 401 for an API client, a redirect to the login for a browser where configured")
+    void anonymous() {
+        // An API client on either replica gets 401
+        assertThat(new Browser().get(base(first) + "/auth").statusCode()).isEqualTo(401);
+        assertThat(new Browser().get(base(second) + "/auth", "Accept", "application/json").statusCode()).isEqualTo(401);
+        // A browser on the first replica (redirectToLogin off) gets 401 too
+        assertThat(new Browser().get(base(first) + "/auth", "Accept", "text/html").statusCode()).isEqualTo(401);
+
+        // A browser behind a trusted proxy on the second (redirectToLogin on) is sent to the login, and back afterwards
+        HttpResponse<String> redirect = new Browser().get(base(second) + "/auth", "Accept", "text/html,application/xhtml+xml",
+                "X-Forwarded-Uri", "/orders?id=7");
+        assertThat(redirect.statusCode()).isEqualTo(302);
+        assertThat(redirect.headers().firstValue("Location")).hasValue("/oauth2/start?rd=" + URLEncoder.encode("/orders?id=7", StandardCharsets.UTF_8));
+    }
+}

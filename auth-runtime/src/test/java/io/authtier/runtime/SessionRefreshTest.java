@@ -1,0 +1,145 @@
+package io.authtier.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.authtier.runtime.redis.RedisServers;
+import io.authtier.runtime.testsupport.Browser;
+import io.authtier.runtime.testsupport.MutableClock;
+import io.authtier.runtime.testsupport.RunningRuntime;
+import io.authtier.runtime.testsupport.TokenEndpointFaults;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Refreshing a session's access token through {@code /auth}, against a real OIDC server and Redis, with the
+ * runtime's clock moved instead of waiting for the token to expire.
+ */
+@DisplayName("Session refresh")
+class SessionRefreshTest {
+
+    static final String COOKIE = "__Host-authtier";
+
+    @TempDir
+    Path dir;
+    MockOAuth2Server idp;
+    TokenEndpointFaults faults = new TokenEndpointFaults();
+    RedisServers.Server redis;
+    MutableClock clock;
+    RunningRuntime runtime;
+
+    @BeforeEach
+    void start() throws IOException {
+        idp = new MockOAuth2Server(faults);
+        idp.start(java.net.InetAddress.getLoopbackAddress(), 0);
+        redis = RedisServers.standalone(dir);
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        Path k1 = Files.write(dir.resolve("k1"), key);
+        clock = new MutableClock(Instant.now());
+        runtime = RunningRuntime.start("""
+                issuers:
+                - name: main
+                  issuerUrl: %s
+                  audiences: [shop-api]
+                resilience:
+                  retry: {maxAttempts: 1}
+                sessions:
+                  cookie:
+                    signingKeys: [{id: k1, file: %s}]
+                  passAccessToken: Authorization
+                  login:
+                    issuer: main
+                    clientId: shop-web
+                    allowedRedirectDomains: [shop.example.com]
+                redis:
+                  endpoints: ["127.0.0.1:%d"]
+                """.formatted(idp.issuerUrl("main"), k1, redis.port()), clock, policy -> policy);
+        await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
+    }
+
+    @AfterEach
+    void stop() {
+        runtime.close();
+        redis.close();
+        idp.shutdown();
+    }
+
+    Browser loggedIn(String subject) {
+        Browser browser = new Browser();
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", subject, "JWT", List.of("shop-api"), Map.of(), 600));
+        HttpResponse<String> done = browser.follow("http://127.0.0.1:" + runtime.port() + "/oauth2/start",
+                next -> !next.startsWith(idp.baseUrl().toString()) && !next.contains("/oauth2/"));
+        assertThat(done.headers().firstValue("Location")).hasValue("/");
+        return browser;
+    }
+
+    HttpResponse<String> auth(Browser browser) {
+        return browser.get("http://127.0.0.1:" + runtime.port() + "/auth");
+    }
+
+    double metric(String line) {
+        return runtime.management("/metrics").body().lines().filter(l -> l.startsWith(line + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
+    @DisplayName("20 concurrent requests on an expiring session make one refresh; all pass with the new token")
+    void oneRefreshForConcurrentRequests() {
+        Browser browser = loggedIn("ada");
+        String before = auth(browser).headers().firstValue("Authorization").orElseThrow();
+
+        // When the access token is 10 s from expiring (inside the refresh window) and 20 requests arrive at once
+        clock.advance(Duration.ofSeconds(590));
+        List<CompletableFuture<HttpResponse<String>>> requests = IntStream.range(0, 20)
+                .mapToObj(i -> CompletableFuture.supplyAsync(() -> auth(browser))).toList();
+        List<HttpResponse<String>> responses = requests.stream().map(CompletableFuture::join).toList();
+
+        // Then all pass, exactly one refresh reached the IdP, and the session now carries the new token
+        assertThat(responses).allSatisfy(response -> assertThat(response.statusCode()).isEqualTo(200));
+        assertThat(metric("authtier_session_refreshes_total{outcome=\"refreshed\"}")).isEqualTo(1.0);
+        String after = auth(browser).headers().firstValue("Authorization").orElseThrow();
+        assertThat(after).startsWith("Bearer ").isNotEqualTo(before);
+        // And the next requests make no refresh: the new token is far from expiry
+        auth(browser);
+        assertThat(metric("authtier_session_refreshes_total{outcome=\"refreshed\"}")).isEqualTo(1.0);
+    }
+
+    @Test
+    @DisplayName("invalid_grant ends the session; an IdP error keeps it while its token is still valid")
+    void refreshFailures() {
+        Browser refused = loggedIn("grace");
+        Browser kept = loggedIn("linus");
+        clock.advance(Duration.ofSeconds(590));
+
+        // An IdP error (503) on refresh: the session stays, its current token is still valid for 10 s
+        faults.failNextRefresh(503, "{}");
+        assertThat(auth(kept).statusCode()).isEqualTo(200);
+        assertThat(metric("authtier_session_refreshes_total{outcome=\"failed\"}")).isEqualTo(1.0);
+
+        // invalid_grant (the refresh token was revoked): the session ends, in Redis too
+        long before = redis.command("KEYS", "authtier:session:*").lines().filter(l -> !l.isBlank()).count();
+        faults.failNextRefresh(400, "{\"error\":\"invalid_grant\"}");
+        HttpResponse<String> ended = auth(refused);
+        assertThat(ended.statusCode()).isEqualTo(401);
+        assertThat(ended.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith(COOKIE + "=;"));
+        assertThat(redis.command("KEYS", "authtier:session:*").lines().filter(l -> !l.isBlank()).count()).isEqualTo(before - 1);
+        assertThat(auth(refused).statusCode()).isEqualTo(401);
+    }
+}

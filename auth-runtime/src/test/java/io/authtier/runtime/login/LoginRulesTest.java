@@ -1,0 +1,139 @@
+package io.authtier.runtime.login;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The pure rules of the login flow: PKCE, return targets, ID token and logout token claims, cookie parsing. */
+@DisplayName("Login rules")
+class LoginRulesTest {
+
+    static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+    static final Duration SKEW = Duration.ofSeconds(30);
+
+    @Test
+    @DisplayName("PKCE S256 matches the RFC 7636 example, and verifiers are 43 fresh characters")
+    void pkce() {
+        assertThat(Pkce.challengeOf("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")).isEqualTo("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+        Pkce one = Pkce.create(new java.security.SecureRandom());
+        Pkce two = Pkce.create(new java.security.SecureRandom());
+        assertThat(one.verifier()).hasSize(43).isNotEqualTo(two.verifier());
+        assertThat(one.challenge()).isEqualTo(Pkce.challengeOf(one.verifier()));
+        assertThat(one.toString()).doesNotContain(one.verifier());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"https://evil.net/", "//evil.net", "/\\evil.net", "https://shop.example.com.evil.net/", "https://shop.example.com@evil.net/",
+            "javascript:alert(1)", "data:text/html,x", "https://example.com/", "ftp://shop.example.com/", "/a b", "https://shop.example.com./",
+            "http://a.shop.example.com:443@evil.net/", "", "https:/shop.example.com"})
+    @DisplayName("Return targets outside the allowed domains are refused")
+    void refusedTargets(String target) {
+        assertThat(new ReturnTargets(List.of("shop.example.com", "*.apps.example.com")).check(target)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/", "/cart?x=1#top", "https://shop.example.com/", "http://SHOP.example.com:8443/x", "https://a.b.apps.example.com/"})
+    @DisplayName("Paths on this host and URLs on allowed domains are accepted as given")
+    void acceptedTargets(String target) {
+        assertThat(new ReturnTargets(List.of("shop.example.com", "*.apps.example.com")).check(target)).hasValue(target);
+    }
+
+    @Test
+    @DisplayName("A wildcard allows subdomains, not the domain itself")
+    void wildcard() {
+        ReturnTargets targets = new ReturnTargets(List.of("*.apps.example.com"));
+        assertThat(targets.check("https://apps.example.com/")).isEmpty();
+        assertThat(targets.check("https://x.apps.example.com/")).isPresent();
+        assertThat(targets.check("https://xapps.example.com/")).isEmpty();
+    }
+
+    static Map<String, Object> idToken() {
+        Map<String, Object> claims = new HashMap<>();
+        claims.put("iss", "https://idp.example.com");
+        claims.put("sub", "ada");
+        claims.put("aud", List.of("shop-web"));
+        claims.put("exp", NOW.getEpochSecond() + 300);
+        claims.put("iat", NOW.getEpochSecond());
+        claims.put("nonce", "n-1");
+        return claims;
+    }
+
+    static Optional<String> idRules(Map<String, Object> claims) {
+        return IdTokenRules.broken(claims, "shop-web", "n-1", NOW, SKEW);
+    }
+
+    @Test
+    @DisplayName("ID token: each rule is checked")
+    void idTokenRules() {
+        assertThat(idRules(idToken())).isEmpty();
+        Map<String, Object> wrongNonce = idToken();
+        wrongNonce.put("nonce", "n-2");
+        assertThat(idRules(wrongNonce)).hasValue("wrong_nonce");
+        Map<String, Object> noNonce = idToken();
+        noNonce.remove("nonce");
+        assertThat(idRules(noNonce)).hasValue("wrong_nonce");
+        Map<String, Object> otherClient = idToken();
+        otherClient.put("aud", "other-app");
+        assertThat(idRules(otherClient)).hasValue("wrong_audience");
+        Map<String, Object> otherParty = idToken();
+        otherParty.put("aud", List.of("shop-web", "other-app"));
+        otherParty.put("azp", "other-app");
+        assertThat(idRules(otherParty)).hasValue("wrong_authorized_party");
+        Map<String, Object> expired = idToken();
+        expired.put("exp", NOW.getEpochSecond() - 31);
+        assertThat(idRules(expired)).hasValue("expired");
+        Map<String, Object> future = idToken();
+        future.put("iat", NOW.getEpochSecond() + 31);
+        assertThat(idRules(future)).hasValue("not_yet_valid");
+        Map<String, Object> noSubject = idToken();
+        noSubject.remove("sub");
+        assertThat(idRules(noSubject)).hasValue("missing_claim");
+    }
+
+    static Map<String, Object> logoutToken() {
+        Map<String, Object> claims = new HashMap<>();
+        claims.put("iss", "https://idp.example.com");
+        claims.put("aud", "shop-web");
+        claims.put("iat", NOW.getEpochSecond());
+        claims.put("sid", "s-1");
+        claims.put("events", Map.of(LogoutTokenRules.EVENT, Map.of()));
+        return claims;
+    }
+
+    @Test
+    @DisplayName("Logout token: the event, sub or sid, no nonce, the audience and the lifetime are required")
+    void logoutTokenRules() {
+        assertThat(LogoutTokenRules.broken(logoutToken(), "shop-web", NOW, SKEW)).isEmpty();
+        Map<String, Object> noEvent = logoutToken();
+        noEvent.put("events", Map.of("http://example.com/other", Map.of()));
+        assertThat(LogoutTokenRules.broken(noEvent, "shop-web", NOW, SKEW)).hasValue("missing_event");
+        Map<String, Object> withNonce = logoutToken();
+        withNonce.put("nonce", "x");
+        assertThat(LogoutTokenRules.broken(withNonce, "shop-web", NOW, SKEW)).hasValue("nonce_present");
+        Map<String, Object> nobody = logoutToken();
+        nobody.remove("sid");
+        assertThat(LogoutTokenRules.broken(nobody, "shop-web", NOW, SKEW)).hasValue("missing_claim");
+        assertThat(LogoutTokenRules.broken(logoutToken(), "other-app", NOW, SKEW)).hasValue("wrong_audience");
+        Map<String, Object> expired = logoutToken();
+        expired.put("exp", NOW.getEpochSecond() - 60);
+        assertThat(LogoutTokenRules.broken(expired, "shop-web", NOW, SKEW)).hasValue("expired");
+    }
+
+    @Test
+    @DisplayName("Cookies: the named one is found among others, in any Cookie header")
+    void cookies() {
+        assertThat(Cookies.value(List.of("a=1; __Host-authtier=xyz; b=2"), "__Host-authtier")).hasValue("xyz");
+        assertThat(Cookies.value(List.of("a=1", "__Host-authtier=\"q\""), "__Host-authtier")).hasValue("q");
+        assertThat(Cookies.value(List.of("x__Host-authtier=1; __Host-authtier-login=2"), "__Host-authtier")).isEmpty();
+        assertThat(Cookies.value(List.of(), "__Host-authtier")).isEmpty();
+    }
+}

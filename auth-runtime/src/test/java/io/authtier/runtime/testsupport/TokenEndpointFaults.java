@@ -1,0 +1,37 @@
+package io.authtier.runtime.testsupport;
+
+import java.util.concurrent.atomic.AtomicReference;
+import no.nav.security.mock.oauth2.http.OAuth2HttpRequest;
+import no.nav.security.mock.oauth2.http.OAuth2HttpResponse;
+import no.nav.security.mock.oauth2.http.Route;
+import okhttp3.Headers;
+
+/**
+ * A route for mock-oauth2-server that, when armed, answers the next refresh-token request at the token
+ * endpoint with a given status and body (an IdP that revoked the refresh token, or one that fails), once.
+ * Every other request, and every request while disarmed, goes to the server's own routes.
+ */
+public final class TokenEndpointFaults implements Route {
+
+    private record Fault(int status, String body) {
+    }
+
+    private final AtomicReference<Fault> next = new AtomicReference<>();
+
+    /** The next refresh is answered with {@code status} and the JSON {@code body}. */
+    public void failNextRefresh(int status, String body) {
+        next.set(new Fault(status, body));
+    }
+
+    @Override
+    public boolean match(OAuth2HttpRequest request) {
+        return next.get() != null && "POST".equals(request.getMethod()) && request.getUrl().encodedPath().endsWith("/token")
+                && request.getBody() != null && request.getBody().contains("grant_type=refresh_token");
+    }
+
+    @Override
+    public OAuth2HttpResponse invoke(OAuth2HttpRequest request) {
+        Fault fault = next.getAndSet(null);
+        return new OAuth2HttpResponse(Headers.of("Content-Type", "application/json"), fault.status(), fault.body(), null);
+    }
+}
