@@ -194,6 +194,14 @@ class BrowserLoginTest {
         HttpResponse<String> userinfo = browser.get(base(first) + "/oauth2/userinfo");
         assertThat(userinfo.statusCode()).isEqualTo(200);
         assertThat(userinfo.body()).contains("\"sub\":\"ada\"", "\"email\":\"ada@example.com\"").doesNotContain("eyJ");
+
+        // And the metrics count the login, the session and the lookups, with no token or user in any label
+        String metrics = first.management("/metrics").body();
+        assertThat(metrics).contains("authtier_logins_total{outcome=\"success\"}", "authtier_session_creations_total",
+                "authtier_session_lookups_total{result=\"found\"}", "authtier_sessions_active",
+                "authtier_session_store_duration_seconds_bucket{operation=\"create\"",
+                "authtier_http_request_duration_seconds_count{endpoint=\"oauth2_callback\"")
+                .doesNotContain(accessToken.substring(0, 20), "ada@example.com");
     }
 
     @Test

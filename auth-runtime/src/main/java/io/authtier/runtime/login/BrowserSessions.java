@@ -29,6 +29,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Browser login and sessions, the whole feature behind one object: the login flow ({@code /oauth2/start},
@@ -51,6 +52,9 @@ public final class BrowserSessions implements AutoCloseable {
     private final ScheduledExecutorService retries;
     private final SessionMetrics metrics;
     private final ObjectMapper json = new ObjectMapper();
+    /** How often the active-sessions gauge is refreshed, and how many SCAN calls (of 1000 keys) it may take. */
+    static final Duration ACTIVE_COUNT_INTERVAL = Duration.ofMinutes(1);
+    static final int ACTIVE_COUNT_BUDGET = 100;
 
     /**
      * @param config      the configuration; {@code sessions.login} must be present
@@ -86,9 +90,15 @@ public final class BrowserSessions implements AutoCloseable {
         this.backchannel = new BackchannelLogout(issuerUrl, login.clientId(), issuer.clockSkew(), jwts, store, clock, metrics);
         // A refresh may retry: hold the lock for every attempt and backoff, and never less than 10 s.
         Duration lockTtl = timeout.multipliedBy(config.resilience().retry().maxAttempts()).multipliedBy(2);
+        retries.scheduleWithFixedDelay(this::countSessions, 0, ACTIVE_COUNT_INTERVAL.toSeconds(), TimeUnit.SECONDS);
         this.authenticator = new SessionAuthenticator(cookie, store,
                 Optional.of(new SessionRefresher(store, tokens, lockTtl.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : lockTtl,
                         clock, random, metrics)), clock, metrics);
+    }
+
+    /** Refreshes the active-sessions gauge; a failure leaves the last value (the store's own metrics tell why). */
+    private void countSessions() {
+        store.count(ACTIVE_COUNT_BUDGET).thenAccept(count -> metrics.activeSessions(count.sessions()));
     }
 
     public LoginConfig login() {

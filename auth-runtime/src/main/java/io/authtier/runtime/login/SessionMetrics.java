@@ -1,6 +1,7 @@
 package io.authtier.runtime.login;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The metrics of browser logins and sessions (ARCHITECTURE.md, contract 5). Label values are fixed codes;
@@ -17,14 +19,16 @@ public final class SessionMetrics {
 
     /** {@code authtier_logins_total{outcome}}: {@code success} or the reason a login failed. */
     public static final String LOGINS = "authtier.logins";
-    /** {@code authtier_sessions_created_total}. */
-    public static final String SESSIONS_CREATED = "authtier.sessions.created";
+    /** {@code authtier_session_creations_total} (a name ending in _created is reserved in OpenMetrics). */
+    public static final String SESSIONS_CREATED = "authtier.session.creations";
     /** {@code authtier_session_lookups_total{result}}: found, absent, expired, unreadable, bad_cookie, error. */
     public static final String LOOKUPS = "authtier.session.lookups";
     /** {@code authtier_session_refreshes_total{outcome}}: refreshed, invalid_grant, failed, by_other. */
     public static final String REFRESHES = "authtier.session.refreshes";
     /** {@code authtier_logouts_total{kind}}: sign_out, backchannel, admin. */
     public static final String LOGOUTS = "authtier.logouts";
+    /** {@code authtier_sessions_active}: sessions stored now (an estimate in Redis, refreshed every minute). */
+    public static final String ACTIVE = "authtier.sessions.active";
     /** {@code authtier_session_store_duration_seconds{operation}} (histogram). */
     public static final String STORE_DURATION = "authtier.session.store.duration";
 
@@ -35,9 +39,17 @@ public final class SessionMetrics {
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final AtomicLong active = new AtomicLong(-1);
 
     public SessionMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
+        Gauge.builder(ACTIVE, active, value -> value.get() < 0 ? Double.NaN : value.get())
+                .description("Sessions stored now: exact in memory; in Redis a SCAN count every minute, a lower bound beyond 100 000")
+                .register(registry);
+    }
+
+    void activeSessions(long count) {
+        active.set(count);
     }
 
     void login(String outcome) {

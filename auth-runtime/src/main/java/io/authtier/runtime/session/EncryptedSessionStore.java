@@ -132,6 +132,11 @@ public final class EncryptedSessionStore implements SessionStore {
     }
 
     @Override
+    public CompletionStage<SessionBytes.Count> count(int budget) {
+        return guard(() -> bytes.count(budget));
+    }
+
+    @Override
     public void close() {
         try {
             bytes.close();

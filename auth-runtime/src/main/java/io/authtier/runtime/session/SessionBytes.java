@@ -49,6 +49,17 @@ public interface SessionBytes extends AutoCloseable {
     /** Releases the lock if {@code owner} still holds it; true if released. */
     CompletionStage<Boolean> unlock(SessionAddress address, String owner);
 
+    /**
+     * How many sessions are stored now, for the {@code authtier_sessions_active} gauge: exact in memory; in
+     * Redis a count of session keys by {@code SCAN} that stops after {@code budget} calls (a lower bound
+     * then, said by {@link Count#complete()}).
+     */
+    CompletionStage<Count> count(int budget);
+
+    /** A count of sessions; {@code complete} false if the scan stopped at its budget (a lower bound). */
+    record Count(long sessions, boolean complete) {
+    }
+
     @Override
     default void close() {
     }

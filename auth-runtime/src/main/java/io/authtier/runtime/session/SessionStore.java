@@ -48,6 +48,9 @@ public interface SessionStore extends AutoCloseable {
     /** Releases the refresh lock if {@code owner} still holds it; true if released (false once it expired). */
     CompletionStage<Boolean> unlockRefresh(SessionTicket ticket, String owner);
 
+    /** How many sessions are stored now (an estimate in Redis; see {@link SessionBytes#count}). */
+    CompletionStage<SessionBytes.Count> count(int budget);
+
     @Override
     default void close() {
     }

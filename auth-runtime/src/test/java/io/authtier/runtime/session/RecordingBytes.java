@@ -60,6 +60,11 @@ public final class RecordingBytes implements SessionBytes {
     }
 
     @Override
+    public CompletionStage<Count> count(int budget) {
+        return inner.count(budget);
+    }
+
+    @Override
     public CompletionStage<Long> deleteUser(String userTag) {
         return inner.deleteUser(userTag);
     }

@@ -383,4 +383,20 @@ public abstract class SessionStoreContract {
 
         assertLockEndsAfter(ticket, ttl);
     }
+
+    @Test
+    @DisplayName("count: the active-sessions estimate follows creates and deletes, and says when it stopped early")
+    void countsSessions() {
+        long before = join(store.count(10_000)).sessions();
+        SessionTicket one = create(session(newUser()));
+        create(session(newUser()));
+        create(session(newUser()));
+
+        SessionBytes.Count full = join(store.count(10_000));
+        assertThat(full.complete()).isTrue();
+        assertThat(full.sessions()).isEqualTo(before + 3);
+
+        join(store.delete(one));
+        assertThat(join(store.count(10_000)).sessions()).isEqualTo(before + 2);
+    }
 }

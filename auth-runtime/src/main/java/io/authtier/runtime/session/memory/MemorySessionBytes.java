@@ -105,6 +105,14 @@ public final class MemorySessionBytes implements SessionBytes {
     }
 
     @Override
+    public CompletionStage<Count> count(int budget) {
+        Instant now = clock.instant();
+        long live = users.values().stream().flatMap(sessions -> sessions.values().stream())
+                .filter(entry -> entry.expiresAt().isAfter(now)).count();
+        return CompletableFuture.completedFuture(new Count(live, true));
+    }
+
+    @Override
     public CompletionStage<Long> deleteUser(String userTag) {
         Map<String, Entry> sessions = users.remove(userTag);
         Instant now = clock.instant();

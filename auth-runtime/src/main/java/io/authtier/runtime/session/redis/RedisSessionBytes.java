@@ -4,6 +4,8 @@ import io.authtier.runtime.redis.RedisConnection;
 import io.authtier.runtime.session.SessionAddress;
 import io.authtier.runtime.session.SessionBytes;
 import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
@@ -205,6 +207,25 @@ public final class RedisSessionBytes implements SessionBytes {
         return this.<Long>run(DELETE, ScriptOutputType.INTEGER,
                 new String[] {sessionKey(address), userKey(address.userTag())}, ascii(address.idHash()))
                 .thenApply(deleted -> deleted > 0);
+    }
+
+    @Override
+    public CompletionStage<Count> count(int budget) {
+        return scan(ScanCursor.INITIAL, budget, 0);
+    }
+
+    /** SCAN for session keys, 1000 keys a call; lettuce walks every master of a Cluster behind one cursor. */
+    private CompletionStage<Count> scan(ScanCursor cursor, int callsLeft, long counted) {
+        return redis.keys().scan(cursor, ScanArgs.Builder.matches(SESSION_PREFIX + "*").limit(1000)).thenCompose(page -> {
+            long total = counted + page.getKeys().size();
+            if (page.isFinished()) {
+                return CompletableFuture.completedFuture(new Count(total, true));
+            }
+            if (callsLeft <= 1) {
+                return CompletableFuture.completedFuture(new Count(total, false));
+            }
+            return scan(page, callsLeft - 1, total);
+        });
     }
 
     @Override
