@@ -102,7 +102,7 @@ public final class RuntimeApp {
         ClientAddress proxies = new ClientAddress(config.server().trustedProxies());
         this.browser = config.sessions().login().map(login -> browserSessions(config, clock));
         this.authRouter = new AuthRouter(new ForwardAuthHandler(verifier, proxies, browser), metrics, new RouteRules(config.routes()),
-                proxies, browser);
+                proxies, browser, clock);
         this.managementRouter = new ManagementRouter(this::notReady, registry);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops()));
     }

@@ -379,6 +379,24 @@ class BrowserLoginTest {
     }
 
     @Test
+    @DisplayName("Another site cannot sign a user out, and /oauth2/start is rate limited per client")
+    void crossSiteSignOutAndRateLimit() {
+        Browser browser = new Browser();
+        login(browser, first, "barbara", Map.of());
+        HttpResponse<String> crossSite = browser.get(base(first) + "/oauth2/sign_out", "Sec-Fetch-Site", "cross-site");
+        assertThat(crossSite.statusCode()).isEqualTo(403);
+        assertThat(auth(browser, first).statusCode()).isEqualTo(200);
+
+        // One client (by X-Forwarded-For from the trusted proxy) starting logins in a loop is stopped
+        List<Integer> statuses = java.util.stream.IntStream.range(0, 80).mapToObj(i -> new Browser()
+                .get(base(second) + "/oauth2/start", "X-Forwarded-For", "203.0.113.7").statusCode()).toList();
+        assertThat(statuses.subList(0, 50)).containsOnly(302);
+        assertThat(statuses).contains(429);
+        // while another client still gets through
+        assertThat(new Browser().get(base(second) + "/oauth2/start", "X-Forwarded-For", "203.0.113.8").statusCode()).isEqualTo(302);
+    }
+
+    @Test
     @DisplayName("Log out everywhere (admin port) ends every session of that user and no other")
     void logoutEverywhere() throws Exception {
         Browser laptop = new Browser();

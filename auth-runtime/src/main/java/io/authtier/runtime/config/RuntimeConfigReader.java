@@ -239,7 +239,7 @@ final class RuntimeConfigReader {
 
     /** An absolute https URL whose path ends in {@code /oauth2/callback}; http only for a loopback host (development). */
     static URI callbackUrl(String text) {
-        String example = "e.g. https://auth.shop.example.com/oauth2/callback";
+        String example = "on the application's own host, e.g. https://shop.example.com/oauth2/callback";
         URI uri;
         try {
             uri = new URI(text);

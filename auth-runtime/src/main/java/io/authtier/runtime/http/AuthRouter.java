@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServerRequest;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,12 +44,12 @@ public final class AuthRouter implements Handler<HttpServerRequest> {
 
     /** @param sessions browser login and sessions, if {@code sessions.login} is configured: serves {@code /oauth2/*} */
     public AuthRouter(ForwardAuthHandler forwardAuth, RuntimeMetrics metrics, RouteRules routes, ClientAddress proxies,
-            Optional<BrowserSessions> sessions) {
+            Optional<BrowserSessions> sessions, Clock clock) {
         this.forwardAuth = Objects.requireNonNull(forwardAuth, "forwardAuth");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.routes = Objects.requireNonNull(routes, "routes");
         this.proxies = Objects.requireNonNull(proxies, "proxies");
-        this.browser = sessions.map(login -> new OAuth2Handler(login, proxies));
+        this.browser = sessions.map(login -> new OAuth2Handler(login, proxies, clock));
     }
 
     @Override

@@ -27,8 +27,8 @@ final class ExternalOrigin {
     /** {@code scheme://host[:port]}, or empty if the request names no usable host. */
     Optional<String> of(HttpServerRequest request) {
         boolean trusted = fromTrustedProxy(request);
-        String scheme = trusted ? first(request.headers().get("X-Forwarded-Proto")) : null;
-        String host = trusted ? first(request.headers().get("X-Forwarded-Host")) : null;
+        String scheme = trusted ? last(request.headers().get("X-Forwarded-Proto")) : null;
+        String host = trusted ? last(request.headers().get("X-Forwarded-Host")) : null;
         if (scheme == null || !(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))) {
             scheme = request.isSSL() ? "https" : "http";
         }
@@ -52,13 +52,12 @@ final class ExternalOrigin {
         }
     }
 
-    /** The first of a comma-separated list (several proxies may each have added one). */
-    private static String first(String value) {
+    /** The last of a comma-separated list: the value the nearest (trusted) proxy added, not one the client sent. */
+    private static String last(String value) {
         if (value == null) {
             return null;
         }
-        int comma = value.indexOf(',');
-        String first = (comma < 0 ? value : value.substring(0, comma)).strip();
-        return first.isEmpty() ? null : first;
+        String last = value.substring(value.lastIndexOf(',') + 1).strip();
+        return last.isEmpty() ? null : last;
     }
 }

@@ -10,8 +10,11 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.net.InetAddress;
 import java.net.URLDecoder;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +35,14 @@ final class OAuth2Handler {
 
     private final BrowserSessions sessions;
     private final ExternalOrigin origin;
+    private final ClientAddress proxies;
+    private final LoginRateLimit rateLimit;
 
-    OAuth2Handler(BrowserSessions sessions, ClientAddress proxies) {
+    OAuth2Handler(BrowserSessions sessions, ClientAddress proxies, Clock clock) {
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.origin = new ExternalOrigin(proxies);
+        this.proxies = Objects.requireNonNull(proxies, "proxies");
+        this.rateLimit = new LoginRateLimit(clock);
     }
 
     /** The metrics label of {@code path}, or null if no route serves it. */
@@ -56,13 +63,19 @@ final class OAuth2Handler {
         return switch (request.path()) {
             case "/oauth2/start" -> {
                 Optional<String> callback = callbackUrl(request);
-                yield callback.isEmpty()
-                        ? write(request, WebAnswerBodies.noHost())
-                        : answer(request, sessions.start(returnTarget(request), binding, callback.get()));
+                if (callback.isEmpty()) {
+                    yield write(request, WebAnswerBodies.noHost());
+                }
+                if (!rateLimit.tryStart(client(request))) {
+                    yield write(request, WebAnswerBodies.tooManyLogins());
+                }
+                yield answer(request, sessions.start(returnTarget(request), binding, callback.get()));
             }
             case CALLBACK -> answer(request, sessions.callback(firstValues(request), binding));
-            case "/oauth2/sign_out" -> answer(request, sessions.signOut(cookies, returnTarget(request),
-                    origin.of(request).orElse("")));
+            case "/oauth2/sign_out" -> "cross-site".equals(request.getHeader("Sec-Fetch-Site"))
+                    // Another site may not sign the user out (the Lax cookie travels on a cross-site GET).
+                    ? write(request, WebAnswerBodies.crossSiteSignOut())
+                    : answer(request, sessions.signOut(cookies, returnTarget(request), origin.of(request).orElse("")));
             case "/oauth2/userinfo" -> answer(request, sessions.userinfo(cookies));
             case "/oauth2/backchannel-logout" -> backchannel(request);
             default -> request.response().setStatusCode(404).end();
@@ -84,6 +97,19 @@ final class OAuth2Handler {
             }
         }
         return Optional.ofNullable(request.getParam("rd"));
+    }
+
+    /** The client's address as the rate limit keys it: the peer, or X-Forwarded-For from a trusted proxy. */
+    private String client(HttpServerRequest request) {
+        if (request.remoteAddress() == null || request.remoteAddress().hostAddress() == null) {
+            return "unknown";
+        }
+        try {
+            return proxies.resolve(InetAddress.getByName(request.remoteAddress().hostAddress()),
+                    request.headers().get("X-Forwarded-For")).getHostAddress();
+        } catch (UnknownHostException e) {
+            return "unknown";
+        }
     }
 
     /** Where the IdP sends the browser back: {@code sessions.login.redirectUrl}, else derived from the request. */

@@ -19,6 +19,14 @@ final class WebAnswerBodies {
                 "{\"error\":\"invalid_request\",\"error_description\":\"a form with logout_token is required\"}");
     }
 
+    static WebAnswer tooManyLogins() {
+        return text(429, "too many logins started from here; wait a minute and try again");
+    }
+
+    static WebAnswer crossSiteSignOut() {
+        return text(403, "sign-out must be started from this site");
+    }
+
     static WebAnswer unavailable() {
         return text(503, "unavailable right now; try again shortly");
     }

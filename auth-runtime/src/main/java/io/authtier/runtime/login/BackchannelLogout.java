@@ -72,7 +72,7 @@ final class BackchannelLogout {
     }
 
     private static CompletionStage<WebAnswer> invalid(String reason, String description) {
-        LOG.info("back-channel logout refused: {}", reason);
+        LOG.debug("back-channel logout refused: {}", reason); // anyone may post here: not at INFO
         return CompletableFuture.completedFuture(WebAnswer.json(400,
                 "{\"error\":\"invalid_request\",\"error_description\":\"" + description + "\"}", List.of()));
     }

@@ -24,7 +24,8 @@ final class IdTokenRules {
         if (!audiences.contains(clientId)) {
             return Optional.of("wrong_audience");
         }
-        if (claims.containsKey("azp") && !clientId.equals(claims.get("azp"))) {
+        // Several audiences: this client must be the authorized party (OIDC Core 3.1.3.7, items 4 and 5).
+        if ((claims.containsKey("azp") || audiences.size() > 1) && !clientId.equals(claims.get("azp"))) {
             return Optional.of("wrong_authorized_party");
         }
         Long exp = Claims.seconds(claims.get("exp"));

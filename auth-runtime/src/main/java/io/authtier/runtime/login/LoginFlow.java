@@ -119,7 +119,8 @@ public final class LoginFlow {
                             + "&nonce=" + nonce
                             + "&code_challenge=" + pkce.challenge()
                             + "&code_challenge_method=S256";
-                    return WebAnswer.redirect(location, known.isPresent() ? List.of() : List.of(binding.setCookie(browser)));
+                    // Set again even when known: its ten minutes start anew with this login.
+                    return WebAnswer.redirect(location, List.of(binding.setCookie(browser)));
                 }))
                 .exceptionally(error -> {
                     metrics.login("unavailable");
@@ -208,7 +209,7 @@ public final class LoginFlow {
 
     private CompletionStage<WebAnswer> refused(int status, String outcome, String message) {
         metrics.login(outcome);
-        LOG.info("login refused: {}", outcome);
+        LOG.debug("login refused: {}", outcome); // counted in authtier_logins_total; not logged at INFO, which anyone could flood
         return done(WebAnswer.text(status, message));
     }
 

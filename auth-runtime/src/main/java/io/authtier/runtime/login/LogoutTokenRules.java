@@ -10,12 +10,15 @@ import java.util.Set;
 /**
  * The claim rules of a back-channel logout token (OpenID Connect Back-Channel Logout 1.0, section 2.6),
  * after its signature and exact {@code iss} were checked: {@code aud} names this client, {@code iat}
- * present, {@code exp} (if present) not past, an {@code events} object with the back-channel logout
- * event, {@code sub} or {@code sid}, and no {@code nonce} (so an ID token cannot pass for a logout token).
+ * present and at most {@link #MAX_AGE} old, {@code jti} present, {@code exp} (if present) not past, an
+ * {@code events} object with the back-channel logout event, {@code sub} or {@code sid}, and no
+ * {@code nonce} (so an ID token cannot pass for a logout token).
  */
 final class LogoutTokenRules {
 
     static final String EVENT = "http://schemas.openid.net/event/backchannel-logout";
+    /** How old a logout token may be ({@code iat}); older ones are refused as replays. */
+    static final java.time.Duration MAX_AGE = java.time.Duration.ofMinutes(5);
     /** {@code typ} values a logout token may carry (lower case); absent is fine too. */
     static final Set<String> TYPES = Set.of("logout+jwt", "jwt");
 
@@ -33,6 +36,13 @@ final class LogoutTokenRules {
         }
         if (iat - skew.toSeconds() > now.getEpochSecond()) {
             return Optional.of("not_yet_valid");
+        }
+        // A logout token is sent at once; an old one is a replay (its sub could end sessions made since).
+        if (iat + MAX_AGE.toSeconds() + skew.toSeconds() < now.getEpochSecond()) {
+            return Optional.of("too_old");
+        }
+        if (Claims.string(claims.get("jti")).isEmpty()) {
+            return Optional.of("missing_claim");
         }
         if (claims.containsKey("exp")) {
             Long exp = Claims.seconds(claims.get("exp"));

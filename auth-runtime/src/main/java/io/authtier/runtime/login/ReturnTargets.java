@@ -13,6 +13,9 @@ import java.util.Optional;
  */
 final class ReturnTargets {
 
+    /** Longest target kept: it is stored with the pending login. */
+    static final int MAX_LENGTH = 512;
+
     private final List<String> exactHosts;
     private final List<String> wildcardSuffixes;
 
@@ -24,7 +27,7 @@ final class ReturnTargets {
 
     /** {@code target} if it is allowed, as given; empty otherwise. */
     Optional<String> check(String target) {
-        if (target == null || target.isEmpty() || target.length() > 2048) {
+        if (target == null || target.isEmpty() || target.length() > MAX_LENGTH) {
             return Optional.empty();
         }
         for (int i = 0; i < target.length(); i++) {

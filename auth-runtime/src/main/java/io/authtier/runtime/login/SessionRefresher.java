@@ -105,7 +105,9 @@ final class SessionRefresher {
                     .thenCompose(lookup -> switch (lookup) {
                         case SessionLookup.Found(Session current) when !due(current, clock.instant()) ->
                                 CompletableFuture.<Refreshed>completedFuture(new Current(current));
-                        case SessionLookup.Found(Session current) -> callIdp(ticket, current);
+                        // Bounded below the lock's life, so no other replica can refresh meanwhile.
+                        case SessionLookup.Found(Session current) -> callIdp(ticket, current).toCompletableFuture()
+                                .orTimeout(lockTtl.minusSeconds(1).toMillis(), TimeUnit.MILLISECONDS);
                         default -> CompletableFuture.<Refreshed>completedFuture(new Ended());
                     })
                     .whenComplete((result, error) -> store.unlockRefresh(ticket, owner));
@@ -129,7 +131,7 @@ final class SessionRefresher {
             }
             case TokenGrant.Refused refused when refused.invalidGrant() -> {
                 metrics.refresh("invalid_grant");
-                yield store.delete(ticket).thenApply(deleted -> new Ended());
+                yield endIfUnchanged(ticket, current);
             }
             case TokenGrant.Refused refused -> {
                 metrics.refresh("failed");
@@ -141,6 +143,19 @@ final class SessionRefresher {
                 LOG.warn("session refresh failed, session kept: {}", unavailable.reason());
                 yield CompletableFuture.completedFuture(new Current(current));
             }
+        });
+    }
+
+    /**
+     * Ends the session after {@code invalid_grant}, unless its refresh token changed meanwhile (another
+     * replica refreshed it, the IdP rotated the token, and ours was the old one): then it goes on.
+     */
+    private CompletionStage<Refreshed> endIfUnchanged(SessionTicket ticket, Session used) {
+        return store.load(ticket).thenCompose(lookup -> switch (lookup) {
+            case SessionLookup.Found(Session now) when !now.tokens().refreshToken().equals(used.tokens().refreshToken()) ->
+                    CompletableFuture.<Refreshed>completedFuture(new Current(now));
+            case SessionLookup.Found(Session now) -> store.delete(ticket).thenApply(deleted -> (Refreshed) new Ended());
+            default -> CompletableFuture.<Refreshed>completedFuture(new Ended());
         });
     }
 

@@ -75,7 +75,8 @@ final class SignOut {
                                 List.of(cookie.clearCookie()))))
                 .exceptionally(error -> {
                     LOG.warn("sign-out could not reach the session store or the IdP: {}", error.getClass().getSimpleName());
-                    return new WebAnswer(503, Optional.empty(), List.of(), "text/plain; charset=utf-8",
+                    // The cookie goes anyway: the browser asked to be signed out.
+                    return new WebAnswer(503, Optional.empty(), List.of(cookie.clearCookie()), "text/plain; charset=utf-8",
                             "signing out is unavailable right now; try again shortly\n");
                 });
     }

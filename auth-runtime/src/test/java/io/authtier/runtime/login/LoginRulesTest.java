@@ -88,6 +88,9 @@ class LoginRulesTest {
         otherParty.put("aud", List.of("shop-web", "other-app"));
         otherParty.put("azp", "other-app");
         assertThat(idRules(otherParty)).hasValue("wrong_authorized_party");
+        Map<String, Object> severalWithoutAzp = idToken();
+        severalWithoutAzp.put("aud", List.of("shop-web", "other-app"));
+        assertThat(idRules(severalWithoutAzp)).hasValue("wrong_authorized_party");
         Map<String, Object> expired = idToken();
         expired.put("exp", NOW.getEpochSecond() - 31);
         assertThat(idRules(expired)).hasValue("expired");
@@ -105,6 +108,7 @@ class LoginRulesTest {
         claims.put("aud", "shop-web");
         claims.put("iat", NOW.getEpochSecond());
         claims.put("sid", "s-1");
+        claims.put("jti", "j-1");
         claims.put("events", Map.of(LogoutTokenRules.EVENT, Map.of()));
         return claims;
     }
@@ -126,6 +130,12 @@ class LoginRulesTest {
         Map<String, Object> expired = logoutToken();
         expired.put("exp", NOW.getEpochSecond() - 60);
         assertThat(LogoutTokenRules.broken(expired, "shop-web", NOW, SKEW)).hasValue("expired");
+        Map<String, Object> replayed = logoutToken();
+        replayed.put("iat", NOW.getEpochSecond() - 6 * 60);
+        assertThat(LogoutTokenRules.broken(replayed, "shop-web", NOW, SKEW)).hasValue("too_old");
+        Map<String, Object> noId = logoutToken();
+        noId.remove("jti");
+        assertThat(LogoutTokenRules.broken(noId, "shop-web", NOW, SKEW)).hasValue("missing_claim");
     }
 
     @Test

@@ -156,9 +156,17 @@ public final class RedisServers {
 
     /** Three masters, no replicas, slots assigned with {@code redis-cli --cluster create}; cluster_state:ok. */
     public static List<Server> cluster(Path dir) {
+        return cluster(dir, 0);
+    }
+
+    /**
+     * Three masters with {@code replicasPerMaster} replicas each ({@code redis-cli --cluster create}), a
+     * 2 s node timeout (so a failover takes seconds); returns once every node says cluster_state:ok.
+     */
+    public static List<Server> cluster(Path dir, int replicasPerMaster) {
         List<Server> nodes = new ArrayList<>();
         try {
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 3 * (1 + replicasPerMaster); i++) {
                 int port = freeClusterPort();
                 Path nodeDir = Files.createDirectories(dir.resolve("node-" + port));
                 nodes.add(new Server(port, nodeDir, List.of("--cluster-enabled", "yes",
@@ -166,7 +174,7 @@ public final class RedisServers {
             }
             List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
             nodes.forEach(node -> create.add("127.0.0.1:" + node.port()));
-            create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+            create.addAll(List.of("--cluster-replicas", String.valueOf(replicasPerMaster), "--cluster-yes"));
             Process process = new ProcessBuilder(create).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("cluster-create.log").toFile()).start();
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
