@@ -90,10 +90,10 @@ public final class BrowserSessions implements AutoCloseable {
         this.backchannel = new BackchannelLogout(issuerUrl, login.clientId(), issuer.clockSkew(), jwts, store, clock, metrics);
         // A refresh may retry: hold the lock for every attempt and backoff, and never less than 10 s.
         Duration lockTtl = timeout.multipliedBy(config.resilience().retry().maxAttempts()).multipliedBy(2);
-        retries.scheduleWithFixedDelay(this::countSessions, 0, ACTIVE_COUNT_INTERVAL.toSeconds(), TimeUnit.SECONDS);
         this.authenticator = new SessionAuthenticator(cookie, store,
                 Optional.of(new SessionRefresher(store, tokens, lockTtl.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : lockTtl,
                         clock, random, metrics)), clock, metrics);
+        retries.scheduleWithFixedDelay(this::countSessions, 0, ACTIVE_COUNT_INTERVAL.toSeconds(), TimeUnit.SECONDS);
     }
 
     /** Refreshes the active-sessions gauge; a failure leaves the last value (the store's own metrics tell why). */

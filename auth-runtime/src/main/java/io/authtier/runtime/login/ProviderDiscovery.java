@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The login issuer's {@link ProviderEndpoints} from {@code issuerUrl/.well-known/openid-configuration}:
- * fetched on first use, kept once read, fetched again on the next login after a failure. The document's
+ * fetched on first use (one fetch for all concurrent callers), kept once read, fetched again on the next
+ * login after a failure. The document's
  * {@code issuer} must equal the configured URL exactly (OpenID Connect Discovery 1.0, section 4.3).
  */
 final class ProviderDiscovery {
@@ -30,7 +31,7 @@ final class ProviderDiscovery {
     private final HttpClient http;
     private final Duration timeout;
     private final ObjectMapper json = new ObjectMapper();
-    private final AtomicReference<ProviderEndpoints> known = new AtomicReference<>();
+    private final AtomicReference<CompletableFuture<ProviderEndpoints>> known = new AtomicReference<>();
 
     ProviderDiscovery(String issuerUrl, HttpClient http, Duration timeout) {
         this.issuerUrl = Objects.requireNonNull(issuerUrl, "issuerUrl");
@@ -38,11 +39,27 @@ final class ProviderDiscovery {
         this.timeout = Objects.requireNonNull(timeout, "timeout");
     }
 
+    /** The endpoints: known, being fetched (concurrent callers share one fetch), or fetched now. */
     CompletionStage<ProviderEndpoints> endpoints() {
-        ProviderEndpoints endpoints = known.get();
-        if (endpoints != null) {
-            return CompletableFuture.completedFuture(endpoints);
+        CompletableFuture<ProviderEndpoints> current = known.get();
+        if (current != null && !current.isCompletedExceptionally()) {
+            return current;
         }
+        CompletableFuture<ProviderEndpoints> mine = new CompletableFuture<>();
+        if (!known.compareAndSet(current, mine)) {
+            return endpoints();
+        }
+        fetch().whenComplete((endpoints, error) -> {
+            if (error == null) {
+                mine.complete(endpoints);
+            } else {
+                mine.completeExceptionally(error);
+            }
+        });
+        return mine;
+    }
+
+    private CompletionStage<ProviderEndpoints> fetch() {
         String base = issuerUrl.endsWith("/") ? issuerUrl.substring(0, issuerUrl.length() - 1) : issuerUrl;
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/.well-known/openid-configuration"))
                 .timeout(timeout).header("Accept", "application/json").GET().build();
@@ -50,9 +67,7 @@ final class ProviderDiscovery {
             if (response.statusCode() != 200) {
                 throw new IdpStatusException("discovery of the login issuer", response.statusCode());
             }
-            ProviderEndpoints read = read(response.body());
-            known.set(read);
-            return read;
+            return read(response.body());
         });
     }
 
