@@ -2,14 +2,21 @@ package io.authtier.runtime.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.authtier.operator.api.v1alpha1.AuthTier;
+import io.authtier.operator.api.v1alpha1.AuthTierSpec;
+import io.authtier.operator.api.v1alpha1.LoginSpec;
+import io.authtier.operator.api.v1alpha1.SessionsSpec;
 import io.authtier.operator.cli.AuthTierFiles;
 import io.authtier.operator.dependents.runtime.RuntimeConfigRenderer;
+import io.authtier.operator.spec.SpecValidator;
+import io.authtier.runtime.config.AccessTokenPassing;
 import io.authtier.runtime.config.LoadResult;
 import io.authtier.runtime.config.RedisTopology;
 import io.authtier.runtime.config.RuntimeConfigLoader;
 import io.authtier.runtime.config.SecretFileInspector;
 import io.authtier.runtime.config.SessionStoreType;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,6 +24,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Contract 2 across the two modules: every sample AuthTier, rendered by the operator's own code into
@@ -63,7 +71,10 @@ class RenderedSamplesLoadTest {
     assertThat(config.sessions().login()).hasValueSatisfying(login -> {
       assertThat(login.issuer()).isEqualTo("shop");
       assertThat(login.clientSecretFile()).contains(Path.of("/etc/authtier/secrets/shop-oidc/login-secret"));
+      assertThat(login.redirectUrl()).contains(URI.create("https://shop.example.com/oauth2/callback"));
+      assertThat(login.redirectToLogin()).isFalse();
     });
+    assertThat(config.sessions().passAccessToken()).isEqualTo(AccessTokenPassing.Header);
     assertThat(config.redis()).hasValueSatisfying(redis -> {
       assertThat(redis.topology()).isEqualTo(RedisTopology.Cluster);
       assertThat(redis.endpoints()).hasSize(3);
@@ -73,5 +84,52 @@ class RenderedSamplesLoadTest {
     assertThat(config.tokenCache().l2().enabled()).isTrue();
     assertThat(config.issuers().getFirst().introspection()).isPresent();
     assertThat(config.server().trustedProxies()).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("passAccessToken Authorization and redirectToLogin true, rendered by the operator, arrive in the runtime")
+  void nonDefaultLoginSettingsArrive() throws Exception {
+    var tier = productionWithLogin(io.authtier.operator.api.v1alpha1.AccessTokenPassing.Authorization, "http://localhost:8080/oauth2/callback", true);
+
+    var config = ((LoadResult.Loaded) LOADER.parse(RuntimeConfigRenderer.render(tier))).config();
+
+    assertThat(config.sessions().passAccessToken()).isEqualTo(AccessTokenPassing.Authorization);
+    assertThat(config.sessions().login()).hasValueSatisfying(login -> {
+      assertThat(login.redirectUrl()).contains(URI.create("http://localhost:8080/oauth2/callback"));
+      assertThat(login.redirectToLogin()).isTrue();
+    });
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {
+      "https://shop.example.com/oauth2/callback", "https://shop.example.com:8443/auth/oauth2/callback",
+      "http://localhost:8080/oauth2/callback", "http://127.0.0.1/oauth2/callback", "https://127.0.0.1/oauth2/callback",
+      "http://shop.example.com/oauth2/callback", "https://shop.example.com/oauth2/callback?x=1",
+      "https://shop.example.com/oauth2/callback#top", "https://user@shop.example.com/oauth2/callback",
+      "https://shop.example.com/oauth2/start", "/oauth2/callback"})
+  @DisplayName("A redirectUrl that the operator accepts loads in the runtime; one the runtime refuses, the operator refuses")
+  void redirectUrlVerdictsAgree(String url) throws Exception {
+    var tier = productionWithLogin(io.authtier.operator.api.v1alpha1.AccessTokenPassing.None, url, false);
+
+    var operatorAccepts = SpecValidator.validate(tier).isEmpty();
+    var runtimeLoads = LOADER.parse(RuntimeConfigRenderer.render(tier)) instanceof LoadResult.Loaded;
+
+    assertThat(operatorAccepts).as("operator accepts %s", url).isEqualTo(runtimeLoads);
+  }
+
+  /** The production sample with its access token passing and login callback settings replaced. */
+  private static AuthTier productionWithLogin(io.authtier.operator.api.v1alpha1.AccessTokenPassing passing, String redirectUrl, boolean redirectToLogin)
+      throws Exception {
+    var tier = AuthTierFiles.read(Path.of("..", "samples", "production.yaml")).tiers().getFirst();
+    tier.getMetadata().setNamespace("shop");
+    var spec = tier.getSpec();
+    var sessions = spec.sessions();
+    var login = sessions.login();
+    tier.setSpec(new AuthTierSpec(spec.issuers(), spec.tokenCache(), spec.resilience(),
+        new SessionsSpec(sessions.store(), sessions.cookie(), sessions.idleTimeout(), sessions.absoluteTimeout(), passing,
+            new LoginSpec(login.issuer(), login.clientId(), login.clientSecretRef(), login.scopes(),
+                login.allowedRedirectDomains(), redirectUrl, redirectToLogin)),
+        spec.redis(), spec.runtime(), spec.autoscaling(), spec.disruption(), spec.monitoring(), spec.routes()));
+    return tier;
   }
 }

@@ -28,6 +28,10 @@ public final class SpecValidator {
   private static final Pattern HTTP_URL = Pattern.compile("^https?://[^\\s/?#]+[^\\s]*$");
   private static final Pattern HOST_PORT =
       Pattern.compile("^(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?):([0-9]{1,5})$");
+  /** The schema pattern of sessions.login.redirectUrl; CelRulesTest holds the two to the same verdicts. */
+  private static final Pattern CALLBACK_URL = Pattern.compile(
+      "^(https://(([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?\\.)*[A-Za-z]([-A-Za-z0-9]*[A-Za-z0-9])?|127\\.0\\.0\\.1)"
+      + "|http://(localhost|127\\.0\\.0\\.1))(:[0-9]{1,5})?(/[-A-Za-z0-9._~]+)*/oauth2/callback$");
 
   private SpecValidator() {}
 
@@ -149,6 +153,11 @@ public final class SpecValidator {
     secretRef("spec.sessions.login.clientSecretRef", login.clientSecretRef(), false, report);
     if (!login.scopes().contains("openid")) {
       report.accept(new SpecProblem("spec.sessions.login.scopes", "must include openid"));
+    }
+    if (login.redirectUrl() != null && !CALLBACK_URL.matcher(login.redirectUrl()).matches()) {
+      report.accept(new SpecProblem("spec.sessions.login.redirectUrl", "'" + login.redirectUrl()
+          + "' must be the https URL of /oauth2/callback as browsers reach it, such as https://shop.example.com/oauth2/callback"
+          + " (http only for localhost or 127.0.0.1; no query, fragment or user info); or leave it out to derive it from each request"));
     }
     if (login.allowedRedirectDomains().isEmpty()) {
       report.accept(new SpecProblem("spec.sessions.login.allowedRedirectDomains", "needs at least one host, such as shop.example.com"));

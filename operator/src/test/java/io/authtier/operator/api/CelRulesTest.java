@@ -58,6 +58,7 @@ class CelRulesTest {
         Arguments.of("login without cookie signing keys", ISSUER + REDIS + "sessions: {login: {issuer: main, clientId: web, allowedRedirectDomains: [a.example]}}\n", "sessions.login needs sessions.cookie.signingKeys"),
         Arguments.of("login scopes without openid", ISSUER + REDIS + "sessions: {cookie: {signingKeys: [{id: k, secretRef: {name: s, key: k}}]}, login: {issuer: main, clientId: web, scopes: [email], allowedRedirectDomains: [a.example]}}\n", "sessions.login.scopes must include openid"),
         Arguments.of("a complete login", ISSUER + REDIS + "sessions: {cookie: {signingKeys: [{id: k, secretRef: {name: s, key: k}}]}, login: {issuer: main, clientId: web, allowedRedirectDomains: [a.example]}}\n", null),
+        Arguments.of("a login with passAccessToken, redirectUrl and redirectToLogin", ISSUER + REDIS + "sessions: {passAccessToken: Authorization, cookie: {signingKeys: [{id: k, secretRef: {name: s, key: k}}]}, login: {issuer: main, clientId: web, allowedRedirectDomains: [a.example], redirectUrl: 'https://a.example/oauth2/callback', redirectToLogin: true}}\n", null),
         Arguments.of("External Redis without its endpoints", ISSUER + "redis: {mode: External}\n", "redis.mode External needs redis.external"),
         Arguments.of("a Standalone external Redis with two endpoints", ISSUER + "redis: {mode: External, external: {endpoints: ['a:1', 'b:2']}}\n", "redis.external.topology Standalone takes exactly one endpoint"),
         Arguments.of("an external Redis Cluster with two endpoints", ISSUER + "redis: {mode: External, external: {topology: Cluster, endpoints: ['a:1', 'b:2']}}\n", null),
@@ -82,6 +83,46 @@ class CelRulesTest {
     } else {
       assertThat(failed).anyMatch(m -> m.startsWith(expectedMessage));
       assertThat(problems).isNotEmpty();
+    }
+  }
+
+  static Stream<Arguments> redirectUrls() {
+    return Stream.of(
+        Arguments.of("https://shop.example.com/oauth2/callback", true),
+        Arguments.of("https://shop.example.com:8443/auth/oauth2/callback", true),
+        Arguments.of("http://localhost:8080/oauth2/callback", true),
+        Arguments.of("http://127.0.0.1/oauth2/callback", true),
+        Arguments.of("https://127.0.0.1/oauth2/callback", true),
+        Arguments.of("http://shop.example.com/oauth2/callback", false),
+        Arguments.of("https://shop.example.com/oauth2/callback?x=1", false),
+        Arguments.of("https://shop.example.com/oauth2/callback#top", false),
+        Arguments.of("https://user@shop.example.com/oauth2/callback", false),
+        Arguments.of("https://shop.example.com/oauth2/start", false),
+        Arguments.of("https://shop.example.com/oauth2/callback/", false),
+        Arguments.of("/oauth2/callback", false),
+        Arguments.of("https://shop_example/oauth2/callback", false),
+        Arguments.of("https://shop.example.123/oauth2/callback", false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("redirectUrls")
+  @DisplayName("The CRD's redirectUrl pattern and the operator's validator agree on each callback URL")
+  void redirectUrlPatternAndValidatorAgree(String url, boolean valid) throws Exception {
+    // Given the pattern of sessions.login.redirectUrl in the committed CRD (RE2 there; these constructs mean the same in Java)
+    var pattern = CrdFile.read(CrdFile.committed()).path("spec").path("versions").get(0)
+        .path("schema").path("openAPIV3Schema").at("/properties/spec/properties/sessions/properties/login/properties/redirectUrl/pattern")
+        .asText();
+    assertThat(pattern).isNotEmpty();
+    var spec = ISSUER + REDIS + "sessions: {cookie: {signingKeys: [{id: k, secretRef: {name: s, key: k}}]}, login: {issuer: main, clientId: web, allowedRedirectDomains: [a.example], redirectUrl: '" + url + "'}}\n";
+    // When the API server would match it, and the operator validates it
+    var matches = java.util.regex.Pattern.compile(pattern).matcher(url).find();
+    var problems = SpecValidator.validate(tier(spec));
+    // Then both accept it, or both refuse it and the operator names the field
+    assertThat(matches).isEqualTo(valid);
+    if (valid) {
+      assertThat(problems).isEmpty();
+    } else {
+      assertThat(problems).extracting(p -> p.field()).containsExactly("spec.sessions.login.redirectUrl");
     }
   }
 

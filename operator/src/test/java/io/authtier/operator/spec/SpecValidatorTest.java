@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.api.v1alpha1.AuthTierSpec;
+import io.authtier.operator.api.v1alpha1.LoginSpec;
 import io.authtier.operator.api.v1alpha1.RedisMode;
 import io.authtier.operator.api.v1alpha1.RedisSpec;
 import io.authtier.operator.api.v1alpha1.SessionsSpec;
@@ -28,15 +29,36 @@ class SpecValidatorTest {
   void durations() {
     var tier = Tiers.sample("minimal.yaml", "dev");
     var sessions = tier.getSpec().sessions();
-    tier.setSpec(withSessions(tier.getSpec(), new SessionsSpec(sessions.store(), sessions.cookie(), "25h", "1d", null)));
+    tier.setSpec(withSessions(tier.getSpec(), new SessionsSpec(sessions.store(), sessions.cookie(), "25h", "1d", null, null)));
 
     assertThat(SpecValidator.validate(tier)).extracting(SpecProblem::toString)
         .containsExactly("spec.sessions.absoluteTimeout: must be at least sessions.idleTimeout (25h)");
 
-    tier.setSpec(withSessions(tier.getSpec(), new SessionsSpec(sessions.store(), sessions.cookie(), "a day", "0s", null)));
+    tier.setSpec(withSessions(tier.getSpec(), new SessionsSpec(sessions.store(), sessions.cookie(), "a day", "0s", null, null)));
     assertThat(SpecValidator.validate(tier)).extracting(SpecProblem::toString).containsExactly(
         "spec.sessions.idleTimeout: 'a day' is not a duration; write it like 500ms, 30s, 5m, 24h or 7d",
         "spec.sessions.absoluteTimeout: must be longer than zero");
+  }
+
+  @Test
+  @DisplayName("A login redirectUrl that is not an https /oauth2/callback URL is refused, naming the field and the fix")
+  void badRedirectUrl() {
+    // Given the production sample, whose login names its callback
+    var tier = Tiers.sample("production.yaml", "prod");
+    var spec = tier.getSpec();
+    var login = spec.sessions().login();
+    // When the callback is plain http to a public host, with a query
+    var bad = new LoginSpec(login.issuer(), login.clientId(), login.clientSecretRef(), login.scopes(),
+        login.allowedRedirectDomains(), "http://shop.example.com/oauth2/callback?x=1", login.redirectToLogin());
+    var sessions = spec.sessions();
+    tier.setSpec(withSessions(spec, new SessionsSpec(sessions.store(), sessions.cookie(), sessions.idleTimeout(),
+        sessions.absoluteTimeout(), sessions.passAccessToken(), bad)));
+    // Then that field is named, with what to write instead
+    assertThat(SpecValidator.validate(tier)).singleElement().satisfies(problem -> {
+      assertThat(problem.field()).isEqualTo("spec.sessions.login.redirectUrl");
+      assertThat(problem.message()).contains("'http://shop.example.com/oauth2/callback?x=1'",
+          "https://shop.example.com/oauth2/callback", "leave it out");
+    });
   }
 
   @Test

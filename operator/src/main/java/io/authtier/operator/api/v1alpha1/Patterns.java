@@ -8,6 +8,13 @@ final class Patterns {
   /** One or more {@code <integer><unit>} with ms, s, m, h or d: {@code 500ms}, {@code 30s}, {@code 1h30m}, {@code 7d}. */
   static final String DURATION = "^([0-9]+(ms|s|m|h|d))+$";
   static final String HTTP_URL = "^https?://[^\\s/?#]+[^\\s]*$";
+  /**
+   * The runtime's login callback: https to a host name (or 127.0.0.1), plain http only to localhost or
+   * 127.0.0.1, an optional port, a path ending in /oauth2/callback, and no user info, query or fragment.
+   * Stricter than the runtime (no IPv6 literals, no percent-encoding), so what passes here loads there.
+   */
+  static final String CALLBACK_URL = "^(https://(([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?\\.)*[A-Za-z]([-A-Za-z0-9]*[A-Za-z0-9])?|127\\.0\\.0\\.1)"
+      + "|http://(localhost|127\\.0\\.0\\.1))(:[0-9]{1,5})?(/[-A-Za-z0-9._~]+)*/oauth2/callback$";
   static final String HOST_PORT = "^(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?):[0-9]{1,5}$";
 
   private Patterns() {}

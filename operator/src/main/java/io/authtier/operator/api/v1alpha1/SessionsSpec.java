@@ -26,6 +26,10 @@ public record SessionsSpec(
     @JsonPropertyDescription("A session ends this long after login, used or not. At least idleTimeout.")
     String absoluteTimeout,
 
+    @Default("None")
+    @JsonPropertyDescription("What /auth adds for a browser session so that the app can call APIs as the user: None, Header (X-Auth-Request-Access-Token: <token>) or Authorization (Authorization: Bearer <token>). Copy that header to the upstream request in the ingress.")
+    AccessTokenPassing passAccessToken,
+
     @JsonPropertyDescription("Browser login (OIDC authorization code flow with PKCE). Without it, only bearer tokens are accepted.")
     LoginSpec login) {
 
@@ -34,5 +38,6 @@ public record SessionsSpec(
     cookie = cookie == null ? new CookieSpec(null, null, null) : cookie;
     idleTimeout = idleTimeout == null ? "24h" : idleTimeout;
     absoluteTimeout = absoluteTimeout == null ? "7d" : absoluteTimeout;
+    passAccessToken = passAccessToken == null ? AccessTokenPassing.None : passAccessToken;
   }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.authtier.operator.api.v1alpha1.AccessTokenPassing;
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.api.v1alpha1.AuthTierSpec;
 import io.authtier.operator.api.v1alpha1.RedisTopology;
@@ -43,7 +44,7 @@ public final class RuntimeConfigRenderer {
       Map.entry("issuers", tier -> TREE.valueToTree(tier.getSpec().issuers())),
       Map.entry("tokenCache", tier -> tokenCache(tier.getSpec())),
       Map.entry("resilience", tier -> TREE.valueToTree(tier.getSpec().resilience())),
-      Map.entry("sessions", tier -> TREE.valueToTree(tier.getSpec().sessions())),
+      Map.entry("sessions", tier -> sessions(tier.getSpec())),
       Map.entry("redis", RuntimeConfigRenderer::redis),
       // Left out when empty: a runtime without routes must not refuse /auth for want of an original path.
       Map.entry("routes", tier -> tier.getSpec().routes().isEmpty() ? null : TREE.valueToTree(tier.getSpec().routes())));
@@ -78,6 +79,22 @@ public final class RuntimeConfigRenderer {
     server.put("managementPort", Names.MANAGEMENT_PORT);
     server.set("trustedProxies", TREE.valueToTree(spec.runtime().trustedProxies()));
     return server;
+  }
+
+  /**
+   * Settings added after the first release are written only when they differ from the runtime's own
+   * default, which is the spec's default too: a tier that does not use them keeps its file, and so its
+   * config hash, byte for byte, and an operator upgrade does not roll its pods.
+   */
+  private static JsonNode sessions(AuthTierSpec spec) {
+    ObjectNode sessions = TREE.valueToTree(spec.sessions());
+    if (spec.sessions().passAccessToken() == AccessTokenPassing.None) {
+      sessions.remove("passAccessToken");
+    }
+    if (sessions.get("login") instanceof ObjectNode login && !spec.sessions().login().redirectToLogin()) {
+      login.remove("redirectToLogin");
+    }
+    return sessions;
   }
 
   /** L2 lives in Redis: without a redis section it is off, whatever the spec says. */

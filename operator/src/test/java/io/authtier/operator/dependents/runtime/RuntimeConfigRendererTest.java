@@ -2,6 +2,10 @@ package io.authtier.operator.dependents.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.authtier.operator.api.v1alpha1.AccessTokenPassing;
+import io.authtier.operator.api.v1alpha1.AuthTierSpec;
+import io.authtier.operator.api.v1alpha1.LoginSpec;
+import io.authtier.operator.api.v1alpha1.SessionsSpec;
 import io.authtier.operator.support.Tiers;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -29,6 +33,41 @@ class RuntimeConfigRendererTest {
     assertThat(config).contains("server:", "issuers:", "tokenCache:", "resilience:", "sessions:", "redis:")
         .doesNotContain("autoscaling:").doesNotContain("monitoring:").doesNotContain("image:");
     assertThat(config).contains("trustedProxies:\n  - 10.0.0.0/8");
+  }
+
+  @Test
+  @DisplayName("passAccessToken, redirectUrl and redirectToLogin arrive in the runtime's sessions section")
+  void loginSettingsArrive() {
+    // Given the production sample passing the access token as Authorization and redirecting to login
+    var tier = Tiers.sample("production.yaml", "prod");
+    var spec = tier.getSpec();
+    var sessions = spec.sessions();
+    var login = sessions.login();
+    tier.setSpec(new AuthTierSpec(spec.issuers(), spec.tokenCache(), spec.resilience(),
+        new SessionsSpec(sessions.store(), sessions.cookie(), sessions.idleTimeout(), sessions.absoluteTimeout(),
+            AccessTokenPassing.Authorization,
+            new LoginSpec(login.issuer(), login.clientId(), login.clientSecretRef(), login.scopes(),
+                login.allowedRedirectDomains(), "https://auth.shop.example.com/oauth2/callback", true)),
+        spec.redis(), spec.runtime(), spec.autoscaling(), spec.disruption(), spec.monitoring(), spec.routes()));
+
+    // When it is rendered
+    var config = RuntimeConfigRenderer.render(tier);
+
+    // Then the runtime's keys carry the values, in the sections where the runtime reads them
+    assertThat(config)
+        .contains("\n  passAccessToken: Authorization\n")
+        .contains("\n    redirectUrl: https://auth.shop.example.com/oauth2/callback\n")
+        .contains("\n    redirectToLogin: true\n");
+  }
+
+  @Test
+  @DisplayName("Left at their defaults, passAccessToken and redirectToLogin are not written: the runtime's defaults are the same")
+  void loginSettingsAtDefaultsAreLeftOut() {
+    var production = RuntimeConfigRenderer.render(Tiers.sample("production.yaml", "prod"));
+    var minimal = RuntimeConfigRenderer.render(Tiers.sample("minimal.yaml", "dev"));
+
+    assertThat(production).contains("passAccessToken: Header").doesNotContain("redirectToLogin");
+    assertThat(minimal).doesNotContain("passAccessToken").doesNotContain("redirectToLogin").doesNotContain("redirectUrl");
   }
 
   @Test
