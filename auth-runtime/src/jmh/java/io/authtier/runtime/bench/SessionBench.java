@@ -64,7 +64,8 @@ import org.HdrHistogram.Recorder;
  *   the same server answering a cached bearer JWT.</li>
  *   <li>{@code login [logins=300] [warmupLogins=100] [netty=1]}: full logins one after another (start, the IdP's
  *   authorize, callback); the runtime's share is the client-measured time of its two hops minus the time
- *   the IdP's handler spent answering during them (token endpoint, discovery, JWKS).</li>
+ *   the IdP's handler spent answering during them (token endpoint, discovery, JWKS). {@code netty=1}: mock-oauth2-server on
+ *   its Netty server; 0: on its default (okhttp's MockWebServer), whose token answers stall about 40 ms.</li>
  *   <li>{@code logout [times=200]}: two runtimes on one Redis; sign out on one, then the time until the
  *   other answers 401.</li>
  * </ul>
