@@ -33,7 +33,10 @@ import org.HdrHistogram.Recorder;
  * latency rather than as a lower rate. The runtime runs in its own JVM (one process holding 10 000
  * client and 10 000 server sockets would pass the file limit). A measurement, not a test.
  *
- * <p>Arguments: {@code [connections=10000] [rate=20000] [seconds=20] [warmupSeconds=5]}.
+ * <p>Arguments: {@code [connections=10000] [rate=20000] [seconds=20] [warmupSeconds=5] [wrk]}. With {@code wrk}
+ * last, Debian's {@code wrk} (C, closed loop: each connection sends its next request when the answer
+ * arrives) holds the connections instead, which shows how much the runtime answers with that many open
+ * when the driver costs less CPU; {@code rate} is then ignored.
  */
 public final class OpenLoopDriver {
 
@@ -64,6 +67,13 @@ public final class OpenLoopDriver {
                     .until(() -> Http.get(management, "/readyz").statusCode() == 200);
             String authorization = "Bearer " + Tokens.sign(key, JWSAlgorithm.RS256,
                     Tokens.accessClaims(idp.issuer(), "shop-api", Clock.systemUTC().instant()).build());
+            if (args.length > 4 && args[4].equals("wrk")) {
+                Process wrk = new ProcessBuilder("wrk", "-t", String.valueOf(cores), "-c", String.valueOf(connections),
+                        "-d", seconds + "s", "--timeout", "10s", "--latency", "-H", "Authorization: " + authorization,
+                        "http://127.0.0.1:" + port + "/auth").inheritIO().start();
+                wrk.waitFor();
+                return;
+            }
 
             Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores));
             try {
