@@ -24,6 +24,8 @@ public final class SessionCipher {
     private static final int OVERHEAD = 1 + NONCE_BYTES + TAG_BITS / 8;
 
     private final SecureRandom random;
+    /** A Cipher is not thread-safe, and getting one costs as much as a small decryption: one per thread, reused. */
+    private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(SessionCipher::newCipher);
 
     public SessionCipher(SecureRandom random) {
         this.random = Objects.requireNonNull(random, "random");
@@ -34,7 +36,7 @@ public final class SessionCipher {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = ciphers.get();
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(sessionId);
             ByteBuffer out = ByteBuffer.allocate(1 + NONCE_BYTES + cipher.getOutputSize(plaintext.length));
@@ -53,12 +55,20 @@ public final class SessionCipher {
             return new Opened.Failed();
         }
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = ciphers.get();
             cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, sealed, 1, NONCE_BYTES));
             cipher.updateAAD(sessionId);
             return new Opened.Plain(cipher.doFinal(sealed, 1 + NONCE_BYTES, sealed.length - 1 - NONCE_BYTES));
         } catch (GeneralSecurityException e) {
             return new Opened.Failed();
+        }
+    }
+
+    private static Cipher newCipher() {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is missing from this JVM: " + e.getClass().getSimpleName());
         }
     }
 
