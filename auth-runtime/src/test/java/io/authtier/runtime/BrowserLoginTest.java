@@ -379,6 +379,20 @@ class BrowserLoginTest {
     }
 
     @Test
+    @DisplayName("Access rules apply to sessions: groups, roles and scopes from the login")
+    void accessRulesForSessions() {
+        Browser browser = new Browser();
+        login(browser, first, "hedy", Map.of("groups", List.of("staff"), "realm_access", Map.of("roles", List.of("admin"))));
+
+        assertThat(browser.get(base(first) + "/auth?allowed_groups=staff").statusCode()).isEqualTo(200);
+        assertThat(browser.get(base(first) + "/auth?allowed_roles=admin").statusCode()).isEqualTo(200);
+        assertThat(browser.get(base(first) + "/auth?required_scopes=email").statusCode()).isEqualTo(200);
+        assertThat(browser.get(base(first) + "/auth?allowed_groups=finance").statusCode()).isEqualTo(403);
+        assertThat(browser.get(base(first) + "/auth?allowed_roles=auditor").statusCode()).isEqualTo(403);
+        assertThat(browser.get(base(first) + "/auth?required_scopes=payments").statusCode()).isEqualTo(403);
+    }
+
+    @Test
     @DisplayName("Another site cannot sign a user out, and /oauth2/start is rate limited per client")
     void crossSiteSignOutAndRateLimit() {
         Browser browser = new Browser();

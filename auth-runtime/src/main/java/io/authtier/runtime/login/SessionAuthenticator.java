@@ -138,10 +138,10 @@ public final class SessionAuthenticator {
         return done(new Anonymous(reason, true));
     }
 
-    /** A session's identity as a {@link Principal}: what the ID token said at login. */
+    /** A session's identity as a {@link Principal}: what the tokens said at login. */
     static Principal principal(Session session) {
         return new Principal(session.issuer(), session.subject(), session.email(), session.preferredUsername(),
-                session.groups(), List.of(), List.of(), session.tokens().accessTokenExpiresAt(), Principal.Method.SESSION);
+                session.groups(), session.roles(), session.scopes(), session.tokens().accessTokenExpiresAt(), Principal.Method.SESSION);
     }
 
     private static CompletionStage<Outcome> done(Outcome outcome) {

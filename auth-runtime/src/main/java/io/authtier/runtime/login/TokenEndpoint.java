@@ -105,7 +105,8 @@ final class TokenEndpoint {
             }
             return new TokenGrant.Granted(accessToken, text(answer.get("refresh_token")), text(answer.get("id_token")),
                     answer.get("expires_in") instanceof Number seconds && seconds.longValue() > 0
-                            ? Optional.of(Duration.ofSeconds(seconds.longValue())) : Optional.empty());
+                            ? Optional.of(Duration.ofSeconds(seconds.longValue())) : Optional.empty(),
+                    text(answer.get("scope")));
         });
     }
 

@@ -10,8 +10,10 @@ sealed interface TokenGrant {
      * Tokens (RFC 6749 section 5.1). {@link #toString()} masks them.
      *
      * @param expiresIn the access token's lifetime, if the IdP said
+     * @param scope     the granted scopes, space separated, if the IdP said
      */
-    record Granted(String accessToken, Optional<String> refreshToken, Optional<String> idToken, Optional<Duration> expiresIn)
+    record Granted(String accessToken, Optional<String> refreshToken, Optional<String> idToken, Optional<Duration> expiresIn,
+            Optional<String> scope)
             implements TokenGrant {
 
         @Override

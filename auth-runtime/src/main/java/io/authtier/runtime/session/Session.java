@@ -18,6 +18,9 @@ import java.util.Optional;
  * @param email             {@code email}, if present (identity header)
  * @param preferredUsername {@code preferred_username}, if present (identity header)
  * @param groups            {@code groups} (identity header)
+ * @param roles             roles as of login: the ID token's and access token's {@code roles} and
+ *                          {@code realm_access.roles} (for {@code allowed_roles} rules)
+ * @param scopes            scopes granted at login (for {@code required_scopes} rules)
  * @param tokens            the IdP's tokens
  * @param createdAt         login time; the absolute timeout counts from here
  * @param lastSeenAt        last recorded use; the idle timeout counts from here. Recorded at most once a minute
@@ -29,6 +32,8 @@ public record Session(
         Optional<String> email,
         Optional<String> preferredUsername,
         List<String> groups,
+        List<String> roles,
+        List<String> scopes,
         SessionTokens tokens,
         Instant createdAt,
         Instant lastSeenAt) {
@@ -40,15 +45,25 @@ public record Session(
         Objects.requireNonNull(email, "email");
         Objects.requireNonNull(preferredUsername, "preferredUsername");
         groups = List.copyOf(groups);
+        roles = List.copyOf(roles);
+        scopes = List.copyOf(scopes);
         Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(lastSeenAt, "lastSeenAt");
     }
 
-    /** A session that starts at {@code now}. */
+    /** A session that starts at {@code now}, without roles or scopes. */
     public static Session start(SessionUser user, Optional<String> idpSessionId, Optional<String> email,
             Optional<String> preferredUsername, List<String> groups, SessionTokens tokens, Instant now) {
-        return new Session(user.issuer(), user.subject(), idpSessionId, email, preferredUsername, groups, tokens, now, now);
+        return start(user, idpSessionId, email, preferredUsername, groups, List.of(), List.of(), tokens, now);
+    }
+
+    /** A session that starts at {@code now}. */
+    public static Session start(SessionUser user, Optional<String> idpSessionId, Optional<String> email,
+            Optional<String> preferredUsername, List<String> groups, List<String> roles, List<String> scopes,
+            SessionTokens tokens, Instant now) {
+        return new Session(user.issuer(), user.subject(), idpSessionId, email, preferredUsername, groups, roles, scopes,
+                tokens, now, now);
     }
 
     public SessionUser user() {
@@ -57,11 +72,13 @@ public record Session(
 
     /** This session with new tokens (after a refresh). */
     public Session withTokens(SessionTokens newTokens) {
-        return new Session(issuer, subject, idpSessionId, email, preferredUsername, groups, newTokens, createdAt, lastSeenAt);
+        return new Session(issuer, subject, idpSessionId, email, preferredUsername, groups, roles, scopes, newTokens,
+                createdAt, lastSeenAt);
     }
 
     /** This session, last seen at {@code now}. */
     public Session seenAt(Instant now) {
-        return new Session(issuer, subject, idpSessionId, email, preferredUsername, groups, tokens, createdAt, now);
+        return new Session(issuer, subject, idpSessionId, email, preferredUsername, groups, roles, scopes, tokens,
+                createdAt, now);
     }
 }

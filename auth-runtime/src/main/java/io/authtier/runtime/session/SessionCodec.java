@@ -20,13 +20,14 @@ public final class SessionCodec {
     /** The stored shape: short names, nulls for absent values, instants as epoch milliseconds. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record V1(int v, String iss, String sub, String sid, String email, String pun, List<String> groups,
-            String at, String rt, String it, long atExp, long created, long seen) {
+            List<String> roles, List<String> scp, String at, String rt, String it, long atExp, long created, long seen) {
     }
 
     public byte[] encode(Session session) {
         SessionTokens tokens = session.tokens();
         V1 stored = new V1(1, session.issuer(), session.subject(), session.idpSessionId().orElse(null),
                 session.email().orElse(null), session.preferredUsername().orElse(null), session.groups(),
+                session.roles().isEmpty() ? null : session.roles(), session.scopes().isEmpty() ? null : session.scopes(),
                 tokens.accessToken(), tokens.refreshToken().orElse(null), tokens.idToken().orElse(null),
                 tokens.accessTokenExpiresAt().toEpochMilli(), session.createdAt().toEpochMilli(), session.lastSeenAt().toEpochMilli());
         try {
@@ -46,6 +47,8 @@ public final class SessionCodec {
             return Optional.of(new Session(stored.iss(), stored.sub(), Optional.ofNullable(stored.sid()),
                     Optional.ofNullable(stored.email()), Optional.ofNullable(stored.pun()),
                     stored.groups() == null ? List.of() : stored.groups(),
+                    stored.roles() == null ? List.of() : stored.roles(),
+                    stored.scp() == null ? List.of() : stored.scp(),
                     new SessionTokens(stored.at(), Optional.ofNullable(stored.rt()), Optional.ofNullable(stored.it()),
                             Instant.ofEpochMilli(stored.atExp())),
                     Instant.ofEpochMilli(stored.created()), Instant.ofEpochMilli(stored.seen())));

@@ -26,6 +26,22 @@ class SessionTest {
     }
 
     @Test
+    @DisplayName("Roles and scopes survive too, and a session stored before they existed decodes with none")
+    void rolesAndScopes() {
+        SessionCodec codec = new SessionCodec();
+        Session withAccess = Session.start(session.user(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+                List.of("admin"), List.of("openid", "email"), session.tokens(), now);
+        assertThat(codec.decode(codec.encode(withAccess))).contains(withAccess);
+
+        String older = "{\"v\":1,\"iss\":\"https://idp.example\",\"sub\":\"alice-sub\",\"groups\":[\"admins\"],"
+                + "\"at\":\"AT\",\"atExp\":1,\"created\":2,\"seen\":3}";
+        Session decoded = codec.decode(older.getBytes(java.nio.charset.StandardCharsets.UTF_8)).orElseThrow();
+        assertThat(decoded.roles()).isEmpty();
+        assertThat(decoded.scopes()).isEmpty();
+        assertThat(decoded.groups()).containsExactly("admins");
+    }
+
+    @Test
     @DisplayName("Bytes that are not a version-1 session decode to nothing, never an exception")
     void badBytes() {
         SessionCodec codec = new SessionCodec();

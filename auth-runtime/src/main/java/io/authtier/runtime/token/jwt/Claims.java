@@ -12,6 +12,18 @@ public final class Claims {
     private Claims() {
     }
 
+    /**
+     * The claims of a compact JWS, read without checking its signature: only for a token received straight
+     * from the IdP's token endpoint (over the back channel, OIDC Core 3.1.3.7), never for one a client sent.
+     * Empty if it is not a JWS with a JSON payload (an opaque token).
+     */
+    public static Optional<Map<String, Object>> unverified(String token) {
+        return switch (CompactJws.read(token, java.util.Set.of("jwt", "at+jwt", "application/at+jwt"))) {
+            case CompactJws.Valid(CompactJws jws) -> Optional.of(jws.claims());
+            case CompactJws.Invalid invalid -> Optional.empty();
+        };
+    }
+
     /** A NumericDate in whole seconds, or null if the value is not a number. */
     public static Long seconds(Object value) {
         if (value instanceof Long l) {
