@@ -80,7 +80,7 @@ public final class BrowserSessions implements AutoCloseable {
         ProviderDiscovery discovery = new ProviderDiscovery(issuerUrl, http, timeout);
         IdpGuard guard = new IdpGuard("login-" + issuer.name(), config.resilience(), tuning, clock, retries);
         TokenEndpoint tokens = new TokenEndpoint(discovery::endpoints, login.clientId(),
-                login.clientSecretFile().map(file -> ClientSecretBasic.header(login.clientId(), file, "login")), http, guard, timeout);
+                login.clientSecretFile().map(file -> ClientSecretBasic.header(login.clientId(), file, "login")), http, guard, timeout, metrics);
         SignedJwtVerifier jwts = new SignedJwtVerifier(issuerKeys, worker, config.server().maxTokenBytes());
         SessionCookie cookie = SessionCookie.of(sessions.cookie(), sessions.absoluteTimeout());
         ReturnTargets targets = new ReturnTargets(login.allowedRedirectDomains());

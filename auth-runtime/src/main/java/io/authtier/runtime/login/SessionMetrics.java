@@ -29,6 +29,8 @@ public final class SessionMetrics {
     public static final String LOGOUTS = "authtier.logouts";
     /** {@code authtier_sessions_active}: sessions stored now (an estimate in Redis, refreshed every minute). */
     public static final String ACTIVE = "authtier.sessions.active";
+    /** {@code authtier_login_idp_duration_seconds{grant,outcome}}: the login's calls to the token endpoint (histogram). */
+    public static final String IDP_DURATION = "authtier.login.idp.duration";
     /** {@code authtier_session_store_duration_seconds{operation}} (histogram). */
     public static final String STORE_DURATION = "authtier.session.store.duration";
 
@@ -80,6 +82,14 @@ public final class SessionMetrics {
         timers.computeIfAbsent(operation, op -> Timer.builder(STORE_DURATION)
                 .description("Session store operations by operation (create|load|update|delete|lock)")
                 .tag("operation", op).serviceLevelObjectives(BUCKETS).register(registry))
+                .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Records one token endpoint call: {@code grant} code or refresh; {@code outcome} granted, refused or unavailable. */
+    void idpCall(String grant, String outcome, long startNanos) {
+        timers.computeIfAbsent("idp|" + grant + "|" + outcome, key -> Timer.builder(IDP_DURATION)
+                .description("The login's calls to the IdP's token endpoint, by grant (code|refresh) and outcome")
+                .tag("grant", grant).tag("outcome", outcome).serviceLevelObjectives(BUCKETS).register(registry))
                 .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }
 

@@ -42,18 +42,20 @@ final class TokenEndpoint {
     private final IdpGuard guard;
     private final Duration timeout;
     private final ObjectMapper json = new ObjectMapper();
+    private final SessionMetrics metrics;
 
     /**
      * @param authorization the {@code Authorization} header value of a confidential client; empty for a public one
      */
     TokenEndpoint(Supplier<CompletionStage<ProviderEndpoints>> endpoints, String clientId, Optional<String> authorization,
-            HttpClient http, IdpGuard guard, Duration timeout) {
+            HttpClient http, IdpGuard guard, Duration timeout, SessionMetrics metrics) {
         this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
         this.clientId = Objects.requireNonNull(clientId, "clientId");
         this.authorization = Objects.requireNonNull(authorization, "authorization");
         this.http = Objects.requireNonNull(http, "http");
         this.guard = Objects.requireNonNull(guard, "guard");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     CompletionStage<TokenGrant> exchangeCode(String code, String codeVerifier, String redirectUri) {
@@ -62,17 +64,18 @@ final class TokenEndpoint {
         form.put("code", code);
         form.put("redirect_uri", redirectUri);
         form.put("code_verifier", codeVerifier);
-        return post(form);
+        return post("code", form);
     }
 
     CompletionStage<TokenGrant> refresh(String refreshToken) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "refresh_token");
         form.put("refresh_token", refreshToken);
-        return post(form);
+        return post("refresh", form);
     }
 
-    private CompletionStage<TokenGrant> post(Map<String, String> form) {
+    private CompletionStage<TokenGrant> post(String grantLabel, Map<String, String> form) {
+        long start = System.nanoTime();
         if (authorization.isEmpty()) {
             form.put("client_id", clientId);
         }
@@ -80,7 +83,15 @@ final class TokenEndpoint {
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         return guard.<TokenGrant>call(() -> endpoints.get().thenCompose(found -> send(found.token(), body)))
-                .handle((grant, error) -> error == null ? grant : new TokenGrant.Unavailable(describe(error)));
+                .handle((grant, error) -> {
+                    TokenGrant result = error == null ? grant : new TokenGrant.Unavailable(describe(error));
+                    metrics.idpCall(grantLabel, switch (result) {
+                        case TokenGrant.Granted granted -> "granted";
+                        case TokenGrant.Refused refused -> "refused";
+                        case TokenGrant.Unavailable unavailable -> "unavailable";
+                    }, start);
+                    return result;
+                });
     }
 
     private CompletionStage<TokenGrant> send(URI uri, String body) {
