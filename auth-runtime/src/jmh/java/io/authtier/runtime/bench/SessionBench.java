@@ -86,7 +86,7 @@ public final class SessionBench {
         Path dir = Files.createTempDirectory("session-bench");
         switch (mode) {
             case "create" -> create(dir, arg(n, 0, 16), arg(n, 1, 8), arg(n, 2, 2), arg(n, 3, 3));
-            case "auth" -> auth(dir, arg(n, 0, 64), arg(n, 1, 8), arg(n, 2, 2), arg(n, 3, 3), arg(n, 4, 10_000));
+            case "auth" -> auth(dir, arg(n, 0, 64), arg(n, 1, 8), arg(n, 2, 2), arg(n, 3, 3), arg(n, 4, 10_000), arg(n, 5, 500));
             case "login" -> login(dir, arg(n, 0, 300), arg(n, 1, 100), arg(n, 2, 1) == 1);
             case "logout" -> logout(dir, arg(n, 0, 200));
             default -> throw new IllegalArgumentException("mode: create | auth | login | logout");
@@ -108,7 +108,8 @@ public final class SessionBench {
         SessionsConfig sessions = sessionsConfig(issuer, key, standalone.port());
         String token = "eyJhbGciOiJSUzI1NiJ9." + "x".repeat(600) + "." + "s".repeat(342); // about an access token's size
         SessionsConfig inMemory = new SessionsConfig(io.authtier.runtime.config.SessionStoreType.Memory, sessions.cookie(),
-                sessions.idleTimeout(), sessions.absoluteTimeout(), Optional.empty(), sessions.passAccessToken());
+                sessions.idleTimeout(), sessions.absoluteTimeout(), Optional.empty(), sessions.passAccessToken(),
+                java.time.Duration.ZERO);
         try (SessionStore single = store(sessions, RedisTopology.Standalone, List.of(standalone));
              SessionStore clustered = store(sessions, RedisTopology.Cluster, cluster);
              SessionStore memory = SessionStores.create(inMemory, () -> null, Clock.systemUTC())) {
@@ -209,7 +210,7 @@ public final class SessionBench {
 
     // ---------------------------------------------------------------- /auth with a session cookie
 
-    static void auth(Path dir, int connections, int seconds, int warmup, int rounds, int sessionCount) throws Exception {
+    static void auth(Path dir, int connections, int seconds, int warmup, int rounds, int sessionCount, int cacheMillis) throws Exception {
         MockOAuth2Server idp = new MockOAuth2Server();
         idp.start(java.net.InetAddress.getLoopbackAddress(), 0);
         RedisServers.Server standalone = RedisServers.standalone(dir);
@@ -219,8 +220,9 @@ public final class SessionBench {
         String bearer = idp.issueToken("main", "bench-client", new DefaultOAuth2TokenCallback("main", "ada", "JWT",
                 List.of("shop-api"), Map.of(), 3600)).serialize();
         Vertx driver = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
-        try (RunningRuntime single = runtime(dir, issuer, key, RedisTopology.Standalone, List.of(standalone));
-             RunningRuntime clustered = runtime(dir, issuer, key, RedisTopology.Cluster, cluster)) {
+        System.out.printf("sessions.localCacheTtl: %d ms%s%n", cacheMillis, cacheMillis == 0 ? " (off: every request reads Redis)" : "");
+        try (RunningRuntime single = runtime(dir, issuer, key, RedisTopology.Standalone, List.of(standalone), cacheMillis);
+             RunningRuntime clustered = runtime(dir, issuer, key, RedisTopology.Cluster, cluster, cacheMillis)) {
             SessionsConfig sessions = sessionsConfig(issuer, key, standalone.port());
             SessionCookie cookie = SessionCookie.of(sessions.cookie(), sessions.absoluteTimeout());
             List<String> singleCookies = makeSessions(sessions, cookie, RedisTopology.Standalone, List.of(standalone), issuer, bearer, sessionCount);
@@ -473,6 +475,10 @@ public final class SessionBench {
     }
 
     private static String yaml(String issuer, Path key, RedisTopology topology, List<Integer> ports) {
+        return yaml(issuer, key, topology, ports, 500);
+    }
+
+    private static String yaml(String issuer, Path key, RedisTopology topology, List<Integer> ports, int cacheMillis) {
         StringBuilder endpoints = new StringBuilder();
         for (int port : ports) {
             endpoints.append(endpoints.isEmpty() ? "" : ", ").append("\"127.0.0.1:").append(port).append('"');
@@ -484,6 +490,7 @@ public final class SessionBench {
                   audiences: [shop-api]
                 sessions:
                   store: Redis
+                  localCacheTtl: %dms
                   cookie:
                     signingKeys: [{id: k1, file: %s}]
                   login:
@@ -495,12 +502,18 @@ public final class SessionBench {
                   endpoints: [%s]
                 tokenCache:
                   l2: {enabled: false}
-                """.formatted(issuer, key, CLIENT, topology, endpoints);
+                """.formatted(issuer, cacheMillis, key, CLIENT, topology, endpoints);
     }
 
     private static RunningRuntime runtime(Path dir, String issuer, Path key, RedisTopology topology, List<RedisServers.Server> servers) {
+        return runtime(dir, issuer, key, topology, servers, 500);
+    }
+
+    /** @param cacheMillis {@code sessions.localCacheTtl} in ms (0: off); 500 is the runtime's default */
+    private static RunningRuntime runtime(Path dir, String issuer, Path key, RedisTopology topology, List<RedisServers.Server> servers,
+            int cacheMillis) {
         RunningRuntime runtime = RunningRuntime.start(yaml(issuer, key, topology,
-                servers.stream().map(RedisServers.Server::port).toList()), Clock.systemUTC(), policy -> policy);
+                servers.stream().map(RedisServers.Server::port).toList(), cacheMillis), Clock.systemUTC(), policy -> policy);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> runtime.management("/readyz").statusCode() == 200);
         return runtime;
     }

@@ -47,6 +47,8 @@ final class RuntimeConfigReader {
     private static final String DEFAULT_COOKIE_NAME = "__Host-authtier";
     private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(24);
     private static final Duration DEFAULT_ABSOLUTE_TIMEOUT = Duration.ofDays(7);
+    private static final Duration DEFAULT_LOCAL_CACHE_TTL = Duration.ofMillis(500);
+    private static final Duration MAX_LOCAL_CACHE_TTL = Duration.ofSeconds(5);
     private static final List<String> DEFAULT_SCOPES = List.of("openid", "profile", "email");
 
     private final SecretFileCheck secrets;
@@ -162,8 +164,9 @@ final class RuntimeConfigReader {
         Optional<Optional<LoginConfig>> login = s.optionalSection("login").map(this::login);
         AccessTokenPassing passAccessToken = s.string("passAccessToken")
                 .parse(text -> ConfigEnums.parse(AccessTokenPassing.class, text)).orElse(AccessTokenPassing.None);
+        Duration localCacheTtl = s.duration("localCacheTtl").check(Rule.atMost(MAX_LOCAL_CACHE_TTL)).orElse(DEFAULT_LOCAL_CACHE_TTL);
         return s.build(() -> new SessionsConfig(store, cookie.orElseThrow(), idleTimeout, absoluteTimeout,
-                login.map(Optional::orElseThrow), passAccessToken));
+                login.map(Optional::orElseThrow), passAccessToken, localCacheTtl));
     }
 
     private Optional<CookieConfig> cookie(Section s) {

@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param absoluteTimeout a session ends this long after login whatever its use; at least {@code idleTimeout}
  * @param login           the OIDC login flow; empty if the runtime only checks bearer tokens
  * @param passAccessToken whether and how {@code /auth} hands a session's access token to the upstream
+ * @param localCacheTtl   how long a replica remembers a session it has read (a logout made on another
+ *                        replica is seen here within this time); zero turns the memory off
  */
 public record SessionsConfig(
         SessionStoreType store,
@@ -20,7 +22,8 @@ public record SessionsConfig(
         Duration idleTimeout,
         Duration absoluteTimeout,
         Optional<LoginConfig> login,
-        AccessTokenPassing passAccessToken) {
+        AccessTokenPassing passAccessToken,
+        Duration localCacheTtl) {
 
     public SessionsConfig {
         Objects.requireNonNull(store, "store");
@@ -29,5 +32,6 @@ public record SessionsConfig(
         Objects.requireNonNull(absoluteTimeout, "absoluteTimeout");
         Objects.requireNonNull(login, "login");
         Objects.requireNonNull(passAccessToken, "passAccessToken");
+        Objects.requireNonNull(localCacheTtl, "localCacheTtl");
     }
 }

@@ -16,8 +16,9 @@ public final class SessionStores {
     }
 
     /**
-     * The store {@code config} asks for. For {@code Redis}, {@code redis} opens the connection (only then),
-     * which the store then owns.
+     * The store {@code config} asks for, behind a {@link CachingSessionStore} unless
+     * {@code sessions.localCacheTtl} is zero. For {@code Redis}, {@code redis} opens the connection (only
+     * then), which the store then owns.
      */
     public static SessionStore create(SessionsConfig config, Supplier<RedisConnection> redis, Clock clock) {
         SessionBytes bytes = switch (config.store()) {
@@ -25,6 +26,9 @@ public final class SessionStores {
             case Redis -> new RedisSessionBytes(Optional.ofNullable(redis.get())
                     .orElseThrow(() -> new IllegalArgumentException("sessions.store Redis needs a redis section")), true);
         };
-        return new EncryptedSessionStore(bytes, config.idleTimeout(), config.absoluteTimeout(), clock, new SecureRandom());
+        SessionStore store = new EncryptedSessionStore(bytes, config.idleTimeout(), config.absoluteTimeout(), clock, new SecureRandom());
+        return config.localCacheTtl().isPositive()
+                ? new CachingSessionStore(store, config.localCacheTtl(), config.idleTimeout(), config.absoluteTimeout(), clock)
+                : store;
     }
 }

@@ -189,6 +189,8 @@ class FieldRulesTest {
                         "sessions.login.redirectUrl", "must end in /oauth2/callback"),
                 arguments("a relative callback URL is refused", login("issuer: main, clientId: web, allowedRedirectDomains: [a.example], redirectUrl: /oauth2/callback"),
                         "sessions.login.redirectUrl", "must be an absolute URL"),
+                arguments("a local session cache above 5 s is refused", MINIMAL + "sessions: {localCacheTtl: 6s}",
+                        "sessions.localCacheTtl", "at most 5s"),
                 arguments("an unknown way to pass the access token lists the known ones", MINIMAL + "sessions: {passAccessToken: Cookie}",
                         "sessions.passAccessToken", "'Cookie' is not one of None, Header, Authorization"));
     }

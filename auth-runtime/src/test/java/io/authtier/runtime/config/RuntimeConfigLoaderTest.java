@@ -80,6 +80,7 @@ class RuntimeConfigLoaderTest {
                     redirectUrl: https://auth.shop.example.com/oauth2/callback
                     redirectToLogin: true
                   passAccessToken: Authorization
+                  localCacheTtl: 250ms
                 redis:
                   topology: Cluster
                   endpoints: [redis-0.redis:6379, "10.0.0.5:6380", "[::1]:6381"]
@@ -112,7 +113,7 @@ class RuntimeConfigLoaderTest {
                         Optional.of(new LoginConfig("main", "shop-web", Optional.of(web), List.of("openid", "email"),
                                 List.of("shop.example.com", "*.shop.example.com"),
                                 Optional.of(URI.create("https://auth.shop.example.com/oauth2/callback")), true)),
-                        AccessTokenPassing.Authorization),
+                        AccessTokenPassing.Authorization, Duration.ofMillis(250)),
                 Optional.of(new RedisConfig(RedisTopology.Cluster,
                         List.of(new HostAndPort("redis-0.redis", 6379), new HostAndPort("10.0.0.5", 6380),
                                 new HostAndPort("::1", 6381)),
@@ -141,7 +142,8 @@ class RuntimeConfigLoaderTest {
                 new ResilienceConfig(Duration.ofSeconds(2), new ResilienceConfig.Retry(3, Duration.ofMillis(200)),
                         new ResilienceConfig.CircuitBreaker(50, Duration.ofSeconds(30)), 100),
                 new SessionsConfig(SessionStoreType.Memory, new CookieConfig("__Host-authtier", SameSite.Lax, List.of()),
-                        Duration.ofHours(24), Duration.ofDays(7), Optional.empty(), AccessTokenPassing.None),
+                        Duration.ofHours(24), Duration.ofDays(7), Optional.empty(), AccessTokenPassing.None,
+                        Duration.ofMillis(500)),
                 Optional.empty(),
                 List.of()));
     }

@@ -32,7 +32,7 @@ class RuntimeConfigValidatorTest {
         SessionsConfig sessions = new SessionsConfig(SessionStoreType.Redis, loaded.sessions().cookie(),
                 loaded.sessions().idleTimeout(), loaded.sessions().absoluteTimeout(),
                 Optional.of(new LoginConfig("nobody", "web", Optional.empty(), List.of("openid"), List.of("a.example"),
-                        Optional.empty(), false)), AccessTokenPassing.None);
+                        Optional.empty(), false)), AccessTokenPassing.None, loaded.sessions().localCacheTtl());
         RuntimeConfig config = new RuntimeConfig(loaded.server(), loaded.issuers(), loaded.tokenCache(),
                 loaded.resilience(), sessions, Optional.empty(), List.of());
 

@@ -14,6 +14,7 @@ public final class RecordingBytes implements SessionBytes {
     private final SessionBytes inner;
     private final List<byte[]> written = new CopyOnWriteArrayList<>();
     private final AtomicReference<Runnable> afterNextRead = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
 
     public RecordingBytes(SessionBytes inner) {
         this.inner = inner;
@@ -31,8 +32,14 @@ public final class RecordingBytes implements SessionBytes {
         return inner.create(address, value, ttl, userTtl, idpSessionTag);
     }
 
+    /** How many reads reached the store. */
+    public int reads() {
+        return reads.get();
+    }
+
     @Override
     public CompletionStage<Optional<byte[]>> read(SessionAddress address) {
+        reads.incrementAndGet();
         Runnable action = afterNextRead.getAndSet(null);
         if (action == null) {
             return inner.read(address);

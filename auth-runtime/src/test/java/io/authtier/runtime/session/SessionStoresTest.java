@@ -23,7 +23,7 @@ class SessionStoresTest {
 
     private static SessionsConfig config(SessionStoreType type, Duration idle) {
         return new SessionsConfig(type, new CookieConfig("__Host-authtier", SameSite.Lax, List.of()), idle, Duration.ofDays(7),
-                Optional.empty(), AccessTokenPassing.None);
+                Optional.empty(), AccessTokenPassing.None, Duration.ofSeconds(1));
     }
 
     @Test

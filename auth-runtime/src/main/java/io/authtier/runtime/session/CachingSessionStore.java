@@ -1,0 +1,123 @@
+package io.authtier.runtime.session;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A replica's short memory of the sessions it has just read, in front of a {@link SessionStore}: a browser
+ * fetching a page and its assets sends the same cookie many times a second, and each read would otherwise
+ * be a Redis round trip, a decryption and a JSON parse. An entry lives at most {@code ttl} (500 ms by
+ * default, {@code sessions.localCacheTtl}), never extended by use, so a logout made on another replica is
+ * seen here within that time (issue 4: "within 1 second"); a logout made here is seen at once (the entry goes with it, or with every entry for
+ * the bulk logouts). A hit is still checked against the idle and absolute timeouts with the injected
+ * {@link Clock}, and a session due for its once-a-minute touch is read from the store, so neither rule
+ * loosens. The key is the whole {@link SessionTicket} (id and key), so only the cookie that read a session
+ * finds it here.
+ */
+public final class CachingSessionStore implements SessionStore {
+
+    /** At most this many sessions are remembered; beyond it the least recently used go. */
+    static final int MAX_ENTRIES = 100_000;
+
+    private final SessionStore inner;
+    private final Duration idleTimeout;
+    private final Duration absoluteTimeout;
+    private final Clock clock;
+    private final Cache<SessionTicket, Session> recent;
+
+    /** @param ttl how long a read session is remembered; greater than zero */
+    public CachingSessionStore(SessionStore inner, Duration ttl, Duration idleTimeout, Duration absoluteTimeout, Clock clock) {
+        this.inner = Objects.requireNonNull(inner, "inner");
+        this.idleTimeout = Objects.requireNonNull(idleTimeout, "idleTimeout");
+        this.absoluteTimeout = Objects.requireNonNull(absoluteTimeout, "absoluteTimeout");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (!ttl.isPositive()) {
+            throw new IllegalArgumentException("the session cache's ttl must be greater than zero, got " + ttl);
+        }
+        // Real time for the entry's life (it bounds how late another replica's logout is seen), the
+        // injected clock for the session's own timeouts.
+        this.recent = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).expireAfterWrite(ttl).build();
+    }
+
+    @Override
+    public CompletionStage<SessionTicket> create(Session session) {
+        return inner.create(session);
+    }
+
+    @Override
+    public CompletionStage<SessionLookup> load(SessionTicket ticket) {
+        Session known = recent.getIfPresent(ticket);
+        if (known != null) {
+            Instant now = clock.instant();
+            boolean live = known.lastSeenAt().plus(idleTimeout).isAfter(now) && known.createdAt().plus(absoluteTimeout).isAfter(now);
+            boolean touchDue = !known.lastSeenAt().plus(EncryptedSessionStore.TOUCH_INTERVAL).isAfter(now);
+            if (live && !touchDue) {
+                return CompletableFuture.completedFuture(new SessionLookup.Found(known));
+            }
+            recent.invalidate(ticket);
+        }
+        return inner.load(ticket).thenApply(lookup -> {
+            if (lookup instanceof SessionLookup.Found(Session session)) {
+                recent.put(ticket, session);
+            }
+            return lookup;
+        });
+    }
+
+    @Override
+    public CompletionStage<Boolean> update(SessionTicket ticket, Session session) {
+        recent.invalidate(ticket);
+        return inner.update(ticket, session).thenApply(stored -> {
+            if (stored) {
+                recent.put(ticket, session);
+            }
+            return stored;
+        });
+    }
+
+    @Override
+    public CompletionStage<Boolean> delete(SessionTicket ticket) {
+        recent.invalidate(ticket);
+        return inner.delete(ticket);
+    }
+
+    /** Forgets every remembered session: the ones that end are not known by ticket, and logouts are rare. */
+    @Override
+    public CompletionStage<Long> deleteAllForUser(SessionUser user) {
+        recent.invalidateAll();
+        return inner.deleteAllForUser(user);
+    }
+
+    @Override
+    public CompletionStage<Long> deleteAllForIdpSession(String issuer, String sid) {
+        recent.invalidateAll();
+        return inner.deleteAllForIdpSession(issuer, sid);
+    }
+
+    @Override
+    public CompletionStage<Boolean> tryLockRefresh(SessionTicket ticket, String owner, Duration ttl) {
+        return inner.tryLockRefresh(ticket, owner, ttl);
+    }
+
+    @Override
+    public CompletionStage<Boolean> unlockRefresh(SessionTicket ticket, String owner) {
+        return inner.unlockRefresh(ticket, owner);
+    }
+
+    @Override
+    public CompletionStage<SessionBytes.Count> count(int budget) {
+        return inner.count(budget);
+    }
+
+    @Override
+    public void close() {
+        recent.invalidateAll();
+        inner.close();
+    }
+}

@@ -1,0 +1,116 @@
+package io.authtier.runtime.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.authtier.runtime.session.memory.MemorySessionBytes;
+import io.authtier.runtime.testsupport.MutableClock;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The replica's short memory of sessions: reads within its life cost no store read, a logout made here is
+ * seen at once, one made by another replica within the memory's life, and the timeouts and the touch hold.
+ */
+@DisplayName("CachingSessionStore: a replica's short memory of sessions")
+class CachingSessionStoreTest {
+
+    static final Duration IDLE = Duration.ofHours(24);
+    static final Duration ABSOLUTE = Duration.ofDays(7);
+
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
+    final RecordingBytes bytes = new RecordingBytes(new MemorySessionBytes(clock));
+    final SessionStore direct = new EncryptedSessionStore(bytes, IDLE, ABSOLUTE, clock, new SecureRandom());
+
+    CachingSessionStore caching(Duration ttl) {
+        return new CachingSessionStore(direct, ttl, IDLE, ABSOLUTE, clock);
+    }
+
+    SessionTicket newSession() {
+        Session session = Session.start(new SessionUser("https://idp.example", "u-" + System.nanoTime()), Optional.empty(),
+                Optional.empty(), Optional.empty(), List.of(), new SessionTokens("at", Optional.empty(), Optional.empty(),
+                        clock.instant().plusSeconds(300)), clock.instant());
+        return direct.create(session).toCompletableFuture().join();
+    }
+
+    static SessionLookup load(SessionStore store, SessionTicket ticket) {
+        return store.load(ticket).toCompletableFuture().join();
+    }
+
+    @Test
+    @DisplayName("Reads of one session within its life reach the store once")
+    void repeatedReadsHitMemory() {
+        CachingSessionStore store = caching(Duration.ofMinutes(1));
+        SessionTicket ticket = newSession();
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(load(store, ticket)).isInstanceOf(SessionLookup.Found.class);
+        }
+
+        assertThat(bytes.reads()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("A logout made here is seen at once: by ticket, by user, by IdP session")
+    void localLogoutsAreImmediate() {
+        CachingSessionStore store = caching(Duration.ofMinutes(1));
+        SessionTicket one = newSession();
+        SessionTicket two = newSession();
+        load(store, one);
+        load(store, two);
+
+        store.delete(one).toCompletableFuture().join();
+        assertThat(load(store, one)).isInstanceOf(SessionLookup.Absent.class);
+
+        Session session = ((SessionLookup.Found) load(store, two)).session();
+        store.deleteAllForUser(session.user()).toCompletableFuture().join();
+        assertThat(load(store, two)).isInstanceOf(SessionLookup.Absent.class);
+    }
+
+    @Test
+    @DisplayName("A logout made by another replica is seen within the memory's life")
+    void remoteLogoutWithinTtl() {
+        CachingSessionStore store = caching(Duration.ofMillis(300));
+        SessionTicket ticket = newSession();
+        load(store, ticket);
+
+        direct.delete(ticket).toCompletableFuture().join(); // another replica, straight to the store
+
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+                .until(() -> load(store, ticket) instanceof SessionLookup.Absent);
+    }
+
+    @Test
+    @DisplayName("A remembered session still ends at its idle timeout, and its once-a-minute touch still reaches the store")
+    void timeoutsAndTouchHold() {
+        CachingSessionStore store = caching(Duration.ofMinutes(10));
+        SessionTicket ticket = newSession();
+        load(store, ticket);
+
+        clock.advance(Duration.ofSeconds(61));
+        Session touched = ((SessionLookup.Found) load(store, ticket)).session();
+        assertThat(bytes.reads()).isEqualTo(2);
+        assertThat(touched.lastSeenAt()).isEqualTo(clock.instant());
+
+        clock.advance(IDLE.plusSeconds(1));
+        assertThat(load(store, ticket)).isNotInstanceOf(SessionLookup.Found.class); // Expired, or Absent once the TTL removed it
+    }
+
+    @Test
+    @DisplayName("An update is what the next read sees")
+    void updateReplacesMemory() {
+        CachingSessionStore store = caching(Duration.ofMinutes(1));
+        SessionTicket ticket = newSession();
+        Session before = ((SessionLookup.Found) load(store, ticket)).session();
+        Session after = before.withTokens(new SessionTokens("at-2", Optional.empty(), Optional.empty(), clock.instant().plusSeconds(600)));
+
+        assertThat(store.update(ticket, after).toCompletableFuture().join()).isTrue();
+
+        assertThat(((SessionLookup.Found) load(store, ticket)).session().tokens().accessToken()).isEqualTo("at-2");
+    }
+}
