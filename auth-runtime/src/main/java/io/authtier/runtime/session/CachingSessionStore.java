@@ -14,11 +14,11 @@ import java.util.concurrent.CompletionStage;
  * fetching a page and its assets sends the same cookie many times a second, and each read would otherwise
  * be a Redis round trip, a decryption and a JSON parse. An entry lives at most {@code ttl} (500 ms by
  * default, {@code sessions.localCacheTtl}), never extended by use, so a logout made on another replica is
- * seen here within that time (issue 4: "within 1 second"); a logout made here is seen at once (the entry goes with it, or with every entry for
- * the bulk logouts). A hit is still checked against the idle and absolute timeouts with the injected
- * {@link Clock}, and a session due for its once-a-minute touch is read from the store, so neither rule
- * loosens. The key is the whole {@link SessionTicket} (id and key), so only the cookie that read a session
- * finds it here.
+ * seen here within that time (issue 4: "within 1 second"). A logout made here is seen at once: the entry
+ * goes with it, or every entry goes with a bulk logout. A hit is still checked against the idle and
+ * absolute timeouts with the injected {@link Clock}, and a session due for its once-a-minute touch is read
+ * from the store, so neither rule loosens. The key is the whole {@link SessionTicket} (id and key), so only
+ * the cookie that read a session finds it here.
  */
 public final class CachingSessionStore implements SessionStore {
 
