@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -117,6 +118,43 @@ class RenderedSamplesLoadTest {
     assertThat(operatorAccepts).as("operator accepts %s", url).isEqualTo(runtimeLoads);
   }
 
+  @Test
+  @DisplayName("A localCacheTtl other than the default, rendered by the operator, arrives in the runtime")
+  void nonDefaultLocalCacheTtlArrives() throws Exception {
+    var twoSeconds = ((LoadResult.Loaded) LOADER.parse(RuntimeConfigRenderer.render(productionWithLocalCacheTtl("2s")))).config();
+    var off = ((LoadResult.Loaded) LOADER.parse(RuntimeConfigRenderer.render(productionWithLocalCacheTtl("0s")))).config();
+    var unset = ((LoadResult.Loaded) LOADER.parse(RuntimeConfigRenderer.render(productionWithLocalCacheTtl(null)))).config();
+
+    assertThat(twoSeconds.sessions().localCacheTtl()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(off.sessions().localCacheTtl()).isZero();
+    assertThat(unset.sessions().localCacheTtl()).isEqualTo(Duration.ofMillis(500));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"0s", "1ms", "500ms", "1s500ms", "4s999ms", "5s", "5000ms", "5001ms", "5s1ms", "6s", "1m", "500", "0.5s"})
+  @DisplayName("A localCacheTtl that the operator accepts loads in the runtime; one the runtime refuses, the operator refuses")
+  void localCacheTtlVerdictsAgree(String ttl) throws Exception {
+    var tier = productionWithLocalCacheTtl(ttl);
+
+    var operatorAccepts = SpecValidator.validate(tier).isEmpty();
+    var runtimeLoads = LOADER.parse(RuntimeConfigRenderer.render(tier)) instanceof LoadResult.Loaded;
+
+    assertThat(operatorAccepts).as("operator accepts %s", ttl).isEqualTo(runtimeLoads);
+  }
+
+  /** The production sample with its sessions.localCacheTtl replaced (null: left out). */
+  private static AuthTier productionWithLocalCacheTtl(String ttl) throws Exception {
+    var tier = AuthTierFiles.read(Path.of("..", "samples", "production.yaml")).tiers().getFirst();
+    tier.getMetadata().setNamespace("shop");
+    var spec = tier.getSpec();
+    var sessions = spec.sessions();
+    tier.setSpec(new AuthTierSpec(spec.issuers(), spec.tokenCache(), spec.resilience(),
+        new SessionsSpec(sessions.store(), sessions.cookie(), sessions.idleTimeout(), sessions.absoluteTimeout(), ttl,
+            sessions.passAccessToken(), sessions.login()),
+        spec.redis(), spec.runtime(), spec.autoscaling(), spec.disruption(), spec.monitoring(), spec.routes()));
+    return tier;
+  }
+
   /** The production sample with its access token passing and login callback settings replaced. */
   private static AuthTier productionWithLogin(io.authtier.operator.api.v1alpha1.AccessTokenPassing passing, String redirectUrl, boolean redirectToLogin)
       throws Exception {
@@ -126,7 +164,7 @@ class RenderedSamplesLoadTest {
     var sessions = spec.sessions();
     var login = sessions.login();
     tier.setSpec(new AuthTierSpec(spec.issuers(), spec.tokenCache(), spec.resilience(),
-        new SessionsSpec(sessions.store(), sessions.cookie(), sessions.idleTimeout(), sessions.absoluteTimeout(), passing,
+        new SessionsSpec(sessions.store(), sessions.cookie(), sessions.idleTimeout(), sessions.absoluteTimeout(), sessions.localCacheTtl(), passing,
             new LoginSpec(login.issuer(), login.clientId(), login.clientSecretRef(), login.scopes(),
                 login.allowedRedirectDomains(), redirectUrl, redirectToLogin)),
         spec.redis(), spec.runtime(), spec.autoscaling(), spec.disruption(), spec.monitoring(), spec.routes()));

@@ -33,6 +33,9 @@ public final class SpecValidator {
       "^(https://(([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?\\.)*[A-Za-z]([-A-Za-z0-9]*[A-Za-z0-9])?|127\\.0\\.0\\.1)"
       + "|http://(localhost|127\\.0\\.0\\.1))(:[0-9]{1,5})?(/[-A-Za-z0-9._~]+)*/oauth2/callback$");
 
+  /** The runtime refuses a longer sessions.localCacheTtl: a logout elsewhere must be seen within seconds. */
+  private static final Duration MAX_LOCAL_CACHE_TTL = Duration.ofSeconds(5);
+
   private SpecValidator() {}
 
   public static List<SpecProblem> validate(AuthTier tier) {
@@ -119,6 +122,11 @@ public final class SpecValidator {
     if (idle != null && absolute != null && absolute.compareTo(idle) < 0) {
       report.accept(new SpecProblem("spec.sessions.absoluteTimeout", "must be at least sessions.idleTimeout ("
           + sessions.idleTimeout() + ")"));
+    }
+    var localCacheTtl = duration("spec.sessions.localCacheTtl", sessions.localCacheTtl(), report);
+    if (localCacheTtl != null && localCacheTtl.compareTo(MAX_LOCAL_CACHE_TTL) > 0) {
+      report.accept(new SpecProblem("spec.sessions.localCacheTtl", "'" + sessions.localCacheTtl()
+          + "' is longer than the runtime allows; write at most 5s (500ms by default, 0s turns it off)"));
     }
     if (!sessions.cookie().name().matches("^__Host-[!#$%&'*+.^_`|~0-9A-Za-z-]+$")) {
       report.accept(new SpecProblem("spec.sessions.cookie.name", "must start with __Host- (it pins the cookie to one host over HTTPS), such as __Host-authtier"));

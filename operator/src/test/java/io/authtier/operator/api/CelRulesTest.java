@@ -59,6 +59,8 @@ class CelRulesTest {
         Arguments.of("login scopes without openid", ISSUER + REDIS + "sessions: {cookie: {signingKeys: [{id: k, secretRef: {name: s, key: k}}]}, login: {issuer: main, clientId: web, scopes: [email], allowedRedirectDomains: [a.example]}}\n", "sessions.login.scopes must include openid"),
         Arguments.of("a complete login", ISSUER + REDIS + "sessions: {cookie: {signingKeys: [{id: k, secretRef: {name: s, key: k}}]}, login: {issuer: main, clientId: web, allowedRedirectDomains: [a.example]}}\n", null),
         Arguments.of("a login with passAccessToken, redirectUrl and redirectToLogin", ISSUER + REDIS + "sessions: {passAccessToken: Authorization, cookie: {signingKeys: [{id: k, secretRef: {name: s, key: k}}]}, login: {issuer: main, clientId: web, allowedRedirectDomains: [a.example], redirectUrl: 'https://a.example/oauth2/callback', redirectToLogin: true}}\n", null),
+        Arguments.of("sessions remembered for 5s, the most the runtime allows", ISSUER + REDIS + "sessions: {localCacheTtl: 5s}\n", null),
+        Arguments.of("sessions not remembered (localCacheTtl 0s)", DEV.replace("{store: Memory}", "{store: Memory, localCacheTtl: 0s}"), null),
         Arguments.of("External Redis without its endpoints", ISSUER + "redis: {mode: External}\n", "redis.mode External needs redis.external"),
         Arguments.of("a Standalone external Redis with two endpoints", ISSUER + "redis: {mode: External, external: {endpoints: ['a:1', 'b:2']}}\n", "redis.external.topology Standalone takes exactly one endpoint"),
         Arguments.of("an external Redis Cluster with two endpoints", ISSUER + "redis: {mode: External, external: {topology: Cluster, endpoints: ['a:1', 'b:2']}}\n", null),

@@ -10,6 +10,7 @@ import io.authtier.operator.api.v1alpha1.RedisSpec;
 import io.authtier.operator.api.v1alpha1.SessionsSpec;
 import io.authtier.operator.support.Tiers;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -29,15 +30,34 @@ class SpecValidatorTest {
   void durations() {
     var tier = Tiers.sample("minimal.yaml", "dev");
     var sessions = tier.getSpec().sessions();
-    tier.setSpec(withSessions(tier.getSpec(), new SessionsSpec(sessions.store(), sessions.cookie(), "25h", "1d", null, null)));
+    tier.setSpec(withSessions(tier.getSpec(), new SessionsSpec(sessions.store(), sessions.cookie(), "25h", "1d", null, null, null)));
 
     assertThat(SpecValidator.validate(tier)).extracting(SpecProblem::toString)
         .containsExactly("spec.sessions.absoluteTimeout: must be at least sessions.idleTimeout (25h)");
 
-    tier.setSpec(withSessions(tier.getSpec(), new SessionsSpec(sessions.store(), sessions.cookie(), "a day", "0s", null, null)));
+    tier.setSpec(withSessions(tier.getSpec(), new SessionsSpec(sessions.store(), sessions.cookie(), "a day", "0s", null, null, null)));
     assertThat(SpecValidator.validate(tier)).extracting(SpecProblem::toString).containsExactly(
         "spec.sessions.idleTimeout: 'a day' is not a duration; write it like 500ms, 30s, 5m, 24h or 7d",
         "spec.sessions.absoluteTimeout: must be longer than zero");
+  }
+
+  @Test
+  @DisplayName("sessions.localCacheTtl may be 0s to 5s; a longer one is refused, naming the field and the limit")
+  void localCacheTtlBounds() {
+    var tier = Tiers.sample("minimal.yaml", "dev");
+    var sessions = tier.getSpec().sessions();
+    for (var accepted : List.of("0s", "500ms", "5s", "4s999ms", "5000ms")) {
+      tier.setSpec(withSessions(tier.getSpec(), new SessionsSpec(sessions.store(), sessions.cookie(), null, null, accepted, null, null)));
+      assertThat(SpecValidator.validate(tier)).as(accepted).isEmpty();
+    }
+
+    tier.setSpec(withSessions(tier.getSpec(), new SessionsSpec(sessions.store(), sessions.cookie(), null, null, "5001ms", null, null)));
+    assertThat(SpecValidator.validate(tier)).extracting(SpecProblem::toString).containsExactly(
+        "spec.sessions.localCacheTtl: '5001ms' is longer than the runtime allows; write at most 5s (500ms by default, 0s turns it off)");
+
+    tier.setSpec(withSessions(tier.getSpec(), new SessionsSpec(sessions.store(), sessions.cookie(), null, null, "half a second", null, null)));
+    assertThat(SpecValidator.validate(tier)).extracting(SpecProblem::toString).containsExactly(
+        "spec.sessions.localCacheTtl: 'half a second' is not a duration; write it like 500ms, 30s, 5m, 24h or 7d");
   }
 
   @Test
@@ -52,7 +72,7 @@ class SpecValidatorTest {
         login.allowedRedirectDomains(), "http://shop.example.com/oauth2/callback?x=1", login.redirectToLogin());
     var sessions = spec.sessions();
     tier.setSpec(withSessions(spec, new SessionsSpec(sessions.store(), sessions.cookie(), sessions.idleTimeout(),
-        sessions.absoluteTimeout(), sessions.passAccessToken(), bad)));
+        sessions.absoluteTimeout(), sessions.localCacheTtl(), sessions.passAccessToken(), bad)));
     // Then that field is named, with what to write instead
     assertThat(SpecValidator.validate(tier)).singleElement().satisfies(problem -> {
       assertThat(problem.field()).isEqualTo("spec.sessions.login.redirectUrl");

@@ -26,6 +26,11 @@ public record SessionsSpec(
     @JsonPropertyDescription("A session ends this long after login, used or not. At least idleTimeout.")
     String absoluteTimeout,
 
+    @Default("500ms")
+    @Pattern(Patterns.DURATION)
+    @JsonPropertyDescription("How long a replica remembers a session it has read: 0s (off) to 5s. Repeated requests with one cookie within this time cost no Redis read, but a logout made through another replica may take this long to be seen here.")
+    String localCacheTtl,
+
     @Default("None")
     @JsonPropertyDescription("What /auth adds for a browser session so that the app can call APIs as the user: None, Header (X-Auth-Request-Access-Token: <token>) or Authorization (Authorization: Bearer <token>). Copy that header to the upstream request in the ingress.")
     AccessTokenPassing passAccessToken,
@@ -38,6 +43,7 @@ public record SessionsSpec(
     cookie = cookie == null ? new CookieSpec(null, null, null) : cookie;
     idleTimeout = idleTimeout == null ? "24h" : idleTimeout;
     absoluteTimeout = absoluteTimeout == null ? "7d" : absoluteTimeout;
+    localCacheTtl = localCacheTtl == null ? "500ms" : localCacheTtl;
     passAccessToken = passAccessToken == null ? AccessTokenPassing.None : passAccessToken;
   }
 }

@@ -16,8 +16,11 @@ import io.authtier.operator.api.v1alpha1.RedisTopology;
 import io.authtier.operator.secrets.ReferencedSecrets;
 import io.authtier.operator.api.v1alpha1.RedisMode;
 import io.authtier.operator.reconcile.Names;
+import io.authtier.operator.spec.Durations;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -55,6 +58,9 @@ public final class RuntimeConfigRenderer {
       "passwordSecretRef", "passwordFile",
       "secretRef", "file");
 
+  /** The runtime's default for sessions.localCacheTtl, and the spec's. */
+  private static final Duration DEFAULT_LOCAL_CACHE_TTL = Duration.ofMillis(500);
+
   private RuntimeConfigRenderer() {}
 
   public static String render(AuthTier tier) {
@@ -88,6 +94,10 @@ public final class RuntimeConfigRenderer {
    */
   private static JsonNode sessions(AuthTierSpec spec) {
     ObjectNode sessions = TREE.valueToTree(spec.sessions());
+    // Compared as a duration, so 0s500ms is left out too; text that is not one is written for the runtime to refuse.
+    if (Durations.parse(spec.sessions().localCacheTtl()).equals(Optional.of(DEFAULT_LOCAL_CACHE_TTL))) {
+      sessions.remove("localCacheTtl");
+    }
     if (spec.sessions().passAccessToken() == AccessTokenPassing.None) {
       sessions.remove("passAccessToken");
     }

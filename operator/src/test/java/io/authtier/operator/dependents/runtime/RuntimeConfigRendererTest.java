@@ -3,12 +3,15 @@ package io.authtier.operator.dependents.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.authtier.operator.api.v1alpha1.AccessTokenPassing;
+import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.api.v1alpha1.AuthTierSpec;
 import io.authtier.operator.api.v1alpha1.LoginSpec;
 import io.authtier.operator.api.v1alpha1.SessionsSpec;
 import io.authtier.operator.support.Tiers;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RuntimeConfigRendererTest {
 
@@ -45,7 +48,7 @@ class RuntimeConfigRendererTest {
     var login = sessions.login();
     tier.setSpec(new AuthTierSpec(spec.issuers(), spec.tokenCache(), spec.resilience(),
         new SessionsSpec(sessions.store(), sessions.cookie(), sessions.idleTimeout(), sessions.absoluteTimeout(),
-            AccessTokenPassing.Authorization,
+            sessions.localCacheTtl(), AccessTokenPassing.Authorization,
             new LoginSpec(login.issuer(), login.clientId(), login.clientSecretRef(), login.scopes(),
                 login.allowedRedirectDomains(), "https://auth.shop.example.com/oauth2/callback", true)),
         spec.redis(), spec.runtime(), spec.autoscaling(), spec.disruption(), spec.monitoring(), spec.routes()));
@@ -70,11 +73,43 @@ class RuntimeConfigRendererTest {
     assertThat(minimal).doesNotContain("passAccessToken").doesNotContain("redirectToLogin").doesNotContain("redirectUrl");
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"0s", "2s", "5s"})
+  @DisplayName("A localCacheTtl other than 500ms arrives in the runtime's sessions section")
+  void localCacheTtlArrives(String ttl) {
+    var config = RuntimeConfigRenderer.render(withLocalCacheTtl(Tiers.sample("production.yaml", "prod"), ttl));
+
+    assertThat(config).contains("\n  absoluteTimeout: 7d\n  localCacheTtl: " + ttl + "\n");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"500ms", "0s500ms"})
+  @DisplayName("A localCacheTtl of 500ms, however written, is not written: the runtime's default is the same")
+  void defaultLocalCacheTtlIsLeftOut(String ttl) {
+    var sample = Tiers.sample("production.yaml", "prod");
+    var unchanged = RuntimeConfigRenderer.render(sample);
+
+    var config = RuntimeConfigRenderer.render(withLocalCacheTtl(sample, ttl));
+
+    assertThat(config).doesNotContain("localCacheTtl").isEqualTo(unchanged);
+    assertThat(RuntimeConfigRenderer.render(Tiers.sample("minimal.yaml", "dev"))).doesNotContain("localCacheTtl");
+  }
+
   @Test
   @DisplayName("Without Redis the shared token cache is off, whatever the spec's default says")
   void noRedisNoL2() {
     var config = RuntimeConfigRenderer.render(Tiers.sample("minimal.yaml", "dev"));
 
     assertThat(config).contains("l2:\n    enabled: false").doesNotContain("redis:");
+  }
+
+  private static AuthTier withLocalCacheTtl(AuthTier tier, String ttl) {
+    var spec = tier.getSpec();
+    var sessions = spec.sessions();
+    tier.setSpec(new AuthTierSpec(spec.issuers(), spec.tokenCache(), spec.resilience(),
+        new SessionsSpec(sessions.store(), sessions.cookie(), sessions.idleTimeout(), sessions.absoluteTimeout(), ttl,
+            sessions.passAccessToken(), sessions.login()),
+        spec.redis(), spec.runtime(), spec.autoscaling(), spec.disruption(), spec.monitoring(), spec.routes()));
+    return tier;
   }
 }
