@@ -131,7 +131,8 @@ class RenderedSamplesLoadTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"0s", "1ms", "500ms", "1s500ms", "4s999ms", "5s", "5000ms", "5001ms", "5s1ms", "6s", "1m", "500", "0.5s"})
+  @ValueSource(strings = {"0s", "1ms", "500ms", "1s500ms", "4s999ms", "5s", "5000ms", "5001ms", "5s1ms", "6s", "1m", "500", "0.5s",
+      "1s1s", "500ms1s", "1ms1ms"})
   @DisplayName("A localCacheTtl that the operator accepts loads in the runtime; one the runtime refuses, the operator refuses")
   void localCacheTtlVerdictsAgree(String ttl) throws Exception {
     var tier = productionWithLocalCacheTtl(ttl);

@@ -5,8 +5,16 @@ final class Patterns {
   static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
   static final String DNS_SUBDOMAIN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
   static final String SECRET_KEY = "^[-._a-zA-Z0-9]+$";
-  /** One or more {@code <integer><unit>} with ms, s, m, h or d: {@code 500ms}, {@code 30s}, {@code 1h30m}, {@code 7d}. */
-  static final String DURATION = "^([0-9]+(ms|s|m|h|d))+$";
+  /**
+   * One or more {@code <integer><unit>} with ms, s, m, h or d, the largest unit first and each at most once:
+   * {@code 500ms}, {@code 30s}, {@code 1h30m}, {@code 7d}. The runtime reads exactly this form, so a value the
+   * API server admits never stops the runtime at start. RE2-safe (no lookahead): one branch per largest unit.
+   */
+  static final String DURATION = "^([0-9]+d([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?"
+      + "|[0-9]+h([0-9]+m)?([0-9]+s)?([0-9]+ms)?"
+      + "|[0-9]+m([0-9]+s)?([0-9]+ms)?"
+      + "|[0-9]+s([0-9]+ms)?"
+      + "|[0-9]+ms)$";
   static final String HTTP_URL = "^https?://[^\\s/?#]+[^\\s]*$";
   /**
    * The runtime's login callback: https to a host name (or 127.0.0.1), plain http only to localhost or
