@@ -19,7 +19,11 @@ import io.authtier.runtime.login.BrowserSessions;
 import io.authtier.runtime.login.PendingLogins;
 import io.authtier.runtime.login.SessionMetrics;
 import io.authtier.runtime.login.memory.MemoryPendingLogins;
-import io.authtier.runtime.login.redis.RedisPendingLogins;
+import io.authtier.runtime.login.redis.ConnectingPendingLogins;
+import io.authtier.runtime.redis.RedisConnector;
+import io.authtier.runtime.session.SessionBytes;
+import io.authtier.runtime.session.memory.MemorySessionBytes;
+import io.authtier.runtime.session.redis.ConnectingSessionBytes;
 import io.authtier.runtime.redis.RedisConnections;
 import io.authtier.runtime.resilience.BreakerTuning;
 import io.authtier.runtime.session.SessionStore;
@@ -74,6 +78,7 @@ public final class RuntimeApp {
     private final Optional<OpaqueTokenValidator> opaque;
     private final ManagementRouter managementRouter;
     private final Optional<BrowserSessions> browser;
+    private Optional<ConnectingSessionBytes> sessionsRedis = Optional.empty();
     private volatile boolean stopping;
 
     /**
@@ -112,13 +117,19 @@ public final class RuntimeApp {
         String loginIssuer = config.sessions().login().orElseThrow().issuer();
         IssuerKeys keys = issuers.stream().filter(issuer -> issuer.issuer().name().equals(loginIssuer)).findFirst().orElseThrow();
         Duration redisTimeout = config.resilience().timeout();
+        // Redis may be down when the runtime starts: it starts anyway (bearer tokens need no Redis), stays
+        // not ready, and connects in the background; until then session operations answer 503.
+        this.sessionsRedis = switch (config.sessions().store()) {
+            case Memory -> Optional.empty();
+            case Redis -> Optional.of(new ConnectingSessionBytes(new RedisConnector(
+                    () -> RedisConnections.open(config.redis().orElseThrow(), redisTimeout), Clock.systemUTC(), Duration.ofSeconds(1),
+                    "sessions")));
+        };
         SessionStore store = SessionStores.create(config.sessions(),
-                () -> config.redis().map(redis -> RedisConnections.open(redis, redisTimeout)).orElse(null), clock);
+                sessionsRedis.<SessionBytes>map(bytes -> bytes).orElseGet(() -> new MemorySessionBytes(clock)), clock);
         try {
-            PendingLogins pending = switch (config.sessions().store()) {
-                case Memory -> new MemoryPendingLogins(clock);
-                case Redis -> new RedisPendingLogins(RedisConnections.open(config.redis().orElseThrow(), redisTimeout), true);
-            };
+            PendingLogins pending = sessionsRedis.<PendingLogins>map(bytes -> new ConnectingPendingLogins(bytes.connector()))
+                    .orElseGet(() -> new MemoryPendingLogins(clock));
             return new BrowserSessions(config, keys, worker, store, pending, new SessionMetrics(registry), clock, BreakerTuning.DEFAULT);
         } catch (RuntimeException e) {
             store.close();
@@ -206,7 +217,10 @@ public final class RuntimeApp {
         if (stopping) {
             return List.of("shutting down");
         }
-        return issuers.stream().filter(keys -> !keys.loaded()).map(keys -> "keys of issuer " + keys.issuer().name()).toList();
+        List<String> missing = new ArrayList<>(issuers.stream().filter(keys -> !keys.loaded())
+                .map(keys -> "keys of issuer " + keys.issuer().name()).toList());
+        sessionsRedis.filter(bytes -> !bytes.connected()).ifPresent(bytes -> missing.add("session store (Redis) not connected"));
+        return missing;
     }
 
     RuntimeMetrics metrics() {

@@ -35,6 +35,7 @@ public final class RedisConnector implements AutoCloseable {
     private final AtomicBoolean attempting = new AtomicBoolean();
     private final AtomicLong nextAttempt = new AtomicLong();
     private volatile boolean closed;
+    private final String purpose;
 
     /**
      * Tries to connect once now (on the calling thread: call it at start, not on a request thread).
@@ -43,6 +44,12 @@ public final class RedisConnector implements AutoCloseable {
      * @param retryInterval least time between two attempts while there is no connection
      */
     public RedisConnector(Supplier<RedisConnection> opener, Clock clock, Duration retryInterval) {
+        this(opener, clock, retryInterval, "the L2 token cache");
+    }
+
+    /** @param purpose what waits for the connection, for the log lines: "the L2 token cache", "sessions" */
+    public RedisConnector(Supplier<RedisConnection> opener, Clock clock, Duration retryInterval, String purpose) {
+        this.purpose = Objects.requireNonNull(purpose, "purpose");
         this.opener = Objects.requireNonNull(opener, "opener");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.retryMillis = retryInterval.toMillis();
@@ -82,12 +89,12 @@ public final class RedisConnector implements AutoCloseable {
             if (closed || !connection.compareAndSet(null, opened)) {
                 opened.close();
             } else {
-                LOG.info("Redis connected; the L2 token cache is on");
+                LOG.info("Redis connected for {}", purpose);
             }
         } catch (RuntimeException e) {
             nextAttempt.set(clock.millis() + retryMillis);
             // The class only: lettuce names the endpoint, never the password, but keep it short.
-            LOG.warn("Redis not reachable ({}); the L2 token cache is off until it is", e.getClass().getSimpleName());
+            LOG.warn("Redis not reachable ({}); {} waits for it", e.getClass().getSimpleName(), purpose);
         }
     }
 

@@ -26,6 +26,11 @@ public final class SessionStores {
             case Redis -> new RedisSessionBytes(Optional.ofNullable(redis.get())
                     .orElseThrow(() -> new IllegalArgumentException("sessions.store Redis needs a redis section")), true);
         };
+        return create(config, bytes, clock);
+    }
+
+    /** The store over {@code bytes} (which it then owns): encrypted, behind the replica's short memory unless it is off. */
+    public static SessionStore create(SessionsConfig config, SessionBytes bytes, Clock clock) {
         SessionStore store = new EncryptedSessionStore(bytes, config.idleTimeout(), config.absoluteTimeout(), clock, new SecureRandom());
         return config.localCacheTtl().isPositive()
                 ? new CachingSessionStore(store, config.localCacheTtl(), config.idleTimeout(), config.absoluteTimeout(), clock)

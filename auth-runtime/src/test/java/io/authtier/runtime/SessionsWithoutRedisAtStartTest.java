@@ -1,0 +1,99 @@
+package io.authtier.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.authtier.runtime.redis.RedisServers;
+import io.authtier.runtime.testsupport.Browser;
+import io.authtier.runtime.testsupport.MutableClock;
+import io.authtier.runtime.testsupport.RunningRuntime;
+import java.net.InetAddress;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The runtime with Redis-backed sessions starts while Redis is down: it is not ready and says why, bearer
+ * tokens are answered, logins answer 503; once Redis is up it connects by itself and logins work.
+ */
+@DisplayName("Sessions in Redis: starting while Redis is down")
+class SessionsWithoutRedisAtStartTest {
+
+    @TempDir
+    Path dir;
+    MockOAuth2Server idp;
+    RedisServers.Server redis;
+    RunningRuntime runtime;
+
+    @AfterEach
+    void stop() {
+        if (runtime != null) {
+            runtime.close();
+        }
+        redis.close();
+        idp.shutdown();
+    }
+
+    @Test
+    @DisplayName("Not ready (naming the session store) until Redis answers; bearer tokens pass meanwhile; then a login works")
+    void startsWithoutRedis() throws Exception {
+        idp = new MockOAuth2Server();
+        idp.start(InetAddress.getLoopbackAddress(), 0);
+        redis = RedisServers.standalone(dir);
+        redis.stop();
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        Path k1 = Files.write(dir.resolve("k1"), key);
+
+        // When the runtime starts with Redis down
+        runtime = RunningRuntime.start("""
+                issuers:
+                - name: main
+                  issuerUrl: %s
+                  audiences: [shop-api]
+                sessions:
+                  cookie:
+                    signingKeys: [{id: k1, file: %s}]
+                  login:
+                    issuer: main
+                    clientId: shop-web
+                    allowedRedirectDomains: [shop.example.com]
+                redis:
+                  endpoints: ["127.0.0.1:%d"]
+                tokenCache:
+                  l2: {enabled: false}
+                """.formatted(idp.issuerUrl("main"), k1, redis.port()), new MutableClock(Instant.now()), policy -> policy);
+
+        // Then it is not ready, and says that the session store is what it waits for
+        await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").body().contains("session store (Redis) not connected"));
+        assertThat(runtime.management("/readyz").statusCode()).isEqualTo(503);
+        // And a bearer token is answered all the same; a login cannot start (503, nothing half-stored)
+        await().atMost(Duration.ofSeconds(20)).until(() -> runtime.auth(idp.issueToken("main", "svc", new DefaultOAuth2TokenCallback(
+                "main", "svc", "JWT", List.of("shop-api"), Map.of(), 300)).serialize()).statusCode() == 200);
+        assertThat(new Browser().get("http://127.0.0.1:" + runtime.port() + "/oauth2/start").statusCode()).isEqualTo(503);
+
+        // When Redis comes up, the runtime connects by itself and becomes ready
+        redis.start();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> runtime.management("/readyz").statusCode() == 200);
+
+        // And a login works
+        Browser browser = new Browser();
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "ada", "JWT", List.of("shop-api"), Map.of(), 300));
+        HttpResponse<String> done = browser.follow("http://127.0.0.1:" + runtime.port() + "/oauth2/start",
+                next -> !next.startsWith(idp.baseUrl().toString()) && !next.contains("/oauth2/"));
+        assertThat(done.headers().firstValue("Location")).hasValue("/");
+        assertThat(browser.get("http://127.0.0.1:" + runtime.port() + "/auth").statusCode()).isEqualTo(200);
+    }
+}
