@@ -8,6 +8,7 @@ import io.authtier.runtime.token.opaque.IntrospectionVerifier;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import io.authtier.runtime.config.IssuerConfig;
 import io.authtier.runtime.config.RuntimeConfig;
+import io.authtier.runtime.config.SessionStoreType;
 import io.authtier.runtime.http.AuthRouter;
 import io.authtier.runtime.http.RouteRules;
 import io.authtier.runtime.http.ClientAddress;
@@ -78,7 +79,7 @@ public final class RuntimeApp {
     private final Optional<OpaqueTokenValidator> opaque;
     private final ManagementRouter managementRouter;
     private final Optional<BrowserSessions> browser;
-    private Optional<ConnectingSessionBytes> sessionsRedis = Optional.empty();
+    private final Optional<ConnectingSessionBytes> sessionsRedis;
     private volatile boolean stopping;
 
     /**
@@ -105,6 +106,12 @@ public final class RuntimeApp {
                 new IntrospectionVerifier(validator, introspecting, config.tokenCache().l1().ttl(), clock, metrics)),
                 config.server().maxTokenBytes());
         ClientAddress proxies = new ClientAddress(config.server().trustedProxies());
+        // Redis may be down when the runtime starts: it starts anyway (bearer tokens need no Redis), stays
+        // not ready, and connects in the background; until then session operations answer 503.
+        this.sessionsRedis = config.sessions().login().isPresent() && config.sessions().store() == SessionStoreType.Redis
+                ? Optional.of(new ConnectingSessionBytes(new RedisConnector(() -> RedisConnections.open(config.redis().orElseThrow(),
+                        config.resilience().timeout()), Clock.systemUTC(), Duration.ofSeconds(1), "sessions")))
+                : Optional.empty();
         this.browser = config.sessions().login().map(login -> browserSessions(config, clock));
         this.authRouter = new AuthRouter(new ForwardAuthHandler(verifier, proxies, browser), metrics, new RouteRules(config.routes()),
                 proxies, browser, clock);
@@ -116,15 +123,6 @@ public final class RuntimeApp {
     private BrowserSessions browserSessions(RuntimeConfig config, Clock clock) {
         String loginIssuer = config.sessions().login().orElseThrow().issuer();
         IssuerKeys keys = issuers.stream().filter(issuer -> issuer.issuer().name().equals(loginIssuer)).findFirst().orElseThrow();
-        Duration redisTimeout = config.resilience().timeout();
-        // Redis may be down when the runtime starts: it starts anyway (bearer tokens need no Redis), stays
-        // not ready, and connects in the background; until then session operations answer 503.
-        this.sessionsRedis = switch (config.sessions().store()) {
-            case Memory -> Optional.empty();
-            case Redis -> Optional.of(new ConnectingSessionBytes(new RedisConnector(
-                    () -> RedisConnections.open(config.redis().orElseThrow(), redisTimeout), Clock.systemUTC(), Duration.ofSeconds(1),
-                    "sessions")));
-        };
         SessionStore store = SessionStores.create(config.sessions(),
                 sessionsRedis.<SessionBytes>map(bytes -> bytes).orElseGet(() -> new MemorySessionBytes(clock)), clock);
         try {

@@ -9,12 +9,11 @@ import io.authtier.runtime.testsupport.Http;
 import io.authtier.runtime.testsupport.MutableClock;
 import io.authtier.runtime.testsupport.Nginx;
 import io.authtier.runtime.testsupport.RunningRuntime;
+import io.authtier.runtime.testsupport.SigningKeys;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -46,9 +45,7 @@ class NginxLoginTest {
     static void start() throws IOException {
         idp = new MockOAuth2Server();
         idp.start(InetAddress.getLoopbackAddress(), 0);
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        Path k1 = Files.write(dir.resolve("k1"), key);
+        Path k1 = SigningKeys.write(dir, "k1");
         runtime = RunningRuntime.start("""
                 issuers:
                 - name: main

@@ -7,12 +7,11 @@ import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.testsupport.Browser;
 import io.authtier.runtime.testsupport.MutableClock;
 import io.authtier.runtime.testsupport.RunningRuntime;
+import io.authtier.runtime.testsupport.SigningKeys;
 import io.authtier.runtime.testsupport.TokenEndpointFaults;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -49,9 +48,7 @@ class SessionRefreshTest {
         idp = new MockOAuth2Server(faults);
         idp.start(java.net.InetAddress.getLoopbackAddress(), 0);
         redis = RedisServers.standalone(dir);
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        Path k1 = Files.write(dir.resolve("k1"), key);
+        Path k1 = SigningKeys.write(dir, "k1");
         clock = new MutableClock(Instant.now());
         runtime = RunningRuntime.start("""
                 issuers:
@@ -84,8 +81,7 @@ class SessionRefreshTest {
     Browser loggedIn(String subject) {
         Browser browser = new Browser();
         idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", subject, "JWT", List.of("shop-api"), Map.of(), 600));
-        HttpResponse<String> done = browser.follow("http://127.0.0.1:" + runtime.port() + "/oauth2/start",
-                next -> !next.startsWith(idp.baseUrl().toString()) && !next.contains("/oauth2/"));
+        HttpResponse<String> done = browser.logIn("http://127.0.0.1:" + runtime.port() + "/oauth2/start", idp.baseUrl().toString());
         assertThat(done.headers().firstValue("Location")).hasValue("/");
         return browser;
     }

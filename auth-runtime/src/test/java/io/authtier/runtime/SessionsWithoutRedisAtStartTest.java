@@ -7,11 +7,10 @@ import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.testsupport.Browser;
 import io.authtier.runtime.testsupport.MutableClock;
 import io.authtier.runtime.testsupport.RunningRuntime;
+import io.authtier.runtime.testsupport.SigningKeys;
 import java.net.InetAddress;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -52,9 +51,7 @@ class SessionsWithoutRedisAtStartTest {
         idp.start(InetAddress.getLoopbackAddress(), 0);
         redis = RedisServers.standalone(dir);
         redis.stop();
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        Path k1 = Files.write(dir.resolve("k1"), key);
+        Path k1 = SigningKeys.write(dir, "k1");
 
         // When the runtime starts with Redis down
         runtime = RunningRuntime.start("""
@@ -91,8 +88,7 @@ class SessionsWithoutRedisAtStartTest {
         // And a login works
         Browser browser = new Browser();
         idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "ada", "JWT", List.of("shop-api"), Map.of(), 300));
-        HttpResponse<String> done = browser.follow("http://127.0.0.1:" + runtime.port() + "/oauth2/start",
-                next -> !next.startsWith(idp.baseUrl().toString()) && !next.contains("/oauth2/"));
+        HttpResponse<String> done = browser.logIn("http://127.0.0.1:" + runtime.port() + "/oauth2/start", idp.baseUrl().toString());
         assertThat(done.headers().firstValue("Location")).hasValue("/");
         assertThat(browser.get("http://127.0.0.1:" + runtime.port() + "/auth").statusCode()).isEqualTo(200);
     }

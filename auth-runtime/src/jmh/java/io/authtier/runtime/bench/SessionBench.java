@@ -29,12 +29,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -469,9 +467,7 @@ public final class SessionBench {
     // ---------------------------------------------------------------- common
 
     private static Path key(Path dir, String name) throws Exception {
-        byte[] bytes = new byte[32];
-        new SecureRandom().nextBytes(bytes);
-        return Files.write(dir.resolve(name), bytes);
+        return io.authtier.runtime.testsupport.SigningKeys.write(dir, name);
     }
 
     private static String yaml(String issuer, Path key, RedisTopology topology, List<Integer> ports) {

@@ -5,9 +5,7 @@ import io.authtier.runtime.metrics.RuntimeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -87,16 +85,20 @@ public final class AuthRouter implements Handler<HttpServerRequest> {
         done.onComplete(ignored -> metrics.requestFinished(endpoint, request.response().getStatusCode(), start));
     }
 
+    /** The original request's URI (a path, or a whole URL from ingress-nginx), as a trusted proxy names it. */
+    static Optional<String> originalUri(HttpServerRequest request, ClientAddress proxies) {
+        if (!proxies.fromTrustedProxy(request)) {
+            return Optional.empty();
+        }
+        return ORIGINAL_URI_HEADERS.stream().map(request.headers()::get).filter(Objects::nonNull).findFirst();
+    }
+
     /** The routes rule for the path that the proxy in front asks about. */
     private Access routeOfOriginal(HttpServerRequest request) {
-        var peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-        Optional<String> original = Optional.empty();
+        Optional<String> original;
         try {
-            if (peer != null && proxies.trusted(InetAddress.getByName(peer))) {
-                original = ORIGINAL_URI_HEADERS.stream().map(request.headers()::get).filter(Objects::nonNull).findFirst()
-                        .map(value -> value.startsWith("/") ? value : URI.create(value).getRawPath());
-            }
-        } catch (UnknownHostException | IllegalArgumentException e) {
+            original = originalUri(request, proxies).map(value -> value.startsWith("/") ? value : URI.create(value).getRawPath());
+        } catch (IllegalArgumentException e) {
             original = Optional.empty();
         }
         if (original.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.authtier.runtime.http;
 
 import io.authtier.runtime.config.Cidr;
+import io.vertx.core.http.HttpServerRequest;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;
@@ -46,6 +47,28 @@ public final class ClientAddress {
             }
         }
         return client;
+    }
+
+    /** The client of {@code request}: {@link #resolve} on its peer and {@code X-Forwarded-For}; empty without a peer. */
+    public Optional<InetAddress> client(HttpServerRequest request) {
+        return peer(request).map(peer -> resolve(peer, request.headers().get("X-Forwarded-For")));
+    }
+
+    /** Whether {@code request} comes straight from a trusted proxy, whose {@code X-Forwarded-*} may be believed. */
+    public boolean fromTrustedProxy(HttpServerRequest request) {
+        return peer(request).map(this::trusted).orElse(false);
+    }
+
+    /** The connection's peer: always an IP literal from the socket, so no DNS lookup. */
+    private static Optional<InetAddress> peer(HttpServerRequest request) {
+        if (request.remoteAddress() == null || request.remoteAddress().hostAddress() == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(InetAddress.getByName(request.remoteAddress().hostAddress()));
+        } catch (java.net.UnknownHostException e) {
+            return Optional.empty();
+        }
     }
 
     /** Whether {@code address} is one of {@code server.trustedProxies}. */

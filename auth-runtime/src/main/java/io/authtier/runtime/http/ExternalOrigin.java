@@ -1,8 +1,6 @@
 package io.authtier.runtime.http;
 
 import io.vertx.core.http.HttpServerRequest;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,7 +24,7 @@ final class ExternalOrigin {
 
     /** {@code scheme://host[:port]}, or empty if the request names no usable host. */
     Optional<String> of(HttpServerRequest request) {
-        boolean trusted = fromTrustedProxy(request);
+        boolean trusted = proxies.fromTrustedProxy(request);
         String scheme = trusted ? last(request.headers().get("X-Forwarded-Proto")) : null;
         String host = trusted ? last(request.headers().get("X-Forwarded-Host")) : null;
         if (scheme == null || !(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))) {
@@ -39,17 +37,6 @@ final class ExternalOrigin {
             return Optional.empty();
         }
         return Optional.of(scheme.toLowerCase(Locale.ROOT) + "://" + host.toLowerCase(Locale.ROOT));
-    }
-
-    private boolean fromTrustedProxy(HttpServerRequest request) {
-        if (request.remoteAddress() == null || request.remoteAddress().hostAddress() == null) {
-            return false;
-        }
-        try {
-            return proxies.trusted(InetAddress.getByName(request.remoteAddress().hostAddress()));
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 
     /** The last of a comma-separated list: the value the nearest (trusted) proxy added, not one the client sent. */

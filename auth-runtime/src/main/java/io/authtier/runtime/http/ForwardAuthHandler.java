@@ -131,14 +131,9 @@ public final class ForwardAuthHandler {
     }
 
     private void log(HttpServerRequest request, String reason) {
-        if (LOG.isDebugEnabled() && request.remoteAddress() != null) {
-            try {
-                var client = clientAddress.resolve(java.net.InetAddress.getByName(request.remoteAddress().hostAddress()),
-                        request.headers().get("X-Forwarded-For"));
-                LOG.debug("denied {} {} from {}: {}", request.method(), request.path(), client.getHostAddress(), reason);
-            } catch (java.net.UnknownHostException e) {
-                LOG.debug("denied {} {}: {}", request.method(), request.path(), reason);
-            }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("denied {} {} from {}: {}", request.method(), request.path(),
+                    clientAddress.client(request).map(java.net.InetAddress::getHostAddress).orElse("unknown"), reason);
         }
     }
 

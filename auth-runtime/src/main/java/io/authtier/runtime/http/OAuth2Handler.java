@@ -12,7 +12,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.net.InetAddress;
 import java.net.URLDecoder;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
@@ -101,15 +100,7 @@ final class OAuth2Handler {
 
     /** The client's address as the rate limit keys it: the peer, or X-Forwarded-For from a trusted proxy. */
     private String client(HttpServerRequest request) {
-        if (request.remoteAddress() == null || request.remoteAddress().hostAddress() == null) {
-            return "unknown";
-        }
-        try {
-            return proxies.resolve(InetAddress.getByName(request.remoteAddress().hostAddress()),
-                    request.headers().get("X-Forwarded-For")).getHostAddress();
-        } catch (UnknownHostException e) {
-            return "unknown";
-        }
+        return proxies.client(request).map(InetAddress::getHostAddress).orElse("unknown");
     }
 
     /** Where the IdP sends the browser back: {@code sessions.login.redirectUrl}, else derived from the request. */

@@ -7,14 +7,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import java.net.InetAddress;
 import java.net.URLEncoder;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -83,7 +80,7 @@ final class SessionForwardAuth {
             String start = sessions.login().redirectUrl()
                     .map(callback -> callback.resolve("start").toString())
                     .orElse(OAuth2Handler.PREFIX + "start");
-            String location = originalUrl(request).map(rd -> start + "?rd=" + URLEncoder.encode(rd, StandardCharsets.UTF_8)).orElse(start);
+            String location = AuthRouter.originalUri(request, proxies).map(rd -> start + "?rd=" + URLEncoder.encode(rd, StandardCharsets.UTF_8)).orElse(start);
             return ForwardAuthHandler.end(response.setStatusCode(302).putHeader(HttpHeaders.LOCATION, location)
                     .putHeader(HttpHeaders.CACHE_CONTROL, "no-store"), "");
         }
@@ -94,17 +91,5 @@ final class SessionForwardAuth {
     private static boolean acceptsHtml(HttpServerRequest request) {
         String accept = request.headers().get(HttpHeaders.ACCEPT);
         return accept != null && accept.contains("text/html");
-    }
-
-    /** The URL the browser asked the proxy for, from a trusted proxy's headers (path from Traefik, URL from ingress-nginx). */
-    private Optional<String> originalUrl(HttpServerRequest request) {
-        try {
-            if (request.remoteAddress() == null || !proxies.trusted(InetAddress.getByName(request.remoteAddress().hostAddress()))) {
-                return Optional.empty();
-            }
-        } catch (UnknownHostException e) {
-            return Optional.empty();
-        }
-        return AuthRouter.ORIGINAL_URI_HEADERS.stream().map(request.headers()::get).filter(Objects::nonNull).findFirst();
     }
 }

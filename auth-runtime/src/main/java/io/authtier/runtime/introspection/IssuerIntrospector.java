@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.authtier.runtime.config.IssuerConfig;
 import io.authtier.runtime.config.IntrospectionConfig;
 import io.authtier.runtime.idp.ClientSecretBasic;
+import io.authtier.runtime.idp.Discovery;
 import io.authtier.runtime.resilience.Failures;
 import io.authtier.runtime.resilience.IdpGuard;
 import io.authtier.runtime.resilience.IdpStatusException;
@@ -22,9 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -50,7 +49,7 @@ final class IssuerIntrospector {
     private final IntrospectionMetrics metrics;
     private final String authorization;
     private final ObjectMapper json = new ObjectMapper();
-    private final AtomicReference<URI> endpoint = new AtomicReference<>();
+    private final Discovery<URI> discovery;
     private final RateLimitedLog log;
 
     IssuerIntrospector(IssuerConfig issuer, HttpClient http, IdpGuard guard, Duration timeout, Clock clock,
@@ -64,6 +63,9 @@ final class IssuerIntrospector {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         IntrospectionConfig client = issuer.introspection().orElseThrow(() -> new IllegalArgumentException(
                 "issuer '" + issuer.name() + "' has no introspection section"));
+        this.discovery = new Discovery<>(issuerUrl, "issuer '" + issuer.name() + "'", http, timeout, document ->
+                Discovery.endpoint(document, "introspection_endpoint").orElseThrow(() -> new IllegalStateException(
+                        "the discovery document of issuer '" + issuer.name() + "' has no http(s) introspection_endpoint")));
         this.authorization = ClientSecretBasic.header(client.clientId(), client.clientSecretFile(), "introspection");
         this.log = new RateLimitedLog(LoggerFactory.getLogger(IssuerIntrospector.class), clock, Duration.ofSeconds(10));
         metrics.circuitBreaker(issuer.name(), guard::state);
@@ -72,39 +74,12 @@ final class IssuerIntrospector {
     /** Asks the IdP about {@code token}. */
     CompletionStage<IntrospectionOutcome> introspect(String token) {
         long start = System.nanoTime();
-        return guard.call(() -> discover().thenCompose(uri -> post(uri, token)))
+        return guard.call(() -> discovery.get().thenCompose(uri -> post(uri, token)))
                 .handle((outcome, error) -> {
                     IntrospectionOutcome result = error == null ? outcome : unavailable(error);
                     metrics.idpCall(issuer.name(), label(result, error), Duration.ofNanos(System.nanoTime() - start));
                     return result;
                 });
-    }
-
-    private CompletionStage<URI> discover() {
-        URI known = endpoint.get();
-        if (known != null) {
-            return CompletableFuture.completedFuture(known);
-        }
-        String base = issuerUrl.endsWith("/") ? issuerUrl.substring(0, issuerUrl.length() - 1) : issuerUrl;
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/.well-known/openid-configuration"))
-                .timeout(timeout).header("Accept", "application/json").GET().build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
-            if (response.statusCode() != 200) {
-                throw new IdpStatusException("discovery of issuer '" + issuer.name() + "'", response.statusCode());
-            }
-            Map<String, Object> document = parse(response.body());
-            if (!issuerUrl.equals(document.get("issuer"))) {
-                throw new IllegalStateException("discovery document of issuer '" + issuer.name()
-                        + "' names another issuer; expected " + issuerUrl);
-            }
-            if (!(document.get("introspection_endpoint") instanceof String text) || !text.matches("https?://.+")) {
-                throw new IllegalStateException("discovery document of issuer '" + issuer.name()
-                        + "' has no http(s) introspection_endpoint");
-            }
-            URI uri = URI.create(text);
-            endpoint.set(uri);
-            return uri;
-        });
     }
 
     private CompletionStage<IntrospectionOutcome> post(URI uri, String token) {

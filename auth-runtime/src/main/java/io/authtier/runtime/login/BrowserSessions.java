@@ -7,6 +7,7 @@ import io.authtier.runtime.config.LoginConfig;
 import io.authtier.runtime.config.RuntimeConfig;
 import io.authtier.runtime.config.SessionsConfig;
 import io.authtier.runtime.idp.ClientSecretBasic;
+import io.authtier.runtime.idp.Discovery;
 import io.authtier.runtime.resilience.BreakerTuning;
 import io.authtier.runtime.resilience.IdpGuard;
 import io.authtier.runtime.session.SessionCipher;
@@ -77,9 +78,9 @@ public final class BrowserSessions implements AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         this.retries = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("authtier-login-retry").daemon(true).factory());
         String issuerUrl = issuer.issuerUrl().toString();
-        ProviderDiscovery discovery = new ProviderDiscovery(issuerUrl, http, timeout);
+        Discovery<ProviderEndpoints> discovery = new Discovery<>(issuerUrl, "the login issuer", http, timeout, ProviderEndpoints::of);
         IdpGuard guard = new IdpGuard("login-" + issuer.name(), config.resilience(), tuning, clock, retries);
-        TokenEndpoint tokens = new TokenEndpoint(discovery::endpoints, login.clientId(),
+        TokenEndpoint tokens = new TokenEndpoint(discovery::get, login.clientId(),
                 login.clientSecretFile().map(file -> ClientSecretBasic.header(login.clientId(), file, "login")), http, guard, timeout, metrics);
         SignedJwtVerifier jwts = new SignedJwtVerifier(issuerKeys, worker, config.server().maxTokenBytes());
         SessionCookie cookie = SessionCookie.of(sessions.cookie(), sessions.absoluteTimeout());

@@ -1,6 +1,7 @@
 package io.authtier.runtime.login;
 
 import io.authtier.runtime.config.LoginConfig;
+import io.authtier.runtime.idp.Discovery;
 import io.authtier.runtime.session.Session;
 import io.authtier.runtime.session.SessionCookie;
 import io.authtier.runtime.session.SessionStore;
@@ -47,7 +48,7 @@ public final class LoginFlow {
     private final LoginConfig config;
     private final String issuerUrl;
     private final Duration clockSkew;
-    private final ProviderDiscovery discovery;
+    private final Discovery<ProviderEndpoints> discovery;
     private final TokenEndpoint tokens;
     private final PendingLoginVault pending;
     private final SignedJwtVerifier idTokens;
@@ -59,7 +60,7 @@ public final class LoginFlow {
     private final SecureRandom random;
     private final SessionMetrics metrics;
 
-    LoginFlow(LoginConfig config, String issuerUrl, Duration clockSkew, ProviderDiscovery discovery, TokenEndpoint tokens,
+    LoginFlow(LoginConfig config, String issuerUrl, Duration clockSkew, Discovery<ProviderEndpoints> discovery, TokenEndpoint tokens,
             PendingLoginVault pending, SignedJwtVerifier idTokens, SessionStore store, SessionCookie cookie,
             Clock clock, SecureRandom random, SessionMetrics metrics) {
         this.config = Objects.requireNonNull(config, "config");
@@ -83,11 +84,6 @@ public final class LoginFlow {
         return binding.name();
     }
 
-    /** Whether {@code target} may be a {@code rd}. */
-    public boolean allowedTarget(String target) {
-        return targets.check(target).isPresent();
-    }
-
     /**
      * {@code /oauth2/start}.
      *
@@ -108,7 +104,7 @@ public final class LoginFlow {
         String nonce = Secrets.randomToken(random);
         Pkce pkce = Pkce.create(random);
         PendingLogin login = new PendingLogin(pkce.verifier(), nonce, returnTo.get(), BrowserBinding.hash(browser), redirectUri, clock.instant());
-        return discovery.endpoints()
+        return discovery.get()
                 .thenCompose(endpoints -> pending.put(state, login).thenApply(stored -> {
                     String location = endpoints.authorization() + (endpoints.authorization().getRawQuery() == null ? "?" : "&")
                             + "response_type=code"

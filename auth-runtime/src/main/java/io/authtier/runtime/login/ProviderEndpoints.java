@@ -1,6 +1,8 @@
 package io.authtier.runtime.login;
 
+import io.authtier.runtime.idp.Discovery;
 import java.net.URI;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -17,5 +19,17 @@ record ProviderEndpoints(URI authorization, URI token, Optional<URI> endSession)
         Objects.requireNonNull(authorization, "authorization");
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(endSession, "endSession");
+    }
+
+    /** From a discovery document; {@link IllegalStateException} if it lacks the authorization or token endpoint. */
+    static ProviderEndpoints of(Map<String, Object> document) {
+        return new ProviderEndpoints(
+                Discovery.endpoint(document, "authorization_endpoint").orElseThrow(() -> missing("authorization_endpoint")),
+                Discovery.endpoint(document, "token_endpoint").orElseThrow(() -> missing("token_endpoint")),
+                Discovery.endpoint(document, "end_session_endpoint"));
+    }
+
+    private static IllegalStateException missing(String name) {
+        return new IllegalStateException("the login issuer's discovery document has no http(s) " + name);
     }
 }

@@ -69,10 +69,6 @@ public final class SessionAuthenticator {
     public record Unavailable(String reason) implements Outcome {
     }
 
-    public String cookieName() {
-        return cookie.name();
-    }
-
     /** The {@code Set-Cookie} value that removes the session cookie. */
     public String clearCookie() {
         return cookie.clearCookie();

@@ -1,5 +1,6 @@
 package io.authtier.runtime.login;
 
+import io.authtier.runtime.idp.Discovery;
 import io.authtier.runtime.session.CookieCheck;
 import io.authtier.runtime.session.Session;
 import io.authtier.runtime.session.SessionCookie;
@@ -29,11 +30,11 @@ final class SignOut {
     private final String clientId;
     private final SessionCookie cookie;
     private final SessionStore store;
-    private final ProviderDiscovery discovery;
+    private final Discovery<ProviderEndpoints> discovery;
     private final ReturnTargets targets;
     private final SessionMetrics metrics;
 
-    SignOut(String clientId, SessionCookie cookie, SessionStore store, ProviderDiscovery discovery, ReturnTargets targets,
+    SignOut(String clientId, SessionCookie cookie, SessionStore store, Discovery<ProviderEndpoints> discovery, ReturnTargets targets,
             SessionMetrics metrics) {
         this.clientId = Objects.requireNonNull(clientId, "clientId");
         this.cookie = Objects.requireNonNull(cookie, "cookie");
@@ -70,7 +71,7 @@ final class SignOut {
                 }))
                 .thenCompose(idToken -> idToken.isEmpty()
                         ? CompletableFuture.completedFuture(WebAnswer.redirect(returnTo.get(), List.of(cookie.clearCookie())))
-                        : discovery.endpoints().thenApply(endpoints -> WebAnswer.redirect(
+                        : discovery.get().thenApply(endpoints -> WebAnswer.redirect(
                                 endpoints.endSession().map(end -> endSession(end, idToken.get(), after)).orElse(returnTo.get()),
                                 List.of(cookie.clearCookie()))))
                 .exceptionally(error -> {

@@ -27,11 +27,12 @@ public record WebAnswer(int status, Optional<String> location, List<String> setC
         return new WebAnswer(302, Optional.of(location), setCookies, "text/plain; charset=utf-8", "");
     }
 
-    static WebAnswer text(int status, String body) {
+    /** A short plain-text answer (a newline is added). */
+    public static WebAnswer text(int status, String body) {
         return new WebAnswer(status, Optional.empty(), List.of(), "text/plain; charset=utf-8", body + "\n");
     }
 
-    static WebAnswer json(int status, String body, List<String> setCookies) {
+    public static WebAnswer json(int status, String body, List<String> setCookies) {
         return new WebAnswer(status, Optional.empty(), setCookies, "application/json", body);
     }
 }

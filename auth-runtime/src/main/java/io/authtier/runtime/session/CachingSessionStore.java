@@ -26,16 +26,14 @@ public final class CachingSessionStore implements SessionStore {
     static final int MAX_ENTRIES = 100_000;
 
     private final SessionStore inner;
-    private final Duration idleTimeout;
-    private final Duration absoluteTimeout;
+    private final SessionLifetime lifetime;
     private final Clock clock;
     private final Cache<SessionTicket, Session> recent;
 
     /** @param ttl how long a read session is remembered; greater than zero */
-    public CachingSessionStore(SessionStore inner, Duration ttl, Duration idleTimeout, Duration absoluteTimeout, Clock clock) {
+    public CachingSessionStore(SessionStore inner, Duration ttl, SessionLifetime lifetime, Clock clock) {
         this.inner = Objects.requireNonNull(inner, "inner");
-        this.idleTimeout = Objects.requireNonNull(idleTimeout, "idleTimeout");
-        this.absoluteTimeout = Objects.requireNonNull(absoluteTimeout, "absoluteTimeout");
+        this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
         this.clock = Objects.requireNonNull(clock, "clock");
         if (!ttl.isPositive()) {
             throw new IllegalArgumentException("the session cache's ttl must be greater than zero, got " + ttl);
@@ -55,9 +53,7 @@ public final class CachingSessionStore implements SessionStore {
         Session known = recent.getIfPresent(ticket);
         if (known != null) {
             Instant now = clock.instant();
-            boolean live = known.lastSeenAt().plus(idleTimeout).isAfter(now) && known.createdAt().plus(absoluteTimeout).isAfter(now);
-            boolean touchDue = !known.lastSeenAt().plus(EncryptedSessionStore.TOUCH_INTERVAL).isAfter(now);
-            if (live && !touchDue) {
+            if (!lifetime.expired(known, now) && !SessionLifetime.touchDue(known, now)) {
                 return CompletableFuture.completedFuture(new SessionLookup.Found(known));
             }
             recent.invalidate(ticket);

@@ -26,11 +26,10 @@ import java.util.function.Supplier;
 public final class EncryptedSessionStore implements SessionStore {
 
     /** Least time between two recorded uses of a session (sliding idle timeout). */
-    public static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
+    public static final Duration TOUCH_INTERVAL = SessionLifetime.TOUCH_INTERVAL;
 
     private final SessionBytes bytes;
-    private final Duration idleTimeout;
-    private final Duration absoluteTimeout;
+    private final SessionLifetime lifetime;
     private final Clock clock;
     private final SecureRandom random;
     private final SessionCipher cipher;
@@ -38,8 +37,7 @@ public final class EncryptedSessionStore implements SessionStore {
 
     public EncryptedSessionStore(SessionBytes bytes, Duration idleTimeout, Duration absoluteTimeout, Clock clock, SecureRandom random) {
         this.bytes = Objects.requireNonNull(bytes, "bytes");
-        this.idleTimeout = positive(idleTimeout, "idleTimeout");
-        this.absoluteTimeout = positive(absoluteTimeout, "absoluteTimeout");
+        this.lifetime = new SessionLifetime(idleTimeout, absoluteTimeout);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
         this.cipher = new SessionCipher(random);
@@ -55,7 +53,7 @@ public final class EncryptedSessionStore implements SessionStore {
             }
             SessionTicket ticket = SessionTicket.issue(session.user(), random);
             Optional<String> idpSessionTag = session.idpSessionId().map(sid -> IdpSession.idpSessionTag(session.issuer(), sid));
-            return bytes.create(ticket.address(), seal(ticket, session), ttl, absoluteTimeout, idpSessionTag)
+            return bytes.create(ticket.address(), seal(ticket, session), ttl, lifetime.absoluteTimeout(), idpSessionTag)
                     .thenApply(done -> ticket);
         });
     }
@@ -77,7 +75,7 @@ public final class EncryptedSessionStore implements SessionStore {
                 if (expired(session, now)) {
                     return bytes.delete(address).thenApply(deleted -> new SessionLookup.Expired());
                 }
-                if (Duration.between(session.lastSeenAt(), now).compareTo(TOUCH_INTERVAL) < 0) {
+                if (!SessionLifetime.touchDue(session, now)) {
                     return done(new SessionLookup.Found(session));
                 }
                 // Only if nobody wrote since the read: a touch must never undo a refresh's new tokens.
@@ -145,15 +143,12 @@ public final class EncryptedSessionStore implements SessionStore {
         }
     }
 
-    /** min(idle timeout from {@code lastSeenAt}, absolute timeout from {@code createdAt}) − now. */
-    Duration ttl(Session session, Instant now) {
-        Instant idleEnd = session.lastSeenAt().plus(idleTimeout);
-        Instant absoluteEnd = session.createdAt().plus(absoluteTimeout);
-        return Duration.between(now, idleEnd.isBefore(absoluteEnd) ? idleEnd : absoluteEnd);
+    private Duration ttl(Session session, Instant now) {
+        return lifetime.ttl(session, now);
     }
 
     private boolean expired(Session session, Instant now) {
-        return !ttl(session, now).isPositive();
+        return lifetime.expired(session, now);
     }
 
     private byte[] seal(SessionTicket ticket, Session session) {

@@ -33,7 +33,8 @@ public final class SessionStores {
     public static SessionStore create(SessionsConfig config, SessionBytes bytes, Clock clock) {
         SessionStore store = new EncryptedSessionStore(bytes, config.idleTimeout(), config.absoluteTimeout(), clock, new SecureRandom());
         return config.localCacheTtl().isPositive()
-                ? new CachingSessionStore(store, config.localCacheTtl(), config.idleTimeout(), config.absoluteTimeout(), clock)
+                ? new CachingSessionStore(store, config.localCacheTtl(),
+                        new SessionLifetime(config.idleTimeout(), config.absoluteTimeout()), clock)
                 : store;
     }
 }

@@ -28,7 +28,7 @@ class CachingSessionStoreTest {
     final SessionStore direct = new EncryptedSessionStore(bytes, IDLE, ABSOLUTE, clock, new SecureRandom());
 
     CachingSessionStore caching(Duration ttl) {
-        return new CachingSessionStore(direct, ttl, IDLE, ABSOLUTE, clock);
+        return new CachingSessionStore(direct, ttl, new SessionLifetime(IDLE, ABSOLUTE), clock);
     }
 
     SessionTicket newSession() {

@@ -62,6 +62,14 @@ public final class Browser {
         return response;
     }
 
+    /**
+     * Follows a login from {@code startUrl} through the IdP at {@code idpBaseUrl} until the redirect that
+     * leaves it (to neither the IdP nor a {@code /oauth2/} route): returns the callback's answer.
+     */
+    public HttpResponse<String> logIn(String startUrl, String idpBaseUrl) {
+        return follow(startUrl, next -> !next.startsWith(idpBaseUrl) && !next.contains("/oauth2/"));
+    }
+
     /** Every response so far, in order. */
     public List<HttpResponse<String>> hops() {
         return List.copyOf(hops);
