@@ -56,10 +56,10 @@ import org.HdrHistogram.Recorder;
  * <ul>
  *   <li>{@code create [inFlight=16] [seconds=8] [warmup=2] [rounds=3]}: {@link SessionStore#create} closed
  *   loop (seal + one Redis round trip), standalone and Cluster interleaved.</li>
- *   <li>{@code auth [connections=64] [seconds=8] [warmup=2] [rounds=3] [sessions=10000]}: the real runtime,
+ *   <li>{@code auth [connections=64] [seconds=8] [warmup=2] [rounds=3] [sessions=10000] [localCacheMs=500] [wrk=0]}: the real runtime,
  *   {@code GET /auth} with a session cookie (cycling over {@code sessions} sessions made through a
  *   {@link SessionStore} on the same Redis with the same signing key), Redis standalone and Cluster, beside
- *   the same server answering a cached bearer JWT.</li>
+ *   the same server answering a cached bearer JWT. {@code wrk=1}: Debian's wrk drives instead of the JVM client.</li>
  *   <li>{@code login [logins=300] [warmupLogins=100] [netty=1]}: full logins one after another (start, the IdP's
  *   authorize, callback); the runtime's share is the client-measured time of its two hops minus the time
  *   the IdP's handler spent answering during them (token endpoint, discovery, JWKS). {@code netty=1}: mock-oauth2-server on
@@ -84,7 +84,8 @@ public final class SessionBench {
         Path dir = Files.createTempDirectory("session-bench");
         switch (mode) {
             case "create" -> create(dir, arg(n, 0, 16), arg(n, 1, 8), arg(n, 2, 2), arg(n, 3, 3));
-            case "auth" -> auth(dir, arg(n, 0, 64), arg(n, 1, 8), arg(n, 2, 2), arg(n, 3, 3), arg(n, 4, 10_000), arg(n, 5, 500));
+            case "auth" -> auth(dir, arg(n, 0, 64), arg(n, 1, 8), arg(n, 2, 2), arg(n, 3, 3), arg(n, 4, 10_000), arg(n, 5, 500),
+                    arg(n, 6, 0) == 1);
             case "login" -> login(dir, arg(n, 0, 300), arg(n, 1, 100), arg(n, 2, 1) == 1);
             case "logout" -> logout(dir, arg(n, 0, 200));
             default -> throw new IllegalArgumentException("mode: create | auth | login | logout");
@@ -208,7 +209,8 @@ public final class SessionBench {
 
     // ---------------------------------------------------------------- /auth with a session cookie
 
-    static void auth(Path dir, int connections, int seconds, int warmup, int rounds, int sessionCount, int cacheMillis) throws Exception {
+    static void auth(Path dir, int connections, int seconds, int warmup, int rounds, int sessionCount, int cacheMillis,
+                     boolean wrk) throws Exception {
         MockOAuth2Server idp = new MockOAuth2Server();
         idp.start(java.net.InetAddress.getLoopbackAddress(), 0);
         RedisServers.Server standalone = RedisServers.standalone(dir);
@@ -231,6 +233,10 @@ public final class SessionBench {
             System.out.printf("auth: %d connections, %d s warm-up, %d s measured, %d rounds, %d sessions per Redis%n",
                     connections, warmup, seconds, rounds, sessionCount);
 
+            if (wrk) {
+                authWithWrk(dir, single.port(), clustered.port(), bearer, singleCookies, clusterCookies, connections, warmup, seconds, rounds);
+                return;
+            }
             Supplier<String[]> bearerHeader = () -> new String[] {"Authorization", "Bearer " + bearer};
             run(driver, single.port(), bearerHeader, connections, warmup, seconds);
             run(driver, single.port(), cycling(singleCookies), connections, warmup, seconds);
@@ -245,6 +251,27 @@ public final class SessionBench {
             standalone.stop();
             cluster.forEach(RedisServers.Server::stop);
             idp.shutdown();
+        }
+    }
+
+    /** The same rounds driven by wrk (C): a Lua script cycles over the cookies, one per request. */
+    private static void authWithWrk(Path dir, int singlePort, int clusterPort, String bearer, List<String> singleCookies,
+                                    List<String> clusterCookies, int connections, int warmup, int seconds, int rounds) throws Exception {
+        Path script = Files.writeString(dir.resolve("cookies.lua"), Wrk.cyclingCookies("/auth"));
+        Path single = Files.write(dir.resolve("single.txt"), singleCookies.stream().map(value -> COOKIE + "=" + value).toList());
+        Path clustered = Files.write(dir.resolve("cluster.txt"), clusterCookies.stream().map(value -> COOKIE + "=" + value).toList());
+        Wrk wrk = new Wrk(Runtime.getRuntime().availableProcessors(), connections);
+        List<String> bearerHeader = List.of("-H", "Authorization: Bearer " + bearer);
+        List<String> cookies = List.of("-s", script.toString());
+        String singleUrl = "http://127.0.0.1:" + singlePort + "/auth";
+        String clusterUrl = "http://127.0.0.1:" + clusterPort + "/auth";
+        wrk.run(singleUrl, warmup, bearerHeader, List.of());
+        wrk.run(singleUrl, warmup, cookies, List.of(single.toString()));
+        wrk.run(clusterUrl, warmup, cookies, List.of(clustered.toString()));
+        for (int round = 1; round <= rounds; round++) {
+            System.out.printf("round %d /auth cached bearer JWT (wrk)   %s%n", round, wrk.run(singleUrl, seconds, bearerHeader, List.of()));
+            System.out.printf("round %d /auth cookie, standalone (wrk)  %s%n", round, wrk.run(singleUrl, seconds, cookies, List.of(single.toString())));
+            System.out.printf("round %d /auth cookie, Cluster (wrk)     %s%n", round, wrk.run(clusterUrl, seconds, cookies, List.of(clustered.toString())));
         }
     }
 

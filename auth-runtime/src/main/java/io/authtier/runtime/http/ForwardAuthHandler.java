@@ -124,9 +124,10 @@ public final class ForwardAuthHandler {
         if (response.closed() || response.ended()) {
             return Future.succeededFuture();
         }
-        if (!body.isEmpty()) {
-            response.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
+        if (body.isEmpty()) {
+            return response.end();
         }
+        response.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
         return response.end(body);
     }
 

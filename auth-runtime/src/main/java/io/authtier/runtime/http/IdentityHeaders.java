@@ -2,7 +2,7 @@ package io.authtier.runtime.http;
 
 import io.authtier.runtime.token.Principal;
 import io.vertx.core.MultiMap;
-import java.util.Optional;
+import io.vertx.core.http.HttpHeaders;
 import java.util.stream.Collectors;
 
 /**
@@ -25,26 +25,38 @@ public final class IdentityHeaders {
     /** Comma-joined {@code groups}. */
     public static final String GROUPS = "X-Auth-Request-Groups";
 
+    // Names encoded once: Vert.x checks and writes a String name character by character on every response.
+    private static final CharSequence USER_NAME = HttpHeaders.createOptimized(USER);
+    private static final CharSequence SUBJECT_NAME = HttpHeaders.createOptimized(SUBJECT);
+    private static final CharSequence ISSUER_NAME = HttpHeaders.createOptimized(ISSUER);
+    private static final CharSequence EMAIL_NAME = HttpHeaders.createOptimized(EMAIL);
+    private static final CharSequence PREFERRED_USERNAME_NAME = HttpHeaders.createOptimized(PREFERRED_USERNAME);
+    private static final CharSequence GROUPS_NAME = HttpHeaders.createOptimized(GROUPS);
+
     private IdentityHeaders() {
     }
 
-    /** Adds the headers for {@code principal} to {@code headers}. */
+    /** Adds the headers for {@code principal} to {@code headers}, which hold none of them yet. */
     public static void write(Principal principal, MultiMap headers) {
-        put(headers, USER, Optional.of(principal.subject()));
-        put(headers, SUBJECT, Optional.of(principal.subject()));
-        put(headers, ISSUER, Optional.of(principal.issuer()));
-        put(headers, EMAIL, principal.email());
-        put(headers, PREFERRED_USERNAME, principal.preferredUsername());
-        String groups = principal.groups().stream()
-                .filter(group -> group.indexOf(',') < 0 && printable(group))
-                .collect(Collectors.joining(","));
-        if (!groups.isEmpty()) {
-            headers.set(GROUPS, groups);
+        put(headers, USER_NAME, principal.subject());
+        put(headers, SUBJECT_NAME, principal.subject());
+        put(headers, ISSUER_NAME, principal.issuer());
+        principal.email().ifPresent(email -> put(headers, EMAIL_NAME, email));
+        principal.preferredUsername().ifPresent(name -> put(headers, PREFERRED_USERNAME_NAME, name));
+        if (!principal.groups().isEmpty()) {
+            String groups = principal.groups().stream()
+                    .filter(group -> group.indexOf(',') < 0 && printable(group))
+                    .collect(Collectors.joining(","));
+            if (!groups.isEmpty()) {
+                headers.add(GROUPS_NAME, groups);
+            }
         }
     }
 
-    private static void put(MultiMap headers, String name, Optional<String> value) {
-        value.filter(IdentityHeaders::printable).ifPresent(v -> headers.set(name, v));
+    private static void put(MultiMap headers, CharSequence name, String value) {
+        if (printable(value)) {
+            headers.add(name, value);
+        }
     }
 
     static boolean printable(String value) {

@@ -24,7 +24,7 @@ final class LoginRateLimit {
 
     LoginRateLimit(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.clients = Caffeine.newBuilder().maximumSize(MAX_CLIENTS).expireAfterAccess(Duration.ofMinutes(2)).build();
+        this.clients = Caffeine.newBuilder().executor(Runnable::run).maximumSize(MAX_CLIENTS).expireAfterAccess(Duration.ofMinutes(2)).build();
         this.replica = new Bucket(PER_REPLICA_PER_SECOND, PER_REPLICA_PER_SECOND / 1000.0, clock.millis());
     }
 

@@ -39,6 +39,8 @@ public final class SessionCookie {
     private final long maxAgeSeconds;
     private final SigningKey signer;
     private final Map<String, SigningKey> verifiers = new LinkedHashMap<>();
+    /** An HMAC initialised with each key, cloned per use: getting and keying a new Mac cost more than the MAC itself. */
+    private final Map<String, Mac> keyedMacs = new LinkedHashMap<>();
 
     /**
      * @param keys            the signing keys, the first signs; at least one, ids unique
@@ -57,6 +59,7 @@ public final class SessionCookie {
             if (verifiers.putIfAbsent(key.id(), key) != null) {
                 throw new IllegalArgumentException("sessions.cookie.signingKeys: id '" + key.id() + "' appears twice");
             }
+            keyedMacs.put(key.id(), keyedMac(key));
         }
         this.signer = keys.getFirst();
         if (!absoluteTimeout.isPositive()) {
@@ -132,12 +135,22 @@ public final class SessionCookie {
         return "; Secure; HttpOnly; SameSite=" + sameSite.name();
     }
 
-    private static byte[] mac(SigningKey key, byte[] bytes, int length) {
+    private byte[] mac(SigningKey key, byte[] bytes, int length) {
+        Mac mac;
+        try {
+            mac = (Mac) keyedMacs.get(key.id()).clone();
+        } catch (CloneNotSupportedException e) {
+            mac = keyedMac(key); // a provider whose HMAC cannot be cloned: key a new one
+        }
+        mac.update(bytes, 0, length);
+        return mac.doFinal();
+    }
+
+    private static Mac keyedMac(SigningKey key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key.secret(), "HmacSHA256"));
-            mac.update(bytes, 0, length);
-            return mac.doFinal();
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 failed: " + e.getClass().getSimpleName());
         }

@@ -16,14 +16,33 @@ final class TagHash {
 
     /** The first {@value #BYTES} bytes of SHA-256(first, NUL, second), UTF-8. */
     static byte[] of(String first, String second) {
+        MessageDigest sha = sha256();
+        sha.update(first.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        sha.update(second.getBytes(StandardCharsets.UTF_8));
+        return Arrays.copyOf(sha.digest(), BYTES);
+    }
+
+    // A clone of a prototype: MessageDigest.getInstance looks the provider up each time, which cost more than the hash.
+    private static final MessageDigest SHA_256_PROTOTYPE;
+
+    static {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(first.getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) 0);
-            sha.update(second.getBytes(StandardCharsets.UTF_8));
-            return Arrays.copyOf(sha.digest(), BYTES);
+            SHA_256_PROTOTYPE = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return (MessageDigest) SHA_256_PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException missing) {
+                throw new IllegalStateException("SHA-256 is missing from this JVM", missing);
+            }
         }
     }
 }

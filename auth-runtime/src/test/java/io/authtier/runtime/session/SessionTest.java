@@ -49,6 +49,23 @@ class SessionTest {
         assertThat(codec.decode("not json".getBytes(StandardCharsets.UTF_8))).isEmpty();
         assertThat(codec.decode("{\"v\":2,\"iss\":\"i\",\"sub\":\"s\",\"at\":\"a\"}".getBytes(StandardCharsets.UTF_8))).isEmpty();
         assertThat(codec.decode(new byte[0])).isEmpty();
+        assertThat(codec.decode("{\"v\":1,\"iss\":\"i\",\"sub\":7,\"at\":\"a\"}".getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(codec.decode("{\"v\":1,\"iss\":\"i\",\"sub\":\"s\",\"at\":\"a\",\"groups\":\"g\"}".getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(codec.decode("{\"v\":1,\"iss\":\"i\",\"sub\":\"s\",\"at\":\"a\"".getBytes(StandardCharsets.UTF_8))).isEmpty();
+    }
+
+    @Test
+    @DisplayName("Fields a newer writer adds are skipped, whatever their shape")
+    void unknownFieldsSkipped() {
+        SessionCodec codec = new SessionCodec();
+        String newer = "{\"v\":1,\"iss\":\"i\",\"sub\":\"s\",\"extra\":{\"a\":[1,{\"b\":2}]},\"at\":\"a\",\"more\":[\"x\"],"
+                + "\"atExp\":10,\"created\":20,\"seen\":30}";
+
+        Session decoded = codec.decode(newer.getBytes(StandardCharsets.UTF_8)).orElseThrow();
+
+        assertThat(decoded.subject()).isEqualTo("s");
+        assertThat(decoded.tokens().accessTokenExpiresAt()).isEqualTo(Instant.ofEpochMilli(10));
+        assertThat(decoded.lastSeenAt()).isEqualTo(Instant.ofEpochMilli(30));
     }
 
     @Test

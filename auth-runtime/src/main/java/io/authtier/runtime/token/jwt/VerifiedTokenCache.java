@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Tokens whose signature and claims were checked, so that a token seen again costs a hash and a lookup
- * (the L1 tier). Keyed by SHA-256 of the token; bounded by {@code tokenCache.l1.maxEntries}; an entry
+ * (the L1 tier). Keyed by SHA-512/256 of the token ({@link TokenKey}); bounded by {@code tokenCache.l1.maxEntries}; an entry
  * lives at most {@code tokenCache.l1.ttl} and never past the token's {@code exp}. Only accepted tokens
  * are kept.
  */
@@ -36,6 +36,7 @@ final class VerifiedTokenCache {
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maxEntries)
                 .ticker(ticker)
+                .executor(Runnable::run) // upkeep on the caller, amortised: no wake-up of a pool thread per write
                 .expireAfter(Expiry.<TokenKey, Entry>creating((key, entry) -> Duration.ofNanos(
                         Math.max(0, Math.min(ttlNanos, Duration.between(clock.instant(), entry.principal().expiresAt()).toNanos())))))
                 .build();

@@ -1,0 +1,95 @@
+package io.authtier.runtime.bench;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import io.authtier.runtime.RuntimeMain;
+import io.authtier.runtime.testsupport.FreePorts;
+import io.authtier.runtime.testsupport.Http;
+import io.authtier.runtime.testsupport.JwksServer;
+import io.authtier.runtime.testsupport.Tokens;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+
+/**
+ * {@code /auth} with a cached RS256 JWT against a server that answers 200 without validation, both
+ * driven by {@code wrk} (the issue's own method): the runtime and the baseline each in a JVM of their
+ * own, as deployed, with wrk's two threads on the same two cores. Rounds interleave the two, so load from
+ * elsewhere on the machine hits both alike; the median ratio of their throughputs is printed.
+ *
+ * <p>Arguments: {@code [connections=64] [seconds=10] [warmupSeconds=10] [rounds=3] [jvm flags for the runtime...]}.
+ */
+public final class WrkBench {
+
+    public static void main(String[] args) throws Exception {
+        int connections = args.length > 0 ? Integer.parseInt(args[0]) : 64;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        List<String> runtimeFlags = args.length > 4 ? List.of(args).subList(4, args.length) : List.of();
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf("machine: %d cores, %s %s; wrk, %d connections, %d s warm-up, %d s measured, runtime flags %s%n",
+                cores, System.getProperty("java.vm.name"), System.getProperty("java.version"), connections, warmup, seconds, runtimeFlags);
+
+        RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
+        Path config = Files.createTempFile("authtier-wrk", ".yaml");
+        List<Process> processes = new ArrayList<>();
+        try (JwksServer idp = new JwksServer("shop", List.of(key.toPublicJWK()))) {
+            int port = FreePorts.next();
+            int management = FreePorts.next();
+            int baselinePort = FreePorts.next();
+            Files.writeString(config, """
+                    server: {port: %d, managementPort: %d}
+                    issuers:
+                    - {name: shop, issuerUrl: '%s', audiences: [shop-api]}
+                    """.formatted(port, management, idp.issuer()));
+            processes.add(java(runtimeFlags, RuntimeMain.class.getName(), "--config", config.toString()));
+            processes.add(java(List.of(), BaselineServer.class.getName(), String.valueOf(baselinePort)));
+            Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> Http.get(management, "/readyz").statusCode() == 200 && Http.get(baselinePort, "/").statusCode() == 200);
+            String authorization = "Authorization: Bearer " + Tokens.sign(key, JWSAlgorithm.RS256,
+                    Tokens.accessClaims(idp.issuer(), "shop-api", Clock.systemUTC().instant()).build());
+            String auth = "http://127.0.0.1:" + port + "/auth";
+            String baseline = "http://127.0.0.1:" + baselinePort + "/auth";
+
+            Wrk wrk = new Wrk(cores, connections);
+            wrk.run(baseline, warmup, "-H", authorization);
+            wrk.run(auth, warmup, "-H", authorization);
+            List<Double> ratios = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                Wrk.Result base = wrk.run(baseline, seconds, "-H", authorization);
+                Wrk.Result cached = wrk.run(auth, seconds, "-H", authorization);
+                System.out.printf("round %d baseline (no validation)   %s%n", round, base);
+                System.out.printf("round %d /auth cached RS256 JWT     %s%n", round, cached);
+                ratios.add(cached.requestsPerSecond() / base.requestsPerSecond());
+            }
+            Collections.sort(ratios);
+            System.out.printf("median throughput ratio /auth : baseline = %.2f (rounds: %s)%n", ratios.get(ratios.size() / 2), ratios);
+        } finally {
+            for (Process process : processes) {
+                process.destroy();
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
+            Files.deleteIfExists(config);
+        }
+        System.exit(0);
+    }
+
+    private static Process java(List<String> flags, String main, String... args) throws java.io.IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(flags);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private WrkBench() {
+    }
+}
