@@ -79,15 +79,23 @@ class SessionRefreshTest {
     }
 
     Browser loggedIn(String subject) {
+        return loggedIn(subject, Map.of());
+    }
+
+    Browser loggedIn(String subject, Map<String, Object> claims) {
         Browser browser = new Browser();
-        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", subject, "JWT", List.of("shop-api"), Map.of(), 600));
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", subject, "JWT", List.of("shop-api"), claims, 600));
         HttpResponse<String> done = browser.logIn("http://127.0.0.1:" + runtime.port() + "/oauth2/start", idp.baseUrl().toString());
         assertThat(done.headers().firstValue("Location")).hasValue("/");
         return browser;
     }
 
     HttpResponse<String> auth(Browser browser) {
-        return browser.get("http://127.0.0.1:" + runtime.port() + "/auth");
+        return auth(browser, "");
+    }
+
+    HttpResponse<String> auth(Browser browser, String query) {
+        return browser.get("http://127.0.0.1:" + runtime.port() + "/auth" + query);
     }
 
     double metric(String line) {
@@ -115,6 +123,41 @@ class SessionRefreshTest {
         // And the next requests make no refresh: the new token is far from expiry
         auth(browser);
         assertThat(metric("authtier_session_refreshes_total{outcome=\"refreshed\"}")).isEqualTo(1.0);
+    }
+
+    @Test
+    @DisplayName("A refresh reads groups and roles again: a role taken away at the IdP is gone after it")
+    void refreshRereadsAccess() throws Exception {
+        Browser browser = loggedIn("ada", Map.of("roles", List.of("admin"), "groups", List.of("staff", "ops")));
+        assertThat(auth(browser, "?allowed_roles=admin").statusCode()).isEqualTo(200);
+        assertThat(auth(browser, "?allowed_groups=ops").statusCode()).isEqualTo(200);
+
+        // The IdP answers the refresh with tokens that no longer carry admin nor ops, and a new role
+        com.nimbusds.jose.jwk.RSAKey key = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("idp").generate();
+        String issuer = idp.issuerUrl("main").toString();
+        Instant now = clock.instant();
+        String access = io.authtier.runtime.testsupport.Tokens.sign(key, com.nimbusds.jose.JWSAlgorithm.RS256,
+                io.authtier.runtime.testsupport.Tokens.accessClaims(issuer, "shop-api", now)
+                        .subject("ada").claim("realm_access", Map.of("roles", List.of("viewer"))).build());
+        String id = io.authtier.runtime.testsupport.Tokens.sign(key, com.nimbusds.jose.JWSAlgorithm.RS256,
+                new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer(issuer).subject("ada").audience("shop-web")
+                        .claim("groups", List.of("staff")).issueTime(java.util.Date.from(now))
+                        .expirationTime(java.util.Date.from(now.plusSeconds(600))).build());
+        faults.answerNextRefresh(200, "{\"access_token\":\"" + access + "\",\"token_type\":\"Bearer\",\"expires_in\":600,"
+                + "\"refresh_token\":\"rt-2\",\"id_token\":\"" + id + "\"}");
+        clock.advance(Duration.ofSeconds(590));
+
+        HttpResponse<String> refreshed = auth(browser, "?allowed_roles=admin");
+
+        // Then the refresh happened, and the session now holds what the new tokens say
+        assertThat(metric("authtier_session_refreshes_total{outcome=\"refreshed\"}")).isEqualTo(1.0);
+        assertThat(refreshed.statusCode()).isEqualTo(403);
+        assertThat(auth(browser, "?allowed_roles=viewer").statusCode()).isEqualTo(200);
+        assertThat(auth(browser, "?allowed_groups=ops").statusCode()).isEqualTo(403);
+        HttpResponse<String> staff = auth(browser, "?allowed_groups=staff");
+        assertThat(staff.statusCode()).isEqualTo(200);
+        assertThat(staff.headers().firstValue("Authorization")).hasValue("Bearer " + access);
+        assertThat(staff.headers().firstValue("X-Auth-Request-Groups")).hasValue("staff");
     }
 
     @Test

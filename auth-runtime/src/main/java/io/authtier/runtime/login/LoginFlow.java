@@ -190,14 +190,8 @@ public final class LoginFlow {
         SessionUser user = new SessionUser(issuerUrl, (String) claims.get("sub"));
         SessionTokens sessionTokens = new SessionTokens(granted.accessToken(), granted.refreshToken(), granted.idToken(),
                 now.plus(granted.expiresIn().orElse(DEFAULT_ACCESS_TOKEN_LIFETIME)));
-        // Roles and scopes for access rules: Keycloak puts realm roles in the access token, which came
-        // straight from the token endpoint, so its claims are read as the IdP's without a signature check.
-        Optional<Map<String, Object>> access = Claims.unverified(granted.accessToken());
-        List<String> roles = java.util.stream.Stream.concat(Claims.roles(claims).stream(),
-                access.map(Claims::roles).orElse(List.of()).stream()).distinct().toList();
-        // RFC 6749 section 5.1: a token response without scope granted exactly the scopes requested.
-        List<String> scopes = granted.scope().map(scope -> java.util.Arrays.stream(scope.split(" ")).filter(s -> !s.isEmpty()).toList())
-                .orElse(config.scopes());
+        List<String> roles = SessionGrants.roles(claims, granted.accessToken());
+        List<String> scopes = SessionGrants.scopes(granted.scope(), config.scopes());
         Session session = Session.start(user, Claims.string(claims.get("sid")), Claims.string(claims.get("email")),
                 Claims.string(claims.get("preferred_username")), Claims.strings(claims.get("groups")), roles, scopes,
                 sessionTokens, now);

@@ -76,6 +76,12 @@ public record Session(
                 createdAt, lastSeenAt);
     }
 
+    /** This session with the groups, roles and scopes of its newest tokens. */
+    public Session withAccess(List<String> newGroups, List<String> newRoles, List<String> newScopes) {
+        return new Session(issuer, subject, idpSessionId, email, preferredUsername, newGroups, newRoles, newScopes, tokens,
+                createdAt, lastSeenAt);
+    }
+
     /** This session, last seen at {@code now}. */
     public Session seenAt(Instant now) {
         return new Session(issuer, subject, idpSessionId, email, preferredUsername, groups, roles, scopes, tokens,

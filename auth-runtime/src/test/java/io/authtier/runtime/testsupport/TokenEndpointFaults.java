@@ -8,7 +8,8 @@ import okhttp3.Headers;
 
 /**
  * A route for mock-oauth2-server that, when armed, answers the next refresh-token request at the token
- * endpoint with a given status and body (an IdP that revoked the refresh token, or one that fails), once.
+ * endpoint with a given status and body (an IdP that revoked the refresh token, one that fails, or one
+ * whose new tokens say something else), once.
  * Every other request, and every request while disarmed, goes to the server's own routes.
  */
 public final class TokenEndpointFaults implements Route {
@@ -20,6 +21,11 @@ public final class TokenEndpointFaults implements Route {
 
     /** The next refresh is answered with {@code status} and the JSON {@code body}. */
     public void failNextRefresh(int status, String body) {
+        answerNextRefresh(status, body);
+    }
+
+    /** The next refresh is answered with {@code status} and the JSON {@code body}, e.g. tokens with other claims. */
+    public void answerNextRefresh(int status, String body) {
         next.set(new Fault(status, body));
     }
 
