@@ -269,9 +269,9 @@ public final class SessionBench {
         wrk.run(singleUrl, warmup, cookies, List.of(single.toString()));
         wrk.run(clusterUrl, warmup, cookies, List.of(clustered.toString()));
         for (int round = 1; round <= rounds; round++) {
-            System.out.printf("round %d /auth cached bearer JWT (wrk)   %s%n", round, wrk.run(singleUrl, seconds, bearerHeader, List.of()));
-            System.out.printf("round %d /auth cookie, standalone (wrk)  %s%n", round, wrk.run(singleUrl, seconds, cookies, List.of(single.toString())));
-            System.out.printf("round %d /auth cookie, Cluster (wrk)     %s%n", round, wrk.run(clusterUrl, seconds, cookies, List.of(clustered.toString())));
+            System.out.printf("round %d /auth cached bearer JWT (wrk)   %s%n", round, wrk.run(singleUrl, seconds, bearerHeader, List.of()).clean());
+            System.out.printf("round %d /auth cookie, standalone (wrk)  %s%n", round, wrk.run(singleUrl, seconds, cookies, List.of(single.toString())).clean());
+            System.out.printf("round %d /auth cookie, Cluster (wrk)     %s%n", round, wrk.run(clusterUrl, seconds, cookies, List.of(clustered.toString())).clean());
         }
     }
 

@@ -15,6 +15,14 @@ import java.util.regex.Pattern;
 record Wrk(int threads, int connections) {
 
     record Result(double requestsPerSecond, double p50Millis, double p99Millis, long socketErrors, long non2xx) {
+        /** Every request answered 2xx without a socket error: otherwise fast refusals would inflate the figures. */
+        Result clean() {
+            if (socketErrors > 0 || non2xx > 0) {
+                throw new IllegalStateException("a wrk run had errors, so its figures are not comparable: " + this);
+            }
+            return this;
+        }
+
         @Override
         public String toString() {
             return "%9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  socket errors %d  non-2xx %d"

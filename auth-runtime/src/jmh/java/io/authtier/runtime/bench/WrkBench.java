@@ -64,8 +64,8 @@ public final class WrkBench {
             wrk.run(auth, warmup, "-H", authorization);
             List<Double> ratios = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
-                Wrk.Result base = wrk.run(baseline, seconds, "-H", authorization);
-                Wrk.Result cached = wrk.run(auth, seconds, "-H", authorization);
+                Wrk.Result base = wrk.run(baseline, seconds, "-H", authorization).clean();
+                Wrk.Result cached = wrk.run(auth, seconds, "-H", authorization).clean();
                 System.out.printf("round %d baseline (no validation)   %s%n", round, base);
                 System.out.printf("round %d /auth cached RS256 JWT     %s%n", round, cached);
                 ratios.add(cached.requestsPerSecond() / base.requestsPerSecond());

@@ -89,7 +89,8 @@ public final class SessionCodec {
                     default -> json.skipChildren();
                 }
             }
-            if (version != 1 || iss == null || sub == null || at == null || json.currentToken() != JsonToken.END_OBJECT) {
+            if (version != 1 || iss == null || sub == null || at == null || json.currentToken() != JsonToken.END_OBJECT
+                    || json.nextToken() != null) { // nothing after the object
                 return Optional.empty();
             }
             return Optional.of(new Session(iss, sub, Optional.ofNullable(sid), Optional.ofNullable(email), Optional.ofNullable(pun),

@@ -52,6 +52,7 @@ class SessionTest {
         assertThat(codec.decode("{\"v\":1,\"iss\":\"i\",\"sub\":7,\"at\":\"a\"}".getBytes(StandardCharsets.UTF_8))).isEmpty();
         assertThat(codec.decode("{\"v\":1,\"iss\":\"i\",\"sub\":\"s\",\"at\":\"a\",\"groups\":\"g\"}".getBytes(StandardCharsets.UTF_8))).isEmpty();
         assertThat(codec.decode("{\"v\":1,\"iss\":\"i\",\"sub\":\"s\",\"at\":\"a\"".getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(codec.decode("{\"v\":1,\"iss\":\"i\",\"sub\":\"s\",\"at\":\"a\"}{}".getBytes(StandardCharsets.UTF_8))).isEmpty();
     }
 
     @Test
