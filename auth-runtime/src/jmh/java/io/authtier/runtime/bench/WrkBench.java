@@ -50,8 +50,10 @@ public final class WrkBench {
                     issuers:
                     - {name: shop, issuerUrl: '%s', audiences: [shop-api]}
                     """.formatted(port, management, idp.issuer()));
-            processes.add(java(runtimeFlags, RuntimeMain.class.getName(), "--config", config.toString()));
-            processes.add(java(List.of(), BaselineServer.class.getName(), String.valueOf(baselinePort)));
+            Process runtime = java(runtimeFlags, RuntimeMain.class.getName(), "--config", config.toString());
+            processes.add(runtime);
+            Process baselineServer = java(List.of(), BaselineServer.class.getName(), String.valueOf(baselinePort));
+            processes.add(baselineServer);
             Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
                     .until(() -> Http.get(management, "/readyz").statusCode() == 200 && Http.get(baselinePort, "/").statusCode() == 200);
             String authorization = "Authorization: Bearer " + Tokens.sign(key, JWSAlgorithm.RS256,
@@ -63,15 +65,24 @@ public final class WrkBench {
             wrk.run(baseline, warmup, "-H", authorization);
             wrk.run(auth, warmup, "-H", authorization);
             List<Double> ratios = new ArrayList<>();
+            List<Double> cpuRatios = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
+                long baseCpu = cpuNanos(baselineServer);
                 Wrk.Result base = wrk.run(baseline, seconds, "-H", authorization).clean();
+                double baseMicros = (cpuNanos(baselineServer) - baseCpu) / 1000.0 / (base.requestsPerSecond() * seconds);
+                long authCpu = cpuNanos(runtime);
                 Wrk.Result cached = wrk.run(auth, seconds, "-H", authorization).clean();
-                System.out.printf("round %d baseline (no validation)   %s%n", round, base);
-                System.out.printf("round %d /auth cached RS256 JWT     %s%n", round, cached);
+                double authMicros = (cpuNanos(runtime) - authCpu) / 1000.0 / (cached.requestsPerSecond() * seconds);
+                System.out.printf("round %d baseline (no validation)   %s  server CPU %.1f us/request%n", round, base, baseMicros);
+                System.out.printf("round %d /auth cached RS256 JWT     %s  server CPU %.1f us/request%n", round, cached, authMicros);
                 ratios.add(cached.requestsPerSecond() / base.requestsPerSecond());
+                cpuRatios.add(baseMicros / authMicros);
             }
             Collections.sort(ratios);
+            Collections.sort(cpuRatios);
             System.out.printf("median throughput ratio /auth : baseline = %.2f (rounds: %s)%n", ratios.get(ratios.size() / 2), ratios);
+            // Less moved by other load on the machine than throughput: the server's own CPU per answer.
+            System.out.printf("median server CPU per request, baseline : /auth = %.2f (rounds: %s)%n", cpuRatios.get(cpuRatios.size() / 2), cpuRatios);
         } finally {
             for (Process process : processes) {
                 process.destroy();
@@ -80,6 +91,11 @@ public final class WrkBench {
             Files.deleteIfExists(config);
         }
         System.exit(0);
+    }
+
+    /** User and system CPU the process has used so far (from /proc). */
+    private static long cpuNanos(Process process) {
+        return process.toHandle().info().totalCpuDuration().orElseThrow().toNanos();
     }
 
     private static Process java(List<String> flags, String main, String... args) throws java.io.IOException {

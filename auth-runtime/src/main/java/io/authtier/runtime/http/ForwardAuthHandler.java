@@ -36,6 +36,8 @@ public final class ForwardAuthHandler {
     private final TokenVerifier verifier;
     private final ClientAddress clientAddress;
     private final Optional<SessionForwardAuth> sessions;
+    /** Headers of the 8 192 most recent JWT principals, give or take collisions: the hot ones. */
+    private final RenderedIdentities identities = new RenderedIdentities(8192);
 
     /**
      * @param sessions browser sessions, if {@code sessions.login} is configured: a request without an
@@ -92,7 +94,7 @@ public final class ForwardAuthHandler {
         return switch (verdict) {
             case Verdict.Accepted(var principal) when rule.permits(principal) -> {
                 HttpServerResponse response = request.response();
-                IdentityHeaders.write(principal, response.headers());
+                identities.write(principal, response.headers());
                 yield end(response.setStatusCode(200), "");
             }
             case Verdict.Accepted accepted -> {

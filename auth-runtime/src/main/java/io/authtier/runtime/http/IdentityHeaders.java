@@ -2,7 +2,10 @@ package io.authtier.runtime.http;
 
 import io.authtier.runtime.token.Principal;
 import io.vertx.core.MultiMap;
+import io.netty.util.AsciiString;
 import io.vertx.core.http.HttpHeaders;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -38,24 +41,50 @@ public final class IdentityHeaders {
 
     /** Adds the headers for {@code principal} to {@code headers}, which hold none of them yet. */
     public static void write(Principal principal, MultiMap headers) {
-        put(headers, USER_NAME, principal.subject());
-        put(headers, SUBJECT_NAME, principal.subject());
-        put(headers, ISSUER_NAME, principal.issuer());
-        principal.email().ifPresent(email -> put(headers, EMAIL_NAME, email));
-        principal.preferredUsername().ifPresent(name -> put(headers, PREFERRED_USERNAME_NAME, name));
-        if (!principal.groups().isEmpty()) {
-            String groups = principal.groups().stream()
-                    .filter(group -> group.indexOf(',') < 0 && printable(group))
-                    .collect(Collectors.joining(","));
-            if (!groups.isEmpty()) {
-                headers.add(GROUPS_NAME, groups);
-            }
+        render(principal).addTo(headers);
+    }
+
+    /** The headers for {@code principal}, checked and encoded once, to add to any number of responses. */
+    public static Rendered render(Principal principal) {
+        List<CharSequence> names = new ArrayList<>(6);
+        List<CharSequence> values = new ArrayList<>(6);
+        put(names, values, USER_NAME, principal.subject());
+        put(names, values, SUBJECT_NAME, principal.subject());
+        put(names, values, ISSUER_NAME, principal.issuer());
+        principal.email().ifPresent(email -> put(names, values, EMAIL_NAME, email));
+        principal.preferredUsername().ifPresent(name -> put(names, values, PREFERRED_USERNAME_NAME, name));
+        String groups = principal.groups().stream()
+                .filter(group -> group.indexOf(',') < 0 && printable(group))
+                .collect(Collectors.joining(","));
+        if (!groups.isEmpty()) {
+            names.add(GROUPS_NAME);
+            values.add(new AsciiString(groups));
+        }
+        return new Rendered(names.toArray(CharSequence[]::new), values.toArray(CharSequence[]::new));
+    }
+
+    private static void put(List<CharSequence> names, List<CharSequence> values, CharSequence name, String value) {
+        if (printable(value)) {
+            names.add(name);
+            values.add(new AsciiString(value)); // printable ASCII: one byte per character, nothing lost
         }
     }
 
-    private static void put(MultiMap headers, CharSequence name, String value) {
-        if (printable(value)) {
-            headers.add(name, value);
+    /** Identity headers ready to add: names and values as encoded ASCII, already checked. */
+    public static final class Rendered {
+        private final CharSequence[] names;
+        private final CharSequence[] values;
+
+        private Rendered(CharSequence[] names, CharSequence[] values) {
+            this.names = names;
+            this.values = values;
+        }
+
+        /** Adds these headers to {@code headers}, which hold none of them yet. */
+        public void addTo(MultiMap headers) {
+            for (int i = 0; i < names.length; i++) {
+                headers.add(names[i], values[i]);
+            }
         }
     }
 
