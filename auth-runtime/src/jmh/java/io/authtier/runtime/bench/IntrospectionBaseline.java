@@ -117,6 +117,13 @@ public final class IntrospectionBaseline {
                 var unavailable = LoadDriver.run(driver, runtime.port(), "/auth", "never-seen-opaque", 503, connections,
                         warmup, seconds);
                 LoadDriver.report("IdP down: /auth uncached opaque (503)", unavailable);
+                // The same, one request at a time: the time to decide, without queueing behind 63 others.
+                var alone = LoadDriver.run(driver, runtime.port(), "/auth", "never-seen-opaque", 503, 1, warmup, seconds);
+                LoadDriver.report("IdP down: uncached opaque, 1 connection", alone);
+                // And with wrk (C), 64 connections, which costs the shared cores less than the JVM driver.
+                Wrk.Result wrk = new Wrk(Runtime.getRuntime().availableProcessors(), connections)
+                        .run("http://127.0.0.1:" + runtime.port() + "/auth", seconds, "-H", "Authorization: Bearer never-seen-opaque");
+                System.out.printf("IdP down: uncached opaque, wrk      %s (every answer should be non-2xx: 503)%n", wrk);
             } finally {
                 driver.close().await(10, TimeUnit.SECONDS);
                 baselineVertx.close().await(10, TimeUnit.SECONDS);

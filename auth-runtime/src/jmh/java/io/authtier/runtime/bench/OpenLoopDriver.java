@@ -61,6 +61,7 @@ public final class OpenLoopDriver {
                     - {name: shop, issuerUrl: '%s', audiences: [shop-api]}
                     """.formatted(port, management, idp.issuer()));
             runtime = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile", "logback.xml"),
                     "-cp", System.getProperty("java.class.path"), RuntimeMain.class.getName(), "--config", config.toString())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).ignoreExceptions()

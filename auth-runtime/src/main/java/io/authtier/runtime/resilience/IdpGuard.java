@@ -3,6 +3,7 @@ package io.authtier.runtime.resilience;
 import io.authtier.runtime.config.ResilienceConfig;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
@@ -12,6 +13,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
@@ -60,10 +63,14 @@ public final class IdpGuard {
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
                 .recordException(error -> true)
                 .clock(clock)
+                // A refusal while open is an answer, not a fault: filling in a stack trace for each one
+                // made a 503 cost more than a 200 under load.
+                .writableStackTraceEnabled(false)
                 .build());
         this.bulkhead = Bulkhead.of(name, BulkheadConfig.custom()
                 .maxConcurrentCalls(config.maxConnections())
                 .maxWaitDuration(Duration.ZERO)
+                .writableStackTraceEnabled(false)
                 .build());
         this.retry = Retry.of(name, RetryConfig.custom()
                 .maxAttempts(config.retry().maxAttempts())
@@ -80,9 +87,35 @@ public final class IdpGuard {
 
     /** Runs {@code call} (one attempt per invocation) with retry, bulkhead and circuit breaker. */
     public <T> CompletionStage<T> call(Supplier<CompletionStage<T>> call) {
+        if (openAndWaiting()) {
+            // What the breaker would answer, without its decorators' stages: each of those wrapped the
+            // refusal in a new CompletionException with a stack trace, half the CPU of a 503 under load.
+            return CompletableFuture.failedFuture(new Refusal(CallNotPermittedException.createCallNotPermittedException(breaker)));
+        }
         Supplier<CompletionStage<T>> guarded = CircuitBreaker.decorateCompletionStage(breaker, call);
         guarded = Bulkhead.decorateCompletionStage(bulkhead, guarded);
         return Retry.decorateCompletionStage(retry, scheduler, guarded).get();
+    }
+
+    /** Open, and its wait is not over: the breaker refuses every call (it turns half-open only after the wait). */
+    private boolean openAndWaiting() {
+        if (breaker.getState() != CircuitBreaker.State.OPEN) {
+            return false;
+        }
+        Instant opened = openedAt.get();
+        return !opened.equals(Instant.MIN) && clock.instant().isBefore(opened.plus(waitInOpenState));
+    }
+
+    /** A refusal is an answer, not a fault: no stack trace to fill in, and callers' stages pass it on as it is. */
+    private static final class Refusal extends CompletionException {
+        Refusal(Throwable cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
     }
 
     /** The breaker's state as a metric label: {@code closed}, {@code open} or {@code half_open}. */
