@@ -1,8 +1,8 @@
 package io.authtier.runtime.http;
 
 import io.authtier.runtime.token.Principal;
-import io.vertx.core.MultiMap;
 import io.netty.util.AsciiString;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +45,7 @@ public final class IdentityHeaders {
     }
 
     /** The headers for {@code principal}, checked and encoded once, to add to any number of responses. */
-    public static Rendered render(Principal principal) {
+    static Rendered render(Principal principal) {
         List<CharSequence> names = new ArrayList<>(6);
         List<CharSequence> values = new ArrayList<>(6);
         put(names, values, USER_NAME, principal.subject());
@@ -71,7 +71,7 @@ public final class IdentityHeaders {
     }
 
     /** Identity headers ready to add: names and values as encoded ASCII, already checked. */
-    public static final class Rendered {
+    static final class Rendered {
         private final CharSequence[] names;
         private final CharSequence[] values;
 
@@ -81,7 +81,7 @@ public final class IdentityHeaders {
         }
 
         /** Adds these headers to {@code headers}, which hold none of them yet. */
-        public void addTo(MultiMap headers) {
+        void addTo(MultiMap headers) {
             for (int i = 0; i < names.length; i++) {
                 headers.add(names[i], values[i]);
             }

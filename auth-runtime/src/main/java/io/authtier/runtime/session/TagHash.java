@@ -11,6 +11,9 @@ final class TagHash {
     /** 128 bits of SHA-256, enough to never collide. */
     static final int BYTES = 16;
 
+    // Never updated, only cloned: MessageDigest.getInstance looks the provider up each time, which cost more than the hash.
+    private static final MessageDigest SHA_256_PROTOTYPE = newSha256();
+
     private TagHash() {
     }
 
@@ -23,26 +26,19 @@ final class TagHash {
         return Arrays.copyOf(sha.digest(), BYTES);
     }
 
-    // A clone of a prototype: MessageDigest.getInstance looks the provider up each time, which cost more than the hash.
-    private static final MessageDigest SHA_256_PROTOTYPE;
-
-    static {
-        try {
-            SHA_256_PROTOTYPE = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
-    }
-
     private static MessageDigest sha256() {
         try {
             return (MessageDigest) SHA_256_PROTOTYPE.clone();
         } catch (CloneNotSupportedException e) {
-            try {
-                return MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException missing) {
-                throw new IllegalStateException("SHA-256 is missing from this JVM", missing);
-            }
+            return newSha256(); // a provider whose digest cannot be cloned
+        }
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 }
