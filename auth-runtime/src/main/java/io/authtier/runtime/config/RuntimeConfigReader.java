@@ -220,12 +220,7 @@ final class RuntimeConfigReader {
     /** An absolute http(s) URL without user info, query or fragment (OpenID Connect Discovery 1.0, section 2). */
     static URI issuerUrl(String text) {
         String example = "e.g. https://keycloak.example.com/realms/shop";
-        URI uri;
-        try {
-            uri = new URI(text);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a URL; " + example, e);
-        }
+        URI uri = uri(text, example);
         if (uri.getRawUserInfo() != null) {
             // Not echoed: user info may hold a password.
             throw new IllegalArgumentException("must not contain user:password@; " + example);
@@ -240,15 +235,18 @@ final class RuntimeConfigReader {
         return uri;
     }
 
-    /** An absolute https URL whose path ends in {@code /oauth2/callback}; http only for a loopback host (development). */
-    static URI callbackUrl(String text) {
-        String example = "on the application's own host, e.g. https://shop.example.com/oauth2/callback";
-        URI uri;
+    private static URI uri(String text, String example) {
         try {
-            uri = new URI(text);
+            return new URI(text);
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("not a URL; " + example, e);
         }
+    }
+
+    /** An absolute https URL whose path ends in {@code /oauth2/callback}; http only for a loopback host (development). */
+    static URI callbackUrl(String text) {
+        String example = "on the application's own host, e.g. https://shop.example.com/oauth2/callback";
+        URI uri = uri(text, example);
         if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new IllegalArgumentException("'%s' must be an absolute URL without user info, query or fragment; %s".formatted(text, example));
         }
