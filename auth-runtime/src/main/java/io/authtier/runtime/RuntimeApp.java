@@ -116,7 +116,9 @@ public final class RuntimeApp {
         this.authRouter = new AuthRouter(new ForwardAuthHandler(verifier, proxies, browser), metrics, new RouteRules(config.routes()),
                 proxies, browser, clock);
         this.managementRouter = new ManagementRouter(this::notReady, registry);
-        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops()));
+        // epoll where Netty's native library loads (Linux x86_64): fewer allocations and system calls per
+        // request than Java NIO. Elsewhere Vert.x falls back to NIO and start() says so.
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops()).setPreferNativeTransport(true));
     }
 
     /** Browser login and sessions: the store and pending logins in Redis or memory, as {@code sessions.store} says. */
@@ -155,7 +157,9 @@ public final class RuntimeApp {
                 .compose(id -> browser.isEmpty() ? Future.succeededFuture(id) : vertx.deployVerticle(new HttpServerVerticle(
                         new HttpServerOptions().setHost("127.0.0.1").setPort(config.server().adminPort()), new AdminRouter(browser),
                         SHUTDOWN_GRACE)))
-                .onSuccess(id -> LOG.info("listening on {} (auth) and {} (management)", config.server().port(), config.server().managementPort()))
+                .onSuccess(id -> LOG.info("listening on {} (auth) and {} (management), {}", config.server().port(),
+                        config.server().managementPort(), vertx.isNativeTransportEnabled() ? "epoll transport"
+                                : "Java NIO transport (epoll unavailable: " + vertx.unavailableNativeTransportCause() + ")"))
                 .mapEmpty();
     }
 
