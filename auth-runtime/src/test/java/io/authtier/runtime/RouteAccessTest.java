@@ -94,4 +94,38 @@ class RouteAccessTest {
         assertThat(runtime.get("/auth?allowed_groups=ops", "Authorization", "Bearer " + both,
             "X-Forwarded-Uri", "/admin").statusCode()).isEqualTo(200);
     }
+
+    @Test
+    @DisplayName("/auth: two original paths that disagree (a client's header beside the proxy's) let nobody pass")
+    void conflictingOriginalPaths() {
+        var admin = token(List.of("admins"));
+        var user = token(List.of("users"));
+
+        // nginx sets X-Original-URI and passes the client's own X-Forwarded-Uri along
+        assertThat(runtime.get("/auth", "Authorization", "Bearer " + user,
+            "X-Original-URI", "/admin", "X-Forwarded-Uri", "/shop").statusCode()).isEqualTo(403);
+        assertThat(runtime.get("/auth", "Authorization", "Bearer " + user,
+            "X-Original-URI", "/shop", "X-Original-URI", "/admin").statusCode()).isEqualTo(403);
+        assertThat(runtime.get("/auth", "Authorization", "Bearer " + admin,
+            "X-Original-URI", "/admin", "X-Original-URI", "/shop").statusCode()).isEqualTo(403);
+        // the same path named twice, as a path and as a URL, is no conflict
+        assertThat(runtime.get("/auth", "Authorization", "Bearer " + user, "X-Original-URI", "/shop/cart?x=1",
+            "X-Original-URL", "https://shop.example.com/shop/cart").statusCode()).isEqualTo(200);
+        // path parameters do not get past a rule
+        assertThat(runtime.get("/auth", "Authorization", "Bearer " + user, "X-Original-URI", "/x/..;/admin").statusCode()).isEqualTo(403);
+        assertThat(runtime.get("/ext-authz/admin;jsessionid=1", "Authorization", "Bearer " + user).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    @DisplayName("/auth: a misspelt or empty rule in the query is refused (500), not read as no rule")
+    void misspeltQueryRule() {
+        var user = token(List.of("users"));
+
+        assertThat(runtime.get("/auth?allowed_group=admins", "Authorization", "Bearer " + user,
+            "X-Original-URI", "/shop").statusCode()).isEqualTo(500);
+        assertThat(runtime.get("/auth?allowed_groups=", "Authorization", "Bearer " + user,
+            "X-Original-URI", "/shop").statusCode()).isEqualTo(500);
+        assertThat(runtime.get("/auth?allowed_groups=users&tab=2", "Authorization", "Bearer " + user,
+            "X-Original-URI", "/shop").statusCode()).isEqualTo(200);
+    }
 }

@@ -5,13 +5,13 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** Suggests the field that a misspelt one probably meant ({@code audience} → {@code audiences}). */
-final class ClosestName {
+public final class ClosestName {
 
     private ClosestName() {
     }
 
     /** The candidate nearest to {@code input}, if any is near enough to be a plausible typo. */
-    static Optional<String> of(String input, Collection<String> candidates) {
+    public static Optional<String> of(String input, Collection<String> candidates) {
         String typed = input.toLowerCase(Locale.ROOT);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;

@@ -24,6 +24,11 @@ final class RuntimeConfigReader {
     private static final Pattern COOKIE_NAME = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
     private static final Pattern NO_WHITESPACE = Pattern.compile("\\S+");
     private static final Pattern PATH_PREFIX = Pattern.compile("/[^?#\\s]*");
+    /** Request paths are compared in normal form; a prefix in any other form would never match (fail open). */
+    private static final Rule<String> NORMAL_PATH_PREFIX = new Rule<>(RoutePaths::isNormal, prefix ->
+            "'%s' would guard nothing: request paths are compared after %%-decoding, dropping ';' parameters and resolving '.', '..' and repeated slashes; write %s"
+                    .formatted(prefix, RoutePaths.normalise(prefix).filter(normal -> !normal.equals(prefix))
+                            .map(normal -> "'" + normal + "'").orElse("it as a plain path, e.g. /admin")));
     private static final String HOST_PREFIX = "__Host-";
     private static final int MIN_SIGNING_KEY_BYTES = 32;
 
@@ -78,6 +83,7 @@ final class RuntimeConfigReader {
     private Optional<RouteConfig> route(Section s) {
         Optional<String> prefix = s.string("pathPrefix")
                 .check(Rule.matches(PATH_PREFIX, "a path that starts with '/', without query or spaces, e.g. /admin"))
+                .check(NORMAL_PATH_PREFIX)
                 .required("the path prefix the rule guards, e.g. /admin");
         List<String> groups = s.strings("allowedGroups", Function.identity()).orElse(List.of());
         List<String> roles = s.strings("allowedRoles", Function.identity()).orElse(List.of());

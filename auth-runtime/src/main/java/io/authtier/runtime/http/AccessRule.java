@@ -1,17 +1,22 @@
 package io.authtier.runtime.http;
 
+import io.authtier.runtime.config.ClosestName;
 import io.authtier.runtime.token.Principal;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * What an authenticated principal must have to pass, from the query of the auth URL:
  * {@code /auth?allowed_groups=a,b&allowed_roles=r&required_scopes=s1,s2}. A principal passes when it is in
  * at least one allowed group (if any are named), has at least one allowed role (if any are named) and
- * has every required scope. Repeating a parameter adds to its list. Other parameters are ignored.
+ * has every required scope. Repeating a parameter adds to its list. A rule named without a value, or a
+ * parameter that looks like a misspelt rule, is refused ({@link #fromQuery}); other parameters are ignored.
  *
  * @param allowedGroups  any one of these; empty means no group rule
  * @param allowedRoles   any one of these; empty means no role rule
@@ -19,6 +24,8 @@ import java.util.Set;
  */
 public record AccessRule(Set<String> allowedGroups, Set<String> allowedRoles, Set<String> requiredScopes)
         implements Access {
+
+    private static final List<String> RULE_PARAMETERS = List.of("allowed_groups", "allowed_roles", "required_scopes");
 
     /** No rule: every authenticated principal passes. */
     public static final AccessRule NONE = new AccessRule(Set.of(), Set.of(), Set.of());
@@ -29,7 +36,14 @@ public record AccessRule(Set<String> allowedGroups, Set<String> allowedRoles, Se
         requiredScopes = Set.copyOf(requiredScopes);
     }
 
-    /** Reads the rule from a raw (still encoded) query string; {@code null} or empty gives {@link #NONE}. */
+    /**
+     * Reads the rule from a raw (still encoded) query string; {@code null} or empty gives {@link #NONE}.
+     *
+     * @throws IllegalArgumentException when the query names a rule without a value ({@code allowed_groups=}, as
+     *     an ingress template with an empty variable makes) or has a parameter that looks like a misspelt rule
+     *     ({@code allowed_group}, {@code ALLOWED_GROUPS}): read as written, either would let everyone in, so
+     *     the request is refused instead (fail closed). Other parameters are ignored.
+     */
     public static AccessRule fromQuery(String rawQuery) {
         if (rawQuery == null || rawQuery.isEmpty()) {
             return NONE;
@@ -39,21 +53,36 @@ public record AccessRule(Set<String> allowedGroups, Set<String> allowedRoles, Se
         Set<String> scopes = new LinkedHashSet<>();
         for (String pair : rawQuery.split("&")) {
             int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                continue;
-            }
-            Set<String> target = switch (pair.substring(0, eq)) {
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            Set<String> target = switch (name) {
                 case "allowed_groups" -> groups;
                 case "allowed_roles" -> roles;
                 case "required_scopes" -> scopes;
                 default -> null;
             };
-            if (target != null) {
-                String value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(target::add);
+            if (target == null) {
+                refuseLookalike(name);
+                continue;
             }
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            List<String> names = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+            if (names.isEmpty()) {
+                throw new IllegalArgumentException("the auth URL's query has '" + name + "' without a value; name at least one "
+                        + "(e.g. " + name + "=a,b) or leave the parameter out");
+            }
+            target.addAll(names);
         }
         return groups.isEmpty() && roles.isEmpty() && scopes.isEmpty() ? NONE : new AccessRule(groups, roles, scopes);
+    }
+
+    private static void refuseLookalike(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        Optional<String> meant = RULE_PARAMETERS.contains(lower) ? Optional.of(lower) : ClosestName.of(name, RULE_PARAMETERS);
+        if (meant.isPresent() || lower.startsWith("allowed_") || lower.startsWith("required_")) {
+            throw new IllegalArgumentException("the auth URL's query has the unknown parameter '" + name + "'; "
+                    + meant.map(rule -> "did you mean " + rule + "? ").orElse("")
+                    + "the rules are " + String.join(", ", RULE_PARAMETERS));
+        }
     }
 
     /** Whether {@code principal} passes this rule. */

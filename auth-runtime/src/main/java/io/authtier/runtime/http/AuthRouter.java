@@ -1,5 +1,6 @@
 package io.authtier.runtime.http;
 
+import io.authtier.runtime.config.RoutePaths;
 import io.authtier.runtime.login.BrowserSessions;
 import io.authtier.runtime.metrics.RuntimeMetrics;
 import io.vertx.core.Future;
@@ -85,24 +86,50 @@ public final class AuthRouter implements Handler<HttpServerRequest> {
         done.onComplete(ignored -> metrics.requestFinished(endpoint, request.response().getStatusCode(), start));
     }
 
-    /** The original request's URI (a path, or a whole URL from ingress-nginx), as a trusted proxy names it. */
+    /**
+     * The original request's URI (a path, or a whole URL from ingress-nginx), as a trusted proxy names it.
+     * Empty when none is named, or when the named paths disagree: nginx passes the client's own headers on
+     * to the auth request, so a client can add {@code X-Forwarded-Uri: /public} beside the
+     * {@code X-Original-URI} that nginx sets. Which one is true cannot be told, so neither is taken.
+     */
     static Optional<String> originalUri(HttpServerRequest request, ClientAddress proxies) {
         if (!proxies.fromTrustedProxy(request)) {
             return Optional.empty();
         }
-        return ORIGINAL_URI_HEADERS.stream().map(request.headers()::get).filter(Objects::nonNull).findFirst();
+        String first = null;
+        Optional<String> firstPath = Optional.empty();
+        for (String name : ORIGINAL_URI_HEADERS) {
+            for (String value : request.headers().getAll(name)) {
+                Optional<String> path = rawPath(value).flatMap(RoutePaths::normalise);
+                if (first == null) {
+                    first = value;
+                    firstPath = path;
+                } else if (path.isEmpty() || !path.equals(firstPath)) {
+                    LOG.debug("the original path is named twice, differently ({}); taking neither", name);
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.ofNullable(first);
+    }
+
+    /** The raw path of an original URI: as it is when it is a path, the URL's path when it is a URL. */
+    private static Optional<String> rawPath(String uri) {
+        if (uri.startsWith("/")) {
+            return Optional.of(uri);
+        }
+        try {
+            return Optional.ofNullable(URI.create(uri).getRawPath());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     /** The routes rule for the path that the proxy in front asks about. */
     private Access routeOfOriginal(HttpServerRequest request) {
-        Optional<String> original;
-        try {
-            original = originalUri(request, proxies).map(value -> value.startsWith("/") ? value : URI.create(value).getRawPath());
-        } catch (IllegalArgumentException e) {
-            original = Optional.empty();
-        }
+        Optional<String> original = originalUri(request, proxies).flatMap(AuthRouter::rawPath);
         if (original.isEmpty()) {
-            LOG.debug("routes are configured but no trusted proxy named the original path; refusing");
+            LOG.debug("routes are configured but no trusted proxy named the original path (or named two); refusing");
             return Access.NOBODY;
         }
         return routes.forPath(original.get());

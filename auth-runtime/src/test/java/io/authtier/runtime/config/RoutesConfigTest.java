@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class RoutesConfigTest {
     private static final String ISSUER = """
@@ -47,5 +49,38 @@ class RoutesConfigTest {
                 .anyMatch(p -> p.startsWith("routes[2].pathPrefix: '/a' is already the prefix of routes[1]")));
         assertThat(notAPath).isInstanceOfSatisfying(LoadResult.Invalid.class, invalid -> assertThat(invalid.problems())
                 .extracting(ConfigProblem::path).containsExactly("routes[0].pathPrefix"));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "'/%61dmin',       '/admin'",
+        "'//secret',       '/secret'",
+        "'/x/../internal', '/internal'",
+        "'/admin;x=1',     '/admin'",
+        "'/a/./b',         '/a/b'"})
+    @DisplayName("A prefix not in the normal form that request paths are compared in is refused, naming that form")
+    void prefixNotInNormalForm(String prefix, String normal) {
+        var result = loader.parse(ISSUER + """
+                routes:
+                - {pathPrefix: '%s', allowedGroups: [admins]}
+                """.formatted(prefix));
+
+        assertThat(result).isInstanceOfSatisfying(LoadResult.Invalid.class, invalid -> assertThat(invalid.problems())
+                .extracting(ConfigProblem::toString).singleElement().asString()
+                .startsWith("routes[0].pathPrefix: '" + prefix + "' would guard nothing")
+                .endsWith("write '" + normal + "'"));
+    }
+
+    @Test
+    @DisplayName("Prefixes in normal form load: a trailing slash, non-ASCII letters, the root")
+    void normalPrefixesLoad() {
+        var result = loader.parse(ISSUER + """
+                routes:
+                - {pathPrefix: /api/, allowedGroups: [x]}
+                - {pathPrefix: /café, allowedGroups: [x]}
+                - {pathPrefix: /, allowedGroups: [x]}
+                """);
+
+        assertThat(result).isInstanceOf(LoadResult.Loaded.class);
     }
 }

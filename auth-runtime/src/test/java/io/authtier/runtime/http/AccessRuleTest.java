@@ -1,6 +1,7 @@
 package io.authtier.runtime.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.authtier.runtime.token.Principal;
 import java.time.Instant;
@@ -9,6 +10,9 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @DisplayName("AccessRule")
 class AccessRuleTest {
@@ -36,5 +40,30 @@ class AccessRuleTest {
         assertThat(new AccessRule(Set.of(), Set.of("reader"), Set.of("openid", "orders:read")).permits(ADA)).isTrue();
         assertThat(new AccessRule(Set.of(), Set.of(), Set.of("openid", "orders:write")).permits(ADA)).isFalse();
         assertThat(AccessRule.NONE.permits(ADA)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"allowed_groups=", "allowed_groups", "allowed_roles=%20,%20", "required_scopes=,",
+        "allowed_groups=a&allowed_roles="})
+    @DisplayName("A rule named without a value is refused (an empty template variable would let everyone in)")
+    void emptyRuleRefused(String query) {
+        assertThatThrownBy(() -> AccessRule.fromQuery(query))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("without a value");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "allowed_group=admins,   allowed_groups",
+        "ALLOWED_GROUPS=admins,  allowed_groups",
+        "allowed_role=x,         allowed_roles",
+        "required_scope=s,       required_scopes"})
+    @DisplayName("A parameter that looks like a misspelt rule is refused, naming the rule it probably meant")
+    void lookalikeRefused(String query, String meant) {
+        assertThatThrownBy(() -> AccessRule.fromQuery(query))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("did you mean " + meant);
+        assertThatThrownBy(() -> AccessRule.fromQuery("allowed_emails=a@b"))
+                .hasMessageContaining("the rules are allowed_groups, allowed_roles, required_scopes");
     }
 }

@@ -31,6 +31,11 @@ class RouteRulesTest {
         "/api/orders,                 false, false",
         "/,                           true,  true",
         "/../admin,                   false, false",
+        "/admin;jsessionid=1,         true,  false",
+        "/x/..;/admin,                true,  false",
+        "/admin%3Bx/users,            true,  false",
+        "/admin%00,                   false, false",
+        "/admin%0a,                   false, false",
         "'',                          false, false"})
     @DisplayName("The longest matching prefix decides, on the normalised path; an unreadable path lets nobody in")
     void longestPrefixOnNormalisedPath(String path, boolean admin, boolean reporter) {

@@ -1,0 +1,59 @@
+package io.authtier.runtime.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The one normal form in which request paths and {@code routes[].pathPrefix} are compared. A rule
+ * meets a path only if both are in this form, so the configuration refuses a prefix that is not
+ * ({@link #isNormal}), and a request path that cannot be brought into it lets nobody in.
+ *
+ * <p>Normalising decodes {@code %}-escapes once (as the server behind the proxy will), drops
+ * {@code ;} path parameters from every segment (Tomcat and Spring serve {@code /admin;x=1} and
+ * {@code /x/..;/admin} as {@code /admin}), collapses repeated slashes and resolves {@code .} and
+ * {@code ..} segments. A path with a control character (NUL included) or one that climbs above the
+ * root has no normal form. Matching stays case-sensitive.
+ */
+public final class RoutePaths {
+
+    private static final Pattern REPEATED_SLASHES = Pattern.compile("/{2,}");
+    private static final Pattern PATH_PARAMETERS = Pattern.compile(";[^/]*");
+
+    private RoutePaths() {
+    }
+
+    /** The normal form of {@code rawPath} (as sent, still encoded, possibly with a query); empty if it has none. */
+    public static Optional<String> normalise(String rawPath) {
+        if (rawPath == null || rawPath.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            var withoutQuery = rawPath.split("[?#]", 2)[0];
+            // Slashes collapsed before parsing: "//admin" would otherwise parse as a host.
+            var decoded = URI.create(REPEATED_SLASHES.matcher(withoutQuery).replaceAll("/")).getPath();
+            if (decoded == null || decoded.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                return Optional.empty();
+            }
+            // Parameters dropped after decoding ("%3B" too) and before dot segments, so "..;" resolves as "..".
+            var plain = REPEATED_SLASHES.matcher(PATH_PARAMETERS.matcher(decoded).replaceAll("")).replaceAll("/");
+            var normalised = new URI(null, null, plain, null).normalize().getPath();
+            if (!normalised.startsWith("/") || normalised.startsWith("/..")) {
+                return Optional.empty();
+            }
+            return Optional.of(normalised);
+        } catch (IllegalArgumentException | URISyntaxException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Whether a configured prefix is already in normal form, as written: no {@code %}-escapes, {@code ;},
+     * repeated slashes, {@code .} or {@code ..} segments. Such a prefix could never equal a normalised
+     * path, so its rule would silently guard nothing.
+     */
+    public static boolean isNormal(String prefix) {
+        return prefix.indexOf('%') < 0 && prefix.indexOf(';') < 0 && normalise(prefix).filter(prefix::equals).isPresent();
+    }
+}
