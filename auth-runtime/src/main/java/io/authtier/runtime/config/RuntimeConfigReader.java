@@ -54,6 +54,7 @@ final class RuntimeConfigReader {
     private static final Duration DEFAULT_ABSOLUTE_TIMEOUT = Duration.ofDays(7);
     private static final Duration DEFAULT_LOCAL_CACHE_TTL = Duration.ofMillis(500);
     private static final Duration MAX_LOCAL_CACHE_TTL = Duration.ofSeconds(5);
+    private static final Duration MAX_SESSION_LIFETIME = Duration.ofDays(400);
     private static final List<String> DEFAULT_SCOPES = List.of("openid", "profile", "email");
 
     private final SecretFileCheck secrets;
@@ -166,7 +167,9 @@ final class RuntimeConfigReader {
                 .orElse(hasRedis ? SessionStoreType.Redis : SessionStoreType.Memory);
         Optional<CookieConfig> cookie = cookie(s.section("cookie"));
         Duration idleTimeout = s.duration("idleTimeout").check(Rule.positive()).orElse(DEFAULT_IDLE_TIMEOUT);
-        Duration absoluteTimeout = s.duration("absoluteTimeout").check(Rule.positive()).orElse(DEFAULT_ABSOLUTE_TIMEOUT);
+        // Browsers cap a cookie's lifetime at 400 days (RFC 6265bis); idleTimeout is bounded by this one.
+        Duration absoluteTimeout = s.duration("absoluteTimeout").check(Rule.positive()).check(Rule.atMost(MAX_SESSION_LIFETIME))
+                .orElse(DEFAULT_ABSOLUTE_TIMEOUT);
         Optional<Optional<LoginConfig>> login = s.optionalSection("login").map(this::login);
         AccessTokenPassing passAccessToken = s.string("passAccessToken")
                 .parse(text -> ConfigEnums.parse(AccessTokenPassing.class, text)).orElse(AccessTokenPassing.None);

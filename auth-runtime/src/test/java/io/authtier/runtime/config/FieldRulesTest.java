@@ -163,6 +163,8 @@ class FieldRulesTest {
                         "sessions.idleTimeout", "must be greater than 0"),
                 arguments("an absolute timeout of zero is refused", MINIMAL + "sessions: {absoluteTimeout: 0s}",
                         "sessions.absoluteTimeout", "must be greater than 0"),
+                arguments("an absolute timeout beyond a cookie's 400 days is refused", MINIMAL + "sessions: {absoluteTimeout: 99999999999d}",
+                        "sessions.absoluteTimeout", "must be at most 400d"),
                 arguments("login needs an issuer", login("clientId: web, allowedRedirectDomains: [shop.example.com]"),
                         "sessions.login.issuer", "required; the name of the issuer users log in at"),
                 arguments("login needs a client id", login("issuer: main, allowedRedirectDomains: [shop.example.com]"),
