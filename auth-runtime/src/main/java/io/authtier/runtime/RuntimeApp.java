@@ -7,6 +7,7 @@ import io.authtier.runtime.token.TokenVerifier;
 import io.authtier.runtime.token.opaque.IntrospectionVerifier;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import io.authtier.runtime.config.IssuerConfig;
+import io.authtier.runtime.config.RedisConfig;
 import io.authtier.runtime.config.RuntimeConfig;
 import io.authtier.runtime.config.SessionStoreType;
 import io.authtier.runtime.http.AuthRouter;
@@ -26,6 +27,7 @@ import io.authtier.runtime.session.SessionBytes;
 import io.authtier.runtime.session.memory.MemorySessionBytes;
 import io.authtier.runtime.session.redis.ConnectingSessionBytes;
 import io.authtier.runtime.redis.RedisConnections;
+import io.authtier.runtime.redis.RedisMetrics;
 import io.authtier.runtime.resilience.BreakerTuning;
 import io.authtier.runtime.session.SessionStore;
 import io.authtier.runtime.session.SessionStores;
@@ -91,6 +93,7 @@ public final class RuntimeApp {
         this.config = Objects.requireNonNull(config, "config");
         int timeoutMillis = Math.toIntExact(config.resilience().timeout().toMillis());
         for (IssuerConfig issuer : config.issuers()) {
+            metrics.issuer(issuer.name(), issuer.introspection().isPresent());
             issuers.add(new IssuerKeys(issuer, jwks, clock, metrics,
                     new DefaultResourceRetriever(timeoutMillis, timeoutMillis, MAX_DOCUMENT_BYTES)));
         }
@@ -109,8 +112,7 @@ public final class RuntimeApp {
         // Redis may be down when the runtime starts: it starts anyway (bearer tokens need no Redis), stays
         // not ready, and connects in the background; until then session operations answer 503.
         this.sessionsRedis = config.sessions().login().isPresent() && config.sessions().store() == SessionStoreType.Redis
-                ? Optional.of(new ConnectingSessionBytes(new RedisConnector(() -> RedisConnections.open(config.redis().orElseThrow(),
-                        config.resilience().timeout()), Clock.systemUTC(), Duration.ofSeconds(1), "sessions")))
+                ? Optional.of(sessionsRedis(config.redis().orElseThrow(), config.resilience().timeout()))
                 : Optional.empty();
         this.browser = config.sessions().login().map(login -> browserSessions(config, clock));
         this.authRouter = new AuthRouter(new ForwardAuthHandler(verifier, proxies, browser), metrics, new RouteRules(config.routes()),
@@ -119,6 +121,13 @@ public final class RuntimeApp {
         // epoll where Netty's native library loads (Linux x86_64): fewer allocations and system calls per
         // request than Java NIO. Elsewhere Vert.x falls back to NIO and start() says so.
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops()).setPreferNativeTransport(true));
+    }
+
+    /** The sessions' own Redis connection (pending logins share it), made now or in the background. */
+    private ConnectingSessionBytes sessionsRedis(RedisConfig redis, Duration commandTimeout) {
+        RedisMetrics redisMetrics = new RedisMetrics(registry, RedisMetrics.SESSIONS);
+        return new ConnectingSessionBytes(new RedisConnector(() -> RedisConnections.open(redis, commandTimeout,
+                Optional.of(redisMetrics)), Clock.systemUTC(), Duration.ofSeconds(1), "sessions"));
     }
 
     /** Browser login and sessions: the store and pending logins in Redis or memory, as {@code sessions.store} says. */

@@ -192,6 +192,51 @@ class BrowserLoginTest {
                 "authtier_session_store_duration_seconds_bucket{operation=\"create\"",
                 "authtier_http_request_duration_seconds_count{endpoint=\"oauth2_callback\"")
                 .doesNotContain(accessToken.substring(0, 20), "ada@example.com");
+        // And every Redis command of the login (pending login SET and GETDEL, the session GET) is timed as the
+        // sessions' client, as a histogram; so is the session script (EVALSHA, or EVAL the first time Redis lacks it)
+        for (String command : List.of("set", "getdel", "get")) {
+            assertThat(metrics).contains("authtier_redis_command_duration_seconds_bucket{client=\"sessions\",command=\""
+                    + command + "\",outcome=\"success\",le=\"0.001\"}");
+        }
+        assertThat(metrics).containsPattern("authtier_redis_command_duration_seconds_bucket\\{client=\"sessions\","
+                + "command=\"(eval|evalsha)\",outcome=\"success\",le=\"0.001\"}");
+        assertThat(metrics).contains("authtier_redis_connections_open{client=\"sessions\"} 1.0")
+                .doesNotContain("authtier:session:", "authtier:login:");
+    }
+
+    @Test
+    @DisplayName("A runtime just started publishes its counters at 0 for their known labels, and its Redis gauges")
+    void countersAtZero() throws IOException {
+        // Given a runtime that has answered nothing yet
+        Path secret = dir.resolve("client-secret");
+        try (RunningRuntime fresh = runtime("[{id: k1, file: %s}]".formatted(k1), secret, Instant.now(), false)) {
+
+            // When Prometheus scrapes it
+            String metrics = fresh.management("/metrics").body();
+
+            // Then the counters that alerts use exist at 0
+            for (String outcome : List.of("success", "unknown_state", "browser_mismatch", "code_refused", "idp_error", "unavailable")) {
+                assertThat(metrics).contains("authtier_logins_total{outcome=\"" + outcome + "\"} 0.0");
+            }
+            for (String outcome : List.of("refreshed", "invalid_grant", "failed", "by_other")) {
+                assertThat(metrics).contains("authtier_session_refreshes_total{outcome=\"" + outcome + "\"} 0.0");
+            }
+            for (String kind : List.of("sign_out", "backchannel", "admin")) {
+                assertThat(metrics).contains("authtier_logouts_total{kind=\"" + kind + "\"} 0.0");
+            }
+            assertThat(metrics).contains("authtier_session_creations_total 0.0",
+                    "authtier_session_lookups_total{result=\"found\"} 0.0",
+                    "authtier_token_validations_total{issuer=\"main\",method=\"jwt\",result=\"accepted\"} 0.0",
+                    "authtier_token_validations_total{issuer=\"main\",method=\"jwt\",result=\"undecidable\"} 0.0",
+                    "authtier_jwks_refreshes_total{issuer=\"main\",result=\"failure\",trigger=\"scheduled\"} 0.0",
+                    "authtier_jwks_refreshes_total{issuer=\"main\",result=\"rate_limited\",trigger=\"request\"} 0.0",
+                    "authtier_cache_requests_total{result=\"hit\",tier=\"l1\"} 0.0",
+                    "authtier_cache_requests_total{result=\"miss\",tier=\"l1\"} 0.0",
+                    "authtier_redis_connections_open{client=\"sessions\"} 1.0");
+            // And the sessions' Redis client has nothing in flight once its start-up commands are answered
+            await().untilAsserted(() -> assertThat(fresh.management("/metrics").body())
+                    .contains("authtier_redis_commands_in_flight{client=\"sessions\"} 0.0"));
+        }
     }
 
     @Test

@@ -210,6 +210,10 @@ class ForwardAuthTest {
         // Then
         assertThat(statusLine).isEqualTo("HTTP/1.1 500 Internal Server Error");
         assertThat(runtime.get("/auth", "Authorization", auth).statusCode()).isEqualTo(200);
+        // And the failure is recorded for the endpoint the request was for, not under an undocumented label
+        assertThat(runtime.management("/metrics").body())
+                .contains("authtier_http_request_duration_seconds_count{endpoint=\"auth\",status=\"500\"}")
+                .doesNotContain("endpoint=\"error\"");
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.authtier.runtime.config.RedisConfig;
 import io.authtier.runtime.config.TokenCacheConfig;
 import io.authtier.runtime.introspection.IntrospectionMetrics;
 import io.authtier.runtime.redis.RedisConnector;
+import io.authtier.runtime.redis.RedisMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -30,9 +31,11 @@ public final class DecisionCaches {
     public static DecisionCache create(TokenCacheConfig config, Optional<RedisConfig> redis, Duration redisCommandTimeout,
             Ticker ticker, Clock clock, IntrospectionMetrics metrics) {
         DecisionCache l1 = new CaffeineDecisionCache(config.l1(), ticker, clock, metrics);
+        metrics.cacheTier("l1");
         if (config.l2().enabled() && redis.isPresent()) {
-            DecisionCache l2 = new RedisDecisionCache(RedisConnector.of(redis.get(), redisCommandTimeout),
-                    config.l2().ttl(), clock, metrics);
+            metrics.cacheTier("l2");
+            DecisionCache l2 = new RedisDecisionCache(RedisConnector.of(redis.get(), redisCommandTimeout,
+                    new RedisMetrics(metrics.registry(), RedisMetrics.TOKEN_CACHE)), config.l2().ttl(), clock, metrics);
             return new TwoTierCache(l1, l2);
         }
         return l1;

@@ -55,7 +55,8 @@ public final class AuthRouter implements Handler<HttpServerRequest> {
     public void handle(HttpServerRequest request) {
         long start = metrics.requestStarted();
         String path = request.path();
-        String endpoint;
+        // Set before anything can throw, so that a failure is recorded for the endpoint the request was for.
+        String endpoint = "other";
         Future<Void> done;
         try {
             if (AUTH.equals(path)) {
@@ -71,19 +72,19 @@ public final class AuthRouter implements Handler<HttpServerRequest> {
                 endpoint = OAuth2Handler.endpoint(path);
                 done = browser.get().handle(request);
             } else {
-                endpoint = "other";
                 done = request.response().setStatusCode(404).end();
             }
         } catch (RuntimeException e) {
             // e.g. a malformed %-escape in the access rule that the ingress configured: fail closed
             LOG.warn("cannot answer {} {}: {}", request.method(), path, e.toString());
-            metrics.requestFinished("error", 500, start);
+            metrics.requestFinished(endpoint, 500, start);
             if (!request.response().ended()) {
                 request.response().setStatusCode(500).end();
             }
             return;
         }
-        done.onComplete(ignored -> metrics.requestFinished(endpoint, request.response().getStatusCode(), start));
+        String answered = endpoint;
+        done.onComplete(ignored -> metrics.requestFinished(answered, request.response().getStatusCode(), start));
     }
 
     /**

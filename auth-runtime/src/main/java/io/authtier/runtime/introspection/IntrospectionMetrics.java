@@ -22,15 +22,21 @@ public final class IntrospectionMetrics {
     public static final String CACHE_REQUESTS = "authtier.cache.requests";
     /** {@code authtier_idp_calls_total{issuer,outcome}}: one per introspection, retries included in it. */
     public static final String IDP_CALLS = "authtier.idp.calls";
-    /** {@code authtier_idp_call_duration_seconds{issuer,outcome}}: from first attempt to answer. */
+    /** {@code authtier_idp_call_duration_seconds{issuer,outcome}} (histogram): from first attempt to answer. */
     public static final String IDP_CALL_DURATION = "authtier.idp.call.duration";
     /** {@code authtier_circuit_breaker_state{issuer,state}}: 1 for the current state, 0 for the others. */
     public static final String CIRCUIT_BREAKER_STATE = "authtier.circuit.breaker.state";
-    /** {@code authtier_redis_command_duration_seconds{command,result}}: result {@code ok|error}. */
-    public static final String REDIS_COMMAND_DURATION = "authtier.redis.command.duration";
 
     /** The values of the {@code state} label. */
     public static final List<String> BREAKER_STATES = List.of("closed", "open", "half_open");
+    /** The values of the {@code outcome} label of IdP calls. */
+    public static final List<String> IDP_OUTCOMES = List.of("active", "inactive", "error", "timeout", "unreachable",
+            "circuit_open", "bulkhead_full");
+
+    /** IdP calls take milliseconds to seconds; retries and {@code resilience.timeout} bound them. */
+    private static final Duration[] IDP_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+            Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
     private final MeterRegistry registry;
     private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
@@ -46,11 +52,20 @@ public final class IntrospectionMetrics {
 
     /** Counts one lookup in {@code tier} ({@code l1} or {@code l2}). */
     public void cacheRequest(String tier, boolean hit) {
-        String result = hit ? "hit" : "miss";
-        counters.computeIfAbsent(List.of(CACHE_REQUESTS, tier, result), k -> Counter.builder(CACHE_REQUESTS)
+        cacheCounter(tier, hit ? "hit" : "miss").increment();
+    }
+
+    /** Publishes {@code tier}'s hit and miss counters at 0, so that hit-rate alerts have series from the start. */
+    public void cacheTier(String tier) {
+        cacheCounter(tier, "hit");
+        cacheCounter(tier, "miss");
+    }
+
+    private Counter cacheCounter(String tier, String result) {
+        return counters.computeIfAbsent(List.of(CACHE_REQUESTS, tier, result), k -> Counter.builder(CACHE_REQUESTS)
                 .description("Token cache lookups by tier (l1|l2) and result (hit|miss)")
                 .tag("tier", tier).tag("result", result)
-                .register(registry)).increment();
+                .register(registry));
     }
 
     /**
@@ -58,14 +73,24 @@ public final class IntrospectionMetrics {
      * {@code error}, {@code timeout}, {@code unreachable}, {@code circuit_open} or {@code bulkhead_full}.
      */
     public void idpCall(String issuer, String outcome, Duration duration) {
-        counters.computeIfAbsent(List.of(IDP_CALLS, issuer, outcome), k -> Counter.builder(IDP_CALLS)
-                .description("Introspection calls to the IdP by issuer and outcome")
-                .tag("issuer", issuer).tag("outcome", outcome)
-                .register(registry)).increment();
+        idpCallCounter(issuer, outcome).increment();
         timers.computeIfAbsent(List.of(IDP_CALL_DURATION, issuer, outcome), k -> Timer.builder(IDP_CALL_DURATION)
                 .description("Introspection latency, retries included")
                 .tag("issuer", issuer).tag("outcome", outcome)
+                .serviceLevelObjectives(IDP_BUCKETS)
                 .register(registry)).record(duration);
+    }
+
+    /** Publishes {@code issuer}'s IdP call counters at 0 for every {@link #IDP_OUTCOMES} value. */
+    public void idpCalls(String issuer) {
+        IDP_OUTCOMES.forEach(outcome -> idpCallCounter(issuer, outcome));
+    }
+
+    private Counter idpCallCounter(String issuer, String outcome) {
+        return counters.computeIfAbsent(List.of(IDP_CALLS, issuer, outcome), k -> Counter.builder(IDP_CALLS)
+                .description("Introspection calls to the IdP by issuer and outcome")
+                .tag("issuer", issuer).tag("outcome", outcome)
+                .register(registry));
     }
 
     /** Registers the state gauges of {@code issuer}'s circuit breaker; {@code state} gives a {@link #BREAKER_STATES} value. */
@@ -77,14 +102,5 @@ public final class IntrospectionMetrics {
                     .strongReference(true)
                     .register(registry);
         }
-    }
-
-    /** Records one Redis command ({@code get}, {@code set}) and whether it succeeded. */
-    public void redisCommand(String command, boolean ok, Duration duration) {
-        String result = ok ? "ok" : "error";
-        timers.computeIfAbsent(List.of(REDIS_COMMAND_DURATION, command, result), k -> Timer.builder(REDIS_COMMAND_DURATION)
-                .description("Redis command latency of the L2 token cache")
-                .tag("command", command).tag("result", result)
-                .register(registry)).record(duration);
     }
 }

@@ -69,6 +69,7 @@ final class IssuerIntrospector {
         this.authorization = ClientSecretBasic.header(client.clientId(), client.clientSecretFile(), "introspection");
         this.log = new RateLimitedLog(LoggerFactory.getLogger(IssuerIntrospector.class), clock, Duration.ofSeconds(10));
         metrics.circuitBreaker(issuer.name(), guard::state);
+        metrics.idpCalls(issuer.name());
     }
 
     /** Asks the IdP about {@code token}. */

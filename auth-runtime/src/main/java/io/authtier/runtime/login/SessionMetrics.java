@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +35,17 @@ public final class SessionMetrics {
     /** {@code authtier_session_store_duration_seconds{operation}} (histogram). */
     public static final String STORE_DURATION = "authtier.session.store.duration";
 
+    private static final String LOGINS_DESCRIPTION = "Browser logins by outcome";
+    private static final String LOOKUPS_DESCRIPTION = "Session lookups by /auth and /oauth2/userinfo, by result";
+    private static final String REFRESHES_DESCRIPTION = "Access token refreshes of sessions, by outcome";
+
+    /** The {@code outcome} values of logins known at start; {@code id_token_<code>} ones appear with their first use. */
+    static final List<String> LOGIN_OUTCOMES = List.of("success", "redirect_refused", "no_state", "unknown_state",
+            "browser_mismatch", "idp_error", "no_code", "code_refused", "no_id_token", "unavailable");
+    static final List<String> LOOKUP_RESULTS = List.of("found", "absent", "expired", "unreadable", "bad_cookie", "error");
+    static final List<String> REFRESH_OUTCOMES = List.of("refreshed", "invalid_grant", "failed", "by_other");
+    static final List<String> LOGOUT_KINDS = List.of("sign_out", "backchannel", "admin");
+
     private static final Duration[] BUCKETS = {Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
             Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(100),
             Duration.ofMillis(500), Duration.ofSeconds(2)};
@@ -48,6 +60,12 @@ public final class SessionMetrics {
         Gauge.builder(ACTIVE, active, value -> value.get() < 0 ? Double.NaN : value.get())
                 .description("Sessions stored now: exact in memory; in Redis a SCAN count every minute, a lower bound beyond 100 000")
                 .register(registry);
+        // Every counter with its known label values at 0, so that alert expressions have series from the start.
+        LOGIN_OUTCOMES.forEach(outcome -> counter(LOGINS, "outcome", outcome, LOGINS_DESCRIPTION));
+        sessionsCreated();
+        LOOKUP_RESULTS.forEach(result -> counter(LOOKUPS, "result", result, LOOKUPS_DESCRIPTION));
+        REFRESH_OUTCOMES.forEach(outcome -> counter(REFRESHES, "outcome", outcome, REFRESHES_DESCRIPTION));
+        LOGOUT_KINDS.forEach(this::logouts);
     }
 
     void activeSessions(long count) {
@@ -55,26 +73,34 @@ public final class SessionMetrics {
     }
 
     void login(String outcome) {
-        count(LOGINS, "outcome", outcome, "Browser logins by outcome");
+        counter(LOGINS, "outcome", outcome, LOGINS_DESCRIPTION).increment();
     }
 
     void sessionCreated() {
-        counters.computeIfAbsent(SESSIONS_CREATED, name -> Counter.builder(name)
-                .description("Sessions created by a login").register(registry)).increment();
+        sessionsCreated().increment();
     }
 
     void lookup(String result) {
-        count(LOOKUPS, "result", result, "Session lookups by /auth and /oauth2/userinfo, by result");
+        counter(LOOKUPS, "result", result, LOOKUPS_DESCRIPTION).increment();
     }
 
     void refresh(String outcome) {
-        count(REFRESHES, "outcome", outcome, "Access token refreshes of sessions, by outcome");
+        counter(REFRESHES, "outcome", outcome, REFRESHES_DESCRIPTION).increment();
     }
 
     void logout(String kind, long sessions) {
-        counters.computeIfAbsent(LOGOUTS + "|" + kind, key -> Counter.builder(LOGOUTS)
+        logouts(kind).increment(sessions);
+    }
+
+    private Counter sessionsCreated() {
+        return counters.computeIfAbsent(SESSIONS_CREATED, name -> Counter.builder(name)
+                .description("Sessions created by a login").register(registry));
+    }
+
+    private Counter logouts(String kind) {
+        return counters.computeIfAbsent(LOGOUTS + "|" + kind, key -> Counter.builder(LOGOUTS)
                 .description("Sessions ended by a logout, by kind (sign_out|backchannel|admin)")
-                .tag("kind", kind).register(registry)).increment(sessions);
+                .tag("kind", kind).register(registry));
     }
 
     /** Records one store operation that started at {@code startNanos}. */
@@ -93,8 +119,8 @@ public final class SessionMetrics {
                 .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }
 
-    private void count(String name, String tag, String value, String description) {
-        counters.computeIfAbsent(name + "|" + value, key -> Counter.builder(name).description(description)
-                .tag(tag, value).register(registry)).increment();
+    private Counter counter(String name, String tag, String value, String description) {
+        return counters.computeIfAbsent(name + "|" + value, key -> Counter.builder(name).description(description)
+                .tag(tag, value).register(registry));
     }
 }

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +37,9 @@ public final class RuntimeMetrics {
     /** The {@code issuer} label when no configured issuer could be told from the token. */
     public static final String UNKNOWN_ISSUER = "unknown";
 
+    private static final List<String> JWKS_TRIGGERS = List.of("startup", "request", "scheduled");
+    private static final List<String> JWKS_RESULTS = List.of("success", "failure", "rate_limited");
+
     private static final Duration[] DURATION_BUCKETS = {
             Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
             Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
@@ -54,6 +58,30 @@ public final class RuntimeMetrics {
         Gauge.builder(HTTP_REQUESTS_IN_FLIGHT, inFlight, AtomicInteger::get)
                 .description("HTTP requests being answered now; the queue length the HPA scales on")
                 .register(registry);
+        cacheCounter("l1", true);
+        cacheCounter("l1", false);
+    }
+
+    /**
+     * Publishes {@code issuer}'s counters at 0, so that alert expressions have series from the start: its
+     * validations by {@code jwt} (and {@code introspection} if {@code introspects}) with the results
+     * {@code accepted} and {@code undecidable} (and {@code inactive}), and its JWKS fetches for every trigger and
+     * result. Rejection codes appear with their first token.
+     */
+    public void issuer(String issuer, boolean introspects) {
+        for (String result : List.of("accepted", "undecidable")) {
+            validationCounter(issuer, "jwt", result);
+        }
+        if (introspects) {
+            for (String result : List.of("accepted", "inactive", "undecidable")) {
+                validationCounter(issuer, "introspection", result);
+            }
+        }
+        for (String trigger : JWKS_TRIGGERS) {
+            for (String result : JWKS_RESULTS) {
+                refreshCounter(issuer, trigger, result);
+            }
+        }
     }
 
     /** A registry for {@code /metrics}. */
@@ -67,18 +95,26 @@ public final class RuntimeMetrics {
 
     /** Counts one token validation; {@code result} is {@code accepted}, a rejection code or {@code undecidable}. */
     public void tokenValidation(String issuer, String method, String result) {
-        validations.computeIfAbsent(new ValidationKey(issuer, method, result), key -> Counter.builder(TOKEN_VALIDATIONS)
+        validationCounter(issuer, method, result).increment();
+    }
+
+    private Counter validationCounter(String issuer, String method, String result) {
+        return validations.computeIfAbsent(new ValidationKey(issuer, method, result), key -> Counter.builder(TOKEN_VALIDATIONS)
                 .description("Bearer token validations by issuer, method (jwt|introspection) and result")
                 .tag("issuer", key.issuer()).tag("method", key.method()).tag("result", key.result())
-                .register(registry)).increment();
+                .register(registry));
     }
 
     /** Counts one cache lookup in {@code tier} ({@code l1}, {@code l2}). */
     public void cacheRequest(String tier, boolean hit) {
-        cacheRequests.computeIfAbsent(new CacheKey(tier, hit), key -> Counter.builder(CACHE_REQUESTS)
+        cacheCounter(tier, hit).increment();
+    }
+
+    private Counter cacheCounter(String tier, boolean hit) {
+        return cacheRequests.computeIfAbsent(new CacheKey(tier, hit), key -> Counter.builder(CACHE_REQUESTS)
                 .description("Token cache lookups by tier (l1|l2) and result (hit|miss)")
                 .tag("tier", key.tier()).tag("result", key.hit() ? "hit" : "miss")
-                .register(registry)).increment();
+                .register(registry));
     }
 
     /**
@@ -87,10 +123,14 @@ public final class RuntimeMetrics {
      * {@code success}, {@code failure} or {@code rate_limited}.
      */
     public void jwksRefresh(String issuer, String trigger, String result) {
-        refreshes.computeIfAbsent(new RefreshKey(issuer, trigger, result), key -> Counter.builder(JWKS_REFRESHES)
+        refreshCounter(issuer, trigger, result).increment();
+    }
+
+    private Counter refreshCounter(String issuer, String trigger, String result) {
+        return refreshes.computeIfAbsent(new RefreshKey(issuer, trigger, result), key -> Counter.builder(JWKS_REFRESHES)
                 .description("JWKS fetches by issuer, trigger (startup|request|scheduled) and result")
                 .tag("issuer", key.issuer()).tag("trigger", key.trigger()).tag("result", key.result())
-                .register(registry)).increment();
+                .register(registry));
     }
 
     /** Marks the start of an HTTP request; pair with {@link #requestFinished}. */

@@ -41,19 +41,27 @@ public final class RedisConnections {
     private RedisConnections() {
     }
 
+    /** {@link #open(RedisConfig, Duration, Optional)} without metrics: for tests and tools. */
+    public static RedisConnection open(RedisConfig config, Duration commandTimeout) {
+        return open(config, commandTimeout, Optional.empty());
+    }
+
     /**
      * Connects; fails with {@link io.lettuce.core.RedisConnectionException} if Redis cannot be reached now.
      * Later outages are survived: the connection reconnects by itself.
+     *
+     * @param metrics times every command this connection sends and counts those in flight and the
+     *                connections open (the runtime always passes them)
      */
-    public static RedisConnection open(RedisConfig config, Duration commandTimeout) {
+    public static RedisConnection open(RedisConfig config, Duration commandTimeout, Optional<RedisMetrics> metrics) {
         ClientResources resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
         try {
             List<RedisURI> uris = config.endpoints().stream().map(endpoint -> uri(endpoint, config)).toList();
             return switch (config.topology()) {
-                case Standalone -> standalone(resources, uris.getFirst(), commandTimeout);
-                case Cluster -> cluster(resources, uris, commandTimeout);
+                case Standalone -> standalone(resources, uris.getFirst(), commandTimeout, metrics);
+                case Cluster -> cluster(resources, uris, commandTimeout, metrics);
             };
         } catch (RuntimeException e) {
             resources.shutdown(0, 1, TimeUnit.SECONDS);
@@ -61,8 +69,10 @@ public final class RedisConnections {
         }
     }
 
-    private static RedisConnection standalone(ClientResources resources, RedisURI uri, Duration commandTimeout) {
-        RedisClient client = RedisClient.create(resources, uri);
+    private static RedisConnection standalone(ClientResources resources, RedisURI uri, Duration commandTimeout,
+            Optional<RedisMetrics> metrics) {
+        CountingRedisClient client = new CountingRedisClient(resources, uri);
+        metrics.ifPresent(client::addListener);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -71,7 +81,9 @@ public final class RedisConnections {
                 .build());
         try {
             StatefulRedisConnection<String, byte[]> connection = client.connect(CODEC);
+            metrics.ifPresent(m -> m.connectionsOpen(client::openChannels));
             return new RedisConnection(connection.async(), connection.async(), () -> {
+                metrics.ifPresent(RedisMetrics::closed);
                 connection.close();
                 client.shutdown();
                 resources.shutdown(0, 1, TimeUnit.SECONDS);
@@ -82,8 +94,10 @@ public final class RedisConnections {
         }
     }
 
-    private static RedisConnection cluster(ClientResources resources, List<RedisURI> seeds, Duration commandTimeout) {
-        RedisClusterClient client = RedisClusterClient.create(resources, seeds);
+    private static RedisConnection cluster(ClientResources resources, List<RedisURI> seeds, Duration commandTimeout,
+            Optional<RedisMetrics> metrics) {
+        CountingClusterClient client = new CountingClusterClient(resources, seeds);
+        metrics.ifPresent(client::addListener);
         client.setOptions(ClusterClientOptions.builder()
                 .autoReconnect(true)
                 // Not REJECT_COMMANDS: lettuce opens node connections lazily and would reject the first
@@ -98,7 +112,9 @@ public final class RedisConnections {
                 .build());
         try {
             StatefulRedisClusterConnection<String, byte[]> connection = client.connect(CODEC);
+            metrics.ifPresent(m -> m.connectionsOpen(client::openChannels));
             return new RedisConnection(connection.async(), connection.async(), () -> {
+                metrics.ifPresent(RedisMetrics::closed);
                 connection.close();
                 client.shutdown();
                 resources.shutdown(0, 1, TimeUnit.SECONDS);
@@ -106,6 +122,30 @@ public final class RedisConnections {
         } catch (RuntimeException e) {
             client.shutdown();
             throw e;
+        }
+    }
+
+    /** A {@link RedisClient} that tells how many connections it has open (lettuce keeps the count, not public). */
+    private static final class CountingRedisClient extends RedisClient {
+
+        CountingRedisClient(ClientResources resources, RedisURI uri) {
+            super(resources, uri);
+        }
+
+        int openChannels() {
+            return getChannelCount();
+        }
+    }
+
+    /** A {@link RedisClusterClient} that tells how many node connections it has open. */
+    private static final class CountingClusterClient extends RedisClusterClient {
+
+        CountingClusterClient(ClientResources resources, List<RedisURI> seeds) {
+            super(resources, seeds);
+        }
+
+        int openChannels() {
+            return getChannelCount();
         }
     }
 

@@ -56,9 +56,10 @@ public final class RedisConnector implements AutoCloseable {
         attempt();
     }
 
-    /** For {@code config}, with {@code commandTimeout} per command, retrying every second. */
-    public static RedisConnector of(RedisConfig config, Duration commandTimeout) {
-        return new RedisConnector(() -> RedisConnections.open(config, commandTimeout), Clock.systemUTC(), Duration.ofSeconds(1));
+    /** For {@code config}, with {@code commandTimeout} per command and its commands in {@code metrics}, retrying every second. */
+    public static RedisConnector of(RedisConfig config, Duration commandTimeout, RedisMetrics metrics) {
+        return new RedisConnector(() -> RedisConnections.open(config, commandTimeout, Optional.of(metrics)), Clock.systemUTC(),
+                Duration.ofSeconds(1));
     }
 
     /** The connection, if made; otherwise empty, and a background attempt may start. */

@@ -190,6 +190,24 @@ class OpaqueTokenValidatorTest {
     }
 
     @Test
+    @Order(1)
+    @DisplayName("Right after start, the IdP call and cache counters exist at 0, so that alerts have series")
+    void countersAtZero() {
+        validator(true, "10s");
+
+        String text = scrape();
+
+        for (String outcome : IntrospectionMetrics.IDP_OUTCOMES) {
+            assertThat(text).contains("authtier_idp_calls_total{issuer=\"main\",outcome=\"" + outcome + "\"} 0.0");
+        }
+        for (String tier : List.of("l1", "l2")) {
+            assertThat(text).contains("authtier_cache_requests_total{result=\"hit\",tier=\"" + tier + "\"} 0.0")
+                    .contains("authtier_cache_requests_total{result=\"miss\",tier=\"" + tier + "\"} 0.0");
+        }
+        assertThat(text).contains("authtier_redis_commands_in_flight{client=\"token_cache\"} 0.0");
+    }
+
+    @Test
     @Order(2)
     @DisplayName("An L1 hit makes no IdP call")
     void l1Hit() {
@@ -222,8 +240,13 @@ class OpaqueTokenValidatorTest {
 
         assertThat(onB).isInstanceOf(IntrospectionOutcome.Active.class);
         assertThat(idp.introspections()).isEqualTo(1);
-        assertThat(scrape()).contains("authtier_cache_requests_total{result=\"hit\",tier=\"l2\"} 1.0")
-                .contains("authtier_redis_command_duration_seconds_count{command=\"get\",result=\"ok\"}");
+        assertThat(scrape()).contains("authtier_cache_requests_total{result=\"hit\",tier=\"l2\"} 1.0");
+        // And the L2 commands are timed as the token cache's client, as histograms; none is left in flight
+        await().untilAsserted(() -> assertThat(scrape())
+                .contains("authtier_redis_commands_in_flight{client=\"token_cache\"} 0.0")
+                .contains("authtier_redis_command_duration_seconds_bucket{client=\"token_cache\",command=\"get\",outcome=\"success\",le=\"0.001\"}")
+                .contains("authtier_redis_command_duration_seconds_bucket{client=\"token_cache\",command=\"set\",outcome=\"success\",le=\"0.001\"}")
+                .contains("authtier_redis_connections_open{client=\"token_cache\"} 1.0"));
         assertThat(redis.command("GET", redisKey)).doesNotContain(token);
         assertThat(Long.parseLong(redis.command("PTTL", redisKey).substring(1))).isBetween(1L, 300_000L);
         assertThat(redisKey).doesNotContain(token);
@@ -313,7 +336,9 @@ class OpaqueTokenValidatorTest {
         assertThat(validate(validator, cached)).isInstanceOf(IntrospectionOutcome.Active.class);
         assertThat(scrape()).contains("authtier_idp_calls_total{issuer=\"main\",outcome=\"circuit_open\"} 1.0")
                 .contains("authtier_idp_calls_total{issuer=\"main\",outcome=\"error\"} 1.0")
-                .contains("authtier_idp_call_duration_seconds_count{issuer=\"main\",outcome=\"error\"} 1");
+                .contains("authtier_idp_call_duration_seconds_count{issuer=\"main\",outcome=\"error\"} 1")
+                .contains("authtier_idp_call_duration_seconds_bucket{issuer=\"main\",outcome=\"error\",le=\"10.0\"} 1")
+                .contains("authtier_idp_call_duration_seconds_bucket{issuer=\"main\",outcome=\"error\",le=\"0.005\"}");
 
         // When: the IdP recovers and the open period has passed
         idp.mode(TestIdp.Mode.ANSWER);

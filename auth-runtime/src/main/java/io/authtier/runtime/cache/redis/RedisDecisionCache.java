@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * L2: decisions in Redis, shared by all replicas. {@code GET}, and {@code SET key value PX ttl} with
  * ttl = min({@code tokenCache.l2.ttl}, until − now), so every key expires. Redis errors (down, slow,
  * failing over) never fail a request: a failed GET is a miss, a failed SET is skipped, and both are
- * logged at most every 30 s.
+ * logged at most every 30 s. Command latency is measured for every Redis client alike, in
+ * {@link io.authtier.runtime.redis.RedisMetrics}.
  */
 public final class RedisDecisionCache implements DecisionCache {
 
@@ -62,7 +63,6 @@ public final class RedisDecisionCache implements DecisionCache {
 
     @Override
     public CompletionStage<Optional<CachedDecision>> get(String key) {
-        long start = System.nanoTime();
         CompletionStage<byte[]> reply;
         try {
             Optional<RedisConnection> connection = redis.get();
@@ -75,7 +75,6 @@ public final class RedisDecisionCache implements DecisionCache {
             reply = CompletableFuture.failedFuture(e);
         }
         return reply.handle((bytes, error) -> {
-            metrics.redisCommand("get", error == null, Duration.ofNanos(System.nanoTime() - start));
             if (error != null) {
                 log.warn("L2 token cache: Redis GET failed, answering without L2: {}", describe(error));
                 metrics.cacheRequest("l2", false);
@@ -95,7 +94,6 @@ public final class RedisDecisionCache implements DecisionCache {
         if (millis <= 0) {
             return CompletableFuture.completedFuture(null);
         }
-        long start = System.nanoTime();
         CompletionStage<String> reply;
         try {
             // The value carries the entry's own deadline, so an L1 copy of it never outlives the L2 entry.
@@ -109,7 +107,6 @@ public final class RedisDecisionCache implements DecisionCache {
             reply = CompletableFuture.failedFuture(e);
         }
         return reply.handle((ok, error) -> {
-            metrics.redisCommand("set", error == null, Duration.ofNanos(System.nanoTime() - start));
             if (error != null) {
                 log.warn("L2 token cache: Redis SET failed, entry kept in L1 only: {}", describe(error));
             }
