@@ -195,6 +195,28 @@ class BrowserLoginTest {
     }
 
     @Test
+    @DisplayName("The callback of a successful login clears the browser-binding cookie that the start set, with the same attributes")
+    void callbackClearsBindingCookie() {
+        Browser browser = new Browser();
+
+        // When a browser logs in
+        HttpResponse<String> callback = login(browser, first, "bea", Map.of());
+
+        // Then the start had set the binding cookie
+        String binding = COOKIE + "-login";
+        String set = browser.hops().getFirst().headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith(binding + "=")).findFirst().orElseThrow();
+        assertThat(set).contains("; Path=/", "; Secure", "; HttpOnly", "; SameSite=Lax").doesNotContain("Max-Age=0");
+        // And the callback ends it: empty, Max-Age=0, the attributes that __Host- requires, no Domain
+        assertThat(callback.statusCode()).isEqualTo(302);
+        assertThat(callback.headers().allValues("Set-Cookie")).filteredOn(c -> c.startsWith(binding + "="))
+                .singleElement().isEqualTo(binding + "=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Lax");
+        assertThat(browser.cookie(base(first), binding)).isNull();
+        // And the session cookie is set beside it
+        assertThat(browser.cookie(base(first), COOKIE)).isNotEmpty();
+    }
+
+    @Test
     @DisplayName("Another replica reads the session; with a rotated key it still verifies the old cookie and re-signs it")
     void otherReplicaAndRotation() {
         // Given a session created on the first replica, its cookie signed with k1

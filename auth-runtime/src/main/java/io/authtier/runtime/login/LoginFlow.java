@@ -15,7 +15,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -200,9 +199,8 @@ public final class LoginFlow {
             metrics.storeCall("create", start);
             metrics.sessionCreated();
             metrics.login("success");
-            List<String> cookies = new ArrayList<>();
-            cookies.add(cookie.setCookie(ticket));
-            return WebAnswer.redirect(login.returnTo(), cookies);
+            // The binding has served its purpose; a login started in a parallel tab must start again.
+            return WebAnswer.redirect(login.returnTo(), List.of(cookie.setCookie(ticket), binding.clearCookie()));
         });
     }
 
