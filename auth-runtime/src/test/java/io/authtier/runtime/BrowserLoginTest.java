@@ -216,6 +216,24 @@ class BrowserLoginTest {
         assertThat(browser.cookie(base(first), COOKIE)).isNotEmpty();
     }
 
+    @Test
+    @DisplayName("Envoy ext_authz with a session: the headers the session lacks are named for removal, its access token is not")
+    void extAuthzSessionRemovesUnsetHeaders() {
+        // Given a session whose user has no email and no groups (passAccessToken: Header)
+        Browser browser = new Browser();
+        login(browser, first, "cy", Map.of("preferred_username", "cy"));
+
+        // When Envoy asks with the session cookie and a forged email header
+        HttpResponse<String> answer = browser.get(base(first) + "/ext-authz/cart", "X-Auth-Request-Email", "boss@example.com");
+
+        // Then it passes with the access token, and Envoy is told to remove the email and groups headers
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("X-Auth-Request-Access-Token")).isPresent();
+        assertThat(answer.headers().allValues("x-envoy-auth-headers-to-remove")).containsExactly("x-auth-request-email,x-auth-request-groups");
+        // And /auth, for nginx and Traefik, has no such header
+        assertThat(auth(browser, first).headers().firstValue("x-envoy-auth-headers-to-remove")).isEmpty();
+    }
+
     static final java.util.concurrent.atomic.AtomicInteger RAW_CLIENTS = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
