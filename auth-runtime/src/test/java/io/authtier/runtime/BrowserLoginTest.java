@@ -87,7 +87,7 @@ class BrowserLoginTest {
                     issuer: main
                     clientId: %s
                     clientSecretFile: %s
-                    allowedRedirectDomains: [shop.example.com, "*.apps.example.com"]
+                    allowedRedirectDomains: [shop.example.com, "*.apps.example.com", 127.0.0.1]
                     redirectToLogin: %s
                 redis:
                   topology: Standalone
@@ -237,6 +237,92 @@ class BrowserLoginTest {
             await().untilAsserted(() -> assertThat(fresh.management("/metrics").body())
                     .contains("authtier_redis_commands_in_flight{client=\"sessions\"} 0.0"));
         }
+    }
+
+    @Test
+    @DisplayName("The callback of a successful login clears the browser-binding cookie that the start set, with the same attributes")
+    void callbackClearsBindingCookie() {
+        Browser browser = new Browser();
+
+        // When a browser logs in
+        HttpResponse<String> callback = login(browser, first, "bea", Map.of());
+
+        // Then the start had set the binding cookie
+        String binding = COOKIE + "-login";
+        String set = browser.hops().getFirst().headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith(binding + "=")).findFirst().orElseThrow();
+        assertThat(set).contains("; Path=/", "; Secure", "; HttpOnly", "; SameSite=Lax").doesNotContain("Max-Age=0");
+        // And the callback ends it: empty, Max-Age=0, the attributes that __Host- requires, no Domain
+        assertThat(callback.statusCode()).isEqualTo(302);
+        assertThat(callback.headers().allValues("Set-Cookie")).filteredOn(c -> c.startsWith(binding + "="))
+                .singleElement().isEqualTo(binding + "=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Lax");
+        assertThat(browser.cookie(base(first), binding)).isNull();
+        // And the session cookie is set beside it
+        assertThat(browser.cookie(base(first), COOKIE)).isNotEmpty();
+    }
+
+    @Test
+    @DisplayName("Envoy ext_authz with a session: the headers the session lacks are named for removal, its access token is not")
+    void extAuthzSessionRemovesUnsetHeaders() {
+        // Given a session whose user has no email and no groups (passAccessToken: Header)
+        Browser browser = new Browser();
+        login(browser, first, "cy", Map.of("preferred_username", "cy"));
+
+        // When Envoy asks with the session cookie and a forged email header
+        HttpResponse<String> answer = browser.get(base(first) + "/ext-authz/cart", "X-Auth-Request-Email", "boss@example.com");
+
+        // Then it passes with the access token, and Envoy is told to remove the email and groups headers
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("X-Auth-Request-Access-Token")).isPresent();
+        assertThat(answer.headers().allValues("x-envoy-auth-headers-to-remove")).containsExactly("x-auth-request-email,x-auth-request-groups");
+        // And /auth, for nginx and Traefik, has no such header
+        assertThat(auth(browser, first).headers().firstValue("x-envoy-auth-headers-to-remove")).isEmpty();
+    }
+
+    static final java.util.concurrent.atomic.AtomicInteger RAW_CLIENTS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * The answer to a GET sent as written, so that its Host header can be anything; each from its own client
+     * address (X-Forwarded-For through the trusted loopback), outside the other tests' /oauth2/start rate limit.
+     */
+    static String rawGet(RunningRuntime runtime, String pathAndQuery, String headers) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), runtime.port())) {
+            String client = "X-Forwarded-For: 10.77.0." + RAW_CLIENTS.incrementAndGet() + "\r\n";
+            socket.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\n" + headers + client + "Connection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            "Host: evil.com\r\n",
+            "Host: apps.example.com\r\n",
+            "Host: 127.0.0.1\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Host: evil.com\r\n",
+            "Host: 127.0.0.1\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Host: shop.example.com\r\n"})
+    @DisplayName("Without redirectUrl, a login on a host outside allowedRedirectDomains, or on plain http off the loopback, is refused with 400")
+    void callbackOnForeignHostRefused(String headers) throws IOException {
+        // When a login starts with a Host (or a trusted proxy's X-Forwarded-Host) that is not allowed, or without https
+        String answer = rawGet(first, "/oauth2/start?rd=/cart", headers);
+
+        // Then it is refused, saying what to configure, and the IdP is never asked with that host
+        assertThat(answer).startsWith("HTTP/1.1 400 ").doesNotContainIgnoringCase("Location:").doesNotContain("evil.com")
+                .doesNotContainIgnoringCase("Set-Cookie:").contains("sessions.login.redirectUrl");
+        assertThat(first.management("/metrics").body()).containsPattern("authtier_logins_total\\{outcome=\"callback_(host_refused|not_https)\"\\}");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"shop.example.com", "a.apps.example.com"})
+    @DisplayName("Without redirectUrl, the callback is derived from a trusted proxy's X-Forwarded-Host and -Proto when that host is allowed")
+    void callbackFromTrustedProxy(String host) throws IOException {
+        // When the trusted proxy names an allowed host, over https
+        String answer = rawGet(first, "/oauth2/start?rd=/cart",
+                "Host: 127.0.0.1\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Host: " + host + "\r\n");
+
+        // Then the IdP is asked to send the browser back to that host
+        assertThat(answer).startsWith("HTTP/1.1 302 ");
+        String location = answer.lines().filter(line -> line.regionMatches(true, 0, "Location:", 0, 9)).findFirst().orElseThrow().substring(9).strip();
+        assertThat(query(location)).containsEntry("redirect_uri", "https://" + host + "/oauth2/callback");
     }
 
     @Test

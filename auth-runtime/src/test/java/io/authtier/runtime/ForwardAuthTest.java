@@ -231,6 +231,34 @@ class ForwardAuthTest {
     }
 
     @Test
+    @DisplayName("Envoy ext_authz: a 200 names every identity header it does not set for removal, so a client's forged copy never reaches the upstream")
+    void extAuthzRemovesUnsetIdentityHeaders() {
+        // Given a token without email, preferred_username or groups, and a client that forges those headers
+        String token = mainToken(Map.of());
+        String[] forged = {"Authorization", "Bearer " + token, "X-Auth-Request-Email", "boss@example.com",
+                "X-Auth-Request-Groups", "admins", "X-Auth-Request-Access-Token", "forged"};
+
+        // When Envoy asks, twice (the second answer from the verified-token cache), and nginx asks on /auth
+        List<HttpResponse<String>> envoy = List.of(runtime.get("/ext-authz/orders", forged), runtime.get("/ext-authz/orders", forged));
+        HttpResponse<String> nginx = runtime.get("/auth", forged);
+
+        // Then Envoy is told to remove exactly the identity headers the answer lacks (never Authorization: it is the checked token)
+        for (HttpResponse<String> answer : envoy) {
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.headers().allValues("x-envoy-auth-headers-to-remove")).containsExactly(
+                    "x-auth-request-email,x-auth-request-preferred-username,x-auth-request-groups,x-auth-request-access-token");
+            assertThat(answer.headers().firstValue("X-Auth-Request-User")).hasValue("user-42");
+            assertThat(answer.headers().firstValue("X-Auth-Request-Email")).isEmpty();
+        }
+        // And /auth carries no such header: nginx and Traefik replace or drop every header they copy
+        assertThat(nginx.statusCode()).isEqualTo(200);
+        assertThat(nginx.headers().firstValue("x-envoy-auth-headers-to-remove")).isEmpty();
+        // And a refusal carries none either (Envoy forwards nothing then)
+        assertThat(runtime.get("/ext-authz/orders", "Authorization", "Bearer " + token + "x").headers()
+                .firstValue("x-envoy-auth-headers-to-remove")).isEmpty();
+    }
+
+    @Test
     @DisplayName("The management port serves health, readiness and Prometheus metrics with the contract's names")
     void management() {
         // Given some traffic

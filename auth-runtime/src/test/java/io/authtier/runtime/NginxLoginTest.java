@@ -59,7 +59,7 @@ class NginxLoginTest {
                   login:
                     issuer: main
                     clientId: shop-web
-                    allowedRedirectDomains: [shop.example.com]
+                    allowedRedirectDomains: [shop.example.com, 127.0.0.1]
                 """.formatted(idp.issuerUrl("main"), k1), new MutableClock(Instant.now()), policy -> policy);
         await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
 

@@ -64,7 +64,7 @@ class SessionRefreshTest {
                   login:
                     issuer: main
                     clientId: shop-web
-                    allowedRedirectDomains: [shop.example.com]
+                    allowedRedirectDomains: [shop.example.com, 127.0.0.1]
                 redis:
                   endpoints: ["127.0.0.1:%d"]
                 """.formatted(idp.issuerUrl("main"), k1, redis.port()), clock, policy -> policy);

@@ -65,7 +65,7 @@ class SessionsWithoutRedisAtStartTest {
                   login:
                     issuer: main
                     clientId: shop-web
-                    allowedRedirectDomains: [shop.example.com]
+                    allowedRedirectDomains: [shop.example.com, 127.0.0.1]
                 redis:
                   endpoints: ["127.0.0.1:%d"]
                 tokenCache:

@@ -519,7 +519,7 @@ public final class SessionBench {
                   login:
                     issuer: main
                     clientId: %s
-                    allowedRedirectDomains: [shop.example.com]
+                    allowedRedirectDomains: [shop.example.com, 127.0.0.1]
                 redis:
                   topology: %s
                   endpoints: [%s]

@@ -17,7 +17,7 @@ import java.util.Optional;
  *                               anything else is refused (no open redirect)
  * @param redirectUrl            the absolute URL of {@code /oauth2/callback} as browsers reach it, registered at the
  *                               IdP; empty to derive it from each request ({@code X-Forwarded-Proto}/{@code -Host}
- *                               from a trusted proxy, else {@code Host})
+ *                               from a trusted proxy, else {@code Host}) whose host is one of allowedRedirectDomains
  * @param redirectToLogin        whether {@code /auth} answers a browser without a session (a request that accepts
  *                               {@code text/html}) with a redirect to {@code /oauth2/start} instead of 401
  */
@@ -37,5 +37,13 @@ public record LoginConfig(
         scopes = List.copyOf(scopes);
         allowedRedirectDomains = List.copyOf(allowedRedirectDomains);
         Objects.requireNonNull(redirectUrl, "redirectUrl");
+    }
+
+    /**
+     * Whether a callback on {@code host} may be plain http: only on the loopback (development), since the
+     * session cookie is {@code Secure} and a code sent over http can be read on the way.
+     */
+    public static boolean plainHttpAllowed(String host) {
+        return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
     }
 }

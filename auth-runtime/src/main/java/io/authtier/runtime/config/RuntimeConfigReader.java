@@ -259,8 +259,7 @@ final class RuntimeConfigReader {
         if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new IllegalArgumentException("'%s' must be an absolute URL without user info, query or fragment; %s".formatted(text, example));
         }
-        boolean loopback = uri.getHost().equals("localhost") || uri.getHost().equals("127.0.0.1") || uri.getHost().equals("[::1]");
-        if (!"https".equalsIgnoreCase(uri.getScheme()) && !("http".equalsIgnoreCase(uri.getScheme()) && loopback)) {
+        if (!"https".equalsIgnoreCase(uri.getScheme()) && !("http".equalsIgnoreCase(uri.getScheme()) && LoginConfig.plainHttpAllowed(uri.getHost()))) {
             throw new IllegalArgumentException("'%s' must be https (the session cookie is Secure); %s".formatted(text, example));
         }
         if (uri.getRawPath() == null || !uri.getRawPath().endsWith("/oauth2/callback")) {

@@ -18,6 +18,7 @@ public final class RuntimeConfigValidator {
         List<ConfigProblem> problems = new ArrayList<>();
         ports(config.server(), problems);
         uniqueIssuerNames(config.issuers(), problems);
+        uniqueIssuerUrls(config.issuers(), problems);
         tokenCache(config, problems);
         sessions(config, problems);
         config.redis().ifPresent(redis -> redis(redis, problems));
@@ -61,6 +62,19 @@ public final class RuntimeConfigValidator {
             if (first != null) {
                 problems.add(new ConfigProblem("issuers[%d].name".formatted(i),
                         "'%s' is already the name of issuers[%d]; give each issuer its own name".formatted(issuers.get(i).name(), first)));
+            }
+        }
+    }
+
+    /** A token's {@code iss} picks its issuer by exact text, so a second issuer with the same URL could never be chosen. */
+    private static void uniqueIssuerUrls(List<IssuerConfig> issuers, List<ConfigProblem> problems) {
+        Map<String, Integer> firstIndex = new HashMap<>();
+        for (int i = 0; i < issuers.size(); i++) {
+            Integer first = firstIndex.putIfAbsent(issuers.get(i).issuerUrl().toString(), i);
+            if (first != null) {
+                problems.add(new ConfigProblem("issuers[%d].issuerUrl".formatted(i),
+                        "'%s' is already the issuerUrl of issuers[%d]; list each issuer once, with all its audiences in one audiences list"
+                                .formatted(issuers.get(i).issuerUrl(), first)));
             }
         }
     }

@@ -63,11 +63,12 @@ public final class AuthRouter implements Handler<HttpServerRequest> {
                 endpoint = "auth";
                 AccessRule query = AccessRule.fromQuery(request.query());
                 // Without routes (the common case) the query rule alone decides: nothing to combine on the hot path.
-                done = forwardAuth.handle(request, routes.isEmpty() ? query : Access.allOf(List.of(query, routeOfOriginal(request))));
+                done = forwardAuth.handle(request, routes.isEmpty() ? query : Access.allOf(List.of(query, routeOfOriginal(request))),
+                        Asker.FORWARD_AUTH);
             } else if (path.equals(EXT_AUTHZ) || path.startsWith(EXT_AUTHZ + "/")) {
                 endpoint = "ext_authz";
                 done = forwardAuth.handle(request, routes.isEmpty() ? Access.ANYONE
-                        : routes.forPath(path.length() == EXT_AUTHZ.length() ? "/" : request.uri().substring(EXT_AUTHZ.length())));
+                        : routes.forPath(path.length() == EXT_AUTHZ.length() ? "/" : request.uri().substring(EXT_AUTHZ.length())), Asker.ENVOY);
             } else if (browser.isPresent() && OAuth2Handler.endpoint(path) != null) {
                 endpoint = OAuth2Handler.endpoint(path);
                 done = browser.get().handle(request);

@@ -38,6 +38,7 @@ public final class ForwardAuthHandler {
     private final Optional<SessionForwardAuth> sessions;
     /** Headers of the 8 192 most recent JWT principals, give or take collisions: the hot ones. */
     private final RenderedIdentities identities = new RenderedIdentities(8192);
+    private final UnsetIdentityHeaders unset = new UnsetIdentityHeaders();
 
     /**
      * @param sessions browser sessions, if {@code sessions.login} is configured: a request without an
@@ -46,14 +47,14 @@ public final class ForwardAuthHandler {
     public ForwardAuthHandler(TokenVerifier verifier, ClientAddress clientAddress, Optional<BrowserSessions> sessions) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.clientAddress = Objects.requireNonNull(clientAddress, "clientAddress");
-        this.sessions = sessions.map(browser -> new SessionForwardAuth(browser, clientAddress));
+        this.sessions = sessions.map(browser -> new SessionForwardAuth(browser, clientAddress, unset));
     }
 
-    /** Decides on {@code request} under {@code rule}; completes when the response has been written. */
-    public Future<Void> handle(HttpServerRequest request, Access rule) {
+    /** Decides on {@code request} under {@code rule} for {@code asker}; completes when the response has been written. */
+    Future<Void> handle(HttpServerRequest request, Access rule, Asker asker) {
         List<String> authorization = request.headers().getAll(HttpHeaders.AUTHORIZATION);
         if (authorization.isEmpty()) {
-            return sessions.isPresent() ? sessions.get().handle(request, rule) : unauthorized(request, CHALLENGE, "no credentials");
+            return sessions.isPresent() ? sessions.get().handle(request, rule, asker) : unauthorized(request, CHALLENGE, "no credentials");
         }
         String token = authorization.size() == 1 ? bearerToken(authorization.getFirst()) : "";
         if (token == null) {
@@ -65,12 +66,12 @@ public final class ForwardAuthHandler {
         CompletionStage<Verdict> stage = verifier.verify(token);
         CompletableFuture<Verdict> future = stage.toCompletableFuture();
         if (future.isDone()) {
-            return respond(request, rule, future.join()); // the hot path: no hop, no wait
+            return respond(request, rule, asker, future.join()); // the hot path: no hop, no wait
         }
         Context context = Vertx.currentContext();
         return Future.fromCompletionStage(stage, context)
                 .recover(failure -> Future.succeededFuture(new Verdict.Undecidable("verifier failed: " + failure.getClass().getSimpleName())))
-                .compose(verdict -> respond(request, rule, verdict));
+                .compose(verdict -> respond(request, rule, asker, verdict));
     }
 
     /**
@@ -90,11 +91,14 @@ public final class ForwardAuthHandler {
         return header.substring(7).strip();
     }
 
-    private Future<Void> respond(HttpServerRequest request, Access rule, Verdict verdict) {
+    private Future<Void> respond(HttpServerRequest request, Access rule, Asker asker, Verdict verdict) {
         return switch (verdict) {
             case Verdict.Accepted(var principal) when rule.permits(principal) -> {
                 HttpServerResponse response = request.response();
-                identities.write(principal, response.headers());
+                int present = identities.write(principal, response.headers());
+                if (asker == Asker.ENVOY) {
+                    unset.addTo(response.headers(), present);
+                }
                 yield end(response.setStatusCode(200), "");
             }
             case Verdict.Accepted accepted -> {

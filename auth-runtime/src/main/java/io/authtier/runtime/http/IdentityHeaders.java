@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
  * The response headers that tell the ingress who the caller is. They are response headers only: the
  * runtime never reads them from a request, and the ingress must copy them from the auth response (nginx
  * {@code auth_request_set}, Traefik {@code authResponseHeaders}, Envoy {@code allowed_upstream_headers}),
- * which replaces any copy the client sent.
+ * which replaces any copy the client sent. Envoy replaces only the headers an answer holds, so its answers
+ * also name the others for removal ({@link UnsetIdentityHeaders}).
  *
  * <p>A value that is not printable ASCII is left out rather than sent mangled; a group name with a comma
  * is left out of the comma-joined list.
@@ -27,6 +28,18 @@ public final class IdentityHeaders {
     public static final String PREFERRED_USERNAME = "X-Auth-Request-Preferred-Username";
     /** Comma-joined {@code groups}. */
     public static final String GROUPS = "X-Auth-Request-Groups";
+    /** A session's access token, when {@code sessions.passAccessToken: Header}. */
+    public static final String ACCESS_TOKEN = "X-Auth-Request-Access-Token";
+
+    /** Every header above, each at the bit of its index in {@link Rendered#present()} masks. */
+    static final List<String> ALL = List.of(USER, SUBJECT, ISSUER, EMAIL, PREFERRED_USERNAME, GROUPS, ACCESS_TOKEN);
+    static final int ACCESS_TOKEN_BIT = bit(ACCESS_TOKEN);
+    private static final int USER_BIT = bit(USER);
+    private static final int SUBJECT_BIT = bit(SUBJECT);
+    private static final int ISSUER_BIT = bit(ISSUER);
+    private static final int EMAIL_BIT = bit(EMAIL);
+    private static final int PREFERRED_USERNAME_BIT = bit(PREFERRED_USERNAME);
+    private static final int GROUPS_BIT = bit(GROUPS);
 
     // Names encoded once: Vert.x checks and writes a String name character by character on every response.
     private static final CharSequence USER_NAME = HttpHeaders.createOptimized(USER);
@@ -39,45 +52,66 @@ public final class IdentityHeaders {
     private IdentityHeaders() {
     }
 
-    /** Adds the headers for {@code principal} to {@code headers}, which hold none of them yet. */
-    public static void write(Principal principal, MultiMap headers) {
-        render(principal).addTo(headers);
+    private static int bit(String header) {
+        return 1 << ALL.indexOf(header);
+    }
+
+    /**
+     * Adds the headers for {@code principal} to {@code headers}, which hold none of them yet.
+     *
+     * @return which of {@link #ALL} were added, as in {@link Rendered#present()}
+     */
+    public static int write(Principal principal, MultiMap headers) {
+        Rendered rendered = render(principal);
+        rendered.addTo(headers);
+        return rendered.present();
     }
 
     /** The headers for {@code principal}, checked and encoded once, to add to any number of responses. */
     static Rendered render(Principal principal) {
         List<CharSequence> names = new ArrayList<>(6);
         List<CharSequence> values = new ArrayList<>(6);
-        put(names, values, USER_NAME, principal.subject());
-        put(names, values, SUBJECT_NAME, principal.subject());
-        put(names, values, ISSUER_NAME, principal.issuer());
-        principal.email().ifPresent(email -> put(names, values, EMAIL_NAME, email));
-        principal.preferredUsername().ifPresent(name -> put(names, values, PREFERRED_USERNAME_NAME, name));
+        int present = put(names, values, USER_NAME, principal.subject(), USER_BIT)
+                | put(names, values, SUBJECT_NAME, principal.subject(), SUBJECT_BIT)
+                | put(names, values, ISSUER_NAME, principal.issuer(), ISSUER_BIT)
+                | principal.email().map(email -> put(names, values, EMAIL_NAME, email, EMAIL_BIT)).orElse(0)
+                | principal.preferredUsername().map(name -> put(names, values, PREFERRED_USERNAME_NAME, name, PREFERRED_USERNAME_BIT)).orElse(0);
         String groups = principal.groups().stream()
                 .filter(group -> group.indexOf(',') < 0 && printable(group))
                 .collect(Collectors.joining(","));
         if (!groups.isEmpty()) {
             names.add(GROUPS_NAME);
             values.add(new AsciiString(groups));
+            present |= GROUPS_BIT;
         }
-        return new Rendered(names.toArray(CharSequence[]::new), values.toArray(CharSequence[]::new));
+        return new Rendered(names.toArray(CharSequence[]::new), values.toArray(CharSequence[]::new), present);
     }
 
-    private static void put(List<CharSequence> names, List<CharSequence> values, CharSequence name, String value) {
-        if (printable(value)) {
-            names.add(name);
-            values.add(new AsciiString(value)); // printable ASCII: one byte per character, nothing lost
+    /** Adds the header if its value is printable; returns its bit if it did, else 0. */
+    private static int put(List<CharSequence> names, List<CharSequence> values, CharSequence name, String value, int bit) {
+        if (!printable(value)) {
+            return 0;
         }
+        names.add(name);
+        values.add(new AsciiString(value)); // printable ASCII: one byte per character, nothing lost
+        return bit;
     }
 
     /** Identity headers ready to add: names and values as encoded ASCII, already checked. */
     static final class Rendered {
         private final CharSequence[] names;
         private final CharSequence[] values;
+        private final int present;
 
-        private Rendered(CharSequence[] names, CharSequence[] values) {
+        private Rendered(CharSequence[] names, CharSequence[] values, int present) {
             this.names = names;
             this.values = values;
+            this.present = present;
+        }
+
+        /** Which of {@link #ALL} these headers are: bit {@code i} set for {@code ALL.get(i)}. */
+        int present() {
+            return present;
         }
 
         /** Adds these headers to {@code headers}, which hold none of them yet. */

@@ -60,16 +60,9 @@ final class OAuth2Handler {
         List<String> cookies = request.headers().getAll(HttpHeaders.COOKIE);
         Optional<String> binding = Cookies.value(cookies, sessions.bindingCookieName());
         return switch (request.path()) {
-            case "/oauth2/start" -> {
-                Optional<String> callback = callbackUrl(request);
-                if (callback.isEmpty()) {
-                    yield write(request, WebAnswerBodies.noHost());
-                }
-                if (!rateLimit.tryStart(client(request))) {
-                    yield write(request, WebAnswerBodies.tooManyLogins());
-                }
-                yield answer(request, sessions.start(returnTarget(request), binding, callback.get()));
-            }
+            case "/oauth2/start" -> rateLimit.tryStart(client(request))
+                    ? answer(request, sessions.start(returnTarget(request), binding, origin.of(request)))
+                    : write(request, WebAnswerBodies.tooManyLogins());
             case CALLBACK -> answer(request, sessions.callback(firstValues(request), binding));
             case "/oauth2/sign_out" -> "cross-site".equals(request.getHeader("Sec-Fetch-Site"))
                     // Another site may not sign the user out (the Lax cookie travels on a cross-site GET).
@@ -101,11 +94,6 @@ final class OAuth2Handler {
     /** The client's address as the rate limit keys it: the peer, or X-Forwarded-For from a trusted proxy. */
     private String client(HttpServerRequest request) {
         return proxies.client(request).map(InetAddress::getHostAddress).orElse("unknown");
-    }
-
-    /** Where the IdP sends the browser back: {@code sessions.login.redirectUrl}, else derived from the request. */
-    private Optional<String> callbackUrl(HttpServerRequest request) {
-        return sessions.login().redirectUrl().map(Object::toString).or(() -> origin.of(request).map(base -> base + CALLBACK));
     }
 
     private Future<Void> backchannel(HttpServerRequest request) {

@@ -28,10 +28,10 @@ final class RenderedIdentities {
         this.slots = new Slot[slots];
     }
 
-    void write(Principal principal, MultiMap headers) {
+    /** Adds {@code principal}'s headers; returns which of {@link IdentityHeaders#ALL} they are. */
+    int write(Principal principal, MultiMap headers) {
         if (principal.method() != Principal.Method.JWT) {
-            IdentityHeaders.write(principal, headers);
-            return;
+            return IdentityHeaders.write(principal, headers);
         }
         int index = System.identityHashCode(principal) & (slots.length - 1);
         Slot slot = slots[index];
@@ -40,5 +40,6 @@ final class RenderedIdentities {
             slots[index] = slot;
         }
         slot.headers().addTo(headers);
+        return slot.headers().present();
     }
 }

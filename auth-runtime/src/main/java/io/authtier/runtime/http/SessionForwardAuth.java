@@ -24,40 +24,46 @@ import java.util.concurrent.CompletableFuture;
  */
 final class SessionForwardAuth {
 
-    static final String ACCESS_TOKEN_HEADER = "X-Auth-Request-Access-Token";
-
     private final BrowserSessions sessions;
     private final ClientAddress proxies;
+    private final UnsetIdentityHeaders unset;
 
-    SessionForwardAuth(BrowserSessions sessions, ClientAddress proxies) {
+    SessionForwardAuth(BrowserSessions sessions, ClientAddress proxies, UnsetIdentityHeaders unset) {
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.proxies = Objects.requireNonNull(proxies, "proxies");
+        this.unset = Objects.requireNonNull(unset, "unset");
     }
 
-    Future<Void> handle(HttpServerRequest request, Access rule) {
+    Future<Void> handle(HttpServerRequest request, Access rule, Asker asker) {
         List<String> cookies = request.headers().getAll(HttpHeaders.COOKIE);
         if (cookies.isEmpty()) {
             return anonymous(request, false);
         }
         CompletableFuture<SessionAuthenticator.Outcome> outcome = sessions.authenticator().authenticate(cookies).toCompletableFuture();
         if (outcome.isDone() && !outcome.isCompletedExceptionally()) {
-            return respond(request, rule, outcome.join());
+            return respond(request, rule, asker, outcome.join());
         }
         return Future.fromCompletionStage(outcome, Vertx.currentContext())
                 .recover(failure -> Future.succeededFuture(new SessionAuthenticator.Unavailable("session check failed")))
-                .compose(result -> respond(request, rule, result));
+                .compose(result -> respond(request, rule, asker, result));
     }
 
-    private Future<Void> respond(HttpServerRequest request, Access rule, SessionAuthenticator.Outcome outcome) {
+    private Future<Void> respond(HttpServerRequest request, Access rule, Asker asker, SessionAuthenticator.Outcome outcome) {
         HttpServerResponse response = request.response();
         return switch (outcome) {
             case SessionAuthenticator.Authenticated authenticated when rule.permits(authenticated.principal()) -> {
-                IdentityHeaders.write(authenticated.principal(), response.headers());
+                int present = IdentityHeaders.write(authenticated.principal(), response.headers());
                 switch (sessions.sessions().passAccessToken()) {
-                    case Header -> response.putHeader(ACCESS_TOKEN_HEADER, authenticated.accessToken());
+                    case Header -> {
+                        response.putHeader(IdentityHeaders.ACCESS_TOKEN, authenticated.accessToken());
+                        present |= IdentityHeaders.ACCESS_TOKEN_BIT;
+                    }
                     case Authorization -> response.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + authenticated.accessToken());
                     case None -> {
                     }
+                }
+                if (asker == Asker.ENVOY) {
+                    unset.addTo(response.headers(), present);
                 }
                 authenticated.setCookie().ifPresent(cookie -> response.putHeader(HttpHeaders.SET_COOKIE, cookie));
                 yield ForwardAuthHandler.end(response.setStatusCode(200), "");

@@ -9,10 +9,6 @@ final class WebAnswerBodies {
     private WebAnswerBodies() {
     }
 
-    static WebAnswer noHost() {
-        return WebAnswer.text(400, "the request names no usable host; set sessions.login.redirectUrl or send a Host header");
-    }
-
     static WebAnswer badForm() {
         return WebAnswer.json(400, "{\"error\":\"invalid_request\",\"error_description\":\"a form with logout_token is required\"}",
                 List.of());

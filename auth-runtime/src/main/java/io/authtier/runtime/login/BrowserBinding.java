@@ -14,6 +14,8 @@ final class BrowserBinding {
 
     private static final Pattern VALUE = Pattern.compile("[A-Za-z0-9_-]{43}");
 
+    private static final String ATTRIBUTES = "; Secure; HttpOnly; SameSite=Lax";
+
     private final String name;
 
     /** @param sessionCookieName the session cookie's name; this cookie is named after it */
@@ -40,6 +42,11 @@ final class BrowserBinding {
 
     /** Lax whatever the session cookie says: the IdP's redirect back is a cross-site top-level GET. */
     String setCookie(String value) {
-        return name + "=" + value + "; Path=/; Max-Age=" + PendingLoginVault.TTL.toSeconds() + "; Secure; HttpOnly; SameSite=Lax";
+        return name + "=" + value + "; Path=/; Max-Age=" + PendingLoginVault.TTL.toSeconds() + ATTRIBUTES;
+    }
+
+    /** Ends the cookie once its login is done; same attributes, or a browser may keep the old one ({@code __Host-} needs them too). */
+    String clearCookie() {
+        return name + "=; Path=/; Max-Age=0" + ATTRIBUTES;
     }
 }

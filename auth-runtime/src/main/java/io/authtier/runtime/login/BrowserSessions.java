@@ -118,8 +118,8 @@ public final class BrowserSessions implements AutoCloseable {
         return authenticator;
     }
 
-    public CompletionStage<WebAnswer> start(Optional<String> rd, Optional<String> bindingValue, String redirectUri) {
-        return flow.start(rd, bindingValue, redirectUri);
+    public CompletionStage<WebAnswer> start(Optional<String> rd, Optional<String> bindingValue, Optional<String> origin) {
+        return flow.start(rd, bindingValue, origin);
     }
 
     public CompletionStage<WebAnswer> callback(Map<String, String> query, Optional<String> bindingValue) {

@@ -2,6 +2,7 @@ package io.authtier.runtime.login;
 
 import io.authtier.runtime.config.LoginConfig;
 import io.authtier.runtime.idp.Discovery;
+import io.authtier.runtime.resilience.RateLimitedLog;
 import io.authtier.runtime.session.Session;
 import io.authtier.runtime.session.SessionCookie;
 import io.authtier.runtime.session.SessionStore;
@@ -15,7 +16,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The OIDC authorization code flow with PKCE (S256) that creates browser sessions.
  *
- * <p>{@code /oauth2/start?rd=URL}: checks {@code rd} against the allowed domains, draws {@code state},
+ * <p>{@code /oauth2/start?rd=URL}: finds the callback URL ({@link CallbackUrls}), checks {@code rd} against the allowed domains, draws {@code state},
  * {@code nonce} and a PKCE verifier, keeps them (sealed, at most 10 minutes) as a {@link PendingLogin} and
  * redirects to the IdP. {@code /oauth2/callback}: takes the pending login of {@code state} (once: a replay
  * finds nothing), checks that the browser is the one that started it, exchanges the code with the
@@ -56,6 +56,8 @@ public final class LoginFlow {
     private final SessionCookie cookie;
     private final BrowserBinding binding;
     private final ReturnTargets targets;
+    private final CallbackUrls callbacks;
+    private final RateLimitedLog refusedHosts;
     private final Clock clock;
     private final SecureRandom random;
     private final SessionMetrics metrics;
@@ -74,7 +76,9 @@ public final class LoginFlow {
         this.cookie = Objects.requireNonNull(cookie, "cookie");
         this.binding = new BrowserBinding(cookie.name());
         this.targets = new ReturnTargets(config.allowedRedirectDomains());
+        this.callbacks = new CallbackUrls(config);
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.refusedHosts = new RateLimitedLog(LOG, clock, Duration.ofSeconds(10));
         this.random = Objects.requireNonNull(random, "random");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
@@ -89,9 +93,22 @@ public final class LoginFlow {
      *
      * @param rd           where to go after the login; {@code /} if absent
      * @param bindingValue the browser-binding cookie, if the browser has one
-     * @param redirectUri  this runtime's {@code /oauth2/callback} as the browser reaches it
+     * @param origin       {@code scheme://host[:port]} as the browser reached the runtime, if the request names
+     *                     one: where the callback is unless {@code redirectUrl} is configured
      */
-    public CompletionStage<WebAnswer> start(Optional<String> rd, Optional<String> bindingValue, String redirectUri) {
+    public CompletionStage<WebAnswer> start(Optional<String> rd, Optional<String> bindingValue, Optional<String> origin) {
+        String redirectUri;
+        switch (callbacks.of(origin)) {
+            case CallbackUrls.Url url -> redirectUri = url.value();
+            case CallbackUrls.Refused refused -> {
+                metrics.login(refused.outcome());
+                if (!refused.host().isEmpty()) {
+                    // A missing allowedRedirectDomains entry or a forged Host: the operator needs the host to tell which.
+                    refusedHosts.warn("login refused for host {}: {}", refused.host(), refused.message());
+                }
+                return done(WebAnswer.text(400, refused.message()));
+            }
+        }
         Optional<String> returnTo = targets.check(rd.orElse("/"));
         if (returnTo.isEmpty()) {
             metrics.login("redirect_refused");
@@ -200,9 +217,8 @@ public final class LoginFlow {
             metrics.storeCall("create", start);
             metrics.sessionCreated();
             metrics.login("success");
-            List<String> cookies = new ArrayList<>();
-            cookies.add(cookie.setCookie(ticket));
-            return WebAnswer.redirect(login.returnTo(), cookies);
+            // The binding has served its purpose; a login started in a parallel tab must start again.
+            return WebAnswer.redirect(login.returnTo(), List.of(cookie.setCookie(ticket), binding.clearCookie()));
         });
     }
 

@@ -8,21 +8,19 @@ import java.util.Optional;
 
 /**
  * Where a browser may be sent after a login or sign-out ({@code rd}): a path on this host, or an absolute
- * http(s) URL whose host is one of {@code sessions.login.allowedRedirectDomains} ({@code *.example.com}
- * for its subdomains, not {@code example.com} itself). Everything else is refused: no open redirect.
+ * http(s) URL whose host is one of {@code sessions.login.allowedRedirectDomains} ({@link AllowedHosts}).
+ * Everything else is refused: no open redirect.
  */
 final class ReturnTargets {
 
     /** Longest target kept: it is stored with the pending login. */
     static final int MAX_LENGTH = 512;
 
-    private final List<String> exactHosts;
-    private final List<String> wildcardSuffixes;
+    private final AllowedHosts hosts;
 
+    /** @param allowedDomains {@code sessions.login.allowedRedirectDomains} */
     ReturnTargets(List<String> allowedDomains) {
-        this.exactHosts = allowedDomains.stream().filter(d -> !d.startsWith("*.")).map(d -> d.toLowerCase(Locale.ROOT)).toList();
-        this.wildcardSuffixes = allowedDomains.stream().filter(d -> d.startsWith("*."))
-                .map(d -> d.substring(1).toLowerCase(Locale.ROOT)).toList();
+        this.hosts = new AllowedHosts(allowedDomains);
     }
 
     /** {@code target} if it is allowed, as given; empty otherwise. */
@@ -53,14 +51,6 @@ final class ReturnTargets {
                 || !uri.getRawAuthority().toLowerCase(Locale.ROOT).startsWith(uri.getHost().toLowerCase(Locale.ROOT))) {
             return Optional.empty();
         }
-        return allowedHost(uri.getHost()) ? Optional.of(target) : Optional.empty();
-    }
-
-    private boolean allowedHost(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        if (h.endsWith(".")) {
-            return false;
-        }
-        return exactHosts.contains(h) || wildcardSuffixes.stream().anyMatch(suffix -> h.endsWith(suffix) && h.length() > suffix.length());
+        return hosts.allows(uri.getHost()) ? Optional.of(target) : Optional.empty();
     }
 }

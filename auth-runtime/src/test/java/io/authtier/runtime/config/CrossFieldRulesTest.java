@@ -73,6 +73,26 @@ class CrossFieldRulesTest {
     }
 
     @Test
+    @DisplayName("Two issuers may not share an issuer URL")
+    void uniqueIssuerUrls() {
+        // Given two issuers, under different names, with the same issuer URL
+        String yaml = """
+                issuers:
+                - {name: main, issuerUrl: 'https://a.example.com/realms/shop', audiences: [a]}
+                - {name: again, issuerUrl: 'https://a.example.com/realms/shop', audiences: [b]}
+                - {name: other, issuerUrl: 'https://a.example.com/realms/shop/', audiences: [c]}
+                """;
+
+        // When it is loaded
+        List<ConfigProblem> problems = problemsOf(yaml);
+
+        // Then the second one is named, with the first and the fix; a URL that differs by a slash is another issuer
+        assertThat(problems).containsExactly(new ConfigProblem("issuers[1].issuerUrl",
+                "'https://a.example.com/realms/shop' is already the issuerUrl of issuers[0]; list each issuer once, "
+                        + "with all its audiences in one audiences list"));
+    }
+
+    @Test
     @DisplayName("A rejection may not be cached longer than an acceptance")
     void negativeTtlAtMostL1Ttl() {
         // Given a negative TTL above the L1 TTL

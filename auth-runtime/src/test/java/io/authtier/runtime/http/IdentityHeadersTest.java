@@ -66,4 +66,31 @@ class IdentityHeadersTest {
         assertThat(written(identities, principal("carol", Principal.Method.SESSION, List.of("b"))).get(IdentityHeaders.GROUPS)).isEqualTo("b");
         assertThat(written(identities, principal("dan", Principal.Method.INTROSPECTION, List.of())).get(IdentityHeaders.USER)).isEqualTo("dan");
     }
+
+    @Test
+    @DisplayName("For Envoy, every identity header an answer does not set is named for removal, from the cache and per request alike")
+    void unsetHeadersForEnvoy() {
+        UnsetIdentityHeaders unset = new UnsetIdentityHeaders();
+        RenderedIdentities identities = new RenderedIdentities(16);
+        // Given a principal with no email and no groups, and a preferred username that is not printable ASCII
+        Principal sparse = new Principal("https://idp.example", "ada", Optional.empty(), Optional.of("ädä"), List.of(), List.of(), List.of(),
+                Instant.parse("2030-01-01T00:00:00Z"), Principal.Method.JWT);
+
+        // When its answer is written twice (the second from the rendered cache), and once for a full session with its access token
+        for (int i = 0; i < 2; i++) {
+            MultiMap headers = HeadersMultiMap.httpHeaders();
+            unset.addTo(headers, identities.write(sparse, headers));
+
+            // Then the headers it lacks are listed, and none that it sets
+            assertThat(headers.getAll(UnsetIdentityHeaders.HEADER)).containsExactly(
+                    "x-auth-request-email,x-auth-request-preferred-username,x-auth-request-groups,x-auth-request-access-token");
+        }
+        MultiMap full = HeadersMultiMap.httpHeaders();
+        int present = identities.write(principal("bob", Principal.Method.SESSION, List.of("staff")), full) | IdentityHeaders.ACCESS_TOKEN_BIT;
+        unset.addTo(full, present);
+        assertThat(full.contains(UnsetIdentityHeaders.HEADER)).isFalse();
+        MultiMap bearer = HeadersMultiMap.httpHeaders();
+        unset.addTo(bearer, identities.write(principal("bob", Principal.Method.JWT, List.of("staff")), bearer));
+        assertThat(bearer.getAll(UnsetIdentityHeaders.HEADER)).containsExactly("x-auth-request-access-token");
+    }
 }

@@ -56,6 +56,35 @@ class LoginRulesTest {
         assertThat(targets.check("https://xapps.example.com/")).isEmpty();
     }
 
+    static CallbackUrls derivedCallbacks() {
+        return new CallbackUrls(new io.authtier.runtime.config.LoginConfig("main", "web", Optional.empty(), List.of("openid"),
+                List.of("shop.example.com", "*.apps.example.com", "localhost"), Optional.empty(), false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"https://evil.com", "https://apps.example.com", "https://shop.example.com.", "https://shop.example.com.evil.com",
+            "http://shop.example.com", "http://a.apps.example.com:8080", "http://127.0.0.1:8080", "https://[::1]"})
+    @DisplayName("Without redirectUrl, no callback is derived on a host outside the allowed domains, nor over http off the loopback")
+    void refusedCallbacks(String origin) {
+        assertThat(derivedCallbacks().of(Optional.of(origin))).isInstanceOf(CallbackUrls.Refused.class);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"https://shop.example.com", "https://shop.example.com:8443", "https://x.apps.example.com", "http://localhost:8080"})
+    @DisplayName("Without redirectUrl, the callback is /oauth2/callback on an allowed origin")
+    void derivedCallbacks(String origin) {
+        assertThat(derivedCallbacks().of(Optional.of(origin))).isEqualTo(new CallbackUrls.Url(origin + "/oauth2/callback"));
+    }
+
+    @Test
+    @DisplayName("A configured redirectUrl is used whatever the request's host")
+    void configuredCallback() {
+        CallbackUrls callbacks = new CallbackUrls(new io.authtier.runtime.config.LoginConfig("main", "web", Optional.empty(), List.of("openid"),
+                List.of("shop.example.com"), Optional.of(java.net.URI.create("https://auth.example.com/oauth2/callback")), false));
+        assertThat(callbacks.of(Optional.of("http://evil.com"))).isEqualTo(new CallbackUrls.Url("https://auth.example.com/oauth2/callback"));
+        assertThat(derivedCallbacks().of(Optional.empty())).isInstanceOf(CallbackUrls.Refused.class);
+    }
+
     static Map<String, Object> idToken() {
         Map<String, Object> claims = new HashMap<>();
         claims.put("iss", "https://idp.example.com");
