@@ -56,7 +56,9 @@ class NginxAuthRequestTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
 
         backend = Backend.start(exchange -> "user=" + exchange.getRequestHeaders().getFirst("X-Auth-Request-User")
-                + " email=" + exchange.getRequestHeaders().getFirst("X-Auth-Request-Email"));
+                + " email=" + exchange.getRequestHeaders().getFirst("X-Auth-Request-Email")
+                + " subject=" + exchange.getRequestHeaders().getFirst("X-Auth-Request-Subject")
+                + " issuer=" + exchange.getRequestHeaders().getFirst("X-Auth-Request-Issuer"));
 
         var snippet = Nginx.documentedSnippet("auth-runtime.md", "### nginx (`auth_request`)")
                 .replace("http://authtier:8080", "http://127.0.0.1:" + runtime.port())
@@ -83,13 +85,14 @@ class NginxAuthRequestTest {
     }
 
     @Test
-    @DisplayName("A valid token reaches the backend with the identity, and a client's own identity header is replaced")
+    @DisplayName("A valid token reaches the backend with the identity, and the client's own identity headers are replaced")
     void validToken() {
         var response = Http.get(nginxPort, "/api/orders", "Authorization", "Bearer " + token(List.of("users")),
-                "X-Auth-Request-User", "admin-forged");
+                "X-Auth-Request-User", "admin-forged", "X-Auth-Request-Subject", "admin-forged",
+                "X-Auth-Request-Issuer", "https://forged.example");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).isEqualTo("user=user-1 email=ada@example.com");
+        assertThat(response.body()).isEqualTo("user=user-1 email=ada@example.com subject=user-1 issuer=" + issuer.issuer());
     }
 
     @Test
