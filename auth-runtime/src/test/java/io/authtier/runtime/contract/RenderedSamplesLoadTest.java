@@ -54,46 +54,50 @@ class RenderedSamplesLoadTest {
       + "login: {issuer: main, clientId: web, allowedRedirectDomains: [%s]}}\n";
 
   /**
-   * Specs the operator must refuse: the field it names, and the field the runtime names when it loads the
+   * Specs the operator must refuse: the field it names, the field the runtime names when it loads the
    * rendering (null for rules that land in the runtime separately, so that this branch's runtime may still
-   * accept them; the operator refuses them all the same).
+   * accept them; the operator refuses them all the same), and the fix the operator's message gives.
    */
   static Stream<Arguments> refusedSpecs() {
     return Stream.of(
-        Arguments.of(ISSUER.replace("}]", ", clockSkew: 10m}]") + REDIS, "spec.issuers[0].clockSkew", "issuers[0].clockSkew"),
-        Arguments.of(ISSUER + REDIS + "tokenCache: {l1: {ttl: 1m}, negativeTtl: 5m}\n", "spec.tokenCache.negativeTtl", "tokenCache.negativeTtl"),
-        Arguments.of(ISSUER + REDIS + "runtime: {trustedProxies: [10.0.0.1/8]}\n", "spec.runtime.trustedProxies[0]", "server.trustedProxies[0]"),
-        Arguments.of(ISSUER + REDIS + "runtime: {trustedProxies: [not-a-cidr]}\n", "spec.runtime.trustedProxies[0]", "server.trustedProxies[0]"),
+        Arguments.of(ISSUER.replace("}]", ", clockSkew: 10m}]") + REDIS, "spec.issuers[0].clockSkew", "issuers[0].clockSkew", "at most 5m"),
+        Arguments.of(ISSUER + REDIS + "tokenCache: {l1: {ttl: 1m}, negativeTtl: 5m}\n", "spec.tokenCache.negativeTtl", "tokenCache.negativeTtl", "at most tokenCache.l1.ttl (1m)"),
+        Arguments.of(ISSUER + REDIS + "runtime: {trustedProxies: [10.0.0.1/8]}\n", "spec.runtime.trustedProxies[0]", "server.trustedProxies[0]", "did you mean 10.0.0.0/8?"),
+        Arguments.of(ISSUER + REDIS + "runtime: {trustedProxies: [not-a-cidr]}\n", "spec.runtime.trustedProxies[0]", "server.trustedProxies[0]", "not an IP address"),
         Arguments.of(ISSUER.replace("https://idp.example/realms/a", "https://user:pw@idp.example/realms/a?x=1#f") + REDIS,
-            "spec.issuers[0].issuerUrl", "issuers[0].issuerUrl"),
+            "spec.issuers[0].issuerUrl", "issuers[0].issuerUrl", "user:password@"),
         Arguments.of(ISSUER.replace("https://idp.example/realms/a", "https://idp.example/realms/a#f") + REDIS,
-            "spec.issuers[0].issuerUrl", "issuers[0].issuerUrl"),
-        Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: /admin, allowedGroups: ['']}]\n", "spec.routes[0].allowedGroups[0]", "routes[0].allowedGroups[0]"),
-        Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: /admin, allowedRoles: [' ']}]\n", "spec.routes[0].allowedRoles[0]", "routes[0].allowedRoles[0]"),
-        Arguments.of(ISSUER + REDIS + LOGIN.formatted("'*.com'"), "spec.sessions.login.allowedRedirectDomains[0]", "sessions.login.allowedRedirectDomains[0]"),
-        Arguments.of(ISSUER + REDIS + LOGIN.formatted("'https://shop.example.com/x'"), "spec.sessions.login.allowedRedirectDomains[0]", "sessions.login.allowedRedirectDomains[0]"),
+            "spec.issuers[0].issuerUrl", "issuers[0].issuerUrl", "no query or fragment"),
+        Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: /admin, allowedGroups: ['']}]\n", "spec.routes[0].allowedGroups[0]", "routes[0].allowedGroups[0]", "must not be empty"),
+        Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: /admin, allowedRoles: [' ']}]\n", "spec.routes[0].allowedRoles[0]", "routes[0].allowedRoles[0]", "must not be empty"),
+        Arguments.of(ISSUER + REDIS + LOGIN.formatted("'*.com'"), "spec.sessions.login.allowedRedirectDomains[0]", "sessions.login.allowedRedirectDomains[0]", "every domain under a top-level domain"),
+        Arguments.of(ISSUER + REDIS + LOGIN.formatted("'https://shop.example.com/x'"), "spec.sessions.login.allowedRedirectDomains[0]", "sessions.login.allowedRedirectDomains[0]", "not a host name"),
         Arguments.of(ISSUER + REDIS + LOGIN.formatted("a.example").replace("issuer: main,", "issuer: main, scopes: [openid, 'a b'],"),
-            "spec.sessions.login.scopes[1]", "sessions.login.scopes[1]"),
-        Arguments.of(ISSUER + "redis: {mode: External, external: {endpoints: ['redis:0']}}\n", "spec.redis.external.endpoints[0]", "redis.endpoints[0]"),
-        Arguments.of(ISSUER + "redis: {mode: External, external: {endpoints: ['a..b:6379']}}\n", "spec.redis.external.endpoints[0]", "redis.endpoints[0]"),
-        Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: /x/../internal, allowedGroups: [a]}]\n", "spec.routes[0].pathPrefix", null),
-        Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: '/a%2e%2e/b', allowedGroups: [a]}]\n", "spec.routes[0].pathPrefix", null),
-        Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: '//admin', allowedGroups: [a]}]\n", "spec.routes[0].pathPrefix", null),
+            "spec.sessions.login.scopes[1]", "sessions.login.scopes[1]", "one scope per item"),
+        Arguments.of(ISSUER + "redis: {mode: External, external: {endpoints: ['redis:0']}}\n", "spec.redis.external.endpoints[0]", "redis.endpoints[0]", "bad port"),
+        Arguments.of(ISSUER + "redis: {mode: External, external: {endpoints: ['a..b:6379']}}\n", "spec.redis.external.endpoints[0]", "redis.endpoints[0]", "no valid host name"),
+        Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: /x/../internal, allowedGroups: [a]}]\n", "spec.routes[0].pathPrefix", null, "write '/internal'"),
+        Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: '/a/%2e%2e/b', allowedGroups: [a]}]\n", "spec.routes[0].pathPrefix", null, "write '/b'"),
+        Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: '//admin', allowedGroups: [a]}]\n", "spec.routes[0].pathPrefix", null, "write '/admin'"),
         Arguments.of("issuers: [{name: a, issuerUrl: 'https://idp.example/r', audiences: [x]}, {name: b, issuerUrl: 'https://idp.example/r', audiences: [y]}]\n"
-            + REDIS, "spec.issuers[1].issuerUrl", null));
+            + REDIS, "spec.issuers[1].issuerUrl", null, "already the issuerUrl of spec.issuers[0]"));
   }
 
-  @ParameterizedTest(name = "{1}")
+  @ParameterizedTest(name = "{1}: {3}")
   @MethodSource("refusedSpecs")
-  @DisplayName("A spec whose rendering the runtime refuses is refused by the operator, at the same field")
-  void operatorRefusesWhatTheRuntimeRefuses(String specYaml, String operatorField, String runtimeField) throws Exception {
+  @DisplayName("A spec whose rendering the runtime refuses is refused by the operator, at the same field, with the fix")
+  void operatorRefusesWhatTheRuntimeRefuses(String specYaml, String operatorField, String runtimeField, String fix)
+      throws Exception {
     // Given a spec that breaks one of the runtime's rules
     var tier = tier("shop-auth", specYaml);
     // When the operator validates it, and the runtime loads what the operator would render
     var problems = SpecValidator.validate(tier);
     var loaded = LOADER.parse(RuntimeConfigRenderer.render(tier));
     // Then the operator names the field (so the tier stalls), and the runtime, where it has the rule, refuses it there
-    assertThat(problems).as(problems.toString()).extracting(SpecProblem::field).containsExactly(operatorField);
+    assertThat(problems).as(problems.toString()).singleElement().satisfies(problem -> {
+      assertThat(problem.field()).isEqualTo(operatorField);
+      assertThat(problem.message()).contains(fix);
+    });
     if (runtimeField != null) {
       assertThat(loaded).isInstanceOfSatisfying(LoadResult.Invalid.class, invalid ->
           assertThat(invalid.problems()).extracting(p -> p.path()).contains(runtimeField));
