@@ -8,7 +8,17 @@ import io.authtier.operator.api.v1alpha1.LoginSpec;
 import io.authtier.operator.api.v1alpha1.SessionsSpec;
 import io.authtier.operator.cli.AuthTierFiles;
 import io.authtier.operator.dependents.runtime.RuntimeConfigRenderer;
+import io.authtier.operator.secrets.ReferencedSecrets;
+import io.authtier.operator.spec.SpecProblem;
 import io.authtier.operator.spec.SpecValidator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 import io.authtier.runtime.config.AccessTokenPassing;
 import io.authtier.runtime.config.LoadResult;
 import io.authtier.runtime.config.RedisTopology;
@@ -29,12 +39,121 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Contract 2 across the two modules: every sample AuthTier, rendered by the operator's own code into
- * the runtime configuration file, loads in the runtime without a problem. Secret files live in the
- * cluster, not here, so the loader is told that each named file exists.
+ * the runtime configuration file, loads in the runtime without a problem; and every spec whose
+ * rendering the runtime would refuse is refused by the operator first, at the field, so a tier stalls
+ * instead of crash-looping its pods. Secret files live in the cluster, not here, so the loader is told
+ * that each named file exists.
  */
 class RenderedSamplesLoadTest {
   private static final RuntimeConfigLoader LOADER =
       new RuntimeConfigLoader(file -> new SecretFileInspector.Readable(64));
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final String ISSUER = "issuers: [{name: main, issuerUrl: 'https://idp.example/realms/a', audiences: [api]}]\n";
+  private static final String REDIS = "redis: {mode: External, external: {endpoints: ['r:6379']}}\n";
+  private static final String LOGIN = "sessions: {cookie: {signingKeys: [{id: k1, secretRef: {name: cookie, key: k1}}]}, "
+      + "login: {issuer: main, clientId: web, allowedRedirectDomains: [%s]}}\n";
+
+  /**
+   * Specs the operator must refuse: the field it names, the field the runtime names when it loads the
+   * rendering (null for rules that land in the runtime separately, so that this branch's runtime may still
+   * accept them; the operator refuses them all the same), and the fix the operator's message gives.
+   */
+  static Stream<Arguments> refusedSpecs() {
+    return Stream.of(
+        Arguments.of(ISSUER.replace("}]", ", clockSkew: 10m}]") + REDIS, "spec.issuers[0].clockSkew", "issuers[0].clockSkew", "at most 5m"),
+        Arguments.of(ISSUER + REDIS + "tokenCache: {l1: {ttl: 1m}, negativeTtl: 5m}\n", "spec.tokenCache.negativeTtl", "tokenCache.negativeTtl", "at most tokenCache.l1.ttl (1m)"),
+        Arguments.of(ISSUER + REDIS + "runtime: {trustedProxies: [10.0.0.1/8]}\n", "spec.runtime.trustedProxies[0]", "server.trustedProxies[0]", "did you mean 10.0.0.0/8?"),
+        Arguments.of(ISSUER + REDIS + "runtime: {trustedProxies: [not-a-cidr]}\n", "spec.runtime.trustedProxies[0]", "server.trustedProxies[0]", "not an IP address"),
+        Arguments.of(ISSUER.replace("https://idp.example/realms/a", "https://user:pw@idp.example/realms/a?x=1#f") + REDIS,
+            "spec.issuers[0].issuerUrl", "issuers[0].issuerUrl", "user:password@"),
+        Arguments.of(ISSUER.replace("https://idp.example/realms/a", "https://idp.example/realms/a#f") + REDIS,
+            "spec.issuers[0].issuerUrl", "issuers[0].issuerUrl", "no query or fragment"),
+        Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: /admin, allowedGroups: ['']}]\n", "spec.routes[0].allowedGroups[0]", "routes[0].allowedGroups[0]", "must not be empty"),
+        Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: /admin, allowedRoles: [' ']}]\n", "spec.routes[0].allowedRoles[0]", "routes[0].allowedRoles[0]", "must not be empty"),
+        Arguments.of(ISSUER + REDIS + LOGIN.formatted("'*.com'"), "spec.sessions.login.allowedRedirectDomains[0]", "sessions.login.allowedRedirectDomains[0]", "every domain under a top-level domain"),
+        Arguments.of(ISSUER + REDIS + LOGIN.formatted("'https://shop.example.com/x'"), "spec.sessions.login.allowedRedirectDomains[0]", "sessions.login.allowedRedirectDomains[0]", "not a host name"),
+        Arguments.of(ISSUER + REDIS + LOGIN.formatted("a.example").replace("issuer: main,", "issuer: main, scopes: [openid, 'a b'],"),
+            "spec.sessions.login.scopes[1]", "sessions.login.scopes[1]", "one scope per item"),
+        Arguments.of(ISSUER + "redis: {mode: External, external: {endpoints: ['redis:0']}}\n", "spec.redis.external.endpoints[0]", "redis.endpoints[0]", "bad port"),
+        Arguments.of(ISSUER + "redis: {mode: External, external: {endpoints: ['a..b:6379']}}\n", "spec.redis.external.endpoints[0]", "redis.endpoints[0]", "no valid host name"),
+        Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: /x/../internal, allowedGroups: [a]}]\n", "spec.routes[0].pathPrefix", null, "write '/internal'"),
+        Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: '/a/%2e%2e/b', allowedGroups: [a]}]\n", "spec.routes[0].pathPrefix", null, "write '/b'"),
+        Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: '//admin', allowedGroups: [a]}]\n", "spec.routes[0].pathPrefix", null, "write '/admin'"),
+        Arguments.of("issuers: [{name: a, issuerUrl: 'https://idp.example/r', audiences: [x]}, {name: b, issuerUrl: 'https://idp.example/r', audiences: [y]}]\n"
+            + REDIS, "spec.issuers[1].issuerUrl", null, "already the issuerUrl of spec.issuers[0]"));
+  }
+
+  @ParameterizedTest(name = "{1}: {3}")
+  @MethodSource("refusedSpecs")
+  @DisplayName("A spec whose rendering the runtime refuses is refused by the operator, at the same field, with the fix")
+  void operatorRefusesWhatTheRuntimeRefuses(String specYaml, String operatorField, String runtimeField, String fix)
+      throws Exception {
+    // Given a spec that breaks one of the runtime's rules
+    var tier = tier("shop-auth", specYaml);
+    // When the operator validates it, and the runtime loads what the operator would render
+    var problems = SpecValidator.validate(tier);
+    var loaded = LOADER.parse(RuntimeConfigRenderer.render(tier));
+    // Then the operator names the field (so the tier stalls), and the runtime, where it has the rule, refuses it there
+    assertThat(problems).as(problems.toString()).singleElement().satisfies(problem -> {
+      assertThat(problem.field()).isEqualTo(operatorField);
+      assertThat(problem.message()).contains(fix);
+    });
+    if (runtimeField != null) {
+      assertThat(loaded).isInstanceOfSatisfying(LoadResult.Invalid.class, invalid ->
+          assertThat(invalid.problems()).extracting(p -> p.path()).contains(runtimeField));
+    }
+  }
+
+  /** Specs at the edge of the rules that both sides accept: the operator must not refuse what the runtime takes. */
+  static Stream<Arguments> edgeSpecs() {
+    return Stream.of(
+        Arguments.of("a".repeat(46), ISSUER.replace("}]", ", clockSkew: 5m}]") + "redis: {mode: Cluster}\n"),
+        Arguments.of("a".repeat(63), ISSUER + REDIS + "tokenCache: {l1: {ttl: 1m}, negativeTtl: 1m}\n"),
+        Arguments.of("quoting", "issuers: [{name: main, issuerUrl: 'http://localhost:8080/realms/a/', audiences: ['123', 'true', 'null', 'yes', '~']}]\n"
+            + REDIS + "routes: [{pathPrefix: /, allowedGroups: ['Domain Admins', '*', '0x10', '1_000', '1:20', '0o17', '1e3', '.inf', '+1', '0b101', 'No', 'off', '2024-01-01', '#x', '- a', '&a', '!x', '%x', '@x', '`x']}, {pathPrefix: /a.b/..c/, requiredScopes: ['on']}]\n"),
+        Arguments.of("networks", ISSUER + "redis: {mode: External, external: {topology: Cluster, endpoints: ['[::1]:6379', '10.0.0.5:65535', 'r-0.r.svc.cluster.local:1']}}\n"
+            + "runtime: {trustedProxies: [10.0.0.0/8, 192.168.1.7/32, 'fd00::/8', '::1/128', 0.0.0.0/0]}\n"),
+        Arguments.of("wildcards", ISSUER + REDIS + LOGIN.formatted("'*.example.com', shop.example.com, localhost")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("edgeSpecs")
+  @DisplayName("An edge-but-valid spec is accepted by the operator and its rendering loads in the runtime")
+  void edgeSpecsLoad(String name, String specYaml) throws Exception {
+    var tier = tier(name, specYaml);
+
+    var problems = SpecValidator.validate(tier);
+    var rendered = RuntimeConfigRenderer.render(tier);
+
+    assertThat(problems).isEmpty();
+    assertThat(LOADER.parse(rendered)).as(rendered).isInstanceOf(LoadResult.Loaded.class);
+  }
+
+  @Test
+  @DisplayName("A 5-byte cookie signing key stalls the tier, naming the Secret and key; the runtime would refuse its file")
+  void shortSigningKeyIsRefusedByBoth() throws Exception {
+    // Given a tier with login whose cookie signing key Secret holds 5 bytes
+    var tier = tier("shop-auth", ISSUER + REDIS + LOGIN.formatted("shop.example.com"));
+    var secret = new SecretBuilder().withNewMetadata().withName("cookie").endMetadata()
+        .withStringData(Map.of("k1", "abcde")).build();
+    // When the operator checks the referenced Secrets, and the runtime loads the rendering with those files
+    var check = ReferencedSecrets.check(tier.getSpec(), tier.getMetadata().getName(),
+        name -> Optional.of(secret).filter(s -> s.getMetadata().getName().equals(name)));
+    var loaded = new RuntimeConfigLoader(file -> new SecretFileInspector.Readable(
+        file.endsWith(Path.of("cookie", "k1")) ? 5 : 64)).parse(RuntimeConfigRenderer.render(tier));
+    // Then both refuse it, the operator without the value
+    assertThat(check.complete()).isFalse();
+    assertThat(check.describe()).contains("Secret cookie key k1 is shorter than 32 bytes").doesNotContain("abcde");
+    assertThat(loaded).isInstanceOfSatisfying(LoadResult.Invalid.class, invalid ->
+        assertThat(invalid.problems()).extracting(p -> p.path()).contains("sessions.cookie.signingKeys[0].file"));
+  }
+
+  private static AuthTier tier(String name, String specYaml) throws Exception {
+    var tier = new AuthTier();
+    tier.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("shop").build());
+    tier.setSpec(YAML.treeToValue(YAML.readTree(specYaml), AuthTierSpec.class));
+    return tier;
+  }
 
   static List<Path> samples() throws IOException {
     try (var files = Files.list(Path.of("..", "samples"))) {

@@ -45,6 +45,8 @@ public final class RenderCommand {
           name -> Optional.ofNullable(contents.secrets().get(name)));
       secrets.missing().forEach(m -> err.println("render: note: " + m.describe()
           + " in " + file + "; authtier.io/secrets-hash leaves it out"));
+      secrets.tooShort().forEach(s -> err.println("render: note: " + s.describe() + " in " + file
+          + "; the runtime would refuse to start with it"));
       objects.addAll(DesiredState.of(tier, secrets.digest()));
     }
     if (invalid) {

@@ -167,10 +167,8 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
     }
     var secrets = SecretLookup.check(tier, context);
     if (!secrets.complete()) {
-      var secretMissing = secrets.missing().stream().anyMatch(m -> !m.secretExists());
-      return Optional.of(new Observation.Problem(secretMissing ? "SecretNotFound" : "SecretKeyNotFound",
-          secrets.missing().stream().map(m -> m.describe()).collect(Collectors.joining("; "))
-              + ". Create it; the tier recovers by itself."));
+      return Optional.of(new Observation.Problem(secrets.reason(),
+          secrets.describe() + (secrets.missing().isEmpty() ? ". Fix it" : ". Create it") + "; the tier recovers by itself."));
     }
     return Optional.empty();
   }

@@ -1,11 +1,22 @@
 package io.authtier.operator.reconcile;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
+import io.authtier.operator.api.v1alpha1.RedisSpec;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.util.List;
+import java.util.function.Function;
 
 /** Names of the objects that the operator makes for an AuthTier, in one place. */
 public final class Names {
-  /** Longest AuthTier name: leaves room for suffixes within the 63 characters of a Service name. */
-  public static final int MAX_TIER_NAME = 50;
+  /** Service names, host names and label values are DNS labels of at most 63 characters. */
+  public static final int MAX_DNS_LABEL = 63;
+  /**
+   * A StatefulSet's pods carry the label controller-revision-hash = its name, '-' and a hash of up to 10
+   * characters, so a StatefulSet name must leave 11 of the 63.
+   */
+  static final int REVISION_HASH_SUFFIX = 11;
+  /** The highest Redis pod ordinal the schema allows: 64 masters with 5 replicas each are 384 pods. */
+  static final int MAX_REDIS_ORDINAL = 64 * (1 + 5) - 1;
   public static final String CONFIG_FILE = "runtime.yaml";
   public static final String CONFIG_DIR = "/etc/authtier/config";
   public static final String SECRETS_DIR = "/etc/authtier/secrets";
@@ -17,6 +28,21 @@ public final class Names {
   public static final String OPERATOR = "authtier-operator";
 
   private Names() {}
+
+  /**
+   * Longest AuthTier name for a Redis setup (null: none): every name below that must be a DNS label still
+   * fits once the tier's name is put in. Computed from the name functions themselves, so a new suffix
+   * moves the limit with it. Without an operator-run Redis only the runtime's Service counts (63).
+   */
+  public static int maxTierName(RedisSpec redis) {
+    List<Function<AuthTier, String>> labels = redis == null || redis.mode() == io.authtier.operator.api.v1alpha1.RedisMode.External
+        ? List.of(Names::runtime)
+        : List.of(Names::runtime, Names::redis, Names::redisHeadless,
+            t -> redisPod(t, MAX_REDIS_ORDINAL), t -> redis(t) + "-" + "h".repeat(REVISION_HASH_SUFFIX - 1));
+    var probe = new AuthTier();
+    probe.setMetadata(new ObjectMetaBuilder().withName("").withNamespace("").build());
+    return labels.stream().mapToInt(name -> MAX_DNS_LABEL - name.apply(probe).length()).min().orElseThrow();
+  }
 
   /** Deployment, Service, ServiceAccount, PodDisruptionBudget and HPA of the runtime. */
   public static String runtime(AuthTier tier) {

@@ -40,7 +40,8 @@ public final class ReferencedSecrets {
     }
     var keys = spec.sessions().cookie().signingKeys();
     for (int i = 0; i < keys.size(); i++) {
-      add(refs, "spec.sessions.cookie.signingKeys[" + i + "].secretRef", keys.get(i).secretRef());
+      add(refs, "spec.sessions.cookie.signingKeys[" + i + "].secretRef", keys.get(i).secretRef(),
+          SecretReference.MIN_SIGNING_KEY_BYTES);
     }
     if (spec.sessions().login() != null) {
       add(refs, "spec.sessions.login.clientSecretRef", spec.sessions().login().clientSecretRef());
@@ -52,7 +53,7 @@ public final class ReferencedSecrets {
       if (spec.redis().passwordSecretRef() != null) {
         add(refs, "spec.redis.passwordSecretRef", spec.redis().passwordSecretRef());
       } else if (tierName != null) {
-        refs.add(new SecretReference("spec.redis.passwordSecretRef", generatedRedisPassword(tierName), true));
+        refs.add(new SecretReference("spec.redis.passwordSecretRef", generatedRedisPassword(tierName), true, 1));
       }
     }
     return refs;
@@ -104,6 +105,7 @@ public final class ReferencedSecrets {
    */
   public static SecretCheck check(AuthTierSpec spec, String tierName, Function<String, Optional<Secret>> lookup) {
     var missing = new ArrayList<MissingSecret>();
+    var tooShort = new ArrayList<ShortSecret>();
     var entries = new TreeSet<String>();
     var digest = sha256();
     for (var reference : of(spec, tierName)) {
@@ -117,13 +119,16 @@ public final class ReferencedSecrets {
         missing.add(new MissingSecret(reference.field(), ref.name(), ref.key(), secret.isPresent()));
         continue;
       }
+      if (value.get().length < reference.minBytes()) {
+        tooShort.add(new ShortSecret(reference.field(), ref.name(), ref.key(), reference.minBytes(), value.get().length == 0));
+      }
       if (entries.add(ref.name() + "/" + ref.key())) {
         digest.update((ref.name() + "/" + ref.key() + "=").getBytes(StandardCharsets.UTF_8));
         digest.update(value.get());
         digest.update((byte) 0);
       }
     }
-    return new SecretCheck(missing, HexFormat.of().formatHex(digest.digest()));
+    return new SecretCheck(missing, tooShort, HexFormat.of().formatHex(digest.digest()));
   }
 
   private static Optional<byte[]> value(Secret secret, String key) {
@@ -138,8 +143,12 @@ public final class ReferencedSecrets {
   }
 
   private static void add(List<SecretReference> refs, String field, SecretKeyRef ref) {
+    add(refs, field, ref, 1);
+  }
+
+  private static void add(List<SecretReference> refs, String field, SecretKeyRef ref, int minBytes) {
     if (ref != null && ref.name() != null && ref.key() != null) {
-      refs.add(new SecretReference(field, ref));
+      refs.add(new SecretReference(field, ref, false, minBytes));
     }
   }
 

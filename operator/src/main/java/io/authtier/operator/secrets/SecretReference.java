@@ -7,10 +7,15 @@ import io.authtier.operator.api.v1alpha1.SecretKeyRef;
  *
  * @param generated the operator makes this Secret itself (the Redis password when no passwordSecretRef is
  *     given): its absence is not a problem for a person, the workflow creates it
+ * @param minBytes the fewest bytes the runtime accepts in the mounted file (it refuses empty secret files,
+ *     and cookie signing keys under 32 bytes)
  */
-public record SecretReference(String field, SecretKeyRef ref, boolean generated) {
+public record SecretReference(String field, SecretKeyRef ref, boolean generated, int minBytes) {
+
+  /** The runtime's minimum for a cookie signing key. */
+  public static final int MIN_SIGNING_KEY_BYTES = 32;
 
   public SecretReference(String field, SecretKeyRef ref) {
-    this(field, ref, false);
+    this(field, ref, false, 1);
   }
 }

@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -25,9 +27,6 @@ import java.util.regex.Pattern;
  */
 public final class SpecValidator {
   private static final Pattern DNS_LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
-  private static final Pattern HTTP_URL = Pattern.compile("^https?://[^\\s/?#]+[^\\s]*$");
-  private static final Pattern HOST_PORT =
-      Pattern.compile("^(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?):([0-9]{1,5})$");
   /** The schema pattern of sessions.login.redirectUrl; CelRulesTest holds the two to the same verdicts. */
   private static final Pattern CALLBACK_URL = Pattern.compile(
       "^(https://(([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?\\.)*[A-Za-z]([-A-Za-z0-9]*[A-Za-z0-9])?|127\\.0\\.0\\.1)"
@@ -35,20 +34,16 @@ public final class SpecValidator {
 
   /** The runtime refuses a longer sessions.localCacheTtl: a logout elsewhere must be seen within seconds. */
   private static final Duration MAX_LOCAL_CACHE_TTL = Duration.ofSeconds(5);
+  /** The runtime refuses a longer issuers[].clockSkew: beyond it an expired token would pass for minutes. */
+  private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
   private SpecValidator() {}
 
   public static List<SpecProblem> validate(AuthTier tier) {
     var problems = new ArrayList<SpecProblem>();
     Consumer<SpecProblem> report = problems::add;
-    var name = tier.getMetadata() == null ? null : tier.getMetadata().getName();
-    if (name == null || name.isBlank()) {
-      report.accept(new SpecProblem("metadata.name", "is required"));
-    } else if (name.length() > Names.MAX_TIER_NAME || !DNS_LABEL.matcher(name).matches()) {
-      report.accept(new SpecProblem("metadata.name", "must be a DNS label (lower case letters, digits, '-') of at most "
-          + Names.MAX_TIER_NAME + " characters: objects are named after it"));
-    }
     var spec = tier.getSpec();
+    checkName(tier.getMetadata() == null ? null : tier.getMetadata().getName(), spec == null ? null : spec.redis(), report);
     if (spec == null) {
       report.accept(new SpecProblem("spec", "is required; an AuthTier needs at least spec.issuers"));
       return problems;
@@ -63,11 +58,29 @@ public final class SpecValidator {
     return problems;
   }
 
+  private static void checkName(String name, RedisSpec redis, Consumer<SpecProblem> report) {
+    int limit = Names.maxTierName(redis);
+    boolean managedRedis = redis != null && redis.mode() != RedisMode.External;
+    if (name == null || name.isBlank()) {
+      report.accept(new SpecProblem("metadata.name", "is required"));
+    } else if (!DNS_LABEL.matcher(name).matches()) {
+      report.accept(new SpecProblem("metadata.name", "must be a DNS label (lower case letters, digits, '-'): objects are named after it"));
+    } else if (name.length() > limit) {
+      report.accept(new SpecProblem("metadata.name", "is " + name.length() + " characters; at most " + limit + " fit "
+          + (managedRedis
+              ? "with redis.mode " + redis.mode() + ": the Redis StatefulSet " + name + "-redis labels its pods with its name and a"
+                  + " 10-character revision hash, and its Services and pods need DNS labels, all within 63 characters"
+              : "the runtime's Service, named after the tier, within 63 characters")
+          + "; create the AuthTier under a shorter name"));
+    }
+  }
+
   private static void checkIssuers(AuthTierSpec spec, Consumer<SpecProblem> report) {
     if (spec.issuers().isEmpty()) {
       report.accept(new SpecProblem("spec.issuers", "needs at least one issuer (name, issuerUrl, audiences)"));
     }
     var names = new HashSet<String>();
+    var urls = new java.util.HashMap<String, Integer>();
     for (int i = 0; i < spec.issuers().size(); i++) {
       IssuerSpec issuer = spec.issuers().get(i);
       var at = "spec.issuers[" + i + "]";
@@ -76,8 +89,13 @@ public final class SpecValidator {
       } else if (!names.add(issuer.name())) {
         report.accept(new SpecProblem(at + ".name", "'" + issuer.name() + "' is used twice; issuer names must be unique"));
       }
-      if (issuer.issuerUrl() == null || !HTTP_URL.matcher(issuer.issuerUrl()).matches()) {
-        report.accept(new SpecProblem(at + ".issuerUrl", "must be an http(s) URL, such as https://keycloak.example.com/realms/shop"));
+      var urlProblem = IssuerUrls.problem(issuer.issuerUrl());
+      urlProblem.ifPresent(p -> report.accept(new SpecProblem(at + ".issuerUrl", p)));
+      // A token's iss picks its issuer by exact text: a second issuer with the same URL could never be chosen.
+      var first = urlProblem.isPresent() ? null : urls.putIfAbsent(issuer.issuerUrl(), i);
+      if (first != null) {
+        report.accept(new SpecProblem(at + ".issuerUrl", "'" + issuer.issuerUrl() + "' is already the issuerUrl of spec.issuers["
+            + first + "]; list each issuer once, with all its audiences in one audiences list"));
       }
       if (issuer.audiences().isEmpty() || issuer.audiences().stream().anyMatch(a -> a == null || a.isBlank())) {
         report.accept(new SpecProblem(at + ".audiences", "needs at least one non-empty audience, such as shop-api"));
@@ -85,7 +103,11 @@ public final class SpecValidator {
       if (issuer.allowedAlgorithms().isEmpty()) {
         report.accept(new SpecProblem(at + ".allowedAlgorithms", "needs at least one algorithm; leave it out for RS256, PS256, ES256"));
       }
-      duration(at + ".clockSkew", issuer.clockSkew(), report);
+      var skew = duration(at + ".clockSkew", issuer.clockSkew(), report);
+      if (skew != null && skew.compareTo(MAX_CLOCK_SKEW) > 0) {
+        report.accept(new SpecProblem(at + ".clockSkew", "'" + issuer.clockSkew()
+            + "' is longer than the runtime allows; write at most 5m (30s by default)"));
+      }
       if (issuer.introspection() != null) {
         if (blank(issuer.introspection().clientId())) {
           report.accept(new SpecProblem(at + ".introspection.clientId", "is required with introspection"));
@@ -100,9 +122,14 @@ public final class SpecValidator {
     if (cache.l1().maxEntries() < 1) {
       report.accept(new SpecProblem("spec.tokenCache.l1.maxEntries", "must be at least 1"));
     }
-    positive("spec.tokenCache.l1.ttl", cache.l1().ttl(), report);
+    var l1Ttl = positive("spec.tokenCache.l1.ttl", cache.l1().ttl(), report);
     positive("spec.tokenCache.l2.ttl", cache.l2().ttl(), report);
-    positive("spec.tokenCache.negativeTtl", cache.negativeTtl(), report);
+    var negativeTtl = positive("spec.tokenCache.negativeTtl", cache.negativeTtl(), report);
+    if (l1Ttl != null && negativeTtl != null && negativeTtl.compareTo(l1Ttl) > 0) {
+      report.accept(new SpecProblem("spec.tokenCache.negativeTtl", "'" + cache.negativeTtl()
+          + "' must be at most tokenCache.l1.ttl (" + cache.l1().ttl()
+          + "): a rejection must not be remembered longer than an acceptance; lower it, or raise l1.ttl"));
+    }
   }
 
   private static void checkResilience(AuthTierSpec spec, Consumer<SpecProblem> report) {
@@ -162,6 +189,14 @@ public final class SpecValidator {
     if (!login.scopes().contains("openid")) {
       report.accept(new SpecProblem("spec.sessions.login.scopes", "must include openid"));
     }
+    for (int i = 0; i < login.scopes().size(); i++) {
+      var scope = login.scopes().get(i);
+      if (scope == null || !scope.matches("\\S+")) {
+        report.accept(new SpecProblem("spec.sessions.login.scopes[" + i + "]", "'" + scope
+            + "' is not one scope; list one scope per item, such as [openid, profile]"));
+      }
+    }
+    each("spec.sessions.login.allowedRedirectDomains", login.allowedRedirectDomains(), NetworkRules::redirectDomain, report);
     if (login.redirectUrl() != null && !CALLBACK_URL.matcher(login.redirectUrl()).matches()) {
       report.accept(new SpecProblem("spec.sessions.login.redirectUrl", "'" + login.redirectUrl()
           + "' must be the https URL of /oauth2/callback as browsers reach it, such as https://shop.example.com/oauth2/callback"
@@ -205,13 +240,7 @@ public final class SpecValidator {
       if (external.endpoints().isEmpty()) {
         report.accept(new SpecProblem("spec.redis.external.endpoints", "needs at least one host:port"));
       }
-      for (int i = 0; i < external.endpoints().size(); i++) {
-        var endpoint = external.endpoints().get(i);
-        var match = endpoint == null ? null : HOST_PORT.matcher(endpoint);
-        if (match == null || !match.matches() || Integer.parseInt(match.group(3)) > 65535) {
-          report.accept(new SpecProblem("spec.redis.external.endpoints[" + i + "]", "must be host:port, such as redis.shop.svc:6379 ([::1]:6379 for IPv6)"));
-        }
-      }
+      each("spec.redis.external.endpoints", external.endpoints(), NetworkRules::endpoint, report);
       if (external.topology() == RedisTopology.Standalone && external.endpoints().size() > 1) {
         report.accept(new SpecProblem("spec.redis.external.topology", "Standalone takes exactly one endpoint; list cluster nodes with topology Cluster"));
       }
@@ -221,6 +250,7 @@ public final class SpecValidator {
 
   private static void checkScaling(AuthTierSpec spec, Consumer<SpecProblem> report) {
     range("spec.runtime.replicas", spec.runtime().replicas(), 1, Integer.MAX_VALUE, report);
+    each("spec.runtime.trustedProxies", spec.runtime().trustedProxies(), NetworkRules::cidr, report);
     var resources = spec.runtime().resources();
     if (resources != null) {
       quantities("spec.runtime.resources.requests", resources.getRequests(), report);
@@ -257,15 +287,33 @@ public final class SpecValidator {
     for (int i = 0; i < spec.routes().size(); i++) {
       var route = spec.routes().get(i);
       var at = "spec.routes[" + i + "]";
-      if (route.pathPrefix() == null || !route.pathPrefix().matches("^/[^?#\\s]*$")) {
-        report.accept(new SpecProblem(at + ".pathPrefix", "must be a path that starts with '/', without query or spaces, such as /admin"));
+      var prefixProblem = PathPrefixes.problem(route.pathPrefix());
+      if (prefixProblem.isPresent()) {
+        report.accept(new SpecProblem(at + ".pathPrefix", prefixProblem.get()));
       } else if (!prefixes.add(route.pathPrefix())) {
         report.accept(new SpecProblem(at + ".pathPrefix", "'" + route.pathPrefix() + "' is used twice; merge the rules of a prefix into one route"));
       }
+      each(at + ".allowedGroups", route.allowedGroups(), SpecValidator::nonEmptyName, report);
+      each(at + ".allowedRoles", route.allowedRoles(), SpecValidator::nonEmptyName, report);
+      each(at + ".requiredScopes", route.requiredScopes(), SpecValidator::nonEmptyName, report);
       if (route.allowedGroups().isEmpty() && route.allowedRoles().isEmpty() && route.requiredScopes().isEmpty()) {
         report.accept(new SpecProblem(at, "needs allowedGroups, allowedRoles or requiredScopes; without them it would let every valid token in"));
       }
     }
+  }
+
+  /** Checks every item of a list, naming the item's index. */
+  private static void each(String at, List<String> values, Function<String, Optional<String>> check,
+      Consumer<SpecProblem> report) {
+    for (int i = 0; i < values.size(); i++) {
+      var index = i;
+      check.apply(values.get(i)).ifPresent(p -> report.accept(new SpecProblem(at + "[" + index + "]", p)));
+    }
+  }
+
+  /** The runtime refuses an empty item: it would match nobody, or everybody, by accident. */
+  private static Optional<String> nonEmptyName(String value) {
+    return blank(value) ? Optional.of("must not be empty; remove the item or write the name, such as admins") : Optional.empty();
   }
 
   private static void secretRef(String at, SecretKeyRef ref, boolean required, Consumer<SpecProblem> report) {

@@ -54,6 +54,7 @@ class CelRulesTest {
         Arguments.of("minReplicas above maxReplicas", ISSUER + REDIS + "autoscaling: {minReplicas: 5, maxReplicas: 3}\n", "autoscaling.minReplicas must not exceed"),
         Arguments.of("maxReplicas below the default minReplicas", ISSUER + REDIS + "autoscaling: {maxReplicas: 1}\n", "autoscaling.minReplicas must not exceed"),
         Arguments.of("two issuers with one name", "issuers: [{name: a, issuerUrl: 'https://a', audiences: [x]}, {name: a, issuerUrl: 'https://b', audiences: [y]}]\n" + REDIS, "issuers[].name must be unique"),
+        Arguments.of("two issuers with one issuerUrl", "issuers: [{name: a, issuerUrl: 'https://a', audiences: [x]}, {name: b, issuerUrl: 'https://a', audiences: [y]}]\n" + REDIS, "issuers[].issuerUrl must be unique"),
         Arguments.of("login through an unknown issuer", ISSUER + REDIS + "sessions: {cookie: {signingKeys: [{id: k, secretRef: {name: s, key: k}}]}, login: {issuer: other, clientId: web, allowedRedirectDomains: [a.example]}}\n", "sessions.login.issuer must name one of"),
         Arguments.of("login without cookie signing keys", ISSUER + REDIS + "sessions: {login: {issuer: main, clientId: web, allowedRedirectDomains: [a.example]}}\n", "sessions.login needs sessions.cookie.signingKeys"),
         Arguments.of("login scopes without openid", ISSUER + REDIS + "sessions: {cookie: {signingKeys: [{id: k, secretRef: {name: s, key: k}}]}, login: {issuer: main, clientId: web, scopes: [email], allowedRedirectDomains: [a.example]}}\n", "sessions.login.scopes must include openid"),

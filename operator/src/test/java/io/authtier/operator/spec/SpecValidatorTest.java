@@ -85,7 +85,7 @@ class SpecValidatorTest {
   @DisplayName("An AuthTier name too long for the objects named after it is refused")
   void longName() {
     var tier = Tiers.sample("minimal.yaml", "dev");
-    tier.getMetadata().setName("a".repeat(51));
+    tier.getMetadata().setName("a".repeat(64));
     assertThat(SpecValidator.validate(tier)).extracting(SpecProblem::field).containsExactly("metadata.name");
   }
 

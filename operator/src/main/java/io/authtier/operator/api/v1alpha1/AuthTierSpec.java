@@ -12,6 +12,8 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self.issuers.all(i, self.issuers.exists_one(j, j.name == i.name))",
     message = "issuers[].name must be unique")
+@ValidationRule(value = "self.issuers.all(i, self.issuers.exists_one(j, j.issuerUrl == i.issuerUrl))",
+    message = "issuers[].issuerUrl must be unique: a token's iss picks its issuer by exact text; list each issuer once, with all its audiences")
 @ValidationRule(value = "!has(self.routes) || self.routes.all(r, self.routes.exists_one(q, q.pathPrefix == r.pathPrefix))",
     message = "routes[].pathPrefix must be unique; merge the rules of a prefix into one route")
 @ValidationRule(value = "self.sessions.store != 'Redis' || has(self.redis)",

@@ -18,8 +18,8 @@ public record IssuerSpec(
     String name,
 
     @Required
-    @Pattern(Patterns.HTTP_URL)
-    @JsonPropertyDescription("Issuer URL, matched exactly against the token's iss claim. Keys and endpoints come from its /.well-known/openid-configuration.")
+    @Pattern(Patterns.ISSUER_URL)
+    @JsonPropertyDescription("Issuer URL, matched exactly against the token's iss claim; unique among the issuers; no user info, query or fragment. Keys and endpoints come from its /.well-known/openid-configuration.")
     String issuerUrl,
 
     @Required

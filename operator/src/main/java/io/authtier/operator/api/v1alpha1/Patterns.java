@@ -15,7 +15,11 @@ final class Patterns {
       + "|[0-9]+m([0-9]+s)?([0-9]+ms)?"
       + "|[0-9]+s([0-9]+ms)?"
       + "|[0-9]+ms)$";
-  static final String HTTP_URL = "^https?://[^\\s/?#]+[^\\s]*$";
+  /**
+   * An issuer URL: http(s), a host, no user info ('@' before the path), query or fragment, as OpenID Connect
+   * Discovery requires and the runtime checks. The operator also parses it as the runtime does.
+   */
+  static final String ISSUER_URL = "^https?://[^\\s/?#@]+(/[^\\s?#]*)?$";
   /**
    * The runtime's login callback: https to a host name (or 127.0.0.1), plain http only to localhost or
    * 127.0.0.1, an optional port, a path ending in /oauth2/callback, and no user info, query or fragment.

@@ -8,6 +8,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
+import java.util.Set;
+import org.yaml.snakeyaml.nodes.NodeId;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.resolver.Resolver;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.authtier.operator.api.v1alpha1.AccessTokenPassing;
 import io.authtier.operator.api.v1alpha1.AuthTier;
@@ -39,6 +44,7 @@ public final class RuntimeConfigRenderer {
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
       .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+      .stringQuotingChecker(new TextStaysText())
       .build());
 
   /** Top-level keys of the file, in order, and where each comes from. */
@@ -62,6 +68,21 @@ public final class RuntimeConfigRenderer {
   private static final Duration DEFAULT_LOCAL_CACHE_TTL = Duration.ofMillis(500);
 
   private RuntimeConfigRenderer() {}
+
+  /**
+   * Quotes, beyond Jackson's own list, every string that YAML's implicit typing reads as a number, boolean
+   * or null (a group named 0x10, 1_000, 1:20 or .inf would reach the runtime as something else, and it
+   * refuses the file). Other strings are left to the emitter, so no working tier's config hash moves.
+   */
+  private static final class TextStaysText extends StringQuotingChecker.Default {
+    private static final Resolver RESOLVER = new Resolver();
+    private static final Set<Tag> NOT_TEXT = Set.of(Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL);
+
+    @Override
+    public boolean needToQuoteValue(String value) {
+      return super.needToQuoteValue(value) || NOT_TEXT.contains(RESOLVER.resolve(NodeId.scalar, value, true));
+    }
+  }
 
   public static String render(AuthTier tier) {
     var root = TREE.createObjectNode();

@@ -1,0 +1,61 @@
+package io.authtier.operator.secrets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.authtier.operator.support.Tiers;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The runtime refuses empty secret files and short cookie signing keys; the operator finds them first. */
+class ReferencedSecretsTest {
+
+  @Test
+  @DisplayName("A 5-byte cookie signing key and an empty client secret are reported by Secret, key and fix, never by value")
+  void shortValuesAreReported() {
+    // Given the production sample, whose Secrets all exist, with a 5-byte signing key and an empty login secret
+    var tier = Tiers.sample("production.yaml", "prod");
+    var spec = tier.getSpec();
+    var signingKey = spec.sessions().cookie().signingKeys().getFirst().secretRef();
+    var login = spec.sessions().login().clientSecretRef();
+    var values = new java.util.HashMap<String, Map<String, String>>();
+    ReferencedSecrets.of(spec).forEach(r -> values.computeIfAbsent(r.ref().name(), n -> new java.util.HashMap<>())
+        .put(r.ref().key(), "x".repeat(40)));
+    values.get(signingKey.name()).put(signingKey.key(), "abcde");
+    values.get(login.name()).put(login.key(), "");
+
+    // When the operator checks them
+    var check = ReferencedSecrets.check(spec, name -> Optional.ofNullable(values.get(name)).map(ReferencedSecretsTest::secret));
+
+    // Then the tier is not complete, and each problem names the Secret, the key, the field and the fix
+    assertThat(check.complete()).isFalse();
+    assertThat(check.reason()).isEqualTo("SecretValueInvalid");
+    assertThat(check.tooShort()).extracting(ShortSecret::field)
+        .containsExactly("spec.sessions.cookie.signingKeys[0].secretRef", "spec.sessions.login.clientSecretRef");
+    assertThat(check.describe())
+        .contains("Secret " + signingKey.name() + " key " + signingKey.key() + " is shorter than 32 bytes", "head -c 32 /dev/urandom")
+        .contains("Secret " + login.name() + " key " + login.key() + " is empty")
+        .doesNotContain("abcde");
+  }
+
+  @Test
+  @DisplayName("A 32-byte signing key and one-byte secrets are enough")
+  void minimumsAccepted() {
+    var tier = Tiers.sample("production.yaml", "prod");
+    var spec = tier.getSpec();
+    var values = new java.util.HashMap<String, Map<String, String>>();
+    ReferencedSecrets.of(spec).forEach(r -> values.computeIfAbsent(r.ref().name(), n -> new java.util.HashMap<>())
+        .put(r.ref().key(), "x".repeat(r.minBytes())));
+
+    var check = ReferencedSecrets.check(spec, name -> Optional.ofNullable(values.get(name)).map(ReferencedSecretsTest::secret));
+
+    assertThat(check.complete()).isTrue();
+  }
+
+  private static Secret secret(Map<String, String> stringData) {
+    return new SecretBuilder().withNewMetadata().withName("s").endMetadata().withStringData(stringData).build();
+  }
+}
