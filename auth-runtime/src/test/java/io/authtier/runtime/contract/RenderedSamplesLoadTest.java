@@ -76,11 +76,12 @@ class RenderedSamplesLoadTest {
             "spec.sessions.login.scopes[1]", "sessions.login.scopes[1]", "one scope per item"),
         Arguments.of(ISSUER + "redis: {mode: External, external: {endpoints: ['redis:0']}}\n", "spec.redis.external.endpoints[0]", "redis.endpoints[0]", "bad port"),
         Arguments.of(ISSUER + "redis: {mode: External, external: {endpoints: ['a..b:6379']}}\n", "spec.redis.external.endpoints[0]", "redis.endpoints[0]", "no valid host name"),
-        Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: /x/../internal, allowedGroups: [a]}]\n", "spec.routes[0].pathPrefix", null, "write '/internal'"),
-        Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: '/a/%2e%2e/b', allowedGroups: [a]}]\n", "spec.routes[0].pathPrefix", null, "write '/b'"),
-        Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: '//admin', allowedGroups: [a]}]\n", "spec.routes[0].pathPrefix", null, "write '/admin'"),
+        Arguments.of(ISSUER + REDIS + "sessions: {absoluteTimeout: 401d}\n", "spec.sessions.absoluteTimeout", "sessions.absoluteTimeout", "write at most 400d"),
+        Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: /x/../internal, allowedGroups: [a]}]\n", "spec.routes[0].pathPrefix", "routes[0].pathPrefix", "write '/internal'"),
+        Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: '/a/%2e%2e/b', allowedGroups: [a]}]\n", "spec.routes[0].pathPrefix", "routes[0].pathPrefix", "write '/b'"),
+        Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: '//admin', allowedGroups: [a]}]\n", "spec.routes[0].pathPrefix", "routes[0].pathPrefix", "write '/admin'"),
         Arguments.of("issuers: [{name: a, issuerUrl: 'https://idp.example/r', audiences: [x]}, {name: b, issuerUrl: 'https://idp.example/r', audiences: [y]}]\n"
-            + REDIS, "spec.issuers[1].issuerUrl", null, "already the issuerUrl of spec.issuers[0]"));
+            + REDIS, "spec.issuers[1].issuerUrl", "issuers[1].issuerUrl", "already the issuerUrl of spec.issuers[0]"));
   }
 
   @ParameterizedTest(name = "{1}: {3}")
@@ -93,15 +94,13 @@ class RenderedSamplesLoadTest {
     // When the operator validates it, and the runtime loads what the operator would render
     var problems = SpecValidator.validate(tier);
     var loaded = LOADER.parse(RuntimeConfigRenderer.render(tier));
-    // Then the operator names the field (so the tier stalls), and the runtime, where it has the rule, refuses it there
+    // Then the operator names the field (so the tier stalls), and the runtime refuses it there
     assertThat(problems).as(problems.toString()).singleElement().satisfies(problem -> {
       assertThat(problem.field()).isEqualTo(operatorField);
       assertThat(problem.message()).contains(fix);
     });
-    if (runtimeField != null) {
-      assertThat(loaded).isInstanceOfSatisfying(LoadResult.Invalid.class, invalid ->
-          assertThat(invalid.problems()).extracting(p -> p.path()).contains(runtimeField));
-    }
+    assertThat(loaded).isInstanceOfSatisfying(LoadResult.Invalid.class, invalid ->
+        assertThat(invalid.problems()).extracting(p -> p.path()).contains(runtimeField));
   }
 
   /** Specs at the edge of the rules that both sides accept: the operator must not refuse what the runtime takes. */

@@ -36,6 +36,8 @@ public final class SpecValidator {
   private static final Duration MAX_LOCAL_CACHE_TTL = Duration.ofSeconds(5);
   /** The runtime refuses a longer issuers[].clockSkew: beyond it an expired token would pass for minutes. */
   private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+  /** The runtime refuses a longer sessions.absoluteTimeout: browsers keep a cookie 400 days at most. */
+  private static final Duration MAX_SESSION_LIFETIME = Duration.ofDays(400);
 
   private SpecValidator() {}
 
@@ -146,7 +148,10 @@ public final class SpecValidator {
     var sessions = spec.sessions();
     var idle = positive("spec.sessions.idleTimeout", sessions.idleTimeout(), report);
     var absolute = positive("spec.sessions.absoluteTimeout", sessions.absoluteTimeout(), report);
-    if (idle != null && absolute != null && absolute.compareTo(idle) < 0) {
+    if (absolute != null && absolute.compareTo(MAX_SESSION_LIFETIME) > 0) {
+      report.accept(new SpecProblem("spec.sessions.absoluteTimeout", "'" + sessions.absoluteTimeout()
+          + "' is longer than the runtime allows; write at most 400d (browsers cap a cookie's lifetime at 400 days)"));
+    } else if (idle != null && absolute != null && absolute.compareTo(idle) < 0) {
       report.accept(new SpecProblem("spec.sessions.absoluteTimeout", "must be at least sessions.idleTimeout ("
           + sessions.idleTimeout() + ")"));
     }

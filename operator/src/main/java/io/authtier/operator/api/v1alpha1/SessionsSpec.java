@@ -23,7 +23,7 @@ public record SessionsSpec(
 
     @Default("7d")
     @Pattern(Patterns.DURATION)
-    @JsonPropertyDescription("A session ends this long after login, used or not. At least idleTimeout.")
+    @JsonPropertyDescription("A session ends this long after login, used or not. At least idleTimeout, at most 400d (browsers keep a cookie 400 days at most).")
     String absoluteTimeout,
 
     @Default("500ms")
