@@ -149,14 +149,18 @@ public final class StatusAggregator {
   }
 
   private static Verdict monitoring(AuthTier tier, Observation observation) {
+    if (observation.monitoring() instanceof MonitoringObservation.Failed failed) {
+      return Verdict.isFalse("MonitoringFailed", failed.message());
+    }
     if (!tier.getSpec().monitoring().serviceMonitor()) {
       return Verdict.isTrue("MonitoringDisabled", "spec.monitoring.serviceMonitor is false");
     }
-    if (!observation.prometheusOperator()) {
+    if (observation.monitoring() instanceof MonitoringObservation.NotInstalled) {
       return Verdict.isFalse("PrometheusOperatorNotInstalled", "The cluster has no ServiceMonitor and PrometheusRule"
           + " CRDs (monitoring.coreos.com); install the Prometheus Operator and they are made at once");
     }
-    if (observation.blocker().isPresent() || observation.failure().isPresent()) {
+    if (observation.blocker().isPresent() || observation.failure().isPresent()
+        || !(observation.monitoring() instanceof MonitoringObservation.InPlace)) {
       return Verdict.unknown("NotReconciled", "Monitoring objects are not reconciled while the tier is stalled or failing");
     }
     return Verdict.isTrue("MonitoringActive", "ServiceMonitor and PrometheusRule " + Names.runtime(tier) + " are in place");
