@@ -122,7 +122,11 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
     var redisObservation = blocker.isPresent() ? Optional.<RedisObservation>empty()
         : redis.observe(tier, SecretLookup.from(context), context.getSecondaryResource(StatefulSet.class),
             () -> RedisPods.nodes(context.getClient(), context.getSecondaryResource(StatefulSet.class)));
-    var observation = observe(tier, context, blocker, Optional.empty(), monitored).withRedis(redisObservation);
+    var observation = observe(tier, context, blocker, Optional.empty(), monitored).withRedis(redisObservation)
+        .withUnapplied(blocker.isPresent() || !RedisConditions.managed(tier) ? Optional.empty()
+            : context.getSecondaryResource(StatefulSet.class)
+                .flatMap(live -> RedisStatefulSetDependent.persistenceDrift(tier, live))
+                .map(message -> new Observation.Problem("PersistenceImmutable", message)));
     var status = statusAggregator.aggregate(tier, observation);
     publish(tier, status, context);
     var control = UpdateControl.<AuthTier>noUpdate();

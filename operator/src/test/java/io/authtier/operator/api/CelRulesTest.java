@@ -136,6 +136,32 @@ class CelRulesTest {
         Arguments.of("adding redis where there was none", DEV, ISSUER + REDIS, true));
   }
 
+  static Stream<Arguments> persistenceChanges() {
+    var standalone = ISSUER + "redis: {mode: Standalone, persistence: %s}\n";
+    return Stream.of(
+        Arguments.of("the same persistence", standalone.formatted("{size: 1Gi}"), standalone.formatted("{size: 1Gi}"), true),
+        Arguments.of("the same persistence, defaults spelled out", standalone.formatted("{}"),
+            standalone.formatted("{enabled: true, size: 1Gi}"), true),
+        Arguments.of("a larger volume", standalone.formatted("{size: 1Gi}"), standalone.formatted("{size: 2Gi}"), false),
+        Arguments.of("persistence turned off", standalone.formatted("{}"), standalone.formatted("{enabled: false}"), false),
+        Arguments.of("a StorageClass named", standalone.formatted("{}"), standalone.formatted("{storageClassName: fast}"), false),
+        Arguments.of("an External Redis (no volumes of the operator's)", ISSUER + REDIS,
+            ISSUER + REDIS.replace("}}", "}, persistence: {size: 5Gi}}"), true));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("persistenceChanges")
+  @DisplayName("redis.persistence cannot change once the tier exists, and the message names the field and the way out")
+  void redisPersistenceIsImmutable(String title, String before, String after, boolean allowed) throws Exception {
+    var failed = failingRules(defaulted(after), defaulted(before));
+    if (allowed) {
+      assertThat(failed).noneMatch(m -> m.startsWith("spec.redis.persistence cannot change"));
+    } else {
+      assertThat(failed).anySatisfy(m -> assertThat(m).startsWith("spec.redis.persistence cannot change")
+          .contains("create a new AuthTier and migrate the data"));
+    }
+  }
+
   static Stream<Arguments> clusterScaling() {
     return Stream.of(
         Arguments.of("more masters", 3, 4, true),
