@@ -49,8 +49,7 @@ class MonitoringTest {
   @DisplayName("With the Prometheus Operator, a ServiceMonitor and alert rules are made, and removed when monitoring is off")
   void withPrometheusOperator() throws Exception {
     // Given a cluster with the Prometheus Operator's CRDs
-    installCrd(SERVICE_MONITORS);
-    installCrd(PROMETHEUS_RULES);
+    installPrometheusOperator();
 
     // When a tier is created
     harness.apply(Repo.sample("production.yaml"), "prod");
@@ -89,8 +88,7 @@ class MonitoringTest {
   @DisplayName("Prometheus Operator CRDs removed after they were seen: MonitoringAvailable says so, and the tier stays Ready")
   void crdsRemovedLater() throws Exception {
     // Given a Ready tier with its ServiceMonitor and PrometheusRule in place
-    installCrd(SERVICE_MONITORS);
-    installCrd(PROMETHEUS_RULES);
+    installPrometheusOperator();
     harness.apply(Repo.sample("production.yaml"), "prod");
     harness.awaitReady("prod", "shop-auth");
     harness.awaitCondition("prod", "shop-auth", "MonitoringAvailable", "True");
@@ -126,8 +124,7 @@ class MonitoringTest {
   @DisplayName("A PrometheusRule refused by an admission webhook shows in MonitoringAvailable with the API's message, not in Ready")
   void ruleRefusedByWebhook() throws Exception {
     // Given the Prometheus Operator, whose admission webhook refuses this tier's rules
-    installCrd(SERVICE_MONITORS);
-    installCrd(PROMETHEUS_RULES);
+    installPrometheusOperator();
     var denial = "admission webhook \"prometheusrulevalidate.monitoring.coreos.com\" denied the request: Rules are not valid";
     harness.refuse(r -> r.getPath().startsWith("/apis/monitoring.coreos.com/v1/namespaces/prod/prometheusrules")
         && !r.getMethod().equals("GET"), 400, "BadRequest", denial);
@@ -150,6 +147,11 @@ class MonitoringTest {
 
   private GenericKubernetesResource rule() {
     return harness.client().genericKubernetesResources(PROMETHEUS_RULES).inNamespace("prod").withName("shop-auth").get();
+  }
+
+  private void installPrometheusOperator() {
+    installCrd(SERVICE_MONITORS);
+    installCrd(PROMETHEUS_RULES);
   }
 
   private void installCrd(ResourceDefinitionContext kind) {
