@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.authtier.operator.api.v1alpha1.IssuerSpec;
+import io.authtier.operator.api.v1alpha1.RuntimeSpec;
 import io.authtier.operator.dependents.runtime.RuntimeDeploymentDependent;
 import io.authtier.operator.support.OperatorHarness;
 import io.authtier.operator.support.Repo;
 import io.authtier.operator.support.Tiers;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,13 +78,31 @@ class RuntimeDeploymentUpdateTest {
   }
 
   @Test
-  @DisplayName("A Deployment with the serviceAccount alias that the API server adds is not updated again")
-  void serviceAccountAliasIsNoDifference() throws Exception {
-    // Given the Deployment as a real API server returns it: serviceAccount copied from serviceAccountName
+  @DisplayName("A Deployment as a real API server returns it (defaults and the serviceAccount alias filled in) is not updated again")
+  void serverDefaultsAreNoDifference() throws Exception {
+    // Given a tier that pulls its image Always, a value the API server also gives restartPolicy
+    harness.update("prod", "shop-auth", t -> {
+      var r = t.getSpec().runtime();
+      t.setSpec(Tiers.withRuntime(t.getSpec(), new RuntimeSpec(r.image(), RuntimeSpec.PullPolicy.Always, r.replicas(),
+          r.resources(), r.trustedProxies())));
+      return t;
+    });
+    await().atMost(OperatorHarness.TIMEOUT).until(() -> "Always".equals(
+        deployment().getSpec().getTemplate().getSpec().getContainers().getFirst().getImagePullPolicy()));
+
+    // And the Deployment as a real API server returns it: defaults filled in, serviceAccount copied from
+    // serviceAccountName. A value equal to one elsewhere is a JSON-patch copy, which the matcher does not ignore.
     harness.drainRequests();
     editDeployment(d -> {
+      d.getSpec().setProgressDeadlineSeconds(600);
       var pod = d.getSpec().getTemplate().getSpec();
       pod.setServiceAccount(pod.getServiceAccountName());
+      pod.setRestartPolicy("Always");
+      pod.setDnsPolicy("ClusterFirst");
+      pod.setSchedulerName("default-scheduler");
+      var container = pod.getContainers().getFirst();
+      container.setTerminationMessagePath("/dev/termination-log");
+      container.setTerminationMessagePolicy("File");
       return d;
     });
 
@@ -94,10 +114,26 @@ class RuntimeDeploymentUpdateTest {
     assertThat(deployment().getSpec().getTemplate().getSpec().getServiceAccount()).isEqualTo("shop-auth");
   }
 
-  /** The test's own edit, a PATCH; the fake workload controller's status writes are not the operator's. */
+  /**
+   * The test's own edit, a PATCH, once the fake workload controller has reported the Deployment (its status
+   * writes would conflict), retried on a conflict all the same.
+   */
   private void editDeployment(UnaryOperator<Deployment> change) {
-    harness.client().apps().deployments().inNamespace("prod").withName("shop-auth").edit(change);
-    editsByTest++;
+    awaitSettled();
+    await().atMost(OperatorHarness.TIMEOUT)
+        .ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k && k.getCode() == 409)
+        .until(() -> {
+          editsByTest++;
+          harness.client().apps().deployments().inNamespace("prod").withName("shop-auth").edit(change);
+          return true;
+        });
+  }
+
+  private void awaitSettled() {
+    await().atMost(OperatorHarness.TIMEOUT).until(() -> {
+      var d = deployment();
+      return d.getStatus() != null && d.getMetadata().getGeneration().equals(d.getStatus().getObservedGeneration());
+    });
   }
 
   /**
@@ -105,24 +141,23 @@ class RuntimeDeploymentUpdateTest {
    * happen (a change to a key of a referenced Secret that the tier does not use) and waits for it.
    */
   private void reconcileAfterSettling() {
-    await().atMost(OperatorHarness.TIMEOUT).until(() -> {
-      var d = deployment();
-      return d.getStatus() != null && d.getMetadata().getGeneration().equals(d.getStatus().getObservedGeneration());
-    });
+    awaitSettled();
     var reconciled = harness.reconciles().finished("prod", "shop-auth");
     harness.client().secrets().inNamespace("prod").withName("shop-redis")
         .edit(s -> new SecretBuilder(s).addToData("unused-" + editsByTest, "dW51c2Vk").build());
     await().atMost(OperatorHarness.TIMEOUT).until(() -> harness.reconciles().finished("prod", "shop-auth") > reconciled);
   }
 
-  /** PUTs and PATCHes of the Deployment itself (not its status), less the test's own edits. */
+  /** PUTs and PATCHes of the Deployment itself (not its status), less the test's own edits (every attempt). */
   private List<String> operatorWrites(List<RecordedRequest> requests) {
     var writes = new ArrayList<>(requests.stream()
         .filter(r -> r.getPath().equals(DEPLOYMENT_PATH))
         .filter(r -> r.getMethod().equals("PUT") || r.getMethod().equals("PATCH"))
         .map(r -> r.getMethod() + " " + r.getPath())
         .toList());
-    writes.remove("PATCH " + DEPLOYMENT_PATH);
+    for (int i = 0; i < editsByTest; i++) {
+      writes.remove("PATCH " + DEPLOYMENT_PATH);
+    }
     return writes;
   }
 

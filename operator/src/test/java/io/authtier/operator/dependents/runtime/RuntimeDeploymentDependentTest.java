@@ -74,12 +74,13 @@ class RuntimeDeploymentDependentTest {
   }
 
   @Test
-  @DisplayName("The pod template names its ServiceAccount in both fields, as the API server returns it")
-  void serviceAccount() {
+  @DisplayName("The pod template spells out what the API server would copy in: the ServiceAccount alias, restartPolicy")
+  void serverCopies() {
     var pod = RuntimeDeploymentDependent.build(Tiers.sample("production.yaml", "prod"), "d").getSpec().getTemplate().getSpec();
 
     assertThat(pod.getServiceAccountName()).isEqualTo("shop-auth");
     assertThat(pod.getServiceAccount()).isEqualTo(pod.getServiceAccountName());
+    assertThat(pod.getRestartPolicy()).isEqualTo("Always");
   }
 
   @Test
