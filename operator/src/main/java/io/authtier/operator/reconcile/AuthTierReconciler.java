@@ -5,7 +5,6 @@ import io.authtier.operator.api.v1alpha1.AuthTierStatus;
 import io.authtier.operator.dependents.autoscaling.AutoscalingEnabled;
 import io.authtier.operator.dependents.autoscaling.RuntimeAutoscalerDependent;
 import io.authtier.operator.dependents.autoscaling.RuntimePodDisruptionBudgetDependent;
-import io.authtier.operator.dependents.monitoring.MonitoringObjects;
 import io.authtier.operator.dependents.runtime.RuntimeConfigMapDependent;
 import io.authtier.operator.dependents.runtime.RuntimeDeploymentDependent;
 import io.authtier.operator.dependents.runtime.RuntimeServiceAccountDependent;
@@ -46,7 +45,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Observe, validate, reconcile, report. A spec or Secret problem stops before anything is written
  * (the running tier is left as it is) and is reported as Stalled; otherwise the workflow brings every
- * object to its desired state (the monitoring objects beside it, see {@link MonitoringObjects}) and
+ * object to its desired state (the monitoring objects beside it, see {@link MonitoringStep}) and
  * status is recomputed from the live objects. Status is written
  * only when it changed, whole (see {@link StatusWriter}).
  */
@@ -89,7 +88,7 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
   private final StatusAggregator statusAggregator;
   private final EventRecorder events;
   private final Clock clock;
-  private final PrometheusOperatorCheck prometheusOperator;
+  private final MonitoringStep monitoring;
   private final RedisProbe redis;
 
   public AuthTierReconciler(Clock clock, EventRecorder events) {
@@ -101,7 +100,7 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
     this.redis = new RedisProbe(redisAdmins);
     this.events = events;
     this.statusAggregator = new StatusAggregator(clock);
-    this.prometheusOperator = new PrometheusOperatorCheck(clock);
+    this.monitoring = new MonitoringStep(new PrometheusOperatorCheck(clock));
   }
 
   @Override
@@ -112,16 +111,22 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
   @Override
   public UpdateControl<AuthTier> reconcile(AuthTier tier, Context<AuthTier> context) {
     var blocker = blocker(tier, context);
+    MonitoringObservation monitored;
     if (blocker.isEmpty()) {
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
-      if (prometheusOperator.installed(context.getClient())) {
-        MonitoringObjects.reconcile(context.getClient(), tier);
-      }
+      // After the workflow, and never failing it: monitoring is reported, not waited for.
+      monitored = monitoring.reconcile(context.getClient(), tier);
+    } else {
+      monitored = monitoring.observe(context.getClient());
     }
     var redisObservation = blocker.isPresent() ? Optional.<RedisObservation>empty()
         : redis.observe(tier, SecretLookup.from(context), context.getSecondaryResource(StatefulSet.class),
             () -> RedisPods.nodes(context.getClient(), context.getSecondaryResource(StatefulSet.class)));
-    var observation = observe(tier, context, blocker, Optional.empty()).withRedis(redisObservation);
+    var observation = observe(tier, context, blocker, Optional.empty(), monitored).withRedis(redisObservation)
+        .withUnapplied(blocker.isPresent() || !RedisConditions.managed(tier) ? Optional.empty()
+            : context.getSecondaryResource(StatefulSet.class)
+                .flatMap(live -> RedisStatefulSetDependent.persistenceDrift(tier, live))
+                .map(message -> new Observation.Problem("PersistenceImmutable", message)));
     var status = statusAggregator.aggregate(tier, observation);
     publish(tier, status, context);
     var control = UpdateControl.<AuthTier>noUpdate();
@@ -133,8 +138,9 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
       // Redis raises no Kubernetes event when a node dies: ask it again soon, sooner while it is not ready.
       return control.rescheduleAfter(redisObservation.get().isReady() ? REDIS_READY_POLL : REDIS_POLL);
     }
-    if (tier.getSpec().monitoring().serviceMonitor() && !observation.prometheusOperator()) {
-      // Installing CRDs raises no event here: look again now and then.
+    if (monitored instanceof MonitoringObservation.Failed
+        || tier.getSpec().monitoring().serviceMonitor() && !(monitored instanceof MonitoringObservation.InPlace)) {
+      // Installing CRDs or fixing a webhook raises no event here: look again now and then.
       return control.rescheduleAfter(PrometheusOperatorCheck.TTL.multipliedBy(5));
     }
     return control;
@@ -148,7 +154,8 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     var failure = new Observation.Problem("ReconcileFailed", describe(e));
-    var status = statusAggregator.aggregate(tier, observe(tier, context, Optional.empty(), Optional.of(failure)));
+    var status = statusAggregator.aggregate(tier,
+        observe(tier, context, Optional.empty(), Optional.of(failure), monitoring.observe(context.getClient())));
     try {
       publish(tier, status, context);
     } catch (RuntimeException writeFailed) {
@@ -173,12 +180,12 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
     return Optional.empty();
   }
 
-  private Observation observe(AuthTier tier, Context<AuthTier> context, Optional<Observation.Problem> blocker,
-      Optional<Observation.Problem> failure) {
+  private static Observation observe(AuthTier tier, Context<AuthTier> context, Optional<Observation.Problem> blocker,
+      Optional<Observation.Problem> failure, MonitoringObservation monitoring) {
     return new Observation(blocker, failure,
         context.getSecondaryResource(Deployment.class),
         context.getSecondaryResource(HorizontalPodAutoscaler.class),
-        tier.getSpec().monitoring().serviceMonitor() && prometheusOperator.installed(context.getClient()));
+        monitoring);
   }
 
   /** Writes the status and emits the Events that its change deserves; nothing when it did not change. */

@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Whether the Prometheus Operator's CRDs exist, asked at most once a minute for all tiers. */
+/**
+ * Whether the Prometheus Operator's CRDs exist, asked at most once a minute for all tiers. Either answer
+ * expires: the CRDs can be installed or removed at any time, and no event says so.
+ */
 final class PrometheusOperatorCheck {
   static final Duration TTL = Duration.ofMinutes(1);
 
@@ -23,10 +26,15 @@ final class PrometheusOperatorCheck {
   boolean installed(KubernetesClient client) {
     var answer = last.get();
     var now = clock.instant();
-    if (answer == null || (!answer.installed() && answer.at().plus(TTL).isBefore(now))) {
+    if (answer == null || !answer.at().plus(TTL).isAfter(now)) {
       answer = new Answer(PrometheusOperator.installed(client), now);
       last.set(answer);
     }
     return answer.installed();
+  }
+
+  /** Drops the cached answer: the API server just said that a monitoring kind is not there. */
+  void forget() {
+    last.set(null);
   }
 }

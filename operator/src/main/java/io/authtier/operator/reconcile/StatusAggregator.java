@@ -37,6 +37,7 @@ public final class StatusAggregator {
     conditions.put(ConditionType.Stalled, observation.blocker()
         .map(b -> Verdict.isTrue(b.reason(), b.message()))
         .or(() -> redisNeedsPerson.map(r -> Verdict.isTrue(r.reason(), r.message())))
+        .or(() -> observation.unapplied().map(u -> Verdict.isTrue(u.reason(), u.message())))
         .orElse(Verdict.isFalse("AsExpected", "Nothing blocks reconciliation")));
     conditions.put(ConditionType.RuntimeReady, runtime.readiness());
     conditions.put(ConditionType.RedisReady, redis(tier, observation));
@@ -83,6 +84,10 @@ public final class StatusAggregator {
       // Still in progress for kstatus (Flux, Argo CD): Redis is starting, forming or healing.
       return Verdict.isTrue(redis.get().reason(), "Redis is not ready yet: " + redis.get().message());
     }
+    if (observation.unapplied().isPresent()) {
+      return Verdict.isFalse("Stalled", "Everything else matches generation " + generation
+          + "; waiting for the problem in the Stalled condition to be fixed");
+    }
     return Verdict.isFalse("Reconciled", "The runtime matches generation " + generation);
   }
 
@@ -94,6 +99,11 @@ public final class StatusAggregator {
     }
     if (observation.failure().isPresent()) {
       return Verdict.isFalse("ReconcileFailed", observation.failure().get().message());
+    }
+    if (observation.unapplied().isPresent()) {
+      // Serving, but not as this generation asks: Ready would claim the spec took effect.
+      var unapplied = observation.unapplied().get();
+      return Verdict.isFalse(unapplied.reason(), unapplied.message());
     }
     var runtimeReady = conditions.get(ConditionType.RuntimeReady);
     if (!runtimeReady.isTrue()) {
@@ -149,14 +159,18 @@ public final class StatusAggregator {
   }
 
   private static Verdict monitoring(AuthTier tier, Observation observation) {
+    if (observation.monitoring() instanceof MonitoringObservation.Failed failed) {
+      return Verdict.isFalse("MonitoringFailed", failed.message());
+    }
     if (!tier.getSpec().monitoring().serviceMonitor()) {
       return Verdict.isTrue("MonitoringDisabled", "spec.monitoring.serviceMonitor is false");
     }
-    if (!observation.prometheusOperator()) {
+    if (observation.monitoring() instanceof MonitoringObservation.NotInstalled) {
       return Verdict.isFalse("PrometheusOperatorNotInstalled", "The cluster has no ServiceMonitor and PrometheusRule"
           + " CRDs (monitoring.coreos.com); install the Prometheus Operator and they are made at once");
     }
-    if (observation.blocker().isPresent() || observation.failure().isPresent()) {
+    if (observation.blocker().isPresent() || observation.failure().isPresent()
+        || !(observation.monitoring() instanceof MonitoringObservation.InPlace)) {
       return Verdict.unknown("NotReconciled", "Monitoring objects are not reconciled while the tier is stalled or failing");
     }
     return Verdict.isTrue("MonitoringActive", "ServiceMonitor and PrometheusRule " + Names.runtime(tier) + " are in place");

@@ -137,6 +137,30 @@ class CelRulesTest {
         Arguments.of("adding redis where there was none", DEV, ISSUER + REDIS, true));
   }
 
+  static Stream<Arguments> persistenceChanges() {
+    var standalone = ISSUER + "redis: {mode: Standalone, persistence: %s}\n";
+    return Stream.of(
+        Arguments.of("the same persistence", standalone.formatted("{size: 1Gi}"), standalone.formatted("{size: 1Gi}"), true),
+        Arguments.of("the same persistence, defaults spelled out", standalone.formatted("{}"),
+            standalone.formatted("{enabled: true, size: 1Gi}"), true),
+        Arguments.of("a larger volume", standalone.formatted("{size: 1Gi}"), standalone.formatted("{size: 2Gi}"), false),
+        Arguments.of("persistence turned off", standalone.formatted("{}"), standalone.formatted("{enabled: false}"), false),
+        Arguments.of("a StorageClass named", standalone.formatted("{}"), standalone.formatted("{storageClassName: fast}"), false),
+        Arguments.of("an External Redis (no volumes of the operator's)", ISSUER + REDIS,
+            ISSUER + REDIS.replace("}}", "}, persistence: {size: 5Gi}}"), true));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("persistenceChanges")
+  @DisplayName("redis.persistence cannot change once the tier exists, and the message names the field and the way out")
+  void redisPersistenceIsImmutable(String title, String before, String after, boolean allowed) throws Exception {
+    assertTransition(before, after, allowed, "spec.redis.persistence cannot change after creation");
+    if (!allowed) {
+      assertThat(failingRules(defaulted(after), defaulted(before)))
+          .anyMatch(m -> m.contains("create a new AuthTier and migrate the data"));
+    }
+  }
+
   static Stream<Arguments> clusterScaling() {
     return Stream.of(
         Arguments.of("more masters", 3, 4, true),
@@ -149,23 +173,23 @@ class CelRulesTest {
   @DisplayName("A Redis Cluster can gain masters but not lose them")
   void clusterScaleIn(String title, int before, int after, boolean allowed) throws Exception {
     var cluster = ISSUER + "redis: {mode: Cluster, cluster: {masters: %d}}\n";
-    var failed = failingRules(defaulted(cluster.formatted(after)), defaulted(cluster.formatted(before)));
-    if (allowed) {
-      assertThat(failed).noneMatch(m -> m.startsWith("redis.cluster.masters cannot shrink"));
-    } else {
-      assertThat(failed).anyMatch(m -> m.startsWith("redis.cluster.masters cannot shrink"));
-    }
+    assertTransition(cluster.formatted(before), cluster.formatted(after), allowed, "redis.cluster.masters cannot shrink");
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("transitions")
   @DisplayName("redis.mode cannot change once the tier exists")
   void redisModeIsImmutable(String title, String before, String after, boolean allowed) throws Exception {
+    assertTransition(before, after, allowed, "redis.mode cannot change");
+  }
+
+  /** The change from before to after passes the CRD's rules, or a rule refuses it with this message. */
+  private static void assertTransition(String before, String after, boolean allowed, String message) throws Exception {
     var failed = failingRules(defaulted(after), defaulted(before));
     if (allowed) {
-      assertThat(failed).noneMatch(m -> m.startsWith("redis.mode cannot change"));
+      assertThat(failed).noneMatch(m -> m.startsWith(message));
     } else {
-      assertThat(failed).anyMatch(m -> m.startsWith("redis.mode cannot change"));
+      assertThat(failed).anyMatch(m -> m.startsWith(message));
     }
   }
 

@@ -49,8 +49,7 @@ class MonitoringTest {
   @DisplayName("With the Prometheus Operator, a ServiceMonitor and alert rules are made, and removed when monitoring is off")
   void withPrometheusOperator() throws Exception {
     // Given a cluster with the Prometheus Operator's CRDs
-    installCrd(SERVICE_MONITORS);
-    installCrd(PROMETHEUS_RULES);
+    installPrometheusOperator();
 
     // When a tier is created
     harness.apply(Repo.sample("production.yaml"), "prod");
@@ -85,12 +84,74 @@ class MonitoringTest {
         .isEqualTo("MonitoringDisabled");
   }
 
+  @Test
+  @DisplayName("Prometheus Operator CRDs removed after they were seen: MonitoringAvailable says so, and the tier stays Ready")
+  void crdsRemovedLater() throws Exception {
+    // Given a Ready tier with its ServiceMonitor and PrometheusRule in place
+    installPrometheusOperator();
+    harness.apply(Repo.sample("production.yaml"), "prod");
+    harness.awaitReady("prod", "shop-auth");
+    harness.awaitCondition("prod", "shop-auth", "MonitoringAvailable", "True");
+
+    // When the CRDs are deleted (and with them their kinds: the API server answers 404 for them)
+    for (var kind : List.of(SERVICE_MONITORS, PROMETHEUS_RULES)) {
+      harness.client().apiextensions().v1().customResourceDefinitions()
+          .withName(kind.getPlural() + "." + kind.getGroup()).delete();
+    }
+    harness.refuse(r -> r.getPath().startsWith("/apis/monitoring.coreos.com/"), 404, "NotFound",
+        "the server could not find the requested resource");
+    // and the next reconcile has a PrometheusRule to write
+    harness.update("prod", "shop-auth", t -> {
+      var s = t.getSpec();
+      var a = s.monitoring().alerts();
+      t.setSpec(new AuthTierSpec(s.issuers(), s.tokenCache(), s.resilience(), s.sessions(), s.redis(), s.runtime(),
+          s.autoscaling(), s.disruption(), new MonitoringSpec(true, new MonitoringSpec.Alerts(
+              a.responseTimeWarning(), a.errorRateCritical() + 1, a.cacheHitRateWarning(), a.memoryCritical())), s.routes()));
+      return t;
+    });
+
+    // Then monitoring is reported missing, and the tier is Ready at the new generation
+    var monitoring = harness.awaitCondition("prod", "shop-auth", "MonitoringAvailable", "False");
+    assertThat(monitoring.reason()).isEqualTo("PrometheusOperatorNotInstalled");
+    await().atMost(OperatorHarness.TIMEOUT).untilAsserted(() -> assertThat(harness.condition("prod", "shop-auth", "Ready"))
+        .hasValueSatisfying(c -> {
+          assertThat(c.status()).isEqualTo("True");
+          assertThat(c.observedGeneration()).isEqualTo(2L);
+        }));
+  }
+
+  @Test
+  @DisplayName("A PrometheusRule refused by an admission webhook shows in MonitoringAvailable with the API's message, not in Ready")
+  void ruleRefusedByWebhook() throws Exception {
+    // Given the Prometheus Operator, whose admission webhook refuses this tier's rules
+    installPrometheusOperator();
+    var denial = "admission webhook \"prometheusrulevalidate.monitoring.coreos.com\" denied the request: Rules are not valid";
+    harness.refuse(r -> r.getPath().startsWith("/apis/monitoring.coreos.com/v1/namespaces/prod/prometheusrules")
+        && !r.getMethod().equals("GET"), 400, "BadRequest", denial);
+
+    // When a tier is created
+    harness.apply(Repo.sample("production.yaml"), "prod");
+
+    // Then it is Ready, scraped, and MonitoringAvailable names the rule and gives the webhook's words
+    harness.awaitReady("prod", "shop-auth");
+    var monitoring = harness.awaitCondition("prod", "shop-auth", "MonitoringAvailable", "False");
+    assertThat(monitoring.reason()).isEqualTo("MonitoringFailed");
+    assertThat(monitoring.message()).isEqualTo("PrometheusRule shop-auth: " + denial);
+    assertThat(monitor()).isNotNull();
+    assertThat(harness.condition("prod", "shop-auth", "Ready").orElseThrow().status()).isEqualTo("True");
+  }
+
   private GenericKubernetesResource monitor() {
     return harness.client().genericKubernetesResources(SERVICE_MONITORS).inNamespace("prod").withName("shop-auth").get();
   }
 
   private GenericKubernetesResource rule() {
     return harness.client().genericKubernetesResources(PROMETHEUS_RULES).inNamespace("prod").withName("shop-auth").get();
+  }
+
+  private void installPrometheusOperator() {
+    installCrd(SERVICE_MONITORS);
+    installCrd(PROMETHEUS_RULES);
   }
 
   private void installCrd(ResourceDefinitionContext kind) {

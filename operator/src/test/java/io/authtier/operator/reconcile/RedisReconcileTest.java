@@ -173,6 +173,57 @@ class RedisReconcileTest {
   }
 
   @Test
+  @DisplayName("A changed redis.persistence keeps the volumes as made, is Stalled naming the field, and the rest still follows the spec")
+  void persistenceChangeIsNotApplied() throws Exception {
+    // Given a Ready tier whose Redis keeps its data on 1Gi volumes
+    harness.withReadyWorkloads();
+    harness.create(tier("vol", redis(RedisMode.Standalone, null, new PersistenceSpec(true, "1Gi", null))));
+    harness.awaitReady(NS, "vol");
+
+    // When persistence changes (which CEL refuses on a real API server, but not on one without it) with the image
+    harness.update(NS, "vol", t -> {
+      var r = t.getSpec().redis();
+      t.setSpec(Tiers.withRedis(t.getSpec(), new RedisSpec(r.mode(), r.cluster(), new PersistenceSpec(true, "2Gi", "fast"),
+          r.external(), r.passwordSecretRef(), "redis:7.4.1-alpine")));
+      return t;
+    });
+
+    // Then the new image reaches the StatefulSet, its volume claim template stays as it was made
+    await().atMost(OperatorHarness.TIMEOUT).until(() -> "redis:7.4.1-alpine".equals(
+        get(StatefulSet.class, "vol-redis").getSpec().getTemplate().getSpec().getContainers().getFirst().getImage()));
+    var claim = get(StatefulSet.class, "vol-redis").getSpec().getVolumeClaimTemplates().getFirst();
+    assertThat(claim.getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("1Gi");
+    assertThat(claim.getSpec().getStorageClassName()).isNull();
+    assertThat(get(StatefulSet.class, "vol-redis").getSpec().getTemplate().getSpec().getVolumes())
+        .noneMatch(v -> v.getName().equals("data"));
+
+    // And the tier is Stalled (not Ready) with the field, what it is, what was asked, and the way out
+    var stalled = harness.awaitCondition(NS, "vol", "Stalled", "True");
+    assertThat(stalled.reason()).isEqualTo("PersistenceImmutable");
+    assertThat(stalled.message()).contains("spec.redis.persistence", "1Gi each, StorageClass (the cluster's default)",
+        "2Gi each, StorageClass fast", "create a new AuthTier and migrate the data");
+    assertThat(harness.condition(NS, "vol", "Ready")).hasValueSatisfying(c -> {
+      assertThat(c.status()).isEqualTo("False");
+      assertThat(c.reason()).isEqualTo("PersistenceImmutable");
+    });
+    assertThat(harness.condition(NS, "vol", "RedisReady").orElseThrow().status()).isEqualTo("True");
+    await().atMost(OperatorHarness.TIMEOUT).untilAsserted(() -> assertThat(events("vol"))
+        .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("PersistenceImmutable")));
+
+    // When persistence is set back
+    harness.update(NS, "vol", t -> {
+      var r = t.getSpec().redis();
+      t.setSpec(Tiers.withRedis(t.getSpec(), new RedisSpec(r.mode(), r.cluster(), new PersistenceSpec(true, "1024Mi", null),
+          r.external(), r.passwordSecretRef(), r.image())));
+      return t;
+    });
+
+    // Then the tier is Ready again (1024Mi is the same size as 1Gi)
+    harness.awaitReady(NS, "vol");
+    assertThat(harness.condition(NS, "vol", "Stalled").orElseThrow().status()).isEqualTo("False");
+  }
+
+  @Test
   @DisplayName("A referenced password that changes rolls the runtime and Redis and rewrites the ACL")
   void referencedPasswordRolls() throws Exception {
     // Given a Ready tier whose Redis password is a Secret of the user's

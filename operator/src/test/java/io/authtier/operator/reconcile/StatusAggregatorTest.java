@@ -91,7 +91,7 @@ class StatusAggregatorTest {
     var blocker = new Observation.Problem("SecretNotFound", "Secret oidc not found (spec.issuers[0]...)");
 
     var status = aggregator(T0).aggregate(tier,
-        new Observation(Optional.of(blocker), Optional.empty(), Optional.empty(), Optional.empty(), true));
+        new Observation(Optional.of(blocker), Optional.empty(), Optional.empty(), Optional.empty(), IN_PLACE));
 
     assertThat(condition(status.conditions(), "Stalled")).satisfies(c -> {
       assertThat(c.status()).isEqualTo("True");
@@ -109,7 +109,7 @@ class StatusAggregatorTest {
     var failure = new Observation.Problem("ReconcileFailed", "connection refused");
 
     var status = aggregator(T0).aggregate(tier,
-        new Observation(Optional.empty(), Optional.of(failure), Optional.of(readyDeployment(1, 1L)), Optional.empty(), true));
+        new Observation(Optional.empty(), Optional.of(failure), Optional.of(readyDeployment(1, 1L)), Optional.empty(), IN_PLACE));
 
     assertThat(condition(status.conditions(), "Reconciling").reason()).isEqualTo("RetryingAfterError");
     assertThat(condition(status.conditions(), "Ready").reason()).isEqualTo("ReconcileFailed");
@@ -145,7 +145,7 @@ class StatusAggregatorTest {
     var deployment = readyDeployment(3, 1L);
 
     var without = aggregator(T0).aggregate(tier,
-        new Observation(Optional.empty(), Optional.empty(), Optional.of(deployment), Optional.empty(), false)
+        new Observation(Optional.empty(), Optional.empty(), Optional.of(deployment), Optional.empty(), new MonitoringObservation.NotInstalled())
             .withRedis(Optional.of(REDIS_UP)));
     var with = aggregator(T0).aggregate(tier, running(deployment, null));
 
@@ -157,6 +157,26 @@ class StatusAggregatorTest {
     assertThat(condition(with.conditions(), "MonitoringAvailable").reason()).isEqualTo("MonitoringActive");
   }
 
+  @Test
+  @DisplayName("A monitoring object that the API server refused makes MonitoringAvailable False with its message, not Ready")
+  void monitoringRefused() {
+    var tier = Tiers.sample("production.yaml", "prod");
+    var refused = new MonitoringObservation.Failed("PrometheusRule shop-auth: admission webhook denied the request");
+
+    var status = aggregator(T0).aggregate(tier,
+        new Observation(Optional.empty(), Optional.empty(), Optional.of(readyDeployment(3, 1L)), Optional.empty(), refused)
+            .withRedis(Optional.of(REDIS_UP)));
+
+    assertThat(condition(status.conditions(), "MonitoringAvailable")).satisfies(c -> {
+      assertThat(c.status()).isEqualTo("False");
+      assertThat(c.reason()).isEqualTo("MonitoringFailed");
+      assertThat(c.message()).isEqualTo(refused.message());
+    });
+    assertThat(condition(status.conditions(), "Ready").status()).isEqualTo("True");
+  }
+
+  private static final MonitoringObservation IN_PLACE = new MonitoringObservation.InPlace();
+
   private static StatusAggregator aggregator(Instant now) {
     return new StatusAggregator(Clock.fixed(now, ZoneOffset.UTC));
   }
@@ -166,7 +186,7 @@ class StatusAggregatorTest {
       "Reachable", "Redis answers at r:6379");
 
   private static Observation running(Deployment deployment, HorizontalPodAutoscaler hpa) {
-    return new Observation(Optional.empty(), Optional.empty(), Optional.ofNullable(deployment), Optional.ofNullable(hpa), true)
+    return new Observation(Optional.empty(), Optional.empty(), Optional.ofNullable(deployment), Optional.ofNullable(hpa), IN_PLACE)
         .withRedis(Optional.of(REDIS_UP));
   }
 

@@ -118,6 +118,11 @@ public final class OperatorHarness implements AutoCloseable {
     return api.client();
   }
 
+  /** Makes the API server refuse the matching requests with this code and message (see EmbeddedApiServer). */
+  public void refuse(java.util.function.Predicate<RecordedRequest> which, int code, String reason, String message) {
+    api.refuse(which, code, reason, message);
+  }
+
   public ReconcileCounter reconciles() {
     return reconciles;
   }

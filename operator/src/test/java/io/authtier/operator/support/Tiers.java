@@ -2,8 +2,11 @@ package io.authtier.operator.support;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.api.v1alpha1.AuthTierSpec;
+import io.authtier.operator.api.v1alpha1.IssuerSpec;
 import io.authtier.operator.api.v1alpha1.RedisSpec;
+import io.authtier.operator.api.v1alpha1.RuntimeSpec;
 import io.authtier.operator.cli.AuthTierFiles;
+import java.util.List;
 
 /** AuthTiers for tests, read from the samples. */
 public final class Tiers {
@@ -18,6 +21,18 @@ public final class Tiers {
     } catch (AuthTierFiles.InvalidFileException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
+  }
+
+  /** The spec with its issuers replaced. */
+  public static AuthTierSpec withIssuers(AuthTierSpec s, List<IssuerSpec> issuers) {
+    return new AuthTierSpec(issuers, s.tokenCache(), s.resilience(), s.sessions(), s.redis(), s.runtime(),
+        s.autoscaling(), s.disruption(), s.monitoring(), s.routes());
+  }
+
+  /** The spec with its runtime section replaced. */
+  public static AuthTierSpec withRuntime(AuthTierSpec s, RuntimeSpec runtime) {
+    return new AuthTierSpec(s.issuers(), s.tokenCache(), s.resilience(), s.sessions(), s.redis(), runtime,
+        s.autoscaling(), s.disruption(), s.monitoring(), s.routes());
   }
 
   /** The spec with its redis section replaced. */

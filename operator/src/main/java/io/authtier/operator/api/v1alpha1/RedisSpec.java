@@ -9,6 +9,9 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self.mode != 'External' || has(self.external)",
     message = "redis.mode External needs redis.external with the endpoints of your Redis")
+// A StatefulSet's volume claim templates are immutable; External has no volumes of the operator's.
+@ValidationRule(value = "self.mode == 'External' || !has(oldSelf.persistence) || self.persistence == oldSelf.persistence",
+    message = "spec.redis.persistence cannot change after creation (the Redis volumes are made once); set it back, or create a new AuthTier and migrate the data")
 public record RedisSpec(
     @Default("Standalone")
     @JsonPropertyDescription("Standalone and Cluster: the operator runs Redis. External: you run it and name it in redis.external. Cannot be changed after creation.")
@@ -19,7 +22,7 @@ public record RedisSpec(
     RedisClusterSpec cluster,
 
     @Default("{}")
-    @JsonPropertyDescription("Persistent volumes, for modes Standalone and Cluster.")
+    @JsonPropertyDescription("Persistent volumes, for modes Standalone and Cluster. Cannot be changed after creation.")
     PersistenceSpec persistence,
 
     @JsonPropertyDescription("Your own Redis, for mode External.")

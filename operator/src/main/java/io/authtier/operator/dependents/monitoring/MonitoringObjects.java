@@ -4,6 +4,7 @@ import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.dependents.Metadata;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.Map;
 import java.util.Objects;
@@ -24,8 +25,33 @@ public final class MonitoringObjects {
     keep(client, tier, PrometheusOperator.PROMETHEUS_RULE, enabled ? RuntimePrometheusRule.build(tier) : null);
   }
 
-  /** Makes the object of this kind named after the tier be {@code desired}, or gone when it is null. */
+  /**
+   * The API server's own message (such as an admission webhook's refusal) rather than the client's, which
+   * repeats the URL and the whole Status.
+   */
+  public static String apiMessage(KubernetesClientException e) {
+    var status = e.getStatus();
+    if (status != null && status.getMessage() != null && !status.getMessage().isBlank()) {
+      return status.getMessage();
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  /**
+   * Makes the object of this kind named after the tier be {@code desired}, or gone when it is null. A failure
+   * names the object and keeps the API server's code (404: the kind is not there).
+   */
   private static void keep(KubernetesClient client, AuthTier tier, ResourceDefinitionContext kind,
+      GenericKubernetesResource desired) {
+    try {
+      write(client, tier, kind, desired);
+    } catch (KubernetesClientException e) {
+      var name = kind.getKind() + " " + tier.getMetadata().getName();
+      throw new KubernetesClientException(name + ": " + apiMessage(e), e.getCode(), null);
+    }
+  }
+
+  private static void write(KubernetesClient client, AuthTier tier, ResourceDefinitionContext kind,
       GenericKubernetesResource desired) {
     var objects = client.genericKubernetesResources(kind).inNamespace(tier.getMetadata().getNamespace());
     var actual = objects.withName(tier.getMetadata().getName()).get();

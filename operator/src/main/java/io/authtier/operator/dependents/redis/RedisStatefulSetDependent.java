@@ -36,6 +36,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -50,6 +52,8 @@ public class RedisStatefulSetDependent extends CRUDKubernetesDependentResource<S
   public static final String PASSWORD_HASH = "authtier.io/password-hash";
   /** The uid and gid of the redis user of the official image. */
   public static final long REDIS_UID = 999L;
+  /** The volume (a claim template, or an emptyDir without persistence) that holds the AOF and nodes.conf. */
+  private static final String DATA = "data";
 
   public RedisStatefulSetDependent() {
     super(StatefulSet.class);
@@ -66,7 +70,62 @@ public class RedisStatefulSetDependent extends CRUDKubernetesDependentResource<S
     var password = RedisSecrets.password(tier, SecretLookup.from(context));
     var passwordHash = password.map(p -> RedisSecrets.sha256Hex(
         (RedisSecrets.aclFile(p) + RedisSecrets.authFile(p)).getBytes(StandardCharsets.UTF_8))).orElse("");
-    return Metadata.ownedBy(build(tier, passwordHash), tier);
+    var desired = build(tier, passwordHash);
+    return Metadata.ownedBy(getSecondaryResource(tier, context).map(live -> keepVolumes(desired, live)).orElse(desired),
+        tier);
+  }
+
+  /**
+   * The desired StatefulSet with the live one's volume claim templates, which an API server refuses to change:
+   * re-rendering them from a changed spec.redis.persistence would fail every update from then on. The data volume
+   * follows them (a claim template or an emptyDir, never both). {@link #persistenceDrift} reports the difference.
+   */
+  static StatefulSet keepVolumes(StatefulSet desired, StatefulSet live) {
+    var claims = live.getSpec() == null || live.getSpec().getVolumeClaimTemplates() == null
+        ? List.<PersistentVolumeClaim>of() : live.getSpec().getVolumeClaimTemplates();
+    var persistent = claims.stream().anyMatch(c -> DATA.equals(c.getMetadata().getName()));
+    var volumes = new ArrayList<>(desired.getSpec().getTemplate().getSpec().getVolumes().stream()
+        .filter(v -> !DATA.equals(v.getName())).toList());
+    if (!persistent) {
+      volumes.add(emptyData());
+    }
+    return new StatefulSetBuilder(desired)
+        .editSpec()
+          .withVolumeClaimTemplates(claims)
+          .editTemplate().editSpec().withVolumes(volumes).endSpec().endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * How the live StatefulSet's volumes differ from spec.redis.persistence, said for a person: empty when they
+   * agree. Compared by meaning (present or not, size as a quantity, StorageClass), not as text, so that what an
+   * API server fills in does not count.
+   */
+  public static Optional<String> persistenceDrift(AuthTier tier, StatefulSet live) {
+    var wanted = tier.getSpec().redis().persistence();
+    var claim = Optional.ofNullable(live.getSpec()).map(s -> s.getVolumeClaimTemplates()).orElse(List.of()).stream()
+        .filter(c -> DATA.equals(c.getMetadata().getName())).findFirst();
+    var liveSize = claim.map(c -> c.getSpec().getResources()).map(r -> r.getRequests()).map(r -> r.get("storage"));
+    var liveClass = claim.map(c -> c.getSpec().getStorageClassName()).orElse(null);
+    boolean same = wanted.enabled()
+        ? liveSize.filter(q -> q.getNumericalAmount().compareTo(new Quantity(wanted.size()).getNumericalAmount()) == 0)
+            .isPresent() && Objects.equals(liveClass, wanted.storageClassName())
+        : claim.isEmpty();
+    if (same) {
+      return Optional.empty();
+    }
+    return Optional.of("spec.redis.persistence cannot change after creation: the Redis volumes stay as they were made ("
+        + describe(claim.isPresent(), liveSize.map(Quantity::toString).orElse("?"), liveClass)
+        + "), the spec asks for " + describe(wanted.enabled(), wanted.size(), wanted.storageClassName())
+        + ". Set it back, or create a new AuthTier and migrate the data; everything else is reconciled");
+  }
+
+  private static String describe(boolean enabled, String size, String storageClassName) {
+    if (!enabled) {
+      return "no persistent volume";
+    }
+    return size + " each, StorageClass " + (storageClassName == null ? "(the cluster's default)" : storageClassName);
   }
 
   /**
@@ -151,7 +210,7 @@ public class RedisStatefulSetDependent extends CRUDKubernetesDependentResource<S
                           .withReadOnly(true).build(),
                       new VolumeMountBuilder().withName("acl").withMountPath(RedisConfigMapDependent.ACL_DIR)
                           .withReadOnly(true).build(),
-                      new VolumeMountBuilder().withName("data").withMountPath(RedisConfigMapDependent.DATA_DIR).build())
+                      new VolumeMountBuilder().withName(DATA).withMountPath(RedisConfigMapDependent.DATA_DIR).build())
                   .build())
               .withVolumes(volumes(tier, persistent))
             .endSpec()
@@ -173,16 +232,20 @@ public class RedisStatefulSetDependent extends CRUDKubernetesDependentResource<S
               new KeyToPathBuilder().withKey(RedisSecrets.AUTH_FILE).withPath(RedisSecrets.AUTH_FILE).build())
         .endSecret().build());
     if (!persistent) {
-      volumes.add(new VolumeBuilder().withName("data").withNewEmptyDir().endEmptyDir().build());
+      volumes.add(emptyData());
     }
     return volumes;
+  }
+
+  private static Volume emptyData() {
+    return new VolumeBuilder().withName(DATA).withNewEmptyDir().endEmptyDir().build();
   }
 
   /** One volume per pod, kept when the tier goes (the operator never deletes data). */
   private static PersistentVolumeClaim claim(AuthTier tier) {
     var persistence = tier.getSpec().redis().persistence();
     return new PersistentVolumeClaimBuilder()
-        .withNewMetadata().withName("data").withLabels(Labels.redis(tier).all()).endMetadata()
+        .withNewMetadata().withName(DATA).withLabels(Labels.redis(tier).all()).endMetadata()
         .withNewSpec()
           .withAccessModes("ReadWriteOnce")
           .withStorageClassName(persistence.storageClassName())

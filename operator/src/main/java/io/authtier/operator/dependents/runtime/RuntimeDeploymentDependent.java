@@ -28,6 +28,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -55,12 +57,30 @@ public class RuntimeDeploymentDependent extends CRUDKubernetesDependentResource<
     super(Deployment.class);
   }
 
+  /** By name, not from desired(): desired() itself reads the live Deployment. */
   @Override
-  protected Deployment desired(AuthTier tier, Context<AuthTier> context) {
-    return Metadata.ownedBy(build(tier, SecretLookup.check(tier, context).digest()), tier);
+  protected ResourceID targetSecondaryResourceID(AuthTier tier, Context<AuthTier> context) {
+    return new ResourceID(Names.runtime(tier), tier.getMetadata().getNamespace());
   }
 
+  @Override
+  protected Deployment desired(AuthTier tier, Context<AuthTier> context) {
+    var liveReplicas = getSecondaryResource(tier, context)
+        .map(d -> d.getSpec() == null ? null : d.getSpec().getReplicas());
+    return Metadata.ownedBy(build(tier, SecretLookup.check(tier, context).digest(), liveReplicas), tier);
+  }
+
+  /** The Deployment as {@code render} prints it: no live object, so with autoscaling no replica count. */
   public static Deployment build(AuthTier tier, String secretsDigest) {
+    return build(tier, secretsDigest, Optional.empty());
+  }
+
+  /**
+   * @param liveReplicas spec.replicas of the live Deployment, if there is one. With autoscaling the HPA owns
+   *     that field, and an update replaces the whole spec (no server-side apply), so it is carried over: left
+   *     out, the API server would default it to 1 and scale a busy tier down to one pod.
+   */
+  public static Deployment build(AuthTier tier, String secretsDigest, Optional<Integer> liveReplicas) {
     var spec = tier.getSpec();
     var labels = Labels.runtime(tier);
     var config = RuntimeConfigRenderer.render(tier);
@@ -70,8 +90,8 @@ public class RuntimeDeploymentDependent extends CRUDKubernetesDependentResource<
     return new DeploymentBuilder()
         .withMetadata(Metadata.runtime(tier, Names.runtime(tier)))
         .withNewSpec()
-          // With autoscaling the HPA owns the replica count; leaving it out keeps the two from fighting.
-          .withReplicas(spec.autoscaling().enabled() ? null : spec.runtime().replicas())
+          // With autoscaling the HPA owns the replica count: whatever it set is kept, so the two never fight.
+          .withReplicas(spec.autoscaling().enabled() ? liveReplicas.orElse(null) : spec.runtime().replicas())
           .withRevisionHistoryLimit(5)
           .withSelector(new LabelSelectorBuilder().withMatchLabels(labels.selector()).build())
           .withNewStrategy()
@@ -88,6 +108,10 @@ public class RuntimeDeploymentDependent extends CRUDKubernetesDependentResource<
             .endMetadata()
             .withNewSpec()
               .withServiceAccountName(Names.runtime(tier))
+              // Fields that the API server fills in with a value found elsewhere in the object: the matcher sees
+              // such an addition as a JSON-patch copy, which it does not ignore, and would update every time.
+              .withServiceAccount(Names.runtime(tier))
+              .withRestartPolicy("Always")
               .withAutomountServiceAccountToken(false)
               .withEnableServiceLinks(false)
               .withTerminationGracePeriodSeconds(30L)

@@ -3,6 +3,7 @@ package io.authtier.operator.dependents.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.authtier.operator.support.Tiers;
+import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +61,26 @@ class RuntimeDeploymentDependentTest {
 
     assertThat(RuntimeDeploymentDependent.build(autoscaled, "d").getSpec().getReplicas()).isNull();
     assertThat(RuntimeDeploymentDependent.build(fixed, "d").getSpec().getReplicas()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("With autoscaling the live replica count is kept; without it, runtime.replicas overrides it")
+  void liveReplicas() {
+    var autoscaled = Tiers.sample("production.yaml", "prod");
+    var fixed = Tiers.sample("minimal.yaml", "dev");
+
+    assertThat(RuntimeDeploymentDependent.build(autoscaled, "d", Optional.of(7)).getSpec().getReplicas()).isEqualTo(7);
+    assertThat(RuntimeDeploymentDependent.build(fixed, "d", Optional.of(7)).getSpec().getReplicas()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("The pod template spells out what the API server would copy in: the ServiceAccount alias, restartPolicy")
+  void serverCopies() {
+    var pod = RuntimeDeploymentDependent.build(Tiers.sample("production.yaml", "prod"), "d").getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getServiceAccountName()).isEqualTo("shop-auth");
+    assertThat(pod.getServiceAccount()).isEqualTo(pod.getServiceAccountName());
+    assertThat(pod.getRestartPolicy()).isEqualTo("Always");
   }
 
   @Test
