@@ -15,6 +15,12 @@ import java.util.Map;
  * ({@code namespace} and {@code job} labels that the ServiceMonitor's scrape gives every series).
  */
 public final class RuntimePrometheusRule {
+
+  /**
+   * A Deployment's pods are named {@code <deployment>-<template hash>-<5 characters>}: matching exactly that
+   * keeps the pods of another tier whose name starts with this one ({@code shop-auth-x}) out of the alert.
+   */
+  private static final String POD_SUFFIX = "-[a-z0-9]+-[a-z0-9]{5}";
   private RuntimePrometheusRule() {}
 
   public static GenericKubernetesResource build(AuthTier tier) {
@@ -44,7 +50,7 @@ public final class RuntimePrometheusRule {
                 + " %: more calls reach the IdP."),
         alert("AuthTierMemoryHigh", "critical", "5m",
             "100 * max by (pod) (container_memory_working_set_bytes{namespace=\"" + tier.getMetadata().getNamespace()
-                + "\",container=\"" + Names.CONTAINER + "\",pod=~\"" + name + "-.*\"}"
+                + "\",container=\"" + Names.CONTAINER + "\",pod=~\"" + name + POD_SUFFIX + "\"}"
                 + " / on (namespace, pod, container) kube_pod_container_resource_limits{resource=\"memory\",container=\""
                 + Names.CONTAINER + "\"}) > " + alerts.memoryCritical(),
             "A pod of " + name + " uses more than " + alerts.memoryCritical() + " % of its memory limit."));

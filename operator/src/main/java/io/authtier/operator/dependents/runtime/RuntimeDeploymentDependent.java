@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.KeyToPathBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -26,6 +28,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -50,6 +53,8 @@ import java.util.TreeSet;
 public class RuntimeDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, AuthTier> {
 
   public static final String CONFIG_HASH = "authtier.io/config-hash";
+  /** Set on the pod template by {@code kubectl rollout restart}. */
+  static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
   public static final String SECRETS_HASH = "authtier.io/secrets-hash";
   private static final long RUNTIME_UID = 65532L;
 
@@ -65,33 +70,38 @@ public class RuntimeDeploymentDependent extends CRUDKubernetesDependentResource<
 
   @Override
   protected Deployment desired(AuthTier tier, Context<AuthTier> context) {
-    var liveReplicas = getSecondaryResource(tier, context)
-        .map(d -> d.getSpec() == null ? null : d.getSpec().getReplicas());
-    return Metadata.ownedBy(build(tier, SecretLookup.check(tier, context).digest(), liveReplicas), tier);
+    return Metadata.ownedBy(build(tier, SecretLookup.check(tier, context).digest(), getSecondaryResource(tier, context)), tier);
   }
 
-  /** The Deployment as {@code render} prints it: no live object, so with autoscaling no replica count. */
+  /** The Deployment as {@code render} prints it: as created, with no live object to carry fields from. */
   public static Deployment build(AuthTier tier, String secretsDigest) {
     return build(tier, secretsDigest, Optional.empty());
   }
 
   /**
-   * @param liveReplicas spec.replicas of the live Deployment, if there is one. With autoscaling the HPA owns
-   *     that field, and an update replaces the whole spec (no server-side apply), so it is carried over: left
-   *     out, the API server would default it to 1 and scale a busy tier down to one pod.
+   * @param live the Deployment as it is, if it exists. An update replaces the whole spec (no server-side
+   *     apply), so what others own in it is carried over: with autoscaling, {@code spec.replicas}, which the
+   *     HPA sets (left out, the API server would default it to 1 and scale a busy tier down to one pod); and
+   *     the restart stamp of {@code kubectl rollout restart}, whose loss would restart the pods once more.
    */
-  public static Deployment build(AuthTier tier, String secretsDigest, Optional<Integer> liveReplicas) {
+  public static Deployment build(AuthTier tier, String secretsDigest, Optional<Deployment> live) {
     var spec = tier.getSpec();
     var labels = Labels.runtime(tier);
     var config = RuntimeConfigRenderer.render(tier);
     var podAnnotations = new TreeMap<String, String>(Map.of(
         CONFIG_HASH, sha256(config),
         SECRETS_HASH, secretsDigest));
+    var liveSpec = live.map(Deployment::getSpec);
+    liveSpec.map(DeploymentSpec::getTemplate).map(PodTemplateSpec::getMetadata).map(ObjectMeta::getAnnotations)
+        .map(annotations -> annotations.get(RESTARTED_AT))
+        .ifPresent(stamp -> podAnnotations.put(RESTARTED_AT, stamp));
+    // A new autoscaled tier starts at its minimum rather than at the API server's default of one pod.
+    var liveReplicas = liveSpec.map(DeploymentSpec::getReplicas);
     return new DeploymentBuilder()
         .withMetadata(Metadata.runtime(tier, Names.runtime(tier)))
         .withNewSpec()
           // With autoscaling the HPA owns the replica count: whatever it set is kept, so the two never fight.
-          .withReplicas(spec.autoscaling().enabled() ? liveReplicas.orElse(null) : spec.runtime().replicas())
+          .withReplicas(spec.autoscaling().enabled() ? liveReplicas.orElse(spec.autoscaling().minReplicas()) : spec.runtime().replicas())
           .withRevisionHistoryLimit(5)
           .withSelector(new LabelSelectorBuilder().withMatchLabels(labels.selector()).build())
           .withNewStrategy()

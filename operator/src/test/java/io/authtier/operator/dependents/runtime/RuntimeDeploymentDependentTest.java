@@ -3,6 +3,9 @@ package io.authtier.operator.dependents.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.authtier.operator.support.Tiers;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -54,12 +57,13 @@ class RuntimeDeploymentDependentTest {
   }
 
   @Test
-  @DisplayName("With autoscaling the HPA owns the replica count; without it, runtime.replicas applies")
+  @DisplayName("A new autoscaled tier starts at autoscaling.minReplicas; without autoscaling, runtime.replicas applies")
   void replicas() {
     var autoscaled = Tiers.sample("production.yaml", "prod");
     var fixed = Tiers.sample("minimal.yaml", "dev");
 
-    assertThat(RuntimeDeploymentDependent.build(autoscaled, "d").getSpec().getReplicas()).isNull();
+    assertThat(RuntimeDeploymentDependent.build(autoscaled, "d").getSpec().getReplicas())
+        .isEqualTo(autoscaled.getSpec().autoscaling().minReplicas());
     assertThat(RuntimeDeploymentDependent.build(fixed, "d").getSpec().getReplicas()).isEqualTo(1);
   }
 
@@ -69,8 +73,27 @@ class RuntimeDeploymentDependentTest {
     var autoscaled = Tiers.sample("production.yaml", "prod");
     var fixed = Tiers.sample("minimal.yaml", "dev");
 
-    assertThat(RuntimeDeploymentDependent.build(autoscaled, "d", Optional.of(7)).getSpec().getReplicas()).isEqualTo(7);
-    assertThat(RuntimeDeploymentDependent.build(fixed, "d", Optional.of(7)).getSpec().getReplicas()).isEqualTo(1);
+    assertThat(RuntimeDeploymentDependent.build(autoscaled, "d", Optional.of(live(7, null))).getSpec().getReplicas()).isEqualTo(7);
+    assertThat(RuntimeDeploymentDependent.build(fixed, "d", Optional.of(live(7, null))).getSpec().getReplicas()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("The stamp of kubectl rollout restart is kept, so the next update does not restart the pods again")
+  void restartStampKept() {
+    var tier = Tiers.sample("production.yaml", "prod");
+
+    var annotations = RuntimeDeploymentDependent.build(tier, "d", Optional.of(live(3, "2026-11-29T03:00:00Z")))
+        .getSpec().getTemplate().getMetadata().getAnnotations();
+
+    assertThat(annotations).containsEntry("kubectl.kubernetes.io/restartedAt", "2026-11-29T03:00:00Z");
+    assertThat(RuntimeDeploymentDependent.build(tier, "d").getSpec().getTemplate().getMetadata().getAnnotations())
+        .doesNotContainKey("kubectl.kubernetes.io/restartedAt");
+  }
+
+  private static Deployment live(int replicas, String restartedAt) {
+    return new DeploymentBuilder().withNewSpec().withReplicas(replicas).withNewTemplate().withNewMetadata()
+        .withAnnotations(restartedAt == null ? Map.of() : Map.of("kubectl.kubernetes.io/restartedAt", restartedAt))
+        .endMetadata().endTemplate().endSpec().build();
   }
 
   @Test
