@@ -24,6 +24,8 @@ import java.util.Optional;
 public final class StatusAggregator {
   private final Clock clock;
 
+  static final String ROLLOUT_STUCK = "RolloutStuck";
+
   public StatusAggregator(Clock clock) {
     this.clock = clock;
   }
@@ -38,6 +40,7 @@ public final class StatusAggregator {
         .map(b -> Verdict.isTrue(b.reason(), b.message()))
         .or(() -> redisNeedsPerson.map(r -> Verdict.isTrue(r.reason(), r.message())))
         .or(() -> observation.unapplied().map(u -> Verdict.isTrue(u.reason(), u.message())))
+        .or(() -> runtime.stuck().map(message -> Verdict.isTrue(ROLLOUT_STUCK, message)))
         .orElse(Verdict.isFalse("AsExpected", "Nothing blocks reconciliation")));
     conditions.put(ConditionType.RuntimeReady, runtime.readiness());
     conditions.put(ConditionType.RedisReady, redis(tier, observation));
@@ -64,6 +67,10 @@ public final class StatusAggregator {
     return new AuthTierStatus(generation, list, runtime.status(Names.endpoint(tier)), redisStatus);
   }
 
+  private static Optional<Condition> previousReady(AuthTier tier) {
+    return tier.getStatus() == null ? Optional.empty() : find(tier.getStatus().conditions(), ConditionType.Ready.name());
+  }
+
   public static Optional<Condition> find(List<Condition> conditions, String type) {
     return conditions.stream().filter(c -> Objects.equals(type, c.type())).findFirst();
   }
@@ -75,6 +82,9 @@ public final class StatusAggregator {
     if (observation.failure().isPresent()) {
       var failure = observation.failure().get();
       return Verdict.isTrue("RetryingAfterError", failure.message());
+    }
+    if (runtime.stuck().isPresent()) {
+      return Verdict.isFalse("Stalled", "Waiting for the problem in the Stalled condition to be fixed");
     }
     if (!runtime.rolledOut()) {
       return Verdict.isTrue("RollingOut", "Rolling out the runtime: " + runtime.progress());
@@ -98,7 +108,18 @@ public final class StatusAggregator {
       return Verdict.isFalse(blocker.reason(), blocker.message());
     }
     if (observation.failure().isPresent()) {
+      // A failed API call (a conflict, a flaky API server) says nothing about a tier that already serves
+      // this generation: its Ready stays, and Reconciling=True (RetryingAfterError) reports the retry.
+      // A Ready that flapped on every transient error would flap Argo CD's and Flux's health with it.
+      var servedAlready = previousReady(tier).filter(c -> "True".equals(c.status())
+          && Objects.equals(c.observedGeneration(), tier.getMetadata().getGeneration()));
+      if (servedAlready.isPresent() && runtime.available()) {
+        return Verdict.isTrue(servedAlready.get().reason(), servedAlready.get().message());
+      }
       return Verdict.isFalse("ReconcileFailed", observation.failure().get().message());
+    }
+    if (runtime.stuck().isPresent()) {
+      return Verdict.isFalse(ROLLOUT_STUCK, runtime.stuck().get());
     }
     if (observation.unapplied().isPresent()) {
       // Serving, but not as this generation asks: Ready would claim the spec took effect.
@@ -197,20 +218,20 @@ public final class StatusAggregator {
 
   /** The runtime Deployment as status needs it. */
   record RuntimeObservation(boolean exists, String name, int wanted, int ready, int updated, int total,
-      boolean available, boolean generationObserved) {
+      boolean available, boolean generationObserved, Optional<String> stuck) {
 
     static RuntimeObservation of(AuthTier tier, Optional<Deployment> deployment) {
       var spec = tier.getSpec();
       int fallbackWanted = spec.autoscaling().enabled() ? spec.autoscaling().minReplicas() : spec.runtime().replicas();
       if (deployment.isEmpty()) {
-        return new RuntimeObservation(false, Names.runtime(tier), fallbackWanted, 0, 0, 0, false, false);
+        return new RuntimeObservation(false, Names.runtime(tier), fallbackWanted, 0, 0, 0, false, false, Optional.empty());
       }
       var d = deployment.get();
       var status = d.getStatus();
       // A Deployment without spec.replicas runs one pod until the HPA sets it.
       int wanted = d.getSpec() != null && d.getSpec().getReplicas() != null ? d.getSpec().getReplicas() : 1;
       if (status == null) {
-        return new RuntimeObservation(true, Names.runtime(tier), wanted, 0, 0, 0, false, false);
+        return new RuntimeObservation(true, Names.runtime(tier), wanted, 0, 0, 0, false, false, Optional.empty());
       }
       var availableCondition = status.getConditions() == null ? Optional.<String>empty()
           : status.getConditions().stream().filter(c -> "Available".equals(c.getType()))
@@ -220,8 +241,20 @@ public final class StatusAggregator {
       var generation = d.getMetadata().getGeneration();
       boolean observed = status.getObservedGeneration() != null
           && (generation == null || status.getObservedGeneration() >= generation);
+      // The Deployment controller gives up on a rollout after progressDeadlineSeconds (10 min by default):
+      // the new pods never became ready, the old ones keep serving. Only a person can fix that.
+      var stuck = status.getConditions() == null ? Optional.<String>empty()
+          : status.getConditions().stream()
+              .filter(c -> "Progressing".equals(c.getType()) && "False".equals(c.getStatus())
+                  && "ProgressDeadlineExceeded".equals(c.getReason()))
+              .findFirst()
+              .map(c -> "The rollout of Deployment " + Names.runtime(tier) + " made no progress within its deadline"
+                  + (c.getMessage() == null ? "" : " (" + c.getMessage() + ")") + "; the pods of the previous version"
+                  + " keep serving. See why the new pods are not ready: kubectl describe pods -l "
+                  + "app.kubernetes.io/instance=" + tier.getMetadata().getName()
+                  + " (the runtime's log names a configuration it refuses); a fixed spec rolls out again");
       return new RuntimeObservation(true, Names.runtime(tier), wanted, orZero(status.getReadyReplicas()),
-          orZero(status.getUpdatedReplicas()), orZero(status.getReplicas()), available, observed);
+          orZero(status.getUpdatedReplicas()), orZero(status.getReplicas()), available, observed, stuck);
     }
 
     boolean rolledOut() {

@@ -117,6 +117,53 @@ class StatusAggregatorTest {
   }
 
   @Test
+  @DisplayName("A failed API call on a tier that already serves this generation keeps Ready, and says Reconciling (retrying)")
+  void transientFailureKeepsReady() {
+    // Given a tier that is Ready at generation 1
+    var tier = Tiers.sample("minimal.yaml", "dev");
+    tier.setStatus(aggregator(T0).aggregate(tier, running(readyDeployment(1, 1L), null)));
+    var failure = new Observation.Problem("ReconcileFailed", "Operation cannot be fulfilled: the object has been modified");
+
+    // When a reconcile of the same generation fails
+    var status = aggregator(T0.plusSeconds(30)).aggregate(tier,
+        new Observation(Optional.empty(), Optional.of(failure), Optional.of(readyDeployment(1, 1L)), Optional.empty(), IN_PLACE));
+
+    // Then Ready stays (with its first transition time), and the retry shows in Reconciling
+    assertThat(condition(status.conditions(), "Ready")).satisfies(c -> {
+      assertThat(c.status()).isEqualTo("True");
+      assertThat(c.lastTransitionTime()).isEqualTo("2026-11-28T10:00:00Z");
+    });
+    assertThat(condition(status.conditions(), "Reconciling").reason()).isEqualTo("RetryingAfterError");
+
+    // When the spec changes (generation 2) and its reconcile fails, Ready cannot claim generation 2
+    tier.getMetadata().setGeneration(2L);
+    var next = aggregator(T0.plusSeconds(60)).aggregate(tier,
+        new Observation(Optional.empty(), Optional.of(failure), Optional.of(readyDeployment(1, 1L)), Optional.empty(), IN_PLACE));
+    assertThat(condition(next.conditions(), "Ready").reason()).isEqualTo("ReconcileFailed");
+  }
+
+  @Test
+  @DisplayName("A rollout past its progress deadline stalls the tier, naming what to look at; the old pods keep serving")
+  void rolloutStuck() {
+    var tier = Tiers.sample("minimal.yaml", "dev");
+    var stuck = new DeploymentBuilder(readyDeployment(1, 1L)).editStatus().withUpdatedReplicas(1).withReplicas(2)
+        .addNewCondition().withType("Progressing").withStatus("False").withReason("ProgressDeadlineExceeded")
+        .withMessage("ReplicaSet \"dev-auth-5d8f\" has timed out progressing.").endCondition()
+        .endStatus().build();
+
+    var status = aggregator(T0).aggregate(tier, running(stuck, null));
+
+    assertThat(condition(status.conditions(), "Stalled")).satisfies(c -> {
+      assertThat(c.status()).isEqualTo("True");
+      assertThat(c.reason()).isEqualTo("RolloutStuck");
+      assertThat(c.message()).contains("has timed out progressing", "kubectl describe pods -l app.kubernetes.io/instance=dev-auth");
+    });
+    assertThat(condition(status.conditions(), "Ready").reason()).isEqualTo("RolloutStuck");
+    assertThat(condition(status.conditions(), "Reconciling").status()).isEqualTo("False");
+    assertThat(condition(status.conditions(), "RuntimeReady").status()).isEqualTo("True");
+  }
+
+  @Test
   @DisplayName("The HPA's own conditions decide AutoscalingReady; a fresh HPA is Unknown")
   void autoscaling() {
     var tier = Tiers.sample("production.yaml", "prod");
