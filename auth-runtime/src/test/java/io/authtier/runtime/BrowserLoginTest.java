@@ -570,6 +570,16 @@ class BrowserLoginTest {
                 List.of(CLIENT), Map.of("sid", "idp-session-1", "nonce", "n"), 60)).serialize()).statusCode()).isEqualTo(400);
         assertThat(postLogout(first, logoutToken(Map.of("sid", "idp-session-1"))).statusCode()).isEqualTo(400);
         assertThat(postLogout(first, "not-a-jwt").statusCode()).isEqualTo(400);
+        // Not a form at all (JSON, or no body type): 400 invalid_request, not stored by anything
+        HttpResponse<String> json = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base(first) + "/oauth2/backchannel-logout"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"logout_token\":\"x\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(json.statusCode()).isEqualTo(400);
+        assertThat(json.body()).contains("invalid_request");
+        assertThat(json.headers().firstValue("Cache-Control")).hasValue("no-store");
+        HttpResponse<String> untyped = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base(first) + "/oauth2/backchannel-logout?logout_token=x"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(untyped.statusCode()).isEqualTo(400);
         assertThat(auth(a, first).statusCode()).isEqualTo(200);
 
         // When the IdP ends its session idp-session-1

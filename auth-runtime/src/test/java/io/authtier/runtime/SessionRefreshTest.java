@@ -50,7 +50,13 @@ class SessionRefreshTest {
         redis = RedisServers.standalone(dir);
         Path k1 = SigningKeys.write(dir, "k1");
         clock = new MutableClock(Instant.now());
-        runtime = RunningRuntime.start("""
+        runtime = RunningRuntime.start(config(k1, "500ms"), clock, policy -> policy);
+        await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
+    }
+
+    /** The runtime's configuration: this test's IdP and Redis, and {@code sessions.localCacheTtl}. */
+    String config(Path signingKey, String localCacheTtl) {
+        return """
                 issuers:
                 - name: main
                   issuerUrl: %s
@@ -58,6 +64,7 @@ class SessionRefreshTest {
                 resilience:
                   retry: {maxAttempts: 1}
                 sessions:
+                  localCacheTtl: %s
                   cookie:
                     signingKeys: [{id: k1, file: %s}]
                   passAccessToken: Authorization
@@ -67,8 +74,7 @@ class SessionRefreshTest {
                     allowedRedirectDomains: [shop.example.com, 127.0.0.1]
                 redis:
                   endpoints: ["127.0.0.1:%d"]
-                """.formatted(idp.issuerUrl("main"), k1, redis.port()), clock, policy -> policy);
-        await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
+                """.formatted(idp.issuerUrl("main"), localCacheTtl, signingKey, redis.port());
     }
 
     @AfterEach
@@ -99,6 +105,10 @@ class SessionRefreshTest {
     }
 
     double metric(String line) {
+        return metricOf(runtime, line);
+    }
+
+    static double metricOf(RunningRuntime runtime, String line) {
         return runtime.management("/metrics").body().lines().filter(l -> l.startsWith(line + " "))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
@@ -123,6 +133,38 @@ class SessionRefreshTest {
         // And the next requests make no refresh: the new token is far from expiry
         auth(browser);
         assertThat(metric("authtier_session_refreshes_total{outcome=\"refreshed\"}")).isEqualTo(1.0);
+    }
+
+    @Test
+    @DisplayName("A replica that remembers the session from before another replica refreshed it does not refresh again")
+    void secondReplicaSeesTheRefresh() throws IOException {
+        // Two replicas on one Redis, each remembering a session it read for 5 s (the most allowed), so the
+        // second one still holds the session as it was before the first one refreshed it
+        Path k1 = dir.resolve("k1");
+        try (RunningRuntime a = RunningRuntime.start(config(k1, "5s"), clock, policy -> policy);
+             RunningRuntime b = RunningRuntime.start(config(k1, "5s"), clock, policy -> policy)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> a.management("/readyz").statusCode() == 200
+                    && b.management("/readyz").statusCode() == 200);
+            Browser browser = new Browser();
+            idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "ada", "JWT", List.of("shop-api"), Map.of(), 600));
+            browser.logIn("http://127.0.0.1:" + a.port() + "/oauth2/start", idp.baseUrl().toString());
+            String authB = "http://127.0.0.1:" + b.port() + "/auth";
+            // Both replicas are one site behind the ingress; this browser keeps cookies per port
+            browser.setCookie(authB, COOKIE, browser.cookie("http://127.0.0.1:" + a.port() + "/", COOKIE));
+            clock.advance(Duration.ofSeconds(560));
+            assertThat(browser.get(authB).statusCode()).isEqualTo(200);   // B now remembers the session
+
+            // When the token is due for refresh and A refreshes it, then the same cookie reaches B
+            clock.advance(Duration.ofSeconds(30));
+            String refreshedByA = browser.get("http://127.0.0.1:" + a.port() + "/auth").headers().firstValue("Authorization").orElseThrow();
+            HttpResponse<String> atB = browser.get(authB);
+
+            // Then B, under the lock, reads the session from Redis, finds the new token and calls nobody
+            assertThat(atB.statusCode()).isEqualTo(200);
+            assertThat(atB.headers().firstValue("Authorization")).hasValue(refreshedByA);
+            assertThat(metricOf(a, "authtier_session_refreshes_total{outcome=\"refreshed\"}")).isEqualTo(1.0);
+            assertThat(metricOf(b, "authtier_session_refreshes_total{outcome=\"refreshed\"}")).isEqualTo(0.0);
+        }
     }
 
     @Test

@@ -98,7 +98,14 @@ final class OAuth2Handler {
 
     private Future<Void> backchannel(HttpServerRequest request) {
         if (request.method() != HttpMethod.POST) {
-            return request.response().setStatusCode(405).putHeader(HttpHeaders.ALLOW, "POST").end();
+            request.response().putHeader(HttpHeaders.ALLOW, "POST");
+            return write(request, WebAnswer.text(405, "the back-channel logout takes a POST of a form with logout_token"));
+        }
+        // Only a form carries a logout token (OIDC Back-Channel Logout 1.0, 2.5); anything else is a bad
+        // request, answered before Vert.x's form decoder would throw on it.
+        String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            return write(request, WebAnswerBodies.badForm());
         }
         request.setExpectMultipart(true);
         Context context = Vertx.currentContext();

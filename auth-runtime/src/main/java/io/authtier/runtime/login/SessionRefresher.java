@@ -101,7 +101,7 @@ final class SessionRefresher {
                 metrics.refresh("by_other");
                 return awaitOther(ticket, session, WAIT_STEPS);
             }
-            return store.load(ticket)
+            return store.loadFresh(ticket)
                     .thenCompose(lookup -> switch (lookup) {
                         case SessionLookup.Found(Session current) when !due(current, clock.instant()) ->
                                 CompletableFuture.<Refreshed>completedFuture(new Current(current));
@@ -151,7 +151,7 @@ final class SessionRefresher {
      * replica refreshed it, the IdP rotated the token, and ours was the old one): then it goes on.
      */
     private CompletionStage<Refreshed> endIfUnchanged(SessionTicket ticket, Session used) {
-        return store.load(ticket).thenCompose(lookup -> switch (lookup) {
+        return store.loadFresh(ticket).thenCompose(lookup -> switch (lookup) {
             case SessionLookup.Found(Session now) when !now.tokens().refreshToken().equals(used.tokens().refreshToken()) ->
                     CompletableFuture.<Refreshed>completedFuture(new Current(now));
             case SessionLookup.Found(Session now) -> store.delete(ticket).thenApply(deleted -> (Refreshed) new Ended());
@@ -169,7 +169,7 @@ final class SessionRefresher {
         }
         Executor later = CompletableFuture.delayedExecutor(WAIT_STEP.toMillis(), TimeUnit.MILLISECONDS);
         return CompletableFuture.supplyAsync(() -> ticket, later)
-                .thenCompose(store::load)
+                .thenCompose(store::loadFresh)
                 .thenCompose(lookup -> switch (lookup) {
                     case SessionLookup.Found(Session reloaded) when !due(reloaded, clock.instant()) ->
                             CompletableFuture.<Refreshed>completedFuture(new Current(reloaded));

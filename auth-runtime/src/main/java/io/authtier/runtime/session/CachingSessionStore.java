@@ -59,6 +59,17 @@ public final class CachingSessionStore implements SessionStore {
             }
             recent.invalidate(ticket);
         }
+        return readThrough(ticket);
+    }
+
+    /** Reads the store itself, and remembers what it read. */
+    @Override
+    public CompletionStage<SessionLookup> loadFresh(SessionTicket ticket) {
+        recent.invalidate(ticket);
+        return readThrough(ticket);
+    }
+
+    private CompletionStage<SessionLookup> readThrough(SessionTicket ticket) {
         return inner.load(ticket).thenApply(lookup -> {
             if (lookup instanceof SessionLookup.Found(Session session)) {
                 recent.put(ticket, session);

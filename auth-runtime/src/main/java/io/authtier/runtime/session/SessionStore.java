@@ -23,6 +23,15 @@ public interface SessionStore extends AutoCloseable {
      */
     CompletionStage<SessionLookup> load(SessionTicket ticket);
 
+    /**
+     * Like {@link #load}, but past any memory of this replica's own: what another replica wrote a moment
+     * ago is seen. For the checks a refresh makes under its lock (has another replica refreshed already?),
+     * which a remembered copy would answer wrongly.
+     */
+    default CompletionStage<SessionLookup> loadFresh(SessionTicket ticket) {
+        return load(ticket);
+    }
+
     /** Replaces the session's content (e.g. new tokens after a refresh); false, and nothing stored, if it is gone. */
     CompletionStage<Boolean> update(SessionTicket ticket, Session session);
 
