@@ -175,7 +175,7 @@ public final class SpecValidator {
       secretRef(at + ".secretRef", key.secretRef(), true, report);
     }
     if (sessions.store() == SessionStore.Redis && spec.redis() == null) {
-      report.accept(new SpecProblem("spec.sessions.store", "Redis needs spec.redis; add a redis section, or use sessions.store Memory with one replica"));
+      report.accept(new SpecProblem("spec.sessions.store", "Redis (the default) needs spec.redis: add redis: {mode: Standalone} for a Redis the operator runs (or mode External), or, for development, set sessions.store: Memory with runtime.replicas: 1 and autoscaling.enabled: false"));
     }
     if (sessions.store() == SessionStore.Memory && (spec.runtime().replicas() != 1 || spec.autoscaling().enabled())) {
       report.accept(new SpecProblem("spec.sessions.store", "Memory keeps sessions in one pod: set runtime.replicas to 1 and autoscaling.enabled to false, or use sessions.store Redis"));

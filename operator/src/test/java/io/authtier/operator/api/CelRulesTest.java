@@ -48,7 +48,7 @@ class CelRulesTest {
     return Stream.of(
         Arguments.of("a development tier", DEV, null),
         Arguments.of("a tier with external Redis", ISSUER + REDIS, null),
-        Arguments.of("Redis sessions (the default) without a redis section", ISSUER, "sessions.store Redis needs spec.redis"),
+        Arguments.of("Redis sessions (the default) without a redis section", ISSUER, "sessions.store Redis (the default) needs spec.redis"),
         Arguments.of("Memory sessions with two replicas", ISSUER + "sessions: {store: Memory}\nruntime: {replicas: 2}\nautoscaling: {enabled: false}\n", "sessions.store Memory keeps sessions in one pod"),
         Arguments.of("Memory sessions with autoscaling (on by default)", ISSUER + "sessions: {store: Memory}\nruntime: {replicas: 1}\n", "sessions.store Memory keeps sessions in one pod"),
         Arguments.of("minReplicas above maxReplicas", ISSUER + REDIS + "autoscaling: {minReplicas: 5, maxReplicas: 3}\n", "autoscaling.minReplicas must not exceed"),

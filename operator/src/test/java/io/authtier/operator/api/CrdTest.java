@@ -89,6 +89,33 @@ class CrdTest {
     return "/" + path.replace(".", "/").replace("[]", "/0");
   }
 
+  @Test
+  @DisplayName("Rules that compare every list item with every other stay within the API server's CEL cost budget")
+  void quadraticRulesAreBounded() {
+    // Kubernetes estimates a rule's cost before it accepts the CRD: an unbounded string counts as 3 MiB, so
+    // comparing all pairs of a list refuses the whole CRD ("estimated rule cost exceeds budget") unless the
+    // list has maxItems and the compared field maxLength. 10^7 is the limit per rule; a string comparison
+    // costs a tenth of its length.
+    var spec = specSchema();
+    var pairwise = java.util.regex.Pattern.compile(
+        "self\\.(\\w+)\\.all\\((\\w+), self\\.\\1\\.exists_one\\((\\w+), \\3\\.(\\w+) == \\2\\.\\4\\)\\)");
+    var checked = new ArrayList<String>();
+    spec.path("x-kubernetes-validations").forEach(rule -> {
+      var matcher = pairwise.matcher(rule.path("rule").asText());
+      if (matcher.find()) {
+        var list = spec.path("properties").path(matcher.group(1));
+        var field = list.path("items").path("properties").path(matcher.group(4));
+        assertThat(list.has("maxItems")).as(matcher.group(1) + " needs maxItems").isTrue();
+        assertThat(field.has("maxLength")).as(matcher.group(1) + "[]." + matcher.group(4) + " needs maxLength").isTrue();
+        long items = list.path("maxItems").asLong();
+        long cost = items * items * (long) Math.ceil(0.1 * field.path("maxLength").asLong());
+        assertThat(cost).as(rule.path("rule").asText()).isLessThan(10_000_000L);
+        checked.add(matcher.group(1) + "[]." + matcher.group(4));
+      }
+    });
+    assertThat(checked).contains("issuers[].name", "issuers[].issuerUrl", "routes[].pathPrefix");
+  }
+
   private static JsonNode specSchema() {
     return CrdFile.read(CrdFile.committed()).path("spec").path("versions").get(0)
         .path("schema").path("openAPIV3Schema").path("properties").path("spec");

@@ -28,12 +28,13 @@ import org.junit.jupiter.api.Test;
 @DisplayName("The operator's RBAC")
 class RbacTest {
   private static final Set<String> READ = Set.of("get", "list", "watch");
-  private static final Set<String> OWN = Set.of("get", "list", "watch", "create", "update", "patch", "delete");
+  /** Owned kinds are created, replaced (PUT: no server-side apply for dependents) and deleted, never patched. */
+  private static final Set<String> OWN = Set.of("get", "list", "watch", "create", "update", "delete");
 
   /** Grants of the ClusterRole, as "group/resource" (core group as "core") to verbs. */
   private static final Map<String, Set<String>> CLUSTER_GRANTS = Map.ofEntries(
       entry("authtier.io/authtiers", READ),
-      entry("authtier.io/authtiers/status", Set.of("get", "patch", "update")),
+      entry("authtier.io/authtiers/status", Set.of("patch")),
       entry("authtier.io/authtiers/finalizers", Set.of("update")),
       entry("core/configmaps", OWN),
       entry("core/services", OWN),
@@ -48,7 +49,7 @@ class RbacTest {
           Set.of("get")),
       entry("core/secrets", OWN),
       entry("core/pods", Set.of("list")),
-      entry("core/events", Set.of("create", "patch")));
+      entry("core/events", Set.of("create")));
 
   /**
    * Grants of the leader-election Role, as "group/resource[names]". `create` cannot be limited to a

@@ -17,7 +17,7 @@ import java.util.List;
 @ValidationRule(value = "!has(self.routes) || self.routes.all(r, self.routes.exists_one(q, q.pathPrefix == r.pathPrefix))",
     message = "routes[].pathPrefix must be unique; merge the rules of a prefix into one route")
 @ValidationRule(value = "self.sessions.store != 'Redis' || has(self.redis)",
-    message = "sessions.store Redis needs spec.redis; add a redis section, or use sessions.store Memory with one replica")
+    message = "sessions.store Redis (the default) needs spec.redis: add redis: {mode: Standalone} for a Redis the operator runs (or mode External), or, for development, set sessions.store: Memory with runtime.replicas: 1 and autoscaling.enabled: false")
 @ValidationRule(value = "self.sessions.store != 'Memory' || (self.runtime.replicas == 1 && !self.autoscaling.enabled)",
     message = "sessions.store Memory keeps sessions in one pod: set runtime.replicas to 1 and autoscaling.enabled to false, or use sessions.store Redis")
 @ValidationRule(value = "!has(self.sessions.login) || self.issuers.exists(i, i.name == self.sessions.login.issuer)",

@@ -19,6 +19,7 @@ public record IssuerSpec(
 
     @Required
     @Pattern(Patterns.ISSUER_URL)
+    @Size(max = 2048)
     @JsonPropertyDescription("Issuer URL, matched exactly against the token's iss claim; unique among the issuers; no user info, query or fragment. Keys and endpoints come from its /.well-known/openid-configuration.")
     String issuerUrl,
 

@@ -12,6 +12,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LoginSpec(
     @Required
+    @Size(max = 40)
     @JsonPropertyDescription("Name of the issuer (spec.issuers[].name) that browsers log in with.")
     String issuer,
 

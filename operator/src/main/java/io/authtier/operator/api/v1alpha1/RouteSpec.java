@@ -13,6 +13,7 @@ import java.util.List;
 public record RouteSpec(
     @Required
     @Pattern("^/[^?#\\s]*$")
+    @Size(max = 1024)
     @JsonPropertyDescription("Path prefix the rule guards, such as /admin (it guards /admin and /admin/..., not /administrator).")
     String pathPrefix,
 
