@@ -51,11 +51,14 @@ public final class AuthTierFiles {
   private AuthTierFiles() {}
 
   public static Contents read(Path file) throws InvalidFileException {
+    if (Files.isDirectory(file)) {
+      throw new InvalidFileException(List.of(file + ": is a directory; name a YAML file, e.g. " + file.resolve("tier.yaml")));
+    }
     List<JsonNode> documents;
     try (var parser = YAML.createParser(Files.newBufferedReader(file))) {
       documents = YAML.readValues(parser, JsonNode.class).readAll();
     } catch (NoSuchFileException e) {
-      throw new InvalidFileException(List.of(file + ": no such file"));
+      throw new InvalidFileException(List.of(file + ": no such file; check the path given to -f"));
     } catch (JsonProcessingException e) {
       // The parser's own message quotes the offending line, which may hold a Secret's value: only
       // its first line (what is wrong) and the position are repeated.

@@ -97,6 +97,10 @@ class RenderCommandTest {
       assertThat(r.code()).isEqualTo(1);
       assertThat(r.err()).contains("missing.yaml: no such file");
     });
+    assertThat(render(dir)).satisfies(r -> {
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err()).contains("is a directory; name a YAML file").doesNotContain("IOException");
+    });
   }
 
   @Test

@@ -141,6 +141,31 @@ class MonitoringTest {
     assertThat(harness.condition("prod", "shop-auth", "Ready").orElseThrow().status()).isEqualTo("True");
   }
 
+  @Test
+  @DisplayName("A ServiceMonitor of the tier's name that someone else made is left alone, and MonitoringAvailable says so")
+  void foreignObjectNotTakenOver() throws Exception {
+    // Given the Prometheus Operator and a ServiceMonitor named like the tier, made by someone else
+    installPrometheusOperator();
+    harness.namespace("prod");
+    harness.client().genericKubernetesResources(SERVICE_MONITORS).inNamespace("prod").resource(
+        new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+            .withApiVersion(SERVICE_MONITORS.getGroup() + "/v1").withKind(SERVICE_MONITORS.getKind())
+            .withNewMetadata().withName("shop-auth").withNamespace("prod").endMetadata()
+            .addToAdditionalProperties("spec", java.util.Map.of("jobLabel", "theirs"))
+            .build()).create();
+
+    // When a tier of that name is created
+    harness.apply(Repo.sample("production.yaml"), "prod");
+
+    // Then the tier is Ready, their ServiceMonitor is untouched, and MonitoringAvailable names the clash
+    harness.awaitReady("prod", "shop-auth");
+    var monitoring = harness.awaitCondition("prod", "shop-auth", "MonitoringAvailable", "False");
+    assertThat(monitoring.reason()).isEqualTo("MonitoringFailed");
+    assertThat(monitoring.message()).startsWith("ServiceMonitor shop-auth: exists and is not owned by this AuthTier");
+    assertThat(monitor().getAdditionalProperties().get("spec")).isEqualTo(java.util.Map.of("jobLabel", "theirs"));
+    assertThat(monitor().getMetadata().getOwnerReferences()).isEmpty();
+  }
+
   private GenericKubernetesResource monitor() {
     return harness.client().genericKubernetesResources(SERVICE_MONITORS).inNamespace("prod").withName("shop-auth").get();
   }

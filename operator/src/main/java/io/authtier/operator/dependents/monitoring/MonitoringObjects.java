@@ -61,6 +61,11 @@ public final class MonitoringObjects {
       }
       return;
     }
+    if (actual != null && !ownedBy(actual, tier)) {
+      // Someone else's object of that name: taking it over would silently replace their monitoring.
+      throw new KubernetesClientException("exists and is not owned by this AuthTier; rename or delete it, or turn "
+          + "spec.monitoring off (the operator does not take over objects it did not create)", 409, null);
+    }
     Metadata.ownedBy(desired, tier);
     if (actual == null) {
       objects.resource(desired).create();
