@@ -53,6 +53,8 @@ import java.util.TreeSet;
 public class RuntimeDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, AuthTier> {
 
   public static final String CONFIG_HASH = "authtier.io/config-hash";
+  /** How long a terminating runtime pod keeps accepting before it gets SIGTERM (see the preStop hook). */
+  static final int PRE_STOP_SECONDS = 5;
   /** Set on the pod template by {@code kubectl rollout restart}. */
   static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
   public static final String SECRETS_HASH = "authtier.io/secrets-hash";
@@ -124,7 +126,8 @@ public class RuntimeDeploymentDependent extends CRUDKubernetesDependentResource<
               .withRestartPolicy("Always")
               .withAutomountServiceAccountToken(false)
               .withEnableServiceLinks(false)
-              .withTerminationGracePeriodSeconds(30L)
+              // The pre-stop wait, then the runtime's own grace for requests in flight (20 s), then some margin.
+              .withTerminationGracePeriodSeconds(30L + PRE_STOP_SECONDS)
               .withSecurityContext(PodSecurity.restrictedPod(RUNTIME_UID))
               .withTopologySpreadConstraints(
                   spread("kubernetes.io/hostname", labels),
@@ -144,6 +147,10 @@ public class RuntimeDeploymentDependent extends CRUDKubernetesDependentResource<
                   .withStartupProbe(probe("/healthz", 2, 30))
                   .withLivenessProbe(probe("/healthz", 10, 3))
                   .withReadinessProbe(probe("/readyz", 5, 2))
+                  // A terminating pod leaves the Service's endpoints at once, but ingress controllers learn
+                  // it a few seconds later; the runtime stops accepting on SIGTERM, so it is sent after them.
+                  .withNewLifecycle().withNewPreStop().withNewExec().withCommand("sleep", String.valueOf(PRE_STOP_SECONDS))
+                      .endExec().endPreStop().endLifecycle()
                   .withResources(resources(spec))
                   .withSecurityContext(PodSecurity.restrictedContainer())
                   .withVolumeMounts(volumeMounts(tier))

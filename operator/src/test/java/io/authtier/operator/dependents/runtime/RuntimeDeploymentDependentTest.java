@@ -78,6 +78,16 @@ class RuntimeDeploymentDependentTest {
   }
 
   @Test
+  @DisplayName("A terminating pod waits before SIGTERM, so ingresses stop sending before the runtime stops accepting")
+  void drainsBeforeStopping() {
+    var pod = RuntimeDeploymentDependent.build(Tiers.sample("production.yaml", "prod"), "d").getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getContainers().getFirst().getLifecycle().getPreStop().getExec().getCommand()).containsExactly("sleep", "5");
+    // the wait, the runtime's 20 s for requests in flight, and a margin all fit in the grace period
+    assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThanOrEqualTo(5 + 20 + 5L);
+  }
+
+  @Test
   @DisplayName("The stamp of kubectl rollout restart is kept, so the next update does not restart the pods again")
   void restartStampKept() {
     var tier = Tiers.sample("production.yaml", "prod");
