@@ -78,7 +78,9 @@ class SessionsWithoutRedisAtStartTest {
         // And a bearer token is answered all the same; a login cannot start (503, nothing half-stored)
         await().atMost(Duration.ofSeconds(20)).until(() -> runtime.auth(idp.issueToken("main", "svc", new DefaultOAuth2TokenCallback(
                 "main", "svc", "JWT", List.of("shop-api"), Map.of(), 300)).serialize()).statusCode() == 200);
-        assertThat(new Browser().get("http://127.0.0.1:" + runtime.port() + "/oauth2/start").statusCode()).isEqualTo(503);
+        var start = new Browser().get("http://127.0.0.1:" + runtime.port() + "/oauth2/start");
+        assertThat(start.statusCode()).isEqualTo(503);
+        assertThat(start.headers().firstValue("Retry-After")).hasValue("1");
 
         // When Redis comes up, the runtime connects by itself and becomes ready
         redis.start();

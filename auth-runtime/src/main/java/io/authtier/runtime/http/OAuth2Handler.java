@@ -129,6 +129,10 @@ final class OAuth2Handler {
         response.setStatusCode(answer.status())
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                 .putHeader("Referrer-Policy", "no-referrer");
+        if (answer.status() == 503) {
+            // The store or the IdP is out of reach for now, as for /auth: a client may come back in a second.
+            response.putHeader(HttpHeaders.RETRY_AFTER, "1");
+        }
         answer.location().ifPresent(location -> response.putHeader(HttpHeaders.LOCATION, location));
         if (!answer.setCookies().isEmpty()) {
             response.headers().add("Set-Cookie", answer.setCookies());
