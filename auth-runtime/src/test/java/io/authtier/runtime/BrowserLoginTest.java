@@ -583,10 +583,14 @@ class BrowserLoginTest {
         assertThat(auth(a, first).statusCode()).isEqualTo(200);
 
         // When the IdP ends its session idp-session-1
-        HttpResponse<String> bySid = postLogout(first, logoutToken(Map.of("sid", "idp-session-1", "events", event())));
+        String sidToken = logoutToken(Map.of("sid", "idp-session-1", "events", event()));
+        HttpResponse<String> bySid = postLogout(first, sidToken);
 
-        // Then exactly the two sessions of that IdP session end
+        // Then exactly the two sessions of that IdP session end, and the same token cannot be used again
         assertThat(bySid.statusCode()).isEqualTo(200);
+        HttpResponse<String> replayed = postLogout(second, sidToken);
+        assertThat(replayed.statusCode()).isEqualTo(400);
+        assertThat(replayed.body()).contains("used already");
         assertThat(auth(a, first).statusCode()).isEqualTo(401);
         await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100)).until(() -> auth(b, second).statusCode() == 401);
         assertThat(auth(c, first).statusCode()).isEqualTo(200);

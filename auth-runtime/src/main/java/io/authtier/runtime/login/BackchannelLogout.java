@@ -1,5 +1,6 @@
 package io.authtier.runtime.login;
 
+import io.authtier.runtime.session.Base64Url;
 import io.authtier.runtime.session.SessionStore;
 import io.authtier.runtime.session.SessionUser;
 import io.authtier.runtime.token.jwt.Claims;
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * {@code POST /oauth2/backchannel-logout} (OpenID Connect Back-Channel Logout 1.0): the IdP posts a logout
  * token; once it is valid (signature, {@code iss}, {@code aud}, {@code iat}, the logout event, no
  * {@code nonce}) the sessions of its {@code sid}, or without a {@code sid} every session of its {@code sub},
- * end in the store. Answers 200 (done), 400 with {@code invalid_request} (a bad token) or 503.
+ * end in the store. Its {@code jti} is remembered for as long as the token could be accepted, so a replay is
+ * refused rather than ending the sessions made since. Answers 200 (done), 400 with {@code invalid_request}
+ * (a bad or replayed token) or 503.
  */
 final class BackchannelLogout {
 
@@ -30,16 +33,19 @@ final class BackchannelLogout {
     private final Duration clockSkew;
     private final SignedJwtVerifier verifier;
     private final SessionStore store;
+    private final PendingLogins usedTokens;
     private final Clock clock;
     private final SessionMetrics metrics;
 
+    /** @param usedTokens where the {@code jti}s of accepted logout tokens are kept, once each (the pending-login store) */
     BackchannelLogout(String issuerUrl, String clientId, Duration clockSkew, SignedJwtVerifier verifier, SessionStore store,
-            Clock clock, SessionMetrics metrics) {
+            PendingLogins usedTokens, Clock clock, SessionMetrics metrics) {
         this.issuerUrl = Objects.requireNonNull(issuerUrl, "issuerUrl");
         this.clientId = Objects.requireNonNull(clientId, "clientId");
         this.clockSkew = Objects.requireNonNull(clockSkew, "clockSkew");
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.store = Objects.requireNonNull(store, "store");
+        this.usedTokens = Objects.requireNonNull(usedTokens, "usedTokens");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
@@ -54,9 +60,24 @@ final class BackchannelLogout {
             case SignedJwtVerifier.Undecidable undecidable -> CompletableFuture.completedFuture(unavailable());
             case SignedJwtVerifier.Valid valid -> {
                 Optional<String> broken = LogoutTokenRules.broken(valid.claims(), clientId, clock.instant(), clockSkew);
-                yield broken.isPresent() ? invalid(broken.get(), "the logout token is not valid") : end(valid.claims());
+                yield broken.isPresent() ? invalid(broken.get(), "the logout token is not valid") : once(valid.claims());
             }
         });
+    }
+
+    /** Ends the sessions the first time this token's {@code jti} is seen; a failure forgets it, so the IdP's retry works. */
+    private CompletionStage<WebAnswer> once(Map<String, Object> claims) {
+        String key = "jti." + Base64Url.encode(Secrets.hash("authtier logout token", issuerUrl + "\n" + claims.get("jti")));
+        // As long as LogoutTokenRules would accept the token: its iat may be skew ahead or MAX_AGE + skew behind.
+        Duration remember = LogoutTokenRules.MAX_AGE.plus(clockSkew.multipliedBy(2));
+        return usedTokens.putIfAbsent(key, new byte[] {1}, remember).thenCompose(first -> {
+            if (!first) {
+                return invalid("replayed", "the logout token was used already");
+            }
+            return end(claims).thenCompose(answer -> answer.status() == 200
+                    ? CompletableFuture.completedFuture(answer)
+                    : usedTokens.take(key).handle((forgotten, error) -> answer));
+        }).exceptionally(error -> unavailable());
     }
 
     private CompletionStage<WebAnswer> end(Map<String, Object> claims) {

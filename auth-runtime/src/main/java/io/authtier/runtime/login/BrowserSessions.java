@@ -88,7 +88,7 @@ public final class BrowserSessions implements AutoCloseable {
         this.flow = new LoginFlow(login, issuerUrl, issuer.clockSkew(), discovery, tokens,
                 new PendingLoginVault(pending, new SessionCipher(random)), jwts, store, cookie, clock, random, metrics);
         this.signOut = new SignOut(login.clientId(), cookie, store, discovery, targets, metrics);
-        this.backchannel = new BackchannelLogout(issuerUrl, login.clientId(), issuer.clockSkew(), jwts, store, clock, metrics);
+        this.backchannel = new BackchannelLogout(issuerUrl, login.clientId(), issuer.clockSkew(), jwts, store, pending, clock, metrics);
         // A refresh may retry: hold the lock for every attempt and backoff, and never less than 10 s.
         Duration lockTtl = timeout.multipliedBy(config.resilience().retry().maxAttempts()).multipliedBy(2);
         this.authenticator = new SessionAuthenticator(cookie, store,

@@ -18,6 +18,13 @@ public interface PendingLogins extends AutoCloseable {
     /** Stores an (already encrypted) pending login under {@code key} for {@code ttl}. */
     CompletionStage<Void> put(String key, byte[] value, Duration ttl);
 
+    /**
+     * Stores {@code value} under {@code key} for {@code ttl} unless the key is there already: true if this
+     * call stored it. Atomic across replicas, so of two claims of one key only one gets true (a logout
+     * token's {@code jti} is used once this way).
+     */
+    CompletionStage<Boolean> putIfAbsent(String key, byte[] value, Duration ttl);
+
     /** Returns and removes it atomically: a second take of the same key finds nothing (used once). */
     CompletionStage<Optional<byte[]>> take(String key);
 

@@ -106,4 +106,27 @@ public abstract class PendingLoginsContract {
         assertThat(taken.stream().filter(Optional::isPresent).map(Optional::get).toList())
                 .singleElement().isEqualTo(value("once"));
     }
+
+    @Test
+    @DisplayName("Of 20 concurrent claims of one key exactly one stores it; once taken, it can be claimed again")
+    void putIfAbsentOnce() throws Exception {
+        String key = newKey();
+
+        List<Boolean> claims = concurrently(20, i -> join(logins.putIfAbsent(key, value("jti"), TEN_MINUTES)));
+
+        assertThat(claims).containsOnlyOnce(true);
+        assertThat(join(logins.putIfAbsent(key, value("again"), TEN_MINUTES))).isFalse();
+        assertThat(take(key)).hasValueSatisfying(v -> assertThat(v).isEqualTo(value("jti")));
+        assertThat(join(logins.putIfAbsent(key, value("after"), TEN_MINUTES))).isTrue();
+    }
+
+    @Test
+    @DisplayName("A claimed key ends by its TTL too")
+    void putIfAbsentExpires() {
+        String key = newKey();
+        Duration ttl = Duration.ofMinutes(5);
+        assertThat(join(logins.putIfAbsent(key, value("jti"), ttl))).isTrue();
+
+        assertEndsAfter(key, ttl);
+    }
 }

@@ -41,6 +41,15 @@ public final class MemoryPendingLogins implements PendingLogins {
 
     @Override
     public CompletionStage<Void> put(String key, byte[] value, Duration ttl) {
+        return store(key, value, ttl, false).thenApply(stored -> null);
+    }
+
+    @Override
+    public CompletionStage<Boolean> putIfAbsent(String key, byte[] value, Duration ttl) {
+        return store(key, value, ttl, true);
+    }
+
+    private CompletionStage<Boolean> store(String key, byte[] value, Duration ttl, boolean onlyIfAbsent) {
         Objects.requireNonNull(key, "key");
         if (!ttl.isPositive()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("ttl must be greater than zero, got " + ttl));
@@ -49,7 +58,11 @@ public final class MemoryPendingLogins implements PendingLogins {
         Entry entry = new Entry(value.clone(), now.plus(ttl));
         // The check and the insert together, so the bound is exact; take() only ever shrinks the map.
         synchronized (entries) {
-            if (entries.size() >= capacity && !entries.containsKey(key)) {
+            Entry present = entries.get(key);
+            if (onlyIfAbsent && present != null && present.expiresAt().isAfter(now)) {
+                return CompletableFuture.completedFuture(false);
+            }
+            if (entries.size() >= capacity && present == null) {
                 entries.values().removeIf(e -> !e.expiresAt().isAfter(now));
                 if (entries.size() >= capacity) {
                     return CompletableFuture.failedFuture(
@@ -58,7 +71,7 @@ public final class MemoryPendingLogins implements PendingLogins {
             }
             entries.put(key, entry);
         }
-        return CompletableFuture.completedFuture(null);
+        return CompletableFuture.completedFuture(true);
     }
 
     @Override

@@ -31,6 +31,11 @@ public final class ConnectingPendingLogins implements PendingLogins {
     }
 
     @Override
+    public CompletionStage<Boolean> putIfAbsent(String key, byte[] value, Duration ttl) {
+        return logins().map(l -> l.putIfAbsent(key, value, ttl)).orElseGet(ConnectingPendingLogins::notConnected);
+    }
+
+    @Override
     public CompletionStage<Optional<byte[]>> take(String key) {
         return logins().map(l -> l.take(key)).orElseGet(ConnectingPendingLogins::notConnected);
     }

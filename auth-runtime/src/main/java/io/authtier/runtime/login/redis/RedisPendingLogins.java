@@ -51,6 +51,20 @@ public final class RedisPendingLogins implements PendingLogins {
     }
 
     @Override
+    public CompletionStage<Boolean> putIfAbsent(String key, byte[] value, Duration ttl) {
+        String redisKey = key(key);
+        Objects.requireNonNull(value, "value");
+        return SessionStoreException.guard(STORE, () -> {
+            if (!ttl.isPositive()) {
+                throw new IllegalArgumentException("ttl must be greater than zero, got " + ttl);
+            }
+            // SET NX answers OK when it stored the key and nothing when the key was there.
+            return redis.strings().set(redisKey, value, SetArgs.Builder.nx().px(Math.max(1, ttl.toMillis())))
+                    .thenApply("OK"::equals);
+        });
+    }
+
+    @Override
     public CompletionStage<Optional<byte[]>> take(String key) {
         String redisKey = key(key);
         return SessionStoreException.guard(STORE, () -> redis.strings().getdel(redisKey).thenApply(Optional::ofNullable));
