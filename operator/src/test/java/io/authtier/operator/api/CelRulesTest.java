@@ -176,6 +176,14 @@ class CelRulesTest {
     assertTransition(cluster.formatted(before), cluster.formatted(after), allowed, "redis.cluster.masters cannot shrink");
   }
 
+  @ParameterizedTest(name = "{0} -> {1}")
+  @org.junit.jupiter.params.provider.CsvSource({"1, 2, true", "1, 1, true", "1, 0, false", "2, 1, false"})
+  @DisplayName("A Redis Cluster can gain replicas per master but not lose them (pods go from the top, masters among them)")
+  void clusterReplicasScaleIn(int before, int after, boolean allowed) throws Exception {
+    var cluster = ISSUER + "redis: {mode: Cluster, cluster: {masters: 3, replicasPerMaster: %d}}\n";
+    assertTransition(cluster.formatted(before), cluster.formatted(after), allowed, "redis.cluster.replicasPerMaster cannot shrink");
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("transitions")
   @DisplayName("redis.mode cannot change once the tier exists")

@@ -6,9 +6,15 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
 
-/** Shape of an operator-run Redis Cluster. Masters can be added (slots move to them) but not removed. */
+/**
+ * Shape of an operator-run Redis Cluster. Masters and replicas can be added (slots move to new masters) but
+ * not removed.
+ */
 @ValidationRule(value = "self.masters >= oldSelf.masters",
     message = "redis.cluster.masters cannot shrink: scale-in is not supported in this version; raise it, or keep it")
+@ValidationRule(value = "self.replicasPerMaster >= oldSelf.replicasPerMaster",
+    message = "redis.cluster.replicasPerMaster cannot shrink: the StatefulSet would remove its highest pods, which may hold a "
+        + "master and its only replica; raise it, or keep it")
 public record RedisClusterSpec(
     @Default("3")
     @Min(3)

@@ -54,7 +54,13 @@ public class RedisConfigMapDependent extends CRUDKubernetesDependentResource<Con
         // Persistence is the AOF; RDB snapshots are taken on demand (BGSAVE) for backups.
         .append("save \"\"\n")
         .append("appendonly ").append(persistent ? "yes" : "no").append('\n')
-        .append("appendfsync everysec\n");
+        .append("appendfsync everysec\n")
+        // Full, Redis refuses writes (an OOM error: the runtime answers 503) rather than grow until the kernel
+        // kills it and it crash-loops reloading the same AOF. 5/8 of the container's limit leaves room for the
+        // copy-on-write of an AOF rewrite. Never an eviction policy: every key has a TTL, so volatile-* would
+        // drop sessions silently.
+        .append("maxmemory ").append(RedisStatefulSetDependent.MEMORY_LIMIT_MIB * 5 / 8).append("mb\n")
+        .append("maxmemory-policy noeviction\n");
     if (RedisConditions.cluster(tier)) {
       conf.append("cluster-enabled yes\n")
           .append("cluster-config-file ").append(DATA_DIR).append("/nodes.conf\n")

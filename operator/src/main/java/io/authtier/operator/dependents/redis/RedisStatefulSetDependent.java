@@ -50,6 +50,8 @@ import java.util.TreeMap;
 public class RedisStatefulSetDependent extends CRUDKubernetesDependentResource<StatefulSet, AuthTier> {
   public static final String CONFIG_HASH = "authtier.io/config-hash";
   public static final String PASSWORD_HASH = "authtier.io/password-hash";
+  /** The Redis container's memory limit; redis.conf's maxmemory stays well below it (RedisConfigMapDependent). */
+  static final int MEMORY_LIMIT_MIB = 512;
   /** The uid and gid of the redis user of the official image. */
   public static final long REDIS_UID = 999L;
   /** The volume (a claim template, or an emptyDir without persistence) that holds the AOF and nodes.conf. */
@@ -202,7 +204,7 @@ public class RedisStatefulSetDependent extends CRUDKubernetesDependentResource<S
                   .withReadinessProbe(probe(READY, 5, 2))
                   .withResources(new ResourceRequirementsBuilder()
                       .withRequests(new TreeMap<>(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi"))))
-                      .withLimits(new TreeMap<>(Map.of("memory", new Quantity("512Mi"))))
+                      .withLimits(new TreeMap<>(Map.of("memory", new Quantity(MEMORY_LIMIT_MIB + "Mi"))))
                       .build())
                   .withSecurityContext(PodSecurity.restrictedContainer())
                   .withVolumeMounts(
