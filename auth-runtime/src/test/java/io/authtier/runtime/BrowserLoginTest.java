@@ -530,6 +530,12 @@ class BrowserLoginTest {
         assertThat(statuses).contains(429);
         // while another client still gets through
         assertThat(new Browser().get(base(second) + "/oauth2/start", "X-Forwarded-For", "203.0.113.8").statusCode()).isEqualTo(302);
+        // A client that writes an X-Forwarded-For line of its own, to which the proxy adds a line with the real
+        // address (HAProxy's option forwardfor), is still known by that real address: one list, all lines
+        List<Integer> spoofing = java.util.stream.IntStream.range(0, 80).mapToObj(i -> new Browser()
+                .get(base(second) + "/oauth2/start", "X-Forwarded-For", "8.8.0." + i, "X-Forwarded-For", "203.0.113.9")
+                .statusCode()).toList();
+        assertThat(spoofing).contains(429);
     }
 
     @Test

@@ -128,4 +128,20 @@ class RouteAccessTest {
         assertThat(runtime.get("/auth?allowed_groups=users&tab=2", "Authorization", "Bearer " + user,
             "X-Original-URI", "/shop").statusCode()).isEqualTo(200);
     }
+
+    @Test
+    @DisplayName("Envoy's ext_authz: an absolute-form request line is ruled by its path, not by a cut of the whole URL")
+    void extAuthzAbsoluteForm() throws Exception {
+        var user = token(List.of("users"));
+
+        for (String target : List.of("http://abc/ext-authz/admin", "https://ab/ext-authz/admin", "http://abc/ext-authz/admin?x")) {
+            try (var socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), runtime.port())) {
+                socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: abc\r\nAuthorization: Bearer " + user
+                        + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                var status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                        java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+                assertThat(status).as(target).startsWith("HTTP/1.1 403");
+            }
+        }
+    }
 }

@@ -68,7 +68,9 @@ public final class AuthRouter implements Handler<HttpServerRequest> {
             } else if (path.equals(EXT_AUTHZ) || path.startsWith(EXT_AUTHZ + "/")) {
                 endpoint = "ext_authz";
                 done = forwardAuth.handle(request, routes.isEmpty() ? Access.ANYONE
-                        : routes.forPath(path.length() == EXT_AUTHZ.length() ? "/" : request.uri().substring(EXT_AUTHZ.length())), Asker.ENVOY);
+                        // From path(), not uri(): in an absolute-form request ("GET http://host/ext-authz/admin")
+                        // the uri is the whole URL, and cutting the prefix from it named another path.
+                        : routes.forPath(path.length() == EXT_AUTHZ.length() ? "/" : path.substring(EXT_AUTHZ.length())), Asker.ENVOY);
             } else if (browser.isPresent() && OAuth2Handler.endpoint(path) != null) {
                 endpoint = OAuth2Handler.endpoint(path);
                 done = browser.get().handle(request);

@@ -51,7 +51,16 @@ public final class ClientAddress {
 
     /** The client of {@code request}: {@link #resolve} on its peer and {@code X-Forwarded-For}; empty without a peer. */
     public Optional<InetAddress> client(HttpServerRequest request) {
-        return peer(request).map(peer -> resolve(peer, request.headers().get("X-Forwarded-For")));
+        return peer(request).map(peer -> resolve(peer, forwardedFor(request)));
+    }
+
+    /**
+     * Every {@code X-Forwarded-For} line, in order, joined with commas (RFC 9110: one list, however many lines):
+     * a proxy that adds a line of its own (HAProxy's {@code option forwardfor}) puts the client's own line first.
+     */
+    private static String forwardedFor(HttpServerRequest request) {
+        var lines = request.headers().getAll("X-Forwarded-For");
+        return lines.isEmpty() ? null : lines.size() == 1 ? lines.getFirst() : String.join(",", lines);
     }
 
     /** Whether {@code request} comes straight from a trusted proxy, whose {@code X-Forwarded-*} may be believed. */
