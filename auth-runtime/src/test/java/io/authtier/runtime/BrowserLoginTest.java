@@ -548,6 +548,14 @@ class BrowserLoginTest {
         login(phone, second, "margaret", Map.of());
         login(colleague, first, "katherine", Map.of());
 
+        // A web page (the browser names its Origin) cannot use an operator's port-forward
+        HttpResponse<String> fromPage = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + first.adminPort() + "/admin/logout?sub=margaret"))
+                .header("Origin", "http://evil.example").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(fromPage.statusCode()).isEqualTo(403);
+        assertThat(auth(laptop, first).statusCode()).isEqualTo(200);
+
         // When an operator logs margaret out everywhere through the admin port
         HttpResponse<String> admin = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + first.adminPort() + "/admin/logout?sub=margaret"))

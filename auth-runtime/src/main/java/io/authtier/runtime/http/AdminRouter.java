@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The admin port ({@code server.adminPort}, loopback only: reach it with {@code kubectl port-forward} or
  * {@code exec}). {@code POST /admin/logout?sub=SUBJECT} ends every session of that user at the login issuer
- * ("log out everywhere") in one store call, and answers {@code {"sessionsEnded": n}}.
+ * ("log out everywhere") in one store call, and answers {@code {"sessionsEnded": n}}. A request from a
+ * browser (with {@code Origin}) is refused, so a web page cannot use someone's port-forward.
  */
 public final class AdminRouter implements Handler<HttpServerRequest> {
 
@@ -36,6 +37,12 @@ public final class AdminRouter implements Handler<HttpServerRequest> {
         }
         if (request.method() != HttpMethod.POST) {
             response.setStatusCode(405).putHeader(HttpHeaders.ALLOW, "POST").end("{\"error\":\"use POST\"}");
+            return;
+        }
+        // Meant for curl through a port-forward; a browser's request (it names its Origin) may come from any page
+        // the operator has open while the port-forward runs, so it is refused.
+        if (request.getHeader(HttpHeaders.ORIGIN) != null || "cross-site".equals(request.getHeader("Sec-Fetch-Site"))) {
+            response.setStatusCode(403).end("{\"error\":\"not from a browser: use curl or the CLI through the port-forward\"}");
             return;
         }
         String subject = request.getParam("sub");
