@@ -1,6 +1,7 @@
 package io.authtier.operator.reconcile;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
+import io.authtier.operator.api.v1alpha1.RedisMode;
 import io.authtier.operator.api.v1alpha1.RedisSpec;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.List;
@@ -35,7 +36,7 @@ public final class Names {
    * moves the limit with it. Without an operator-run Redis only the runtime's Service counts (63).
    */
   public static int maxTierName(RedisSpec redis) {
-    List<Function<AuthTier, String>> labels = redis == null || redis.mode() == io.authtier.operator.api.v1alpha1.RedisMode.External
+    List<Function<AuthTier, String>> labels = redis == null || redis.mode() == RedisMode.External
         ? List.of(Names::runtime)
         : List.of(Names::runtime, Names::redis, Names::redisHeadless,
             t -> redisPod(t, MAX_REDIS_ORDINAL), t -> redis(t) + "-" + "h".repeat(REVISION_HASH_SUFFIX - 1));

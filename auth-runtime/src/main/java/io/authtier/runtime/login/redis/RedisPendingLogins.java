@@ -40,27 +40,24 @@ public final class RedisPendingLogins implements PendingLogins {
 
     @Override
     public CompletionStage<Void> put(String key, byte[] value, Duration ttl) {
-        String redisKey = key(key);
-        Objects.requireNonNull(value, "value");
-        return SessionStoreException.guard(STORE, () -> {
-            if (!ttl.isPositive()) {
-                throw new IllegalArgumentException("ttl must be greater than zero, got " + ttl);
-            }
-            return redis.strings().set(redisKey, value, SetArgs.Builder.px(Math.max(1, ttl.toMillis()))).thenApply(ok -> null);
-        });
+        return set(key, value, ttl, new SetArgs()).thenApply(ok -> null);
     }
 
     @Override
     public CompletionStage<Boolean> putIfAbsent(String key, byte[] value, Duration ttl) {
+        // SET NX answers OK when it stored the key and nothing when the key was there.
+        return set(key, value, ttl, SetArgs.Builder.nx()).thenApply("OK"::equals);
+    }
+
+    /** {@code SET key value PX ttl} with {@code args}' other options; the reply as Redis gives it. */
+    private CompletionStage<String> set(String key, byte[] value, Duration ttl, SetArgs args) {
         String redisKey = key(key);
         Objects.requireNonNull(value, "value");
         return SessionStoreException.guard(STORE, () -> {
             if (!ttl.isPositive()) {
                 throw new IllegalArgumentException("ttl must be greater than zero, got " + ttl);
             }
-            // SET NX answers OK when it stored the key and nothing when the key was there.
-            return redis.strings().set(redisKey, value, SetArgs.Builder.nx().px(Math.max(1, ttl.toMillis())))
-                    .thenApply("OK"::equals);
+            return redis.strings().set(redisKey, value, args.px(Math.max(1, ttl.toMillis())));
         });
     }
 
