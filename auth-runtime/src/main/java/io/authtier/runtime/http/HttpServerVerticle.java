@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One HTTP server on one event loop. Deploying several instances on the same port spreads connections
  * over event loops. Undeploying (which {@code Vertx.close()} does) shuts the server down gracefully: it
- * stops accepting, lets requests in flight finish for up to {@code grace}, then closes.
+ * stops accepting, lets requests in flight finish for up to {@code grace}, then closes. Every request
+ * passes {@link RequestFraming} first.
  */
 public final class HttpServerVerticle extends VerticleBase {
 
@@ -24,7 +25,7 @@ public final class HttpServerVerticle extends VerticleBase {
 
     public HttpServerVerticle(HttpServerOptions options, Handler<HttpServerRequest> handler, Duration grace) {
         this.options = new HttpServerOptions(Objects.requireNonNull(options, "options"));
-        this.handler = Objects.requireNonNull(handler, "handler");
+        this.handler = new RequestFraming(handler);
         this.grace = Objects.requireNonNull(grace, "grace");
     }
 

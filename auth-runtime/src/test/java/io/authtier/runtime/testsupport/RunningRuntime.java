@@ -68,6 +68,10 @@ public final class RunningRuntime implements AutoCloseable {
         return port;
     }
 
+    public int managementPort() {
+        return managementPort;
+    }
+
     /** The admin port (loopback). */
     public int adminPort() {
         return adminPort;
