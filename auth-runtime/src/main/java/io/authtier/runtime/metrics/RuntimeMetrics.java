@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Every metric the runtime publishes, in one place (ARCHITECTURE.md, contract 5). Names are Micrometer
@@ -47,7 +47,8 @@ public final class RuntimeMetrics {
             Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5)};
 
     private final MeterRegistry registry;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    /** Striped, not one atomic: every request changes it twice, from every event loop. */
+    private final LongAdder inFlight = new LongAdder();
     private final Map<ValidationKey, Counter> validations = new ConcurrentHashMap<>();
     private final Map<CacheKey, Counter> cacheRequests = new ConcurrentHashMap<>();
     private final Map<RefreshKey, Counter> refreshes = new ConcurrentHashMap<>();
@@ -55,7 +56,7 @@ public final class RuntimeMetrics {
 
     public RuntimeMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
-        Gauge.builder(HTTP_REQUESTS_IN_FLIGHT, inFlight, AtomicInteger::get)
+        Gauge.builder(HTTP_REQUESTS_IN_FLIGHT, inFlight, LongAdder::sum)
                 .description("HTTP requests being answered now; the queue length the HPA scales on")
                 .register(registry);
         cacheCounter("l1", true);
@@ -135,7 +136,7 @@ public final class RuntimeMetrics {
 
     /** Marks the start of an HTTP request; pair with {@link #requestFinished}. */
     public long requestStarted() {
-        inFlight.incrementAndGet();
+        inFlight.increment();
         return System.nanoTime();
     }
 
@@ -144,7 +145,7 @@ public final class RuntimeMetrics {
      * {@code status} (a handful of codes: 200, 401, 403, 404, 500, 503), so alerts can take the 5xx share.
      */
     public void requestFinished(String endpoint, int status, long startNanos) {
-        inFlight.decrementAndGet();
+        inFlight.decrement();
         durations.computeIfAbsent(new DurationKey(endpoint, status), key -> Timer.builder(HTTP_REQUEST_DURATION)
                 .description("Time to answer an HTTP request, by endpoint and status")
                 .tag("endpoint", key.endpoint())
@@ -157,7 +158,7 @@ public final class RuntimeMetrics {
 
     /** The number of requests in flight now. */
     public int inFlight() {
-        return inFlight.get();
+        return inFlight.intValue();
     }
 
     private record ValidationKey(String issuer, String method, String result) {
