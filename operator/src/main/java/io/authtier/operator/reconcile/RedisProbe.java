@@ -146,7 +146,9 @@ final class RedisProbe {
           + health.readyReplicas() + " replicas serve all 16384 slots" + sharedNodes(placement, round));
     }
     var pods = podsNotReady(statefulSet);
-    var acting = round.actions().stream().filter(ClusterAction::changesRedis).map(RedisProbe::describe).toList();
+    // distinct: after a whole restart every member meets every other, one line per moved node is enough
+    var acting = round.actions().stream().filter(ClusterAction::changesRedis).map(RedisProbe::describe)
+        .distinct().toList();
     var waiting = round.actions().stream().filter(ClusterAction.Wait.class::isInstance)
         .map(a -> ((ClusterAction.Wait) a).reason()).toList();
     var why = new StringBuilder("cluster_state " + health.clusterState() + ", " + health.slotsAssigned()
@@ -183,6 +185,7 @@ final class RedisProbe {
     return switch (action) {
       case ClusterAction.Bootstrap b -> "bootstrap of " + b.masters().size() + " masters";
       case ClusterAction.MeetNode m -> "meet " + m.node();
+      case ClusterAction.RemeetNode m -> "meet " + m.node() + " again at its new address";
       case ClusterAction.ReplicateMaster r -> r.replica() + " replicates " + r.master();
       case ClusterAction.ForgetNode f -> "forget " + f.lastEndpoint();
       case ClusterAction.MigrateSlots m -> "move " + m.slotCount() + " slots";

@@ -32,6 +32,15 @@ public sealed interface ClusterAction {
   /** {@code CLUSTER MEET} sent to {@code via}, a member, naming the fresh {@code node}. */
   record MeetNode(RedisNodeAddress node, RedisNodeAddress via) implements ClusterAction {}
 
+  /**
+   * {@code CLUSTER MEET} sent to {@code via} naming {@code node}, a member that {@code via} already knows by id
+   * ({@code nodeId}) but lists at {@code listedAt}, where it no longer answers (every pod restarted with a new
+   * IP). Redis completes the handshake with the known id and keeps the new address; the id, its slots and its
+   * role stay as they were.
+   */
+  record RemeetNode(RedisNodeAddress node, String nodeId, String listedAt, RedisNodeAddress via)
+      implements ClusterAction {}
+
   /** {@code CLUSTER REPLICATE masterId} sent to {@code replica}. */
   record ReplicateMaster(RedisNodeAddress replica, String masterId, RedisNodeAddress master) implements ClusterAction {}
 

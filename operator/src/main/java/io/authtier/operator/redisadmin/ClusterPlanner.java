@@ -5,6 +5,7 @@ import io.authtier.operator.redisadmin.ClusterAction.ForgetNode;
 import io.authtier.operator.redisadmin.ClusterAction.MeetNode;
 import io.authtier.operator.redisadmin.ClusterAction.MigrateSlots;
 import io.authtier.operator.redisadmin.ClusterAction.Refuse;
+import io.authtier.operator.redisadmin.ClusterAction.RemeetNode;
 import io.authtier.operator.redisadmin.ClusterAction.ReplicateMaster;
 import io.authtier.operator.redisadmin.ClusterAction.SlotAssignment;
 import io.authtier.operator.redisadmin.ClusterAction.Wait;
@@ -124,11 +125,15 @@ public final class ClusterPlanner {
       }
     }
 
+    // Members listed where they no longer answer are met again; their failure is only the stale address.
+    List<RemeetNode> remeets = planRemeets(members, actions);
+    Set<String> moved = remeets.stream().map(RemeetNode::nodeId).collect(Collectors.toSet());
+
     // Failed nodes: forget those that are gone for good; wait on failovers; refuse to drop served slots.
     List<String> forgotten = new ArrayList<>();
     boolean failover = false;
     for (ClusterNodeEntry e : view) {
-      if (!e.failed() || e.myself()) {
+      if (!e.failed() || e.myself() || moved.contains(e.id())) {
         continue;
       }
       if (e.slotCount() > 0) {
@@ -156,7 +161,8 @@ public final class ClusterPlanner {
     for (Reachable j : joiners) {
       actions.add(new MeetNode(j.address(), anchor.address()));
     }
-    if (!joiners.isEmpty() || !forgotten.isEmpty() || failover) {
+    actions.addAll(remeets);
+    if (!joiners.isEmpty() || !remeets.isEmpty() || !forgotten.isEmpty() || failover) {
       return; // roles and slots are planned on the next observation, once these have taken effect
     }
     boolean converging = members.stream()
@@ -401,6 +407,50 @@ public final class ClusterPlanner {
     }
   }
 
+  /**
+   * Re-meets members that another member lists at an address where they no longer answer: what every pod
+   * restarting at once with new IPs leaves behind, since nodes find their peers only at the addresses in
+   * nodes.conf and no peer is left at an old one to gossip the new ones. Each pair is met directly (the
+   * listing member meets the node at its current address) so that one round fixes every view. Only nodes that
+   * list each other are met, so a node of another cluster never is; an id that answers at two addresses (a
+   * copied volume) is refused, and a handshake already under way is waited for.
+   */
+  private static List<RemeetNode> planRemeets(List<Reachable> members, List<ClusterAction> actions) {
+    Map<String, List<Reachable>> byId = members.stream()
+        .collect(Collectors.groupingBy(Reachable::nodeId, LinkedHashMap::new, Collectors.toList()));
+    byId.forEach((id, same) -> {
+      if (same.size() > 1) {
+        actions.add(new Refuse("node id " + id + " answers at " + addresses(same) + " (copies of one volume?);"
+            + " none of them is met at its address until only one remains"));
+      }
+    });
+    List<RemeetNode> remeets = new ArrayList<>();
+    for (Reachable via : members) {
+      for (ClusterNodeEntry listed : via.view()) {
+        List<Reachable> same = byId.getOrDefault(listed.id(), List.of());
+        if (listed.myself() || same.size() != 1) {
+          continue;
+        }
+        Reachable node = same.getFirst();
+        if (node.listedHereBy(listed) || !lists(node, via.nodeId())) {
+          continue;
+        }
+        if (via.view().stream().anyMatch(h -> h.handshake() && !h.id().equals(node.nodeId()) && node.listedHereBy(h))) {
+          actions.add(new Wait(via.address() + " is completing its handshake with " + node.address()
+              + " at its new address"));
+          continue;
+        }
+        remeets.add(new RemeetNode(node.address(), node.nodeId(), listed.ip() + ":" + listed.port(), via.address()));
+      }
+    }
+    return remeets;
+  }
+
+  /** Whether {@code r}'s view has a line for {@code id}, whatever its flags (a stale peer may be {@code noaddr}). */
+  private static boolean lists(Reachable r, String id) {
+    return r.view().stream().anyMatch(e -> e.id().equals(id));
+  }
+
   /** Whether the anchor's view agrees with what the node says about itself: role, master, slot count. */
   private static boolean sameRole(Reachable m, List<ClusterNodeEntry> view) {
     Optional<ClusterNodeEntry> self = m.self();
@@ -421,8 +471,14 @@ public final class ClusterPlanner {
             && r.view().stream().filter(e -> !e.myself()).allMatch(ClusterNodeEntry::handshake));
   }
 
-  /** A failed node is gone when its address is no longer desired or another node now answers there. */
+  /**
+   * A failed node is gone when its address is no longer desired or another node now answers there, and its
+   * id answers nowhere (a node that answers at a new address has moved, it is not gone).
+   */
   private static boolean isGone(ClusterNodeEntry failed, ClusterObservation observation) {
+    if (observation.byId(failed.id()).isPresent()) {
+      return false;
+    }
     boolean desiredAddress = observation.nodes().stream().anyMatch(n -> failed.isAt(n.address()));
     if (!desiredAddress) {
       return true;

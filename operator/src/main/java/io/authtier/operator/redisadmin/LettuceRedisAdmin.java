@@ -5,6 +5,7 @@ import io.authtier.operator.redisadmin.ClusterAction.ForgetNode;
 import io.authtier.operator.redisadmin.ClusterAction.MeetNode;
 import io.authtier.operator.redisadmin.ClusterAction.MigrateSlots;
 import io.authtier.operator.redisadmin.ClusterAction.Refuse;
+import io.authtier.operator.redisadmin.ClusterAction.RemeetNode;
 import io.authtier.operator.redisadmin.ClusterAction.ReplicateMaster;
 import io.authtier.operator.redisadmin.ClusterAction.SlotAssignment;
 import io.authtier.operator.redisadmin.ClusterAction.Wait;
@@ -35,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
@@ -151,7 +153,8 @@ public final class LettuceRedisAdmin implements RedisAdmin {
           fields.getOrDefault("cluster_state", "unknown"),
           Integer.parseInt(fields.getOrDefault("cluster_known_nodes", "1")),
           dbSize,
-          ClusterNodeEntry.parseAll(redis.clusterNodes()));
+          ClusterNodeEntry.parseAll(redis.clusterNodes()),
+          resolve(address));
     } catch (RedisException e) {
       return new Unreachable(address, failure(e), describe(e));
     }
@@ -172,7 +175,10 @@ public final class LettuceRedisAdmin implements RedisAdmin {
       Instant start = clock.instant();
       switch (action) {
         case Bootstrap b -> bootstrap(b);
-        case MeetNode m -> on(m.via(), "CLUSTER MEET " + m.node(), r -> r.clusterMeet(ip(m.node()), m.node().port()));
+        case MeetNode m -> on(m.via(), "CLUSTER MEET " + m.node(), r -> meet(r, m.node()));
+        case RemeetNode m ->
+            on(m.via(), "CLUSTER MEET " + m.node() + " (" + m.nodeId() + ", listed at " + m.listedAt() + ")",
+                r -> meet(r, m.node()));
         case ReplicateMaster r ->
             on(r.replica(), "CLUSTER REPLICATE " + r.masterId() + " (" + r.master() + ")",
                 c -> c.clusterReplicate(r.masterId()));
@@ -206,7 +212,7 @@ public final class LettuceRedisAdmin implements RedisAdmin {
     rest.addAll(bootstrap.others());
     on(first, "bootstrap CLUSTER MEET " + rest, redis -> {
       for (RedisNodeAddress node : rest) {
-        redis.clusterMeet(ip(node), node.port());
+        meet(redis, node);
       }
       return "OK";
     });
@@ -273,12 +279,25 @@ public final class LettuceRedisAdmin implements RedisAdmin {
     return client.connect(ByteArrayCodec.INSTANCE, uri.build());
   }
 
+  private static String meet(RedisCommands<byte[], byte[]> redis, RedisNodeAddress node) {
+    return redis.clusterMeet(ip(node), node.port());
+  }
+
   /** CLUSTER MEET takes an IP address, not a host name: resolve the stable DNS name now. */
   private static String ip(RedisNodeAddress node) {
     try {
       return InetAddress.getByName(node.host()).getHostAddress();
     } catch (UnknownHostException e) {
       throw new RedisAdminException("Redis cluster: cannot resolve " + node.host() + " to meet it", e);
+    }
+  }
+
+  /** Observed with each node: a peer that lists the node at another IP than this one lists a stale address. */
+  private static Optional<String> resolve(RedisNodeAddress node) {
+    try {
+      return Optional.of(ip(node));
+    } catch (RedisAdminException e) {
+      return Optional.empty();
     }
   }
 

@@ -1,6 +1,9 @@
 package io.authtier.operator.redisadmin;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /** What one node said about itself and its cluster when it was asked, or why it could not be asked. */
@@ -39,6 +42,8 @@ public sealed interface NodeObservation {
    * @param knownNodes {@code cluster_known_nodes}, itself included
    * @param dbSize {@code DBSIZE}: keys in the node's database
    * @param view the node's {@code CLUSTER NODES}, its own line included
+   * @param ip the IP that {@code address} resolved to when the node was asked, which a {@code CLUSTER MEET}
+   *     naming the node would use; empty when not known
    */
   record Reachable(
       RedisNodeAddress address,
@@ -47,11 +52,19 @@ public sealed interface NodeObservation {
       String clusterState,
       int knownNodes,
       long dbSize,
-      List<ClusterNodeEntry> view)
+      List<ClusterNodeEntry> view,
+      Optional<String> ip)
       implements NodeObservation {
 
     public Reachable {
       view = List.copyOf(view);
+      Objects.requireNonNull(ip, "ip");
+    }
+
+    /** Without the resolved IP: entries are then matched to the node by {@link ClusterNodeEntry#isAt}. */
+    public Reachable(RedisNodeAddress address, boolean clusterEnabled, String nodeId, String clusterState,
+        int knownNodes, long dbSize, List<ClusterNodeEntry> view) {
+      this(address, clusterEnabled, nodeId, clusterState, knownNodes, dbSize, view, Optional.empty());
     }
 
     /** The node's own line of its view. */
@@ -78,6 +91,32 @@ public sealed interface NodeObservation {
     /** Whether this node knows {@code id} as a full member (not only in handshake). */
     public boolean knows(String id) {
       return view.stream().anyMatch(e -> e.id().equals(id) && !e.handshake());
+    }
+
+    /**
+     * Whether {@code entry}, another node's line about this one, names the address where this node answers
+     * now: the resolved IP and the port when the IP is known (a host name announced with
+     * {@code cluster-announce-hostname} says nothing about a changed IP), else {@link ClusterNodeEntry#isAt}.
+     */
+    public boolean listedHereBy(ClusterNodeEntry entry) {
+      return ip.map(i -> entry.port() == address.port() && sameIp(entry.ip(), i))
+          .orElseGet(() -> entry.isAt(address));
+    }
+
+    /** Redis prints IPv6 compressed ({@code ::1}), Java in full: compare those as addresses. */
+    private static boolean sameIp(String listed, String resolved) {
+      if (listed.equals(resolved)) {
+        return true;
+      }
+      if (!listed.contains(":") || !resolved.contains(":")) {
+        return false;
+      }
+      try {
+        // IPv6 literals are parsed, never looked up.
+        return InetAddress.getByName(listed).equals(InetAddress.getByName(resolved));
+      } catch (UnknownHostException e) {
+        return false;
+      }
     }
 
     /** Empty, alone and slotless: what bootstrap and joining require. */

@@ -7,6 +7,7 @@ import io.authtier.operator.redisadmin.ClusterAction.ForgetNode;
 import io.authtier.operator.redisadmin.ClusterAction.MeetNode;
 import io.authtier.operator.redisadmin.ClusterAction.MigrateSlots;
 import io.authtier.operator.redisadmin.ClusterAction.Refuse;
+import io.authtier.operator.redisadmin.ClusterAction.RemeetNode;
 import io.authtier.operator.redisadmin.ClusterAction.ReplicateMaster;
 import io.authtier.operator.redisadmin.ClusterAction.SlotAssignment;
 import io.authtier.operator.redisadmin.ClusterAction.Wait;
@@ -18,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -297,6 +299,150 @@ class ClusterPlannerTest {
         .singleElement().isInstanceOfSatisfying(Refuse.class, r -> assertThat(r.reason()).contains("scale-in"));
   }
 
+  // ---------------------------------------------------------------- every node restarted with a new address
+
+  @Test
+  @DisplayName("whole restart with new addresses: every member meets every other at its new address, and nothing else")
+  void remeetsEveryMovedMember() {
+    // Given the healthy 3 + 3 cluster restarted at ports 8001..8006, each node listing the others at 700n
+    ClusterObservation restarted = moved(healthy(), (viewer, listed) -> false);
+
+    // When planning
+    List<ClusterAction> plan = planner.plan(restarted, THREE_BY_TWO);
+
+    // Then each node is met by each other node at its new address, under its known id; no bootstrap, no forget
+    List<RemeetNode> expected = new ArrayList<>();
+    for (int via = 1; via <= 6; via++) {
+      for (int node = 1; node <= 6; node++) {
+        if (via != node) {
+          expected.add(new RemeetNode(movedAddr(node), id(node), "127.0.0.1:" + (7000 + node), movedAddr(via)));
+        }
+      }
+    }
+    assertThat(plan).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
+  @DisplayName("whole restart after nodes.conf saved failures: a failed master and replica are met again, not forgotten nor refused")
+  void remeetsMovedNodesSavedAsFailed() {
+    // Given nodes.conf saved master 1 (with its slots) and replica 5 as failed before everything stopped
+    List<Spec> specs = new ArrayList<>(healthy());
+    specs.set(0, new Spec(1, "master,fail", null, "0-5461", true));
+    specs.set(4, new Spec(5, "slave,fail", 2, "", true));
+
+    // When planning
+    List<ClusterAction> plan = planner.plan(moved(specs, (viewer, listed) -> false), THREE_BY_TWO);
+
+    // Then the failures are only stale addresses: both are met again, nothing is forgotten, refused or awaited
+    assertThat(plan).hasSize(30).allMatch(RemeetNode.class::isInstance);
+    assertThat(plan).contains(new RemeetNode(movedAddr(1), id(1), "127.0.0.1:7001", movedAddr(2)),
+        new RemeetNode(movedAddr(5), id(5), "127.0.0.1:7005", movedAddr(3)));
+  }
+
+  @Test
+  @DisplayName("whole restart, half re-learned: only the pairs still listed at an old address are met; none once all are")
+  void remeetsOnlyWhatIsStillStale() {
+    // Given every node already re-learned every address except node 2, which still lists node 6 at 7006
+    BiPredicate<Integer, Integer> stale = (viewer, listed) -> viewer == 2 && listed == 6;
+
+    // Then exactly that pair is met again
+    assertThat(planner.plan(moved(healthy(), stale.negate()), THREE_BY_TWO))
+        .containsExactly(new RemeetNode(movedAddr(6), id(6), "127.0.0.1:7006", movedAddr(2)));
+    // And once it too is re-learned, the cluster needs nothing
+    assertThat(planner.plan(moved(healthy(), (viewer, listed) -> true), THREE_BY_TWO)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a handshake to the new address under way is waited for, not started again")
+  void waitsForRemeetHandshake() {
+    // Given node 2 still lists node 6 at 7006 but is already shaking hands with 127.0.0.1:8006
+    List<NodeObservation> nodes = new ArrayList<>(moved(healthy(), (viewer, listed) -> !(viewer == 2 && listed == 6)).nodes());
+    Reachable two = (Reachable) nodes.get(1);
+    List<ClusterNodeEntry> view = new ArrayList<>(two.view());
+    view.add(ClusterNodeEntry.parse("f".repeat(40) + " 127.0.0.1:8006@18006 handshake - 0 0 0 connected"));
+    nodes.set(1, new Reachable(two.address(), true, two.nodeId(), "fail", 7, two.dbSize(), view));
+
+    // Then the planner waits instead of meeting again
+    List<ClusterAction> plan = planner.plan(new ClusterObservation(Instant.EPOCH, nodes), THREE_BY_TWO);
+    assertThat(plan).noneMatch(RemeetNode.class::isInstance).noneMatch(MeetNode.class::isInstance)
+        .anySatisfy(a -> assertThat(a).isInstanceOfSatisfying(Wait.class,
+            w -> assertThat(w.reason()).contains("127.0.0.1:8002").contains("127.0.0.1:8006")));
+  }
+
+  @Test
+  @DisplayName("never meets a node that does not list the member in turn, nor a node of another cluster")
+  void remeetsOnlyNodesOfThisCluster() {
+    // Given the moved cluster, where node 6 answers with its id but knows none of the others (reset, or another
+    // cluster's node that kept the id), and a stranger knowing only nodes of its own cluster sits at 8009
+    List<NodeObservation> nodes = new ArrayList<>(moved(healthy(), (viewer, listed) -> listed != 6).nodes());
+    nodes.set(5, new Reachable(movedAddr(6), true, id(6), "ok", 1, 0,
+        List.of(ClusterNodeEntry.parse(line(6, "myself,master", null, "").replace(":7006@17006", ":8006@18006")))));
+    nodes.add(new Reachable(movedAddr(9), true, id(9), "ok", 2, 10, List.of(
+        ClusterNodeEntry.parse(line(9, "myself,master", null, "0-16383").replace(":7009@17009", ":8009@18009")),
+        ClusterNodeEntry.parse(line(8, "master", null, "")))));
+
+    // When planning
+    List<ClusterAction> plan = planner.plan(new ClusterObservation(Instant.EPOCH, nodes), THREE_BY_TWO);
+
+    // Then neither is met; the stranger is refused as before
+    assertThat(plan).noneMatch(RemeetNode.class::isInstance).noneMatch(MeetNode.class::isInstance)
+        .noneMatch(Bootstrap.class::isInstance)
+        .anySatisfy(a -> assertThat(a).isInstanceOfSatisfying(Refuse.class,
+            r -> assertThat(r.reason()).contains("127.0.0.1:8009").contains("not met")));
+  }
+
+  @Test
+  @DisplayName("refuses to re-meet a node id that answers at two addresses (a copied volume)")
+  void refusesDuplicateNodeId() {
+    // Given the moved cluster plus a second node answering with node 6's id and view at 8016
+    List<NodeObservation> nodes = new ArrayList<>(moved(healthy(), (viewer, listed) -> listed != 6).nodes());
+    Reachable six = (Reachable) nodes.get(5);
+    nodes.add(new Reachable(new RedisNodeAddress("127.0.0.1", 8016), true, six.nodeId(), "fail", 6, 0, six.view()));
+
+    // When planning
+    List<ClusterAction> plan = planner.plan(new ClusterObservation(Instant.EPOCH, nodes), THREE_BY_TWO);
+
+    // Then node 6's id is refused, naming both addresses, and is not met at either
+    assertThat(plan).filteredOn(RemeetNode.class::isInstance).isEmpty();
+    assertThat(plan).anySatisfy(a -> assertThat(a).isInstanceOfSatisfying(Refuse.class,
+        r -> assertThat(r.reason()).contains(id(6)).contains("127.0.0.1:8006").contains("127.0.0.1:8016")));
+  }
+
+  @Test
+  @DisplayName("with announced host names, a peer listed at its old IP is met again; the resolved IP decides, not the name")
+  void comparesResolvedIpNotHostName() {
+    // Given two members announcing host names; node 1 lists node 2 at its old IP 10.0.0.2
+    RedisNodeAddress a = new RedisNodeAddress("redis-0.h", 6379);
+    RedisNodeAddress b = new RedisNodeAddress("redis-1.h", 6379);
+    String one = id(1) + " 10.0.1.1:6379@16379,redis-0.h myself,master - 0 0 1 connected 0-8191";
+    String two = id(2) + " 10.0.0.2:6379@16379,redis-1.h master,fail? - 0 0 2 disconnected 8192-16383";
+    Reachable first = new Reachable(a, true, id(1), "fail", 2, 1, List.of(ClusterNodeEntry.parse(one),
+        ClusterNodeEntry.parse(two)), Optional.of("10.0.1.1"));
+    Reachable second = new Reachable(b, true, id(2), "fail", 2, 1, List.of(
+        ClusterNodeEntry.parse(two.replace("master,fail?", "myself,master").replace("10.0.0.2", "10.0.1.2")),
+        ClusterNodeEntry.parse(one.replace("myself,master", "master"))),
+        Optional.of("10.0.1.2"));
+
+    // When planning, then only node 2 is met, by node 1, at its host name (resolved when the meet is sent)
+    assertThat(planner.plan(observe(first, second), new DesiredCluster(3, 0)))
+        .filteredOn(RemeetNode.class::isInstance)
+        .containsExactly(new RemeetNode(b, id(2), "10.0.0.2:6379", a));
+  }
+
+  @Test
+  @DisplayName("an IPv6 address listed compressed and resolved in full is the same address")
+  void ipv6ListedCompressed() {
+    Reachable node = new Reachable(new RedisNodeAddress("redis-0.h", 6379), true, id(1), "ok", 1, 0, List.of(),
+        Optional.of("fd00:0:0:0:0:0:0:5"));
+
+    assertThat(node.listedHereBy(ClusterNodeEntry.parse(id(1) + " fd00::5:6379@16379 master - 0 0 1 connected")))
+        .isTrue();
+    assertThat(node.listedHereBy(ClusterNodeEntry.parse(id(1) + " fd00::6:6379@16379 master - 0 0 1 connected")))
+        .isFalse();
+    assertThat(node.listedHereBy(ClusterNodeEntry.parse(id(1) + " :6379@16379 master,noaddr - 0 0 1 connected")))
+        .isFalse();
+  }
+
   // ---------------------------------------------------------------- scale out
 
   @Test
@@ -441,6 +587,34 @@ class ClusterPlannerTest {
       }
       return new ClusterObservation(Instant.EPOCH, nodes);
     }
+  }
+
+  /**
+   * The cluster of {@code specs} after every node restarted at port 8000 + n, keeping its nodes.conf: node n
+   * lists node m at its new address when {@code relearned(n, m)}, else at its old one (7000 + m), failing
+   * and disconnected.
+   */
+  private static ClusterObservation moved(List<Spec> specs, BiPredicate<Integer, Integer> relearned) {
+    List<NodeObservation> nodes = new ArrayList<>();
+    for (Spec s : specs) {
+      List<ClusterNodeEntry> view = new ArrayList<>();
+      for (Spec o : specs) {
+        boolean stale = o != s && !relearned.test(s.n(), o.n());
+        String flags = (o == s ? "myself," : "") + o.flags() + (stale && !o.flags().contains("fail") ? ",fail?" : "");
+        String line = line(o.n(), flags, o.masterOf(), o.slots());
+        view.add(ClusterNodeEntry.parse(stale ? line : line.replace(
+            ":" + (7000 + o.n()) + "@" + (17000 + o.n()), ":" + (8000 + o.n()) + "@" + (18000 + o.n()))));
+      }
+      boolean ok = view.stream().noneMatch(ClusterNodeEntry::failing);
+      int slots = view.stream().filter(ClusterNodeEntry::myself).mapToInt(ClusterNodeEntry::slotCount).sum();
+      nodes.add(new Reachable(movedAddr(s.n()), true, id(s.n()), ok ? "ok" : "fail", specs.size(),
+          slots > 0 ? 100 : 0, view));
+    }
+    return new ClusterObservation(Instant.EPOCH, nodes);
+  }
+
+  private static RedisNodeAddress movedAddr(int n) {
+    return new RedisNodeAddress("127.0.0.1", 8000 + n);
   }
 
   private static Reachable fresh(int n) {
