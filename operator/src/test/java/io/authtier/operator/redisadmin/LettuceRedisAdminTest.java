@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.authtier.operator.redisadmin.ClusterAction.Bootstrap;
+import io.authtier.operator.redisadmin.ClusterAction.ForgetNode;
 import io.authtier.operator.redisadmin.ClusterAction.MeetNode;
+import io.authtier.operator.redisadmin.ClusterAction.RemeetNode;
 import io.authtier.operator.redisadmin.NodeObservation.Reachable;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -144,12 +146,63 @@ class LettuceRedisAdminTest {
     // Then no round ever plans a bootstrap or a meet, the cluster is ready again and the keys are there
     await("restarted cluster converged").atMost(CONVERGE).pollInterval(Duration.ofMillis(200)).until(() -> {
       RedisAdmin.Round round = admin.reconcile(nodes, THREE_BY_TWO);
-      assertThat(round.actions()).noneMatch(a -> a instanceof Bootstrap || a instanceof MeetNode);
+      assertThat(round.actions())
+          .noneMatch(a -> a instanceof Bootstrap || a instanceof MeetNode || a instanceof RemeetNode);
       assertThat(round.refusals()).isEmpty();
       return round.converged();
     });
     awaitReady(nodes, THREE_BY_TWO);
     assertAllKeys(clusterClient(nodes).sync(), "r", 500);
+  }
+
+  @Test
+  @DisplayName("after every node restarts on a new port, the admin meets the members again: cluster ok, all slots, every key")
+  void restartWithNewAddresses() {
+    // Given a formed cluster holding data
+    List<RedisNodeAddress> nodes = redis.startFresh(6);
+    converge(nodes, THREE_BY_TWO);
+    awaitReady(nodes, THREE_BY_TWO);
+    write(clusterClient(nodes).sync(), "m", 500);
+    awaitReplicated(nodes, 500);
+    List<String> ids = admin.observe(nodes).reachable().stream().map(Reachable::nodeId).toList();
+
+    // When every node stops and starts again from its own directory (nodes.conf, AOF), each on a new port
+    nodes.forEach(redis::stop);
+    List<RedisNodeAddress> moved = nodes.stream().map(redis::restartElsewhere).toList();
+
+    // Then each keeps its id but lists its peers at their old ports, and on their own the nodes stay failed
+    assertThat(admin.observe(moved).reachable()).map(Reachable::nodeId).containsExactlyElementsOf(ids);
+    await("restarted nodes stay apart on their own").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> admin.observe(moved).reachable().stream().allMatch(r -> "fail".equals(r.clusterState())
+            && r.view().stream().filter(e -> !e.myself()).noneMatch(e -> moved.stream().anyMatch(e::isAt))));
+
+    // When the admin runs its rounds
+    long recoveryStart = System.nanoTime();
+    List<ClusterAction> executed = new ArrayList<>();
+    await("cluster recovered at the new addresses").atMost(CONVERGE).pollInterval(Duration.ofMillis(100)).until(() -> {
+      RedisAdmin.Round round = admin.reconcile(moved, THREE_BY_TWO);
+      assertThat(round.refusals()).isEmpty();
+      executed.addAll(round.actions());
+      return round.converged() && round.observation().health().ready(THREE_BY_TWO);
+    });
+    long recoveryMillis = (System.nanoTime() - recoveryStart) / 1_000_000;
+
+    // Then it only met known members again: nothing bootstrapped, met as new, or forgotten
+    assertThat(executed).filteredOn(RemeetNode.class::isInstance).isNotEmpty()
+        .allSatisfy(a -> assertThat(ids).contains(((RemeetNode) a).nodeId()));
+    assertThat(executed).noneMatch(a -> a instanceof Bootstrap || a instanceof MeetNode || a instanceof ForgetNode);
+    // And the same six ids form the cluster, every node listing every other at its new address
+    ClusterObservation recovered = admin.observe(moved);
+    assertThat(recovered.health()).isEqualTo(new ClusterHealth("ok", 16384, 3, 3, List.of()));
+    assertThat(recovered.reachable()).map(Reachable::nodeId).containsExactlyElementsOf(ids);
+    assertThat(recovered.reachable()).allSatisfy(r -> assertThat(r.view())
+        .allMatch(e -> moved.stream().anyMatch(e::isAt), "listed at a new address"));
+    // And every key is readable through the cluster at its new addresses, and replicated again
+    assertAllKeys(clusterClient(moved).sync(), "m", 500);
+    awaitReplicated(moved, 500);
+    System.out.printf("[redisadmin] every node restarted on a new port -> admin rounds until ready: %d ms%n",
+        recoveryMillis);
   }
 
   @Test
@@ -236,7 +289,7 @@ class LettuceRedisAdminTest {
     assertThat(round.refusals()).hasSize(2);
     assertThat(round.refusals()).anySatisfy(r -> assertThat(r).contains(withData.toString()).contains("not met"));
     assertThat(round.refusals()).anySatisfy(r -> assertThat(r).contains(standalone.toString()).contains("cluster mode"));
-    assertThat(round.actions()).noneMatch(MeetNode.class::isInstance);
+    assertThat(round.actions()).noneMatch(a -> a instanceof MeetNode || a instanceof RemeetNode);
     assertThat(admin.observe(List.of(withData)).reachable()).singleElement()
         .satisfies(r -> assertThat(r.knownNodes()).isOne());
   }

@@ -93,6 +93,18 @@ public final class LocalRedisNodes implements AutoCloseable {
     startIn(node, dirs.get(node), true);
   }
 
+  /**
+   * Restarts a stopped node from its own directory (same nodes.conf, same AOF) on a new port, as a pod that
+   * comes back with a new IP: its nodes.conf still lists itself and its peers at their old ports.
+   */
+  RedisNodeAddress restartElsewhere(RedisNodeAddress node) {
+    RedisNodeAddress moved = new RedisNodeAddress(node.host(), freePort());
+    Path dir = dirs.remove(node);
+    dirs.put(moved, dir);
+    startIn(moved, dir, true);
+    return moved;
+  }
+
   /** SIGKILL: the node dies as a crashed pod would. */
   void kill(RedisNodeAddress node) {
     Process p = running.remove(node);
