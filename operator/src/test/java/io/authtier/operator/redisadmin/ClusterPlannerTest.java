@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiPredicate;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -356,17 +357,15 @@ class ClusterPlannerTest {
   @DisplayName("a handshake to the new address under way is waited for, not started again")
   void waitsForRemeetHandshake() {
     // Given node 2 still lists node 6 at 7006 but is already shaking hands with 127.0.0.1:8006
-    List<NodeObservation> nodes = new ArrayList<>(moved(healthy(), (viewer, listed) -> !(viewer == 2 && listed == 6)).nodes());
+    List<NodeObservation> nodes = movedNodes((viewer, listed) -> !(viewer == 2 && listed == 6));
     Reachable two = (Reachable) nodes.get(1);
     List<ClusterNodeEntry> view = new ArrayList<>(two.view());
     view.add(ClusterNodeEntry.parse("f".repeat(40) + " 127.0.0.1:8006@18006 handshake - 0 0 0 connected"));
     nodes.set(1, new Reachable(two.address(), true, two.nodeId(), "fail", 7, two.dbSize(), view));
 
     // Then the planner waits instead of meeting again
-    List<ClusterAction> plan = planner.plan(new ClusterObservation(Instant.EPOCH, nodes), THREE_BY_TWO);
-    assertThat(plan).noneMatch(RemeetNode.class::isInstance).noneMatch(MeetNode.class::isInstance)
-        .anySatisfy(a -> assertThat(a).isInstanceOfSatisfying(Wait.class,
-            w -> assertThat(w.reason()).contains("127.0.0.1:8002").contains("127.0.0.1:8006")));
+    assertThat(planFor(nodes)).noneMatch(ClusterPlannerTest::meets)
+        .anySatisfy(outcome(Wait.class, "127.0.0.1:8002", "127.0.0.1:8006"));
   }
 
   @Test
@@ -374,38 +373,29 @@ class ClusterPlannerTest {
   void remeetsOnlyNodesOfThisCluster() {
     // Given the moved cluster, where node 6 answers with its id but knows none of the others (reset, or another
     // cluster's node that kept the id), and a stranger knowing only nodes of its own cluster sits at 8009
-    List<NodeObservation> nodes = new ArrayList<>(moved(healthy(), (viewer, listed) -> listed != 6).nodes());
+    List<NodeObservation> nodes = movedNodes((viewer, listed) -> listed != 6);
     nodes.set(5, new Reachable(movedAddr(6), true, id(6), "ok", 1, 0,
-        List.of(ClusterNodeEntry.parse(line(6, "myself,master", null, "").replace(":7006@17006", ":8006@18006")))));
+        List.of(ClusterNodeEntry.parse(movedLine(6, "myself,master", "")))));
     nodes.add(new Reachable(movedAddr(9), true, id(9), "ok", 2, 10, List.of(
-        ClusterNodeEntry.parse(line(9, "myself,master", null, "0-16383").replace(":7009@17009", ":8009@18009")),
+        ClusterNodeEntry.parse(movedLine(9, "myself,master", "0-16383")),
         ClusterNodeEntry.parse(line(8, "master", null, "")))));
 
-    // When planning
-    List<ClusterAction> plan = planner.plan(new ClusterObservation(Instant.EPOCH, nodes), THREE_BY_TWO);
-
-    // Then neither is met; the stranger is refused as before
-    assertThat(plan).noneMatch(RemeetNode.class::isInstance).noneMatch(MeetNode.class::isInstance)
-        .noneMatch(Bootstrap.class::isInstance)
-        .anySatisfy(a -> assertThat(a).isInstanceOfSatisfying(Refuse.class,
-            r -> assertThat(r.reason()).contains("127.0.0.1:8009").contains("not met")));
+    // When planning, then neither is met; the stranger is refused as before
+    assertThat(planFor(nodes)).noneMatch(ClusterPlannerTest::meets)
+        .anySatisfy(outcome(Refuse.class, "127.0.0.1:8009", "not met"));
   }
 
   @Test
   @DisplayName("refuses to re-meet a node id that answers at two addresses (a copied volume)")
   void refusesDuplicateNodeId() {
     // Given the moved cluster plus a second node answering with node 6's id and view at 8016
-    List<NodeObservation> nodes = new ArrayList<>(moved(healthy(), (viewer, listed) -> listed != 6).nodes());
+    List<NodeObservation> nodes = movedNodes((viewer, listed) -> listed != 6);
     Reachable six = (Reachable) nodes.get(5);
     nodes.add(new Reachable(new RedisNodeAddress("127.0.0.1", 8016), true, six.nodeId(), "fail", 6, 0, six.view()));
 
-    // When planning
-    List<ClusterAction> plan = planner.plan(new ClusterObservation(Instant.EPOCH, nodes), THREE_BY_TWO);
-
-    // Then node 6's id is refused, naming both addresses, and is not met at either
-    assertThat(plan).filteredOn(RemeetNode.class::isInstance).isEmpty();
-    assertThat(plan).anySatisfy(a -> assertThat(a).isInstanceOfSatisfying(Refuse.class,
-        r -> assertThat(r.reason()).contains(id(6)).contains("127.0.0.1:8006").contains("127.0.0.1:8016")));
+    // When planning, then node 6's id is refused, naming both addresses, and is not met at either
+    assertThat(planFor(nodes)).noneMatch(ClusterPlannerTest::meets)
+        .anySatisfy(outcome(Refuse.class, id(6), "127.0.0.1:8006", "127.0.0.1:8016"));
   }
 
   @Test
@@ -602,8 +592,7 @@ class ClusterPlannerTest {
         boolean stale = o != s && !relearned.test(s.n(), o.n());
         String flags = (o == s ? "myself," : "") + o.flags() + (stale && !o.flags().contains("fail") ? ",fail?" : "");
         String line = line(o.n(), flags, o.masterOf(), o.slots());
-        view.add(ClusterNodeEntry.parse(stale ? line : line.replace(
-            ":" + (7000 + o.n()) + "@" + (17000 + o.n()), ":" + (8000 + o.n()) + "@" + (18000 + o.n()))));
+        view.add(ClusterNodeEntry.parse(stale ? line : toMovedPort(line, o.n())));
       }
       boolean ok = view.stream().noneMatch(ClusterNodeEntry::failing);
       int slots = view.stream().filter(ClusterNodeEntry::myself).mapToInt(ClusterNodeEntry::slotCount).sum();
@@ -611,6 +600,34 @@ class ClusterPlannerTest {
           slots > 0 ? 100 : 0, view));
     }
     return new ClusterObservation(Instant.EPOCH, nodes);
+  }
+
+  /** {@link #moved} of the healthy cluster, as a list to change. */
+  private static List<NodeObservation> movedNodes(BiPredicate<Integer, Integer> relearned) {
+    return new ArrayList<>(moved(healthy(), relearned).nodes());
+  }
+
+  /** A master's line at its new port (8000 + n). */
+  private static String movedLine(int n, String flags, String slots) {
+    return toMovedPort(line(n, flags, null, slots), n);
+  }
+
+  private static String toMovedPort(String line, int n) {
+    return line.replace(":" + (7000 + n) + "@" + (17000 + n), ":" + (8000 + n) + "@" + (18000 + n));
+  }
+
+  private List<ClusterAction> planFor(List<NodeObservation> nodes) {
+    return planner.plan(new ClusterObservation(Instant.EPOCH, nodes), THREE_BY_TWO);
+  }
+
+  /** Whether the action brings a node into a cluster: bootstrap, meet, or meet again. */
+  private static boolean meets(ClusterAction action) {
+    return action instanceof Bootstrap || action instanceof MeetNode || action instanceof RemeetNode;
+  }
+
+  /** The action is a {@code type} (a Refuse or Wait) whose reason names every one of {@code parts}. */
+  private static Consumer<ClusterAction> outcome(Class<? extends ClusterAction> type, String... parts) {
+    return a -> assertThat(a).isInstanceOf(type).asString().contains(parts);
   }
 
   private static RedisNodeAddress movedAddr(int n) {

@@ -133,11 +133,7 @@ class LettuceRedisAdminTest {
   @DisplayName("after every node restarts from its nodes.conf, nothing is bootstrapped again and the data is intact")
   void restartFromNodesConf() {
     // Given a formed cluster holding data
-    List<RedisNodeAddress> nodes = redis.startFresh(6);
-    converge(nodes, THREE_BY_TWO);
-    awaitReady(nodes, THREE_BY_TWO);
-    write(clusterClient(nodes).sync(), "r", 500);
-    awaitReplicated(nodes, 500);
+    List<RedisNodeAddress> nodes = formedWithKeys("r", 500);
 
     // When every node stops and starts again from its own directory
     nodes.forEach(redis::stop);
@@ -159,11 +155,7 @@ class LettuceRedisAdminTest {
   @DisplayName("after every node restarts on a new port, the admin meets the members again: cluster ok, all slots, every key")
   void restartWithNewAddresses() {
     // Given a formed cluster holding data
-    List<RedisNodeAddress> nodes = redis.startFresh(6);
-    converge(nodes, THREE_BY_TWO);
-    awaitReady(nodes, THREE_BY_TWO);
-    write(clusterClient(nodes).sync(), "m", 500);
-    awaitReplicated(nodes, 500);
+    List<RedisNodeAddress> nodes = formedWithKeys("m", 500);
     List<String> ids = admin.observe(nodes).reachable().stream().map(Reachable::nodeId).toList();
 
     // When every node stops and starts again from its own directory (nodes.conf, AOF), each on a new port
@@ -180,8 +172,10 @@ class LettuceRedisAdminTest {
     // When the admin runs its rounds
     long recoveryStart = System.nanoTime();
     List<ClusterAction> executed = new ArrayList<>();
+    AtomicInteger rounds = new AtomicInteger();
     await("cluster recovered at the new addresses").atMost(CONVERGE).pollInterval(Duration.ofMillis(100)).until(() -> {
       RedisAdmin.Round round = admin.reconcile(moved, THREE_BY_TWO);
+      rounds.incrementAndGet();
       assertThat(round.refusals()).isEmpty();
       executed.addAll(round.actions());
       return round.converged() && round.observation().health().ready(THREE_BY_TWO);
@@ -201,8 +195,9 @@ class LettuceRedisAdminTest {
     // And every key is readable through the cluster at its new addresses, and replicated again
     assertAllKeys(clusterClient(moved).sync(), "m", 500);
     awaitReplicated(moved, 500);
-    System.out.printf("[redisadmin] every node restarted on a new port -> admin rounds until ready: %d ms%n",
-        recoveryMillis);
+    System.out.printf("[redisadmin] every node restarted on a new port -> admin rounds until ready: %d ms"
+        + " (%d rounds, %d re-meets)%n", recoveryMillis, rounds.get(),
+        executed.stream().filter(RemeetNode.class::isInstance).count());
   }
 
   @Test
@@ -329,6 +324,16 @@ class LettuceRedisAdminTest {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** Six fresh nodes formed into 3 + 3, holding {@code keys} keys {@code prefix:i}, replicated. */
+  private List<RedisNodeAddress> formedWithKeys(String prefix, int keys) {
+    List<RedisNodeAddress> nodes = redis.startFresh(6);
+    converge(nodes, THREE_BY_TWO);
+    awaitReady(nodes, THREE_BY_TWO);
+    write(clusterClient(nodes).sync(), prefix, keys);
+    awaitReplicated(nodes, keys);
+    return nodes;
+  }
 
   /** Rounds of observe → plan → execute until a round plans nothing; any refusal fails the test. */
   private void converge(List<RedisNodeAddress> nodes, DesiredCluster desired) {
