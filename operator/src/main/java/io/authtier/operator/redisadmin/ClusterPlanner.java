@@ -140,7 +140,13 @@ public final class ClusterPlanner {
         failover = true;
         boolean replicaAlive = view.stream()
             .anyMatch(x -> x.replica() && !x.failing() && x.masterId().equals(Optional.of(e.id())));
-        actions.add(replicaAlive
+        Optional<Reachable> answering = observation.byId(e.id());
+        // Back with its data (its id answers): only the others' view is behind, e.g. just after a re-meet, and
+        // Redis clears the flag once they reach it again.
+        actions.add(answering.isPresent()
+            ? new Wait("master " + e.endpoint() + " (" + e.id() + ") is marked failed but answers at "
+                + answering.get().address() + "; waiting for the cluster to reach it again")
+            : replicaAlive
             ? new Wait("master " + e.endpoint() + " (" + e.id() + ") failed; waiting for its replica to take over")
             : new Refuse("master " + e.endpoint() + " (" + e.id() + ") failed with " + e.slotCount()
                 + " slots and no replica to take over; bring the node back with its data (nodes.conf and AOF)"

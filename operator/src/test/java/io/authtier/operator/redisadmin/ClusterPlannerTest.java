@@ -276,6 +276,20 @@ class ClusterPlannerTest {
   }
 
   @Test
+  @DisplayName("waits, without refusing, on a master marked failed whose node answers with its data")
+  void failedMasterThatAnswers() {
+    // Given master 1 and its replica 4 marked failed (the others could not reach them yet), both answering;
+    // master 2 comes first, so it is the anchor (a node never marks itself failed)
+    List<Spec> specs = List.of(master(2, "5462-10922"), master(3, "10923-16383"),
+        new Spec(1, "master,fail", null, "0-5461", true), new Spec(4, "slave,fail?", 1, "", true),
+        replica(5, 2), replica(6, 3));
+
+    // Then the planner waits for the cluster to reach it: its slots are not lost, a person need not act
+    assertThat(planner.plan(cluster(specs).observe(), THREE_BY_TWO)).singleElement()
+        .satisfies(outcome(Wait.class, "127.0.0.1:7001", "answers"));
+  }
+
+  @Test
   @DisplayName("refuses a stranger with data next to a healthy cluster, and still heals the rest")
   void refusesStrangerWithData() {
     Cluster c = cluster(healthy());
