@@ -138,19 +138,7 @@ public final class ClusterPlanner {
       }
       if (e.slotCount() > 0) {
         failover = true;
-        boolean replicaAlive = view.stream()
-            .anyMatch(x -> x.replica() && !x.failing() && x.masterId().equals(Optional.of(e.id())));
-        Optional<Reachable> answering = observation.byId(e.id());
-        // Back with its data (its id answers): only the others' view is behind, e.g. just after a re-meet, and
-        // Redis clears the flag once they reach it again.
-        actions.add(answering.isPresent()
-            ? new Wait("master " + e.endpoint() + " (" + e.id() + ") is marked failed but answers at "
-                + answering.get().address() + "; waiting for the cluster to reach it again")
-            : replicaAlive
-            ? new Wait("master " + e.endpoint() + " (" + e.id() + ") failed; waiting for its replica to take over")
-            : new Refuse("master " + e.endpoint() + " (" + e.id() + ") failed with " + e.slotCount()
-                + " slots and no replica to take over; bring the node back with its data (nodes.conf and AOF)"
-                + " — the operator will not reassign its slots"));
+        actions.add(failedMaster(e, view, observation));
         continue;
       }
       if (isGone(e, observation)) {
@@ -411,6 +399,24 @@ public final class ClusterPlanner {
       }
       replicas.merge(id, 1, Integer::sum);
     }
+  }
+
+  /** What to do about a master that the cluster marks failed while it serves slots. */
+  private static ClusterAction failedMaster(
+      ClusterNodeEntry e, List<ClusterNodeEntry> view, ClusterObservation observation) {
+    String master = "master " + e.endpoint() + " (" + e.id() + ")";
+    Optional<Reachable> answering = observation.byId(e.id());
+    if (answering.isPresent()) {
+      // Back with its data: only the others' view is behind (just after a re-meet, say); Redis clears the flag
+      // once they reach it again.
+      return new Wait(master + " is marked failed but answers at " + answering.get().address()
+          + "; waiting for the cluster to reach it again");
+    }
+    if (view.stream().anyMatch(x -> x.replica() && !x.failing() && x.masterId().equals(Optional.of(e.id())))) {
+      return new Wait(master + " failed; waiting for its replica to take over");
+    }
+    return new Refuse(master + " failed with " + e.slotCount() + " slots and no replica to take over; bring the"
+        + " node back with its data (nodes.conf and AOF) — the operator will not reassign its slots");
   }
 
   /**
