@@ -153,7 +153,8 @@ public class RedisStatefulSetDependent extends CRUDKubernetesDependentResource<S
     if (cluster) {
       env.add(new EnvVarBuilder().withName("POD_NAME").withNewValueFrom()
           .withNewFieldRef().withApiVersion("v1").withFieldPath("metadata.name").endFieldRef().endValueFrom().build());
-      // Nodes announce their stable name, not their IP: a pod that comes back with a new IP is found again.
+      // CLUSTER SHARDS and SLOTS show clients the stable name beside the IP, which changes with each pod.
+      // Nodes still reach each other by IP; after a restart with new IPs the operator meets them again.
       args.addAll(List.of("--cluster-announce-hostname",
           "$(POD_NAME)." + Names.redisHeadless(tier) + "." + tier.getMetadata().getNamespace() + ".svc"));
       ports.add(new ContainerPortBuilder().withName("cluster-bus")
