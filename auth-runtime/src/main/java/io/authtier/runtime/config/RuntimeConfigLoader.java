@@ -83,6 +83,11 @@ public final class RuntimeConfigLoader {
      * configuration, and a line may hold something pasted there by mistake.
      */
     private static String syntaxError(JsonProcessingException e) {
+        if (e.getOriginalMessage().startsWith("Trailing token")) {
+            // Jackson's wording names its own feature; the user's mistake is a second document.
+            return "not valid YAML: the file holds more than one YAML document (a line '---' after the first);"
+                    + " the configuration is one document: remove the second or merge it into the first";
+        }
         String what = e.getOriginalMessage().lines()
                 .filter(line -> !line.isBlank() && !Character.isWhitespace(line.charAt(0)))
                 .collect(Collectors.joining("; "));

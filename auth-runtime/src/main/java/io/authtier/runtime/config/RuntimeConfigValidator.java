@@ -1,10 +1,12 @@
 package io.authtier.runtime.config;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * The rules that compare fields with each other, run on a configuration whose fields are each valid on
@@ -16,7 +18,7 @@ public final class RuntimeConfigValidator {
     /** Every cross-field problem of {@code config}; empty if there is none. */
     public List<ConfigProblem> validate(RuntimeConfig config) {
         List<ConfigProblem> problems = new ArrayList<>();
-        ports(config.server(), problems);
+        ports(config.server(), config.sessions().login().isPresent(), problems);
         uniqueIssuerNames(config.issuers(), problems);
         uniqueIssuerUrls(config.issuers(), problems);
         tokenCache(config, problems);
@@ -42,17 +44,24 @@ public final class RuntimeConfigValidator {
         }
     }
 
-    private static void ports(ServerConfig server, List<ConfigProblem> problems) {
+    /** @param adminListens whether the admin port is opened at all: only with browser login */
+    private static void ports(ServerConfig server, boolean adminListens, List<ConfigProblem> problems) {
         if (server.managementPort() == server.port()) {
             problems.add(new ConfigProblem("server.managementPort",
                     "must differ from server.port (both are %d); the management endpoints need a port of their own, e.g. %d"
-                            .formatted(server.port(), server.port() == 9090 ? 9091 : 9090)));
+                            .formatted(server.port(), freePort(9090, server.port()))));
         }
-        if (server.adminPort() == server.port() || server.adminPort() == server.managementPort()) {
+        if (adminListens && (server.adminPort() == server.port() || server.adminPort() == server.managementPort())) {
             problems.add(new ConfigProblem("server.adminPort",
-                    "must differ from server.port (%d) and server.managementPort (%d); the admin API listens on loopback on a port of its own, e.g. 9091"
-                            .formatted(server.port(), server.managementPort())));
+                    "must differ from server.port (%d) and server.managementPort (%d); the admin API listens on loopback on a port of its own, e.g. %d"
+                            .formatted(server.port(), server.managementPort(), freePort(9091, server.port(), server.managementPort()))));
         }
+    }
+
+    /** The first port from {@code from} up that is none of {@code taken}: a suggestion that does not clash again. */
+    private static int freePort(int from, int... taken) {
+        return IntStream.iterate(from, port -> port + 1)
+                .filter(port -> Arrays.stream(taken).noneMatch(t -> t == port)).findFirst().orElseThrow();
     }
 
     private static void uniqueIssuerNames(List<IssuerConfig> issuers, List<ConfigProblem> problems) {

@@ -40,17 +40,28 @@ class CrossFieldRulesTest {
     }
 
     @Test
-    @DisplayName("The admin port must differ from the other two")
+    @DisplayName("With login, the admin port must differ from the other two, and the port suggested is free")
     void adminPortDiffers() {
-        // Given the admin port on the management port
-        String yaml = MINIMAL + "server: {port: 8080, managementPort: 9090, adminPort: 9090}\n";
+        // Given login on, and the management port on the admin port's default
+        String yaml = MINIMAL + """
+                server: {port: 8080, managementPort: 9091}
+                sessions:
+                  login: {issuer: main, clientId: web, allowedRedirectDomains: [shop.example.com]}
+                  cookie: {signingKeys: [{id: k1, file: %s}]}
+                """.formatted(key);
 
         // When it is loaded
         List<ConfigProblem> problems = problemsOf(yaml);
 
-        // Then the admin port is named
+        // Then the admin port is named, with a port that clashes with neither
         assertThat(problems).containsExactly(new ConfigProblem("server.adminPort",
-                "must differ from server.port (8080) and server.managementPort (9090); the admin API listens on loopback on a port of its own, e.g. 9091"));
+                "must differ from server.port (8080) and server.managementPort (9091); the admin API listens on loopback on a port of its own, e.g. 9092"));
+    }
+
+    @Test
+    @DisplayName("Without login the admin port is never opened, so its default may be another port's number")
+    void adminPortIgnoredWithoutLogin() {
+        assertThat(configOf(MINIMAL + "server: {port: 8080, managementPort: 9091}\n").server().managementPort()).isEqualTo(9091);
     }
 
     @Test
