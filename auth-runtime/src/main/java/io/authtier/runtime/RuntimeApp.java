@@ -160,10 +160,10 @@ public final class RuntimeApp {
                 .setMaxHeaderSize(maxHeaderBytes)
                 .setInitialSettings(new Http2Settings().setMaxHeaderListSize(maxHeaderBytes));
         HttpServerOptions management = new HttpServerOptions().setPort(config.server().managementPort());
-        return vertx.deployVerticle(() -> new HttpServerVerticle(auth, authRouter, SHUTDOWN_GRACE),
+        return vertx.deployVerticle(() -> new HttpServerVerticle("server.port", auth, authRouter, SHUTDOWN_GRACE),
                         new DeploymentOptions().setInstances(eventLoops()))
-                .compose(id -> vertx.deployVerticle(new HttpServerVerticle(management, managementRouter, SHUTDOWN_GRACE)))
-                .compose(id -> browser.isEmpty() ? Future.succeededFuture(id) : vertx.deployVerticle(new HttpServerVerticle(
+                .compose(id -> vertx.deployVerticle(new HttpServerVerticle("server.managementPort", management, managementRouter, SHUTDOWN_GRACE)))
+                .compose(id -> browser.isEmpty() ? Future.succeededFuture(id) : vertx.deployVerticle(new HttpServerVerticle("server.adminPort",
                         new HttpServerOptions().setHost("127.0.0.1").setPort(config.server().adminPort()), new AdminRouter(browser),
                         SHUTDOWN_GRACE)))
                 .onSuccess(id -> LOG.info("listening on {} (auth) and {} (management), {}", config.server().port(),

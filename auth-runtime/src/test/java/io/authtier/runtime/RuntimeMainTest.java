@@ -92,7 +92,8 @@ class RuntimeMainTest {
                     .formatted(taken.getLocalPort(), FreePorts.next()));
 
             assertThat(run("--config", file.toString())).isEqualTo(1);
-            assertThat(err()).startsWith("authtier-runtime: cannot start: ");
+            assertThat(err()).startsWith("authtier-runtime: cannot start: server.port " + taken.getLocalPort() + ": cannot listen on ")
+                    .contains("choose a free port");
         }
     }
 

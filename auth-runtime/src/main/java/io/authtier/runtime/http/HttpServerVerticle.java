@@ -18,12 +18,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpServerVerticle extends VerticleBase {
 
+    private final String portField;
     private final HttpServerOptions options;
     private final Handler<HttpServerRequest> handler;
     private final Duration grace;
     private HttpServer server;
 
-    public HttpServerVerticle(HttpServerOptions options, Handler<HttpServerRequest> handler, Duration grace) {
+    /** @param portField the configuration field that set the port, named when the port cannot be had */
+    public HttpServerVerticle(String portField, HttpServerOptions options, Handler<HttpServerRequest> handler, Duration grace) {
+        this.portField = Objects.requireNonNull(portField, "portField");
         this.options = new HttpServerOptions(Objects.requireNonNull(options, "options"));
         this.handler = new RequestFraming(handler);
         this.grace = Objects.requireNonNull(grace, "grace");
@@ -32,7 +35,10 @@ public final class HttpServerVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         server = vertx.createHttpServer(options).requestHandler(handler);
-        return server.listen();
+        // Netty's bind error names no port; with three servers, say which one could not listen.
+        return server.listen().recover(e -> Future.failedFuture(new IllegalStateException(
+                "%s %d: cannot listen on %s (%s); choose a free port or stop what holds it".formatted(
+                        portField, options.getPort(), options.getHost(), e.getMessage()), e)));
     }
 
     @Override
