@@ -215,7 +215,8 @@ class BrowserLoginTest {
             String metrics = fresh.management("/metrics").body();
 
             // Then the counters that alerts use exist at 0
-            for (String outcome : List.of("success", "unknown_state", "browser_mismatch", "code_refused", "idp_error", "unavailable")) {
+            for (String outcome : List.of("success", "redirect_refused", "no_state", "unknown_state", "browser_mismatch", "idp_error",
+                    "no_code", "code_refused", "no_id_token", "unavailable", "no_host", "callback_host_refused", "callback_not_https")) {
                 assertThat(metrics).contains("authtier_logins_total{outcome=\"" + outcome + "\"} 0.0");
             }
             for (String outcome : List.of("refreshed", "invalid_grant", "failed", "by_other")) {
@@ -308,7 +309,7 @@ class BrowserLoginTest {
         // Then it is refused, saying what to configure, and the IdP is never asked with that host
         assertThat(answer).startsWith("HTTP/1.1 400 ").doesNotContainIgnoringCase("Location:").doesNotContain("evil.com")
                 .doesNotContainIgnoringCase("Set-Cookie:").contains("sessions.login.redirectUrl");
-        assertThat(first.management("/metrics").body()).containsPattern("authtier_logins_total\\{outcome=\"callback_(host_refused|not_https)\"\\}");
+        assertThat(first.management("/metrics").body()).containsPattern("authtier_logins_total\\{outcome=\"callback_(host_refused|not_https)\"\\} [1-9]");
     }
 
     @ParameterizedTest(name = "{0}")
