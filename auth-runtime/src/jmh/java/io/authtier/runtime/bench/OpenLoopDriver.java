@@ -36,7 +36,10 @@ import org.HdrHistogram.Recorder;
  * <p>Arguments: {@code [connections=10000] [rate=20000] [seconds=20] [warmupSeconds=5] [wrk]}. With {@code wrk}
  * last, Debian's {@code wrk} (C, closed loop: each connection sends its next request when the answer
  * arrives) holds the connections instead, which shows how much the runtime answers with that many open
- * when the driver costs less CPU; {@code rate} is then ignored.
+ * when the driver costs less CPU; {@code rate} is then ignored. With {@code paced} last, wrk holds the
+ * connections and offers {@code rate} in total (each connection waits a random delay, mean
+ * {@code connections / rate} s, before each request); its latency counts from each request's send, which
+ * at two requests per connection per second is close to an open loop's.
  */
 public final class OpenLoopDriver {
 
@@ -68,6 +71,24 @@ public final class OpenLoopDriver {
                     .until(() -> Http.get(management, "/readyz").statusCode() == 200);
             String authorization = "Bearer " + Tokens.sign(key, JWSAlgorithm.RS256,
                     Tokens.accessClaims(idp.issuer(), "shop-api", Clock.systemUTC().instant()).build());
+            if (args.length > 4 && args[4].equals("paced")) {
+                // Each of wrk's connections waits a random 0 to 2×(connections / rate) s before each request,
+                // so together they offer `rate` per second without a JVM driver's CPU on the same cores.
+                Path script = Files.createTempFile("authtier-paced", ".lua");
+                Files.writeString(script, """
+                        local mean = %f
+                        function delay() return math.random() * 2 * mean end
+                        """.formatted(1000.0 * connections / rate));
+                for (int run : new int[] {warmup, seconds}) {
+                    System.out.printf("%s, %d s:%n", run == seconds ? "measured" : "warm-up", run);
+                    Process wrk = new ProcessBuilder("wrk", "-t", String.valueOf(cores), "-c", String.valueOf(connections),
+                            "-d", run + "s", "--timeout", "10s", "--latency", "-s", script.toString(),
+                            "-H", "Authorization: " + authorization, "http://127.0.0.1:" + port + "/auth").inheritIO().start();
+                    wrk.waitFor();
+                }
+                Files.deleteIfExists(script);
+                return;
+            }
             if (args.length > 4 && args[4].equals("wrk")) {
                 Process wrk = new ProcessBuilder("wrk", "-t", String.valueOf(cores), "-c", String.valueOf(connections),
                         "-d", seconds + "s", "--timeout", "10s", "--latency", "-H", "Authorization: " + authorization,
