@@ -6,6 +6,7 @@ import io.authtier.operator.api.v1alpha1.IssuerSpec;
 import io.authtier.operator.api.v1alpha1.RedisMode;
 import io.authtier.operator.api.v1alpha1.RedisSpec;
 import io.authtier.operator.api.v1alpha1.RedisTopology;
+import io.authtier.operator.api.v1alpha1.RuntimeSpec;
 import io.authtier.operator.api.v1alpha1.SecretKeyRef;
 import io.authtier.operator.api.v1alpha1.SessionStore;
 import io.authtier.operator.dependents.Quantities;
@@ -254,6 +255,11 @@ public final class SpecValidator {
   }
 
   private static void checkScaling(AuthTierSpec spec, Consumer<SpecProblem> report) {
+    // The API server takes "" for a string; the Deployment it becomes could never pull an image.
+    if (blank(spec.runtime().image())) {
+      report.accept(new SpecProblem("spec.runtime.image", "must name an auth-runtime image, such as " + RuntimeSpec.DEFAULT_IMAGE
+          + "; or leave it out for that default"));
+    }
     range("spec.runtime.replicas", spec.runtime().replicas(), 1, Integer.MAX_VALUE, report);
     each("spec.runtime.trustedProxies", spec.runtime().trustedProxies(), NetworkRules::cidr, report);
     var resources = spec.runtime().resources();

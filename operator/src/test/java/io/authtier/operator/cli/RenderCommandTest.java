@@ -104,6 +104,27 @@ class RenderCommandTest {
   }
 
   @Test
+  @DisplayName("An empty runtime.image is refused as the operator refuses it (InvalidSpec), not rendered into a Deployment")
+  void emptyRuntimeImage(@TempDir Path dir) throws IOException {
+    var file = write(dir, "image.yaml", """
+        apiVersion: authtier.io/v1alpha1
+        kind: AuthTier
+        metadata: {name: t}
+        spec:
+          issuers: [{name: main, issuerUrl: 'https://idp', audiences: [api]}]
+          sessions: {store: Memory}
+          runtime: {replicas: 1, image: ""}
+          autoscaling: {enabled: false}
+        """);
+
+    var result = render(file);
+
+    assertThat(result.code()).isEqualTo(1);
+    assertThat(result.err()).contains("spec.runtime.image: must name an auth-runtime image");
+    assertThat(result.out()).isEmpty();
+  }
+
+  @Test
   @DisplayName("A referenced Secret absent from the file is named on stderr; the objects are still printed")
   void secretNotInFile(@TempDir Path dir) throws IOException {
     var production = Files.readString(Repo.sample("production.yaml"));

@@ -120,6 +120,19 @@ class SpecValidatorTest {
   }
 
   @Test
+  @DisplayName("An empty or blank runtime.image is refused as redis.image is: the Deployment could never pull it")
+  void emptyRuntimeImage() {
+    var tier = Tiers.sample("minimal.yaml", "dev");
+    var runtime = tier.getSpec().runtime();
+    for (var image : List.of("", "  ")) {
+      tier.setSpec(Tiers.withRuntime(tier.getSpec(), new io.authtier.operator.api.v1alpha1.RuntimeSpec(image,
+          runtime.imagePullPolicy(), runtime.replicas(), runtime.resources(), runtime.trustedProxies())));
+      assertThat(SpecValidator.validate(tier)).extracting(SpecProblem::toString).containsExactly(
+          "spec.runtime.image: must name an auth-runtime image, such as ghcr.io/authtier/auth-runtime:0.1.0; or leave it out for that default");
+    }
+  }
+
+  @Test
   @DisplayName("A spec-less AuthTier gets one clear problem")
   void noSpec() {
     var tier = new AuthTier();
