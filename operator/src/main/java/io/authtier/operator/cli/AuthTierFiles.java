@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.authtier.operator.api.v1alpha1.AuthTier;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
@@ -15,9 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -31,8 +31,35 @@ public final class AuthTierFiles {
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-  /** The documents of a file: AuthTiers in order, Secrets by name. */
-  public record Contents(List<AuthTier> tiers, Map<String, Secret> secrets) {}
+  /** Where `kubectl apply -f` puts an object without metadata.namespace (with the usual kubeconfig). */
+  public static final String DEFAULT_NAMESPACE = "default";
+
+  /** The documents of a file: AuthTiers and Secrets, in order. */
+  public record Contents(List<AuthTier> tiers, List<Secret> secrets) {
+    public Contents {
+      tiers = List.copyOf(tiers);
+      secrets = List.copyOf(secrets);
+    }
+
+    /**
+     * The Secret {@code name} in {@code namespace}: an AuthTier only ever reads Secrets of its own
+     * namespace, so a same-named Secret elsewhere in the file must not satisfy it.
+     */
+    public Optional<Secret> secret(String namespace, String name) {
+      return secrets.stream()
+          .filter(s -> s.getMetadata() != null && name.equals(s.getMetadata().getName()) && namespaceOf(s).equals(namespaceOf(namespace)))
+          .findFirst();
+    }
+  }
+
+  /** The namespace an object lands in when applied: its own, or the default one. */
+  public static String namespaceOf(HasMetadata object) {
+    return namespaceOf(object.getMetadata() == null ? null : object.getMetadata().getNamespace());
+  }
+
+  private static String namespaceOf(String namespace) {
+    return namespace == null || namespace.isBlank() ? DEFAULT_NAMESPACE : namespace;
+  }
 
   /** A file that could not be read, with every problem found. */
   public static final class InvalidFileException extends Exception {
@@ -68,7 +95,7 @@ public final class AuthTierFiles {
       throw new InvalidFileException(List.of(file + ": cannot read it: " + e.getClass().getSimpleName()));
     }
     var tiers = new ArrayList<AuthTier>();
-    var secrets = new LinkedHashMap<String, Secret>();
+    var secrets = new ArrayList<Secret>();
     var problems = new ArrayList<String>();
     for (int i = 0; i < documents.size(); i++) {
       var document = documents.get(i);
@@ -87,7 +114,7 @@ public final class AuthTierFiles {
           tiers.add(YAML.treeToValue(document, AuthTier.class));
         } else if (kind.equals("Secret")) {
           var secret = new SecretBuilder(YAML.treeToValue(document, Secret.class)).build();
-          secrets.put(secret.getMetadata().getName(), secret);
+          secrets.add(secret);
         } else {
           problems.add(where + ": kind: expected AuthTier or Secret, found '" + kind + "'");
         }

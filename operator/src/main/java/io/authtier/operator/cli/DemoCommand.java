@@ -62,7 +62,7 @@ public final class DemoCommand {
         for (var file : files) {
           try {
             var contents = AuthTierFiles.read(file);
-            contents.secrets().values().forEach(s -> client.secrets().inNamespace(NAMESPACE).resource(s).create());
+            contents.secrets().forEach(s -> client.secrets().inNamespace(NAMESPACE).resource(s).create());
             for (var tier : contents.tiers()) {
               tiers.add(client.resources(AuthTier.class).inNamespace(NAMESPACE).resource(tier).create());
               out.println("  applied " + file.getFileName() + ": AuthTier " + tier.getMetadata().getName());

@@ -6,7 +6,6 @@ import io.authtier.operator.spec.SpecValidator;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Optional;
 
 /**
  * `render -f FILE`: prints, offline, every object the operator would apply for the AuthTiers in
@@ -31,7 +30,7 @@ public final class RenderCommand {
     var invalid = false;
     for (var tier : contents.tiers()) {
       if (tier.getMetadata() != null && tier.getMetadata().getNamespace() == null) {
-        tier.getMetadata().setNamespace("default");
+        tier.getMetadata().setNamespace(AuthTierFiles.DEFAULT_NAMESPACE);
       }
       var problems = SpecValidator.validate(tier);
       if (!problems.isEmpty()) {
@@ -42,7 +41,7 @@ public final class RenderCommand {
         continue;
       }
       var secrets = ReferencedSecrets.check(tier.getSpec(), tier.getMetadata().getName(),
-          name -> Optional.ofNullable(contents.secrets().get(name)));
+          name -> contents.secret(tier.getMetadata().getNamespace(), name));
       secrets.missing().forEach(m -> err.println("render: note: " + m.describe()
           + " in " + file + "; authtier.io/secrets-hash leaves it out"));
       secrets.tooShort().forEach(s -> err.println("render: note: " + s.describe() + " in " + file

@@ -138,6 +138,39 @@ class RenderCommandTest {
   }
 
   @Test
+  @DisplayName("A Secret of the same name in another namespace does not satisfy the AuthTier: Secrets match by namespace and name")
+  void secretOfAnotherNamespace(@TempDir Path dir) throws IOException {
+    var tier = """
+        apiVersion: authtier.io/v1alpha1
+        kind: AuthTier
+        metadata: {name: t, namespace: shop}
+        spec:
+          issuers: [{name: main, issuerUrl: 'https://idp', audiences: [api]}]
+          sessions:
+            store: Memory
+            cookie: {signingKeys: [{id: k1, secretRef: {name: s, key: k1}}]}
+          runtime: {replicas: 1}
+          autoscaling: {enabled: false}
+        """;
+    var secret = """
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: s, namespace: %s}
+        stringData: {k1: 0123456789abcdef0123456789abcdef}
+        """;
+    var elsewhere = render(write(dir, "elsewhere.yaml", tier + secret.formatted("other")));
+    var alone = render(write(dir, "alone.yaml", tier));
+    var sameNamespace = render(write(dir, "same.yaml", tier + secret.formatted("shop")));
+
+    assertThat(elsewhere.code()).isZero();
+    assertThat(elsewhere.err()).contains("Secret s not found");
+    assertThat(elsewhere.out()).isEqualTo(alone.out());
+    assertThat(sameNamespace.err()).doesNotContain("not found");
+    assertThat(sameNamespace.out()).isNotEqualTo(alone.out());
+  }
+
+  @Test
   @DisplayName("Usage errors exit 2")
   void usage() throws Exception {
     var err = new ByteArrayOutputStream();

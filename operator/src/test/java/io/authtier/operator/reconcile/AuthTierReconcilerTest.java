@@ -176,7 +176,7 @@ class AuthTierReconcilerTest {
     harness.withReadyWorkloads();
     harness.namespace("prod");
     var contents = io.authtier.operator.cli.AuthTierFiles.read(Repo.sample("production.yaml"));
-    contents.secrets().values().stream()
+    contents.secrets().stream()
         .filter(s -> !s.getMetadata().getName().equals("shop-redis"))
         .forEach(s -> harness.client().secrets().inNamespace("prod").resource(s).create());
     harness.create(namespaced(contents.tiers().getFirst(), "prod"));
@@ -326,7 +326,7 @@ class AuthTierReconcilerTest {
   private AuthTier productionTier(boolean autoscaling, int replicas) throws Exception {
     var contents = io.authtier.operator.cli.AuthTierFiles.read(Repo.sample("production.yaml"));
     harness.namespace("prod");
-    contents.secrets().values().forEach(s -> harness.client().secrets().inNamespace("prod").resource(s).create());
+    contents.secrets().forEach(s -> harness.client().secrets().inNamespace("prod").resource(s).create());
     var tier = namespaced(contents.tiers().getFirst(), "prod");
     return withSpec(tier, spec(tier.getSpec(), tier.getSpec().issuers(), autoscaling(autoscaling), replicas));
   }

@@ -136,7 +136,7 @@ public final class OperatorHarness implements AutoCloseable {
   public List<AuthTier> apply(Path file, String namespace) throws AuthTierFiles.InvalidFileException {
     namespace(namespace);
     var contents = AuthTierFiles.read(file);
-    contents.secrets().values().forEach(s -> client().secrets().inNamespace(namespace).resource(s).create());
+    contents.secrets().forEach(s -> client().secrets().inNamespace(namespace).resource(s).create());
     var created = new ArrayList<AuthTier>();
     for (var tier : contents.tiers()) {
       created.add(client().resources(AuthTier.class).inNamespace(namespace).resource(tier).create());
