@@ -42,10 +42,11 @@ public final class RenderCommand {
       }
       var secrets = ReferencedSecrets.check(tier.getSpec(), tier.getMetadata().getName(),
           name -> contents.secret(tier.getMetadata().getNamespace(), name));
-      secrets.missing().forEach(m -> err.println("render: note: " + m.describe()
-          + " in " + file + "; authtier.io/secrets-hash leaves it out"));
-      secrets.tooShort().forEach(s -> err.println("render: note: " + s.describe() + " in " + file
-          + "; the runtime would refuse to start with it"));
+      // The file comes first and the fix's command last, so that the command can be copied as it is.
+      secrets.missing().forEach(m -> err.println("render: note: " + file + ": " + m.describe()
+          + "; authtier.io/secrets-hash leaves it out"));
+      secrets.tooShort().forEach(s -> err.println("render: note: " + file + ": the runtime would refuse to start with "
+          + s.secretName() + "/" + s.key() + ": " + s.describe(tier.getMetadata().getNamespace())));
       objects.addAll(DesiredState.of(tier, secrets.digest()));
     }
     if (invalid) {

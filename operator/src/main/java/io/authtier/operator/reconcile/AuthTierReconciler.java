@@ -175,7 +175,7 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
     var secrets = SecretLookup.check(tier, context);
     if (!secrets.complete()) {
       return Optional.of(new Observation.Problem(secrets.reason(),
-          secrets.describe() + (secrets.missing().isEmpty() ? ". Fix it" : ". Create it") + "; the tier recovers by itself."));
+          secrets.describe(tier.getMetadata().getNamespace()) + (secrets.missing().isEmpty() ? ". Fix it" : ". Create it") + "; the tier recovers by itself."));
     }
     return Optional.empty();
   }

@@ -27,9 +27,14 @@ public record SecretCheck(List<MissingSecret> missing, List<ShortSecret> tooShor
     return missing.isEmpty() ? "SecretValueInvalid" : "SecretKeyNotFound";
   }
 
-  /** Every problem, naming Secrets, keys and fields, never a value. */
-  public String describe() {
-    return Stream.concat(missing.stream().map(MissingSecret::describe), tooShort.stream().map(ShortSecret::describe))
+  /** Every problem, naming Secrets, keys and fields, never a value; fixes are commands for {@code namespace}. */
+  public String describe(String namespace) {
+    return Stream.concat(missing.stream().map(MissingSecret::describe), tooShort.stream().map(s -> s.describe(namespace)))
         .collect(Collectors.joining("; "));
+  }
+
+  /** As {@link #describe(String)}, with commands for the current kubectl namespace. */
+  public String describe() {
+    return describe(null);
   }
 }

@@ -171,6 +171,37 @@ class RenderCommandTest {
   }
 
   @Test
+  @DisplayName("A short signing key's note names the file first and ends with a command that patches that key alone")
+  void shortKeyNote(@TempDir Path dir) throws IOException {
+    var file = write(dir, "short.yaml", """
+        apiVersion: authtier.io/v1alpha1
+        kind: AuthTier
+        metadata: {name: t, namespace: shop}
+        spec:
+          issuers: [{name: main, issuerUrl: 'https://idp', audiences: [api]}]
+          sessions:
+            store: Memory
+            cookie: {signingKeys: [{id: k2, secretRef: {name: s, key: k2}}]}
+          runtime: {replicas: 1}
+          autoscaling: {enabled: false}
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: s, namespace: shop}
+        stringData: {k1: 0123456789abcdef0123456789abcdef, k2: tiny-value}
+        """);
+
+    var result = render(file);
+
+    assertThat(result.code()).isZero();
+    assertThat(result.err().lines().filter(l -> l.contains("shorter than")).toList()).singleElement().satisfies(line -> {
+      assertThat(line).startsWith("render: note: " + file + ": ");
+      assertThat(line).endsWith("kubectl -n shop patch secret s --type merge -p \"{\\\"data\\\":{\\\"k2\\\":\\\"$(head -c 32 /dev/urandom | base64 | tr -d '\\n')\\\"}}\"");
+      assertThat(line).doesNotContain("create secret", "tiny-value");
+    });
+  }
+
+  @Test
   @DisplayName("Usage errors exit 2")
   void usage() throws Exception {
     var err = new ByteArrayOutputStream();

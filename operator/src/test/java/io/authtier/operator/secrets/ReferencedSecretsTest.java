@@ -55,6 +55,26 @@ class ReferencedSecretsTest {
     assertThat(check.complete()).isTrue();
   }
 
+  @Test
+  @DisplayName("The suggested fix for a short key is a shell command that patches that key alone, in the tier's namespace")
+  void suggestedFixPatchesOneKey() throws Exception {
+    var message = new ShortSecret("spec.sessions.cookie.signingKeys[1].secretRef", "cookie", "k2", 32, false).describe("shop");
+    var command = message.substring(message.indexOf("e.g.: ") + "e.g.: ".length());
+
+    // Run as a shell would, with kubectl standing in to print the arguments it was given
+    var process = new ProcessBuilder("bash", "-c", "kubectl() { printf '%s\\n' \"$@\"; }; " + command)
+        .redirectErrorStream(true).start();
+    var arguments = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    assertThat(process.waitFor()).as(String.join("\n", arguments)).isZero();
+
+    // A merge patch of data.k2 only: the Secret's other keys (the older signing key k1) stay
+    assertThat(arguments.subList(0, 8)).containsExactly("-n", "shop", "patch", "secret", "cookie", "--type", "merge", "-p");
+    var patch = new com.fasterxml.jackson.databind.ObjectMapper().readTree(arguments.get(8));
+    assertThat(patch.properties()).hasSize(1);
+    assertThat(patch.get("data").properties()).extracting(Map.Entry::getKey).containsExactly("k2");
+    assertThat(java.util.Base64.getDecoder().decode(patch.get("data").get("k2").asText())).hasSize(32);
+  }
+
   private static Secret secret(Map<String, String> stringData) {
     return new SecretBuilder().withNewMetadata().withName("s").endMetadata().withStringData(stringData).build();
   }
