@@ -10,7 +10,7 @@ public record AuthTierStatus(
     @JsonPropertyDescription("The metadata.generation that this status describes.")
     Long observedGeneration,
 
-    @JsonPropertyDescription("Ready, Reconciling and Stalled (kstatus), and RuntimeReady, AutoscalingReady, RedisReady.")
+    @JsonPropertyDescription("Ready, Reconciling and Stalled (kstatus), and RuntimeReady, AutoscalingReady, RedisReady, MonitoringAvailable.")
     List<Condition> conditions,
 
     @JsonPropertyDescription("The auth-runtime Deployment.")
