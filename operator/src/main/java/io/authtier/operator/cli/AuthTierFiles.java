@@ -1,12 +1,22 @@
 package io.authtier.operator.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -16,9 +26,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
+import java.util.regex.Pattern;
 
 /**
  * Reads YAML files as `kubectl apply -f` would take them: several documents, AuthTiers and the
@@ -27,9 +38,28 @@ import java.util.stream.Collectors;
  */
 public final class AuthTierFiles {
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+  /**
+   * As strict as the API server with the CRD's schema: a key given twice, a number where a string
+   * belongs (or the reverse), a decimal for an integer, or an empty list item is an error, where
+   * Jackson by default would take the last key, coerce the scalar, or fail on the null in a way that
+   * names the wrong field.
+   */
+  /** Unknown fields reported per document before giving up: each costs one more read. */
+  private static final int MAX_UNKNOWN_FIELDS = 20;
+  private static final Pattern DUPLICATE_KEY = Pattern.compile("Duplicate field '(.*)'");
+
+  private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .withCoercionConfig(LogicalType.Textual, config -> config
+          .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+      .defaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL))
+      .build();
 
   /** Where `kubectl apply -f` puts an object without metadata.namespace (with the usual kubeconfig). */
   public static final String DEFAULT_NAMESPACE = "default";
@@ -86,17 +116,23 @@ public final class AuthTierFiles {
       documents = YAML.readValues(parser, JsonNode.class).readAll();
     } catch (NoSuchFileException e) {
       throw new InvalidFileException(List.of(file + ": no such file; check the path given to -f"));
-    } catch (JsonProcessingException e) {
+    } catch (StreamReadException e) {
       // The parser's own message quotes the offending line, which may hold a Secret's value: only
       // its first line (what is wrong) and the position are repeated.
       var at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      throw new InvalidFileException(List.of(file + ": not valid YAML" + at + ": " + firstLine(e.getOriginalMessage())));
+      var duplicate = DUPLICATE_KEY.matcher(YamlProblems.firstLine(e.getOriginalMessage()));
+      throw new InvalidFileException(List.of(duplicate.matches() && e.getProcessor() instanceof JsonParser parser
+          ? file + at + ": " + YamlProblems.siblingPath(parser.getParsingContext(), duplicate.group(1))
+              + ": is given twice in the same mapping; keep one (otherwise the last one would silently win)"
+          : file + ": not valid YAML" + at + ": " + YamlProblems.firstLine(e.getOriginalMessage())));
     } catch (IOException e) {
       throw new InvalidFileException(List.of(file + ": cannot read it: " + e.getClass().getSimpleName()));
     }
     var tiers = new ArrayList<AuthTier>();
     var secrets = new ArrayList<Secret>();
     var problems = new ArrayList<String>();
+    // kubectl apply would apply both, the second overwriting the first: say which two collide.
+    var seen = new HashMap<String, String>();
     for (int i = 0; i < documents.size(); i++) {
       var document = documents.get(i);
       if (document == null || document.isNull() || document.isEmpty()) {
@@ -105,23 +141,29 @@ public final class AuthTierFiles {
       var where = documents.size() > 1 ? file + " (document " + (i + 1) + ")" : file.toString();
       var kind = document.path("kind").asText("");
       var apiVersion = document.path("apiVersion").asText("");
-      try {
-        if (kind.equals("AuthTier")) {
-          if (!apiVersion.equals(AuthTier.GROUP + "/" + AuthTier.VERSION)) {
-            problems.add(where + ": apiVersion: must be " + AuthTier.GROUP + "/" + AuthTier.VERSION + ", not '" + apiVersion + "'");
-            continue;
-          }
-          tiers.add(YAML.treeToValue(document, AuthTier.class));
-        } else if (kind.equals("Secret")) {
-          var secret = new SecretBuilder(YAML.treeToValue(document, Secret.class)).build();
-          secrets.add(secret);
-        } else {
-          problems.add(where + ": kind: expected AuthTier or Secret, found '" + kind + "'");
+      HasMetadata object;
+      if (kind.equals("AuthTier")) {
+        if (!apiVersion.equals(AuthTier.GROUP + "/" + AuthTier.VERSION)) {
+          problems.add(where + ": apiVersion: must be " + AuthTier.GROUP + "/" + AuthTier.VERSION + ", not '" + apiVersion + "'");
+          continue;
         }
-      } catch (JsonMappingException e) {
-        problems.add(where + ": " + describe(e));
-      } catch (IOException e) {
-        problems.add(where + ": " + firstLine(e.getMessage()));
+        var tier = parse(document, AuthTier.class, where, problems);
+        tier.ifPresent(tiers::add);
+        object = tier.orElse(null);
+      } else if (kind.equals("Secret")) {
+        var secret = parse(document, Secret.class, where, problems).map(s -> new SecretBuilder(s).build());
+        secret.ifPresent(secrets::add);
+        object = secret.orElse(null);
+      } else {
+        problems.add(where + ": kind: expected AuthTier or Secret, found '" + kind + "'");
+        continue;
+      }
+      if (object != null && object.getMetadata() != null && object.getMetadata().getName() != null) {
+        var id = kind + " " + namespaceOf(object) + "/" + object.getMetadata().getName();
+        var first = seen.putIfAbsent(id, where);
+        if (first != null) {
+          problems.add(where + ": " + id + " is already in " + first + "; give each object once, or give them different names");
+        }
       }
     }
     if (tiers.isEmpty() && problems.isEmpty()) {
@@ -133,27 +175,45 @@ public final class AuthTierFiles {
     return new Contents(tiers, secrets);
   }
 
-  /** `spec.issuers[0].audience: unknown field; known fields: ...`. */
-  static String describe(JsonMappingException e) {
-    var path = e.getPath().stream()
-        .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
-        .collect(Collectors.joining()).replaceFirst("^\\.", "");
-    if (e instanceof UnrecognizedPropertyException unknown) {
-      var known = unknown.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
-      return path + ": unknown field; known fields here: " + known;
+  /**
+   * The document as a {@code type}, or empty with its problems added: every unknown field, then the
+   * first value of a wrong type (Jackson stops there). Each unknown field is reported and taken out
+   * of a copy of the document, and the rest read again: a file with three typos needs one run, not three.
+   */
+  private static <T> Optional<T> parse(JsonNode document, Class<T> type, String where, List<String> problems) {
+    var problemsHere = new ArrayList<String>();
+    var remaining = document.deepCopy();
+    var explain = new YamlProblems(YAML, type);
+    T value = null;
+    for (int attempt = 0; attempt <= MAX_UNKNOWN_FIELDS; attempt++) {
+      try {
+        value = YAML.treeToValue(remaining, type);
+        break;
+      } catch (UnrecognizedPropertyException e) {
+        problemsHere.add(explain.describe(e, remaining));
+        if (!(parentOf(remaining, e) instanceof ObjectNode parent)) {
+          break;
+        }
+        parent.remove(e.getPropertyName());
+      } catch (JsonMappingException e) {
+        problemsHere.add(explain.describe(e, remaining));
+        break;
+      } catch (IOException e) {
+        problemsHere.add(YamlProblems.firstLine(e.getMessage()));
+        break;
+      }
     }
-    return path + ": " + firstLine(e.getOriginalMessage());
+    problemsHere.forEach(p -> problems.add(where + ": " + p));
+    return problemsHere.isEmpty() ? Optional.ofNullable(value) : Optional.empty();
   }
 
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unreadable";
+  /** The mapping that holds the unknown field. */
+  private static JsonNode parentOf(JsonNode document, UnrecognizedPropertyException e) {
+    var refs = e.getPath();
+    var node = document;
+    for (var ref : refs.subList(0, refs.size() - 1)) {
+      node = ref.getFieldName() != null ? node.path(ref.getFieldName()) : node.path(ref.getIndex());
     }
-    var line = message.lines().findFirst().orElse(message);
-    // Jackson names Java types; people know the YAML ones.
-    return line.replaceAll("`java\\.lang\\.(Integer|Long)`", "integer")
-        .replaceAll("`java\\.lang\\.Boolean`", "boolean")
-        .replaceAll("`java\\.lang\\.String`", "string")
-        .replaceAll("`io\\.authtier\\.[\\w.$]+`", "value");
+    return node;
   }
 }

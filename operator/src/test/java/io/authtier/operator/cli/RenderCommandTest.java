@@ -103,6 +103,96 @@ class RenderCommandTest {
     });
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badValues")
+  @DisplayName("A value of the wrong shape is refused as the API server would, naming the field and what belongs there")
+  void badValues(String spec, String problem, @TempDir Path dir) throws IOException {
+    var file = write(dir, "bad.yaml", """
+        apiVersion: authtier.io/v1alpha1
+        kind: AuthTier
+        metadata: {name: t}
+        spec:
+        """ + spec.indent(2));
+
+    var result = render(file);
+
+    assertThat(result.code()).as(result.err()).isEqualTo(1);
+    assertThat(result.err()).contains(file.toString()).contains(": " + problem).doesNotContain("java.", "Exception", "Creator", "`");
+    assertThat(result.out()).isEmpty();
+  }
+
+  static List<org.junit.jupiter.params.provider.Arguments> badValues() {
+    var issuer = "issuers: [{name: main, issuerUrl: 'https://idp', audiences: [api]}]\n";
+    var memory = "sessions: {store: Memory}\nautoscaling: {enabled: false}\n";
+    return List.of(
+        org.junit.jupiter.params.provider.Arguments.of("issuers: [~]",
+            "spec.issuers[0]: expected an object, got nothing"),
+        org.junit.jupiter.params.provider.Arguments.of("issuers: [{name: main, issuerUrl: 'https://idp', audiences: [~]}]",
+            "spec.issuers[0].audiences[0]: expected a string, got nothing"),
+        org.junit.jupiter.params.provider.Arguments.of(issuer + "routes: [~]",
+            "spec.routes[0]: expected an object, got nothing"),
+        org.junit.jupiter.params.provider.Arguments.of(issuer + memory + "runtime: {replicas: 1.9}",
+            "spec.runtime.replicas: expected an integer, got a decimal number"),
+        org.junit.jupiter.params.provider.Arguments.of(issuer + memory + "runtime: {replicas: '1'}",
+            "spec.runtime.replicas: expected an integer, got a string"),
+        org.junit.jupiter.params.provider.Arguments.of(issuer + memory + "runtime: {replicas: true}",
+            "spec.runtime.replicas: expected an integer, got true"),
+        org.junit.jupiter.params.provider.Arguments.of(issuer + memory + "runtime: {replicas: 1, image: 5}",
+            "spec.runtime.image: expected a string, got a number"),
+        org.junit.jupiter.params.provider.Arguments.of("issuers: [{name: main, issuerUrl: 'https://idp', audiences: shop-api}]",
+            "spec.issuers[0].audiences: expected a list of strings, got a string"),
+        org.junit.jupiter.params.provider.Arguments.of(issuer + "redis: {mode: standalone}",
+            "spec.redis.mode: must be one of Standalone, Cluster, External (did you mean 'Standalone'?)"),
+        org.junit.jupiter.params.provider.Arguments.of(issuer + memory + "runtime: {replicas: 1, bogus: 1}",
+            "spec.runtime.bogus: unknown field 'bogus'; known fields here: image, imagePullPolicy, replicas, resources, trustedProxies"),
+        org.junit.jupiter.params.provider.Arguments.of(issuer + "issuers: []",
+            "spec.issuers: is given twice in the same mapping; keep one"));
+  }
+
+  @Test
+  @DisplayName("Every unknown field of a document is reported, each with the field probably meant")
+  void everyUnknownField(@TempDir Path dir) throws IOException {
+    var file = write(dir, "typos.yaml", """
+        apiVersion: authtier.io/v1alpha1
+        kind: AuthTier
+        metadata: {name: t}
+        spec:
+          issuers: [{name: main, issuerUrl: 'https://idp', audience: [api]}]
+          sesions: {store: Memory}
+        """);
+
+    var result = render(file);
+
+    assertThat(result.code()).isEqualTo(1);
+    assertThat(result.err()).contains(
+        file + ": spec.issuers[0].audience: unknown field 'audience'; did you mean 'audiences'?",
+        file + ": spec.sesions: unknown field 'sesions'; did you mean 'sessions'?");
+  }
+
+  @Test
+  @DisplayName("Two AuthTiers of the same namespace and name are refused, naming both documents")
+  void sameTierTwice(@TempDir Path dir) throws IOException {
+    var tier = """
+        apiVersion: authtier.io/v1alpha1
+        kind: AuthTier
+        metadata: {name: t, namespace: shop}
+        spec:
+          issuers: [{name: main, issuerUrl: 'https://idp', audiences: [api]}]
+          sessions: {store: Memory}
+          runtime: {replicas: 1}
+          autoscaling: {enabled: false}
+        """;
+    var twice = write(dir, "twice.yaml", tier + "---\n" + tier);
+    var otherNamespace = write(dir, "other.yaml", tier + "---\n" + tier.replace("namespace: shop", "namespace: other"));
+
+    assertThat(render(twice)).satisfies(r -> {
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err()).contains(twice + " (document 2): AuthTier shop/t is already in " + twice + " (document 1)");
+      assertThat(r.out()).isEmpty();
+    });
+    assertThat(render(otherNamespace).code()).isZero();
+  }
+
   @Test
   @DisplayName("An empty runtime.image is refused as the operator refuses it (InvalidSpec), not rendered into a Deployment")
   void emptyRuntimeImage(@TempDir Path dir) throws IOException {
