@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class RunCommand {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
   static final String LEASE = "authtier-operator";
+  /** Exit code when the API server does not answer at start. */
+  static final int UNREACHABLE = 1;
 
   /** Options of `run`, from flags and the environment. */
   public record Options(boolean leaderElection, int healthPort, Set<String> namespaces) {}
@@ -32,6 +34,12 @@ public final class RunCommand {
 
   public static int run(Options options) throws IOException, InterruptedException {
     var client = new KubernetesClientBuilder().build();
+    var unreachable = ApiServerCheck.problem(client.getConfiguration());
+    if (unreachable.isPresent()) {
+      LOG.error(unreachable.get());
+      client.close();
+      return UNREACHABLE;
+    }
     var instance = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("authtier-operator-local");
     var leaseNamespace = Optional.ofNullable(System.getenv("POD_NAMESPACE")).orElse(client.getNamespace());
     var stopping = new AtomicBoolean();

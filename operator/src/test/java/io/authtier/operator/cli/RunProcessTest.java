@@ -75,4 +75,39 @@ class RunProcessTest {
       }
     }
   }
+
+  @Test
+  @DisplayName("run against an API server it cannot reach exits non-zero at once, with one line naming the server and the kubeconfig")
+  void unreachableApiServer(@TempDir Path dir) throws Exception {
+    var kubeconfig = dir.resolve("nokube");
+    Files.writeString(kubeconfig, """
+        apiVersion: v1
+        kind: Config
+        clusters: [{name: c, cluster: {server: 'https://nokube.invalid:6443'}}]
+        users: [{name: u, user: {token: t}}]
+        contexts: [{name: x, context: {cluster: c, user: u}}]
+        current-context: x
+        """);
+    var stderr = dir.resolve("stderr.log");
+    var builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), OperatorMain.class.getName(), "run", "--no-leader-election")
+        .redirectError(stderr.toFile())
+        .redirectOutput(dir.resolve("stdout.log").toFile());
+    builder.environment().remove("KUBERNETES_MASTER");
+    builder.environment().remove("KUBERNETES_SERVICE_HOST");
+    builder.environment().put("KUBECONFIG", kubeconfig.toString());
+    var process = builder.start();
+    try {
+      assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("exited").isTrue();
+      var lines = Files.readAllLines(stderr).stream().filter(l -> !l.isBlank()).toList();
+      assertThat(process.exitValue()).as(String.join("\n", lines)).isNotZero();
+      assertThat(lines).singleElement().satisfies(line -> {
+        var message = new ObjectMapper().readTree(line).path("formattedMessage").asText();
+        assertThat(message).contains("https://nokube.invalid:6443", "kubeconfig " + kubeconfig, "host name does not resolve",
+            "KUBECONFIG").doesNotContain("Exception");
+      });
+    } finally {
+      process.destroyForcibly();
+    }
+  }
 }
