@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,6 +37,9 @@ import java.util.regex.Pattern;
  * API server would silently prune them.
  */
 public final class AuthTierFiles {
+  /** Unknown fields reported per document before giving up: each costs one more read. */
+  private static final int MAX_UNKNOWN_FIELDS = 20;
+  private static final Pattern DUPLICATE_KEY = Pattern.compile("Duplicate field '(.*)'");
 
   /**
    * As strict as the API server with the CRD's schema: a key given twice, a number where a string
@@ -44,10 +47,6 @@ public final class AuthTierFiles {
    * Jackson by default would take the last key, coerce the scalar, or fail on the null in a way that
    * names the wrong field.
    */
-  /** Unknown fields reported per document before giving up: each costs one more read. */
-  private static final int MAX_UNKNOWN_FIELDS = 20;
-  private static final Pattern DUPLICATE_KEY = Pattern.compile("Duplicate field '(.*)'");
-
   private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -116,7 +115,7 @@ public final class AuthTierFiles {
       documents = YAML.readValues(parser, JsonNode.class).readAll();
     } catch (NoSuchFileException e) {
       throw new InvalidFileException(List.of(file + ": no such file; check the path given to -f"));
-    } catch (StreamReadException e) {
+    } catch (JsonProcessingException e) {
       // The parser's own message quotes the offending line, which may hold a Secret's value: only
       // its first line (what is wrong) and the position are repeated.
       var at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
