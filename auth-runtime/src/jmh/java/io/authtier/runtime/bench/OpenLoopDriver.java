@@ -33,13 +33,13 @@ import org.HdrHistogram.Recorder;
  * latency rather than as a lower rate. The runtime runs in its own JVM (one process holding 10 000
  * client and 10 000 server sockets would pass the file limit). A measurement, not a test.
  *
- * <p>Arguments: {@code [connections=10000] [rate=20000] [seconds=20] [warmupSeconds=5] [wrk]}. With {@code wrk}
+ * <p>Arguments: {@code [connections=10000] [rate=20000] [seconds=20] [warmupSeconds=5] [wrk|paced|java] [runtime JVM flags...]}. With {@code wrk}
  * last, Debian's {@code wrk} (C, closed loop: each connection sends its next request when the answer
  * arrives) holds the connections instead, which shows how much the runtime answers with that many open
  * when the driver costs less CPU; {@code rate} is then ignored. With {@code paced} last, wrk holds the
- * connections and offers {@code rate} in total (each connection waits a random delay, mean
- * {@code connections / rate} s, before each request); its latency counts from each request's send, which
- * at two requests per connection per second is close to an open loop's.
+ * connections and offers {@code rate} in total, and 100 probe connections opened after the warm-up
+ * measure the steady state ({@link #paced}); wrk's latency counts from each request's send, which at two
+ * requests per connection per second is close to an open loop's.
  */
 public final class OpenLoopDriver {
 
@@ -63,30 +63,17 @@ public final class OpenLoopDriver {
                     issuers:
                     - {name: shop, issuerUrl: '%s', audiences: [shop-api]}
                     """.formatted(port, management, idp.issuer()));
-            runtime = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile", "logback.xml"),
-                    "-cp", System.getProperty("java.class.path"), RuntimeMain.class.getName(), "--config", config.toString())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile", "logback.xml")));
+            command.addAll(List.of(args).subList(Math.min(args.length, 5), args.length)); // the runtime's JVM flags
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), RuntimeMain.class.getName(), "--config", config.toString()));
+            runtime = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).ignoreExceptions()
                     .until(() -> Http.get(management, "/readyz").statusCode() == 200);
             String authorization = "Bearer " + Tokens.sign(key, JWSAlgorithm.RS256,
                     Tokens.accessClaims(idp.issuer(), "shop-api", Clock.systemUTC().instant()).build());
             if (args.length > 4 && args[4].equals("paced")) {
-                // Each of wrk's connections waits a random 0 to 2×(connections / rate) s before each request,
-                // so together they offer `rate` per second without a JVM driver's CPU on the same cores.
-                Path script = Files.createTempFile("authtier-paced", ".lua");
-                Files.writeString(script, """
-                        local mean = %f
-                        function delay() return math.random() * 2 * mean end
-                        """.formatted(1000.0 * connections / rate));
-                for (int run : new int[] {warmup, seconds}) {
-                    System.out.printf("%s, %d s:%n", run == seconds ? "measured" : "warm-up", run);
-                    Process wrk = new ProcessBuilder("wrk", "-t", String.valueOf(cores), "-c", String.valueOf(connections),
-                            "-d", run + "s", "--timeout", "10s", "--latency", "-s", script.toString(),
-                            "-H", "Authorization: " + authorization, "http://127.0.0.1:" + port + "/auth").inheritIO().start();
-                    wrk.waitFor();
-                }
-                Files.deleteIfExists(script);
+                paced(connections, rate, seconds, warmup, cores, "http://127.0.0.1:" + port + "/auth", authorization);
                 return;
             }
             if (args.length > 4 && args[4].equals("wrk")) {
@@ -170,6 +157,49 @@ public final class OpenLoopDriver {
             Files.deleteIfExists(config);
         }
         System.exit(0);
+    }
+
+    /** Connections of the probe run: few enough that opening them is no burst, enough for a p99 in 90 s. */
+    private static final int PROBES = 100;
+
+    /**
+     * wrk holds the connections and offers {@code rate} in total: each connection waits a random 0 to
+     * 2 × (connections / rate) s before each request, so every connection sends at the same mean rate.
+     * One wrk process holds all but {@link #PROBES} connections for the whole time; after {@code warmup} s,
+     * when its opening burst (every connection's first request at once) has drained, a second one opens
+     * the probes and measures for {@code seconds}: the steady state at {@code connections} connections and
+     * {@code rate} req/s. The first one's figures, burst included, are printed too.
+     */
+    private static void paced(int connections, int rate, int seconds, int warmup, int cores, String url, String authorization)
+            throws Exception {
+        Path script = Files.createTempFile("authtier-paced", ".lua");
+        Path loadOut = Files.createTempFile("authtier-paced-load", ".txt");
+        Path probeOut = Files.createTempFile("authtier-paced-probe", ".txt");
+        try {
+            Files.writeString(script, """
+                    local mean = %f
+                    function delay() return math.random() * 2 * mean end
+                    """.formatted(1000.0 * connections / rate));
+            Process load = wrk(cores, connections - PROBES, warmup + seconds + 5, script, url, authorization, loadOut);
+            Thread.sleep(warmup * 1000L); // a benchmark's schedule, not synchronisation
+            Process probe = wrk(1, PROBES, seconds, script, url, authorization, probeOut);
+            probe.waitFor();
+            load.waitFor();
+            System.out.printf("steady state: %d probe connections, %d s, opened after %d s beside %d others:%n%s",
+                    PROBES, seconds, warmup, connections - PROBES, Files.readString(probeOut));
+            System.out.printf("all the others, %d s from their opening burst on:%n%s", warmup + seconds + 5, Files.readString(loadOut));
+        } finally {
+            Files.deleteIfExists(script);
+            Files.deleteIfExists(loadOut);
+            Files.deleteIfExists(probeOut);
+        }
+    }
+
+    private static Process wrk(int threads, int connections, int seconds, Path script, String url, String authorization, Path out)
+            throws java.io.IOException {
+        return new ProcessBuilder("wrk", "-t", String.valueOf(threads), "-c", String.valueOf(connections), "-d", seconds + "s",
+                "--timeout", "10s", "--latency", "-s", script.toString(), "-H", "Authorization: " + authorization, url)
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
     }
 
     private OpenLoopDriver() {
