@@ -1,8 +1,8 @@
 package io.authtier.runtime.http;
 
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import java.util.List;
