@@ -1,6 +1,7 @@
 package io.authtier.operator.cli;
 
 import io.authtier.operator.dependents.DesiredState;
+import io.authtier.operator.secrets.MissingSecret;
 import io.authtier.operator.secrets.ReferencedSecrets;
 import io.authtier.operator.spec.SpecValidator;
 import java.io.PrintStream;
@@ -10,7 +11,8 @@ import java.util.ArrayList;
 /**
  * `render -f FILE`: prints, offline, every object the operator would apply for the AuthTiers in
  * FILE. Secrets in the same file feed the secrets hash, as they would on a cluster; a referenced
- * Secret that the file lacks is named on stderr and left out of the hash.
+ * Secret that the file lacks is named on stderr and left out of the hash. A Secret that the file holds
+ * with a referenced key missing or too short fails the render (exit 1), as the operator would stall.
  */
 public final class RenderCommand {
   static final int INVALID = 1;
@@ -42,11 +44,23 @@ public final class RenderCommand {
       }
       var secrets = ReferencedSecrets.check(tier.getSpec(), tier.getMetadata().getName(),
           name -> contents.secret(tier.getMetadata().getNamespace(), name));
-      // The file comes first and the fix's command last, so that the command can be copied as it is.
-      secrets.missing().forEach(m -> err.println("render: note: " + file + ": " + m.describe()
-          + "; authtier.io/secrets-hash leaves it out"));
-      secrets.tooShort().forEach(s -> err.println("render: note: " + file + ": the runtime would refuse to start with "
-          + s.secretName() + "/" + s.key() + ": " + s.describe(tier.getMetadata().getNamespace())));
+      // A Secret the file lacks may be applied some other way (sealed, external): a note. One the file
+      // holds with a key missing or too short would stall the operator, which then applies nothing.
+      secrets.missing().stream().filter(m -> !m.secretExists()).forEach(m -> err.println("render: note: " + file + ": "
+          + m.describe() + "; authtier.io/secrets-hash leaves it out"));
+      var stalls = new ArrayList<String>();
+      secrets.missing().stream().filter(MissingSecret::secretExists)
+          .forEach(m -> stalls.add(m.describe() + "; add the key to the Secret, or point the reference at one that has it"));
+      // The fix's command comes last on its line, so that it can be copied as it is.
+      secrets.tooShort().forEach(s -> stalls.add("the runtime would refuse to start with " + s.secretName() + "/" + s.key()
+          + ": " + s.describe(tier.getMetadata().getNamespace())));
+      if (!stalls.isEmpty()) {
+        err.println("render: AuthTier " + tier.getMetadata().getName() + " in " + file
+            + " would stall (SecretKeyNotFound or SecretValueInvalid), and the operator would apply nothing for it:");
+        stalls.forEach(s -> err.println("  " + s));
+        invalid = true;
+        continue;
+      }
       objects.addAll(DesiredState.of(tier, secrets.digest()));
     }
     if (invalid) {

@@ -201,8 +201,8 @@ class RenderCommandTest {
   }
 
   @Test
-  @DisplayName("A short signing key's note names the file first and ends with a command that patches that key alone")
-  void shortKeyNote(@TempDir Path dir) throws IOException {
+  @DisplayName("A short signing key in the file fails the render, ending with a command that patches that key alone")
+  void shortKeyFails(@TempDir Path dir) throws IOException {
     var file = write(dir, "short.yaml", tier("shop", "{store: Memory, cookie: {signingKeys: [{id: k2, secretRef: {name: s, key: k2}}]}}", "{replicas: 1}") + """
         ---
         apiVersion: v1
@@ -213,12 +213,39 @@ class RenderCommandTest {
 
     var result = render(file);
 
-    assertThat(result.code()).isZero();
+    // Then nothing is printed to apply, since the operator would stall on it and apply nothing
+    assertThat(result.code()).isEqualTo(1);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.err()).contains("render: AuthTier t in " + file + " would stall");
     assertThat(result.err().lines().filter(l -> l.contains("shorter than")).toList()).singleElement().satisfies(line -> {
-      assertThat(line).startsWith("render: note: " + file + ": ");
+      assertThat(line).startsWith("  the runtime would refuse to start with s/k2: ");
       assertThat(line).endsWith("kubectl -n shop patch secret s --type merge -p \"{\\\"data\\\":{\\\"k2\\\":\\\"$(head -c 32 /dev/urandom | base64 | tr -d '\\n')\\\"}}\"");
       assertThat(line).doesNotContain("create secret", "tiny-value");
     });
+  }
+
+  @Test
+  @DisplayName("A Secret in the file without the referenced key fails the render; a Secret the file lacks is only a note")
+  void keyMissingFails(@TempDir Path dir) throws IOException {
+    var tier = tier("shop", "{store: Memory, cookie: {signingKeys: [{id: k2, secretRef: {name: s, key: k2}}]}}", "{replicas: 1}");
+    var withoutKey = write(dir, "nokey.yaml", tier + """
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: s, namespace: shop}
+        stringData: {k1: 0123456789abcdef0123456789abcdef}
+        """);
+    var withoutSecret = write(dir, "nosecret.yaml", tier);
+
+    var failed = render(withoutKey);
+    var noted = render(withoutSecret);
+
+    assertThat(failed.code()).isEqualTo(1);
+    assertThat(failed.out()).isEmpty();
+    assertThat(failed.err()).contains("would stall").contains("Secret s has no key k2");
+    assertThat(noted.code()).isZero();
+    assertThat(noted.err()).contains("render: note: " + withoutSecret + ": Secret s not found");
+    assertThat(noted.out()).contains("kind: Deployment");
   }
 
   @Test
