@@ -37,7 +37,7 @@ public final class OperatorMain {
     switch (command) {
       case "render" -> {
         if (args.length != 3 || !(args[1].equals("-f") || args[1].equals("--file"))) {
-          err.println("render: usage: render -f FILE");
+          err.println("render: usage: render -f FILE|DIR");
           return USAGE;
         }
         return RenderCommand.run(Path.of(args[2]), out, err);

@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -106,32 +107,67 @@ public final class AuthTierFiles {
 
   private AuthTierFiles() {}
 
-  public static Contents read(Path file) throws InvalidFileException {
-    if (Files.isDirectory(file)) {
-      throw new InvalidFileException(List.of(file + ": is a directory; name a YAML file, e.g. " + file.resolve("tier.yaml")));
-    }
-    List<JsonNode> documents;
-    try (var parser = YAML.createParser(Files.newBufferedReader(file))) {
-      documents = YAML.readValues(parser, JsonNode.class).readAll();
-    } catch (NoSuchFileException e) {
-      throw new InvalidFileException(List.of(file + ": no such file; check the path given to -f"));
-    } catch (JsonProcessingException e) {
-      // The parser's own message quotes the offending line, which may hold a Secret's value: only
-      // its first line (what is wrong) and the position are repeated.
-      var at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      var duplicate = DUPLICATE_KEY.matcher(YamlProblems.firstLine(e.getOriginalMessage()));
-      throw new InvalidFileException(List.of(duplicate.matches() && e.getProcessor() instanceof JsonParser parser
-          ? file + at + ": " + YamlProblems.siblingPath(parser.getParsingContext(), duplicate.group(1))
-              + ": is given twice in the same mapping; keep one (otherwise the last one would silently win)"
-          : file + ": not valid YAML" + at + ": " + YamlProblems.firstLine(e.getOriginalMessage())));
-    } catch (IOException e) {
-      throw new InvalidFileException(List.of(file + ": cannot read it: " + e.getClass().getSimpleName()));
-    }
+  /**
+   * Reads {@code path}: one YAML file, or, as `kubectl apply -f DIR` does, every {@code .yaml} and
+   * {@code .yml} file directly in a directory, in name order. Every problem of every file is reported.
+   */
+  public static Contents read(Path path) throws InvalidFileException {
+    var files = Files.isDirectory(path) ? yamlFilesIn(path) : List.of(path);
     var tiers = new ArrayList<AuthTier>();
     var secrets = new ArrayList<Secret>();
     var problems = new ArrayList<String>();
     // kubectl apply would apply both, the second overwriting the first: say which two collide.
     var seen = new HashMap<String, String>();
+    for (var file : files) {
+      readFile(file, tiers, secrets, problems, seen);
+    }
+    if (tiers.isEmpty() && problems.isEmpty()) {
+      problems.add(path + ": has no AuthTier (apiVersion " + AuthTier.GROUP + "/" + AuthTier.VERSION + ", kind AuthTier)");
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidFileException(problems);
+    }
+    return new Contents(tiers, secrets);
+  }
+
+  private static List<Path> yamlFilesIn(Path dir) throws InvalidFileException {
+    try (var entries = Files.list(dir)) {
+      var files = entries.filter(Files::isRegularFile)
+          .filter(f -> f.getFileName().toString().endsWith(".yaml") || f.getFileName().toString().endsWith(".yml"))
+          .sorted().toList();
+      if (files.isEmpty()) {
+        throw new InvalidFileException(List.of(dir + ": is a directory without a .yaml or .yml file; name a YAML file, e.g. "
+            + dir.resolve("tier.yaml")));
+      }
+      return files;
+    } catch (IOException e) {
+      throw new InvalidFileException(List.of(dir + ": cannot list it: " + e.getClass().getSimpleName()));
+    }
+  }
+
+  /** Adds what {@code file} holds to {@code tiers} and {@code secrets}, or what is wrong with it to {@code problems}. */
+  private static void readFile(Path file, List<AuthTier> tiers, List<Secret> secrets, List<String> problems,
+      Map<String, String> seen) {
+    List<JsonNode> documents;
+    try (var parser = YAML.createParser(Files.newBufferedReader(file))) {
+      documents = YAML.readValues(parser, JsonNode.class).readAll();
+    } catch (NoSuchFileException e) {
+      problems.add(file + ": no such file; check the path given to -f");
+      return;
+    } catch (JsonProcessingException e) {
+      // The parser's own message quotes the offending line, which may hold a Secret's value: only
+      // its first line (what is wrong) and the position are repeated.
+      var at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+      var duplicate = DUPLICATE_KEY.matcher(YamlProblems.firstLine(e.getOriginalMessage()));
+      problems.add(duplicate.matches() && e.getProcessor() instanceof JsonParser parser
+          ? file + at + ": " + YamlProblems.siblingPath(parser.getParsingContext(), duplicate.group(1))
+              + ": is given twice in the same mapping; keep one (otherwise the last one would silently win)"
+          : file + ": not valid YAML" + at + ": " + YamlProblems.firstLine(e.getOriginalMessage()));
+      return;
+    } catch (IOException e) {
+      problems.add(file + ": cannot read it: " + e.getClass().getSimpleName());
+      return;
+    }
     for (int i = 0; i < documents.size(); i++) {
       var document = documents.get(i);
       if (document == null || document.isNull() || document.isEmpty()) {
@@ -165,13 +201,6 @@ public final class AuthTierFiles {
         }
       }
     }
-    if (tiers.isEmpty() && problems.isEmpty()) {
-      problems.add(file + ": has no AuthTier (apiVersion " + AuthTier.GROUP + "/" + AuthTier.VERSION + ", kind AuthTier)");
-    }
-    if (!problems.isEmpty()) {
-      throw new InvalidFileException(problems);
-    }
-    return new Contents(tiers, secrets);
   }
 
   /**

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 
 /**
- * `render -f FILE`: prints, offline, every object the operator would apply for the AuthTiers in
- * FILE. Secrets in the same file feed the secrets hash, as they would on a cluster; a referenced
+ * `render -f FILE|DIR`: prints, offline, every object the operator would apply for the AuthTiers in
+ * FILE, or in the YAML files of DIR. Secrets in the same file feed the secrets hash, as they would on a cluster; a referenced
  * Secret that the file lacks is named on stderr and left out of the hash. A Secret that the file holds
  * with a referenced key missing or too short fails the render (exit 1), as the operator would stall.
  */
@@ -24,7 +24,7 @@ public final class RenderCommand {
     try {
       contents = AuthTierFiles.read(file);
     } catch (AuthTierFiles.InvalidFileException e) {
-      err.println("render: " + file + " is not a valid AuthTier file:");
+      err.println("render: " + file + " does not hold valid AuthTiers:");
       e.problems().forEach(p -> err.println("  " + p));
       return INVALID;
     }

@@ -74,9 +74,44 @@ class RenderCommandTest {
       assertThat(r.code()).isEqualTo(1);
       assertThat(r.err()).contains("missing.yaml: no such file");
     });
+    // A directory is read file by file, and every file's problems are reported
     assertThat(render(dir)).satisfies(r -> {
       assertThat(r.code()).isEqualTo(1);
-      assertThat(r.err()).contains("is a directory; name a YAML file").doesNotContain("IOException");
+      assertThat(r.err()).contains("type.yaml", "spec.runtime.replicas", "broken.yaml", "not valid YAML").doesNotContain("IOException");
+    });
+    assertThat(render(Files.createDirectory(dir.resolve("empty")))).satisfies(r -> {
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err()).contains("is a directory without a .yaml or .yml file");
+    });
+  }
+
+  @Test
+  @DisplayName("A directory renders like one file holding all its YAML files: a Secret in another file feeds the hash")
+  void directory(@TempDir Path dir) throws IOException {
+    var tier = tier("shop", "{store: Memory, cookie: {signingKeys: [{id: k1, secretRef: {name: s, key: k1}}]}}", "{replicas: 1}");
+    var secret = """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: s, namespace: shop}
+        stringData: {k1: 0123456789abcdef0123456789abcdef}
+        """;
+    var together = write(Files.createDirectory(dir.resolve("one")), "all.yaml", tier + "---\n" + secret);
+    var apart = Files.createDirectory(dir.resolve("two"));
+    write(apart, "a-tier.yaml", tier);
+    write(apart, "b-secret.yml", secret);
+    write(apart, "notes.txt", "not read");
+
+    var one = render(together);
+    var two = render(apart);
+
+    assertThat(two.code()).isZero();
+    assertThat(two.err()).isEmpty();
+    assertThat(two.out()).isEqualTo(one.out()).contains("kind: Deployment");
+    // And the same object in two files is refused, naming both
+    write(apart, "c-again.yaml", tier);
+    assertThat(render(apart)).satisfies(r -> {
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err()).contains("c-again.yaml: AuthTier shop/t is already in " + apart.resolve("a-tier.yaml"));
     });
   }
 
