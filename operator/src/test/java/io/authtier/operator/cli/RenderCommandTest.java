@@ -89,12 +89,7 @@ class RenderCommandTest {
   @DisplayName("A directory renders like one file holding all its YAML files: a Secret in another file feeds the hash")
   void directory(@TempDir Path dir) throws IOException {
     var tier = tier("shop", "{store: Memory, cookie: {signingKeys: [{id: k1, secretRef: {name: s, key: k1}}]}}", "{replicas: 1}");
-    var secret = """
-        apiVersion: v1
-        kind: Secret
-        metadata: {name: s, namespace: shop}
-        stringData: {k1: 0123456789abcdef0123456789abcdef}
-        """;
+    var secret = secret("shop", "{k1: 0123456789abcdef0123456789abcdef}");
     var together = write(Files.createDirectory(dir.resolve("one")), "all.yaml", tier + "---\n" + secret);
     var apart = Files.createDirectory(dir.resolve("two"));
     write(apart, "a-tier.yaml", tier);
@@ -217,16 +212,10 @@ class RenderCommandTest {
   @DisplayName("A Secret of the same name in another namespace does not satisfy the AuthTier: Secrets match by namespace and name")
   void secretOfAnotherNamespace(@TempDir Path dir) throws IOException {
     var tier = tier("shop", "{store: Memory, cookie: {signingKeys: [{id: k1, secretRef: {name: s, key: k1}}]}}", "{replicas: 1}");
-    var secret = """
-        ---
-        apiVersion: v1
-        kind: Secret
-        metadata: {name: s, namespace: %s}
-        stringData: {k1: 0123456789abcdef0123456789abcdef}
-        """;
-    var elsewhere = render(write(dir, "elsewhere.yaml", tier + secret.formatted("other")));
+    var stringData = "{k1: 0123456789abcdef0123456789abcdef}";
+    var elsewhere = render(write(dir, "elsewhere.yaml", tier + "---\n" + secret("other", stringData)));
     var alone = render(write(dir, "alone.yaml", tier));
-    var sameNamespace = render(write(dir, "same.yaml", tier + secret.formatted("shop")));
+    var sameNamespace = render(write(dir, "same.yaml", tier + "---\n" + secret("shop", stringData)));
 
     assertThat(elsewhere.code()).isZero();
     assertThat(elsewhere.err()).contains("Secret s not found");
@@ -238,13 +227,8 @@ class RenderCommandTest {
   @Test
   @DisplayName("A short signing key in the file fails the render, ending with a command that patches that key alone")
   void shortKeyFails(@TempDir Path dir) throws IOException {
-    var file = write(dir, "short.yaml", tier("shop", "{store: Memory, cookie: {signingKeys: [{id: k2, secretRef: {name: s, key: k2}}]}}", "{replicas: 1}") + """
-        ---
-        apiVersion: v1
-        kind: Secret
-        metadata: {name: s, namespace: shop}
-        stringData: {k1: 0123456789abcdef0123456789abcdef, k2: tiny-value}
-        """);
+    var file = write(dir, "short.yaml", tier("shop", "{store: Memory, cookie: {signingKeys: [{id: k2, secretRef: {name: s, key: k2}}]}}", "{replicas: 1}")
+        + "---\n" + secret("shop", "{k1: 0123456789abcdef0123456789abcdef, k2: tiny-value}"));
 
     var result = render(file);
 
@@ -263,13 +247,7 @@ class RenderCommandTest {
   @DisplayName("A Secret in the file without the referenced key fails the render; a Secret the file lacks is only a note")
   void keyMissingFails(@TempDir Path dir) throws IOException {
     var tier = tier("shop", "{store: Memory, cookie: {signingKeys: [{id: k2, secretRef: {name: s, key: k2}}]}}", "{replicas: 1}");
-    var withoutKey = write(dir, "nokey.yaml", tier + """
-        ---
-        apiVersion: v1
-        kind: Secret
-        metadata: {name: s, namespace: shop}
-        stringData: {k1: 0123456789abcdef0123456789abcdef}
-        """);
+    var withoutKey = write(dir, "nokey.yaml", tier + "---\n" + secret("shop", "{k1: 0123456789abcdef0123456789abcdef}"));
     var withoutSecret = write(dir, "nosecret.yaml", tier);
 
     var failed = render(withoutKey);
@@ -301,6 +279,16 @@ class RenderCommandTest {
         runtime: %s
         autoscaling: {enabled: false}
         """.formatted(sessions, runtime));
+  }
+
+  /** The Secret s of {@code namespace}; {@code stringData} is a YAML flow mapping. */
+  private static String secret(String namespace, String stringData) {
+    return """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: s, namespace: %s}
+        stringData: %s
+        """.formatted(namespace, stringData);
   }
 
   /** The AuthTier t with {@code spec} (YAML lines) as its spec. */
