@@ -181,7 +181,10 @@ public final class OpenLoopDriver {
                     function delay() return math.random() * 2 * mean end
                     """.formatted(1000.0 * connections / rate));
             Process load = wrk(cores, connections - PROBES, warmup + seconds + 5, script, url, authorization, loadOut);
-            Thread.sleep(warmup * 1000L); // a benchmark's schedule, not synchronisation
+            // The probes start once the warm-up is over; a load run that ends before then has failed.
+            if (load.waitFor(warmup, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("wrk holding the connections ended during the warm-up: " + Files.readString(loadOut));
+            }
             Process probe = wrk(1, PROBES, seconds, script, url, authorization, probeOut);
             probe.waitFor();
             load.waitFor();

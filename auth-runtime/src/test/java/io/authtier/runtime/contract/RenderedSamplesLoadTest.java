@@ -142,7 +142,7 @@ class RenderedSamplesLoadTest {
         file.endsWith(Path.of("cookie", "k1")) ? 5 : 64)).parse(RuntimeConfigRenderer.render(tier));
     // Then both refuse it, the operator without the value
     assertThat(check.complete()).isFalse();
-    assertThat(check.describe()).contains("Secret cookie key k1 is shorter than 32 bytes").doesNotContain("abcde");
+    assertThat(check.describe("shop")).contains("Secret cookie key k1 is shorter than 32 bytes").doesNotContain("abcde");
     assertThat(loaded).isInstanceOfSatisfying(LoadResult.Invalid.class, invalid ->
         assertThat(invalid.problems()).extracting(p -> p.path()).contains("sessions.cookie.signingKeys[0].file"));
   }

@@ -32,9 +32,4 @@ public record SecretCheck(List<MissingSecret> missing, List<ShortSecret> tooShor
     return Stream.concat(missing.stream().map(MissingSecret::describe), tooShort.stream().map(s -> s.describe(namespace)))
         .collect(Collectors.joining("; "));
   }
-
-  /** As {@link #describe(String)}, with commands for the current kubectl namespace. */
-  public String describe() {
-    return describe(null);
-  }
 }

@@ -35,7 +35,7 @@ class ReferencedSecretsTest {
     assertThat(check.reason()).isEqualTo("SecretValueInvalid");
     assertThat(check.tooShort()).extracting(ShortSecret::field)
         .containsExactly("spec.sessions.cookie.signingKeys[0].secretRef", "spec.sessions.login.clientSecretRef");
-    assertThat(check.describe())
+    assertThat(check.describe("shop"))
         .contains("Secret " + signingKey.name() + " key " + signingKey.key() + " is shorter than 32 bytes", "head -c 32 /dev/urandom")
         .contains("Secret " + login.name() + " key " + login.key() + " is empty")
         .doesNotContain("abcde");
