@@ -64,11 +64,15 @@ public final class AuthTierFiles {
   /** Where `kubectl apply -f` puts an object without metadata.namespace (with the usual kubeconfig). */
   public static final String DEFAULT_NAMESPACE = "default";
 
-  /** The documents of a file: AuthTiers and Secrets, in order. */
-  public record Contents(List<AuthTier> tiers, List<Secret> secrets) {
+  /**
+   * The documents of a file: AuthTiers and Secrets, in order, and a line for each object of another
+   * kind that was passed over.
+   */
+  public record Contents(List<AuthTier> tiers, List<Secret> secrets, List<String> skipped) {
     public Contents {
       tiers = List.copyOf(tiers);
       secrets = List.copyOf(secrets);
+      skipped = List.copyOf(skipped);
     }
 
     /**
@@ -113,22 +117,24 @@ public final class AuthTierFiles {
    */
   public static Contents read(Path path) throws InvalidFileException {
     var files = Files.isDirectory(path) ? yamlFilesIn(path) : List.of(path);
-    var tiers = new ArrayList<AuthTier>();
-    var secrets = new ArrayList<Secret>();
+    var found = new Found(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     var problems = new ArrayList<String>();
     // kubectl apply would apply both, the second overwriting the first: say which two collide.
     var seen = new HashMap<String, String>();
     for (var file : files) {
-      readFile(file, tiers, secrets, problems, seen);
+      readFile(file, found, problems, seen);
     }
-    if (tiers.isEmpty() && problems.isEmpty()) {
+    if (found.tiers().isEmpty() && problems.isEmpty()) {
       problems.add(path + ": has no AuthTier (apiVersion " + AuthTier.GROUP + "/" + AuthTier.VERSION + ", kind AuthTier)");
     }
     if (!problems.isEmpty()) {
       throw new InvalidFileException(problems);
     }
-    return new Contents(tiers, secrets);
+    return new Contents(found.tiers(), found.secrets(), found.skipped());
   }
+
+  /** What the files hold so far, filled in as they are read. */
+  private record Found(List<AuthTier> tiers, List<Secret> secrets, List<String> skipped) {}
 
   private static List<Path> yamlFilesIn(Path dir) throws InvalidFileException {
     try (var entries = Files.list(dir)) {
@@ -145,8 +151,8 @@ public final class AuthTierFiles {
     }
   }
 
-  /** Adds what {@code file} holds to {@code tiers} and {@code secrets}, or what is wrong with it to {@code problems}. */
-  private static void readFile(Path file, List<AuthTier> tiers, List<Secret> secrets, List<String> problems,
+  /** Adds what {@code file} holds to {@code found}, or what is wrong with it to {@code problems}. */
+  private static void readFile(Path file, Found found, List<String> problems,
       Map<String, String> seen) {
     List<JsonNode> documents;
     try (var parser = YAML.createParser(Files.newBufferedReader(file))) {
@@ -174,33 +180,58 @@ public final class AuthTierFiles {
         continue;
       }
       var where = documents.size() > 1 ? file + " (document " + (i + 1) + ")" : file.toString();
-      var kind = document.path("kind").asText("");
-      var apiVersion = document.path("apiVersion").asText("");
-      HasMetadata object;
-      if (kind.equals("AuthTier")) {
-        if (!apiVersion.equals(AuthTier.GROUP + "/" + AuthTier.VERSION)) {
-          problems.add(where + ": apiVersion: must be " + AuthTier.GROUP + "/" + AuthTier.VERSION + ", not '" + apiVersion + "'");
-          continue;
-        }
-        var tier = parse(document, AuthTier.class, where, problems);
-        tier.ifPresent(tiers::add);
-        object = tier.orElse(null);
-      } else if (kind.equals("Secret")) {
-        var secret = parse(document, Secret.class, where, problems).map(s -> new SecretBuilder(s).build());
-        secret.ifPresent(secrets::add);
-        object = secret.orElse(null);
-      } else {
-        problems.add(where + ": kind: expected AuthTier or Secret, found '" + kind + "'");
-        continue;
+      readDocument(document, where, found, problems, seen);
+    }
+  }
+
+  /** One object, or the items of a {@code List} (what `kubectl get -o yaml` prints for several). */
+  private static void readDocument(JsonNode document, String where, Found found, List<String> problems, Map<String, String> seen) {
+    var kind = document.path("kind").asText("");
+    var apiVersion = document.path("apiVersion").asText("");
+    HasMetadata object;
+    if (kind.equals("AuthTier")) {
+      if (!apiVersion.equals(AuthTier.GROUP + "/" + AuthTier.VERSION)) {
+        problems.add(where + ": apiVersion: must be " + AuthTier.GROUP + "/" + AuthTier.VERSION + ", not '" + apiVersion + "'");
+        return;
       }
-      if (object != null && object.getMetadata() != null && object.getMetadata().getName() != null) {
-        var id = kind + " " + namespaceOf(object) + "/" + object.getMetadata().getName();
-        var first = seen.putIfAbsent(id, where);
-        if (first != null) {
-          problems.add(where + ": " + id + " is already in " + first + "; give each object once, or give them different names");
-        }
+      var tier = parse(document, AuthTier.class, where, problems);
+      tier.ifPresent(found.tiers()::add);
+      object = tier.orElse(null);
+    } else if (kind.equals("Secret")) {
+      var secret = parse(document, Secret.class, where, problems).map(s -> new SecretBuilder(s).build());
+      secret.ifPresent(found.secrets()::add);
+      object = secret.orElse(null);
+    } else if (kind.equals("List") && apiVersion.equals("v1")) {
+      var items = document.path("items");
+      for (int i = 0; i < items.size(); i++) {
+        readDocument(items.get(i), where + " items[" + i + "]", found, problems, seen);
+      }
+      return;
+    } else if (kind.isEmpty() || apiVersion.isEmpty()) {
+      problems.add(where + ": " + (kind.isEmpty() ? "kind" : "apiVersion")
+          + ": missing; every object needs apiVersion and kind, e.g. apiVersion: " + AuthTier.GROUP + "/" + AuthTier.VERSION + " and kind: AuthTier");
+      return;
+    } else if (apiVersion.startsWith(AuthTier.GROUP + "/")) {
+      problems.add(where + ": kind: " + AuthTier.GROUP + " has one kind, AuthTier; found '" + kind + "'");
+      return;
+    } else {
+      // A GitOps directory holds the app's other objects too: kubectl would apply them, render has nothing to add.
+      found.skipped().add(where + ": " + kind + " " + nameOf(document) + " is not read (render reads AuthTier and Secret objects)");
+      return;
+    }
+    if (object != null && object.getMetadata() != null && object.getMetadata().getName() != null) {
+      var id = kind + " " + namespaceOf(object) + "/" + object.getMetadata().getName();
+      var first = seen.putIfAbsent(id, where);
+      if (first != null) {
+        problems.add(where + ": " + id + " is already in " + first + "; give each object once, or give them different names");
       }
     }
+  }
+
+  private static String nameOf(JsonNode document) {
+    var metadata = document.path("metadata");
+    var name = metadata.path("name").asText("(no name)");
+    return metadata.hasNonNull("namespace") ? metadata.path("namespace").asText() + "/" + name : name;
   }
 
   /**

@@ -13,6 +13,7 @@ import java.util.ArrayList;
  * FILE, or in the YAML files of DIR. Secrets in the same file feed the secrets hash, as they would on a cluster; a referenced
  * Secret that the file lacks is named on stderr and left out of the hash. A Secret that the file holds
  * with a referenced key missing or too short fails the render (exit 1), as the operator would stall.
+ * Objects of other kinds (the app's own, in a GitOps directory) are named on stderr and passed over.
  */
 public final class RenderCommand {
   static final int INVALID = 1;
@@ -28,6 +29,7 @@ public final class RenderCommand {
       e.problems().forEach(p -> err.println("  " + p));
       return INVALID;
     }
+    contents.skipped().forEach(s -> err.println("render: note: " + s));
     var objects = new ArrayList<io.fabric8.kubernetes.api.model.HasMetadata>();
     var invalid = false;
     for (var tier : contents.tiers()) {

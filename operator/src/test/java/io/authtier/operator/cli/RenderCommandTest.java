@@ -110,6 +110,35 @@ class RenderCommandTest {
     });
   }
 
+  @Test
+  @DisplayName("A GitOps directory's other objects are passed over with a note; a List is read item by item; a kind typo is an error")
+  void otherKinds(@TempDir Path dir) throws IOException {
+    var tier = tier("shop", "{store: Memory, cookie: {signingKeys: [{id: k1, secretRef: {name: s, key: k1}}]}}", "{replicas: 1}");
+    var secret = secret("shop", "{k1: 0123456789abcdef0123456789abcdef}");
+    var alone = render(write(Files.createDirectory(dir.resolve("alone")), "all.yaml", tier + "---\n" + secret));
+    var app = Files.createDirectory(dir.resolve("app"));
+    write(app, "a-namespace.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n");
+    write(app, "b-tier.yaml", tier + "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec: {}\n");
+    // As `kubectl get -o yaml` prints several objects, the Secret among them
+    write(app, "c-list.yaml", "apiVersion: v1\nkind: List\nitems:\n" + secret.indent(2).replaceFirst("^  ", "- "));
+
+    var result = render(app);
+
+    assertThat(result.code()).isZero();
+    assertThat(result.out()).isEqualTo(alone.out());
+    assertThat(result.err()).contains("render: note: " + app.resolve("a-namespace.yaml") + ": Namespace shop is not read",
+        "(document 2): Deployment shop/web is not read");
+    assertThat(result.err().lines()).hasSize(2);
+
+    write(app, "d-typo.yaml", tier.replace("kind: AuthTier", "kind: AuthTeir"));
+    write(app, "e-bare.yaml", "metadata: {name: x}\n");
+    assertThat(render(app)).satisfies(r -> {
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err()).contains("d-typo.yaml: kind: authtier.io has one kind, AuthTier; found 'AuthTeir'",
+          "e-bare.yaml: kind: missing; every object needs apiVersion and kind");
+    });
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("badValues")
   @DisplayName("A value of the wrong shape is refused as the API server would, naming the field and what belongs there")
