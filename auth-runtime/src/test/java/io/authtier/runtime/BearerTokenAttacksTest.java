@@ -5,7 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -34,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * SECURITY.md, "Bearer tokens" 1 to 10 (11 is in {@link ForwardAuthTest}, 12 is introspection): each
@@ -183,6 +187,12 @@ class BearerTokenAttacksTest {
                     String t = good();
                     return t.substring(0, 10) + "+/" + t.substring(12);
                 }),
+                attack("10 non-canonical base64url: the signature's unused low bits set", "malformed", () -> {
+                    String t = good(); // 256 signature bytes: 342 characters, the last one carries 2 bits and 4 unused
+                    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+                    char last = t.charAt(t.length() - 1);
+                    return t.substring(0, t.length() - 1) + alphabet.charAt(alphabet.indexOf(last) | 1);
+                }),
                 attack("10 base64url with padding", "malformed", () -> good().replaceFirst("\\.", "=.")),
                 attack("10 impossible base64url length", "malformed", () -> {
                     String[] parts = good().split("\\.");
@@ -229,6 +239,21 @@ class BearerTokenAttacksTest {
         // Then it is answered 431 or the connection is closed, and nothing else happens
         assertThat(failure).satisfiesAnyOf(f -> assertThat(f).isNull(), f -> assertThat(f).isInstanceOf(java.io.UncheckedIOException.class));
         assertThat(runtime.auth(good()).statusCode()).isEqualTo(200);
+    }
+
+    @ParameterizedTest(name = "exp {0}")
+    @ValueSource(strings = {"1795935300000", "9007199254740993", "9223372036854775807", "1e300"})
+    @DisplayName("A good token whose exp lies centuries ahead (milliseconds by mistake, 2^53, 2^63) passes, cached no longer than the TTL")
+    void farFutureExp(String exp) throws Exception {
+        // Given a token signed by the issuer's key, its exp written as the IdP wrote it
+        String payload = claims().expirationTime(null).build().toString().replaceFirst("\\{", "{\"exp\":" + exp + ",");
+        JWSObject jws = new JWSObject(
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("rsa-1").build(), new Payload(payload));
+        jws.sign(new RSASSASigner(rsa));
+
+        // Then it passes, first checked and then from the cache, instead of overflowing into a 500
+        assertThat(runtime.auth(jws.serialize()).statusCode()).isEqualTo(200);
+        assertThat(runtime.auth(jws.serialize()).statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
  * <p>Normalising decodes {@code %}-escapes once (as the server behind the proxy will), drops
  * {@code ;} path parameters from every segment (Tomcat and Spring serve {@code /admin;x=1} and
  * {@code /x/..;/admin} as {@code /admin}), collapses repeated slashes and resolves {@code .} and
- * {@code ..} segments. A path with a control character (NUL included) or one that climbs above the
- * root has no normal form. Matching stays case-sensitive.
+ * {@code ..} segments. A path with a control character (NUL included), a backslash (a separator on
+ * Windows and IIS hosts), malformed UTF-8, or one that climbs above the root has no normal form.
+ * Matching stays case-sensitive.
  */
 public final class RoutePaths {
 
@@ -33,7 +34,8 @@ public final class RoutePaths {
             var withoutQuery = rawPath.split("[?#]", 2)[0];
             // Slashes collapsed before parsing: "//admin" would otherwise parse as a host.
             var decoded = URI.create(REPEATED_SLASHES.matcher(withoutQuery).replaceAll("/")).getPath();
-            if (decoded == null || decoded.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            // U+FFFD is what the decoder makes of malformed UTF-8 (such as the overlong "%C0%AF" for '/').
+            if (decoded == null || decoded.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '\\' || c == '\uFFFD')) {
                 return Optional.empty();
             }
             // Parameters dropped after decoding ("%3B" too) and before dot segments, so "..;" resolves as "..".
@@ -46,6 +48,15 @@ public final class RoutePaths {
         } catch (IllegalArgumentException | URISyntaxException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The paths a prefix guards, as one prefix without a trailing slash: {@code /vault/} guards
+     * {@code /vault} too, which servers with lenient trailing-slash matching (Express, older Spring)
+     * answer with the {@code /vault/} handler. {@code /} stays {@code /}.
+     */
+    public static String guarded(String prefix) {
+        return prefix.length() > 1 && prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
     }
 
     /**

@@ -36,10 +36,12 @@ public final class RuntimeConfigValidator {
                 problems.add(new ConfigProblem("routes[%d]".formatted(i),
                         "needs allowedGroups, allowedRoles or requiredScopes; a route without them would allow every valid token"));
             }
-            Integer first = firstIndex.putIfAbsent(route.pathPrefix(), i);
+            // "/vault" and "/vault/" guard the same paths: two rules for them would be one rule too many.
+            Integer first = firstIndex.putIfAbsent(RoutePaths.guarded(route.pathPrefix()), i);
             if (first != null) {
                 problems.add(new ConfigProblem("routes[%d].pathPrefix".formatted(i),
-                        "'%s' is already the prefix of routes[%d]; merge the two rules".formatted(route.pathPrefix(), first)));
+                        "'%s' guards the same paths as the prefix of routes[%d] ('%s'); merge the two rules"
+                                .formatted(route.pathPrefix(), first, routes.get(first).pathPrefix())));
             }
         }
     }
@@ -49,7 +51,9 @@ public final class RuntimeConfigValidator {
         if (server.managementPort() == server.port()) {
             problems.add(new ConfigProblem("server.managementPort",
                     "must differ from server.port (both are %d); the management endpoints need a port of their own, e.g. %d"
-                            .formatted(server.port(), freePort(9090, server.port()))));
+                            .formatted(server.port(), adminListens
+                                    ? freePort(9090, server.port(), server.adminPort())
+                                    : freePort(9090, server.port()))));
         }
         if (adminListens && (server.adminPort() == server.port() || server.adminPort() == server.managementPort())) {
             problems.add(new ConfigProblem("server.adminPort",

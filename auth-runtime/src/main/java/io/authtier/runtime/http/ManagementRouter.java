@@ -10,7 +10,8 @@ import java.util.function.Supplier;
 
 /**
  * The management port ({@code server.managementPort}): {@code /healthz} (the process answers),
- * {@code /readyz} (200 once every issuer's keys were loaded, else 503 naming the issuers still missing),
+ * {@code /readyz} (200 once every issuer's keys were loaded and a Redis session store connected once, else
+ * 503 naming what is missing),
  * {@code /metrics} (Prometheus text format).
  */
 public final class ManagementRouter implements Handler<HttpServerRequest> {

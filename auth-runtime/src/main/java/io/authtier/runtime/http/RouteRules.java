@@ -10,6 +10,7 @@ import java.util.Optional;
  * The access rules of {@code routes}, by path prefix; the longest matching prefix applies. Paths are
  * brought into {@link RoutePaths}' normal form before matching, so {@code /public/../admin} and
  * {@code /admin;x=1} meet the rule of {@code /admin}; a path that has no normal form lets nobody in.
+ * A prefix guards the same paths with or without a trailing slash ({@link RoutePaths#guarded}).
  */
 public final class RouteRules {
     private record Route(String prefix, AccessRule rule) {}
@@ -18,7 +19,7 @@ public final class RouteRules {
 
     public RouteRules(List<RouteConfig> routes) {
         this.routes = routes.stream()
-                .map(r -> new Route(r.pathPrefix(), new AccessRule(
+                .map(r -> new Route(RoutePaths.guarded(r.pathPrefix()), new AccessRule(
                         java.util.Set.copyOf(r.allowedGroups()), java.util.Set.copyOf(r.allowedRoles()),
                         java.util.Set.copyOf(r.requiredScopes()))))
                 .sorted(Comparator.comparingInt((Route r) -> r.prefix().length()).reversed())
@@ -43,6 +44,6 @@ public final class RouteRules {
     }
 
     private static boolean matches(String prefix, String path) {
-        return path.equals(prefix) || prefix.endsWith("/") && path.startsWith(prefix) || path.startsWith(prefix + "/");
+        return path.equals(prefix) || prefix.equals("/") || path.startsWith(prefix + "/");
     }
 }

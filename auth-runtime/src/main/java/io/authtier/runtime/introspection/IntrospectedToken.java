@@ -1,5 +1,6 @@
 package io.authtier.runtime.introspection;
 
+import io.authtier.runtime.token.jwt.Claims;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -75,7 +76,7 @@ public record IntrospectedToken(
                 claims.put(name, clean);
             }
         });
-        Optional<Instant> exp = number(claims.get("exp")).map(Instant::ofEpochSecond);
+        Optional<Instant> exp = Optional.ofNullable(Claims.seconds(claims.get("exp"))).map(Instant::ofEpochSecond);
         List<String> scopes = claims.get("scope") instanceof String s
                 ? Arrays.stream(s.trim().split(" +")).filter(x -> !x.isEmpty()).toList()
                 : strings(claims.get("scp"));
@@ -147,10 +148,6 @@ public record IntrospectedToken(
 
     private static Optional<String> string(Object value) {
         return value instanceof String s && !s.isEmpty() ? Optional.of(s) : Optional.empty();
-    }
-
-    private static Optional<Long> number(Object value) {
-        return value instanceof Number n ? Optional.of(n.longValue()) : Optional.empty();
     }
 
     private static List<String> strings(Object value) {

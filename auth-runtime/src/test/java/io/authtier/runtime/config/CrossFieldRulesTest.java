@@ -43,12 +43,7 @@ class CrossFieldRulesTest {
     @DisplayName("With login, the admin port must differ from the other two, and the port suggested is free")
     void adminPortDiffers() {
         // Given login on, and the management port on the admin port's default
-        String yaml = MINIMAL + """
-                server: {port: 8080, managementPort: 9091}
-                sessions:
-                  login: {issuer: main, clientId: web, allowedRedirectDomains: [shop.example.com]}
-                  cookie: {signingKeys: [{id: k1, file: %s}]}
-                """.formatted(key);
+        String yaml = withLogin("server: {port: 8080, managementPort: 9091}");
 
         // When it is loaded
         List<ConfigProblem> problems = problemsOf(yaml);
@@ -56,6 +51,23 @@ class CrossFieldRulesTest {
         // Then the admin port is named, with a port that clashes with neither
         assertThat(problems).containsExactly(new ConfigProblem("server.adminPort",
                 "must differ from server.port (8080) and server.managementPort (9091); the admin API listens on loopback on a port of its own, e.g. 9092"));
+    }
+
+    @Test
+    @DisplayName("With login, the management port suggested is not the admin port either")
+    void managementPortSuggestionAvoidsAdminPort() {
+        String yaml = withLogin("server: {port: 9090, managementPort: 9090}");
+
+        assertThat(problemsOf(yaml)).containsExactly(new ConfigProblem("server.managementPort",
+                "must differ from server.port (both are 9090); the management endpoints need a port of their own, e.g. 9092"));
+    }
+
+    private String withLogin(String server) {
+        return MINIMAL + server + "\n" + """
+                sessions:
+                  login: {issuer: main, clientId: web, allowedRedirectDomains: [shop.example.com]}
+                  cookie: {signingKeys: [{id: k1, file: %s}]}
+                """.formatted(key);
     }
 
     @Test

@@ -37,6 +37,7 @@ class RoutesConfigTest {
                 - {pathPrefix: /open}
                 - {pathPrefix: /a, allowedGroups: [x]}
                 - {pathPrefix: /a, allowedRoles: [y]}
+                - {pathPrefix: /a/, allowedRoles: [z]}
                 """);
         var notAPath = loader.parse(ISSUER + """
                 routes:
@@ -46,7 +47,8 @@ class RoutesConfigTest {
         assertThat(result).isInstanceOfSatisfying(LoadResult.Invalid.class, invalid -> assertThat(invalid.problems())
                 .extracting(ConfigProblem::toString)
                 .anyMatch(p -> p.startsWith("routes[0]: needs allowedGroups, allowedRoles or requiredScopes"))
-                .anyMatch(p -> p.startsWith("routes[2].pathPrefix: '/a' is already the prefix of routes[1]")));
+                .anyMatch(p -> p.startsWith("routes[2].pathPrefix: '/a' guards the same paths as the prefix of routes[1] ('/a')"))
+                .anyMatch(p -> p.startsWith("routes[3].pathPrefix: '/a/' guards the same paths as the prefix of routes[1] ('/a')")));
         assertThat(notAPath).isInstanceOfSatisfying(LoadResult.Invalid.class, invalid -> assertThat(invalid.problems())
                 .extracting(ConfigProblem::path).containsExactly("routes[0].pathPrefix"));
     }

@@ -36,12 +36,25 @@ class RouteRulesTest {
         "/admin%3Bx/users,            true,  false",
         "/admin%00,                   false, false",
         "/admin%0a,                   false, false",
+        "/public%5c..%5cadmin,        false, false",
+        "/public%5C..%5Cadmin,        false, false",
+        "/x%C0%AF..%C0%AFadmin,       false, false",
         "'',                          false, false"})
     @DisplayName("The longest matching prefix decides, on the normalised path; an unreadable path lets nobody in")
     void longestPrefixOnNormalisedPath(String path, boolean admin, boolean reporter) {
         var access = RULES.forPath(path);
         assertThat(access.permits(ADMIN)).as("admin").isEqualTo(admin);
         assertThat(access.permits(REPORTER)).as("reporter").isEqualTo(reporter);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"/api", "/api/", "/api/orders", "/api;x=1", "/x/../api"})
+    @DisplayName("A prefix with a trailing slash guards the path without it too, as lenient servers serve it with the same handler")
+    void trailingSlash(String path) {
+        var user = principal(List.of(), List.of("user"), List.of());
+        assertThat(RULES.forPath(path).permits(ADMIN)).isFalse();
+        assertThat(RULES.forPath(path).permits(user)).isTrue();
+        assertThat(RULES.forPath("/apiary").permits(ADMIN)).isTrue();
     }
 
     private static Principal principal(List<String> groups, List<String> roles, List<String> scopes) {

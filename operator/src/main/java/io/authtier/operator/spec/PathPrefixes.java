@@ -25,6 +25,11 @@ final class PathPrefixes {
         + normalised(prefix).map(n -> "write '" + n + "'").orElse("write the path as the application sees it, such as /admin"));
   }
 
+  /** The paths a prefix guards in the runtime, as one prefix: "/vault/" guards "/vault" too; "/" stays "/". */
+  static String guarded(String prefix) {
+    return prefix.length() > 1 && prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+  }
+
   /** Escapes decoded, ';' parameters dropped, empty and dot segments resolved; empty if that is still not normal. */
   static Optional<String> normalised(String prefix) {
     String decoded;

@@ -13,6 +13,7 @@ import io.authtier.operator.dependents.Quantities;
 import io.authtier.operator.reconcile.Names;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -294,15 +295,21 @@ public final class SpecValidator {
   }
 
   private static void checkRoutes(AuthTierSpec spec, Consumer<SpecProblem> report) {
-    var prefixes = new HashSet<String>();
+    var prefixes = new HashMap<String, String>();
     for (int i = 0; i < spec.routes().size(); i++) {
       var route = spec.routes().get(i);
       var at = "spec.routes[" + i + "]";
       var prefixProblem = PathPrefixes.problem(route.pathPrefix());
       if (prefixProblem.isPresent()) {
         report.accept(new SpecProblem(at + ".pathPrefix", prefixProblem.get()));
-      } else if (!prefixes.add(route.pathPrefix())) {
-        report.accept(new SpecProblem(at + ".pathPrefix", "'" + route.pathPrefix() + "' is used twice; merge the rules of a prefix into one route"));
+      } else {
+        // As the runtime matches them: "/vault/" guards "/vault" too, so the two are one prefix.
+        var first = prefixes.putIfAbsent(PathPrefixes.guarded(route.pathPrefix()), route.pathPrefix());
+        if (first != null) {
+          report.accept(new SpecProblem(at + ".pathPrefix", first.equals(route.pathPrefix())
+              ? "'" + route.pathPrefix() + "' is used twice; merge the rules of a prefix into one route"
+              : "'" + route.pathPrefix() + "' guards the same paths as '" + first + "' (a trailing slash changes nothing); merge the two rules into one route"));
+        }
       }
       each(at + ".allowedGroups", route.allowedGroups(), SpecValidator::nonEmptyName, report);
       each(at + ".allowedRoles", route.allowedRoles(), SpecValidator::nonEmptyName, report);

@@ -24,19 +24,29 @@ public final class Claims {
         };
     }
 
-    /** A NumericDate in whole seconds, or null if the value is not a number. */
+    /**
+     * A NumericDate in whole seconds, or null if the value is not a number. Values beyond year 9999 either
+     * way are clamped to it: a token with {@code exp} in milliseconds (a known IdP bug) or 2^63 is far
+     * future, not an overflow in the arithmetic that follows.
+     */
     public static Long seconds(Object value) {
-        if (value instanceof Long l) {
-            return l;
+        if (!(value instanceof Number number)) {
+            return null;
         }
-        if (value instanceof Integer i) {
-            return i.longValue();
+        double approximate = number.doubleValue();
+        if (Double.isNaN(approximate) || Double.isInfinite(approximate)) {
+            return null;
         }
-        if (value instanceof Double d && !d.isNaN() && !d.isInfinite()) {
-            return (long) Math.floor(d);
+        if (Math.abs(approximate) > MAX_SECONDS) {
+            return approximate > 0 ? MAX_SECONDS : -MAX_SECONDS;
         }
-        return null;
+        return number instanceof Double || number instanceof Float || number instanceof java.math.BigDecimal
+                ? (long) Math.floor(approximate)
+                : number.longValue();
     }
+
+    /** 9999-12-31T23:59:59Z: far enough for any real token, near enough that seconds plus a skew never overflow. */
+    static final long MAX_SECONDS = 253_402_300_799L;
 
     public static Optional<String> string(Object value) {
         return value instanceof String s && !s.isEmpty() ? Optional.of(s) : Optional.empty();

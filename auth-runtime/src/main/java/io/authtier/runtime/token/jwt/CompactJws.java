@@ -65,6 +65,9 @@ record CompactJws(String headerSegment, String payloadSegment, String signature,
         if (!base64url(token)) {
             return MALFORMED; // JSON serialization, padding, spaces, anything not base64url
         }
+        if (!canonical(token, first) || !canonical(token, second) || !canonical(token, token.length())) {
+            return MALFORMED; // one token, one spelling: no variants that get past a deny list or a cache key
+        }
         String headerSegment = token.substring(0, first);
         String payloadSegment = token.substring(first + 1, second);
         Map<String, Object> header = json(headerSegment);
@@ -104,6 +107,36 @@ record CompactJws(String headerSegment, String payloadSegment, String signature,
             }
         }
         return true;
+    }
+
+    /**
+     * Whether the segment ending at {@code end} (exclusive) is base64url as an encoder writes it: a length
+     * that some bytes encode to, and the unused low bits of its last character zero. Decoders ignore those
+     * bits, so without this check a token would have up to 16 spellings that all verify.
+     */
+    private static boolean canonical(String token, int end) {
+        int start = token.lastIndexOf('.', end - 1) + 1;
+        int last = sextet(token.charAt(end - 1));
+        return switch ((end - start) % 4) {
+            case 0 -> true;
+            case 2 -> (last & 0x0F) == 0;
+            case 3 -> (last & 0x03) == 0;
+            default -> false;
+        };
+    }
+
+    /** The 6-bit value of a base64url character (already known to be one). */
+    private static int sextet(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        return c == '-' ? 62 : 63;
     }
 
     /** A base64url segment decoded to a JSON object, or null if it is not one. */

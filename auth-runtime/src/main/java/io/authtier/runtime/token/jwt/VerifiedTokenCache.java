@@ -31,15 +31,19 @@ final class VerifiedTokenCache {
 
     VerifiedTokenCache(int maxEntries, Duration ttl, Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
-        long ttlNanos = ttl.toNanos();
         Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maxEntries)
                 .ticker(ticker)
                 .executor(Runnable::run) // upkeep on the caller, amortised: no wake-up of a pool thread per write
-                .expireAfter(Expiry.<TokenKey, Entry>creating((key, entry) -> Duration.ofNanos(
-                        Math.max(0, Math.min(ttlNanos, Duration.between(clock.instant(), entry.principal().expiresAt()).toNanos())))))
+                .expireAfter(Expiry.<TokenKey, Entry>creating((key, entry) -> lifetime(ttl, entry)))
                 .build();
+    }
+
+    /** min(ttl, exp − now), compared as durations: an exp centuries ahead must not overflow a count of nanoseconds. */
+    private Duration lifetime(Duration ttl, Entry entry) {
+        Duration left = Duration.between(clock.instant(), entry.principal().expiresAt());
+        return left.isNegative() ? Duration.ZERO : left.compareTo(ttl) < 0 ? left : ttl;
     }
 
     /** The entry for {@code key}, if present and its token has not expired. */

@@ -52,6 +52,18 @@ class VerifiedTokenCacheTest {
     }
 
     @Test
+    @DisplayName("keeps a token whose exp is millennia ahead for the TTL, without overflowing")
+    void farFutureExp() {
+        VerifiedTokenCache cache = new VerifiedTokenCache(100, Duration.ofMinutes(5), clock);
+        TokenKey key = TokenKey.of("token-c");
+        cache.put(key, expiringIn(Duration.between(clock.instant(), Instant.ofEpochSecond(Claims.MAX_SECONDS))));
+
+        assertThat(cache.get(key)).isNotNull();
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(cache.get(key)).isNull();
+    }
+
+    @Test
     @DisplayName("holds at most tokenCache.l1.maxEntries entries")
     void bounded() {
         VerifiedTokenCache cache = new VerifiedTokenCache(2, Duration.ofMinutes(5), clock);

@@ -14,7 +14,7 @@ public record RouteSpec(
     @Required
     @Pattern("^/[^?#\\s]*$")
     @Size(max = 1024)
-    @JsonPropertyDescription("Path prefix the rule guards, such as /admin (it guards /admin and /admin/..., not /administrator).")
+    @JsonPropertyDescription("Path prefix the rule guards, such as /admin (it guards /admin and /admin/..., not /administrator; /admin/ guards the same paths).")
     String pathPrefix,
 
     @Size(max = 32)
