@@ -219,7 +219,7 @@ class BrowserLoginTest {
                     "no_code", "code_refused", "no_id_token", "unavailable", "no_host", "callback_host_refused", "callback_not_https")) {
                 assertThat(metrics).contains("authtier_logins_total{outcome=\"" + outcome + "\"} 0.0");
             }
-            for (String outcome : List.of("refreshed", "invalid_grant", "failed", "by_other")) {
+            for (String outcome : List.of("refreshed", "invalid_grant", "id_token_mismatch", "failed", "by_other")) {
                 assertThat(metrics).contains("authtier_session_refreshes_total{outcome=\"" + outcome + "\"} 0.0");
             }
             for (String kind : List.of("sign_out", "backchannel", "admin")) {
@@ -324,6 +324,25 @@ class BrowserLoginTest {
         assertThat(answer).startsWith("HTTP/1.1 302 ");
         String location = answer.lines().filter(line -> line.regionMatches(true, 0, "Location:", 0, 9)).findFirst().orElseThrow().substring(9).strip();
         assertThat(query(location)).containsEntry("redirect_uri", "https://" + host + "/oauth2/callback");
+    }
+
+    @Test
+    @DisplayName("Logging in again from the same browser ends the session its old cookie held")
+    void loginAgainReplacesSession() {
+        Browser browser = new Browser();
+        login(browser, first, "walt", Map.of());
+        String old = browser.cookie(base(first), COOKIE);
+
+        // When the browser, still holding that cookie, logs in again
+        login(browser, first, "walt", Map.of());
+        String current = browser.cookie(base(first), COOKIE);
+
+        // Then the new cookie works, and the old one no longer opens a session
+        assertThat(current).isNotEqualTo(old);
+        assertThat(auth(browser, first).statusCode()).isEqualTo(200);
+        Browser withOld = new Browser();
+        withOld.setCookie(base(first), COOKIE, old);
+        assertThat(auth(withOld, first).statusCode()).isEqualTo(401);
     }
 
     @Test
@@ -475,6 +494,16 @@ class BrowserLoginTest {
         assertThat(response.headers().firstValue("Location").orElseThrow()).startsWith(idp.authorizationEndpointUrl("main").toString());
     }
 
+    @ParameterizedTest(name = "rd={0}")
+    @ValueSource(strings = {"/app/search?q=a%26b%3Dc&x=100%25", "/app/a%20b", "/app/caf%C3%A9/%2F+x"})
+    @DisplayName("An unencoded rd (nginx's rd=$request_uri) comes back byte for byte, its escapes and query untouched")
+    void unencodedTargetKeptAsSent(String rd) {
+        HttpResponse<String> out = new Browser().get(base(first) + "/oauth2/sign_out?rd=" + rd);
+
+        assertThat(out.statusCode()).isEqualTo(302);
+        assertThat(out.headers().firstValue("Location")).hasValue(rd);
+    }
+
     @Test
     @DisplayName("Sign-out ends the session on every replica at once and sends the browser to the IdP with id_token_hint")
     void signOut() {
@@ -571,7 +600,7 @@ class BrowserLoginTest {
     }
 
     @Test
-    @DisplayName("Back-channel logout ends the sessions of its sid, or of its sub, and refuses tokens that are not logout tokens")
+    @DisplayName("Back-channel logout ends the sessions of its sid (of its sub too, if it names one), or of its sub, and refuses tokens that are not logout tokens")
     void backchannelLogout() throws Exception {
         Browser a = new Browser();
         Browser b = new Browser();
@@ -579,6 +608,9 @@ class BrowserLoginTest {
         login(a, first, "alan", Map.of("sid", "idp-session-1"));
         login(b, second, "alan", Map.of("sid", "idp-session-1"));
         login(c, first, "alan", Map.of("sid", "idp-session-2"));
+        // Another user's session under the same sid (an IdP mix-up): a token naming alan must not end it
+        Browser d = new Browser();
+        login(d, first, "bea", Map.of("sid", "idp-session-1"));
 
         // An ID token is not a logout token; neither is a logout token without the event
         assertThat(postLogout(first, idp.issueToken("main", "alan", new DefaultOAuth2TokenCallback("main", "alan", "JWT",
@@ -609,6 +641,7 @@ class BrowserLoginTest {
         assertThat(auth(a, first).statusCode()).isEqualTo(401);
         await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100)).until(() -> auth(b, second).statusCode() == 401);
         assertThat(auth(c, first).statusCode()).isEqualTo(200);
+        assertThat(auth(d, first).statusCode()).isEqualTo(200);
 
         // And a logout token with sub only ends every remaining session of that user
         assertThat(postLogout(second, logoutToken(Map.of("events", event()))).statusCode()).isEqualTo(200);
@@ -645,5 +678,9 @@ class BrowserLoginTest {
                 "X-Forwarded-Uri", "/orders?id=7");
         assertThat(redirect.statusCode()).isEqualTo(302);
         assertThat(redirect.headers().firstValue("Location")).hasValue("/oauth2/start?rd=" + URLEncoder.encode("/orders?id=7", StandardCharsets.UTF_8));
+        // Envoy appends the original path and query to /ext-authz: that is where the browser comes back to
+        HttpResponse<String> envoy = new Browser().get(base(second) + "/ext-authz/orders?id=7", "Accept", "text/html");
+        assertThat(envoy.statusCode()).isEqualTo(302);
+        assertThat(envoy.headers().firstValue("Location")).hasValue("/oauth2/start?rd=" + URLEncoder.encode("/orders?id=7", StandardCharsets.UTF_8));
     }
 }

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Refreshing a session's access token through {@code /auth}, against a real OIDC server and Redis, with the
@@ -181,10 +183,7 @@ class SessionRefreshTest {
         String access = io.authtier.runtime.testsupport.Tokens.sign(key, com.nimbusds.jose.JWSAlgorithm.RS256,
                 io.authtier.runtime.testsupport.Tokens.accessClaims(issuer, "shop-api", now)
                         .subject("ada").claim("realm_access", Map.of("roles", List.of("viewer"))).build());
-        String id = io.authtier.runtime.testsupport.Tokens.sign(key, com.nimbusds.jose.JWSAlgorithm.RS256,
-                new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer(issuer).subject("ada").audience("shop-web")
-                        .claim("groups", List.of("staff")).issueTime(java.util.Date.from(now))
-                        .expirationTime(java.util.Date.from(now.plusSeconds(600))).build());
+        String id = idToken(key, issuer, "ada", "shop-web", List.of("staff"));
         faults.answerNextRefresh(200, "{\"access_token\":\"" + access + "\",\"token_type\":\"Bearer\",\"expires_in\":600,"
                 + "\"refresh_token\":\"rt-2\",\"id_token\":\"" + id + "\"}");
         clock.advance(Duration.ofSeconds(590));
@@ -200,6 +199,34 @@ class SessionRefreshTest {
         assertThat(staff.statusCode()).isEqualTo(200);
         assertThat(staff.headers().firstValue("Authorization")).hasValue("Bearer " + access);
         assertThat(staff.headers().firstValue("X-Auth-Request-Groups")).hasValue("staff");
+    }
+
+    private String idToken(com.nimbusds.jose.jwk.RSAKey key, String issuer, String subject, String audience, List<String> groups) {
+        Instant now = clock.instant();
+        return io.authtier.runtime.testsupport.Tokens.sign(key, com.nimbusds.jose.JWSAlgorithm.RS256,
+                new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer(issuer).subject(subject).audience(audience)
+                        .claim("groups", groups).issueTime(java.util.Date.from(now))
+                        .expirationTime(java.util.Date.from(now.plusSeconds(600))).build());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"another subject, mallory, shop-web, ''", "another audience, ada, someone-else, ''", "another issuer, ada, shop-web, http://evil.example"})
+    @DisplayName("A refresh answered with an ID token of another sub, aud or iss (OIDC Core 12.2) ends the session; nothing of it is used")
+    void refreshForAnotherUser(String name, String subject, String audience, String otherIssuer) throws Exception {
+        Browser browser = loggedIn("ada", Map.of("groups", List.of("customers")));
+        com.nimbusds.jose.jwk.RSAKey key = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("idp").generate();
+        String issuer = otherIssuer.isEmpty() ? idp.issuerUrl("main").toString() : otherIssuer;
+        String id = idToken(key, issuer, subject, audience, List.of("admins"));
+        faults.answerNextRefresh(200, "{\"access_token\":\"at-2\",\"token_type\":\"Bearer\",\"expires_in\":600,"
+                + "\"refresh_token\":\"rt-2\",\"id_token\":\"" + id + "\"}");
+        clock.advance(Duration.ofSeconds(590));
+
+        HttpResponse<String> answer = auth(browser, "?allowed_groups=admins");
+
+        assertThat(answer.statusCode()).isEqualTo(401);
+        assertThat(answer.headers().firstValue("X-Auth-Request-Groups")).isEmpty();
+        assertThat(metric("authtier_session_refreshes_total{outcome=\"id_token_mismatch\"}")).isEqualTo(1.0);
+        assertThat(auth(browser).statusCode()).isEqualTo(401);
     }
 
     @Test

@@ -117,6 +117,19 @@ public final class AuthRouter implements Handler<HttpServerRequest> {
         return Optional.ofNullable(first);
     }
 
+    /**
+     * The URI of the request that the asker asks about: on {@code /ext-authz/**}, what follows the prefix
+     * (Envoy appends the original path and query to it); on {@code /auth}, {@link #originalUri}.
+     */
+    static Optional<String> askedUri(HttpServerRequest request, ClientAddress proxies) {
+        String path = request.path();
+        if (path.equals(EXT_AUTHZ) || path.startsWith(EXT_AUTHZ + "/")) {
+            String asked = path.length() == EXT_AUTHZ.length() ? "/" : path.substring(EXT_AUTHZ.length());
+            return Optional.of(request.query() == null ? asked : asked + "?" + request.query());
+        }
+        return originalUri(request, proxies);
+    }
+
     /** The raw path of an original URI: as it is when it is a path, the URL's path when it is a URL. */
     private static Optional<String> rawPath(String uri) {
         if (uri.startsWith("/")) {

@@ -63,7 +63,7 @@ final class OAuth2Handler {
             case "/oauth2/start" -> rateLimit.tryStart(client(request))
                     ? answer(request, sessions.start(returnTarget(request), binding, origin.of(request)))
                     : write(request, WebAnswerBodies.tooManyLogins());
-            case CALLBACK -> answer(request, sessions.callback(firstValues(request), binding));
+            case CALLBACK -> answer(request, sessions.callback(firstValues(request), binding, cookies));
             case "/oauth2/sign_out" -> "cross-site".equals(request.getHeader("Sec-Fetch-Site"))
                     // Another site may not sign the user out (the Lax cookie travels on a cross-site GET).
                     ? write(request, WebAnswerBodies.crossSiteSignOut())
@@ -75,12 +75,17 @@ final class OAuth2Handler {
     }
 
     /**
-     * The {@code rd} parameter. When the query starts with {@code rd=}, all of the rest is the target, so an
-     * unencoded one keeps its own query ({@code return 302 /oauth2/start?rd=$request_uri;} in nginx);
-     * an encoded one is decoded as usual ({@code +} stays a plus).
+     * The {@code rd} parameter. When the query starts with {@code rd=/}, all of the rest is the target as it
+     * was sent, so an unencoded one keeps its own query and escapes byte for byte ({@code return 302
+     * /oauth2/start?rd=$request_uri;} in nginx: {@code /search?q=a%26b} must not become {@code /search?q=a&b}).
+     * Otherwise the query is read as usual and an encoded target ({@code rd=%2Fcart}, ingress-nginx's
+     * {@code $escaped_request_uri}, or an absolute URL) is decoded once ({@code +} stays a plus).
      */
     static Optional<String> returnTarget(HttpServerRequest request) {
         String raw = request.query();
+        if (raw != null && raw.startsWith("rd=/")) {
+            return Optional.of(raw.substring(3));
+        }
         if (raw != null && raw.startsWith("rd=")) {
             try {
                 return Optional.of(URLDecoder.decode(raw.substring(3).replace("+", "%2B"), StandardCharsets.UTF_8));

@@ -86,7 +86,7 @@ final class SessionForwardAuth {
             String start = sessions.login().redirectUrl()
                     .map(callback -> callback.resolve("start").toString())
                     .orElse(OAuth2Handler.PREFIX + "start");
-            String location = AuthRouter.originalUri(request, proxies).map(rd -> start + "?rd=" + URLEncoder.encode(rd, StandardCharsets.UTF_8)).orElse(start);
+            String location = AuthRouter.askedUri(request, proxies).map(rd -> start + "?rd=" + URLEncoder.encode(rd, StandardCharsets.UTF_8)).orElse(start);
             return ForwardAuthHandler.end(response.setStatusCode(302).putHeader(HttpHeaders.LOCATION, location)
                     .putHeader(HttpHeaders.CACHE_CONTROL, "no-store"), "");
         }

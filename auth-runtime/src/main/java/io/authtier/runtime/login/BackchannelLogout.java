@@ -83,7 +83,8 @@ final class BackchannelLogout {
     private CompletionStage<WebAnswer> end(Map<String, Object> claims) {
         Optional<String> sid = Claims.string(claims.get("sid"));
         CompletionStage<Long> ended = sid.isPresent()
-                ? store.deleteAllForIdpSession(issuerUrl, sid.get())
+                // With a sub beside the sid, only that user's sessions: an IdP's mix-up must not end another user's.
+                ? store.deleteAllForIdpSession(issuerUrl, sid.get(), Claims.string(claims.get("sub")))
                 : store.deleteAllForUser(new SessionUser(issuerUrl, (String) claims.get("sub")));
         return ended.thenApply(count -> {
             metrics.logout("backchannel", count);

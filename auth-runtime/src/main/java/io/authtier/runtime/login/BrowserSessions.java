@@ -92,7 +92,7 @@ public final class BrowserSessions implements AutoCloseable {
         // A refresh may retry: hold the lock for every attempt and backoff, and never less than 10 s.
         Duration lockTtl = timeout.multipliedBy(config.resilience().retry().maxAttempts()).multipliedBy(2);
         this.authenticator = new SessionAuthenticator(cookie, store,
-                Optional.of(new SessionRefresher(store, tokens, lockTtl.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : lockTtl,
+                Optional.of(new SessionRefresher(store, tokens, login.clientId(), lockTtl.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : lockTtl,
                         clock, random, metrics)), clock, metrics);
         retries.scheduleWithFixedDelay(this::countSessions, 0, ACTIVE_COUNT_INTERVAL.toSeconds(), TimeUnit.SECONDS);
     }
@@ -122,8 +122,9 @@ public final class BrowserSessions implements AutoCloseable {
         return flow.start(rd, bindingValue, origin);
     }
 
-    public CompletionStage<WebAnswer> callback(Map<String, String> query, Optional<String> bindingValue) {
-        return flow.callback(query, bindingValue);
+    /** @param cookieHeaders the request's {@code Cookie} headers: a session they carry is replaced by the new one */
+    public CompletionStage<WebAnswer> callback(Map<String, String> query, Optional<String> bindingValue, List<String> cookieHeaders) {
+        return flow.callback(query, bindingValue, cookieHeaders);
     }
 
     public CompletionStage<WebAnswer> signOut(List<String> cookieHeaders, Optional<String> rd, String base) {

@@ -2,10 +2,14 @@ package io.authtier.runtime.login;
 
 import io.authtier.runtime.config.LoginConfig;
 import io.authtier.runtime.idp.Discovery;
+import io.authtier.runtime.resilience.Failures;
 import io.authtier.runtime.resilience.RateLimitedLog;
+import io.authtier.runtime.session.CookieCheck;
 import io.authtier.runtime.session.Session;
 import io.authtier.runtime.session.SessionCookie;
 import io.authtier.runtime.session.SessionStore;
+import io.authtier.runtime.session.SessionStoreException;
+import io.authtier.runtime.session.SessionTicket;
 import io.authtier.runtime.session.SessionTokens;
 import io.authtier.runtime.session.SessionUser;
 import io.authtier.runtime.token.jwt.Claims;
@@ -137,7 +141,7 @@ public final class LoginFlow {
                 }))
                 .exceptionally(error -> {
                     metrics.login("unavailable");
-                    LOG.warn("cannot start a login: {}", TokenEndpoint.describe(error));
+                    LOG.warn("cannot start a login: {}", describe(error));
                     return WebAnswer.text(503, "the login is unavailable right now; try again shortly");
                 });
     }
@@ -145,10 +149,12 @@ public final class LoginFlow {
     /**
      * {@code /oauth2/callback}.
      *
-     * @param query        the callback's query parameters ({@code code}, {@code state}, or {@code error})
-     * @param bindingValue the browser-binding cookie, if sent
+     * @param query         the callback's query parameters ({@code code}, {@code state}, or {@code error})
+     * @param bindingValue  the browser-binding cookie, if sent
+     * @param cookieHeaders the request's {@code Cookie} headers: a session of this browser that they carry
+     *                      ends once the new one exists (a login again leaves no live session behind)
      */
-    public CompletionStage<WebAnswer> callback(Map<String, String> query, Optional<String> bindingValue) {
+    public CompletionStage<WebAnswer> callback(Map<String, String> query, Optional<String> bindingValue, List<String> cookieHeaders) {
         String state = query.get("state");
         if (state == null || state.isEmpty() || state.length() > 128) {
             return refused(400, "no_state", "the login has no state; start again");
@@ -176,16 +182,16 @@ public final class LoginFlow {
                             LOG.warn("login: code exchange failed: {}", unavailable.reason());
                             yield refused(503, "unavailable", "the login is unavailable right now; try again shortly");
                         }
-                        case TokenGrant.Granted granted -> finish(login, granted);
+                        case TokenGrant.Granted granted -> finish(login, granted, cookieHeaders);
                     });
         }).exceptionally(error -> {
             metrics.login("unavailable");
-            LOG.warn("login: {}", TokenEndpoint.describe(error));
+            LOG.warn("login: {}", describe(error));
             return WebAnswer.text(503, "the login is unavailable right now; try again shortly");
         });
     }
 
-    private CompletionStage<WebAnswer> finish(PendingLogin login, TokenGrant.Granted granted) {
+    private CompletionStage<WebAnswer> finish(PendingLogin login, TokenGrant.Granted granted, List<String> cookieHeaders) {
         if (granted.idToken().isEmpty()) {
             return refused(401, "no_id_token", "the identity provider sent no ID token");
         }
@@ -198,7 +204,7 @@ public final class LoginFlow {
                 if (broken.isPresent()) {
                     yield refused(401, "id_token_" + broken.get(), "the ID token is not valid");
                 }
-                yield createSession(login, granted, valid.claims(), now);
+                yield createSession(login, granted, valid.claims(), now).thenCompose(answer -> endReplaced(cookieHeaders, answer));
             }
         });
     }
@@ -220,6 +226,32 @@ public final class LoginFlow {
             // The binding has served its purpose; a login started in a parallel tab must start again.
             return WebAnswer.redirect(login.returnTo(), List.of(cookie.setCookie(ticket), binding.clearCookie()));
         });
+    }
+
+    /**
+     * Ends the session that the browser's cookie held before this login, if any: the new cookie replaces
+     * it, and a session nobody holds a cookie for would live on until its timeouts, out of reach of
+     * sign-out. Best effort: the login has succeeded either way.
+     */
+    private CompletionStage<WebAnswer> endReplaced(List<String> cookieHeaders, WebAnswer answer) {
+        Optional<SessionTicket> replaced = Cookies.value(cookieHeaders, cookie.name()).map(cookie::read)
+                .filter(CookieCheck.Valid.class::isInstance).map(valid -> ((CookieCheck.Valid) valid).ticket());
+        if (replaced.isEmpty()) {
+            return done(answer);
+        }
+        return store.delete(replaced.get()).handle((deleted, error) -> {
+            if (error != null) {
+                LOG.warn("login: the session it replaces could not be ended: {}", describe(error));
+            }
+            return answer;
+        });
+    }
+
+    /** What failed, for the log: the session store or the login issuer. */
+    private static String describe(Throwable error) {
+        return Failures.unwrap(error) instanceof SessionStoreException store
+                ? "the session store is unreachable (" + store.getMessage() + ")"
+                : TokenEndpoint.describe(error);
     }
 
     private CompletionStage<WebAnswer> refused(int status, String outcome, String message) {

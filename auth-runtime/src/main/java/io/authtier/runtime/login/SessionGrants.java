@@ -34,6 +34,20 @@ final class SessionGrants {
     }
 
     /**
+     * Whether a refresh's new ID token, if any, is of the session's user (OIDC Core 12.2): {@code iss} and
+     * {@code sub} as at login, {@code clientId} in {@code aud}. One that cannot be read is not.
+     */
+    static boolean sameUser(Session session, Optional<String> newIdToken, String clientId) {
+        if (newIdToken.isEmpty()) {
+            return true;
+        }
+        return Claims.unverified(newIdToken.get())
+                .filter(claims -> session.issuer().equals(claims.get("iss")) && session.subject().equals(claims.get("sub"))
+                        && Claims.strings(claims.get("aud")).contains(clientId))
+                .isPresent();
+    }
+
+    /**
      * {@code refreshed} (the session with its new tokens) with groups, roles and scopes read again: from
      * the ID token it now holds (the new one if the IdP sent one, else the login's) and its new access
      * token. If neither can be read as a JWT (no ID token, an opaque access token), the session keeps

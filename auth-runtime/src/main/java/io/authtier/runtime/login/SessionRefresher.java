@@ -38,16 +38,22 @@ final class SessionRefresher {
 
     private final SessionStore store;
     private final TokenEndpoint tokens;
+    private final String clientId;
     private final Duration lockTtl;
     private final Clock clock;
     private final SecureRandom random;
     private final SessionMetrics metrics;
     private final Map<SessionTicket, CompletableFuture<Refreshed>> inFlight = new ConcurrentHashMap<>();
 
-    /** @param lockTtl how long a replica may hold a session's refresh lock: longer than a refresh can take */
-    SessionRefresher(SessionStore store, TokenEndpoint tokens, Duration lockTtl, Clock clock, SecureRandom random, SessionMetrics metrics) {
+    /**
+     * @param clientId {@code sessions.login.clientId}: a refreshed ID token must name it in {@code aud}
+     * @param lockTtl  how long a replica may hold a session's refresh lock: longer than a refresh can take
+     */
+    SessionRefresher(SessionStore store, TokenEndpoint tokens, String clientId, Duration lockTtl, Clock clock, SecureRandom random,
+            SessionMetrics metrics) {
         this.store = Objects.requireNonNull(store, "store");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.clientId = Objects.requireNonNull(clientId, "clientId");
         this.lockTtl = Objects.requireNonNull(lockTtl, "lockTtl");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
@@ -116,6 +122,13 @@ final class SessionRefresher {
 
     private CompletionStage<Refreshed> callIdp(SessionTicket ticket, Session current) {
         return tokens.refresh(current.tokens().refreshToken().orElseThrow()).thenCompose(grant -> switch (grant) {
+            // OIDC Core 12.2: a refreshed ID token names the same iss, sub and aud as the login's. One that
+            // does not is another user's (a misrouted or misconfigured IdP): nothing of this answer is used.
+            case TokenGrant.Granted granted when !SessionGrants.sameUser(current, granted.idToken(), clientId) -> {
+                metrics.refresh("id_token_mismatch");
+                LOG.warn("session ended: the IdP answered its refresh with an ID token of another issuer, subject or audience");
+                yield store.delete(ticket).thenApply(deleted -> (Refreshed) new Ended());
+            }
             case TokenGrant.Granted granted -> {
                 SessionTokens renewed = new SessionTokens(granted.accessToken(),
                         granted.refreshToken().or(() -> current.tokens().refreshToken()),

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -54,7 +55,7 @@ public final class CachingSessionStore implements SessionStore {
         Session known = recent.getIfPresent(ticket);
         if (known != null) {
             Instant now = clock.instant();
-            if (!lifetime.expired(known, now) && !SessionLifetime.touchDue(known, now)) {
+            if (!lifetime.expired(known, now) && !lifetime.touchDue(known, now)) {
                 return CompletableFuture.completedFuture(new SessionLookup.Found(known));
             }
             recent.invalidate(ticket);
@@ -103,9 +104,9 @@ public final class CachingSessionStore implements SessionStore {
     }
 
     @Override
-    public CompletionStage<Long> deleteAllForIdpSession(String issuer, String sid) {
+    public CompletionStage<Long> deleteAllForIdpSession(String issuer, String sid, Optional<String> subject) {
         recent.invalidateAll();
-        return inner.deleteAllForIdpSession(issuer, sid);
+        return inner.deleteAllForIdpSession(issuer, sid, subject);
     }
 
     @Override

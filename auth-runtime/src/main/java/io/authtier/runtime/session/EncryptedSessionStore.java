@@ -18,9 +18,10 @@ import java.util.function.Supplier;
  * <p>Lifetime: a session ends {@code idleTimeout} after {@code lastSeenAt} or {@code absoluteTimeout} after
  * {@code createdAt}, whichever comes first. Both are checked on every load with the injected {@link Clock}
  * (so they hold exactly, whatever the store's clock); the store's TTL, min(idle, absolute remaining), is
- * the garbage collector. {@code lastSeenAt} and the TTL move at most once per {@link #TOUCH_INTERVAL}, so
- * a read is one store round trip except once a minute; the idle timeout thus counts from a use that may be
- * up to a minute older than the last one. That touch is a compare-and-set on the value read, so it never
+ * the garbage collector. {@code lastSeenAt} and the TTL move at most once per {@link #TOUCH_INTERVAL} (or
+ * half the idle timeout, if shorter: {@link SessionLifetime#touchInterval()}), so a read is one store round
+ * trip except once a minute; the idle timeout thus counts from a use that may be up to that much older
+ * than the last one. That touch is a compare-and-set on the value read, so it never
  * overwrites an {@link #update} (new tokens) made in between; if it loses, the session is returned as read.
  */
 public final class EncryptedSessionStore implements SessionStore {
@@ -75,7 +76,7 @@ public final class EncryptedSessionStore implements SessionStore {
                 if (expired(session, now)) {
                     return bytes.delete(address).thenApply(deleted -> new SessionLookup.Expired());
                 }
-                if (!SessionLifetime.touchDue(session, now)) {
+                if (!lifetime.touchDue(session, now)) {
                     return done(new SessionLookup.Found(session));
                 }
                 // Only if nobody wrote since the read: a touch must never undo a refresh's new tokens.
@@ -112,9 +113,10 @@ public final class EncryptedSessionStore implements SessionStore {
     }
 
     @Override
-    public CompletionStage<Long> deleteAllForIdpSession(String issuer, String sid) {
+    public CompletionStage<Long> deleteAllForIdpSession(String issuer, String sid, Optional<String> subject) {
         String tag = IdpSession.idpSessionTag(issuer, sid);
-        return guard(() -> bytes.deleteIdpSession(tag));
+        Optional<String> userTag = subject.map(sub -> new SessionUser(issuer, sub).tag());
+        return guard(() -> bytes.deleteIdpSession(tag, userTag));
     }
 
     @Override

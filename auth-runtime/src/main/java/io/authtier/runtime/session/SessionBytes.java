@@ -37,11 +37,11 @@ public interface SessionBytes extends AutoCloseable {
     CompletionStage<Long> deleteUser(String userTag);
 
     /**
-     * Removes every session recorded under the IdP session with {@code idpSessionTag} (back-channel logout);
-     * how many were still there. Not atomic across them: each session is removed on its own (in Redis Cluster
+     * Removes every session recorded under the IdP session with {@code idpSessionTag} (back-channel logout),
+     * only those of the user with {@code userTag} if given; how many were still there. Not atomic across them: each session is removed on its own (in Redis Cluster
      * they live in their users' slots).
      */
-    CompletionStage<Long> deleteIdpSession(String idpSessionTag);
+    CompletionStage<Long> deleteIdpSession(String idpSessionTag, Optional<String> userTag);
 
     /** Takes the session's refresh lock for {@code ttl} if nobody holds it; true if taken. */
     CompletionStage<Boolean> tryLock(SessionAddress address, String owner, Duration ttl);

@@ -1,6 +1,7 @@
 package io.authtier.runtime.session;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -43,9 +44,10 @@ public interface SessionStore extends AutoCloseable {
 
     /**
      * Ends every session created with {@code Session.idpSessionId()} = {@code sid} from {@code issuer} (OIDC
-     * back-channel logout by {@code sid}); how many were still there.
+     * back-channel logout by {@code sid}), only those of {@code subject} if given (a logout token with both);
+     * how many were still there.
      */
-    CompletionStage<Long> deleteAllForIdpSession(String issuer, String sid);
+    CompletionStage<Long> deleteAllForIdpSession(String issuer, String sid, Optional<String> subject);
 
     /**
      * Takes the session's refresh lock for {@code ttl} if nobody holds it (one refresh per session at a time,

@@ -48,6 +48,19 @@ class LoginRulesTest {
     }
 
     @Test
+    @DisplayName("Characters beyond ASCII are %-encoded, in a host too (then refused); a target beyond the cap becomes /")
+    void encodedAndCapped() {
+        ReturnTargets targets = new ReturnTargets(List.of("shop.example.com"));
+        assertThat(targets.check("/café?q=日本")).hasValue("/caf%C3%A9?q=%E6%97%A5%E6%9C%AC");
+        assertThat(targets.check("https://shop.example.com/ü")).hasValue("https://shop.example.com/%C3%BC");
+        assertThat(targets.check("https://shöp.example.com/")).isEmpty();
+        assertThat(targets.check("/a\u2028b")).hasValue("/a%E2%80%A8b");
+        assertThat(targets.check("/" + "a".repeat(ReturnTargets.MAX_LENGTH - 1))).hasValue("/" + "a".repeat(ReturnTargets.MAX_LENGTH - 1));
+        assertThat(targets.check("/" + "a".repeat(ReturnTargets.MAX_LENGTH))).hasValue("/");
+        assertThat(targets.check("https://evil.net/" + "a".repeat(ReturnTargets.MAX_LENGTH))).isEmpty();
+    }
+
+    @Test
     @DisplayName("A wildcard allows subdomains, not the domain itself")
     void wildcard() {
         ReturnTargets targets = new ReturnTargets(List.of("*.apps.example.com"));

@@ -77,8 +77,8 @@ public final class RecordingBytes implements SessionBytes {
     }
 
     @Override
-    public CompletionStage<Long> deleteIdpSession(String idpSessionTag) {
-        return inner.deleteIdpSession(idpSessionTag);
+    public CompletionStage<Long> deleteIdpSession(String idpSessionTag, Optional<String> userTag) {
+        return inner.deleteIdpSession(idpSessionTag, userTag);
     }
 
     @Override

@@ -228,6 +228,22 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    @DisplayName("With an idle timeout under two minutes, use is recorded every half idle timeout, so a session in use lives on")
+    void shortIdleTimeoutSlides() {
+        Duration idle = Duration.ofSeconds(20);
+        SessionStore shortIdle = new EncryptedSessionStore(bytes, idle, ABSOLUTE, clock, new SecureRandom());
+        SessionTicket ticket = join(shortIdle.create(session(newUser())));
+
+        for (int i = 0; i < 24; i++) { // two minutes, a request every 5 seconds
+            clock.advance(Duration.ofSeconds(5));
+            assertThat(join(shortIdle.load(ticket))).as("after %d s", 5 * (i + 1)).isInstanceOf(SessionLookup.Found.class);
+        }
+        assertThat(bytes.written()).as("a touch every 10 s, not every load").hasSizeLessThanOrEqualTo(1 + 12);
+        clock.advance(idle);
+        assertThat(join(shortIdle.load(ticket))).satisfies(SessionStoreContract::ended);
+    }
+
+    @Test
     @DisplayName("Update replaces the tokens; an update after delete does not bring the session back")
     void update() {
         Session session = session(newUser());
@@ -323,7 +339,7 @@ public abstract class SessionStoreContract {
         SessionTicket withoutSid = create(session(alice, Optional.empty()));
         SessionTicket sameSidOtherIssuer = createUnder(new SessionUser("https://other.example", alice.subject()), sid);
 
-        long ended = join(store.deleteAllForIdpSession(ISSUER, sid));
+        long ended = join(store.deleteAllForIdpSession(ISSUER, sid, Optional.empty()));
 
         assertThat(ended).isEqualTo(2);
         assertThat(load(aliceThere)).isInstanceOf(SessionLookup.Absent.class);
@@ -331,7 +347,24 @@ public abstract class SessionStoreContract {
         assertThat(load(aliceElsewhere)).isInstanceOf(SessionLookup.Found.class);
         assertThat(load(withoutSid)).isInstanceOf(SessionLookup.Found.class);
         assertThat(load(sameSidOtherIssuer)).isInstanceOf(SessionLookup.Found.class);
-        assertThat(join(store.deleteAllForIdpSession(ISSUER, sid))).isZero();
+        assertThat(join(store.deleteAllForIdpSession(ISSUER, sid, Optional.empty()))).isZero();
+    }
+
+    @Test
+    @DisplayName("Back-channel logout by sid and sub ends only that user's sessions of the IdP session; the other user's stay, indexed")
+    void deleteAllForIdpSessionOfOneSubject() {
+        String sid = newSid();
+        SessionUser alice = newUser();
+        SessionUser bob = newUser();
+        SessionTicket aliceThere = createUnder(alice, sid);
+        SessionTicket bobThere = createUnder(bob, sid);
+
+        assertThat(join(store.deleteAllForIdpSession(ISSUER, sid, Optional.of(alice.subject())))).isEqualTo(1);
+        assertThat(load(aliceThere)).isInstanceOf(SessionLookup.Absent.class);
+        assertThat(load(bobThere)).isInstanceOf(SessionLookup.Found.class);
+        // Bob's session is still found by the sid alone
+        assertThat(join(store.deleteAllForIdpSession(ISSUER, sid, Optional.empty()))).isEqualTo(1);
+        assertThat(load(bobThere)).isInstanceOf(SessionLookup.Absent.class);
     }
 
     @Test
@@ -343,9 +376,9 @@ public abstract class SessionStoreContract {
         SessionTicket live = createUnder(user, sid);
         join(store.delete(signedOut));
 
-        assertThat(join(store.deleteAllForIdpSession(ISSUER, sid))).isEqualTo(1);
+        assertThat(join(store.deleteAllForIdpSession(ISSUER, sid, Optional.empty()))).isEqualTo(1);
         assertThat(load(live)).isInstanceOf(SessionLookup.Absent.class);
-        assertThat(join(store.deleteAllForIdpSession(ISSUER, "never-seen"))).isZero();
+        assertThat(join(store.deleteAllForIdpSession(ISSUER, "never-seen", Optional.empty()))).isZero();
     }
 
     @Test

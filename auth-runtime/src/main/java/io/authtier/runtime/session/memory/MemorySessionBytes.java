@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -121,9 +122,16 @@ public final class MemorySessionBytes implements SessionBytes {
     }
 
     @Override
-    public CompletionStage<Long> deleteIdpSession(String idpSessionTag) {
-        Map<SessionAddress, Instant> sessions = idpSessions.remove(idpSessionTag);
-        long deleted = sessions == null ? 0 : sessions.keySet().stream().filter(this::remove).count();
+    public CompletionStage<Long> deleteIdpSession(String idpSessionTag, Optional<String> userTag) {
+        Map<SessionAddress, Instant> sessions = idpSessions.get(idpSessionTag);
+        if (sessions == null) {
+            return CompletableFuture.completedFuture(0L);
+        }
+        List<SessionAddress> ending = sessions.keySet().stream()
+                .filter(address -> userTag.isEmpty() || address.userTag().equals(userTag.get())).toList();
+        ending.forEach(sessions::remove);
+        idpSessions.computeIfPresent(idpSessionTag, (tag, left) -> left.isEmpty() ? null : left);
+        long deleted = ending.stream().filter(this::remove).count();
         return CompletableFuture.completedFuture(deleted);
     }
 

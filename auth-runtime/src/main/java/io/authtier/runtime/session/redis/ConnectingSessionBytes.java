@@ -76,8 +76,8 @@ public final class ConnectingSessionBytes implements SessionBytes {
     }
 
     @Override
-    public CompletionStage<Long> deleteIdpSession(String idpSessionTag) {
-        return with(b -> b.deleteIdpSession(idpSessionTag));
+    public CompletionStage<Long> deleteIdpSession(String idpSessionTag, Optional<String> userTag) {
+        return with(b -> b.deleteIdpSession(idpSessionTag, userTag));
     }
 
     @Override

@@ -18,9 +18,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
 
 /**
  * Sessions in Redis, standalone or Cluster (lettuce, through {@link RedisConnection}).
@@ -234,14 +236,17 @@ public final class RedisSessionBytes implements SessionBytes {
     }
 
     /**
-     * SMEMBERS of the index, then the {@link #delete} script for each member (pipelined; each in its user's
-     * slot), then SREM of exactly those members: a session indexed meanwhile stays indexed, and the index
-     * key vanishes once empty. Three round trips.
+     * SMEMBERS of the index, then the {@link #delete} script for each member of the user, if one is given
+     * (pipelined; each in its user's slot), then SREM of exactly those members: a session indexed meanwhile
+     * stays indexed, another user's stays too, and the index key vanishes once empty. Three round trips.
      */
     @Override
-    public CompletionStage<Long> deleteIdpSession(String idpSessionTag) {
+    public CompletionStage<Long> deleteIdpSession(String idpSessionTag, Optional<String> userTag) {
         String key = idpSessionKey(idpSessionTag);
-        return sets.smembers(key).thenCompose(members -> {
+        return sets.smembers(key).thenCompose(indexed -> {
+            Set<byte[]> members = userTag.isEmpty() ? indexed : indexed.stream()
+                    .filter(member -> address(new String(member, StandardCharsets.US_ASCII)).userTag().equals(userTag.get()))
+                    .collect(Collectors.toSet());
             if (members.isEmpty()) {
                 return CompletableFuture.completedFuture(0L);
             }

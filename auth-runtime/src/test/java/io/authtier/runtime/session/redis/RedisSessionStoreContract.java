@@ -12,6 +12,7 @@ import io.authtier.runtime.testsupport.MutableClock;
 import io.lettuce.core.api.async.RedisSetAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +48,7 @@ abstract class RedisSessionStoreContract extends SessionStoreContract {
                 .containsExactly(user.tag() + ":" + ticket.address().idHash());
         assertThat(pttl(key)).isLessThanOrEqualTo(ABSOLUTE.toMillis()).isGreaterThan(ABSOLUTE.toMillis() - 60_000);
 
-        join(store.deleteAllForIdpSession(ISSUER, sid));
+        join(store.deleteAllForIdpSession(ISSUER, sid, Optional.empty()));
 
         assertThat(pttl(key)).isEqualTo(-2);
         assertThat(pttl(RedisSessionBytes.sessionKey(ticket.address()))).isEqualTo(-2);

@@ -119,7 +119,7 @@ class RedisSessionStoreTest extends RedisSessionStoreContract {
         }
         redis.server().command("CONFIG", "RESETSTAT");
 
-        assertThat(join(store.deleteAllForIdpSession(ISSUER, sid))).isEqualTo(3);
+        assertThat(join(store.deleteAllForIdpSession(ISSUER, sid, Optional.empty()))).isEqualTo(3);
         String stats = redis.server().command("INFO", "commandstats");
 
         assertThat(calls(stats, "smembers")).isEqualTo(1);
