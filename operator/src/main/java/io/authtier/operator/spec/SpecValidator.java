@@ -2,13 +2,16 @@ package io.authtier.operator.spec;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.api.v1alpha1.AuthTierSpec;
+import io.authtier.operator.api.v1alpha1.AutoscalingSpec;
 import io.authtier.operator.api.v1alpha1.IssuerSpec;
 import io.authtier.operator.api.v1alpha1.RedisMode;
 import io.authtier.operator.api.v1alpha1.RedisSpec;
 import io.authtier.operator.api.v1alpha1.RedisTopology;
+import io.authtier.operator.api.v1alpha1.ResilienceSpec;
 import io.authtier.operator.api.v1alpha1.RuntimeSpec;
 import io.authtier.operator.api.v1alpha1.SecretKeyRef;
 import io.authtier.operator.api.v1alpha1.SessionStore;
+import io.authtier.operator.api.v1alpha1.TokenCacheSpec;
 import io.authtier.operator.dependents.Quantities;
 import io.authtier.operator.reconcile.Names;
 import java.time.Duration;
@@ -123,9 +126,7 @@ public final class SpecValidator {
 
   private static void checkTokenCache(AuthTierSpec spec, Consumer<SpecProblem> report) {
     var cache = spec.tokenCache();
-    if (cache.l1().maxEntries() < 1) {
-      report.accept(new SpecProblem("spec.tokenCache.l1.maxEntries", "must be at least 1"));
-    }
+    range("spec.tokenCache.l1.maxEntries", cache.l1().maxEntries(), 1, TokenCacheSpec.MAX_L1_ENTRIES, report);
     var l1Ttl = positive("spec.tokenCache.l1.ttl", cache.l1().ttl(), report);
     positive("spec.tokenCache.l2.ttl", cache.l2().ttl(), report);
     var negativeTtl = positive("spec.tokenCache.negativeTtl", cache.negativeTtl(), report);
@@ -143,7 +144,7 @@ public final class SpecValidator {
     positive("spec.resilience.circuitBreaker.waitInOpenState", resilience.circuitBreaker().waitInOpenState(), report);
     range("spec.resilience.retry.maxAttempts", resilience.retry().maxAttempts(), 1, 10, report);
     range("spec.resilience.circuitBreaker.failureRateThreshold", resilience.circuitBreaker().failureRateThreshold(), 1, 100, report);
-    range("spec.resilience.maxConnections", resilience.maxConnections(), 1, Integer.MAX_VALUE, report);
+    range("spec.resilience.maxConnections", resilience.maxConnections(), 1, ResilienceSpec.MAX_CONNECTIONS, report);
   }
 
   private static void checkSessions(AuthTierSpec spec, Consumer<SpecProblem> report) {
@@ -261,7 +262,7 @@ public final class SpecValidator {
       report.accept(new SpecProblem("spec.runtime.image", "must name an auth-runtime image, such as " + RuntimeSpec.DEFAULT_IMAGE
           + "; or leave it out for that default"));
     }
-    range("spec.runtime.replicas", spec.runtime().replicas(), 1, Integer.MAX_VALUE, report);
+    range("spec.runtime.replicas", spec.runtime().replicas(), 1, RuntimeSpec.MAX_REPLICAS, report);
     each("spec.runtime.trustedProxies", spec.runtime().trustedProxies(), NetworkRules::cidr, report);
     var resources = spec.runtime().resources();
     if (resources != null) {
@@ -269,15 +270,16 @@ public final class SpecValidator {
       quantities("spec.runtime.resources.limits", resources.getLimits(), report);
     }
     var autoscaling = spec.autoscaling();
-    range("spec.autoscaling.minReplicas", autoscaling.minReplicas(), 1, Integer.MAX_VALUE, report);
+    range("spec.autoscaling.minReplicas", autoscaling.minReplicas(), 1, RuntimeSpec.MAX_REPLICAS, report);
+    range("spec.autoscaling.maxReplicas", autoscaling.maxReplicas(), 1, RuntimeSpec.MAX_REPLICAS, report);
     range("spec.autoscaling.cpuUtilization", autoscaling.cpuUtilization(), 1, 100, report);
     range("spec.autoscaling.memoryUtilization", autoscaling.memoryUtilization(), 1, 100, report);
-    range("spec.autoscaling.requestQueueLength", autoscaling.requestQueueLength(), 1, Integer.MAX_VALUE, report);
+    range("spec.autoscaling.requestQueueLength", autoscaling.requestQueueLength(), 1, AutoscalingSpec.MAX_REQUEST_QUEUE_LENGTH, report);
     if (autoscaling.minReplicas() > autoscaling.maxReplicas()) {
       report.accept(new SpecProblem("spec.autoscaling.minReplicas", "must not exceed autoscaling.maxReplicas ("
           + autoscaling.maxReplicas() + ")"));
     }
-    range("spec.disruption.maxUnavailable", spec.disruption().maxUnavailable(), 0, Integer.MAX_VALUE, report);
+    range("spec.disruption.maxUnavailable", spec.disruption().maxUnavailable(), 0, RuntimeSpec.MAX_REPLICAS, report);
   }
 
   private static void quantities(String at, java.util.Map<String, io.fabric8.kubernetes.api.model.Quantity> values,

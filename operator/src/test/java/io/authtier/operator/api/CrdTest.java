@@ -47,6 +47,19 @@ class CrdTest {
   }
 
   @Test
+  @DisplayName("Every integer has a maximum that fits the model's int: a larger one, admitted by the API server, would stop the operator's informer")
+  void everyIntegerIsBounded() {
+    var unbounded = new ArrayList<String>();
+    walk(specSchema(), "spec", (path, schema) -> {
+      if (schema.path("type").asText().equals("integer")
+          && (!schema.has("maximum") || schema.path("maximum").asDouble() > Integer.MAX_VALUE)) {
+        unbounded.add(path);
+      }
+    });
+    assertThat(unbounded).isEmpty();
+  }
+
+  @Test
   @DisplayName("Each default in the schema is the value the operator applies when the field is left out")
   void schemaDefaultsMatchTheModel() throws Exception {
     // Given a spec with only required fields, and every optional section present with its required fields

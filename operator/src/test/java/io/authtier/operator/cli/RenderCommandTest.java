@@ -66,6 +66,12 @@ class RenderCommandTest {
       assertThat(r.code()).isEqualTo(1);
       assertThat(r.err()).contains("spec.sessions.absoluteTimeout: must be at least sessions.idleTimeout");
     });
+    var tooMany = write(dir, "many.yaml", tier("default", "{store: Memory}", "{replicas: 1}").replace("autoscaling: {enabled: false}",
+        "autoscaling: {enabled: false, maxReplicas: 1001}"));
+    assertThat(render(tooMany)).satisfies(r -> {
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err()).contains("spec.autoscaling.maxReplicas: must be between 1 and 1000");
+    });
     assertThat(render(notYaml)).satisfies(r -> {
       assertThat(r.code()).isEqualTo(1);
       assertThat(r.err()).contains("not valid YAML at line").doesNotContain("hunter2");
@@ -162,6 +168,8 @@ class RenderCommandTest {
             "spec.issuers[0].audiences[0]: expected a string, got nothing"),
         arguments(issuer + "routes: [~]",
             "spec.routes[0]: expected an object, got nothing"),
+        arguments(issuer + "redis: {mode: Standalone}\ntokenCache: {l1: {maxEntries: 3000000000}}",
+            "spec.tokenCache.l1.maxEntries"),
         arguments(issuer + memory + "runtime: {replicas: 1.9}",
             "spec.runtime.replicas: expected an integer, got a decimal number"),
         arguments(issuer + memory + "runtime: {replicas: '1'}",

@@ -16,11 +16,13 @@ public record AutoscalingSpec(
 
     @Default("2")
     @Min(1)
+    @Max(RuntimeSpec.MAX_REPLICAS)
     @JsonPropertyDescription("Fewest pods.")
     Integer minReplicas,
 
     @Default("20")
     @Min(1)
+    @Max(RuntimeSpec.MAX_REPLICAS)
     @JsonPropertyDescription("Most pods.")
     Integer maxReplicas,
 
@@ -38,8 +40,11 @@ public record AutoscalingSpec(
 
     @Default("100")
     @Min(1)
+    @Max(MAX_REQUEST_QUEUE_LENGTH)
     @JsonPropertyDescription("Target average of in-flight requests per pod (metric authtier_http_requests_in_flight, served to the HPA by a Prometheus adapter).")
     Integer requestQueueLength) {
+  public static final int MAX_REQUEST_QUEUE_LENGTH = 1_000_000;
+
 
   public AutoscalingSpec {
     enabled = enabled == null ? Boolean.TRUE : enabled;

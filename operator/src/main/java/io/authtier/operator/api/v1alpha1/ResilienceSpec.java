@@ -23,8 +23,11 @@ public record ResilienceSpec(
 
     @Default("100")
     @Min(1)
+    @Max(MAX_CONNECTIONS)
     @JsonPropertyDescription("Most concurrent connections to the IdP per replica.")
     Integer maxConnections) {
+  public static final int MAX_CONNECTIONS = 10_000;
+
 
   public ResilienceSpec {
     timeout = timeout == null ? "2s" : timeout;

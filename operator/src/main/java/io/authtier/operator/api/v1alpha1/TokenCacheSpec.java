@@ -2,6 +2,7 @@ package io.authtier.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 
@@ -27,9 +28,13 @@ public record TokenCacheSpec(
   }
 
   /** The per-replica cache. */
+  /** Most entries of the per-replica cache (a few hundred bytes each). */
+  public static final int MAX_L1_ENTRIES = 100_000_000;
+
   public record L1(
       @Default("100000")
       @Min(1)
+      @Max(TokenCacheSpec.MAX_L1_ENTRIES)
       @JsonPropertyDescription("Most entries kept per replica.")
       Integer maxEntries,
 
