@@ -32,7 +32,9 @@ public final class StatusAggregator {
 
   public AuthTierStatus aggregate(AuthTier tier, Observation observation) {
     var generation = tier.getMetadata().getGeneration();
-    var runtime = RuntimeObservation.of(tier, observation.deployment());
+    // Once the tier has served, pods that come and go (the HPA scaling up, one pod restarting) are not a rollout.
+    var servedBefore = previousReady(tier).filter(c -> "True".equals(c.status())).isPresent();
+    var runtime = RuntimeObservation.of(tier, observation.deployment(), servedBefore);
     var conditions = new EnumMap<ConditionType, Verdict>(ConditionType.class);
 
     var redisNeedsPerson = observation.redis().filter(RedisObservation::needsPerson);
@@ -217,27 +219,28 @@ public final class StatusAggregator {
   }
 
   /** The runtime Deployment as status needs it. */
+  /**
+   * The runtime's Deployment as status reads it.
+   *
+   * @param servedBefore whether the tier has been Ready: then a template that is rolled out stays rolled out
+   *                     while pods come and go (the HPA adding pods, one pod restarting)
+   */
   record RuntimeObservation(boolean exists, String name, int wanted, int ready, int updated, int total,
-      boolean available, boolean generationObserved, Optional<String> stuck) {
+      boolean generationObserved, boolean servedBefore, Optional<String> stuck) {
 
-    static RuntimeObservation of(AuthTier tier, Optional<Deployment> deployment) {
+    static RuntimeObservation of(AuthTier tier, Optional<Deployment> deployment, boolean servedBefore) {
       var spec = tier.getSpec();
       int fallbackWanted = spec.autoscaling().enabled() ? spec.autoscaling().minReplicas() : spec.runtime().replicas();
       if (deployment.isEmpty()) {
-        return new RuntimeObservation(false, Names.runtime(tier), fallbackWanted, 0, 0, 0, false, false, Optional.empty());
+        return new RuntimeObservation(false, Names.runtime(tier), fallbackWanted, 0, 0, 0, false, servedBefore, Optional.empty());
       }
       var d = deployment.get();
       var status = d.getStatus();
       // A Deployment without spec.replicas runs one pod until the HPA sets it.
       int wanted = d.getSpec() != null && d.getSpec().getReplicas() != null ? d.getSpec().getReplicas() : 1;
       if (status == null) {
-        return new RuntimeObservation(true, Names.runtime(tier), wanted, 0, 0, 0, false, false, Optional.empty());
+        return new RuntimeObservation(true, Names.runtime(tier), wanted, 0, 0, 0, false, servedBefore, Optional.empty());
       }
-      var availableCondition = status.getConditions() == null ? Optional.<String>empty()
-          : status.getConditions().stream().filter(c -> "Available".equals(c.getType()))
-              .map(c -> c.getStatus()).findFirst();
-      boolean available = availableCondition.map("True"::equals)
-          .orElse(orZero(status.getAvailableReplicas()) >= 1);
       var generation = d.getMetadata().getGeneration();
       boolean observed = status.getObservedGeneration() != null
           && (generation == null || status.getObservedGeneration() >= generation);
@@ -254,11 +257,24 @@ public final class StatusAggregator {
                   + "app.kubernetes.io/instance=" + tier.getMetadata().getName()
                   + " (the runtime's log names a configuration it refuses); a fixed spec rolls out again");
       return new RuntimeObservation(true, Names.runtime(tier), wanted, orZero(status.getReadyReplicas()),
-          orZero(status.getUpdatedReplicas()), orZero(status.getReplicas()), available, observed, stuck);
+          orZero(status.getUpdatedReplicas()), orZero(status.getReplicas()), observed, servedBefore, stuck);
     }
 
+    /**
+     * Whether the current pod template runs on every pod and no pod of an older one is left. With
+     * maxUnavailable 0, the last old pod goes only once the new ones are ready; a new tier's pods must
+     * all be ready once, and after that readiness is {@link #readiness()}'s business, not a rollout's.
+     */
     boolean rolledOut() {
-      return exists && generationObserved && updated >= wanted && ready >= wanted && total <= wanted;
+      return exists && generationObserved && updated >= wanted && total <= wanted && (ready >= wanted || servedBefore);
+    }
+
+    /**
+     * Whether the runtime serves: at least one pod ready. Not the Deployment's own Available condition,
+     * which with maxUnavailable 0 turns False whenever the HPA adds a pod that is still starting.
+     */
+    boolean available() {
+      return ready >= 1;
     }
 
     String progress() {
@@ -269,7 +285,7 @@ public final class StatusAggregator {
       if (!exists) {
         return Verdict.isFalse("DeploymentNotFound", "Deployment " + name + " does not exist yet");
       }
-      return available
+      return available()
           ? Verdict.isTrue("MinimumReplicasAvailable", progress())
           : Verdict.isFalse("MinimumReplicasUnavailable", progress());
     }

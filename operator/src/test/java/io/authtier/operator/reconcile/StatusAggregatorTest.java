@@ -85,6 +85,51 @@ class StatusAggregatorTest {
   }
 
   @Test
+  @DisplayName("Once Ready, the HPA adding pods or one pod restarting keeps the tier Ready and not Reconciling; a new template still rolls out")
+  void podsComingAndGoingAreNotARollout() {
+    var tier = Tiers.sample("minimal.yaml", "dev");
+    // A new tier whose pods are not all ready yet is rolling out
+    var starting = withPods(readyDeployment(3, 1L), 3, 3, 1);
+    var first = aggregator(T0).aggregate(tier, running(starting, null));
+    assertThat(condition(first.conditions(), "Reconciling").reason()).isEqualTo("RollingOut");
+    assertThat(condition(first.conditions(), "Ready").status()).isEqualTo("False");
+    tier.setStatus(aggregator(T0).aggregate(tier, running(readyDeployment(3, 1L), null)));
+    assertThat(condition(tier.getStatus().conditions(), "Ready").status()).isEqualTo("True");
+
+    // When the HPA asks for 5 pods (2 still starting; the Deployment's own Available is False with maxUnavailable 0),
+    // or one of 3 pods restarts
+    var scaledUp = withPods(readyDeployment(5, 1L), 5, 5, 3);
+    var restarting = withPods(readyDeployment(3, 1L), 3, 3, 2);
+    for (var deployment : java.util.List.of(scaledUp, restarting)) {
+      var status = aggregator(T0.plusSeconds(60)).aggregate(tier, running(deployment, null));
+
+      // Then the tier stays Ready, and nothing is said to roll out
+      assertThat(condition(status.conditions(), "Ready").status()).isEqualTo("True");
+      assertThat(condition(status.conditions(), "Reconciling").status()).isEqualTo("False");
+      assertThat(condition(status.conditions(), "RuntimeReady").message()).isEqualTo(
+          deployment.getStatus().getReadyReplicas() + "/" + deployment.getSpec().getReplicas() + " pods ready");
+    }
+
+    // But a new pod template (a spec or Secret change) with an old pod still there is a rollout
+    var newTemplate = new DeploymentBuilder(withPods(readyDeployment(3, 1L), 4, 1, 3)).editMetadata().withGeneration(2L).endMetadata()
+        .editStatus().withObservedGeneration(2L).endStatus().build();
+    var rolling = aggregator(T0.plusSeconds(120)).aggregate(tier, running(newTemplate, null));
+    assertThat(condition(rolling.conditions(), "Reconciling").reason()).isEqualTo("RollingOut");
+    // And no ready pod at all is not Ready
+    var none = aggregator(T0.plusSeconds(180)).aggregate(tier, running(withPods(readyDeployment(3, 1L), 3, 3, 0), null));
+    assertThat(condition(none.conditions(), "Ready").reason()).isEqualTo("MinimumReplicasUnavailable");
+  }
+
+  /** {@code deployment} with {@code total} pods, {@code updated} of the current template, {@code ready} ready (and available). */
+  private static Deployment withPods(Deployment deployment, int total, int updated, int ready) {
+    return new DeploymentBuilder(deployment).editStatus().withReplicas(total).withUpdatedReplicas(updated)
+        .withReadyReplicas(ready).withAvailableReplicas(ready)
+        .withConditions(new io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder()
+            .withType("Available").withStatus(ready >= deployment.getSpec().getReplicas() ? "True" : "False").build())
+        .endStatus().build();
+  }
+
+  @Test
   @DisplayName("A blocker makes the tier Stalled and not Ready with the blocker's reason, and not Reconciling")
   void stalled() {
     var tier = Tiers.sample("minimal.yaml", "dev");
