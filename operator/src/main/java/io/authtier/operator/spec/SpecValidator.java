@@ -62,6 +62,7 @@ public final class SpecValidator {
     checkRedis(spec.redis(), report);
     checkScaling(spec, report);
     checkRoutes(spec, report);
+    checkMonitoring(spec, report);
     return problems;
   }
 
@@ -145,6 +146,15 @@ public final class SpecValidator {
     range("spec.resilience.retry.maxAttempts", resilience.retry().maxAttempts(), 1, 10, report);
     range("spec.resilience.circuitBreaker.failureRateThreshold", resilience.circuitBreaker().failureRateThreshold(), 1, 100, report);
     range("spec.resilience.maxConnections", resilience.maxConnections(), 1, ResilienceSpec.MAX_CONNECTIONS, report);
+  }
+
+  /** The alert thresholds: a value outside them renders an alert that can never fire. */
+  private static void checkMonitoring(AuthTierSpec spec, Consumer<SpecProblem> report) {
+    var alerts = spec.monitoring().alerts();
+    positive("spec.monitoring.alerts.responseTimeWarning", alerts.responseTimeWarning(), report);
+    range("spec.monitoring.alerts.errorRateCritical", alerts.errorRateCritical(), 1, 100, report);
+    range("spec.monitoring.alerts.cacheHitRateWarning", alerts.cacheHitRateWarning(), 1, 100, report);
+    range("spec.monitoring.alerts.memoryCritical", alerts.memoryCritical(), 1, 100, report);
   }
 
   private static void checkSessions(AuthTierSpec spec, Consumer<SpecProblem> report) {

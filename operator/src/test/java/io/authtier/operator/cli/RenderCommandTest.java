@@ -72,6 +72,15 @@ class RenderCommandTest {
       assertThat(r.code()).isEqualTo(1);
       assertThat(r.err()).contains("spec.autoscaling.maxReplicas: must be between 1 and 1000");
     });
+    // Alert thresholds that could never fire, or that are no duration, are refused by name, not with a stack trace
+    var alerts = write(dir, "alerts.yaml", tier("default", "{store: Memory}", "{replicas: 1}").replace("autoscaling: {enabled: false}",
+        "autoscaling: {enabled: false}\n  monitoring: {alerts: {responseTimeWarning: 0.5s, errorRateCritical: 500, memoryCritical: 0}}"));
+    assertThat(render(alerts)).satisfies(r -> {
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err()).contains("spec.monitoring.alerts.responseTimeWarning: '0.5s' is not a duration",
+          "spec.monitoring.alerts.errorRateCritical: must be between 1 and 100", "spec.monitoring.alerts.memoryCritical: must be between 1 and 100")
+          .doesNotContain("Exception");
+    });
     assertThat(render(notYaml)).satisfies(r -> {
       assertThat(r.code()).isEqualTo(1);
       assertThat(r.err()).contains("not valid YAML at line").doesNotContain("hunter2");

@@ -17,11 +17,30 @@ import java.util.Map;
 public final class RuntimePrometheusRule {
 
   /**
-   * A Deployment's pods are named {@code <deployment>-<template hash>-<5 characters>}: matching exactly that
-   * keeps the pods of another tier whose name starts with this one ({@code shop-auth-x}) out of the alert.
+   * Kubernetes names a Deployment's pod {@code <deployment>-<template hash>-} cut to 58 characters, then 5
+   * random ones; the hash is at most 10 characters.
    */
-  private static final String POD_SUFFIX = "-[a-z0-9]+-[a-z0-9]{5}";
+  private static final int GENERATED_PREFIX = 58;
+  private static final int MAX_TEMPLATE_HASH = 10;
+
   private RuntimePrometheusRule() {}
+
+  /**
+   * A regular expression for the names of the pods of Deployment {@code deployment}, and of no other
+   * tier's (one named {@code shop-auth-x} starts like {@code shop-auth}): {@code <deployment>-<hash>-<5>},
+   * or, when that is longer than Kubernetes keeps, what is left of it.
+   */
+  static String podsOf(String deployment) {
+    var prefix = deployment + "-";
+    int room = GENERATED_PREFIX - prefix.length();
+    if (room > MAX_TEMPLATE_HASH) {
+      return prefix + "[a-z0-9]+-[a-z0-9]{5}";
+    }
+    if (room >= 0) {
+      return prefix + "[a-z0-9]{0," + room + "}-?[a-z0-9]{5}";
+    }
+    return prefix.substring(0, GENERATED_PREFIX) + "[a-z0-9]{5}";
+  }
 
   public static GenericKubernetesResource build(AuthTier tier) {
     var alerts = tier.getSpec().monitoring().alerts();
@@ -50,7 +69,7 @@ public final class RuntimePrometheusRule {
                 + " %: more calls reach the IdP."),
         alert("AuthTierMemoryHigh", "critical", "5m",
             "100 * max by (pod) (container_memory_working_set_bytes{namespace=\"" + tier.getMetadata().getNamespace()
-                + "\",container=\"" + Names.CONTAINER + "\",pod=~\"" + name + POD_SUFFIX + "\"}"
+                + "\",container=\"" + Names.CONTAINER + "\",pod=~\"" + podsOf(name) + "\"}"
                 + " / on (namespace, pod, container) kube_pod_container_resource_limits{resource=\"memory\",container=\""
                 + Names.CONTAINER + "\"}) > " + alerts.memoryCritical(),
             "A pod of " + name + " uses more than " + alerts.memoryCritical() + " % of its memory limit."));

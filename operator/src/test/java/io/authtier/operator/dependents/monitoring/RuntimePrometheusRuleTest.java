@@ -24,4 +24,27 @@ class RuntimePrometheusRuleTest {
     assertThat(pods.matcher(name + "-x-7d9f8c6b5d-x2k4q").matches()).isFalse();
     assertThat(pods.matcher(name + "-redis-0").matches()).isFalse();
   }
+
+  @Test
+  @DisplayName("The pod pattern follows Kubernetes' naming for every Deployment name length: <deployment>-<hash>- cut to 58, then 5 characters")
+  void podPatternForEveryNameLength() {
+    for (int length = 6; length <= 68; length++) {
+      var deployment = ("a" + "b".repeat(length)).substring(0, length - 5) + "-auth";
+      var pods = Pattern.compile(RuntimePrometheusRule.podsOf(deployment));
+      for (var hash : new String[] {"5d4f8c", "7d9f8c6b5d"}) {
+        assertThat(pods.matcher(podName(deployment, hash)).matches()).as("%s (%d characters), hash %s", deployment, length, hash).isTrue();
+      }
+      // Not the pods of a tier whose name extends this one's (tier "<tier>-x", Deployment "<tier>-x-auth")
+      var other = deployment.substring(0, deployment.length() - 5) + "-x-auth";
+      if (other.length() + 1 < 58) {
+        assertThat(pods.matcher(podName(other, "7d9f8c6b5d")).matches()).as("%s must not match %s", deployment, other).isFalse();
+      }
+    }
+  }
+
+  /** What Kubernetes calls a Deployment's pod: its ReplicaSet's name and a dash, cut to 58 characters, then 5 random ones. */
+  private static String podName(String deployment, String hash) {
+    var generate = deployment + "-" + hash + "-";
+    return generate.substring(0, Math.min(generate.length(), 58)) + "x2k4q";
+  }
 }
