@@ -1,5 +1,6 @@
 package io.authtier.runtime;
 
+import io.authtier.runtime.idp.BoundedExchange;
 import io.authtier.runtime.introspection.OpaqueTokenValidator;
 import io.authtier.runtime.introspection.OpaqueTokenValidators;
 import io.authtier.runtime.token.BearerTokenVerifier;
@@ -67,7 +68,7 @@ public final class RuntimeApp {
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeApp.class);
     /** How long requests in flight may take to finish at shutdown. */
     public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
-    private static final int MAX_DOCUMENT_BYTES = 1024 * 1024;
+    private static final int MAX_DOCUMENT_BYTES = BoundedExchange.MAX_BODY_BYTES;
 
     private final RuntimeConfig config;
     private final PrometheusMeterRegistry registry = RuntimeMetrics.prometheusRegistry();

@@ -3,6 +3,7 @@ package io.authtier.runtime.introspection;
 import io.authtier.runtime.cache.CachedDecision;
 import io.authtier.runtime.cache.DecisionCache;
 import io.authtier.runtime.config.TokenCacheConfig;
+import io.authtier.runtime.resilience.Failures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,7 +92,7 @@ final class IntrospectingValidator implements OpaqueTokenValidator {
                 .whenComplete((outcome, error) -> {
                     inFlight.remove(key, mine);
                     if (error != null) {
-                        LOG.error("opaque token validation failed unexpectedly: {}", error.getClass().getName());
+                        LOG.error("opaque token validation failed unexpectedly: {}", Failures.unwrap(error).getClass().getName());
                         mine.complete(new IntrospectionOutcome.Unavailable("internal error", Duration.ofSeconds(1)));
                     } else {
                         mine.complete(outcome);

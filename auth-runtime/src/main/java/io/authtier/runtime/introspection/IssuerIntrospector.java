@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.authtier.runtime.config.IssuerConfig;
 import io.authtier.runtime.config.IntrospectionConfig;
+import io.authtier.runtime.idp.BoundedExchange;
 import io.authtier.runtime.idp.ClientSecretBasic;
 import io.authtier.runtime.idp.Discovery;
 import io.authtier.runtime.resilience.Failures;
@@ -17,7 +18,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -92,7 +92,7 @@ final class IssuerIntrospector {
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(form))
                 .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+        return BoundedExchange.send(http, request, timeout).thenApply(response -> {
             if (response.statusCode() != 200) {
                 throw new IdpStatusException("introspection at issuer '" + issuer.name() + "'", response.statusCode());
             }

@@ -2,6 +2,7 @@ package io.authtier.runtime.login;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.authtier.runtime.idp.BoundedExchange;
 import io.authtier.runtime.resilience.Failures;
 import io.authtier.runtime.resilience.IdpGuard;
 import io.authtier.runtime.resilience.IdpStatusException;
@@ -12,7 +13,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -101,7 +101,7 @@ final class TokenEndpoint {
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         authorization.ifPresent(value -> request.header("Authorization", value));
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+        return BoundedExchange.send(http, request.build(), timeout).thenApply(response -> {
             int status = response.statusCode();
             if (status >= 500 || (status != 200 && (status < 400 || status > 499))) {
                 throw new IdpStatusException("the token endpoint", status);

@@ -370,6 +370,35 @@ class OpaqueTokenValidatorTest {
     }
 
     @Test
+    @Order(8)
+    @DisplayName("An IdP that sends its headers and then stalls in the body: resilience.timeout bounds the whole call")
+    void stallingBody() {
+        OpaqueTokenValidator validator = validator(false, "300ms");
+        idp.mode(TestIdp.Mode.STALL_BODY);
+
+        IntrospectionOutcome outcome = validate(validator, newToken());
+
+        assertThat(outcome).isInstanceOfSatisfying(IntrospectionOutcome.Unavailable.class,
+                unavailable -> assertThat(unavailable.reason()).contains("timed out"));
+        assertThat(scrape()).contains("authtier_idp_calls_total{issuer=\"main\",outcome=\"timeout\"} 1.0");
+        idp.releaseHung();
+    }
+
+    @Test
+    @Order(8)
+    @DisplayName("An answer over 1 MiB is refused as it arrives (Unavailable), never parsed nor cached")
+    void hugeAnswer() {
+        OpaqueTokenValidator validator = validator(false, "2s");
+        idp.mode(TestIdp.Mode.HUGE);
+        String token = newToken();
+
+        assertThat(validate(validator, token)).isInstanceOf(IntrospectionOutcome.Unavailable.class);
+        idp.mode(TestIdp.Mode.ANSWER);
+        idp.active(token, claims(Duration.ofMinutes(5)));
+        assertThat(validate(validator, token)).isInstanceOf(IntrospectionOutcome.Active.class);
+    }
+
+    @Test
     @Order(9)
     @DisplayName("Redis killed mid-test: validations keep being answered (L1 + IdP); after a restart L2 is used again")
     void redisKilledAndRestarted() {

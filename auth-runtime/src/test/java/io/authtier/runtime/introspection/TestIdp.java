@@ -27,7 +27,11 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class TestIdp implements AutoCloseable {
 
-    enum Mode { ANSWER, FAIL_500, HANG }
+    /**
+     * ANSWER; FAIL_500; HANG (no answer until released); STALL_BODY (headers and one byte of the body, the
+     * rest once released); HUGE (a 2 MiB answer, active, with one very long claim).
+     */
+    enum Mode { ANSWER, FAIL_500, HANG, STALL_BODY, HUGE }
 
     static final String CLIENT_ID = "authtier";
 
@@ -115,6 +119,20 @@ final class TestIdp implements AutoCloseable {
                 }
                 case HANG -> {
                     released.await(30, TimeUnit.SECONDS);
+                    return;
+                }
+                case STALL_BODY -> {
+                    byte[] body = json.writeValueAsBytes(Map.of("active", false));
+                    exchange.getResponseHeaders().set("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body, 0, 1);
+                    exchange.getResponseBody().flush();
+                    released.await(30, TimeUnit.SECONDS);
+                    exchange.getResponseBody().write(body, 1, body.length - 1);
+                    return;
+                }
+                case HUGE -> {
+                    send(exchange, 200, Map.of("active", true, "sub", "u", "iss", issuerUrl(), "pad", "x".repeat(2 << 20)));
                     return;
                 }
                 case ANSWER -> gate.await(30, TimeUnit.SECONDS);
