@@ -10,6 +10,7 @@ import io.authtier.runtime.redis.RedisConnector;
 import io.authtier.runtime.redis.RedisMetrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Builds the token cache the configuration asks for: the one switch between L1 alone and L1 + L2. */
@@ -27,15 +28,16 @@ public final class DecisionCaches {
      * connects in the background (see {@link RedisConnector}).
      *
      * @param redisCommandTimeout per Redis command, normally {@link #REDIS_COMMAND_TIMEOUT}
+     * @param sealSecrets         what seals L2 values: each introspecting issuer's name and client credentials
      */
     public static DecisionCache create(TokenCacheConfig config, Optional<RedisConfig> redis, Duration redisCommandTimeout,
-            Ticker ticker, Clock clock, IntrospectionMetrics metrics) {
+            Ticker ticker, Clock clock, IntrospectionMetrics metrics, List<String> sealSecrets) {
         DecisionCache l1 = new CaffeineDecisionCache(config.l1(), ticker, clock, metrics);
         metrics.cacheTier("l1");
         if (config.l2().enabled() && redis.isPresent()) {
             metrics.cacheTier("l2");
             DecisionCache l2 = new RedisDecisionCache(RedisConnector.of(redis.get(), redisCommandTimeout,
-                    new RedisMetrics(metrics.registry(), RedisMetrics.TOKEN_CACHE)), config.l2().ttl(), clock, metrics);
+                    new RedisMetrics(metrics.registry(), RedisMetrics.TOKEN_CACHE)), config.l2().ttl(), clock, metrics, sealSecrets);
             return new TwoTierCache(l1, l2);
         }
         return l1;

@@ -3,8 +3,10 @@ package io.authtier.runtime.introspection;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.authtier.runtime.cache.DecisionCache;
 import io.authtier.runtime.cache.DecisionCaches;
+import io.authtier.runtime.config.IntrospectionConfig;
 import io.authtier.runtime.config.IssuerConfig;
 import io.authtier.runtime.config.RuntimeConfig;
+import io.authtier.runtime.idp.ClientSecretBasic;
 import io.authtier.runtime.resilience.BreakerTuning;
 import io.authtier.runtime.resilience.IdpGuard;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,14 +58,18 @@ public final class OpaqueTokenValidators {
                     .build();
             resources.add(http);
             Map<String, IssuerIntrospector> issuers = new LinkedHashMap<>();
+            List<String> sealSecrets = new ArrayList<>();
             for (IssuerConfig issuer : config.issuers()) {
                 if (issuer.introspection().isPresent()) {
+                    IntrospectionConfig client = issuer.introspection().get();
+                    sealSecrets.add(issuer.name() + "\0" + ClientSecretBasic.header(client.clientId(), client.clientSecretFile(), "introspection"));
                     IdpGuard guard = new IdpGuard(issuer.name(), config.resilience(), tuning, clock, scheduler);
                     issuers.put(issuer.name(), new IssuerIntrospector(issuer, http, guard,
                             config.resilience().timeout(), clock, metrics));
                 }
             }
-            DecisionCache cache = DecisionCaches.create(config.tokenCache(), config.redis(), redisCommandTimeout, ticker, clock, metrics);
+            DecisionCache cache = DecisionCaches.create(config.tokenCache(), config.redis(), redisCommandTimeout, ticker, clock, metrics,
+                    sealSecrets);
             resources.add(cache);
             return new IntrospectingValidator(issuers, cache, config.tokenCache(), clock, resources);
         } catch (RuntimeException e) {

@@ -9,7 +9,7 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * AES-256-GCM for stored sessions. Each {@link #seal} draws a fresh random 96-bit nonce; the additional
+ * AES-256-GCM for stored sessions (and, keyed per entry, for L2 token cache values). Each {@link #seal} draws a fresh random 96-bit nonce; the additional
  * authenticated data is the session id, so a value copied under another session's id does not open.
  *
  * <p>Sealed form: {@code version (1 byte, 1) | nonce (12) | ciphertext | tag (16)}. A nonce is random

@@ -24,6 +24,8 @@ public abstract class DecisionCacheContract {
 
     /** The tier TTL every implementation under test is built with. */
     protected static final Duration TTL = Duration.ofMinutes(5);
+    /** What seals L2 values in Redis: an issuer's name and client credentials. */
+    protected static final List<String> SEAL_SECRETS = List.of("main\0Basic YXV0aHRpZXI6czNjcjN0");
 
     protected FakeTime time;
     protected IntrospectionMetrics metrics;

@@ -41,6 +41,6 @@ class RedisClusterDecisionCacheTest extends DecisionCacheContract {
 
     @Override
     protected DecisionCache newCache(FakeTime time, IntrospectionMetrics metrics) {
-        return new RedisDecisionCache(connection, false, TTL, time, metrics);
+        return new RedisDecisionCache(connection, false, TTL, time, metrics, SEAL_SECRETS);
     }
 }

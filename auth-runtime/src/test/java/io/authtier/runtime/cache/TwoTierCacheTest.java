@@ -48,7 +48,7 @@ class TwoTierCacheTest extends DecisionCacheContract {
     @Override
     protected DecisionCache newCache(FakeTime time, IntrospectionMetrics metrics) {
         return new TwoTierCache(new CaffeineDecisionCache(new TokenCacheConfig.L1(1000, TTL), time, time, metrics),
-                new RedisDecisionCache(connection, false, TTL, time, metrics));
+                new RedisDecisionCache(connection, false, TTL, time, metrics, SEAL_SECRETS));
     }
 
     @Test
@@ -58,11 +58,11 @@ class TwoTierCacheTest extends DecisionCacheContract {
         IntrospectionMetrics counted = new IntrospectionMetrics(registry);
         String key = newKey();
         // Given: another replica stored the answer 4 minutes ago (L2 only)
-        new RedisDecisionCache(connection, false, TTL, time, counted).put(key, active(Duration.ofHours(1)))
+        new RedisDecisionCache(connection, false, TTL, time, counted, SEAL_SECRETS).put(key, active(Duration.ofHours(1)))
                 .toCompletableFuture().join();
         time.advance(Duration.ofMinutes(4));
         CaffeineDecisionCache l1 = new CaffeineDecisionCache(new TokenCacheConfig.L1(1000, TTL), time, time, counted);
-        TwoTierCache twoTier = new TwoTierCache(l1, new RedisDecisionCache(connection, false, TTL, time, counted));
+        TwoTierCache twoTier = new TwoTierCache(l1, new RedisDecisionCache(connection, false, TTL, time, counted, SEAL_SECRETS));
 
         // When: this replica looks twice
         assertThat(twoTier.get(key).toCompletableFuture().join()).isPresent();

@@ -9,7 +9,9 @@ import io.authtier.runtime.resilience.Failures;
 import io.authtier.runtime.resilience.RateLimitedLog;
 import io.lettuce.core.SetArgs;
 import java.time.Clock;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +20,8 @@ import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
 /**
- * L2: decisions in Redis, shared by all replicas. {@code GET}, and {@code SET key value PX ttl} with
+ * L2: decisions in Redis, shared by all replicas, each value sealed ({@link ValueSeal}: Redis alone neither
+ * reads a cached identity nor plants one). {@code GET}, and {@code SET key value PX ttl} with
  * ttl = min({@code tokenCache.l2.ttl}, until − now), so every key expires. Redis errors (down, slow,
  * failing over) never fail a request: a failed GET is a miss, a failed SET is skipped, and both are
  * logged at most every 30 s. Command latency is measured for every Redis client alike, in
@@ -35,24 +38,28 @@ public final class RedisDecisionCache implements DecisionCache {
     private final Clock clock;
     private final IntrospectionMetrics metrics;
     private final DecisionCodec codec = new DecisionCodec();
+    private final ValueSeal seal;
     private final RateLimitedLog log;
 
     /**
      * @param redis          an open connection
      * @param ownsConnection whether {@link #close()} closes {@code redis}
+     * @param sealSecrets    what every replica has and Redis does not (see {@link ValueSeal}); not empty
      */
     public RedisDecisionCache(RedisConnection redis, boolean ownsConnection, Duration ttl, Clock clock,
-            IntrospectionMetrics metrics) {
-        this(() -> Optional.of(redis), ownsConnection ? redis : () -> { }, ttl, clock, metrics);
+            IntrospectionMetrics metrics, List<String> sealSecrets) {
+        this(() -> Optional.of(redis), ownsConnection ? redis : () -> { }, ttl, clock, metrics, sealSecrets);
     }
 
     /** Over a connection that may be made later; until then every GET is a miss and every SET skipped. Owns it. */
-    public RedisDecisionCache(RedisConnector connector, Duration ttl, Clock clock, IntrospectionMetrics metrics) {
-        this(connector::current, connector, ttl, clock, metrics);
+    public RedisDecisionCache(RedisConnector connector, Duration ttl, Clock clock, IntrospectionMetrics metrics,
+            List<String> sealSecrets) {
+        this(connector::current, connector, ttl, clock, metrics, sealSecrets);
     }
 
     private RedisDecisionCache(Supplier<Optional<RedisConnection>> redis, AutoCloseable owned, Duration ttl, Clock clock,
-            IntrospectionMetrics metrics) {
+            IntrospectionMetrics metrics, List<String> sealSecrets) {
+        this.seal = new ValueSeal(sealSecrets, new SecureRandom());
         this.redis = redis;
         this.owned = owned;
         this.ttl = Objects.requireNonNull(ttl, "ttl");
@@ -80,8 +87,9 @@ public final class RedisDecisionCache implements DecisionCache {
                 metrics.cacheRequest("l2", false);
                 return Optional.empty();
             }
+            // A value this cache did not seal (written into Redis by anyone else) is a miss.
             Optional<CachedDecision> decision = bytes == null ? Optional.empty()
-                    : codec.decode(bytes).filter(d -> d.until().isAfter(clock.instant()));
+                    : seal.open(KEY_PREFIX + key, bytes).flatMap(codec::decode).filter(d -> d.until().isAfter(clock.instant()));
             metrics.cacheRequest("l2", decision.isPresent());
             return decision;
         });
@@ -102,7 +110,8 @@ public final class RedisDecisionCache implements DecisionCache {
             if (connection.isEmpty()) {
                 return CompletableFuture.completedFuture(null);
             }
-            reply = connection.get().strings().set(KEY_PREFIX + key, codec.encode(stored), SetArgs.Builder.px(millis));
+            reply = connection.get().strings().set(KEY_PREFIX + key, seal.seal(KEY_PREFIX + key, codec.encode(stored)),
+                    SetArgs.Builder.px(millis));
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
