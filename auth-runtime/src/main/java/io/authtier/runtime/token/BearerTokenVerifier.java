@@ -5,10 +5,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Sends each bearer token to the verifier for its kind: a token without a dot cannot be a JWS and goes
- * to introspection, where an issuer has it; everything else goes to the JWT verifier, which also
- * rejects the malformed (JWE, wrong segment counts) for its own reasons. The size cap comes first, so
- * an oversized opaque token never reaches the IdP.
+ * Sends each bearer token to the verifier for its kind: one shaped like a JWT (a JSON header, base64url
+ * {@code eyJ…}, or three dot-separated segments) goes to the JWT verifier, which also rejects the
+ * malformed (JWE, wrong segment counts) for its own reasons; any other goes to introspection, where an
+ * issuer has it. Opaque tokens may hold dots (Ory Hydra's {@code ory_at_….…}). The size cap comes first,
+ * so an oversized opaque token never reaches the IdP.
  */
 public final class BearerTokenVerifier implements TokenVerifier {
   private final TokenVerifier jwt;
@@ -23,7 +24,7 @@ public final class BearerTokenVerifier implements TokenVerifier {
 
   @Override
   public CompletionStage<Verdict> verify(String token) {
-    if (opaque.isPresent() && token.indexOf('.') < 0) {
+    if (opaque.isPresent() && !jwtShaped(token)) {
       // Bearer tokens are ASCII (RFC 6750 b64token), so characters count bytes.
       if (token.length() > maxTokenBytes) {
         return CompletableFuture.completedFuture(new Verdict.Rejected(Rejection.TOO_LARGE));
@@ -31,5 +32,12 @@ public final class BearerTokenVerifier implements TokenVerifier {
       return opaque.get().verify(token);
     }
     return jwt.verify(token);
+  }
+
+  static boolean jwtShaped(String token) {
+    int first = token.indexOf('.');
+    int second = first < 0 ? -1 : token.indexOf('.', first + 1);
+    boolean threeSegments = second >= 0 && token.indexOf('.', second + 1) < 0;
+    return token.startsWith("eyJ") || threeSegments;
   }
 }

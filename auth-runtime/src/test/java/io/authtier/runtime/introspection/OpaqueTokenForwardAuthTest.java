@@ -61,6 +61,22 @@ class OpaqueTokenForwardAuthTest {
   }
 
   @Test
+  @DisplayName("An active answer that names nobody (no sub, username or client_id) is refused, not passed as a made-up user")
+  void activeForNobody() {
+    idp.active("opaque-nobody", Map.of("scope", "read", "groups", java.util.List.of("admins"),
+        "exp", Instant.now().plusSeconds(300).getEpochSecond()));
+    idp.active("opaque-client", Map.of("client_id", "billing", "exp", Instant.now().plusSeconds(300).getEpochSecond()));
+
+    var nobody = runtime.auth("opaque-nobody");
+    var client = runtime.auth("opaque-client");
+
+    assertThat(nobody.statusCode()).isEqualTo(401);
+    assertThat(nobody.headers().firstValue("X-Auth-Request-User")).isEmpty();
+    assertThat(client.statusCode()).isEqualTo(200);
+    assertThat(client.headers().firstValue("X-Auth-Request-User")).contains("billing");
+  }
+
+  @Test
   @DisplayName("A revoked opaque token gets 401 with the invalid_token challenge")
   void revokedToken() {
     idp.revoke("opaque-revoked");
@@ -90,10 +106,17 @@ class OpaqueTokenForwardAuthTest {
   }
 
   @Test
-  @DisplayName("Dotted tokens go to the JWT checks, and an oversized opaque token never reaches the IdP")
+  @DisplayName("JWT-shaped tokens go to the JWT checks, an opaque token with a dot (Ory Hydra) to introspection, an oversized one nowhere")
   void routing() {
     assertThat(runtime.auth("not.a.jwt").statusCode()).isEqualTo(401);
+    assertThat(runtime.auth("eyJhbGciOiJSUzI1NiJ9.e30").statusCode()).isEqualTo(401);
     assertThat(runtime.auth("x".repeat(8193)).statusCode()).isEqualTo(401);
     assertThat(idp.introspections()).isZero();
+
+    idp.active("ory_at_c2VjcmV0.c2lnbmF0dXJl", Map.of("sub", "hydra-user", "exp", Instant.now().plusSeconds(300).getEpochSecond()));
+    var dotted = runtime.auth("ory_at_c2VjcmV0.c2lnbmF0dXJl");
+    assertThat(dotted.statusCode()).isEqualTo(200);
+    assertThat(dotted.headers().firstValue("X-Auth-Request-User")).contains("hydra-user");
+    assertThat(idp.introspections()).isEqualTo(1);
   }
 }

@@ -56,6 +56,11 @@ public final class IntrospectionVerifier implements TokenVerifier {
     }
     var issuer = issuers.get(index);
     return validator.validate(issuer, token).thenCompose(outcome -> switch (outcome) {
+      case IntrospectionOutcome.Active(var introspected) when whom(introspected).isEmpty() -> {
+        // Active, but for nobody we could name: every such caller would share one identity upstream.
+        metrics.tokenValidation(issuer, Principal.Method.INTROSPECTION.label(), Rejection.MISSING_CLAIM.code());
+        yield CompletableFuture.completedFuture(new Verdict.Rejected(Rejection.MISSING_CLAIM));
+      }
       case IntrospectionOutcome.Active(var introspected) -> {
         metrics.tokenValidation(issuer, Principal.Method.INTROSPECTION.label(), "accepted");
         yield CompletableFuture.completedFuture(new Verdict.Accepted(principal(introspected)));
@@ -71,10 +76,13 @@ public final class IntrospectionVerifier implements TokenVerifier {
     });
   }
 
+  /** Who the token speaks for: {@code sub}, else {@code username}, else (a client-credentials token) {@code client_id}. */
+  private static Optional<String> whom(IntrospectedToken token) {
+    return token.subject().or(token::username).or(token::clientId);
+  }
+
   private Principal principal(IntrospectedToken token) {
-    // A client-credentials token may have no sub: the client is then who it speaks for.
-    var subject = token.subject().or(token::username).or(token::clientId).orElse("unknown");
-    return new Principal(token.issuer(), subject, token.email(), token.username(), token.groups(), token.roles(),
+    return new Principal(token.issuer(), whom(token).orElseThrow(), token.email(), token.username(), token.groups(), token.roles(),
         token.scopes(), token.expiresAt().orElse(clock.instant().plus(defaultLifetime)), Principal.Method.INTROSPECTION);
   }
 }
