@@ -74,7 +74,7 @@ final class RuntimeConfigReader {
         Optional<TokenCacheConfig> tokenCache = tokenCache(root.section("tokenCache"), hasRedis);
         Optional<ResilienceConfig> resilience = resilience(root.section("resilience"));
         Optional<SessionsConfig> sessions = sessions(root.section("sessions"), hasRedis);
-        Optional<Optional<RedisConfig>> redis = root.optionalSection("redis").map(this::redis);
+        Optional<Optional<RedisConfig>> redis = root.optionalSection("redis", "endpoints (and topology, passwordFile, tls as needed)").map(this::redis);
         List<Optional<RouteConfig>> routes = root.sections("routes").orElse(List.of()).stream().map(this::route).toList();
         return root.build(() -> new RuntimeConfig(server.orElseThrow(), issuers.orElseThrow(), tokenCache.orElseThrow(),
                 resilience.orElseThrow(), sessions.orElseThrow(), redis.map(Optional::orElseThrow),
@@ -114,7 +114,7 @@ final class RuntimeConfigReader {
                 .check(Rule.notEmpty("list at least one, or leave the field out for RS256, PS256, ES256"))
                 .orElse(DEFAULT_ALGORITHMS);
         Duration clockSkew = s.duration("clockSkew").check(Rule.atMost(MAX_CLOCK_SKEW)).orElse(DEFAULT_CLOCK_SKEW);
-        Optional<Optional<IntrospectionConfig>> introspection = s.optionalSection("introspection").map(this::introspection);
+        Optional<Optional<IntrospectionConfig>> introspection = s.optionalSection("introspection", "clientId and clientSecretFile").map(this::introspection);
         return s.build(() -> new IssuerConfig(name.orElseThrow(), issuerUrl.orElseThrow(), audiences.orElseThrow(),
                 algorithms, clockSkew, introspection.map(Optional::orElseThrow)));
     }
@@ -170,7 +170,7 @@ final class RuntimeConfigReader {
         // Browsers cap a cookie's lifetime at 400 days (RFC 6265bis); idleTimeout is bounded by this one.
         Duration absoluteTimeout = s.duration("absoluteTimeout").check(Rule.positive()).check(Rule.atMost(MAX_SESSION_LIFETIME))
                 .orElse(DEFAULT_ABSOLUTE_TIMEOUT);
-        Optional<Optional<LoginConfig>> login = s.optionalSection("login").map(this::login);
+        Optional<Optional<LoginConfig>> login = s.optionalSection("login", "issuer, clientId and allowedRedirectDomains").map(this::login);
         AccessTokenPassing passAccessToken = s.string("passAccessToken")
                 .parse(text -> ConfigEnums.parse(AccessTokenPassing.class, text)).orElse(AccessTokenPassing.None);
         Duration localCacheTtl = s.duration("localCacheTtl").check(Rule.atMost(MAX_LOCAL_CACHE_TTL)).orElse(DEFAULT_LOCAL_CACHE_TTL);

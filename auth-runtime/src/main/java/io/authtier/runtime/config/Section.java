@@ -53,11 +53,32 @@ final class Section {
 
     /** A sub-section whose fields all have defaults: absent reads as an empty mapping. */
     Section section(String field) {
-        return optionalSection(field).orElseGet(() -> new Section(JsonNodeFactory.instance.objectNode(), pathOf(field), problems));
+        JsonNode value = get(field);
+        if (value == null) {
+            return new Section(JsonNodeFactory.instance.objectNode(), pathOf(field), problems);
+        }
+        if (value instanceof ObjectNode mapping) {
+            return new Section(mapping, pathOf(field), problems);
+        }
+        problems.add(pathOf(field), "expected a mapping, got " + describe(value));
+        return new Section(JsonNodeFactory.instance.objectNode(), pathOf(field), problems);
     }
 
-    /** A sub-section that may be left out; empty if absent or not a mapping (reported). */
-    Optional<Section> optionalSection(String field) {
+    /**
+     * A sub-section that may be left out; empty if absent or not a mapping (reported). Given with nothing
+     * under it ({@code redis:} alone, as a template renders an empty value) it is reported too: read as
+     * absent, it would silently turn its feature off.
+     *
+     * @param needs what the section needs at least, for the message ("endpoints")
+     */
+    Optional<Section> optionalSection(String field, String needs) {
+        JsonNode given = node.get(field);
+        if (given != null && given.isNull()) {
+            known.add(field);
+            problems.add(pathOf(field), "has nothing under it; give " + needs + ", or leave " + field
+                    + " out (empty, it would silently turn its feature off)");
+            return Optional.empty();
+        }
         JsonNode value = get(field);
         if (value == null) {
             return Optional.empty();

@@ -147,6 +147,30 @@ class StructureProblemsTest {
     }
 
     @Test
+    @DisplayName("A feature's section given with nothing under it is refused, not read as absent (which would turn the feature off)")
+    void emptyFeatureSections() {
+        String yaml = """
+                issuers:
+                - name: main
+                  issuerUrl: https://idp.example.com
+                  audiences: [api]
+                  introspection:
+                redis:
+                sessions:
+                  login:
+                server:
+                """;
+
+        assertThat(problemsOf(yaml)).extracting(ConfigProblem::toString).containsExactlyInAnyOrder(
+                "issuers[0].introspection: has nothing under it; give clientId and clientSecretFile, or leave introspection out "
+                        + "(empty, it would silently turn its feature off)",
+                "redis: has nothing under it; give endpoints (and topology, passwordFile, tls as needed), or leave redis out "
+                        + "(empty, it would silently turn its feature off)",
+                "sessions.login: has nothing under it; give issuer, clientId and allowedRedirectDomains, or leave login out "
+                        + "(empty, it would silently turn its feature off)");
+    }
+
+    @Test
     @DisplayName("An empty file is missing its issuers")
     void emptyFile() {
         // Given an empty file
