@@ -105,6 +105,10 @@ public final class RuntimeApp {
         List<String> introspecting = config.issuers().stream()
                 .filter(issuer -> issuer.introspection().isPresent()).map(IssuerConfig::name).toList();
         // Opaque tokens only where some issuer introspects; otherwise they are malformed JWTs (401).
+        if (introspecting.size() > 1) {
+            LOG.warn("opaque tokens are introspected at issuers {} in this order: an IdP also sees the tokens of the issuers after it;"
+                    + " give introspection to one issuer unless they trust each other", introspecting);
+        }
         this.opaque = introspecting.isEmpty() ? Optional.empty() : Optional.of(OpaqueTokenValidators.create(config, registry));
         TokenVerifier verifier = new BearerTokenVerifier(jwt, opaque.map(validator ->
                 new IntrospectionVerifier(validator, introspecting, config.tokenCache().l1().ttl(), clock, metrics)),
