@@ -5,11 +5,8 @@ import io.authtier.operator.api.v1alpha1.RedisMode;
 import io.authtier.operator.api.v1alpha1.SecretKeyRef;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -107,7 +104,8 @@ public final class ReferencedSecrets {
     var missing = new ArrayList<MissingSecret>();
     var tooShort = new ArrayList<ShortSecret>();
     var entries = new TreeSet<String>();
-    var digest = sha256();
+    var material = new java.io.ByteArrayOutputStream();
+    var uids = new ArrayList<String>();
     for (var reference : of(spec, tierName)) {
       var ref = reference.ref();
       var secret = lookup.apply(ref.name());
@@ -123,12 +121,13 @@ public final class ReferencedSecrets {
         tooShort.add(new ShortSecret(reference.field(), ref.name(), ref.key(), reference.minBytes(), value.get().length == 0));
       }
       if (entries.add(ref.name() + "/" + ref.key())) {
-        digest.update((ref.name() + "/" + ref.key() + "=").getBytes(StandardCharsets.UTF_8));
-        digest.update(value.get());
-        digest.update((byte) 0);
+        material.writeBytes((ref.name() + "/" + ref.key() + "=").getBytes(StandardCharsets.UTF_8));
+        material.writeBytes(value.get());
+        material.write(0);
+        secret.map(s -> s.getMetadata() == null ? null : s.getMetadata().getUid()).ifPresent(uids::add);
       }
     }
-    return new SecretCheck(missing, tooShort, HexFormat.of().formatHex(digest.digest()));
+    return new SecretCheck(missing, tooShort, SecretDigest.of(material.toByteArray(), uids));
   }
 
   private static Optional<byte[]> value(Secret secret, String key) {
@@ -149,14 +148,6 @@ public final class ReferencedSecrets {
   private static void add(List<SecretReference> refs, String field, SecretKeyRef ref, int minBytes) {
     if (ref != null && ref.name() != null && ref.key() != null) {
       refs.add(new SecretReference(field, ref, false, minBytes));
-    }
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
     }
   }
 }

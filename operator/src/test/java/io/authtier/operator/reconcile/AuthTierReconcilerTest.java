@@ -227,6 +227,17 @@ class AuthTierReconcilerTest {
           harness.client().resources(kind).inNamespace("prod").list().getItems());
       assertThat(yaml).doesNotContain("rotated-password-value").doesNotContain("replace-me");
     }
+    // And the hash is keyed with the Secrets' UIDs: whoever may read the Deployment but not the Secrets cannot
+    // test a guessed password against it, as a plain SHA-256 of the values (what render shows) would allow
+    var tier = harness.client().resources(io.authtier.operator.api.v1alpha1.AuthTier.class).inNamespace("prod").withName("shop-auth").get();
+    java.util.function.Function<String, java.util.Optional<io.fabric8.kubernetes.api.model.Secret>> live =
+        name -> java.util.Optional.ofNullable(harness.client().secrets().inNamespace("prod").withName(name).get());
+    var keyed = io.authtier.operator.secrets.ReferencedSecrets.check(tier.getSpec(), "shop-auth", live).digest();
+    var plain = io.authtier.operator.secrets.ReferencedSecrets.check(tier.getSpec(), "shop-auth",
+        name -> live.apply(name).map(secret -> new SecretBuilder(secret).editMetadata().withUid(null).endMetadata().build())).digest();
+    assertThat(live.apply("shop-redis").orElseThrow().getMetadata().getUid()).isNotBlank();
+    assertThat(deployment().getSpec().getTemplate().getMetadata().getAnnotations().get(RuntimeDeploymentDependent.SECRETS_HASH))
+        .isEqualTo(keyed).isNotEqualTo(plain);
   }
 
   @Test

@@ -28,6 +28,13 @@ public final class RedisSecrets {
         .filter(p -> p.length > 0);
   }
 
+  /** The UID of the Secret that holds the Redis password, once it exists in the cluster. */
+  public static Optional<String> passwordSecretUid(AuthTier tier, Function<String, Optional<Secret>> lookup) {
+    return ReferencedSecrets.redisPassword(tier.getSpec(), tier.getMetadata().getName())
+        .flatMap(ref -> lookup.apply(ref.name()))
+        .map(secret -> secret.getMetadata() == null ? null : secret.getMetadata().getUid());
+  }
+
   /** 32 random bytes, base64url without padding: 43 characters that need no quoting anywhere. */
   public static String generate() {
     var bytes = new byte[32];

@@ -8,6 +8,7 @@ import io.authtier.operator.dependents.runtime.RedisEndpoints;
 import io.authtier.operator.reconcile.Labels;
 import io.authtier.operator.reconcile.Names;
 import io.authtier.operator.secrets.ReferencedSecrets;
+import io.authtier.operator.secrets.SecretDigest;
 import io.authtier.operator.secrets.SecretLookup;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -70,8 +71,9 @@ public class RedisStatefulSetDependent extends CRUDKubernetesDependentResource<S
   @Override
   protected StatefulSet desired(AuthTier tier, Context<AuthTier> context) {
     var password = RedisSecrets.password(tier, SecretLookup.from(context));
-    var passwordHash = password.map(p -> RedisSecrets.sha256Hex(
-        (RedisSecrets.aclFile(p) + RedisSecrets.authFile(p)).getBytes(StandardCharsets.UTF_8))).orElse("");
+    // Keyed with the password Secret's UID: the annotation is readable by those who may not read the Secret.
+    var passwordHash = password.map(p -> SecretDigest.of((RedisSecrets.aclFile(p) + RedisSecrets.authFile(p)).getBytes(StandardCharsets.UTF_8),
+        RedisSecrets.passwordSecretUid(tier, SecretLookup.from(context)).stream().toList())).orElse("");
     var desired = build(tier, passwordHash);
     return Metadata.ownedBy(getSecondaryResource(tier, context).map(live -> keepVolumes(desired, live)).orElse(desired),
         tier);
