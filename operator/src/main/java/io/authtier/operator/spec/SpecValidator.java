@@ -278,6 +278,12 @@ public final class SpecValidator {
     if (resources != null) {
       quantities("spec.runtime.resources.requests", resources.getRequests(), report);
       quantities("spec.runtime.resources.limits", resources.getLimits(), report);
+      requestsWithinLimits(resources.getRequests(), resources.getLimits(), report);
+      // A claim must name one of the pod's resourceClaims, and the operator gives the pod none.
+      if (resources.getClaims() != null && !resources.getClaims().isEmpty()) {
+        report.accept(new SpecProblem("spec.runtime.resources.claims", "is not supported: the runtime's pods have no "
+            + "resourceClaims for a claim to name; remove it"));
+      }
     }
     var autoscaling = spec.autoscaling();
     range("spec.autoscaling.minReplicas", autoscaling.minReplicas(), 1, RuntimeSpec.MAX_REPLICAS, report);
@@ -302,6 +308,29 @@ public final class SpecValidator {
         Quantities.canonical(quantity);
       } catch (IllegalArgumentException | NullPointerException e) {
         report.accept(new SpecProblem(at + "." + name, "must be a quantity, such as 500m or 1 for CPU and 256Mi or 1Gi for memory"));
+      }
+    });
+  }
+
+  /** Kubernetes refuses a pod whose request of a resource exceeds its limit; the Deployment would never get pods. */
+  private static void requestsWithinLimits(java.util.Map<String, io.fabric8.kubernetes.api.model.Quantity> requests,
+      java.util.Map<String, io.fabric8.kubernetes.api.model.Quantity> limits, Consumer<SpecProblem> report) {
+    if (requests == null || limits == null) {
+      return;
+    }
+    requests.forEach((name, request) -> {
+      var limit = limits.get(name);
+      if (limit == null) {
+        return;
+      }
+      try {
+        if (io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(request)
+            .compareTo(io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(limit)) > 0) {
+          report.accept(new SpecProblem("spec.runtime.resources.requests." + name, "(" + request + ") must not exceed "
+              + "spec.runtime.resources.limits." + name + " (" + limit + "); Kubernetes refuses such a pod"));
+        }
+      } catch (IllegalArgumentException | ArithmeticException e) {
+        // not a quantity: reported by quantities()
       }
     });
   }

@@ -72,6 +72,15 @@ class RenderCommandTest {
       assertThat(r.code()).isEqualTo(1);
       assertThat(r.err()).contains("spec.autoscaling.maxReplicas: must be between 1 and 1000");
     });
+    // Requests above limits, or a resource claim, make a pod Kubernetes refuses: refused here, by name
+    var resources = write(dir, "resources.yaml", tier("default", "{store: Memory}",
+        "{replicas: 1, resources: {requests: {cpu: '2', memory: 1Gi}, limits: {cpu: '1', memory: 512Mi}, claims: [{name: gpu}]}}"));
+    assertThat(render(resources)).satisfies(r -> {
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err()).contains("spec.runtime.resources.requests.cpu: (2) must not exceed spec.runtime.resources.limits.cpu (1)",
+          "spec.runtime.resources.requests.memory: (1Gi) must not exceed spec.runtime.resources.limits.memory (512Mi)",
+          "spec.runtime.resources.claims: is not supported");
+    });
     // Alert thresholds that could never fire, or that are no duration, are refused by name, not with a stack trace
     var alerts = write(dir, "alerts.yaml", tier("default", "{store: Memory}", "{replicas: 1}").replace("autoscaling: {enabled: false}",
         "autoscaling: {enabled: false}\n  monitoring: {alerts: {responseTimeWarning: 0.5s, errorRateCritical: 500, memoryCritical: 0}}"));
