@@ -84,7 +84,7 @@ final class OAuth2Handler {
     static Optional<String> returnTarget(HttpServerRequest request) {
         String raw = request.query();
         if (raw != null && raw.startsWith("rd=/")) {
-            return Optional.of(raw.substring(3));
+            return Optional.of(asSent(raw.substring(3)));
         }
         if (raw != null && raw.startsWith("rd=")) {
             try {
@@ -94,6 +94,16 @@ final class OAuth2Handler {
             }
         }
         return Optional.ofNullable(request.getParam("rd"));
+    }
+
+    /**
+     * {@code value} with any byte beyond ASCII read as UTF-8: the request line reaches us one byte per
+     * character, and the return target is %-encoded as UTF-8 later, which would otherwise encode each
+     * byte twice ({@code /café} sent raw coming back as {@code /caf%C3%83%C2%A9}).
+     */
+    private static String asSent(String value) {
+        return value.chars().allMatch(c -> c < 0x80) ? value
+                : new String(value.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
     }
 
     /** The client's address as the rate limit keys it: the peer, or X-Forwarded-For from a trusted proxy. */

@@ -24,6 +24,9 @@ import java.util.concurrent.CompletableFuture;
  */
 final class SessionForwardAuth {
 
+    /** Longest redirect to the login that keeps its {@code rd}: the runtime reads request lines of up to 4 096 bytes. */
+    static final int MAX_LOCATION = 3584;
+
     private final BrowserSessions sessions;
     private final ClientAddress proxies;
     private final UnsetIdentityHeaders unset;
@@ -86,7 +89,9 @@ final class SessionForwardAuth {
             String start = sessions.login().redirectUrl()
                     .map(callback -> callback.resolve("start").toString())
                     .orElse(OAuth2Handler.PREFIX + "start");
-            String location = AuthRouter.askedUri(request, proxies).map(rd -> start + "?rd=" + URLEncoder.encode(rd, StandardCharsets.UTF_8)).orElse(start);
+            // Without rd when it would not fit: a request line over 4 096 bytes is refused (414), and the login with it.
+            String location = AuthRouter.askedUri(request, proxies).map(rd -> start + "?rd=" + URLEncoder.encode(rd, StandardCharsets.UTF_8))
+                    .filter(withTarget -> withTarget.length() <= MAX_LOCATION).orElse(start);
             return ForwardAuthHandler.end(response.setStatusCode(302).putHeader(HttpHeaders.LOCATION, location)
                     .putHeader(HttpHeaders.CACHE_CONTROL, "no-store"), "");
         }

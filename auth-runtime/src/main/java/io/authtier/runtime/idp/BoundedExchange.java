@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One request to an IdP, bounded as {@code resilience.timeout} promises: the whole exchange, the answer's
@@ -31,20 +32,14 @@ public final class BoundedExchange {
     /** Sends {@code request}; fails with {@link HttpTimeoutException} after {@code timeout}, or when the body is too large. */
     public static CompletableFuture<HttpResponse<byte[]>> send(HttpClient http, HttpRequest request, Duration timeout) {
         CompletableFuture<HttpResponse<byte[]>> call = http.sendAsync(request, info -> new CappedBody(MAX_BODY_BYTES));
-        CompletableFuture<HttpResponse<byte[]>> bounded = new CompletableFuture<>();
-        call.whenComplete((response, error) -> {
-            if (error == null) {
-                bounded.complete(response);
-            } else {
-                bounded.completeExceptionally(error);
-            }
-        });
-        CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-            if (bounded.completeExceptionally(new HttpTimeoutException("the IdP did not answer in full within " + timeout))) {
+        // orTimeout on a copy: its timer goes when the copy completes, and a timeout cancels the exchange itself.
+        return call.copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(error -> {
+            if (error instanceof TimeoutException) {
                 call.cancel(true);
+                return CompletableFuture.failedFuture(new HttpTimeoutException("the IdP did not answer in full within " + timeout));
             }
+            return CompletableFuture.failedFuture(error);
         });
-        return bounded;
     }
 
     /** The answer is larger than the runtime reads. */

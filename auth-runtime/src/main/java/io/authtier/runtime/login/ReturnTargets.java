@@ -16,8 +16,8 @@ import java.util.Optional;
  */
 final class ReturnTargets {
 
-    /** Longest target kept (it is stored with the pending login): request lines beyond it are rare. */
-    static final int MAX_LENGTH = 4096;
+    /** Longest target kept (it is stored with each pending login, so it bounds their memory): deep links beyond it are rare. */
+    static final int MAX_LENGTH = 2048;
 
     private final AllowedHosts hosts;
 

@@ -127,7 +127,8 @@ final class SessionRefresher {
             case TokenGrant.Granted granted when !SessionGrants.sameUser(current, granted.idToken(), clientId) -> {
                 metrics.refresh("id_token_mismatch");
                 LOG.warn("session ended: the IdP answered its refresh with an ID token of another issuer, subject or audience");
-                yield store.delete(ticket).thenApply(deleted -> (Refreshed) new Ended());
+                // Ended even if the delete fails: nothing of this session may be used again on this request.
+                yield store.delete(ticket).handle((deleted, error) -> (Refreshed) new Ended());
             }
             case TokenGrant.Granted granted -> {
                 SessionTokens renewed = new SessionTokens(granted.accessToken(),

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Sends each bearer token to the verifier for its kind: one shaped like a JWT (a JSON header, base64url
- * {@code eyJ…}, or three dot-separated segments) goes to the JWT verifier, which also rejects the
+ * {@code eyJ…} with a dot, or three dot-separated segments) goes to the JWT verifier, which also rejects the
  * malformed (JWE, wrong segment counts) for its own reasons; any other goes to introspection, where an
  * issuer has it. Opaque tokens may hold dots (Ory Hydra's {@code ory_at_….…}). The size cap comes first,
  * so an oversized opaque token never reaches the IdP.
@@ -38,6 +38,6 @@ public final class BearerTokenVerifier implements TokenVerifier {
     int first = token.indexOf('.');
     int second = first < 0 ? -1 : token.indexOf('.', first + 1);
     boolean threeSegments = second >= 0 && token.indexOf('.', second + 1) < 0;
-    return token.startsWith("eyJ") || threeSegments;
+    return threeSegments || token.startsWith("eyJ") && first >= 0;
   }
 }

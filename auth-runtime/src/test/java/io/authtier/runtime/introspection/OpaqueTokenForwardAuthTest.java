@@ -113,10 +113,13 @@ class OpaqueTokenForwardAuthTest {
     assertThat(runtime.auth("x".repeat(8193)).statusCode()).isEqualTo(401);
     assertThat(idp.introspections()).isZero();
 
+    // A dotless token that happens to start like base64 JSON is still opaque
+    idp.active("eyJvcGFxdWUiOnRydWV9", Map.of("sub", "json-user", "exp", Instant.now().plusSeconds(300).getEpochSecond()));
+    assertThat(runtime.auth("eyJvcGFxdWUiOnRydWV9").statusCode()).isEqualTo(200);
     idp.active("ory_at_c2VjcmV0.c2lnbmF0dXJl", Map.of("sub", "hydra-user", "exp", Instant.now().plusSeconds(300).getEpochSecond()));
     var dotted = runtime.auth("ory_at_c2VjcmV0.c2lnbmF0dXJl");
     assertThat(dotted.statusCode()).isEqualTo(200);
     assertThat(dotted.headers().firstValue("X-Auth-Request-User")).contains("hydra-user");
-    assertThat(idp.introspections()).isEqualTo(1);
+    assertThat(idp.introspections()).isEqualTo(2);
   }
 }

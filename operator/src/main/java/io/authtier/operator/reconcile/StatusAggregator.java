@@ -270,11 +270,12 @@ public final class StatusAggregator {
     }
 
     /**
-     * Whether the runtime serves: at least one pod ready. Not the Deployment's own Available condition,
-     * which with maxUnavailable 0 turns False whenever the HPA adds a pod that is still starting.
+     * Whether the runtime serves: at least half of the pods wanted are ready (and one at least). Not the
+     * Deployment's own Available condition, which with maxUnavailable 0 turns False whenever the HPA adds
+     * a pod that is still starting; and not "one pod", which would call 1 of 10 healthy.
      */
     boolean available() {
-      return ready >= 1;
+      return ready >= 1 && 2 * ready >= wanted;
     }
 
     String progress() {

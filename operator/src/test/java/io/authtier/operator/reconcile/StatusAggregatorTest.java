@@ -115,9 +115,11 @@ class StatusAggregatorTest {
         .editStatus().withObservedGeneration(2L).endStatus().build();
     var rolling = aggregator(T0.plusSeconds(120)).aggregate(tier, running(newTemplate, null));
     assertThat(condition(rolling.conditions(), "Reconciling").reason()).isEqualTo("RollingOut");
-    // And no ready pod at all is not Ready
+    // And no ready pod at all, or fewer than half of them (1 of 10 after a node failure), is not Ready
     var none = aggregator(T0.plusSeconds(180)).aggregate(tier, running(withPods(readyDeployment(3, 1L), 3, 3, 0), null));
     assertThat(condition(none.conditions(), "Ready").reason()).isEqualTo("MinimumReplicasUnavailable");
+    var few = aggregator(T0.plusSeconds(240)).aggregate(tier, running(withPods(readyDeployment(10, 1L), 10, 10, 1), null));
+    assertThat(condition(few.conditions(), "Ready").reason()).isEqualTo("MinimumReplicasUnavailable");
   }
 
   /** {@code deployment} with {@code total} pods, {@code updated} of the current template, {@code ready} ready (and available). */
