@@ -1,12 +1,11 @@
 package io.authtier.runtime;
 
-import io.authtier.runtime.idp.BoundedExchange;
+import io.authtier.runtime.idp.BoundedRetriever;
 import io.authtier.runtime.introspection.OpaqueTokenValidator;
 import io.authtier.runtime.introspection.OpaqueTokenValidators;
 import io.authtier.runtime.token.BearerTokenVerifier;
 import io.authtier.runtime.token.TokenVerifier;
 import io.authtier.runtime.token.opaque.IntrospectionVerifier;
-import com.nimbusds.jose.util.DefaultResourceRetriever;
 import io.authtier.runtime.config.IssuerConfig;
 import io.authtier.runtime.config.RedisConfig;
 import io.authtier.runtime.config.RuntimeConfig;
@@ -44,6 +43,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServerOptions;
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,13 +68,14 @@ public final class RuntimeApp {
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeApp.class);
     /** How long requests in flight may take to finish at shutdown. */
     public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
-    private static final int MAX_DOCUMENT_BYTES = BoundedExchange.MAX_BODY_BYTES;
 
     private final RuntimeConfig config;
     private final PrometheusMeterRegistry registry = RuntimeMetrics.prometheusRegistry();
     private final RuntimeMetrics metrics = new RuntimeMetrics(registry);
     private final List<IssuerKeys> issuers = new ArrayList<>();
     private final ScheduledExecutorService startupLoader;
+    /** Discovery and JWKS fetches of every issuer. */
+    private final HttpClient keysHttp;
     private final ExecutorService worker;
     private final Vertx vertx;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -92,11 +93,12 @@ public final class RuntimeApp {
      */
     public RuntimeApp(RuntimeConfig config, Clock clock, JwksPolicy jwks) {
         this.config = Objects.requireNonNull(config, "config");
-        int timeoutMillis = Math.toIntExact(config.resilience().timeout().toMillis());
+        this.keysHttp = HttpClient.newBuilder().connectTimeout(config.resilience().timeout())
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        BoundedRetriever retriever = new BoundedRetriever(keysHttp, config.resilience().timeout());
         for (IssuerConfig issuer : config.issuers()) {
             metrics.issuer(issuer.name(), issuer.introspection().isPresent());
-            issuers.add(new IssuerKeys(issuer, jwks, clock, metrics,
-                    new DefaultResourceRetriever(timeoutMillis, timeoutMillis, MAX_DOCUMENT_BYTES)));
+            issuers.add(new IssuerKeys(issuer, jwks, clock, metrics, retriever));
         }
         this.startupLoader = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("authtier-keys-loader").factory());
         this.worker = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("authtier-verify-", 0).factory());
@@ -203,6 +205,7 @@ public final class RuntimeApp {
                 }
             }
             startupLoader.shutdownNow();
+            keysHttp.shutdownNow();
             worker.shutdown();
             browser.ifPresent(sessions -> {
                 try {

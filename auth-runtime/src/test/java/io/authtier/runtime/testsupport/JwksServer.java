@@ -28,6 +28,7 @@ public final class JwksServer implements AutoCloseable {
     private final AtomicInteger jwksRequests = new AtomicInteger();
     private final AtomicBoolean failing = new AtomicBoolean();
     private final AtomicReference<CountDownLatch> hold = new AtomicReference<>();
+    private final AtomicBoolean dripping = new AtomicBoolean();
 
     public JwksServer(String path, List<? extends JWK> initialKeys) {
         try {
@@ -49,6 +50,10 @@ public final class JwksServer implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+            }
+            if (dripping.get()) {
+                drip(exchange, keys.get().toString(true));
+                return;
             }
             respond(exchange, keys.get().toString(true));
         });
@@ -79,6 +84,28 @@ public final class JwksServer implements AutoCloseable {
         CountDownLatch latch = new CountDownLatch(1);
         hold.set(latch);
         return latch;
+    }
+
+    /** From now on the JWKS is sent a byte every 100 ms (an IdP that is slow but never silent long), until closed. */
+    public void drip(boolean drip) {
+        dripping.set(drip);
+    }
+
+    private void drip(HttpExchange exchange, String body) throws IOException {
+        try (exchange) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, bytes.length);
+            for (byte b : bytes) {
+                exchange.getResponseBody().write(b);
+                exchange.getResponseBody().flush();
+                Thread.sleep(100); // the fault itself, not a wait for anything
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // the client gave up: what the test wants to see
+        }
     }
 
     private void respond(HttpExchange exchange, String body) throws IOException {
