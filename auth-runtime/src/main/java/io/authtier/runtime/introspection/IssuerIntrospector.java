@@ -11,6 +11,7 @@ import io.authtier.runtime.resilience.Failures;
 import io.authtier.runtime.resilience.IdpGuard;
 import io.authtier.runtime.resilience.IdpStatusException;
 import io.authtier.runtime.resilience.RateLimitedLog;
+import io.authtier.runtime.token.jwt.Claims;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.io.IOException;
@@ -103,6 +104,10 @@ final class IssuerIntrospector {
     /** RFC 7662 section 2.2: only {@code "active": true} is active; then {@code exp}, {@code iss} and type are checked. */
     private IntrospectionOutcome decide(Map<String, Object> response, String token) {
         if (!Boolean.TRUE.equals(response.get("active"))) {
+            return IntrospectionOutcome.INACTIVE;
+        }
+        if (response.get("exp") != null && Claims.seconds(response.get("exp")) == null) {
+            // An exp that is no NumericDate ("abc", true): the token's lifetime is unknown, so it is not trusted for a TTL.
             return IntrospectionOutcome.INACTIVE;
         }
         IntrospectedToken introspected = IntrospectedToken.fromClaims(issuer.name(), issuerUrl, response, token);

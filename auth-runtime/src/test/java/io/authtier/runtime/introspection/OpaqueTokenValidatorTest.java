@@ -268,6 +268,18 @@ class OpaqueTokenValidatorTest {
     }
 
     @Test
+    @Order(4)
+    @DisplayName("An active answer whose exp is no NumericDate is not trusted: the token's lifetime is unknown")
+    void expThatIsNoNumber() {
+        OpaqueTokenValidator validator = validator(false, "10s");
+        for (Object exp : List.of("abc", true, "9999999999")) {
+            String token = newToken();
+            idp.active(token, Map.of("sub", "u-42", "exp", exp));
+            assertThat(validate(validator, token)).as("exp %s", exp).isInstanceOf(IntrospectionOutcome.Inactive.class);
+        }
+    }
+
+    @Test
     @Order(5)
     @DisplayName("A revoked token is refused, that answer is cached for negativeTtl only, then asked again")
     void revokedToken() {
