@@ -104,12 +104,16 @@ public final class RuntimeApp {
         this.worker = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("authtier-verify-", 0).factory());
         JwtVerifier jwt = new JwtVerifier(issuers, config.tokenCache().l1().maxEntries(), config.tokenCache().l1().ttl(),
                 config.server().maxTokenBytes(), clock, metrics, worker, JwtVerifier.DEFAULT_MAX_PENDING);
-        List<String> introspecting = config.issuers().stream()
-                .filter(issuer -> issuer.introspection().isPresent()).map(IssuerConfig::name).toList();
+        List<IntrospectionVerifier.Introspecting> introspecting = config.issuers().stream()
+                .filter(issuer -> issuer.introspection().isPresent())
+                .map(issuer -> new IntrospectionVerifier.Introspecting(issuer.name(), issuer.introspection().get().tokenPrefix()))
+                .toList();
         // Opaque tokens only where some issuer introspects; otherwise they are malformed JWTs (401).
-        if (introspecting.size() > 1) {
-            LOG.warn("opaque tokens are introspected at issuers {} in this order: an IdP also sees the tokens of the issuers after it;"
-                    + " give introspection to one issuer unless they trust each other", introspecting);
+        List<String> unprefixed = introspecting.stream().filter(i -> i.tokenPrefix().isEmpty())
+                .map(IntrospectionVerifier.Introspecting::name).toList();
+        if (unprefixed.size() > 1) {
+            LOG.warn("opaque tokens without a configured prefix are introspected at issuers {} in this order: an IdP also sees"
+                    + " the tokens of the issuers after it; give each its introspection.tokenPrefix, or introspection to one issuer", unprefixed);
         }
         this.opaque = introspecting.isEmpty() ? Optional.empty() : Optional.of(OpaqueTokenValidators.create(config, registry));
         TokenVerifier verifier = new BearerTokenVerifier(jwt, opaque.map(validator ->

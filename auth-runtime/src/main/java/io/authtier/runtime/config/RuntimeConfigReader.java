@@ -18,6 +18,9 @@ import java.util.regex.Pattern;
  */
 final class RuntimeConfigReader {
 
+    /** An opaque token's prefix: visible ASCII (what a bearer token may hold), no spaces. */
+    private static final java.util.regex.Pattern TOKEN_PREFIX = java.util.regex.Pattern.compile("[!-~]{1,64}");
+
     private static final Pattern ISSUER_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     // RFC 9110 token characters: what a cookie name may contain.
@@ -123,7 +126,8 @@ final class RuntimeConfigReader {
         Optional<String> clientId = s.string("clientId").required("the client id the runtime introspects tokens as, e.g. authtier");
         Optional<Path> secretFile = s.string("clientSecretFile").parse(secrets::nonEmpty)
                 .required("the absolute path of the file holding the client secret, e.g. /etc/authtier/secrets/oidc/secret");
-        return s.build(() -> new IntrospectionConfig(clientId.orElseThrow(), secretFile.orElseThrow()));
+        Optional<String> tokenPrefix = s.string("tokenPrefix").check(Rule.matches(TOKEN_PREFIX, "1 to 64 visible ASCII characters, such as ory_at_")).optional();
+        return s.build(() -> new IntrospectionConfig(clientId.orElseThrow(), secretFile.orElseThrow(), tokenPrefix));
     }
 
     private Optional<TokenCacheConfig> tokenCache(Section s, boolean hasRedis) {

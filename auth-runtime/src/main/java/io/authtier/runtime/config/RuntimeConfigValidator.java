@@ -21,6 +21,7 @@ public final class RuntimeConfigValidator {
         ports(config.server(), config.sessions().login().isPresent(), problems);
         uniqueIssuerNames(config.issuers(), problems);
         uniqueIssuerUrls(config.issuers(), problems);
+        uniqueTokenPrefixes(config.issuers(), problems);
         tokenCache(config, problems);
         sessions(config, problems);
         config.redis().ifPresent(redis -> redis(redis, problems));
@@ -89,6 +90,21 @@ public final class RuntimeConfigValidator {
                         "'%s' is already the issuerUrl of issuers[%d]; list each issuer once, with all its audiences in one audiences list"
                                 .formatted(issuers.get(i).issuerUrl(), first)));
             }
+        }
+    }
+
+    /** Two issuers with one token prefix would see each other's opaque tokens, which the prefix is there to prevent. */
+    private static void uniqueTokenPrefixes(List<IssuerConfig> issuers, List<ConfigProblem> problems) {
+        Map<String, Integer> firstIndex = new HashMap<>();
+        for (int i = 0; i < issuers.size(); i++) {
+            int index = i;
+            issuers.get(i).introspection().flatMap(IntrospectionConfig::tokenPrefix).ifPresent(prefix -> {
+                Integer first = firstIndex.putIfAbsent(prefix, index);
+                if (first != null) {
+                    problems.add(new ConfigProblem("issuers[%d].introspection.tokenPrefix".formatted(index),
+                            "'%s' is already the tokenPrefix of issuers[%d]; give each issuer the prefix of its own tokens".formatted(prefix, first)));
+                }
+            });
         }
     }
 

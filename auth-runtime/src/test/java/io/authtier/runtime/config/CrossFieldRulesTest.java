@@ -77,6 +77,20 @@ class CrossFieldRulesTest {
     }
 
     @Test
+    @DisplayName("Two issuers may not share an introspection tokenPrefix")
+    void uniqueTokenPrefixes() throws Exception {
+        Path secret = java.nio.file.Files.writeString(secrets.resolve("introspection"), "s3cr3t");
+        String yaml = """
+                issuers:
+                - {name: a, issuerUrl: 'https://a.example.com', audiences: [a], introspection: {clientId: c, clientSecretFile: %s, tokenPrefix: at_}}
+                - {name: b, issuerUrl: 'https://b.example.com', audiences: [b], introspection: {clientId: c, clientSecretFile: %s, tokenPrefix: at_}}
+                """.formatted(secret, secret);
+
+        assertThat(problemsOf(yaml)).containsExactly(new ConfigProblem("issuers[1].introspection.tokenPrefix",
+                "'at_' is already the tokenPrefix of issuers[0]; give each issuer the prefix of its own tokens"));
+    }
+
+    @Test
     @DisplayName("Two issuers may not share a name")
     void uniqueIssuerNames() {
         // Given two issuers called main

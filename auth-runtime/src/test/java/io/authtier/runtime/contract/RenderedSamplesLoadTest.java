@@ -81,7 +81,11 @@ class RenderedSamplesLoadTest {
         Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: '/a/%2e%2e/b', allowedGroups: [a]}]\n", "spec.routes[0].pathPrefix", "routes[0].pathPrefix", "write '/b'"),
         Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: '//admin', allowedGroups: [a]}]\n", "spec.routes[0].pathPrefix", "routes[0].pathPrefix", "write '/admin'"),
         Arguments.of("issuers: [{name: a, issuerUrl: 'https://idp.example/r', audiences: [x]}, {name: b, issuerUrl: 'https://idp.example/r', audiences: [y]}]\n"
-            + REDIS, "spec.issuers[1].issuerUrl", "issuers[1].issuerUrl", "already the issuerUrl of spec.issuers[0]"));
+            + REDIS, "spec.issuers[1].issuerUrl", "issuers[1].issuerUrl", "already the issuerUrl of spec.issuers[0]"),
+        Arguments.of("issuers: [{name: a, issuerUrl: 'https://a.example/r', audiences: [x], introspection: {clientId: c, clientSecretRef: {name: s, key: k}, "
+            + "tokenPrefix: at_}}, {name: b, issuerUrl: 'https://b.example/r', audiences: [y], introspection: {clientId: c, "
+            + "clientSecretRef: {name: s, key: k}, tokenPrefix: at_}}]\n" + REDIS,
+            "spec.issuers[1].introspection.tokenPrefix", "issuers[1].introspection.tokenPrefix", "give each issuer the prefix of its own tokens"));
   }
 
   @ParameterizedTest(name = "{1}: {3}")
@@ -112,7 +116,10 @@ class RenderedSamplesLoadTest {
             + REDIS + "routes: [{pathPrefix: /, allowedGroups: ['Domain Admins', '*', '0x10', '1_000', '1:20', '0o17', '1e3', '.inf', '+1', '0b101', 'No', 'off', '2024-01-01', '#x', '- a', '&a', '!x', '%x', '@x', '`x']}, {pathPrefix: /a.b/..c/, requiredScopes: ['on']}]\n"),
         Arguments.of("networks", ISSUER + "redis: {mode: External, external: {topology: Cluster, endpoints: ['[::1]:6379', '10.0.0.5:65535', 'r-0.r.svc.cluster.local:1']}}\n"
             + "runtime: {trustedProxies: [10.0.0.0/8, 192.168.1.7/32, 'fd00::/8', '::1/128', 0.0.0.0/0]}\n"),
-        Arguments.of("wildcards", ISSUER + REDIS + LOGIN.formatted("'*.example.com', shop.example.com, localhost")));
+        Arguments.of("wildcards", ISSUER + REDIS + LOGIN.formatted("'*.example.com', shop.example.com, localhost")),
+        Arguments.of("token-prefixes", "issuers: [{name: a, issuerUrl: 'https://a.example/r', audiences: [x], introspection: {clientId: c, "
+            + "clientSecretRef: {name: s, key: k}, tokenPrefix: 'ory_at_'}}, {name: b, issuerUrl: 'https://b.example/r', audiences: [y], "
+            + "introspection: {clientId: c, clientSecretRef: {name: s, key: k}, tokenPrefix: '#!~'}}]\n" + REDIS));
   }
 
   @ParameterizedTest(name = "{0}")

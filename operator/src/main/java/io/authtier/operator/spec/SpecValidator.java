@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
  */
 public final class SpecValidator {
   private static final Pattern DNS_LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
+  /** The schema pattern of issuers[].introspection.tokenPrefix, which the runtime applies too. */
+  private static final Pattern TOKEN_PREFIX = Pattern.compile("^[!-~]{1,64}$");
   /** The schema pattern of sessions.login.redirectUrl; CelRulesTest holds the two to the same verdicts. */
   private static final Pattern CALLBACK_URL = Pattern.compile(
       "^(https://(([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?\\.)*[A-Za-z]([-A-Za-z0-9]*[A-Za-z0-9])?|127\\.0\\.0\\.1)"
@@ -89,6 +91,7 @@ public final class SpecValidator {
     }
     var names = new HashSet<String>();
     var urls = new java.util.HashMap<String, Integer>();
+    var prefixes = new HashMap<String, Integer>();
     for (int i = 0; i < spec.issuers().size(); i++) {
       IssuerSpec issuer = spec.issuers().get(i);
       var at = "spec.issuers[" + i + "]";
@@ -121,6 +124,14 @@ public final class SpecValidator {
           report.accept(new SpecProblem(at + ".introspection.clientId", "is required with introspection"));
         }
         secretRef(at + ".introspection.clientSecretRef", issuer.introspection().clientSecretRef(), true, report);
+        var prefix = issuer.introspection().tokenPrefix();
+        if (prefix != null && !TOKEN_PREFIX.matcher(prefix).matches()) {
+          report.accept(new SpecProblem(at + ".introspection.tokenPrefix", "must be 1 to 64 visible ASCII characters, such as ory_at_"));
+        } else if (prefix != null && prefixes.putIfAbsent(prefix, i) != null) {
+          // As the runtime refuses it: two issuers with one prefix would see each other's tokens.
+          report.accept(new SpecProblem(at + ".introspection.tokenPrefix", "'" + prefix + "' is already the tokenPrefix of spec.issuers["
+              + prefixes.get(prefix) + "]; give each issuer the prefix of its own tokens"));
+        }
       }
     }
   }

@@ -18,20 +18,30 @@ import java.util.concurrent.CompletionStage;
 /**
  * Opaque bearer tokens, through introspection at the issuers that have it, in configuration order:
  * the first that calls the token active answers. Inactive everywhere is 401; if an issuer could not
- * answer and none said active, nothing can decide (503, with the breaker's Retry-After).
+ * answer and none said active, nothing can decide (503, with the breaker's Retry-After). A token that
+ * starts with an issuer's {@code tokenPrefix} is asked of the issuers with that prefix only; any other
+ * token of the issuers without one: an IdP then never sees the tokens of another.
  */
 public final class IntrospectionVerifier implements TokenVerifier {
   private final OpaqueTokenValidator validator;
-  private final List<String> issuers;
+  private final List<Introspecting> issuers;
   private final Duration defaultLifetime;
   private final Clock clock;
   private final RuntimeMetrics metrics;
 
+  /** An issuer with introspection: its name, and the prefix its opaque tokens have, if configured. */
+  public record Introspecting(String name, Optional<String> tokenPrefix) {
+    public Introspecting {
+      java.util.Objects.requireNonNull(name, "name");
+      java.util.Objects.requireNonNull(tokenPrefix, "tokenPrefix");
+    }
+  }
+
   /**
-   * @param issuers         names of the issuers with introspection, in the order to ask them
+   * @param issuers         the issuers with introspection, in the order to ask them
    * @param defaultLifetime how long a principal is taken to last when introspection gives no {@code exp}
    */
-  public IntrospectionVerifier(OpaqueTokenValidator validator, List<String> issuers, Duration defaultLifetime,
+  public IntrospectionVerifier(OpaqueTokenValidator validator, List<Introspecting> issuers, Duration defaultLifetime,
       Clock clock, RuntimeMetrics metrics) {
     if (issuers.isEmpty()) {
       throw new IllegalArgumentException("no issuer has introspection configured");
@@ -45,16 +55,21 @@ public final class IntrospectionVerifier implements TokenVerifier {
 
   @Override
   public CompletionStage<Verdict> verify(String token) {
-    return ask(token, 0, Optional.empty());
+    List<String> asked = issuers.stream().filter(i -> i.tokenPrefix().filter(token::startsWith).isPresent())
+        .map(Introspecting::name).toList();
+    if (asked.isEmpty()) {
+      asked = issuers.stream().filter(i -> i.tokenPrefix().isEmpty()).map(Introspecting::name).toList();
+    }
+    return ask(token, asked, 0, Optional.empty());
   }
 
-  private CompletionStage<Verdict> ask(String token, int index, Optional<IntrospectionOutcome.Unavailable> unavailable) {
-    if (index == issuers.size()) {
+  private CompletionStage<Verdict> ask(String token, List<String> asked, int index, Optional<IntrospectionOutcome.Unavailable> unavailable) {
+    if (index == asked.size()) {
       return CompletableFuture.completedFuture(unavailable
           .<Verdict>map(u -> new Verdict.Undecidable("introspection unavailable: " + u.reason(), u.retryAfter()))
           .orElse(new Verdict.Rejected(Rejection.INACTIVE)));
     }
-    var issuer = issuers.get(index);
+    var issuer = asked.get(index);
     return validator.validate(issuer, token).thenCompose(outcome -> switch (outcome) {
       case IntrospectionOutcome.Active(var introspected) when whom(introspected).isEmpty() -> {
         // Active, but for nobody we could name: every such caller would share one identity upstream.
@@ -67,11 +82,11 @@ public final class IntrospectionVerifier implements TokenVerifier {
       }
       case IntrospectionOutcome.Inactive inactive -> {
         metrics.tokenValidation(issuer, Principal.Method.INTROSPECTION.label(), Rejection.INACTIVE.code());
-        yield ask(token, index + 1, unavailable);
+        yield ask(token, asked, index + 1, unavailable);
       }
       case IntrospectionOutcome.Unavailable u -> {
         metrics.tokenValidation(issuer, Principal.Method.INTROSPECTION.label(), "undecidable");
-        yield ask(token, index + 1, unavailable.or(() -> Optional.of(u)));
+        yield ask(token, asked, index + 1, unavailable.or(() -> Optional.of(u)));
       }
     });
   }
