@@ -66,6 +66,8 @@ import org.slf4j.LoggerFactory;
 public final class RuntimeApp {
 
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeApp.class);
+    /** Longest request line the auth port reads. */
+    public static final int MAX_REQUEST_LINE = 8192;
     /** How long requests in flight may take to finish at shutdown. */
     public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
 
@@ -169,6 +171,9 @@ public final class RuntimeApp {
         HttpServerOptions auth = new HttpServerOptions()
                 .setPort(config.server().port())
                 .setMaxHeaderSize(maxHeaderBytes)
+                // nginx's own default for a request line (large_client_header_buffers 8k): a deep link that nginx
+                // passes on in /oauth2/start?rd=$request_uri must not get 414 here and cost the login.
+                .setMaxInitialLineLength(MAX_REQUEST_LINE)
                 .setInitialSettings(new Http2Settings().setMaxHeaderListSize(maxHeaderBytes));
         HttpServerOptions management = new HttpServerOptions().setPort(config.server().managementPort());
         return vertx.deployVerticle(() -> new HttpServerVerticle("server.port", auth, authRouter, SHUTDOWN_GRACE),

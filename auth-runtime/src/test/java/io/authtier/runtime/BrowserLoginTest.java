@@ -698,8 +698,12 @@ class BrowserLoginTest {
         assertThat(envoy.headers().firstValue("Location")).hasValue("/oauth2/start?rd=" + URLEncoder.encode("/orders?id=7", StandardCharsets.UTF_8));
         // An original URL whose encoded form would not fit in a request line: to the login without rd, not to a 414
         HttpResponse<String> huge = new Browser().get(base(second) + "/auth", "Accept", "text/html",
-                "X-Forwarded-Uri", "/search?q=" + "a%26b".repeat(800));
+                "X-Forwarded-Uri", "/search?q=" + "a%26b".repeat(1600));
         assertThat(huge.statusCode()).isEqualTo(302);
         assertThat(huge.headers().firstValue("Location")).hasValue("/oauth2/start");
+        // A deep link of 5 000 characters, as nginx passes it on: the login starts (its target becomes /), no 414
+        HttpResponse<String> deep = new Browser().get(base(first) + "/oauth2/start?rd=/" + "a".repeat(5000));
+        assertThat(deep.statusCode()).isEqualTo(302);
+        assertThat(deep.headers().firstValue("Location").orElseThrow()).startsWith(idp.authorizationEndpointUrl("main").toString());
     }
 }

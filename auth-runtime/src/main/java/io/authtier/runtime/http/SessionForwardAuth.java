@@ -24,8 +24,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class SessionForwardAuth {
 
-    /** Longest redirect to the login that keeps its {@code rd}: the runtime reads request lines of up to 4 096 bytes. */
-    static final int MAX_LOCATION = 3584;
+    /** Longest redirect to the login that keeps its {@code rd}: the runtime reads request lines of up to 8 192 bytes. */
+    static final int MAX_LOCATION = 7680;
 
     private final BrowserSessions sessions;
     private final ClientAddress proxies;
@@ -89,7 +89,7 @@ final class SessionForwardAuth {
             String start = sessions.login().redirectUrl()
                     .map(callback -> callback.resolve("start").toString())
                     .orElse(OAuth2Handler.PREFIX + "start");
-            // Without rd when it would not fit: a request line over 4 096 bytes is refused (414), and the login with it.
+            // Without rd when it would not fit: a request line over 8 192 bytes is refused (414), and the login with it.
             String location = AuthRouter.askedUri(request, proxies).map(rd -> start + "?rd=" + URLEncoder.encode(rd, StandardCharsets.UTF_8))
                     .filter(withTarget -> withTarget.length() <= MAX_LOCATION).orElse(start);
             return ForwardAuthHandler.end(response.setStatusCode(302).putHeader(HttpHeaders.LOCATION, location)

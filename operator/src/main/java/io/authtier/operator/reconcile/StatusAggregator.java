@@ -226,20 +226,22 @@ public final class StatusAggregator {
    *                     while pods come and go (the HPA adding pods, one pod restarting)
    */
   record RuntimeObservation(boolean exists, String name, int wanted, int ready, int updated, int total,
-      boolean generationObserved, boolean servedBefore, Optional<String> stuck) {
+      boolean generationObserved, boolean servedBefore, int floor, Optional<String> stuck) {
 
     static RuntimeObservation of(AuthTier tier, Optional<Deployment> deployment, boolean servedBefore) {
       var spec = tier.getSpec();
       int fallbackWanted = spec.autoscaling().enabled() ? spec.autoscaling().minReplicas() : spec.runtime().replicas();
+      // What the PDB keeps through disruptions: the configured pods less maxUnavailable, one at least.
+      int floor = Math.max(1, fallbackWanted - spec.disruption().maxUnavailable());
       if (deployment.isEmpty()) {
-        return new RuntimeObservation(false, Names.runtime(tier), fallbackWanted, 0, 0, 0, false, servedBefore, Optional.empty());
+        return new RuntimeObservation(false, Names.runtime(tier), fallbackWanted, 0, 0, 0, false, servedBefore, floor, Optional.empty());
       }
       var d = deployment.get();
       var status = d.getStatus();
       // A Deployment without spec.replicas runs one pod until the HPA sets it.
       int wanted = d.getSpec() != null && d.getSpec().getReplicas() != null ? d.getSpec().getReplicas() : 1;
       if (status == null) {
-        return new RuntimeObservation(true, Names.runtime(tier), wanted, 0, 0, 0, false, servedBefore, Optional.empty());
+        return new RuntimeObservation(true, Names.runtime(tier), wanted, 0, 0, 0, false, servedBefore, floor, Optional.empty());
       }
       var generation = d.getMetadata().getGeneration();
       boolean observed = status.getObservedGeneration() != null
@@ -257,7 +259,7 @@ public final class StatusAggregator {
                   + "app.kubernetes.io/instance=" + tier.getMetadata().getName()
                   + " (the runtime's log names a configuration it refuses); a fixed spec rolls out again");
       return new RuntimeObservation(true, Names.runtime(tier), wanted, orZero(status.getReadyReplicas()),
-          orZero(status.getUpdatedReplicas()), orZero(status.getReplicas()), observed, servedBefore, stuck);
+          orZero(status.getUpdatedReplicas()), orZero(status.getReplicas()), observed, servedBefore, floor, stuck);
     }
 
     /**
@@ -270,12 +272,14 @@ public final class StatusAggregator {
     }
 
     /**
-     * Whether the runtime serves: at least half of the pods wanted are ready (and one at least). Not the
-     * Deployment's own Available condition, which with maxUnavailable 0 turns False whenever the HPA adds
-     * a pod that is still starting; and not "one pod", which would call 1 of 10 healthy.
+     * Whether the runtime serves as configured: as many pods ready as the PDB keeps through a disruption
+     * (runtime.replicas, or autoscaling.minReplicas, less disruption.maxUnavailable; one at least). Not
+     * the Deployment's own Available condition, which with maxUnavailable 0 turns False whenever the HPA
+     * adds a pod that is still starting, and not a share of the pods wanted, which an HPA scale-up beyond
+     * double crosses; pods the HPA adds beyond the configured ones are capacity, not health.
      */
     boolean available() {
-      return ready >= 1 && 2 * ready >= wanted;
+      return ready >= Math.min(floor, Math.max(1, wanted));
     }
 
     String progress() {

@@ -115,11 +115,32 @@ class StatusAggregatorTest {
         .editStatus().withObservedGeneration(2L).endStatus().build();
     var rolling = aggregator(T0.plusSeconds(120)).aggregate(tier, running(newTemplate, null));
     assertThat(condition(rolling.conditions(), "Reconciling").reason()).isEqualTo("RollingOut");
-    // And no ready pod at all, or fewer than half of them (1 of 10 after a node failure), is not Ready
+    // And no ready pod at all is not Ready
     var none = aggregator(T0.plusSeconds(180)).aggregate(tier, running(withPods(readyDeployment(3, 1L), 3, 3, 0), null));
     assertThat(condition(none.conditions(), "Ready").reason()).isEqualTo("MinimumReplicasUnavailable");
-    var few = aggregator(T0.plusSeconds(240)).aggregate(tier, running(withPods(readyDeployment(10, 1L), 10, 10, 1), null));
-    assertThat(condition(few.conditions(), "Ready").reason()).isEqualTo("MinimumReplicasUnavailable");
+  }
+
+  @Test
+  @DisplayName("Ready holds while the pods the PDB keeps are ready (minReplicas 3 less maxUnavailable 1), however far the HPA scales up")
+  void readyAgainstTheConfiguredFloor() {
+    var tier = Tiers.sample("production.yaml", "prod");
+    var hpa = hpa("ScalingActive", "True", "ValidMetricFound");
+    tier.setStatus(aggregator(T0).aggregate(tier, running(readyDeployment(3, 1L), hpa)));
+    assertThat(condition(tier.getStatus().conditions(), "Ready").status()).isEqualTo("True");
+
+    // The HPA takes 3 pods to 10 (the default policy adds up to 4 every 15 s, and doubles): 3 serve, 7 start
+    var burst = aggregator(T0.plusSeconds(60)).aggregate(tier, running(withPods(readyDeployment(10, 1L), 10, 10, 3), hpa));
+    // A node fails at 10: 2 are left, the PDB's floor; then 1, below it
+    var floor = aggregator(T0.plusSeconds(120)).aggregate(tier, running(withPods(readyDeployment(10, 1L), 10, 10, 2), hpa));
+    var below = aggregator(T0.plusSeconds(180)).aggregate(tier, running(withPods(readyDeployment(10, 1L), 10, 10, 1), hpa));
+
+    assertThat(condition(burst.conditions(), "Ready").status()).isEqualTo("True");
+    assertThat(condition(floor.conditions(), "Ready").status()).isEqualTo("True");
+    assertThat(condition(below.conditions(), "Ready")).satisfies(c -> {
+      assertThat(c.status()).isEqualTo("False");
+      assertThat(c.reason()).isEqualTo("MinimumReplicasUnavailable");
+      assertThat(c.message()).isEqualTo("1/10 pods ready");
+    });
   }
 
   /** {@code deployment} with {@code total} pods, {@code updated} of the current template, {@code ready} ready (and available). */
