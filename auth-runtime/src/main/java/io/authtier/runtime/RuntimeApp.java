@@ -120,7 +120,7 @@ public final class RuntimeApp {
         this.opaque = introspecting.isEmpty() ? Optional.empty() : Optional.of(OpaqueTokenValidators.create(config, registry));
         TokenVerifier verifier = new BearerTokenVerifier(jwt, opaque.map(validator ->
                 new IntrospectionVerifier(validator, introspecting, config.tokenCache().l1().ttl(), clock, metrics)),
-                config.server().maxTokenBytes());
+                config.server().maxTokenBytes(), metrics);
         ClientAddress proxies = new ClientAddress(config.server().trustedProxies());
         // Redis may be down when the runtime starts: it starts anyway (bearer tokens need no Redis), stays
         // not ready, and connects in the background; until then session operations answer 503.

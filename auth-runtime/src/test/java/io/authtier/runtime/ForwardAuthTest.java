@@ -210,6 +210,20 @@ class ForwardAuthTest {
         // Then
         assertThat(statusLine).isEqualTo("HTTP/1.1 500 Internal Server Error");
         assertThat(runtime.get("/auth", "Authorization", auth).statusCode()).isEqualTo(200);
+        // And a misconfigured auth URL, which fails every request it serves, does not write a log line per request
+        ch.qos.logback.classic.Logger routerLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                io.authtier.runtime.http.AuthRouter.class);
+        var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        lines.start();
+        routerLog.addAppender(lines);
+        try {
+            for (int i = 0; i < 20; i++) {
+                assertThat(runtime.get("/auth?allowed_group=admins", "Authorization", auth).statusCode()).isEqualTo(500);
+            }
+        } finally {
+            routerLog.detachAppender(lines);
+        }
+        assertThat(lines.list).hasSizeLessThanOrEqualTo(1);
         // And the failure is recorded for the endpoint the request was for, not under an undocumented label
         assertThat(runtime.management("/metrics").body())
                 .contains("authtier_http_request_duration_seconds_count{endpoint=\"auth\",status=\"500\"}")

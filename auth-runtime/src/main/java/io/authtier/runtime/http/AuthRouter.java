@@ -3,11 +3,13 @@ package io.authtier.runtime.http;
 import io.authtier.runtime.config.RoutePaths;
 import io.authtier.runtime.login.BrowserSessions;
 import io.authtier.runtime.metrics.RuntimeMetrics;
+import io.authtier.runtime.resilience.RateLimitedLog;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -40,6 +42,8 @@ public final class AuthRouter implements Handler<HttpServerRequest> {
     private final RouteRules routes;
     private final ClientAddress proxies;
     private final Optional<OAuth2Handler> browser;
+    /** A misconfigured auth URL fails every request it serves: one line per 10 s, not one per request. */
+    private final RateLimitedLog unanswerable;
 
     /** @param sessions browser login and sessions, if {@code sessions.login} is configured: serves {@code /oauth2/*} */
     public AuthRouter(ForwardAuthHandler forwardAuth, RuntimeMetrics metrics, RouteRules routes, ClientAddress proxies,
@@ -49,6 +53,7 @@ public final class AuthRouter implements Handler<HttpServerRequest> {
         this.routes = Objects.requireNonNull(routes, "routes");
         this.proxies = Objects.requireNonNull(proxies, "proxies");
         this.browser = sessions.map(login -> new OAuth2Handler(login, proxies, clock));
+        this.unanswerable = new RateLimitedLog(LOG, clock, Duration.ofSeconds(10));
     }
 
     @Override
@@ -79,7 +84,7 @@ public final class AuthRouter implements Handler<HttpServerRequest> {
             }
         } catch (RuntimeException e) {
             // e.g. a malformed %-escape in the access rule that the ingress configured: fail closed
-            LOG.warn("cannot answer {} {}: {}", request.method(), path, e.toString());
+            unanswerable.warn("cannot answer {} {}: {}", request.method(), path, e.toString());
             metrics.requestFinished(endpoint, 500, start);
             if (!request.response().ended()) {
                 request.response().setStatusCode(500).end();

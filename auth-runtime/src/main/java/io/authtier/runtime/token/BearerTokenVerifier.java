@@ -1,5 +1,6 @@
 package io.authtier.runtime.token;
 
+import io.authtier.runtime.metrics.RuntimeMetrics;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -15,11 +16,13 @@ public final class BearerTokenVerifier implements TokenVerifier {
   private final TokenVerifier jwt;
   private final Optional<TokenVerifier> opaque;
   private final int maxTokenBytes;
+  private final RuntimeMetrics metrics;
 
-  public BearerTokenVerifier(TokenVerifier jwt, Optional<TokenVerifier> opaque, int maxTokenBytes) {
+  public BearerTokenVerifier(TokenVerifier jwt, Optional<TokenVerifier> opaque, int maxTokenBytes, RuntimeMetrics metrics) {
     this.jwt = jwt;
     this.opaque = opaque;
     this.maxTokenBytes = maxTokenBytes;
+    this.metrics = metrics;
   }
 
   @Override
@@ -27,6 +30,8 @@ public final class BearerTokenVerifier implements TokenVerifier {
     if (opaque.isPresent() && !jwtShaped(token)) {
       // Bearer tokens are ASCII (RFC 6750 b64token), so characters count bytes.
       if (token.length() > maxTokenBytes) {
+        // Counted as the JWT path counts its own: no issuer can be told for it.
+        metrics.tokenValidation(RuntimeMetrics.UNKNOWN_ISSUER, Principal.Method.INTROSPECTION.label(), Rejection.TOO_LARGE.code());
         return CompletableFuture.completedFuture(new Verdict.Rejected(Rejection.TOO_LARGE));
       }
       return opaque.get().verify(token);

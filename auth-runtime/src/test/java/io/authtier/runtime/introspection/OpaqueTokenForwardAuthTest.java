@@ -112,6 +112,8 @@ class OpaqueTokenForwardAuthTest {
     assertThat(runtime.auth("eyJhbGciOiJSUzI1NiJ9.e30").statusCode()).isEqualTo(401);
     assertThat(runtime.auth("x".repeat(8193)).statusCode()).isEqualTo(401);
     assertThat(idp.introspections()).isZero();
+    assertThat(runtime.management("/metrics").body())
+        .contains("authtier_token_validations_total{issuer=\"unknown\",method=\"introspection\",result=\"too_large\"} 1.0");
 
     // A dotless token that happens to start like base64 JSON is still opaque
     idp.active("eyJvcGFxdWUiOnRydWV9", Map.of("sub", "json-user", "exp", Instant.now().plusSeconds(300).getEpochSecond()));
