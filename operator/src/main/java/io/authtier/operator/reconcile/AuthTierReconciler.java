@@ -172,6 +172,10 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
       return Optional.of(new Observation.Problem("InvalidSpec",
           problems.stream().map(SpecProblem::toString).collect(Collectors.joining("; "))));
     }
+    var modeChange = RedisModeGuard.change(tier);
+    if (modeChange.isPresent()) {
+      return Optional.of(new Observation.Problem("InvalidSpec", modeChange.get()));
+    }
     var secrets = SecretLookup.check(tier, context);
     if (!secrets.complete()) {
       return Optional.of(new Observation.Problem(secrets.reason(),

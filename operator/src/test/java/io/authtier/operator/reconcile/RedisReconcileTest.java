@@ -224,6 +224,37 @@ class RedisReconcileTest {
   }
 
   @Test
+  @DisplayName("A changed redis.mode (refused by CEL, but not by an API server without it) stalls the tier and changes no Redis object")
+  void modeChangeIsRefused() throws Exception {
+    harness.withReadyWorkloads();
+    harness.create(tier("mode", redis(RedisMode.Standalone, null, null)));
+    harness.awaitReady(NS, "mode");
+    var password = get(io.fabric8.kubernetes.api.model.Secret.class, "mode-redis-password").getMetadata().getUid();
+
+    harness.update(NS, "mode", t -> {
+      var r = t.getSpec().redis();
+      t.setSpec(Tiers.withRedis(t.getSpec(), new RedisSpec(RedisMode.Cluster, r.cluster(), r.persistence(), r.external(),
+          r.passwordSecretRef(), r.image())));
+      return t;
+    });
+
+    var stalled = harness.awaitCondition(NS, "mode", "Stalled", "True");
+    assertThat(stalled.reason()).isEqualTo("InvalidSpec");
+    assertThat(stalled.message()).contains("spec.redis.mode: cannot change after creation (the tier runs Standalone)",
+        "set it back to Standalone");
+    assertThat(get(StatefulSet.class, "mode-redis").getSpec().getReplicas()).isEqualTo(1);
+    assertThat(get(io.fabric8.kubernetes.api.model.Secret.class, "mode-redis-password").getMetadata().getUid()).isEqualTo(password);
+
+    harness.update(NS, "mode", t -> {
+      var r = t.getSpec().redis();
+      t.setSpec(Tiers.withRedis(t.getSpec(), new RedisSpec(RedisMode.Standalone, r.cluster(), r.persistence(), r.external(),
+          r.passwordSecretRef(), r.image())));
+      return t;
+    });
+    harness.awaitReady(NS, "mode");
+  }
+
+  @Test
   @DisplayName("A referenced password that changes rolls the runtime and Redis and rewrites the ACL")
   void referencedPasswordRolls() throws Exception {
     // Given a Ready tier whose Redis password is a Secret of the user's
