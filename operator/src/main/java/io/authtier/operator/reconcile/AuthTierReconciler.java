@@ -153,9 +153,12 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
     if (tier.getSpec() == null) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
-    var failure = new Observation.Problem("ReconcileFailed", describe(e));
+    // A name taken by an object that is not the tier's: Stalled, as retrying cannot help.
+    var conflict = NameConflicts.of(e).map(message -> new Observation.Problem("NameConflict", message));
+    var failure = conflict.isPresent() ? Optional.<Observation.Problem>empty()
+        : Optional.of(new Observation.Problem("ReconcileFailed", describe(e)));
     var status = statusAggregator.aggregate(tier,
-        observe(tier, context, Optional.empty(), Optional.of(failure), monitoring.observe(context.getClient())));
+        observe(tier, context, conflict, failure, monitoring.observe(context.getClient())));
     try {
       publish(tier, status, context);
     } catch (RuntimeException writeFailed) {

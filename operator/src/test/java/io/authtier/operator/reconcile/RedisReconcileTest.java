@@ -255,6 +255,23 @@ class RedisReconcileTest {
   }
 
   @Test
+  @DisplayName("An object name another tier already holds (tier nc-redis's runtime Service is tier nc's Redis Service) stalls the second tier as NameConflict")
+  void nameConflictStalls() throws Exception {
+    harness.withReadyWorkloads();
+    harness.create(tier("nc-redis", redis(RedisMode.Standalone, null, null)));
+    harness.awaitReady(NS, "nc-redis");
+
+    harness.create(tier("nc", redis(RedisMode.Standalone, null, null)));
+
+    var stalled = harness.awaitCondition(NS, "nc", "Stalled", "True");
+    assertThat(stalled.reason()).isEqualTo("NameConflict");
+    assertThat(stalled.message()).contains("nc-redis", "already exists and is not this AuthTier's", "rename this AuthTier");
+    assertThat(harness.condition(NS, "nc", "Reconciling").orElseThrow().status()).isEqualTo("False");
+    // And the first tier is untouched
+    assertThat(harness.condition(NS, "nc-redis", "Ready").orElseThrow().status()).isEqualTo("True");
+  }
+
+  @Test
   @DisplayName("A referenced password that changes rolls the runtime and Redis and rewrites the ACL")
   void referencedPasswordRolls() throws Exception {
     // Given a Ready tier whose Redis password is a Secret of the user's
