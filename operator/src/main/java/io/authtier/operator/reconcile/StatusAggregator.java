@@ -46,7 +46,7 @@ public final class StatusAggregator {
         .orElse(Verdict.isFalse("AsExpected", "Nothing blocks reconciliation")));
     conditions.put(ConditionType.RuntimeReady, runtime.readiness());
     conditions.put(ConditionType.RedisReady, redis(tier, observation));
-    conditions.put(ConditionType.AutoscalingReady, autoscaling(tier, observation.autoscaler()));
+    conditions.put(ConditionType.AutoscalingReady, autoscaling(tier, observation.autoscaler(), observation.blocker().isPresent()));
     conditions.put(ConditionType.MonitoringAvailable, monitoring(tier, observation));
     conditions.put(ConditionType.Reconciling, reconciling(observation, runtime, generation));
     conditions.put(ConditionType.Ready, ready(tier, observation, runtime, conditions));
@@ -154,11 +154,15 @@ public final class StatusAggregator {
     return Verdict.unknown("NotObserved", "Redis is not asked while the tier is stalled or failing");
   }
 
-  private static Verdict autoscaling(AuthTier tier, Optional<HorizontalPodAutoscaler> autoscaler) {
+  private static Verdict autoscaling(AuthTier tier, Optional<HorizontalPodAutoscaler> autoscaler, boolean stalled) {
     var spec = tier.getSpec().autoscaling();
     if (!spec.enabled()) {
       return Verdict.isTrue("AutoscalingDisabled",
           "spec.autoscaling.enabled is false; runtime.replicas (" + tier.getSpec().runtime().replicas() + ") applies");
+    }
+    if (autoscaler.isEmpty() && stalled) {
+      // Not "not yet": nothing is created while the tier is stalled.
+      return Verdict.unknown("NotReconciled", "The HorizontalPodAutoscaler is not reconciled while the tier is stalled");
     }
     if (autoscaler.isEmpty()) {
       return Verdict.isFalse("AutoscalerNotFound", "HorizontalPodAutoscaler " + Names.runtime(tier) + " does not exist yet");
