@@ -168,6 +168,15 @@ class StatusAggregatorTest {
     });
     assertThat(condition(status.conditions(), "Ready").reason()).isEqualTo("SecretNotFound");
     assertThat(condition(status.conditions(), "Reconciling").status()).isEqualTo("False");
+
+    // A stalled tier that wants an HPA it does not have yet is not told that one is on its way
+    var withAutoscaling = Tiers.sample("production.yaml", "prod");
+    var stalledScaling = aggregator(T0).aggregate(withAutoscaling,
+        new Observation(Optional.of(blocker), Optional.empty(), Optional.empty(), Optional.empty(), IN_PLACE));
+    assertThat(condition(stalledScaling.conditions(), "AutoscalingReady")).satisfies(c -> {
+      assertThat(c.status()).isEqualTo("Unknown");
+      assertThat(c.reason()).isEqualTo("NotReconciled");
+    });
   }
 
   @Test
