@@ -14,12 +14,17 @@ import java.util.Optional;
 final class RedisModeGuard {
   private RedisModeGuard() {}
 
-  /** The problem, if the spec asks for another mode than the one the tier runs. */
+  /** The problem, if the spec asks for another mode than the one the tier runs, or for none. */
   static Optional<String> change(AuthTier tier) {
     var running = Optional.ofNullable(tier.getStatus()).map(AuthTierStatus::redis).map(RedisStatus::mode);
     var wanted = Optional.ofNullable(tier.getSpec().redis()).map(redis -> redis.mode().name());
-    if (running.isEmpty() || wanted.isEmpty() || running.get().equals(wanted.get())) {
+    if (running.isEmpty() || running.equals(wanted)) {
       return Optional.empty();
+    }
+    if (wanted.isEmpty()) {
+      // Acting on it would delete an operator-run Redis, its data and its generated password.
+      return Optional.of("spec.redis: cannot be removed after creation (the tier runs " + running.get() + "); put it back,"
+          + " or create a new AuthTier without Redis");
     }
     return Optional.of("spec.redis.mode: cannot change after creation (the tier runs " + running.get() + "); set it back to "
         + running.get() + ", or create a new AuthTier with mode " + wanted.get() + " (sessions are not moved)");

@@ -235,7 +235,7 @@ public final class StatusAggregator {
     static RuntimeObservation of(AuthTier tier, Optional<Deployment> deployment, boolean servedBefore) {
       var spec = tier.getSpec();
       int fallbackWanted = spec.autoscaling().enabled() ? spec.autoscaling().minReplicas() : spec.runtime().replicas();
-      // What the PDB keeps through disruptions: the configured pods less maxUnavailable, one at least.
+      // The configured minimum of serving pods: replicas (or minReplicas) less maxUnavailable, one at least.
       int floor = Math.max(1, fallbackWanted - spec.disruption().maxUnavailable());
       if (deployment.isEmpty()) {
         return new RuntimeObservation(false, Names.runtime(tier), fallbackWanted, 0, 0, 0, false, servedBefore, floor, Optional.empty());
@@ -276,7 +276,7 @@ public final class StatusAggregator {
     }
 
     /**
-     * Whether the runtime serves as configured: as many pods ready as the PDB keeps through a disruption
+     * Whether the runtime serves as configured: at least its configured minimum of pods ready
      * (runtime.replicas, or autoscaling.minReplicas, less disruption.maxUnavailable; one at least). Not
      * the Deployment's own Available condition, which with maxUnavailable 0 turns False whenever the HPA
      * adds a pod that is still starting, and not a share of the pods wanted, which an HPA scale-up beyond

@@ -19,8 +19,8 @@ import java.util.concurrent.CompletionStage;
  * Opaque bearer tokens, through introspection at the issuers that have it, in configuration order:
  * the first that calls the token active answers. Inactive everywhere is 401; if an issuer could not
  * answer and none said active, nothing can decide (503, with the breaker's Retry-After). A token that
- * starts with an issuer's {@code tokenPrefix} is asked of the issuers with that prefix only; any other
- * token of the issuers without one: an IdP then never sees the tokens of another.
+ * starts with an issuer's {@code tokenPrefix} is asked of the issuer with the longest such prefix only; any
+ * other token of the issuers without one: an IdP then never sees the tokens of another.
  */
 public final class IntrospectionVerifier implements TokenVerifier {
   private final OpaqueTokenValidator validator;
@@ -55,10 +55,17 @@ public final class IntrospectionVerifier implements TokenVerifier {
 
   @Override
   public CompletionStage<Verdict> verify(String token) {
-    List<String> asked = issuers.stream().filter(i -> i.tokenPrefix().filter(token::startsWith).isPresent())
-        .map(Introspecting::name).toList();
+    // The longest prefix the token has wins: with ory_ and ory_at_, an ory_at_ token is not shown to the ory_ issuer.
+    int longest = issuers.stream().flatMap(i -> i.tokenPrefix().stream()).filter(token::startsWith)
+        .mapToInt(String::length).max().orElse(-1);
+    List<String> asked = longest < 0
+        ? issuers.stream().filter(i -> i.tokenPrefix().isEmpty()).map(Introspecting::name).toList()
+        : issuers.stream().filter(i -> i.tokenPrefix().filter(p -> p.length() == longest && token.startsWith(p)).isPresent())
+            .map(Introspecting::name).toList();
     if (asked.isEmpty()) {
-      asked = issuers.stream().filter(i -> i.tokenPrefix().isEmpty()).map(Introspecting::name).toList();
+      // Every issuer has a prefix and this token has none of them: nobody is asked.
+      metrics.tokenValidation(RuntimeMetrics.UNKNOWN_ISSUER, Principal.Method.INTROSPECTION.label(), Rejection.INACTIVE.code());
+      return CompletableFuture.completedFuture(new Verdict.Rejected(Rejection.INACTIVE));
     }
     return ask(token, asked, 0, Optional.empty());
   }
