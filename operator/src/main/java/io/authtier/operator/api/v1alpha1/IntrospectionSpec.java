@@ -16,7 +16,7 @@ public record IntrospectionSpec(
 
     @Pattern("^[!-~]{1,64}$")
     @JsonPropertyDescription("Prefix of this issuer's opaque tokens, such as ory_at_ (1 to 64 visible ASCII characters)."
-        + " Tokens that start with it are introspected at this issuer only, and other tokens never here, so no IdP"
+        + " Tokens that start with it are introspected at this issuer only (of overlapping prefixes, the longest), and other tokens never here, so no IdP"
         + " sees another's tokens. Without it, an opaque token is asked of every issuer without a prefix, in order.")
     String tokenPrefix) {
 
