@@ -67,7 +67,7 @@ public final class RuntimeApp {
 
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeApp.class);
     /** Longest request line the auth port reads. */
-    public static final int MAX_REQUEST_LINE = 8192;
+    private static final int MAX_REQUEST_LINE = 8192;
     /** How long requests in flight may take to finish at shutdown. */
     public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
 
@@ -111,12 +111,6 @@ public final class RuntimeApp {
                 .map(issuer -> new IntrospectionVerifier.Introspecting(issuer.name(), issuer.introspection().get().tokenPrefix()))
                 .toList();
         // Opaque tokens only where some issuer introspects; otherwise they are malformed JWTs (401).
-        List<String> unprefixed = introspecting.stream().filter(i -> i.tokenPrefix().isEmpty())
-                .map(IntrospectionVerifier.Introspecting::name).toList();
-        if (unprefixed.size() > 1) {
-            LOG.warn("opaque tokens without a configured prefix are introspected at issuers {} in this order: an IdP also sees"
-                    + " the tokens of the issuers after it; give each its introspection.tokenPrefix, or introspection to one issuer", unprefixed);
-        }
         this.opaque = introspecting.isEmpty() ? Optional.empty() : Optional.of(OpaqueTokenValidators.create(config, registry));
         TokenVerifier verifier = new BearerTokenVerifier(jwt, opaque.map(validator ->
                 new IntrospectionVerifier(validator, introspecting, config.tokenCache().l1().ttl(), clock, metrics)),

@@ -51,17 +51,9 @@ final class Section {
         return new Section(JsonNodeFactory.instance.objectNode(), "", problems);
     }
 
-    /** A sub-section whose fields all have defaults: absent reads as an empty mapping. */
+    /** A sub-section whose fields all have defaults: absent (or empty) reads as an empty mapping. */
     Section section(String field) {
-        JsonNode value = get(field);
-        if (value == null) {
-            return new Section(JsonNodeFactory.instance.objectNode(), pathOf(field), problems);
-        }
-        if (value instanceof ObjectNode mapping) {
-            return new Section(mapping, pathOf(field), problems);
-        }
-        problems.add(pathOf(field), "expected a mapping, got " + describe(value));
-        return new Section(JsonNodeFactory.instance.objectNode(), pathOf(field), problems);
+        return mapping(field).orElseGet(() -> new Section(JsonNodeFactory.instance.objectNode(), pathOf(field), problems));
     }
 
     /**
@@ -79,6 +71,11 @@ final class Section {
                     + " out (empty, it would silently turn its feature off)");
             return Optional.empty();
         }
+        return mapping(field);
+    }
+
+    /** The sub-section {@code field}; empty if absent or null, or not a mapping (reported). */
+    private Optional<Section> mapping(String field) {
         JsonNode value = get(field);
         if (value == null) {
             return Optional.empty();

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,6 +30,8 @@ public final class JwksServer implements AutoCloseable {
     private final AtomicBoolean failing = new AtomicBoolean();
     private final AtomicReference<CountDownLatch> hold = new AtomicReference<>();
     private final AtomicBoolean dripping = new AtomicBoolean();
+    /** Counted down at close: a dripping answer ends at once instead of after its last byte. */
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     public JwksServer(String path, List<? extends JWK> initialKeys) {
         try {
@@ -99,7 +102,10 @@ public final class JwksServer implements AutoCloseable {
             for (byte b : bytes) {
                 exchange.getResponseBody().write(b);
                 exchange.getResponseBody().flush();
-                Thread.sleep(100); // the fault itself, not a wait for anything
+                // The pace of the fault: a byte per 100 ms until the server closes.
+                if (closed.await(100, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -123,6 +129,7 @@ public final class JwksServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         CountDownLatch latch = hold.get();
         if (latch != null) {
             latch.countDown();

@@ -32,7 +32,13 @@ final class NameConflicts {
     return Optional.empty();
   }
 
-  /** "ConfigMap 'shop-redis-config' already exists", as the API server says it, or from the details. */
+  private static boolean alreadyExists(KubernetesClientException k) {
+    var status = k.getStatus();
+    return status != null && "AlreadyExists".equals(status.getReason())
+        || k.getMessage() != null && k.getMessage().contains("already exists");
+  }
+
+  /** The API server's own words ({@code configmaps "shop-redis-config" already exists}), or its details. */
   private static String what(KubernetesClientException k) {
     var status = k.getStatus();
     if (status != null && status.getMessage() != null && status.getMessage().contains("already exists")) {
@@ -40,30 +46,6 @@ final class NameConflicts {
     }
     var details = status == null ? null : status.getDetails();
     return details == null || details.getName() == null ? "An object this AuthTier creates already exists"
-        : singular(details.getKind()) + " " + details.getName() + " already exists";
-  }
-
-  private static boolean alreadyExists(KubernetesClientException k) {
-    var status = k.getStatus();
-    return status != null && "AlreadyExists".equals(status.getReason())
-        || k.getMessage() != null && k.getMessage().contains("already exists");
-  }
-
-  /** The API server names the kind by its resource ({@code configmaps}); a person reads {@code ConfigMap}. */
-  private static String singular(String kind) {
-    if (kind == null || kind.isEmpty()) {
-      return "An object";
-    }
-    return switch (kind) {
-      case "configmaps" -> "ConfigMap";
-      case "services" -> "Service";
-      case "deployments" -> "Deployment";
-      case "statefulsets" -> "StatefulSet";
-      case "secrets" -> "Secret";
-      case "serviceaccounts" -> "ServiceAccount";
-      case "poddisruptionbudgets" -> "PodDisruptionBudget";
-      case "horizontalpodautoscalers" -> "HorizontalPodAutoscaler";
-      default -> kind;
-    };
+        : details.getKind() + " " + details.getName() + " already exists";
   }
 }

@@ -421,9 +421,7 @@ public final class SpecValidator {
 
   private static void range(String at, Integer value, int min, int max, Consumer<SpecProblem> report) {
     if (value == null || value < min || value > max) {
-      report.accept(new SpecProblem(at, max == Integer.MAX_VALUE
-          ? "must be at least " + min
-          : "must be between " + min + " and " + max));
+      report.accept(new SpecProblem(at, "must be between " + min + " and " + max));
     }
   }
 

@@ -10,10 +10,13 @@ import io.authtier.runtime.token.TokenVerifier;
 import io.authtier.runtime.token.Verdict;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opaque bearer tokens, through introspection at the issuers that have it, in configuration order:
@@ -23,8 +26,12 @@ import java.util.concurrent.CompletionStage;
  * other token of the issuers without one: an IdP then never sees the tokens of another.
  */
 public final class IntrospectionVerifier implements TokenVerifier {
+  private static final Logger LOG = LoggerFactory.getLogger(IntrospectionVerifier.class);
   private final OpaqueTokenValidator validator;
-  private final List<Introspecting> issuers;
+  /** The issuers with a token prefix, longest prefix first; prefixes are unique (validated). */
+  private final List<Introspecting> prefixed;
+  /** The issuers without one, in configuration order: asked for every token that has no configured prefix. */
+  private final List<String> unprefixed;
   private final Duration defaultLifetime;
   private final Clock clock;
   private final RuntimeMetrics metrics;
@@ -47,7 +54,14 @@ public final class IntrospectionVerifier implements TokenVerifier {
       throw new IllegalArgumentException("no issuer has introspection configured");
     }
     this.validator = validator;
-    this.issuers = List.copyOf(issuers);
+    this.prefixed = issuers.stream().filter(i -> i.tokenPrefix().isPresent())
+        .sorted(Comparator.comparingInt((Introspecting i) -> i.tokenPrefix().orElseThrow().length()).reversed())
+        .toList();
+    this.unprefixed = issuers.stream().filter(i -> i.tokenPrefix().isEmpty()).map(Introspecting::name).toList();
+    if (unprefixed.size() > 1) {
+      LOG.warn("opaque tokens without a configured prefix are introspected at issuers {} in this order: an IdP also sees"
+          + " the tokens of the issuers after it; give each its introspection.tokenPrefix, or introspection to one issuer", unprefixed);
+    }
     this.defaultLifetime = defaultLifetime;
     this.clock = clock;
     this.metrics = metrics;
@@ -56,12 +70,8 @@ public final class IntrospectionVerifier implements TokenVerifier {
   @Override
   public CompletionStage<Verdict> verify(String token) {
     // The longest prefix the token has wins: with ory_ and ory_at_, an ory_at_ token is not shown to the ory_ issuer.
-    int longest = issuers.stream().flatMap(i -> i.tokenPrefix().stream()).filter(token::startsWith)
-        .mapToInt(String::length).max().orElse(-1);
-    List<String> asked = longest < 0
-        ? issuers.stream().filter(i -> i.tokenPrefix().isEmpty()).map(Introspecting::name).toList()
-        : issuers.stream().filter(i -> i.tokenPrefix().filter(p -> p.length() == longest && token.startsWith(p)).isPresent())
-            .map(Introspecting::name).toList();
+    List<String> asked = prefixed.stream().filter(i -> token.startsWith(i.tokenPrefix().orElseThrow())).findFirst()
+        .map(i -> List.of(i.name())).orElse(unprefixed);
     if (asked.isEmpty()) {
       // Every issuer has a prefix and this token has none of them: nobody is asked.
       metrics.tokenValidation(RuntimeMetrics.UNKNOWN_ISSUER, Principal.Method.INTROSPECTION.label(), Rejection.INACTIVE.code());

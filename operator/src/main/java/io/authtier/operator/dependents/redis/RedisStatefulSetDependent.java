@@ -70,10 +70,11 @@ public class RedisStatefulSetDependent extends CRUDKubernetesDependentResource<S
 
   @Override
   protected StatefulSet desired(AuthTier tier, Context<AuthTier> context) {
-    var password = RedisSecrets.password(tier, SecretLookup.from(context));
+    var secrets = SecretLookup.from(context);
     // Keyed with the password Secret's UID: the annotation is readable by those who may not read the Secret.
-    var passwordHash = password.map(p -> SecretDigest.of((RedisSecrets.aclFile(p) + RedisSecrets.authFile(p)).getBytes(StandardCharsets.UTF_8),
-        RedisSecrets.passwordSecretUid(tier, SecretLookup.from(context)).stream().toList())).orElse("");
+    var passwordHash = RedisSecrets.password(tier, secrets).map(p -> SecretDigest.of(
+        (RedisSecrets.aclFile(p) + RedisSecrets.authFile(p)).getBytes(StandardCharsets.UTF_8),
+        RedisSecrets.passwordSecretUid(tier, secrets).stream().toList())).orElse("");
     var desired = build(tier, passwordHash);
     return Metadata.ownedBy(getSecondaryResource(tier, context).map(live -> keepVolumes(desired, live)).orElse(desired),
         tier);
