@@ -40,7 +40,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServerOptions;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -168,14 +167,17 @@ public final class RuntimeApp {
                 // nginx's own default for a request line (large_client_header_buffers 8k): a deep link that nginx
                 // passes on in /oauth2/start?rd=$request_uri must not get 414 here and cost the login.
                 .setMaxInitialLineLength(MAX_REQUEST_LINE)
-                .setInitialSettings(new Http2Settings().setMaxHeaderListSize(maxHeaderBytes));
-        HttpServerOptions management = new HttpServerOptions().setPort(config.server().managementPort());
-        return vertx.deployVerticle(() -> new HttpServerVerticle("server.port", auth, authRouter, SHUTDOWN_GRACE),
+                .setHttp2ClearTextEnabled(false);
+        HttpServerOptions management = new HttpServerOptions().setPort(config.server().managementPort()).setHttp2ClearTextEnabled(false);
+        Duration readTimeout = config.server().requestReadTimeout();
+        Runnable readTimeouts = metrics.requestReadTimeouts();
+        return vertx.deployVerticle(() -> new HttpServerVerticle("server.port", auth, authRouter, SHUTDOWN_GRACE, readTimeout, readTimeouts),
                         new DeploymentOptions().setInstances(eventLoops()))
-                .compose(id -> vertx.deployVerticle(new HttpServerVerticle("server.managementPort", management, managementRouter, SHUTDOWN_GRACE)))
+                .compose(id -> vertx.deployVerticle(new HttpServerVerticle("server.managementPort", management, managementRouter,
+                        SHUTDOWN_GRACE, readTimeout, readTimeouts)))
                 .compose(id -> browser.isEmpty() ? Future.succeededFuture(id) : vertx.deployVerticle(new HttpServerVerticle("server.adminPort",
-                        new HttpServerOptions().setHost("127.0.0.1").setPort(config.server().adminPort()), new AdminRouter(browser),
-                        SHUTDOWN_GRACE)))
+                        new HttpServerOptions().setHost("127.0.0.1").setPort(config.server().adminPort()).setHttp2ClearTextEnabled(false), new AdminRouter(browser),
+                        SHUTDOWN_GRACE, readTimeout, readTimeouts)))
                 .onSuccess(id -> LOG.info("listening on {} (auth) and {} (management), {}", config.server().port(),
                         config.server().managementPort(), vertx.isNativeTransportEnabled() ? "epoll transport"
                                 : "Java NIO transport (epoll unavailable: " + vertx.unavailableNativeTransportCause() + ")"))

@@ -29,6 +29,11 @@ record Rule<T>(Predicate<? super T> test, Function<? super T, String> message) {
                 v -> "must be at most %s, got %s".formatted(DurationParser.format(max), DurationParser.format(v)));
     }
 
+    static Rule<Duration> between(Duration min, Duration max) {
+        return new Rule<>(v -> v.compareTo(min) >= 0 && v.compareTo(max) <= 0, v -> "must be between %s and %s, got %s"
+                .formatted(DurationParser.format(min), DurationParser.format(max), DurationParser.format(v)));
+    }
+
     /** A value matching {@code pattern}; {@code form} says what that is, with an example. */
     static Rule<String> matches(Pattern pattern, String form) {
         return new Rule<>(v -> pattern.matcher(v).matches(), v -> "'%s' is not valid; use %s".formatted(v, form));

@@ -43,6 +43,8 @@ final class RuntimeConfigReader {
             List.of(SignatureAlgorithm.RS256, SignatureAlgorithm.PS256, SignatureAlgorithm.ES256);
     private static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
     private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+    private static final Duration MIN_REQUEST_READ_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration MAX_REQUEST_READ_TIMEOUT = Duration.ofMinutes(5);
     private static final int DEFAULT_L1_MAX_ENTRIES = 100_000;
     private static final Duration DEFAULT_CACHE_TTL = Duration.ofMinutes(5);
     private static final Duration DEFAULT_NEGATIVE_TTL = Duration.ofSeconds(5);
@@ -101,7 +103,9 @@ final class RuntimeConfigReader {
         List<Cidr> trustedProxies = s.strings("trustedProxies", Cidr::parse).orElse(List.of());
         int maxTokenBytes = s.integer("maxTokenBytes").check(Rule.between(256, 65536)).orElse(DEFAULT_MAX_TOKEN_BYTES);
         int adminPort = s.integer("adminPort").check(Rule.between(1, 65535)).orElse(DEFAULT_ADMIN_PORT);
-        return s.build(() -> new ServerConfig(port, managementPort, trustedProxies, maxTokenBytes, adminPort));
+        Duration requestReadTimeout = s.duration("requestReadTimeout")
+                .check(Rule.between(MIN_REQUEST_READ_TIMEOUT, MAX_REQUEST_READ_TIMEOUT)).orElse(ServerConfig.DEFAULT_REQUEST_READ_TIMEOUT);
+        return s.build(() -> new ServerConfig(port, managementPort, trustedProxies, maxTokenBytes, adminPort, requestReadTimeout));
     }
 
     private Optional<IssuerConfig> issuer(Section s) {

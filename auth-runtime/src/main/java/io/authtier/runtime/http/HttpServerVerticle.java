@@ -22,19 +22,26 @@ public final class HttpServerVerticle extends VerticleBase {
     private final HttpServerOptions options;
     private final Handler<HttpServerRequest> handler;
     private final Duration grace;
+    private final RequestReadDeadline readDeadline;
     private HttpServer server;
 
-    /** @param portField the configuration field that set the port, named when the port cannot be had */
-    public HttpServerVerticle(String portField, HttpServerOptions options, Handler<HttpServerRequest> handler, Duration grace) {
+    /**
+     * @param portField          the configuration field that set the port, named when the port cannot be had
+     * @param requestReadTimeout how long a request may take to arrive, from its first byte to its last
+     * @param onReadTimeout      counts a connection closed for that
+     */
+    public HttpServerVerticle(String portField, HttpServerOptions options, Handler<HttpServerRequest> handler, Duration grace,
+            Duration requestReadTimeout, Runnable onReadTimeout) {
         this.portField = Objects.requireNonNull(portField, "portField");
         this.options = new HttpServerOptions(Objects.requireNonNull(options, "options"));
         this.handler = new RequestFraming(handler);
         this.grace = Objects.requireNonNull(grace, "grace");
+        this.readDeadline = new RequestReadDeadline(requestReadTimeout, onReadTimeout);
     }
 
     @Override
     public Future<?> start() {
-        server = vertx.createHttpServer(options).requestHandler(handler);
+        server = vertx.createHttpServer(options).connectionHandler(readDeadline::watch).requestHandler(handler);
         // Netty's bind error names no port; with three servers, say which one could not listen.
         return server.listen().recover(e -> Future.failedFuture(new IllegalStateException(
                 "%s %d: cannot listen on %s (%s); choose a free port or stop what holds it".formatted(

@@ -97,6 +97,13 @@ final class IssuerIntrospector {
             if (response.statusCode() != 200) {
                 throw new IdpStatusException("introspection at issuer '" + issuer.name() + "'", response.statusCode());
             }
+            String contentType = response.headers().firstValue("Content-Type").orElse("none");
+            if (!isJson(contentType)) {
+                // RFC 7662 section 2.2 answers in application/json; anything else (a login page, a proxy's error
+                // page) is not the IdP's verdict, however it parses.
+                throw new IllegalStateException("issuer '%s' answered introspection with Content-Type %s, not application/json"
+                        .formatted(issuer.name(), contentType.length() > 64 ? contentType.substring(0, 64) + "…" : contentType));
+            }
             return decide(parse(response.body()), token);
         });
     }
@@ -118,6 +125,13 @@ final class IssuerIntrospector {
             return IntrospectionOutcome.INACTIVE;
         }
         return new IntrospectionOutcome.Active(introspected);
+    }
+
+    /** {@code application/json} or a {@code +json} type, with any parameters. */
+    static boolean isJson(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(java.util.Locale.ROOT);
+        return type.equals("application/json") || type.startsWith("application/") && type.endsWith("+json");
     }
 
     private Map<String, Object> parse(byte[] body) {

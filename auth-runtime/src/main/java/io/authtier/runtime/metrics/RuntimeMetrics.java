@@ -34,6 +34,9 @@ public final class RuntimeMetrics {
     /** {@code authtier_http_requests_in_flight}: the operator's HPA scales on this name. */
     public static final String HTTP_REQUESTS_IN_FLIGHT = "authtier.http.requests.in.flight";
 
+    /** {@code authtier_http_request_read_timeouts_total}: connections closed because a request arrived too slowly. */
+    public static final String HTTP_REQUEST_READ_TIMEOUTS = "authtier.http.request.read.timeouts";
+
     /** The {@code issuer} label when no configured issuer could be told from the token. */
     public static final String UNKNOWN_ISSUER = "unknown";
 
@@ -132,6 +135,14 @@ public final class RuntimeMetrics {
                 .description("JWKS fetches by issuer, trigger (startup|request|scheduled) and result")
                 .tag("issuer", key.issuer()).tag("trigger", key.trigger()).tag("result", key.result())
                 .register(registry));
+    }
+
+    /** Counts a connection closed because its request did not arrive within {@code server.requestReadTimeout}. */
+    public Runnable requestReadTimeouts() {
+        Counter counter = Counter.builder(HTTP_REQUEST_READ_TIMEOUTS)
+                .description("HTTP connections closed because a request was not read in full within server.requestReadTimeout")
+                .register(registry);
+        return counter::increment;
     }
 
     /** Marks the start of an HTTP request; pair with {@link #requestFinished}. */

@@ -411,6 +411,21 @@ class OpaqueTokenValidatorTest {
     }
 
     @Test
+    @Order(8)
+    @DisplayName("An answer that is not typed application/json is not the IdP's verdict: Unavailable, never Active, and the log names the type")
+    void notJson() {
+        OpaqueTokenValidator validator = validator(false, "2s");
+        idp.mode(TestIdp.Mode.HTML);
+
+        IntrospectionOutcome outcome = validate(validator, newToken());
+
+        idp.mode(TestIdp.Mode.ANSWER);
+        assertThat(outcome).isInstanceOf(IntrospectionOutcome.Unavailable.class);
+        assertThat(List.copyOf(LOGS.list)).extracting(ILoggingEvent::getFormattedMessage)
+                .anyMatch(line -> line.contains("Content-Type text/html; charset=utf-8, not application/json"));
+    }
+
+    @Test
     @Order(9)
     @DisplayName("Redis killed mid-test: validations keep being answered (L1 + IdP); after a restart L2 is used again")
     void redisKilledAndRestarted() {

@@ -29,9 +29,10 @@ final class TestIdp implements AutoCloseable {
 
     /**
      * ANSWER; FAIL_500; HANG (no answer until released); STALL_BODY (headers and one byte of the body, the
-     * rest once released); HUGE (a 2 MiB answer, active, with one very long claim).
+     * rest once released); HUGE (a 2 MiB answer, active, with one very long claim); HTML (an active answer
+     * in a text/html response, as a proxy's or login page's would be typed).
      */
-    enum Mode { ANSWER, FAIL_500, HANG, STALL_BODY, HUGE }
+    enum Mode { ANSWER, FAIL_500, HANG, STALL_BODY, HUGE, HTML }
 
     static final String CLIENT_ID = "authtier";
 
@@ -133,6 +134,13 @@ final class TestIdp implements AutoCloseable {
                 }
                 case HUGE -> {
                     send(exchange, 200, Map.of("active", true, "sub", "u", "iss", issuerUrl(), "pad", "x".repeat(2 << 20)));
+                    return;
+                }
+                case HTML -> {
+                    byte[] body = json.writeValueAsBytes(Map.of("active", true, "sub", "u", "iss", issuerUrl()));
+                    exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body);
                     return;
                 }
                 case ANSWER -> gate.await(30, TimeUnit.SECONDS);

@@ -30,6 +30,12 @@ public final class RunningRuntime implements AutoCloseable {
      * {@code server}) on two free ports.
      */
     public static RunningRuntime start(String issuersYaml, Clock clock, java.util.function.UnaryOperator<JwksPolicy> policy) {
+        return start("", issuersYaml, clock, policy);
+    }
+
+    /** As {@link #start(String, Clock, java.util.function.UnaryOperator)}, with {@code serverYaml} (lines indented by two) added to {@code server}. */
+    public static RunningRuntime start(String serverYaml, String issuersYaml, Clock clock,
+            java.util.function.UnaryOperator<JwksPolicy> policy) {
         int port = FreePorts.next();
         int managementPort = FreePorts.next();
         int adminPort = FreePorts.next();
@@ -39,7 +45,7 @@ public final class RunningRuntime implements AutoCloseable {
                   managementPort: %d
                   adminPort: %d
                   trustedProxies: ["127.0.0.1/32"]
-                """.formatted(port, managementPort, adminPort) + issuersYaml;
+                """.formatted(port, managementPort, adminPort) + serverYaml + issuersYaml;
         RuntimeConfig config = switch (new RuntimeConfigLoader().parse(yaml)) {
             case LoadResult.Loaded(RuntimeConfig loaded) -> loaded;
             case LoadResult.Invalid(List<ConfigProblem> problems) -> throw new IllegalArgumentException(problems + " in\n" + yaml);

@@ -1,0 +1,180 @@
+package io.authtier.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import io.authtier.runtime.testsupport.JwksServer;
+import io.authtier.runtime.testsupport.MutableClock;
+import io.authtier.runtime.testsupport.RunningRuntime;
+import io.authtier.runtime.testsupport.Tokens;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Clients that send a request too slowly (slowloris) or stop half way lose their connection after
+ * {@code server.requestReadTimeout} (1 s here); idle keep-alive connections between requests keep theirs.
+ * Raw sockets, because no HTTP client sends like that.
+ */
+@DisplayName("Slow clients: server.requestReadTimeout")
+class SlowClientTest {
+
+    private static final Pattern TIMEOUTS = Pattern.compile("(?m)^authtier_http_request_read_timeouts_total(?:\\{[^}]*})? (\\S+)$");
+
+    static JwksServer idp;
+    static RunningRuntime runtime;
+    static String bearer;
+    static ScheduledExecutorService dripper;
+
+    @BeforeAll
+    static void start() throws Exception {
+        RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
+        idp = new JwksServer("shop", List.of(key.toPublicJWK()));
+        MutableClock clock = new MutableClock(Instant.now());
+        runtime = RunningRuntime.start("  requestReadTimeout: 1s\n", """
+                issuers:
+                - {name: shop, issuerUrl: '%s', audiences: [shop-api]}
+                """.formatted(idp.issuer()), clock, policy -> policy);
+        await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
+        bearer = "Bearer " + Tokens.sign(key, JWSAlgorithm.RS256, Tokens.accessClaims(idp.issuer(), "shop-api", clock.instant()).build());
+        dripper = Executors.newSingleThreadScheduledExecutor();
+    }
+
+    @AfterAll
+    static void stop() {
+        dripper.shutdownNow();
+        runtime.close();
+        idp.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"", "GET /auth HTTP/1.1\r\nHost: shop\r\nAuthori"})
+    @DisplayName("A connection that sends nothing, or stops half way through a head, is closed unanswered, and the close is counted")
+    void stalledHead(String partial) throws IOException {
+        double before = readTimeouts();
+        try (Socket socket = connect(runtime.port())) {
+            socket.getOutputStream().write(partial.getBytes(StandardCharsets.US_ASCII));
+
+            assertThat(readUntilClosed(socket)).isEmpty();
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(readTimeouts()).isGreaterThan(before));
+    }
+
+    @Test
+    @DisplayName("A request whose body stops half way loses its connection, answered or not")
+    void stalledBody() throws IOException {
+        try (Socket socket = connect(runtime.port())) {
+            socket.getOutputStream().write("POST /auth HTTP/1.1\r\nHost: shop\r\nContent-Length: 100\r\n\r\n0123"
+                    .getBytes(StandardCharsets.US_ASCII));
+
+            // /auth answers from the head (401 here); the connection is cut all the same, so no reply to a next request
+            assertThat(readUntilClosed(socket)).doesNotContain("200");
+        }
+    }
+
+    @Test
+    @DisplayName("A head sent a few bytes at a time for ever (slowloris) loses its connection, on the auth and management ports")
+    void dripped() throws IOException {
+        for (int port : new int[] {runtime.port(), runtime.managementPort()}) {
+            try (Socket socket = connect(port)) {
+                OutputStream out = socket.getOutputStream();
+                out.write("GET /healthz HTTP/1.1\r\nHost: shop\r\n".getBytes(StandardCharsets.US_ASCII));
+                // A header line every 100 ms keeps bytes flowing (no idle timeout would fire) and never ends the head.
+                var drip = dripper.scheduleAtFixedRate(() -> {
+                    try {
+                        out.write("X-a: b\r\n".getBytes(StandardCharsets.US_ASCII));
+                    } catch (IOException closed) {
+                        throw new IllegalStateException(closed); // ends the schedule
+                    }
+                }, 100, 100, TimeUnit.MILLISECONDS);
+                try {
+                    assertThat(readUntilClosed(socket)).isEmpty();
+                } finally {
+                    drip.cancel(false);
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("An idle keep-alive connection outlives the timeout and serves its next request")
+    void idleKeepAliveKept() throws IOException {
+        String request = "GET /auth HTTP/1.1\r\nHost: shop\r\nAuthorization: " + bearer + "\r\n\r\n";
+        try (Socket idle = connect(runtime.port())) {
+            idle.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            assertThat(readHead(idle.getInputStream())).startsWith("HTTP/1.1 200 ");
+
+            // A stalled connection opened after it is cut: by then the idle one has waited longer than the timeout.
+            try (Socket stalled = connect(runtime.port())) {
+                stalled.getOutputStream().write("GET /auth HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(readUntilClosed(stalled)).isEmpty();
+            }
+
+            idle.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            assertThat(readHead(idle.getInputStream())).startsWith("HTTP/1.1 200 ");
+        }
+    }
+
+    private static Socket connect(int port) throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        socket.setSoTimeout(15_000); // a server that never cuts the connection fails the test instead of hanging it
+        return socket;
+    }
+
+    /** Everything the server sends until it closes the connection (a reset counts as closed). */
+    private static String readUntilClosed(Socket socket) throws IOException {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[1024];
+        try {
+            for (int n; (n = in.read(buffer)) != -1; ) {
+                received.write(buffer, 0, n);
+            }
+        } catch (SocketException reset) {
+            // closed with our unread bytes in its buffer: a reset, which is a close all the same
+        }
+        return received.toString(StandardCharsets.US_ASCII);
+    }
+
+    /** One response's head and body, read by its Content-Length. */
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b == -1) {
+                throw new IOException("closed after " + head);
+            }
+            head.append((char) b);
+        }
+        Matcher length = Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+        in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
+        return head.toString();
+    }
+
+    private static double readTimeouts() {
+        Matcher m = TIMEOUTS.matcher(runtime.management("/metrics").body());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+}
