@@ -5,6 +5,7 @@ import io.authtier.operator.reconcile.Labels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 
 /** Metadata of a runtime object, and its owner: added by the dependents only, since render has no uid. */
@@ -17,15 +18,20 @@ public final class Metadata {
    * leaves an existing reference for the same uid alone.)
    */
   public static <R extends HasMetadata> R ownedBy(R object, AuthTier tier) {
-    object.addOwnerReference(new OwnerReferenceBuilder()
+    object.addOwnerReference(ownerReference(tier));
+    return object;
+  }
+
+  /** The tier as its objects' controller; {@link Ownership} puts it back where it went missing. */
+  public static OwnerReference ownerReference(AuthTier tier) {
+    return new OwnerReferenceBuilder()
         .withApiVersion(tier.getApiVersion())
         .withKind(tier.getKind())
         .withName(tier.getMetadata().getName())
         .withUid(tier.getMetadata().getUid())
         .withController(true)
         .withBlockOwnerDeletion(true)
-        .build());
-    return object;
+        .build();
   }
 
   public static ObjectMeta runtime(AuthTier tier, String name) {

@@ -2,6 +2,7 @@ package io.authtier.operator.reconcile;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.api.v1alpha1.AuthTierStatus;
+import io.authtier.operator.dependents.Ownership;
 import io.authtier.operator.dependents.autoscaling.AutoscalingEnabled;
 import io.authtier.operator.dependents.autoscaling.RuntimeAutoscalerDependent;
 import io.authtier.operator.dependents.autoscaling.RuntimePodDisruptionBudgetDependent;
@@ -20,6 +21,7 @@ import io.authtier.operator.dependents.redis.RedisPasswordSecretDependent;
 import io.authtier.operator.dependents.redis.RedisPodDisruptionBudgetDependent;
 import io.authtier.operator.dependents.redis.RedisServiceDependent;
 import io.authtier.operator.dependents.redis.RedisStatefulSetDependent;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -119,12 +121,13 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
     } else {
       monitored = monitoring.observe(context.getClient());
     }
+    var statefulSet = owned(context, tier, StatefulSet.class, Names.redis(tier));
     var redisObservation = blocker.isPresent() ? Optional.<RedisObservation>empty()
-        : redis.observe(tier, SecretLookup.from(context), context.getSecondaryResource(StatefulSet.class),
-            () -> RedisPods.nodes(context.getClient(), context.getSecondaryResource(StatefulSet.class)));
+        : redis.observe(tier, SecretLookup.from(context), statefulSet,
+            () -> RedisPods.nodes(context.getClient(), statefulSet));
     var observation = observe(tier, context, blocker, Optional.empty(), monitored).withRedis(redisObservation)
         .withUnapplied(blocker.isPresent() || !RedisConditions.managed(tier) ? Optional.empty()
-            : context.getSecondaryResource(StatefulSet.class)
+            : statefulSet
                 .flatMap(live -> RedisStatefulSetDependent.persistenceDrift(tier, live))
                 .map(message -> new Observation.Problem("PersistenceImmutable", message)));
     var status = statusAggregator.aggregate(tier, observation);
@@ -190,9 +193,20 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
   private static Observation observe(AuthTier tier, Context<AuthTier> context, Optional<Observation.Problem> blocker,
       Optional<Observation.Problem> failure, MonitoringObservation monitoring) {
     return new Observation(blocker, failure,
-        context.getSecondaryResource(Deployment.class),
-        context.getSecondaryResource(HorizontalPodAutoscaler.class),
+        owned(context, tier, Deployment.class, Names.runtime(tier)),
+        owned(context, tier, HorizontalPodAutoscaler.class, Names.runtime(tier)),
         monitoring);
+  }
+
+  /**
+   * The tier's object of that kind, by name: other objects may carry the tier's labels (a copy made by hand),
+   * and one of that name that another owner controls is not the tier's (see {@link Ownership}).
+   */
+  private static <R extends HasMetadata> Optional<R> owned(Context<AuthTier> context, AuthTier tier, Class<R> kind,
+      String name) {
+    return context.getSecondaryResourcesAsStream(kind)
+        .filter(object -> name.equals(object.getMetadata().getName()) && Ownership.claimable(object, tier))
+        .findFirst();
   }
 
   /** Writes the status and emits the Events that its change deserves; nothing when it did not change. */

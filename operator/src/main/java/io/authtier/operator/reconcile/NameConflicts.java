@@ -7,8 +7,9 @@ import java.util.Optional;
 /**
  * An object the tier would create that already exists and is not the tier's: another AuthTier's object of
  * that name (tier {@code shop-redis}'s runtime Service and tier {@code shop}'s Redis Service are both named
- * {@code shop-redis}), one made by hand, or one whose {@code app.kubernetes.io/managed-by} label was taken
- * off, so that the operator no longer sees it. Retrying cannot help; a person must rename or remove one.
+ * {@code shop-redis}), one made by hand or controlled by another owner, or one whose
+ * {@code app.kubernetes.io/managed-by} label was taken off, so that the operator no longer sees it. Retrying
+ * cannot help; a person must rename or remove one.
  */
 final class NameConflicts {
   private NameConflicts() {}
@@ -18,8 +19,8 @@ final class NameConflicts {
     for (var cause = error; cause != null; cause = cause.getCause()) {
       if (cause instanceof KubernetesClientException k && k.getCode() == 409 && alreadyExists(k)) {
         return Optional.of(what(k) + " and is not this AuthTier's (another AuthTier's object of that name,"
-            + " one made by hand, or one whose app.kubernetes.io/managed-by label was removed); rename this AuthTier,"
-            + " or delete that object, or give it back its labels");
+            + " one made by hand or controlled by another owner, or one whose app.kubernetes.io/managed-by label was"
+            + " removed); rename this AuthTier, or delete that object, or give it back its labels");
       }
       if (cause instanceof AggregatedOperatorException aggregated) {
         var found = aggregated.getAggregatedExceptions().values().stream().map(NameConflicts::of)

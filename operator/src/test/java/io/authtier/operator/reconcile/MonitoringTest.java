@@ -8,7 +8,6 @@ import io.authtier.operator.api.v1alpha1.AuthTierSpec;
 import io.authtier.operator.support.OperatorHarness;
 import io.authtier.operator.support.Repo;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +48,7 @@ class MonitoringTest {
   @DisplayName("With the Prometheus Operator, a ServiceMonitor and alert rules are made, and removed when monitoring is off")
   void withPrometheusOperator() throws Exception {
     // Given a cluster with the Prometheus Operator's CRDs
-    installPrometheusOperator();
+    harness.installPrometheusOperator();
 
     // When a tier is created
     harness.apply(Repo.sample("production.yaml"), "prod");
@@ -88,7 +87,7 @@ class MonitoringTest {
   @DisplayName("Prometheus Operator CRDs removed after they were seen: MonitoringAvailable says so, and the tier stays Ready")
   void crdsRemovedLater() throws Exception {
     // Given a Ready tier with its ServiceMonitor and PrometheusRule in place
-    installPrometheusOperator();
+    harness.installPrometheusOperator();
     harness.apply(Repo.sample("production.yaml"), "prod");
     harness.awaitReady("prod", "shop-auth");
     harness.awaitCondition("prod", "shop-auth", "MonitoringAvailable", "True");
@@ -124,7 +123,7 @@ class MonitoringTest {
   @DisplayName("A PrometheusRule refused by an admission webhook shows in MonitoringAvailable with the API's message, not in Ready")
   void ruleRefusedByWebhook() throws Exception {
     // Given the Prometheus Operator, whose admission webhook refuses this tier's rules
-    installPrometheusOperator();
+    harness.installPrometheusOperator();
     var denial = "admission webhook \"prometheusrulevalidate.monitoring.coreos.com\" denied the request: Rules are not valid";
     harness.refuse(r -> r.getPath().startsWith("/apis/monitoring.coreos.com/v1/namespaces/prod/prometheusrules")
         && !r.getMethod().equals("GET"), 400, "BadRequest", denial);
@@ -145,7 +144,7 @@ class MonitoringTest {
   @DisplayName("A ServiceMonitor of the tier's name that someone else made is left alone, and MonitoringAvailable says so")
   void foreignObjectNotTakenOver() throws Exception {
     // Given the Prometheus Operator and a ServiceMonitor named like the tier, made by someone else
-    installPrometheusOperator();
+    harness.installPrometheusOperator();
     harness.namespace("prod");
     harness.client().genericKubernetesResources(SERVICE_MONITORS).inNamespace("prod").resource(
         new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
@@ -172,26 +171,6 @@ class MonitoringTest {
 
   private GenericKubernetesResource rule() {
     return harness.client().genericKubernetesResources(PROMETHEUS_RULES).inNamespace("prod").withName("shop-auth").get();
-  }
-
-  private void installPrometheusOperator() {
-    installCrd(SERVICE_MONITORS);
-    installCrd(PROMETHEUS_RULES);
-  }
-
-  private void installCrd(ResourceDefinitionContext kind) {
-    harness.client().apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
-        .withNewMetadata().withName(kind.getPlural() + "." + kind.getGroup()).endMetadata()
-        .withNewSpec()
-          .withGroup(kind.getGroup())
-          .withScope("Namespaced")
-          .withNewNames().withKind(kind.getKind()).withPlural(kind.getPlural()).endNames()
-          .addNewVersion().withName("v1").withServed(true).withStorage(true)
-            .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
-            .endOpenAPIV3Schema().endSchema()
-          .endVersion()
-        .endSpec()
-        .build()).create();
   }
 
   private static ResourceDefinitionContext context(String plural, String kind) {

@@ -9,10 +9,12 @@ import io.authtier.operator.cli.AuthTierFiles;
 import io.authtier.operator.demo.EmbeddedApiServer;
 import io.authtier.operator.demo.FakeRedisAdmin;
 import io.authtier.operator.demo.FakeWorkloadController;
+import io.authtier.operator.dependents.monitoring.PrometheusOperator;
 import io.authtier.operator.redisadmin.RedisAdmin;
 import io.authtier.operator.redisadmin.ReplicaPlacement;
 import java.util.concurrent.CopyOnWriteArrayList;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -142,6 +144,24 @@ public final class OperatorHarness implements AutoCloseable {
       created.add(client().resources(AuthTier.class).inNamespace(namespace).resource(tier).create());
     }
     return created;
+  }
+
+  /** Installs the Prometheus Operator's CRDs (ServiceMonitor, PrometheusRule), as a cluster that has it would. */
+  public void installPrometheusOperator() {
+    for (var kind : List.of(PrometheusOperator.SERVICE_MONITOR, PrometheusOperator.PROMETHEUS_RULE)) {
+      client().apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
+          .withNewMetadata().withName(kind.getPlural() + "." + kind.getGroup()).endMetadata()
+          .withNewSpec()
+            .withGroup(kind.getGroup())
+            .withScope("Namespaced")
+            .withNewNames().withKind(kind.getKind()).withPlural(kind.getPlural()).endNames()
+            .addNewVersion().withName("v1").withServed(true).withStorage(true)
+              .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
+              .endOpenAPIV3Schema().endSchema()
+            .endVersion()
+          .endSpec()
+          .build()).create();
+    }
   }
 
   public AuthTier create(AuthTier tier) {

@@ -2,6 +2,7 @@ package io.authtier.operator.dependents.autoscaling;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.dependents.Metadata;
+import io.authtier.operator.dependents.OwnedDependent;
 import io.authtier.operator.dependents.Quantities;
 import io.authtier.operator.reconcile.Labels;
 import io.authtier.operator.reconcile.Names;
@@ -13,7 +14,6 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpecBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /**
@@ -22,7 +22,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
 public class RuntimeAutoscalerDependent
-    extends CRUDKubernetesDependentResource<HorizontalPodAutoscaler, AuthTier> {
+    extends OwnedDependent<HorizontalPodAutoscaler> {
 
   /** The runtime's in-flight request gauge, as a Prometheus adapter serves it to the HPA. */
   public static final String QUEUE_METRIC = "authtier_http_requests_in_flight";

@@ -2,6 +2,7 @@ package io.authtier.operator.dependents.autoscaling;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.dependents.Metadata;
+import io.authtier.operator.dependents.OwnedDependent;
 import io.authtier.operator.reconcile.Labels;
 import io.authtier.operator.reconcile.Names;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -10,13 +11,12 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** Keeps node drains from taking down more runtime pods than spec.disruption allows. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
 public class RuntimePodDisruptionBudgetDependent
-    extends CRUDKubernetesDependentResource<PodDisruptionBudget, AuthTier> {
+    extends OwnedDependent<PodDisruptionBudget> {
 
   public RuntimePodDisruptionBudgetDependent() {
     super(PodDisruptionBudget.class);

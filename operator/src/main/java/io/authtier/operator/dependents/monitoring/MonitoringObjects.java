@@ -2,6 +2,7 @@ package io.authtier.operator.dependents.monitoring;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.dependents.Metadata;
+import io.authtier.operator.dependents.Ownership;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -14,7 +15,8 @@ import java.util.Objects;
  * installed. Not JOSDK dependents: JOSDK 5.2 resolves a dependent's kind through API discovery
  * even while its activation condition is false, which fails on clusters without these CRDs. So they
  * are read and written here on each reconcile (reads only, when nothing changed), and an edit by
- * hand is undone at the tier's next reconcile rather than at once.
+ * hand is undone at the tier's next reconcile rather than at once. They follow {@link Ownership} like the
+ * dependents: an object of the tier's that lost its owner reference gets it back, another's is not taken.
  */
 public final class MonitoringObjects {
   private MonitoringObjects() {}
@@ -56,12 +58,12 @@ public final class MonitoringObjects {
     var objects = client.genericKubernetesResources(kind).inNamespace(tier.getMetadata().getNamespace());
     var actual = objects.withName(tier.getMetadata().getName()).get();
     if (desired == null) {
-      if (actual != null && ownedBy(actual, tier)) {
+      if (actual != null && Ownership.claimable(actual, tier)) {
         objects.resource(actual).delete();
       }
       return;
     }
-    if (actual != null && !ownedBy(actual, tier)) {
+    if (actual != null && !Ownership.claimable(actual, tier)) {
       // Someone else's object of that name: taking it over would silently replace their monitoring.
       throw new KubernetesClientException("exists and is not owned by this AuthTier; rename or delete it, or turn "
           + "spec.monitoring off (the operator does not take over objects it did not create)", 409, null);
@@ -71,6 +73,7 @@ public final class MonitoringObjects {
       objects.resource(desired).create();
     } else if (!matches(client, desired, actual, tier)) {
       desired.getMetadata().setResourceVersion(actual.getMetadata().getResourceVersion());
+      desired.getMetadata().setOwnerReferences(Ownership.withController(actual, tier));
       objects.resource(desired).update();
     }
   }
@@ -83,11 +86,6 @@ public final class MonitoringObjects {
     var labels = actual.getMetadata().getLabels() == null ? Map.<String, String>of() : actual.getMetadata().getLabels();
     return Objects.equals(desiredSpec, actual.getAdditionalProperties().get("spec"))
         && labels.entrySet().containsAll(desired.getMetadata().getLabels().entrySet())
-        && ownedBy(actual, tier);
-  }
-
-  private static boolean ownedBy(GenericKubernetesResource object, AuthTier tier) {
-    return object.getMetadata().getOwnerReferences().stream()
-        .anyMatch(r -> Objects.equals(r.getUid(), tier.getMetadata().getUid()));
+        && Ownership.controlledBy(actual, tier);
   }
 }

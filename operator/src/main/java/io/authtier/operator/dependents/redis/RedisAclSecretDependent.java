@@ -2,6 +2,7 @@ package io.authtier.operator.dependents.redis;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.dependents.Metadata;
+import io.authtier.operator.dependents.OwnedDependent;
 import io.authtier.operator.reconcile.Labels;
 import io.authtier.operator.reconcile.Names;
 import io.authtier.operator.secrets.SecretLookup;
@@ -10,7 +11,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -23,7 +23,7 @@ import java.util.TreeMap;
  * Secret, since auth.conf holds the password itself.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
-public class RedisAclSecretDependent extends CRUDKubernetesDependentResource<Secret, AuthTier> {
+public class RedisAclSecretDependent extends OwnedDependent<Secret> {
 
   public RedisAclSecretDependent() {
     super(Secret.class);

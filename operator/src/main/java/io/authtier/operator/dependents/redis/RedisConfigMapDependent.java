@@ -2,6 +2,7 @@ package io.authtier.operator.dependents.redis;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.dependents.Metadata;
+import io.authtier.operator.dependents.OwnedDependent;
 import io.authtier.operator.reconcile.Labels;
 import io.authtier.operator.reconcile.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -9,13 +10,12 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.util.Map;
 
 /** redis.conf. No secret in it: the password is in the ACL Secret, which it names. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
-public class RedisConfigMapDependent extends CRUDKubernetesDependentResource<ConfigMap, AuthTier> {
+public class RedisConfigMapDependent extends OwnedDependent<ConfigMap> {
   public static final String FILE = "redis.conf";
   public static final String CONFIG_DIR = "/etc/redis/conf";
   public static final String ACL_DIR = "/etc/redis/acl";

@@ -2,29 +2,28 @@ package io.authtier.operator.dependents.redis;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.dependents.Metadata;
+import io.authtier.operator.dependents.OwnedDependent;
+import io.authtier.operator.dependents.Ownership;
 import io.authtier.operator.reconcile.Labels;
 import io.authtier.operator.reconcile.Names;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
-import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 
 /**
- * The generated Redis password, when spec.redis.passwordSecretRef is left out. Created once and never
- * rewritten (a Creator, not an Updater): a new password would lock out every client and node. It is deleted
- * with the tier.
+ * The generated Redis password, when spec.redis.passwordSecretRef is left out. Created once and its data never
+ * rewritten: a new password would lock out every client and node. Only a missing owner reference is put back,
+ * so that it is still deleted with the tier.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
-public class RedisPasswordSecretDependent extends KubernetesDependentResource<Secret, AuthTier>
-    implements Creator<Secret, AuthTier>, GarbageCollected<AuthTier> {
+public class RedisPasswordSecretDependent extends OwnedDependent<Secret> {
 
   public RedisPasswordSecretDependent() {
     super(Secret.class);
@@ -34,6 +33,13 @@ public class RedisPasswordSecretDependent extends KubernetesDependentResource<Se
   @Override
   protected ResourceID targetSecondaryResourceID(AuthTier tier, Context<AuthTier> context) {
     return new ResourceID(Names.redisPassword(tier), tier.getMetadata().getNamespace());
+  }
+
+  /** Compares the owner only; the update then writes the live Secret back as it is, with the reference. */
+  @Override
+  public Matcher.Result<Secret> match(Secret actual, AuthTier tier, Context<AuthTier> context) {
+    return Ownership.controlledBy(actual, tier) ? Matcher.Result.nonComputed(true)
+        : Matcher.Result.computed(false, context.getClient().getKubernetesSerialization().clone(actual));
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.authtier.operator.dependents.redis;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.dependents.Metadata;
+import io.authtier.operator.dependents.OwnedDependent;
 import io.authtier.operator.reconcile.Labels;
 import io.authtier.operator.reconcile.Names;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -11,12 +12,11 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** Drains take one Cluster node at a time, so a master and its replica are never evicted together. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
-public class RedisPodDisruptionBudgetDependent extends CRUDKubernetesDependentResource<PodDisruptionBudget, AuthTier> {
+public class RedisPodDisruptionBudgetDependent extends OwnedDependent<PodDisruptionBudget> {
 
   public RedisPodDisruptionBudgetDependent() {
     super(PodDisruptionBudget.class);

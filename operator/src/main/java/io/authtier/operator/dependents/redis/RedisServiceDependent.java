@@ -2,6 +2,7 @@ package io.authtier.operator.dependents.redis;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.dependents.Metadata;
+import io.authtier.operator.dependents.OwnedDependent;
 import io.authtier.operator.reconcile.Labels;
 import io.authtier.operator.reconcile.Names;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -11,12 +12,11 @@ import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The client Service of the Redis: the runtime's endpoint for Standalone. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
-public class RedisServiceDependent extends CRUDKubernetesDependentResource<Service, AuthTier> {
+public class RedisServiceDependent extends OwnedDependent<Service> {
 
   public RedisServiceDependent() {
     super(Service.class);

@@ -2,6 +2,7 @@ package io.authtier.operator.dependents.redis;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.dependents.Metadata;
+import io.authtier.operator.dependents.OwnedDependent;
 import io.authtier.operator.dependents.PodSecurity;
 import io.authtier.operator.dependents.Quantities;
 import io.authtier.operator.dependents.runtime.RedisEndpoints;
@@ -31,7 +32,6 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -48,7 +48,7 @@ import java.util.TreeMap;
  * Secret, never as a literal.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
-public class RedisStatefulSetDependent extends CRUDKubernetesDependentResource<StatefulSet, AuthTier> {
+public class RedisStatefulSetDependent extends OwnedDependent<StatefulSet> {
   public static final String CONFIG_HASH = "authtier.io/config-hash";
   public static final String PASSWORD_HASH = "authtier.io/password-hash";
   /** The Redis container's memory limit; redis.conf's maxmemory stays well below it (RedisConfigMapDependent). */

@@ -3,6 +3,7 @@ package io.authtier.operator.dependents.runtime;
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.api.v1alpha1.AuthTierSpec;
 import io.authtier.operator.dependents.Metadata;
+import io.authtier.operator.dependents.OwnedDependent;
 import io.authtier.operator.dependents.PodSecurity;
 import io.authtier.operator.dependents.Quantities;
 import io.authtier.operator.reconcile.Labels;
@@ -32,7 +33,6 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -50,7 +50,7 @@ import java.util.TreeSet;
  * pod-template hashes of the configuration and of the referenced Secrets so that a change rolls them.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
-public class RuntimeDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, AuthTier> {
+public class RuntimeDeploymentDependent extends OwnedDependent<Deployment> {
 
   public static final String CONFIG_HASH = "authtier.io/config-hash";
   /** How long a terminating runtime pod keeps accepting before it gets SIGTERM (see the preStop hook). */

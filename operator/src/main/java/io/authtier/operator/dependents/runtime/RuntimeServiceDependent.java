@@ -2,6 +2,7 @@ package io.authtier.operator.dependents.runtime;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.dependents.Metadata;
+import io.authtier.operator.dependents.OwnedDependent;
 import io.authtier.operator.reconcile.Labels;
 import io.authtier.operator.reconcile.Names;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -10,12 +11,11 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The in-cluster address that ingresses ask (port http) and Prometheus scrapes (port management). */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
-public class RuntimeServiceDependent extends CRUDKubernetesDependentResource<Service, AuthTier> {
+public class RuntimeServiceDependent extends OwnedDependent<Service> {
 
   public RuntimeServiceDependent() {
     super(Service.class);
