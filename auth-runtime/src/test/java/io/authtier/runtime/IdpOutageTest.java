@@ -75,6 +75,9 @@ class IdpOutageTest {
             assertThat(ready.statusCode()).isEqualTo(503);
             assertThat(ready.body()).contains("keys of issuer main");
             assertThat(runtime.management("/healthz").statusCode()).isEqualTo(200);
+            // and the failed attempts are counted, though discovery never got as far as a JWKS fetch
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(runtime.management("/metrics").body())
+                    .containsPattern("authtier_jwks_refreshes_total\\{issuer=\"main\",result=\"failure\",trigger=\"startup\"} [1-9]"));
         }
     }
 }

@@ -76,7 +76,7 @@ class RuntimeMainTest {
         assertThat(Http.get(managementPort, "/readyz").statusCode()).isEqualTo(503);
         assertThat(Http.get(port, "/auth").statusCode()).isEqualTo(401);
         assertThat(out().lines()).singleElement().asString()
-                .startsWith("authtier-runtime: configuration " + file + ": issuers main; sessions Memory;");
+                .startsWith("authtier-runtime: configuration " + file + ": issuers main; sessions unused (no sessions.login); login off; L2 cache off; redis none;");
 
         // And when it is stopped, run returns 0 and the ports are closed
         app.stop();

@@ -42,18 +42,41 @@ public record RuntimeConfig(
         return issuers.stream().filter(issuer -> issuer.name().equals(name)).findFirst();
     }
 
+    /** Whether the L2 cache is in use: enabled, and some issuer introspects (only introspection answers are cached there). */
+    public boolean l2InUse() {
+        return tokenCache.l2().enabled() && issuers.stream().anyMatch(issuer -> issuer.introspection().isPresent());
+    }
+
+    /** Whether sessions are in use: only the login flow makes them. */
+    public boolean sessionsInUse() {
+        return sessions.login().isPresent();
+    }
+
     /**
-     * One line for the start-up log: what is configured, without paths or anything secret, e.g.
+     * Why {@code redis} is configured but nothing will use it, if so: the runtime then opens no connection to
+     * it, and it neither counts for readiness nor has metrics.
+     */
+    public Optional<String> unusedRedis() {
+        boolean used = l2InUse() || sessionsInUse() && sessions.store() == SessionStoreType.Redis;
+        return redis.isPresent() && !used
+                ? Optional.of("redis is configured but nothing uses it: the L2 cache holds introspection answers only and no "
+                        + "issuer has introspection, and sessions exist only with sessions.login; add one of them, or remove redis")
+                : Optional.empty();
+    }
+
+    /**
+     * One line for the start-up log: what is configured and in use, without paths or anything secret, e.g.
      * {@code issuers main, partner; sessions Memory; login off; L2 cache off; redis none; ports 8080/9090}.
      */
     public String summary() {
         return "issuers %s; sessions %s; login %s; L2 cache %s; redis %s; ports %d (auth) / %d (management)".formatted(
                 issuers.stream().map(IssuerConfig::name).collect(Collectors.joining(", ")),
-                sessions.store(),
+                sessionsInUse() ? sessions.store() : "unused (no sessions.login)",
                 sessions.login().map(login -> "via " + login.issuer()).orElse("off"),
-                tokenCache.l2().enabled() ? "on" : "off",
+                l2InUse() ? "on" : tokenCache.l2().enabled() ? "unused (no issuer has introspection)" : "off",
                 redis.map(r -> r.topology() + " (" + r.endpoints().size() + " endpoint"
-                        + (r.endpoints().size() == 1 ? "" : "s") + (r.tls() ? ", TLS" : "") + ")").orElse("none"),
+                        + (r.endpoints().size() == 1 ? "" : "s") + (r.tls() ? ", TLS" : "") + ")"
+                        + (unusedRedis().isPresent() ? ", unused" : "")).orElse("none"),
                 server.port(),
                 server.managementPort());
     }

@@ -225,7 +225,21 @@ class RuntimeConfigLoaderTest {
         String summary = config.summary();
 
         // Then one line says what runs
-        assertThat(summary).isEqualTo("issuers main; sessions Redis; login via main; L2 cache on; "
+        assertThat(summary).isEqualTo("issuers main; sessions Redis; login via main; L2 cache unused (no issuer has introspection); "
                 + "redis Cluster (3 endpoints, TLS); ports 8080 (auth) / 9090 (management)");
+        assertThat(config.unusedRedis()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("Redis that nothing would use (no introspection, no login) is called unused, with what would use it")
+    void unusedRedis() {
+        RuntimeConfig config = configOf(MINIMAL + """
+                redis: {topology: Standalone, endpoints: ["redis:6379"]}
+                """);
+
+        assertThat(config.summary()).isEqualTo("issuers main; sessions unused (no sessions.login); login off; "
+                + "L2 cache unused (no issuer has introspection); redis Standalone (1 endpoint), unused; ports 8080 (auth) / 9090 (management)");
+        assertThat(config.unusedRedis()).hasValueSatisfying(why -> assertThat(why)
+                .contains("no issuer has introspection").contains("sessions.login").contains("remove redis"));
     }
 }

@@ -149,9 +149,21 @@ public final class StatusAggregator {
     }
     if (observation.redis().isPresent()) {
       var redis = observation.redis().get();
-      return new Verdict(redis.conditionStatus(), redis.reason(), redis.message());
+      return new Verdict(redis.conditionStatus(), redis.reason(), redis.message() + unusedNote(tier));
     }
     return Verdict.unknown("NotObserved", "Redis is not asked while the tier is stalled or failing");
+  }
+
+  /**
+   * The runtime keeps only introspection answers (L2 cache) and login sessions in Redis: without either, Redis
+   * runs (and costs) for nothing, which a reader of the condition should learn.
+   */
+  private static String unusedNote(AuthTier tier) {
+    var spec = tier.getSpec();
+    boolean introspects = spec.issuers().stream().anyMatch(issuer -> issuer.introspection() != null);
+    boolean sessions = spec.sessions() != null && spec.sessions().login() != null;
+    return introspects || sessions ? "" : "; nothing uses it: no issuer has introspection and spec.sessions.login is not set, "
+        + "so the runtime never connects to it (remove spec.redis, or add one of them)";
   }
 
   private static Verdict autoscaling(AuthTier tier, Optional<HorizontalPodAutoscaler> autoscaler, boolean stalled) {

@@ -3,6 +3,8 @@ package io.authtier.operator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.authtier.operator.api.v1alpha1.Condition;
+import io.authtier.operator.api.v1alpha1.IssuerSpec;
+import io.authtier.operator.api.v1alpha1.SessionsSpec;
 import io.authtier.operator.demo.FakeWorkloadController;
 import io.authtier.operator.support.Tiers;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -346,6 +348,29 @@ class StatusAggregatorTest {
     });
     assertThat(condition(notAsked.conditions(), "RedisReady").status()).isEqualTo("Unknown");
     assertThat(condition(notAsked.conditions(), "Ready").status()).isEqualTo("False");
+  }
+
+  @Test
+  @DisplayName("Redis that nothing uses (no introspection, no login) is still RedisReady, and its message says it is unused")
+  void unusedRedis() {
+    var used = Tiers.sample("production.yaml", "prod");
+    var spec = used.getSpec();
+    var sessions = spec.sessions();
+    var unused = Tiers.sample("production.yaml", "prod");
+    unused.setSpec(Tiers.withSessions(Tiers.withIssuers(spec, spec.issuers().stream()
+            .map(i -> new IssuerSpec(i.name(), i.issuerUrl(), i.audiences(), i.allowedAlgorithms(), i.clockSkew(), null)).toList()),
+        new SessionsSpec(sessions.store(), sessions.cookie(), sessions.idleTimeout(), sessions.absoluteTimeout(),
+            sessions.localCacheTtl(), sessions.passAccessToken(), null)));
+
+    var usedStatus = aggregator(T0).aggregate(used, running(readyDeployment(3, 1L), null));
+    var unusedStatus = aggregator(T0).aggregate(unused, running(readyDeployment(3, 1L), null));
+
+    assertThat(condition(usedStatus.conditions(), "RedisReady").message()).isEqualTo("Redis answers at r:6379");
+    assertThat(condition(unusedStatus.conditions(), "RedisReady")).satisfies(c -> {
+      assertThat(c.status()).isEqualTo("True");
+      assertThat(c.message()).startsWith("Redis answers at r:6379; nothing uses it: no issuer has introspection")
+          .contains("remove spec.redis");
+    });
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.authtier.operator.api.v1alpha1.AuthTierSpec;
 import io.authtier.operator.api.v1alpha1.IssuerSpec;
 import io.authtier.operator.api.v1alpha1.RedisSpec;
 import io.authtier.operator.api.v1alpha1.RuntimeSpec;
+import io.authtier.operator.api.v1alpha1.SessionsSpec;
 import io.authtier.operator.cli.AuthTierFiles;
 import java.util.List;
 
@@ -32,6 +33,12 @@ public final class Tiers {
   /** The spec with its runtime section replaced. */
   public static AuthTierSpec withRuntime(AuthTierSpec s, RuntimeSpec runtime) {
     return new AuthTierSpec(s.issuers(), s.tokenCache(), s.resilience(), s.sessions(), s.redis(), runtime,
+        s.autoscaling(), s.disruption(), s.monitoring(), s.routes());
+  }
+
+  /** The spec with its sessions section replaced. */
+  public static AuthTierSpec withSessions(AuthTierSpec s, SessionsSpec sessions) {
+    return new AuthTierSpec(s.issuers(), s.tokenCache(), s.resilience(), sessions, s.redis(), s.runtime(),
         s.autoscaling(), s.disruption(), s.monitoring(), s.routes());
   }
 

@@ -99,6 +99,11 @@ public final class IssuerKeys implements Closeable {
             loaded = true;
             LOG.info("issuer {}: {} keys loaded", issuer.name(), count);
         } catch (KeySourceException | IOException | RuntimeException e) {
+            if (source == null) {
+                // Discovery failed, so no JWKS fetch was made for JwksFetcher to count: count the attempt here,
+                // or an IdP down since start would show in no metric.
+                metrics.jwksRefresh(issuer.name(), JwksFetcher.Trigger.STARTUP.label, "failure");
+            }
             Duration next = backoff.multipliedBy(2).compareTo(JwksPolicy.MAX_STARTUP_BACKOFF) > 0
                     ? JwksPolicy.MAX_STARTUP_BACKOFF : backoff.multipliedBy(2);
             LOG.warn("issuer {}: cannot load keys yet ({}); trying again in {} ms",
