@@ -27,8 +27,19 @@ public final class Browser {
 
     /** One request, no redirect followed; cookies sent and stored. */
     public HttpResponse<String> get(String url, String... headers) {
-        URI uri = URI.create(url);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET();
+        return send(URI.create(url), HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET(), headers);
+    }
+
+    /** A form POST (what a login page's submit button sends), no redirect followed; cookies sent and stored. */
+    public HttpResponse<String> postForm(String url, Map<String, String> form) {
+        String body = form.entrySet().stream()
+                .map(e -> e.getKey() + "=" + java.net.URLEncoder.encode(e.getValue(), java.nio.charset.StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return send(URI.create(url), HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body)), "Content-Type", "application/x-www-form-urlencoded");
+    }
+
+    private HttpResponse<String> send(URI uri, HttpRequest.Builder request, String... headers) {
         if (headers.length > 0) {
             request.headers(headers);
         }
