@@ -83,7 +83,7 @@ class FieldRulesTest {
                 arguments("alg none is refused as not asymmetric", issuer("allowedAlgorithms: [none]"),
                         "issuers[0].allowedAlgorithms[0]", "only asymmetric algorithms are allowed"),
                 arguments("an unknown algorithm lists the known ones", issuer("allowedAlgorithms: [RS1]"),
-                        "issuers[0].allowedAlgorithms[0]", "is not one of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA"),
+                        "issuers[0].allowedAlgorithms[0]", "is not one of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, Ed25519"),
                 arguments("an algorithm in the wrong case names the right one", issuer("allowedAlgorithms: [eddsa]"),
                         "issuers[0].allowedAlgorithms[0]", "did you mean 'EdDSA'?"),
                 arguments("an empty algorithm list is refused", issuer("allowedAlgorithms: []"),

@@ -6,6 +6,7 @@ import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.api.v1alpha1.AuthTierSpec;
 import io.authtier.operator.api.v1alpha1.LoginSpec;
 import io.authtier.operator.api.v1alpha1.SessionsSpec;
+import io.authtier.operator.api.v1alpha1.SigningAlgorithm;
 import io.authtier.operator.cli.AuthTierFiles;
 import io.authtier.operator.dependents.runtime.RuntimeConfigRenderer;
 import io.authtier.operator.secrets.ReferencedSecrets;
@@ -117,6 +118,7 @@ class RenderedSamplesLoadTest {
         Arguments.of("networks", ISSUER + "redis: {mode: External, external: {topology: Cluster, endpoints: ['[::1]:6379', '10.0.0.5:65535', 'r-0.r.svc.cluster.local:1']}}\n"
             + "runtime: {trustedProxies: [10.0.0.0/8, 192.168.1.7/32, 'fd00::/8', '::1/128', 0.0.0.0/0]}\n"),
         Arguments.of("wildcards", ISSUER + REDIS + LOGIN.formatted("'*.example.com', shop.example.com, localhost")),
+        Arguments.of("every-algorithm", ISSUER.replace("}]", ", allowedAlgorithms: " + java.util.Arrays.toString(SigningAlgorithm.values()) + "}]") + REDIS),
         Arguments.of("token-prefixes", "issuers: [{name: a, issuerUrl: 'https://a.example/r', audiences: [x], introspection: {clientId: c, "
             + "clientSecretRef: {name: s, key: k}, tokenPrefix: 'ory_at_'}}, {name: b, issuerUrl: 'https://b.example/r', audiences: [y], "
             + "introspection: {clientId: c, clientSecretRef: {name: s, key: k}, tokenPrefix: '#!~'}}]\n" + REDIS));

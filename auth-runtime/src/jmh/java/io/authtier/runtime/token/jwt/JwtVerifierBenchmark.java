@@ -11,6 +11,7 @@ import com.nimbusds.jose.util.ResourceRetriever;
 import io.authtier.runtime.config.IssuerConfig;
 import io.authtier.runtime.config.SignatureAlgorithm;
 import io.authtier.runtime.metrics.RuntimeMetrics;
+import io.authtier.runtime.testsupport.Ed25519Key;
 import io.authtier.runtime.testsupport.Tokens;
 import io.authtier.runtime.token.Verdict;
 import java.net.URI;
@@ -54,7 +55,7 @@ public class JwtVerifierBenchmark {
 
     private static final String ISSUER = "https://idp.example.com/realms/shop";
 
-    @Param({"RS256", "PS256", "ES256"})
+    @Param({"RS256", "PS256", "ES256", "EdDSA"})
     public String algorithm;
 
     private JwtVerifier cached;
@@ -70,15 +71,17 @@ public class JwtVerifierBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         JWSAlgorithm alg = JWSAlgorithm.parse(algorithm);
-        JWK key = alg == JWSAlgorithm.ES256
-                ? new ECKeyGenerator(Curve.P_256).keyID("k1").generate()
+        Ed25519Key edKey = alg == JWSAlgorithm.EdDSA ? Ed25519Key.generate("k1") : null; // nimbus signs Ed25519 only with Tink
+        JWK key = edKey != null ? edKey.publicJwk()
+                : alg == JWSAlgorithm.ES256 ? new ECKeyGenerator(Curve.P_256).keyID("k1").generate()
                 : new RSAKeyGenerator(2048).keyID("k1").generate();
         String jwks = new JWKSet(key.toPublicJWK()).toString(true);
         String discovery = "{\"issuer\":\"" + ISSUER + "\",\"jwks_uri\":\"" + ISSUER + "/jwks\"}";
         ResourceRetriever inMemory = (URL url) -> new Resource(url.getPath().endsWith("/jwks") ? jwks : discovery, "application/json");
 
         IssuerConfig issuer = new IssuerConfig("shop", URI.create(ISSUER), List.of("shop-api"),
-                List.of(SignatureAlgorithm.RS256, SignatureAlgorithm.PS256, SignatureAlgorithm.ES256), Duration.ofSeconds(30), Optional.empty());
+                List.of(SignatureAlgorithm.RS256, SignatureAlgorithm.PS256, SignatureAlgorithm.ES256, SignatureAlgorithm.EdDSA),
+                Duration.ofSeconds(30), Optional.empty());
         RuntimeMetrics metrics = new RuntimeMetrics(RuntimeMetrics.prometheusRegistry());
         keys = new IssuerKeys(issuer, JwksPolicy.defaults(Duration.ofSeconds(2), Duration.ofMillis(200)), Clock.systemUTC(), metrics, inMemory);
         loader = Executors.newSingleThreadScheduledExecutor();
@@ -89,13 +92,15 @@ public class JwtVerifierBenchmark {
         }
         cached = new JwtVerifier(List.of(keys), 100_000, Duration.ofMinutes(5), 8192, Clock.systemUTC(), metrics, Runnable::run, JwtVerifier.DEFAULT_MAX_PENDING);
         firstSeen = new JwtVerifier(List.of(keys), 100_000, Duration.ZERO, 8192, Clock.systemUTC(), metrics, Runnable::run, JwtVerifier.DEFAULT_MAX_PENDING);
-        token = Tokens.sign(key, alg, Tokens.accessClaims(ISSUER, "shop-api", Clock.systemUTC().instant()).build());
+        com.nimbusds.jwt.JWTClaimsSet claims = Tokens.accessClaims(ISSUER, "shop-api", Clock.systemUTC().instant()).build();
+        token = edKey != null ? edKey.sign(claims) : Tokens.sign(key, alg, claims);
         com.nimbusds.jwt.SignedJWT parsed = com.nimbusds.jwt.SignedJWT.parse(token);
         header = parsed.getHeader();
         signingInput = parsed.getSigningInput();
         signature = parsed.getSignature();
-        signatureVerifier = new com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory().createJWSVerifier(header,
-                alg == JWSAlgorithm.ES256 ? key.toECKey().toECPublicKey() : key.toRSAKey().toRSAPublicKey());
+        signatureVerifier = edKey != null ? JdkEd25519Verifier.of(edKey.publicJwk()).orElseThrow()
+                : new com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory().createJWSVerifier(header,
+                        alg == JWSAlgorithm.ES256 ? key.toECKey().toECPublicKey() : key.toRSAKey().toRSAPublicKey());
         if (!signatureVerifier.verify(header, signingInput, signature)) {
             throw new IllegalStateException("the signature does not verify");
         }
@@ -118,7 +123,7 @@ public class JwtVerifierBenchmark {
         return cached.verify(token).toCompletableFuture().join();
     }
 
-    /** The floor of {@code firstSeen}: the signature check alone (nimbus over the JDK), nothing else. */
+    /** The floor of {@code firstSeen}: the signature check alone (nimbus, or for EdDSA our verifier, over the JDK), nothing else. */
     @Benchmark
     public boolean signatureOnly() throws Exception {
         return signatureVerifier.verify(header, signingInput, signature);

@@ -9,6 +9,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
@@ -22,7 +23,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.security.Key;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * ({@code jwks_uri}, and the document's {@code issuer} must equal {@code issuerUrl}), then fetched with
  * nimbus's {@link JWKSourceBuilder}: cached, refreshed ahead of expiry in the background, refetched on an
  * unknown {@code kid} at most once per interval, and kept through an IdP outage. Only keys whose type
- * fits the token's algorithm (already checked against the issuer's allowed ones) are ever selected.
+ * fits the token's algorithm (already checked against the issuer's allowed ones) are ever selected: RSA
+ * for RS* and PS*, EC for ES*, OKP with curve Ed25519 for EdDSA and Ed25519.
  *
  * <p>All fetching blocks and so runs on the start-up scheduler, nimbus's refresh thread, or the
  * verifier's worker threads; never on an event loop.
@@ -118,8 +119,8 @@ public final class IssuerKeys implements Closeable {
 
     /**
      * Verifiers for the keys that may have signed a token with {@code header}: right {@code kid}, right
-     * key type (and curve) for its {@code alg}, {@code use} absent or {@code sig}. A verifier is made once
-     * per key and reused. Blocks if the keys must be fetched.
+     * key type (and curve) for its {@code alg}, the key's own {@code alg} absent or the same, {@code use}
+     * absent or {@code sig}. A verifier is made once per key and reused. Blocks if the keys must be fetched.
      *
      * @throws NotLoadedException if the issuer has not been discovered yet
      * @throws KeySourceException if the keys cannot be had (rate limited: a refetch happened recently)
@@ -154,15 +155,19 @@ public final class IssuerKeys implements Closeable {
         return out;
     }
 
-    /** A verifier for {@code jwk}'s public key, or null if it has none that fits. */
+    /**
+     * A verifier for {@code jwk}'s public key, or null if it has none that fits {@code header}'s {@code alg}:
+     * RSA and EC through nimbus, Ed25519 through the JDK ({@link JdkEd25519Verifier}, no Tink).
+     */
     private JWSVerifier verifier(JWSHeader header, JWK jwk) {
         try {
-            Key key = switch (jwk) {
-                case RSAKey rsa -> rsa.toRSAPublicKey();
-                case ECKey ec -> ec.toECPublicKey();
+            return switch (jwk) {
+                case RSAKey rsa -> VERIFIERS.createJWSVerifier(header, rsa.toRSAPublicKey());
+                case ECKey ec -> VERIFIERS.createJWSVerifier(header, ec.toECPublicKey());
+                case OctetKeyPair okp when JdkEd25519Verifier.ALGORITHMS.contains(header.getAlgorithm()) ->
+                        JdkEd25519Verifier.of(okp).orElse(null);
                 default -> null;
             };
-            return key == null ? null : VERIFIERS.createJWSVerifier(header, key);
         } catch (JOSEException e) {
             return null;
         }

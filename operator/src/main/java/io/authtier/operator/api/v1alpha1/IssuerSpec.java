@@ -30,7 +30,7 @@ public record IssuerSpec(
 
     @Default("[\"RS256\",\"PS256\",\"ES256\"]")
     @Size(min = 1)
-    @JsonPropertyDescription("Signature algorithms accepted from this issuer. Asymmetric only: keys come from the issuer's JWKS.")
+    @JsonPropertyDescription("Signature algorithms accepted from this issuer. Asymmetric only: keys come from the issuer's JWKS. EdDSA and Ed25519 take Ed25519 keys (kty OKP); Ed448 keys are not supported.")
     List<SigningAlgorithm> allowedAlgorithms,
 
     @Default("30s")
