@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.authtier.runtime.redis.RedisServers;
+import io.authtier.runtime.session.redis.RedisSessionBytes;
 import io.authtier.runtime.testsupport.Browser;
 import io.authtier.runtime.testsupport.MutableClock;
 import io.authtier.runtime.testsupport.RunningRuntime;
@@ -165,6 +166,39 @@ class SessionRefreshTest {
             assertThat(atB.statusCode()).isEqualTo(200);
             assertThat(atB.headers().firstValue("Authorization")).hasValue(refreshedByA);
             assertThat(metricOf(a, "authtier_session_refreshes_total{outcome=\"refreshed\"}")).isEqualTo(1.0);
+            assertThat(metricOf(b, "authtier_session_refreshes_total{outcome=\"refreshed\"}")).isEqualTo(0.0);
+        }
+    }
+
+    @Test
+    @DisplayName("A replica that finds the refresh lock still held, though the new tokens are stored, passes the new token, not its remembered one")
+    void lockHeldAfterTheRefresh() throws IOException {
+        // Two replicas remembering sessions for 5 s; B remembers the session from before A refreshes it
+        Path k1 = dir.resolve("k1");
+        try (RunningRuntime a = RunningRuntime.start(config(k1, "5s"), clock, policy -> policy);
+             RunningRuntime b = RunningRuntime.start(config(k1, "5s"), clock, policy -> policy)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> a.management("/readyz").statusCode() == 200
+                    && b.management("/readyz").statusCode() == 200);
+            Browser browser = new Browser();
+            idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "ada", "JWT", List.of("shop-api"), Map.of(), 600));
+            browser.logIn("http://127.0.0.1:" + a.port() + "/oauth2/start", idp.baseUrl().toString());
+            String authB = "http://127.0.0.1:" + b.port() + "/auth";
+            browser.setCookie(authB, COOKIE, browser.cookie("http://127.0.0.1:" + a.port() + "/", COOKIE));
+            clock.advance(Duration.ofSeconds(560));
+            String before = browser.get(authB).headers().firstValue("Authorization").orElseThrow();
+            clock.advance(Duration.ofSeconds(30));
+            String refreshedByA = browser.get("http://127.0.0.1:" + a.port() + "/auth").headers().firstValue("Authorization").orElseThrow();
+            assertThat(refreshedByA).isNotEqualTo(before);
+
+            // When the session's refresh lock is held (A's release not yet arrived, or a third replica refreshing)
+            String session = redis.command("KEYS", RedisSessionBytes.SESSION_PREFIX + "*").strip();
+            assertThat(redis.command("SET", RedisSessionBytes.LOCK_PREFIX + session.substring(RedisSessionBytes.SESSION_PREFIX.length()),
+                    "someone-else", "PX", "60000")).isEqualTo("+OK");
+            HttpResponse<String> atB = browser.get(authB);
+
+            // Then B reads the stored session rather than pass the token it remembered
+            assertThat(atB.statusCode()).isEqualTo(200);
+            assertThat(atB.headers().firstValue("Authorization")).hasValue(refreshedByA);
             assertThat(metricOf(b, "authtier_session_refreshes_total{outcome=\"refreshed\"}")).isEqualTo(0.0);
         }
     }

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * replicas: requests for one session on this replica share one attempt (single flight); that attempt takes
  * the session's lock in the store, reloads the session and checks again (another replica may have just
  * refreshed it), and only then calls the IdP. {@code invalid_grant} ends the session; a network error or
- * an open breaker keeps it. A request that finds another replica holding the lock waits for its result
- * (reloading a few times) if its own access token has already expired, and otherwise goes on with it.
+ * an open breaker keeps it. A request that finds another replica holding the lock reads the stored session
+ * once (the holder may be done already), then waits for the holder's result (reloading a few times) if
+ * its access token has already expired, and otherwise goes on with it.
  */
 final class SessionRefresher {
 
@@ -105,7 +106,14 @@ final class SessionRefresher {
             metrics.storeCall("lock", start);
             if (!locked) {
                 metrics.refresh("by_other");
-                return awaitOther(ticket, session, WAIT_STEPS);
+                // The holder may have stored new tokens already (its unlock can reach Redis after its answer):
+                // read once, so that a copy remembered from before the refresh is not what goes upstream.
+                return store.loadFresh(ticket).thenCompose(lookup -> switch (lookup) {
+                    case SessionLookup.Found(Session reloaded) when !due(reloaded, clock.instant()) ->
+                            CompletableFuture.<Refreshed>completedFuture(new Current(reloaded));
+                    case SessionLookup.Found(Session reloaded) -> awaitOther(ticket, reloaded, WAIT_STEPS);
+                    default -> CompletableFuture.<Refreshed>completedFuture(new Ended());
+                });
             }
             return store.loadFresh(ticket)
                     .thenCompose(lookup -> switch (lookup) {
