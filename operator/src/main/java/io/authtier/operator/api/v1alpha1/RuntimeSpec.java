@@ -26,7 +26,12 @@ public record RuntimeSpec(
     @JsonPropertyDescription("Number of pods when autoscaling is off. With autoscaling on, the HPA sets it.")
     Integer replicas,
 
-    @JsonPropertyDescription("CPU and memory of each pod. Default: requests 250m CPU and 256Mi, limit 512Mi memory.")
+    @JsonPropertyDescription("CPU and memory of each pod. Each of requests.cpu (default " + DEFAULT_CPU_REQUEST
+        + "), requests.memory (" + DEFAULT_MEMORY_REQUEST + ") and limits.memory (" + DEFAULT_MEMORY_LIMIT + ") that is left out"
+        + " takes its default on its own; what is set is kept. A defaulted request is lowered to the limit set for it, and"
+        + " a defaulted memory limit is raised to the memory request set, so requests never exceed limits. There is always"
+        + " a memory request and limit: the HPA's memory target is a share of the request, and the JVM heap (75 %) and the"
+        + " memory alert are shares of the limit. No CPU limit unless set.")
     ResourceRequirements resources,
 
     @Size(max = 32)
@@ -35,8 +40,11 @@ public record RuntimeSpec(
   /** Most pods of a tier (replicas, HPA bounds, PDB): Kubernetes counts them in 32-bit integers, the operator in Java ints. */
   public static final int MAX_REPLICAS = 1000;
 
-
   public static final String DEFAULT_IMAGE = "ghcr.io/authtier/auth-runtime:0.1.0";
+  /** Defaults of resources, each applied on its own by the Deployment (the schema cannot default map entries). */
+  public static final String DEFAULT_CPU_REQUEST = "250m";
+  public static final String DEFAULT_MEMORY_REQUEST = "256Mi";
+  public static final String DEFAULT_MEMORY_LIMIT = "512Mi";
 
   public RuntimeSpec {
     image = image == null ? DEFAULT_IMAGE : image;

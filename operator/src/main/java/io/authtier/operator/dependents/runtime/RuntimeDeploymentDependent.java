@@ -1,7 +1,7 @@
 package io.authtier.operator.dependents.runtime;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
-import io.authtier.operator.api.v1alpha1.AuthTierSpec;
+import io.authtier.operator.api.v1alpha1.RuntimeSpec;
 import io.authtier.operator.dependents.Metadata;
 import io.authtier.operator.dependents.OwnedDependent;
 import io.authtier.operator.dependents.PodSecurity;
@@ -151,7 +151,7 @@ public class RuntimeDeploymentDependent extends OwnedDependent<Deployment> {
                   // it a few seconds later; the runtime stops accepting on SIGTERM, so it is sent after them.
                   .withNewLifecycle().withNewPreStop().withNewExec().withCommand("sleep", String.valueOf(PRE_STOP_SECONDS))
                       .endExec().endPreStop().endLifecycle()
-                  .withResources(resources(spec))
+                  .withResources(resources(spec.runtime()))
                   .withSecurityContext(PodSecurity.restrictedContainer())
                   .withVolumeMounts(volumeMounts(tier))
                   .build())
@@ -162,18 +162,31 @@ public class RuntimeDeploymentDependent extends OwnedDependent<Deployment> {
         .build();
   }
 
-  private static ResourceRequirements resources(AuthTierSpec spec) {
-    var own = spec.runtime().resources();
-    if (own != null) {
-      return new ResourceRequirementsBuilder(own)
-          .withRequests(Quantities.canonical(own.getRequests()))
-          .withLimits(Quantities.canonical(own.getLimits()))
-          .build();
-    }
-    return new ResourceRequirementsBuilder()
-        .withRequests(new TreeMap<>(Map.of("cpu", new Quantity("250m"), "memory", new Quantity("256Mi"))))
-        .withLimits(new TreeMap<>(Map.of("memory", new Quantity("512Mi"))))
+  /**
+   * The spec's resources, each of requests.cpu, requests.memory and limits.memory that it leaves out taking its
+   * default on its own (see {@link RuntimeSpec#resources()}). A missing memory request would leave the HPA's memory
+   * target nothing to measure, and a missing memory limit would size the JVM heap and the memory alert from nothing.
+   */
+  static ResourceRequirements resources(RuntimeSpec runtime) {
+    var own = Optional.ofNullable(runtime.resources());
+    var requests = new TreeMap<String, Quantity>(own.map(ResourceRequirements::getRequests).orElse(Map.of()));
+    var limits = new TreeMap<String, Quantity>(own.map(ResourceRequirements::getLimits).orElse(Map.of()));
+    // Lowered to a given limit and raised to a given request: Kubernetes refuses a pod whose request exceeds its limit.
+    requests.computeIfAbsent("cpu", k -> smaller(new Quantity(RuntimeSpec.DEFAULT_CPU_REQUEST), limits.get(k)));
+    requests.computeIfAbsent("memory", k -> smaller(new Quantity(RuntimeSpec.DEFAULT_MEMORY_REQUEST), limits.get(k)));
+    limits.computeIfAbsent("memory", k -> larger(new Quantity(RuntimeSpec.DEFAULT_MEMORY_LIMIT), requests.get(k)));
+    return new ResourceRequirementsBuilder(own.orElse(new ResourceRequirements()))
+        .withRequests(Quantities.canonical(requests))
+        .withLimits(Quantities.canonical(limits))
         .build();
+  }
+
+  private static Quantity smaller(Quantity fallback, Quantity bound) {
+    return bound != null && bound.getNumericalAmount().compareTo(fallback.getNumericalAmount()) < 0 ? bound : fallback;
+  }
+
+  private static Quantity larger(Quantity fallback, Quantity bound) {
+    return bound != null && bound.getNumericalAmount().compareTo(fallback.getNumericalAmount()) > 0 ? bound : fallback;
   }
 
   private static Probe probe(String path, int periodSeconds, int failureThreshold) {

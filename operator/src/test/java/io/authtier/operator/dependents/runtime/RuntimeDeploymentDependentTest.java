@@ -2,15 +2,23 @@ package io.authtier.operator.dependents.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.authtier.operator.api.v1alpha1.RuntimeSpec;
 import io.authtier.operator.support.Tiers;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class RuntimeDeploymentDependentTest {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   @Test
   @DisplayName("The runtime pods meet Pod Security Standard restricted")
@@ -127,5 +135,32 @@ class RuntimeDeploymentDependentTest {
         .isEqualTo(RuntimeDeploymentDependent.sha256(RuntimeConfigRenderer.render(tier)));
     assertThat(otherDigest.get(RuntimeDeploymentDependent.CONFIG_HASH)).isEqualTo(annotations.get(RuntimeDeploymentDependent.CONFIG_HASH));
     assertThat(otherDigest.get(RuntimeDeploymentDependent.SECRETS_HASH)).isNotEqualTo(annotations.get(RuntimeDeploymentDependent.SECRETS_HASH));
+  }
+
+  @ParameterizedTest(name = "{0} -> requests {1}, limits {2}")
+  @CsvSource(delimiter = '|', nullValues = "none", value = {
+      "none                                                        | {cpu=250m, memory=256Mi} | {memory=512Mi}",
+      "{}                                                          | {cpu=250m, memory=256Mi} | {memory=512Mi}",
+      "{requests: {cpu: 500m}}                                     | {cpu=500m, memory=256Mi} | {memory=512Mi}",
+      "{requests: {memory: 300Mi}}                                 | {cpu=250m, memory=300Mi} | {memory=512Mi}",
+      "{requests: {memory: 1Gi}}                                   | {cpu=250m, memory=1Gi}   | {memory=1Gi}",
+      "{limits: {memory: 128Mi}}                                   | {cpu=250m, memory=128Mi} | {memory=128Mi}",
+      "{limits: {cpu: 100m}}                                       | {cpu=100m, memory=256Mi} | {cpu=100m, memory=512Mi}",
+      "{limits: {cpu: '2', ephemeral-storage: 1Gi}}                | {cpu=250m, memory=256Mi} | {cpu=2, ephemeral-storage=1Gi, memory=512Mi}",
+      "{requests: {cpu: '0.5', memory: 512Mi}, limits: {memory: 1024Mi}} | {cpu=500m, memory=512Mi} | {memory=1Gi}"})
+  @DisplayName("Each of requests.cpu, requests.memory and limits.memory left out takes its default on its own, within what is set")
+  void partialResourcesKeepTheOtherDefaults(String resources, String requests, String limits) throws Exception {
+    // Given the minimal sample with runtime.resources as written (or left out)
+    var tier = Tiers.sample("minimal.yaml", "dev");
+    var runtime = tier.getSpec().runtime();
+    tier.setSpec(Tiers.withRuntime(tier.getSpec(), new RuntimeSpec(runtime.image(), runtime.imagePullPolicy(), runtime.replicas(),
+        resources == null ? null : YAML.readValue(resources, ResourceRequirements.class), runtime.trustedProxies())));
+
+    // When the Deployment is built
+    var container = RuntimeDeploymentDependent.build(tier, "d").getSpec().getTemplate().getSpec().getContainers().getFirst();
+
+    // Then what is set is kept, and the HPA's memory target, the JVM heap and the memory alert each have their quantity
+    assertThat(new TreeMap<>(container.getResources().getRequests())).hasToString(requests);
+    assertThat(new TreeMap<>(container.getResources().getLimits())).hasToString(limits);
   }
 }
