@@ -65,6 +65,8 @@ class RenderedSamplesLoadTest {
         Arguments.of(ISSUER + REDIS + "tokenCache: {l1: {ttl: 1m}, negativeTtl: 5m}\n", "spec.tokenCache.negativeTtl", "tokenCache.negativeTtl", "at most tokenCache.l1.ttl (1m)"),
         Arguments.of(ISSUER + REDIS + "runtime: {trustedProxies: [10.0.0.1/8]}\n", "spec.runtime.trustedProxies[0]", "server.trustedProxies[0]", "did you mean 10.0.0.0/8?"),
         Arguments.of(ISSUER + REDIS + "runtime: {trustedProxies: [not-a-cidr]}\n", "spec.runtime.trustedProxies[0]", "server.trustedProxies[0]", "not an IP address"),
+        Arguments.of(ISSUER + REDIS + "runtime: {maxTokenBytes: 255}\n", "spec.runtime.maxTokenBytes", "server.maxTokenBytes", "leave it out for 8192"),
+        Arguments.of(ISSUER + REDIS + "runtime: {maxTokenBytes: 65537}\n", "spec.runtime.maxTokenBytes", "server.maxTokenBytes", "between 256 and 65536"),
         Arguments.of(ISSUER.replace("https://idp.example/realms/a", "https://user:pw@idp.example/realms/a?x=1#f") + REDIS,
             "spec.issuers[0].issuerUrl", "issuers[0].issuerUrl", "user:password@"),
         Arguments.of(ISSUER.replace("https://idp.example/realms/a", "https://idp.example/realms/a#f") + REDIS,
@@ -119,6 +121,8 @@ class RenderedSamplesLoadTest {
             + "runtime: {trustedProxies: [10.0.0.0/8, 192.168.1.7/32, 'fd00::/8', '::1/128', 0.0.0.0/0]}\n"),
         Arguments.of("wildcards", ISSUER + REDIS + LOGIN.formatted("'*.example.com', shop.example.com, localhost")),
         Arguments.of("every-algorithm", ISSUER.replace("}]", ", allowedAlgorithms: " + java.util.Arrays.toString(SigningAlgorithm.values()) + "}]") + REDIS),
+        Arguments.of("token-bytes-least", ISSUER + REDIS + "runtime: {maxTokenBytes: 256}\n"),
+        Arguments.of("token-bytes-most", ISSUER + REDIS + "runtime: {maxTokenBytes: 65536}\n"),
         Arguments.of("token-prefixes", "issuers: [{name: a, issuerUrl: 'https://a.example/r', audiences: [x], introspection: {clientId: c, "
             + "clientSecretRef: {name: s, key: k}, tokenPrefix: 'ory_at_'}}, {name: b, issuerUrl: 'https://b.example/r', audiences: [y], "
             + "introspection: {clientId: c, clientSecretRef: {name: s, key: k}, tokenPrefix: '#!~'}}]\n" + REDIS));
@@ -255,6 +259,17 @@ class RenderedSamplesLoadTest {
     assertThat(twoSeconds.sessions().localCacheTtl()).isEqualTo(Duration.ofSeconds(2));
     assertThat(off.sessions().localCacheTtl()).isZero();
     assertThat(unset.sessions().localCacheTtl()).isEqualTo(Duration.ofMillis(500));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"runtime: {maxTokenBytes: 32768}\n", "runtime: {maxTokenBytes: 8192}\n", ""})
+  @DisplayName("runtime.maxTokenBytes, rendered by the operator, arrives in the runtime as server.maxTokenBytes; left out, 8192")
+  void maxTokenBytesArrives(String runtimeYaml) throws Exception {
+    var tier = tier("shop-auth", ISSUER + REDIS + runtimeYaml);
+
+    var config = ((LoadResult.Loaded) LOADER.parse(RuntimeConfigRenderer.render(tier))).config();
+
+    assertThat(config.server().maxTokenBytes()).isEqualTo(runtimeYaml.contains("32768") ? 32768 : 8192);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -285,6 +285,12 @@ public final class SpecValidator {
     }
     range("spec.runtime.replicas", spec.runtime().replicas(), 1, RuntimeSpec.MAX_REPLICAS, report);
     each("spec.runtime.trustedProxies", spec.runtime().trustedProxies(), NetworkRules::cidr, report);
+    var maxTokenBytes = spec.runtime().maxTokenBytes();
+    if (maxTokenBytes < RuntimeSpec.MIN_TOKEN_BYTES || maxTokenBytes > RuntimeSpec.MAX_TOKEN_BYTES) {
+      report.accept(new SpecProblem("spec.runtime.maxTokenBytes", "must be between " + RuntimeSpec.MIN_TOKEN_BYTES + " and "
+          + RuntimeSpec.MAX_TOKEN_BYTES + " (bytes), got " + maxTokenBytes + ": leave it out for " + RuntimeSpec.DEFAULT_MAX_TOKEN_BYTES
+          + ", or set it above the length of your IdP's longest access token"));
+    }
     var resources = spec.runtime().resources();
     if (resources != null) {
       quantities("spec.runtime.resources.requests", resources.getRequests(), report);

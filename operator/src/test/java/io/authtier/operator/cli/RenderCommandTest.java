@@ -201,7 +201,7 @@ class RenderCommandTest {
         arguments(issuer + "redis: {mode: standalone}",
             "spec.redis.mode: must be one of Standalone, Cluster, External (did you mean 'Standalone'?)"),
         arguments(issuer + memory + "runtime: {replicas: 1, bogus: 1}",
-            "spec.runtime.bogus: unknown field 'bogus'; known fields here: image, imagePullPolicy, replicas, resources, trustedProxies"),
+            "spec.runtime.bogus: unknown field 'bogus'; known fields here: image, imagePullPolicy, maxTokenBytes, replicas, resources, trustedProxies"),
         arguments(issuer + "issuers: []",
             "spec.issuers: is given twice in the same mapping; keep one"));
   }

@@ -350,7 +350,7 @@ class AuthTierReconcilerTest {
     var runtime = base.runtime();
     return new AuthTierSpec(issuers, base.tokenCache(), base.resilience(), base.sessions(), base.redis(),
         new io.authtier.operator.api.v1alpha1.RuntimeSpec(runtime.image(), runtime.imagePullPolicy(), replicas,
-            runtime.resources(), runtime.trustedProxies()),
+            runtime.resources(), runtime.trustedProxies(), runtime.maxTokenBytes()),
         autoscaling, base.disruption(), base.monitoring(), base.routes());
   }
 

@@ -84,7 +84,7 @@ class RuntimeDeploymentUpdateTest {
     harness.update("prod", "shop-auth", t -> {
       var r = t.getSpec().runtime();
       t.setSpec(Tiers.withRuntime(t.getSpec(), new RuntimeSpec(r.image(), RuntimeSpec.PullPolicy.Always, r.replicas(),
-          r.resources(), r.trustedProxies())));
+          r.resources(), r.trustedProxies(), r.maxTokenBytes())));
       return t;
     });
     await().atMost(OperatorHarness.TIMEOUT).until(() -> "Always".equals(

@@ -30,6 +30,8 @@ class RuntimeRulesTest {
   static Stream<Arguments> refused() {
     return Stream.of(
         Arguments.of(ISSUER + REDIS + "runtime: {trustedProxies: [10.0.0.0]}\n", "spec.runtime.trustedProxies[0]", "10.0.0.0/32"),
+        Arguments.of(ISSUER + REDIS + "runtime: {maxTokenBytes: 255}\n", "spec.runtime.maxTokenBytes", "between 256 and 65536 (bytes), got 255: leave it out for 8192"),
+        Arguments.of(ISSUER + REDIS + "runtime: {maxTokenBytes: 65537}\n", "spec.runtime.maxTokenBytes", "IdP's longest access token"),
         Arguments.of(ISSUER.replace("https://idp.example/realms/a", "https://idp_example/realms/a") + REDIS, "spec.issuers[0].issuerUrl", "with a host name"),
         Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: '/a%2Fb', allowedGroups: [a]}]\n", "spec.routes[0].pathPrefix", "write '/a/b'"),
         Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: '/a;x=1/b', allowedGroups: [a]}]\n", "spec.routes[0].pathPrefix", "write '/a/b'"),
@@ -66,6 +68,13 @@ class RuntimeRulesTest {
         + "runtime: {trustedProxies: [10.0.0.0/8, 192.168.1.7/32, 'fd00::/8', '::1/128', 0.0.0.0/0]}\n"
         + "routes: [{pathPrefix: /, allowedGroups: [a]}, {pathPrefix: /admin/, allowedRoles: [r]}, {pathPrefix: /a.b/..c, requiredScopes: [s]}]\n";
     assertThat(SpecValidator.validate(tier("t", spec))).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"256", "8192", "65536"})
+  @DisplayName("runtime.maxTokenBytes within the runtime's bounds is accepted")
+  void maxTokenBytesWithinBounds(int maxTokenBytes) throws Exception {
+    assertThat(SpecValidator.validate(tier("t", ISSUER + REDIS + "runtime: {maxTokenBytes: " + maxTokenBytes + "}\n"))).isEmpty();
   }
 
   @Test

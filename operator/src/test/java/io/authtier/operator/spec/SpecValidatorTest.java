@@ -126,7 +126,7 @@ class SpecValidatorTest {
     var runtime = tier.getSpec().runtime();
     for (var image : List.of("", "  ")) {
       tier.setSpec(Tiers.withRuntime(tier.getSpec(), new io.authtier.operator.api.v1alpha1.RuntimeSpec(image,
-          runtime.imagePullPolicy(), runtime.replicas(), runtime.resources(), runtime.trustedProxies())));
+          runtime.imagePullPolicy(), runtime.replicas(), runtime.resources(), runtime.trustedProxies(), runtime.maxTokenBytes())));
       assertThat(SpecValidator.validate(tier)).extracting(SpecProblem::toString).containsExactly(
           "spec.runtime.image: must name an auth-runtime image, such as ghcr.io/authtier/auth-runtime:0.1.0; or leave it out for that default");
     }

@@ -74,7 +74,7 @@ public record AuthTierSpec(
     tokenCache = tokenCache == null ? new TokenCacheSpec(null, null, null) : tokenCache;
     resilience = resilience == null ? new ResilienceSpec(null, null, null, null) : resilience;
     sessions = sessions == null ? new SessionsSpec(null, null, null, null, null, null, null) : sessions;
-    runtime = runtime == null ? new RuntimeSpec(null, null, null, null, null) : runtime;
+    runtime = runtime == null ? new RuntimeSpec(null, null, null, null, null, null) : runtime;
     autoscaling = autoscaling == null ? new AutoscalingSpec(null, null, null, null, null, null) : autoscaling;
     disruption = disruption == null ? new DisruptionSpec(null) : disruption;
     monitoring = monitoring == null ? new MonitoringSpec(null, null) : monitoring;

@@ -36,9 +36,23 @@ public record RuntimeSpec(
 
     @Size(max = 32)
     @JsonPropertyDescription("CIDRs of the proxies (ingress controllers) whose X-Forwarded-* headers the runtime trusts, such as 10.0.0.0/8. Empty: trusted from nobody.")
-    List<String> trustedProxies) {
+    List<String> trustedProxies,
+
+    @Default("8192")
+    @Min(MIN_TOKEN_BYTES)
+    @Max(MAX_TOKEN_BYTES)
+    @JsonPropertyDescription("Longest token, in bytes, that the runtime reads (server.maxTokenBytes): a longer bearer token gets 401"
+        + " (too_large) unread, and the runtime takes request headers of up to this plus 8 KiB. Raise it for an IdP whose access"
+        + " tokens carry many groups or roles (Keycloak's can pass 8 KiB); the ingress must pass headers that large too"
+        + " (nginx: large_client_header_buffers, 8k by default).")
+    Integer maxTokenBytes) {
   /** Most pods of a tier (replicas, HPA bounds, PDB): Kubernetes counts them in 32-bit integers, the operator in Java ints. */
   public static final int MAX_REPLICAS = 1000;
+
+  /** The runtime's bounds and default for server.maxTokenBytes. */
+  public static final int MIN_TOKEN_BYTES = 256;
+  public static final int MAX_TOKEN_BYTES = 65536;
+  public static final int DEFAULT_MAX_TOKEN_BYTES = 8192;
 
   public static final String DEFAULT_IMAGE = "ghcr.io/authtier/auth-runtime:0.1.0";
   /** Defaults of resources, each applied on its own by the Deployment (the schema cannot default map entries). */
@@ -51,6 +65,7 @@ public record RuntimeSpec(
     imagePullPolicy = imagePullPolicy == null ? PullPolicy.IfNotPresent : imagePullPolicy;
     replicas = replicas == null ? 2 : replicas;
     trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+    maxTokenBytes = maxTokenBytes == null ? DEFAULT_MAX_TOKEN_BYTES : maxTokenBytes;
   }
 
   /** Kubernetes image pull policies. */

@@ -18,6 +18,7 @@ import io.authtier.operator.api.v1alpha1.AccessTokenPassing;
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.api.v1alpha1.AuthTierSpec;
 import io.authtier.operator.api.v1alpha1.RedisTopology;
+import io.authtier.operator.api.v1alpha1.RuntimeSpec;
 import io.authtier.operator.secrets.ReferencedSecrets;
 import io.authtier.operator.api.v1alpha1.RedisMode;
 import io.authtier.operator.reconcile.Names;
@@ -105,6 +106,10 @@ public final class RuntimeConfigRenderer {
     server.put("port", Names.HTTP_PORT);
     server.put("managementPort", Names.MANAGEMENT_PORT);
     server.set("trustedProxies", TREE.valueToTree(spec.runtime().trustedProxies()));
+    // Written only when not the default, as for the sessions settings below: an unchanged tier keeps its config hash.
+    if (spec.runtime().maxTokenBytes() != RuntimeSpec.DEFAULT_MAX_TOKEN_BYTES) {
+      server.put("maxTokenBytes", spec.runtime().maxTokenBytes());
+    }
     return server;
   }
 

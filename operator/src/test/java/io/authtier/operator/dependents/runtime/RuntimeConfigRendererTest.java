@@ -6,6 +6,7 @@ import io.authtier.operator.api.v1alpha1.AccessTokenPassing;
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.api.v1alpha1.AuthTierSpec;
 import io.authtier.operator.api.v1alpha1.LoginSpec;
+import io.authtier.operator.api.v1alpha1.RuntimeSpec;
 import io.authtier.operator.api.v1alpha1.SessionsSpec;
 import io.authtier.operator.support.Tiers;
 import org.junit.jupiter.api.DisplayName;
@@ -101,6 +102,29 @@ class RuntimeConfigRendererTest {
     var config = RuntimeConfigRenderer.render(Tiers.sample("minimal.yaml", "dev"));
 
     assertThat(config).contains("l2:\n    enabled: false").doesNotContain("redis:");
+  }
+
+  @Test
+  @DisplayName("runtime.maxTokenBytes arrives as server.maxTokenBytes; at 8192, the runtime's default, it is not written")
+  void maxTokenBytesArrives() {
+    // Given the production sample, its tokens allowed 16 KiB, and the same at 8192
+    var sample = Tiers.sample("production.yaml", "prod");
+    var unchanged = RuntimeConfigRenderer.render(sample);
+
+    // When each is rendered
+    var larger = RuntimeConfigRenderer.render(withMaxTokenBytes(sample, 16384));
+    var atDefault = RuntimeConfigRenderer.render(withMaxTokenBytes(sample, 8192));
+
+    // Then the larger one is in the server section, and the default leaves the file (and its hash) as it was
+    assertThat(larger).contains("\n  trustedProxies:\n  - 10.0.0.0/8\n  maxTokenBytes: 16384\n");
+    assertThat(atDefault).doesNotContain("maxTokenBytes").isEqualTo(unchanged);
+  }
+
+  private static AuthTier withMaxTokenBytes(AuthTier tier, int maxTokenBytes) {
+    var r = tier.getSpec().runtime();
+    tier.setSpec(Tiers.withRuntime(tier.getSpec(),
+        new RuntimeSpec(r.image(), r.imagePullPolicy(), r.replicas(), r.resources(), r.trustedProxies(), maxTokenBytes)));
+    return tier;
   }
 
   private static AuthTier withLocalCacheTtl(AuthTier tier, String ttl) {

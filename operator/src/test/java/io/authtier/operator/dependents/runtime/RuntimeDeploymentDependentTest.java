@@ -154,7 +154,8 @@ class RuntimeDeploymentDependentTest {
     var tier = Tiers.sample("minimal.yaml", "dev");
     var runtime = tier.getSpec().runtime();
     tier.setSpec(Tiers.withRuntime(tier.getSpec(), new RuntimeSpec(runtime.image(), runtime.imagePullPolicy(), runtime.replicas(),
-        resources == null ? null : YAML.readValue(resources, ResourceRequirements.class), runtime.trustedProxies())));
+        resources == null ? null : YAML.readValue(resources, ResourceRequirements.class), runtime.trustedProxies(),
+        runtime.maxTokenBytes())));
 
     // When the Deployment is built
     var container = RuntimeDeploymentDependent.build(tier, "d").getSpec().getTemplate().getSpec().getContainers().getFirst();
