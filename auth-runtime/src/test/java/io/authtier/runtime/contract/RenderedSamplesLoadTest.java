@@ -79,6 +79,8 @@ class RenderedSamplesLoadTest {
             "spec.sessions.login.scopes[1]", "sessions.login.scopes[1]", "one scope per item"),
         Arguments.of(ISSUER + "redis: {mode: External, external: {endpoints: ['redis:0']}}\n", "spec.redis.external.endpoints[0]", "redis.endpoints[0]", "bad port"),
         Arguments.of(ISSUER + "redis: {mode: External, external: {endpoints: ['a..b:6379']}}\n", "spec.redis.external.endpoints[0]", "redis.endpoints[0]", "no valid host name"),
+        Arguments.of(ISSUER + REDIS + "sessions: {cookie: {name: '__Host-a;b'}}\n", "spec.sessions.cookie.name", "sessions.cookie.name", "(HTTP token characters): remove ';'"),
+        Arguments.of(ISSUER + REDIS + "sessions: {cookie: {name: session}}\n", "spec.sessions.cookie.name", "sessions.cookie.name", "must start with __Host- (it pins the cookie to one host over HTTPS), such as __Host-session"),
         Arguments.of(ISSUER + REDIS + "sessions: {absoluteTimeout: 401d}\n", "spec.sessions.absoluteTimeout", "sessions.absoluteTimeout", "write at most 400d"),
         Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: /x/../internal, allowedGroups: [a]}]\n", "spec.routes[0].pathPrefix", "routes[0].pathPrefix", "write '/internal'"),
         Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: '/a/%2e%2e/b', allowedGroups: [a]}]\n", "spec.routes[0].pathPrefix", "routes[0].pathPrefix", "write '/b'"),
@@ -247,6 +249,20 @@ class RenderedSamplesLoadTest {
     var runtimeLoads = LOADER.parse(RuntimeConfigRenderer.render(tier)) instanceof LoadResult.Loaded;
 
     assertThat(operatorAccepts).as("operator accepts %s", url).isEqualTo(runtimeLoads);
+  }
+
+  // Not "__Host-" alone: the operator refuses it, but the runtime's loader takes it (only SessionCookie, at start, refuses it).
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"__Host-authtier", "__Host-!#$%&'*+-.^_`|~09AZaz", "__Host-a;b", "__Host-a b", "__Host-a=b", "__Host-\u00e9",
+      "__host-a", "session", "a;__Host-b"})
+  @DisplayName("A cookie name that the operator accepts loads in the runtime; one the runtime refuses, the operator refuses")
+  void cookieNameVerdictsAgree(String name) throws Exception {
+    var tier = tier("shop-auth", ISSUER + REDIS + "sessions: {cookie: {name: " + new ObjectMapper().writeValueAsString(name) + "}}\n");
+
+    var operatorAccepts = SpecValidator.validate(tier).isEmpty();
+    var runtimeLoads = LOADER.parse(RuntimeConfigRenderer.render(tier)) instanceof LoadResult.Loaded;
+
+    assertThat(operatorAccepts).as("operator accepts %s", name).isEqualTo(runtimeLoads);
   }
 
   @Test

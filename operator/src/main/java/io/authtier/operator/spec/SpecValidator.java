@@ -3,6 +3,7 @@ package io.authtier.operator.spec;
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.api.v1alpha1.AuthTierSpec;
 import io.authtier.operator.api.v1alpha1.AutoscalingSpec;
+import io.authtier.operator.api.v1alpha1.CookieSpec;
 import io.authtier.operator.api.v1alpha1.IssuerSpec;
 import io.authtier.operator.api.v1alpha1.RedisMode;
 import io.authtier.operator.api.v1alpha1.RedisSpec;
@@ -32,6 +33,7 @@ import java.util.regex.Pattern;
  */
 public final class SpecValidator {
   private static final Pattern DNS_LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
+  private static final Pattern COOKIE_NAME_CHARACTER = Pattern.compile(CookieSpec.NAME_CHARACTER);
   /** The schema pattern of issuers[].introspection.tokenPrefix, which the runtime applies too. */
   private static final Pattern TOKEN_PREFIX = Pattern.compile("^[!-~]{1,64}$");
   /** The schema pattern of sessions.login.redirectUrl; CelRulesTest holds the two to the same verdicts. */
@@ -184,9 +186,7 @@ public final class SpecValidator {
       report.accept(new SpecProblem("spec.sessions.localCacheTtl", "'" + sessions.localCacheTtl()
           + "' is longer than the runtime allows; write at most 5s (500ms by default, 0s turns it off)"));
     }
-    if (!sessions.cookie().name().matches("^__Host-[!#$%&'*+.^_`|~0-9A-Za-z-]+$")) {
-      report.accept(new SpecProblem("spec.sessions.cookie.name", "must start with __Host- (it pins the cookie to one host over HTTPS), such as __Host-authtier"));
-    }
+    cookieName(sessions.cookie().name()).ifPresent(p -> report.accept(new SpecProblem("spec.sessions.cookie.name", p)));
     var keyIds = new HashSet<String>();
     for (int i = 0; i < sessions.cookie().signingKeys().size(); i++) {
       var key = sessions.cookie().signingKeys().get(i);
@@ -237,6 +237,39 @@ public final class SpecValidator {
     if (sessions.cookie().signingKeys().isEmpty()) {
       report.accept(new SpecProblem("spec.sessions.cookie.signingKeys", "login needs at least one key to sign session cookies"));
     }
+  }
+
+  /**
+   * The schema pattern of sessions.cookie.name (the __Host- prefix, then one or more token characters), checked
+   * part by part so that the message names what is wrong: the prefix, the characters, or both.
+   */
+  private static Optional<String> cookieName(String name) {
+    var refused = name.codePoints().filter(c -> !COOKIE_NAME_CHARACTER.matcher(Character.toString(c)).matches()).distinct()
+        .mapToObj(SpecValidator::describeCharacter).toList();
+    var wrong = new ArrayList<String>();
+    if (!name.startsWith(CookieSpec.NAME_PREFIX)) {
+      // The runtime compares the prefix case-sensitively: __host-x is suggested as __Host-x, not __Host-__host-x.
+      var rest = name.regionMatches(true, 0, CookieSpec.NAME_PREFIX, 0, CookieSpec.NAME_PREFIX.length())
+          ? name.substring(CookieSpec.NAME_PREFIX.length()) : name;
+      wrong.add("must start with __Host- (it pins the cookie to one host over HTTPS)"
+          + (refused.isEmpty() ? ", such as " + CookieSpec.NAME_PREFIX + (rest.isEmpty() ? "authtier" : rest) : ""));
+    } else if (name.length() == CookieSpec.NAME_PREFIX.length()) {
+      wrong.add("needs a name after the __Host- prefix, such as __Host-authtier");
+    }
+    if (!refused.isEmpty()) {
+      var last = refused.getLast();
+      var listed = refused.size() == 1 ? last : String.join(", ", refused.subList(0, refused.size() - 1)) + " and " + last;
+      wrong.add("may contain only letters, digits and !#$%&'*+-.^_`|~ (HTTP token characters): remove " + listed);
+    }
+    return wrong.isEmpty() ? Optional.empty() : Optional.of("'" + name + "' " + String.join("; and it ", wrong));
+  }
+
+  /** A character as a message can show it: quoted if visible, else named or given by its code point. */
+  private static String describeCharacter(int c) {
+    if (c == ' ') {
+      return "the space";
+    }
+    return Character.isISOControl(c) || Character.isWhitespace(c) ? "U+%04X".formatted(c) : "'" + Character.toString(c) + "'";
   }
 
   private static void checkRedis(RedisSpec redis, Consumer<SpecProblem> report) {

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Evaluates the CEL rules of the committed CRD, as the API server would (defaults applied first),
@@ -126,6 +127,28 @@ class CelRulesTest {
       assertThat(problems).isEmpty();
     } else {
       assertThat(problems).extracting(p -> p.field()).containsExactly("spec.sessions.login.redirectUrl");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"__Host-authtier", "__Host-a", "__Host-!#$%&'*+-.^_`|~09AZaz", "__Host-", "__Host-a;b", "__Host-a b",
+      "__Host-a=b", "__Host-\u00e9", "__host-a", "session", "__Secure-a", "a;__Host-b", " __Host-a"})
+  @DisplayName("The CRD's cookie name pattern and the operator's validator agree on each name")
+  void cookieNamePatternAndValidatorAgree(String name) throws Exception {
+    // Given the pattern of sessions.cookie.name in the committed CRD
+    var pattern = CrdFile.read(CrdFile.committed()).path("spec").path("versions").get(0)
+        .path("schema").path("openAPIV3Schema").at("/properties/spec/properties/sessions/properties/cookie/properties/name/pattern")
+        .asText();
+    assertThat(pattern).isNotEmpty();
+    // When the API server would match it, and the operator validates it (a JSON string is a YAML string too)
+    var matches = java.util.regex.Pattern.compile(pattern).matcher(name).find();
+    var problems = SpecValidator.validate(tier(DEV.replace("sessions: {store: Memory}",
+        "sessions: {store: Memory, cookie: {name: " + new ObjectMapper().writeValueAsString(name) + "}}")));
+    // Then both accept it, or both refuse it and the operator names the field
+    if (matches) {
+      assertThat(problems).isEmpty();
+    } else {
+      assertThat(problems).extracting(p -> p.field()).containsExactly("spec.sessions.cookie.name");
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.api.v1alpha1.AuthTierSpec;
+import io.authtier.operator.api.v1alpha1.CookieSpec;
 import io.authtier.operator.api.v1alpha1.LoginSpec;
 import io.authtier.operator.api.v1alpha1.RedisMode;
 import io.authtier.operator.api.v1alpha1.RedisSpec;
@@ -11,8 +12,12 @@ import io.authtier.operator.api.v1alpha1.SessionsSpec;
 import io.authtier.operator.support.Tiers;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Rules that CEL cannot hold, or that the CRD schema holds but the operator must check itself. */
 class SpecValidatorTest {
@@ -149,6 +154,39 @@ class SpecValidatorTest {
     assertThat(Durations.parse("30")).isEmpty();
     assertThat(Durations.parse("-5s")).isEmpty();
     assertThat(Durations.parse("99999999999999999999d")).isEmpty();
+  }
+
+  static Stream<Arguments> badCookieNames() {
+    return Stream.of(
+        // name, what the message says, what it must not say
+        Arguments.of("__Host-a;b", "may contain only letters, digits and !#$%&'*+-.^_`|~ (HTTP token characters): remove ';'", "must start"),
+        Arguments.of("__Host-a b,c", "remove the space and ','", "must start"),
+        Arguments.of("__Host-\u00e9", "remove '\u00e9'", "must start"),
+        Arguments.of("session", "must start with __Host- (it pins the cookie to one host over HTTPS), such as __Host-session", "may contain"),
+        Arguments.of("__host-x", "such as __Host-x", "may contain"),
+        Arguments.of("__Host-", "needs a name after the __Host- prefix, such as __Host-authtier", "may contain"),
+        Arguments.of("my;session", "must start with __Host- (it pins the cookie to one host over HTTPS); and it may contain only", "such as"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badCookieNames")
+  @DisplayName("A bad cookie name is refused, naming what is wrong with it: the prefix, the characters, or both")
+  void cookieName(String name, String says, String doesNotSay) {
+    // Given the minimal sample with that cookie name
+    var tier = Tiers.sample("minimal.yaml", "dev");
+    var sessions = tier.getSpec().sessions();
+    tier.setSpec(withSessions(tier.getSpec(), new SessionsSpec(sessions.store(),
+        new CookieSpec(name, sessions.cookie().sameSite(), sessions.cookie().signingKeys()), sessions.idleTimeout(),
+        sessions.absoluteTimeout(), sessions.localCacheTtl(), sessions.passAccessToken(), sessions.login())));
+
+    // When it is validated
+    var problems = SpecValidator.validate(tier);
+
+    // Then the one problem quotes the name and says what is wrong, and nothing that is not
+    assertThat(problems).singleElement().satisfies(problem -> {
+      assertThat(problem.field()).isEqualTo("spec.sessions.cookie.name");
+      assertThat(problem.message()).startsWith("'" + name + "' ").contains(says).doesNotContain(doesNotSay);
+    });
   }
 
   private static AuthTierSpec withSessions(AuthTierSpec spec, SessionsSpec sessions) {
