@@ -15,10 +15,10 @@ import java.util.function.LongSupplier;
 /**
  * Closes an HTTP/1.x connection whose request is not read to its end (head and body) within a deadline of
  * its first byte: a client that sends a request a byte at a time (slowloris) or stops half way no longer
- * holds the connection and its buffers for ever. The clock starts when the connection opens and then at
- * the first byte of each further request, never while a connection is idle between requests: the proxies
- * in front keep idle keep-alive connections (see docs/auth-runtime.md, "Connections"), and a deadline on
- * idleness would race with their reuse.
+ * holds the connection and its buffers for ever. The clock starts at the first byte of each request, never
+ * while a connection is idle, before its first request or between two: the proxies in front keep idle
+ * keep-alive connections, some open them ahead of need (see docs/auth-runtime.md, "Connections"), and a
+ * deadline on idleness would race with their reuse.
  *
  * <p>Two small Netty handlers on the connection's own event loop: one before the HTTP decoder sees bytes
  * arrive, one after it sees the request end. The hot path writes a field and reads the clock; one timer
@@ -27,7 +27,8 @@ import java.util.function.LongSupplier;
  * <p>Vert.x has no such option and does not expose the channel in its API; {@link ConnectionBase} is its
  * implementation class (pinned with the Vert.x version). The servers speak HTTP/1.x only: with cleartext
  * HTTP/2 on, Vert.x makes the connection object only once the first request's head has arrived (it might
- * ask for an upgrade), too late to time that head.
+ * ask for an upgrade), too late to time that head; without it, the connection and these handlers exist
+ * before the first byte is read.
  */
 final class RequestReadDeadline {
 
@@ -65,8 +66,6 @@ final class RequestReadDeadline {
         Watch watch = new Watch();
         pipeline.addBefore(DECODER, "authtierRequestStart", watch.start);
         pipeline.addBefore(VERTX_HANDLER, "authtierRequestEnd", watch.end);
-        // The first request's clock starts with the connection: clients open one to send at once.
-        watch.reading(pipeline.context(watch.start));
     }
 
     /** One connection's state; every field is touched on the connection's event loop only. */
