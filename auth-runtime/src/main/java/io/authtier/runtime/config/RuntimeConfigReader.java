@@ -190,6 +190,7 @@ final class RuntimeConfigReader {
         String name = s.string("name")
                 .check(new Rule<>(n -> n.startsWith(HOST_PREFIX), n -> ("'%s' must start with __Host- so that browsers "
                         + "keep the cookie to this host, HTTPS and path /; e.g. __Host-authtier").formatted(n)))
+                .check(new Rule<>(n -> !n.equals(HOST_PREFIX), n -> "needs a name after the __Host- prefix, e.g. __Host-authtier"))
                 .check(Rule.matches(COOKIE_NAME, "letters, digits and !#$%&'*+-.^_`|~ only, e.g. __Host-authtier"))
                 .orElse(DEFAULT_COOKIE_NAME);
         SameSite sameSite = s.string("sameSite").parse(text -> ConfigEnums.parse(SameSite.class, text)).orElse(SameSite.Lax);

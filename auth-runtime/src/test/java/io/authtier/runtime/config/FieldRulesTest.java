@@ -149,6 +149,8 @@ class FieldRulesTest {
                         "sessions.store", "did you mean 'Memory'?"),
                 arguments("a cookie name without __Host- is refused", MINIMAL + "sessions: {cookie: {name: authtier}}",
                         "sessions.cookie.name", "must start with __Host-"),
+                arguments("a cookie name that is the prefix alone is refused", MINIMAL + "sessions: {cookie: {name: '__Host-'}}",
+                        "sessions.cookie.name", "needs a name after the __Host- prefix"),
                 arguments("a cookie name with a space is refused", MINIMAL + "sessions: {cookie: {name: '__Host-a b'}}",
                         "sessions.cookie.name", "letters, digits and !#$%&'*+-.^_`|~ only"),
                 arguments("an unknown SameSite lists the known ones", MINIMAL + "sessions: {cookie: {sameSite: Loose}}",
