@@ -94,6 +94,37 @@ class SlowClientTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"GET /auth HTTP/1.1\r\nHo", "GET /auth HTTP/1.1\r\nHost: shop\r\n"})
+    @DisplayName("The start of a request sent in one packet behind a whole one is timed too: the first is answered, then the connection cut")
+    void pipelinedPartial(String partial) throws IOException {
+        String whole = "GET /auth HTTP/1.1\r\nHost: shop\r\nAuthorization: " + bearer + "\r\n\r\n";
+        try (Socket socket = connect(runtime.port())) {
+            socket.getOutputStream().write((whole + partial).getBytes(StandardCharsets.US_ASCII));
+
+            String answered = readUntilClosed(socket);
+
+            assertThat(answered).startsWith("HTTP/1.1 200 ");
+            assertThat(answered.split("HTTP/1.1 ", -1)).hasSize(2); // one answer, for the whole request only
+        }
+    }
+
+    @Test
+    @DisplayName("Expect: 100-continue is answered with 100, the body then arrives, and the connection serves on")
+    void expectContinue() throws IOException {
+        try (Socket socket = connect(runtime.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /auth HTTP/1.1\r\nHost: shop\r\nAuthorization: " + bearer
+                    + "\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 100 ");
+
+            out.write("hello".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 200 ");
+            out.write(("GET /auth HTTP/1.1\r\nHost: shop\r\nAuthorization: " + bearer + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 200 ");
+        }
+    }
+
     @Test
     @DisplayName("A head sent a few bytes at a time for ever (slowloris) loses its connection, on the auth and management ports")
     void dripped() throws IOException {

@@ -36,7 +36,7 @@ public final class HttpServerVerticle extends VerticleBase {
         this.options = new HttpServerOptions(Objects.requireNonNull(options, "options"));
         this.handler = new RequestFraming(handler);
         this.grace = Objects.requireNonNull(grace, "grace");
-        this.readDeadline = new RequestReadDeadline(requestReadTimeout, onReadTimeout);
+        this.readDeadline = new RequestReadDeadline(this.options, requestReadTimeout, onReadTimeout);
     }
 
     @Override

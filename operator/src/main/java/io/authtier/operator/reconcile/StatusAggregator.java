@@ -1,6 +1,7 @@
 package io.authtier.operator.reconcile;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
+import io.authtier.operator.api.v1alpha1.SessionStore;
 import io.authtier.operator.api.v1alpha1.AuthTierStatus;
 import io.authtier.operator.api.v1alpha1.Condition;
 import io.authtier.operator.api.v1alpha1.RuntimeStatus;
@@ -160,10 +161,13 @@ public final class StatusAggregator {
    */
   private static String unusedNote(AuthTier tier) {
     var spec = tier.getSpec();
-    boolean introspects = spec.issuers().stream().anyMatch(issuer -> issuer.introspection() != null);
-    boolean sessions = spec.sessions() != null && spec.sessions().login() != null;
-    return introspects || sessions ? "" : "; nothing uses it: no issuer has introspection and spec.sessions.login is not set, "
-        + "so the runtime never connects to it (remove spec.redis, or add one of them)";
+    // The runtime's own rule (RuntimeConfig.unusedRedis): the L2 cache only holds introspection answers,
+    // and only sessions of the login flow kept in Redis are sessions there.
+    boolean cache = spec.tokenCache().l2().enabled() && spec.issuers().stream().anyMatch(issuer -> issuer.introspection() != null);
+    boolean sessions = spec.sessions() != null && spec.sessions().login() != null && spec.sessions().store() == SessionStore.Redis;
+    return cache || sessions ? "" : "; nothing uses it: the runtime keeps only introspection answers (with an issuer's "
+        + "introspection and tokenCache.l2.enabled) and login sessions (with spec.sessions.login and store Redis) there, "
+        + "so it never connects to it (remove spec.redis, or add one of them)";
   }
 
   private static Verdict autoscaling(AuthTier tier, Optional<HorizontalPodAutoscaler> autoscaler, boolean stalled) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.authtier.operator.api.v1alpha1.Condition;
 import io.authtier.operator.api.v1alpha1.IssuerSpec;
+import io.authtier.operator.api.v1alpha1.SessionStore;
 import io.authtier.operator.api.v1alpha1.SessionsSpec;
 import io.authtier.operator.demo.FakeWorkloadController;
 import io.authtier.operator.support.Tiers;
@@ -368,9 +369,15 @@ class StatusAggregatorTest {
     assertThat(condition(usedStatus.conditions(), "RedisReady").message()).isEqualTo("Redis answers at r:6379");
     assertThat(condition(unusedStatus.conditions(), "RedisReady")).satisfies(c -> {
       assertThat(c.status()).isEqualTo("True");
-      assertThat(c.message()).startsWith("Redis answers at r:6379; nothing uses it: no issuer has introspection")
+      assertThat(c.message()).startsWith("Redis answers at r:6379; nothing uses it: the runtime keeps only introspection answers")
           .contains("remove spec.redis");
     });
+    // Login with sessions in memory, and introspection with the L2 cache off, use no Redis either
+    var memorySessions = Tiers.sample("production.yaml", "prod");
+    memorySessions.setSpec(Tiers.withSessions(unused.getSpec(), new SessionsSpec(SessionStore.Memory, sessions.cookie(),
+        sessions.idleTimeout(), sessions.absoluteTimeout(), sessions.localCacheTtl(), sessions.passAccessToken(), sessions.login())));
+    assertThat(condition(aggregator(T0).aggregate(memorySessions, running(readyDeployment(3, 1L), null)).conditions(), "RedisReady")
+        .message()).contains("nothing uses it");
   }
 
   @Test
