@@ -167,12 +167,8 @@ public final class RuntimeApp {
                 .setMaxHeaderSize(maxHeaderBytes)
                 // nginx's own default for a request line (large_client_header_buffers 8k): a deep link that nginx
                 // passes on in /oauth2/start?rd=$request_uri must not get 414 here and cost the login.
-                .setMaxInitialLineLength(MAX_REQUEST_LINE)
-                .setHttp2ClearTextEnabled(false)
-                // A client that sends Expect: 100-continue waits for it before its body (RFC 9110 10.1.1).
-                .setHandle100ContinueAutomatically(true);
-        HttpServerOptions management = new HttpServerOptions().setPort(config.server().managementPort()).setHttp2ClearTextEnabled(false)
-                .setHandle100ContinueAutomatically(true);
+                .setMaxInitialLineLength(MAX_REQUEST_LINE);
+        HttpServerOptions management = new HttpServerOptions().setPort(config.server().managementPort());
         Duration readTimeout = config.server().requestReadTimeout();
         Runnable readTimeouts = metrics.requestReadTimeouts();
         return vertx.deployVerticle(() -> new HttpServerVerticle("server.port", auth, authRouter, SHUTDOWN_GRACE, readTimeout, readTimeouts),
@@ -180,8 +176,7 @@ public final class RuntimeApp {
                 .compose(id -> vertx.deployVerticle(new HttpServerVerticle("server.managementPort", management, managementRouter,
                         SHUTDOWN_GRACE, readTimeout, readTimeouts)))
                 .compose(id -> browser.isEmpty() ? Future.succeededFuture(id) : vertx.deployVerticle(new HttpServerVerticle("server.adminPort",
-                        new HttpServerOptions().setHost("127.0.0.1").setPort(config.server().adminPort()).setHttp2ClearTextEnabled(false)
-                        .setHandle100ContinueAutomatically(true), new AdminRouter(browser),
+                        new HttpServerOptions().setHost("127.0.0.1").setPort(config.server().adminPort()), new AdminRouter(browser),
                         SHUTDOWN_GRACE, readTimeout, readTimeouts)))
                 .onSuccess(id -> LOG.info("listening on {} (auth) and {} (management), {}", config.server().port(),
                         config.server().managementPort(), vertx.isNativeTransportEnabled() ? "epoll transport"

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * One HTTP server on one event loop. Deploying several instances on the same port spreads connections
  * over event loops. Undeploying (which {@code Vertx.close()} does) shuts the server down gracefully: it
  * stops accepting, lets requests in flight finish for up to {@code grace}, then closes. Every request
- * passes {@link RequestFraming} first.
+ * passes {@link RequestFraming} first, and every connection (HTTP/1.x only) is timed by a
+ * {@link RequestReadDeadline}.
  */
 public final class HttpServerVerticle extends VerticleBase {
 
@@ -33,7 +34,11 @@ public final class HttpServerVerticle extends VerticleBase {
     public HttpServerVerticle(String portField, HttpServerOptions options, Handler<HttpServerRequest> handler, Duration grace,
             Duration requestReadTimeout, Runnable onReadTimeout) {
         this.portField = Objects.requireNonNull(portField, "portField");
-        this.options = new HttpServerOptions(Objects.requireNonNull(options, "options"));
+        // HTTP/1.x only: with cleartext HTTP/2 on, Vert.x makes the connection too late for the read deadline
+        // to time the first request. 100-continue answered, or such a client waits for it and is cut as slow.
+        this.options = new HttpServerOptions(Objects.requireNonNull(options, "options"))
+                .setHttp2ClearTextEnabled(false)
+                .setHandle100ContinueAutomatically(true);
         this.handler = new RequestFraming(handler);
         this.grace = Objects.requireNonNull(grace, "grace");
         this.readDeadline = new RequestReadDeadline(this.options, requestReadTimeout, onReadTimeout);
