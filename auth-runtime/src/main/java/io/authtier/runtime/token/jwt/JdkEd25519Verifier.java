@@ -12,10 +12,13 @@ import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Verifies {@code EdDSA} (RFC 8037) and {@code Ed25519} (RFC 9864) signatures made with an Ed25519 key,
@@ -35,6 +38,22 @@ final class JdkEd25519Verifier implements JWSVerifier {
     private static final int KEY_BYTES = 32;
     private static final int SIGNATURE_BYTES = 64;
 
+    /**
+     * The encodings of the points of small order (1, 2, 4, 8) and their non-canonical forms, without the sign bit
+     * of x (libsodium's list). Under such a key some forged signatures verify for many messages (with the
+     * identity point, one for every message); an issuer's JWKS should never hold one, and if it does, it is
+     * refused rather than trusted.
+     */
+    static final List<byte[]> SMALL_ORDER = Stream.of(
+            "0000000000000000000000000000000000000000000000000000000000000000",  // y = 0, order 4
+            "0100000000000000000000000000000000000000000000000000000000000000",  // the identity, order 1
+            "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",  // order 8
+            "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",  // order 8
+            "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  // y = p - 1, order 2
+            "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  // y = p (0), order 4
+            "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")  // y = p + 1 (1), order 1
+            .map(HexFormat.of()::parseHex).toList();
+
     private final PublicKey key;
     private final JCAContext jcaContext = new JCAContext();
 
@@ -44,7 +63,8 @@ final class JdkEd25519Verifier implements JWSVerifier {
 
     /**
      * A verifier for {@code jwk}'s public key {@code x}, or empty if it is not a valid Ed25519 public key
-     * (another curve such as Ed448 or X25519, {@code x} not 32 bytes, or not a point of the curve). A
+     * (another curve such as Ed448 or X25519, {@code x} not 32 bytes, not a point of the curve, or a point
+     * of small order). A
      * private part {@code d} is never read.
      */
     static Optional<JdkEd25519Verifier> of(OctetKeyPair jwk) {
@@ -52,7 +72,7 @@ final class JdkEd25519Verifier implements JWSVerifier {
             return Optional.empty();
         }
         byte[] x = jwk.getX().decode();
-        if (x.length != KEY_BYTES) {
+        if (x.length != KEY_BYTES || smallOrder(x)) {
             return Optional.empty();
         }
         byte[] prefix = HexFormat.of().parseHex(X509_PREFIX);
@@ -66,6 +86,13 @@ final class JdkEd25519Verifier implements JWSVerifier {
         } catch (GeneralSecurityException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** Whether {@code x} encodes a point of small order, whatever its sign bit. */
+    static boolean smallOrder(byte[] x) {
+        byte[] unsigned = x.clone();
+        unsigned[KEY_BYTES - 1] &= 0x7f;
+        return SMALL_ORDER.stream().anyMatch(point -> Arrays.equals(point, unsigned));
     }
 
     /**

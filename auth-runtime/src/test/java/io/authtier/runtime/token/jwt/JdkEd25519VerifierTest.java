@@ -10,6 +10,7 @@ import com.nimbusds.jose.util.Base64URL;
 import io.authtier.runtime.testsupport.Ed25519Key;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -129,5 +130,41 @@ class JdkEd25519VerifierTest {
         };
 
         assertThat(JdkEd25519Verifier.of(jwk)).as(name).isEmpty();
+    }
+
+    @Test
+    @DisplayName("A key of small order gets no verifier, with either sign bit; under each, as the JDK takes it, a forged signature verifies")
+    void smallOrderKeys() throws Exception {
+        // R = the identity, S = 0: [S]B = R + [k]A holds whenever [k]A is the identity, for 1 in 8 messages or more
+        byte[] forged = new byte[64];
+        forged[0] = 1;
+        for (byte[] point : JdkEd25519Verifier.SMALL_ORDER) {
+            for (byte[] x : List.of(point, signed(point))) {
+                assertThat(JdkEd25519Verifier.of(new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(x)).build()))
+                        .as(java.util.HexFormat.of().formatHex(x)).isEmpty();
+            }
+            java.security.PublicKey key;
+            try {
+                key = java.security.KeyFactory.getInstance("Ed25519").generatePublic(new java.security.spec.X509EncodedKeySpec(
+                        java.util.HexFormat.of().parseHex("302a300506032b6570032100" + java.util.HexFormat.of().formatHex(point))));
+                java.security.Signature.getInstance("Ed25519").initVerify(key);
+            } catch (java.security.GeneralSecurityException refusedByTheJdk) {
+                continue; // a form the JDK does not decode at all is refused all the same
+            }
+            boolean verified = false;
+            for (int message = 0; message < 200 && !verified; message++) {
+                java.security.Signature check = java.security.Signature.getInstance("Ed25519");
+                check.initVerify(key);
+                check.update(("message " + message).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                verified = check.verify(forged);
+            }
+            assertThat(verified).as("a forgery verifies under %s, so it is of small order", java.util.HexFormat.of().formatHex(point)).isTrue();
+        }
+    }
+
+    private static byte[] signed(byte[] point) {
+        byte[] x = point.clone();
+        x[31] |= (byte) 0x80;
+        return x;
     }
 }
