@@ -141,26 +141,11 @@ class SessionRefreshTest {
     @Test
     @DisplayName("A replica that remembers the session from before another replica refreshed it does not refresh again")
     void secondReplicaSeesTheRefresh() throws IOException {
-        // Two replicas on one Redis, each remembering a session it read for 5 s (the most allowed), so the
-        // second one still holds the session as it was before the first one refreshed it
-        Path k1 = dir.resolve("k1");
-        try (RunningRuntime a = RunningRuntime.start(config(k1, "5s"), clock, policy -> policy);
-             RunningRuntime b = RunningRuntime.start(config(k1, "5s"), clock, policy -> policy)) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> a.management("/readyz").statusCode() == 200
-                    && b.management("/readyz").statusCode() == 200);
+        try (RunningRuntime a = rememberingReplica(); RunningRuntime b = rememberingReplica()) {
             Browser browser = new Browser();
-            idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "ada", "JWT", List.of("shop-api"), Map.of(), 600));
-            browser.logIn("http://127.0.0.1:" + a.port() + "/oauth2/start", idp.baseUrl().toString());
-            String authB = "http://127.0.0.1:" + b.port() + "/auth";
-            // Both replicas are one site behind the ingress; this browser keeps cookies per port
-            browser.setCookie(authB, COOKIE, browser.cookie("http://127.0.0.1:" + a.port() + "/", COOKIE));
-            clock.advance(Duration.ofSeconds(560));
-            assertThat(browser.get(authB).statusCode()).isEqualTo(200);   // B now remembers the session
-
             // When the token is due for refresh and A refreshes it, then the same cookie reaches B
-            clock.advance(Duration.ofSeconds(30));
-            String refreshedByA = browser.get("http://127.0.0.1:" + a.port() + "/auth").headers().firstValue("Authorization").orElseThrow();
-            HttpResponse<String> atB = browser.get(authB);
+            String refreshedByA = refreshedAtAWhileBRemembers(a, b, browser);
+            HttpResponse<String> atB = browser.get(auth(b));
 
             // Then B, under the lock, reads the session from Redis, finds the new token and calls nobody
             assertThat(atB.statusCode()).isEqualTo(200);
@@ -173,34 +158,50 @@ class SessionRefreshTest {
     @Test
     @DisplayName("A replica that finds the refresh lock still held, though the new tokens are stored, passes the new token, not its remembered one")
     void lockHeldAfterTheRefresh() throws IOException {
-        // Two replicas remembering sessions for 5 s; B remembers the session from before A refreshes it
-        Path k1 = dir.resolve("k1");
-        try (RunningRuntime a = RunningRuntime.start(config(k1, "5s"), clock, policy -> policy);
-             RunningRuntime b = RunningRuntime.start(config(k1, "5s"), clock, policy -> policy)) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> a.management("/readyz").statusCode() == 200
-                    && b.management("/readyz").statusCode() == 200);
+        try (RunningRuntime a = rememberingReplica(); RunningRuntime b = rememberingReplica()) {
             Browser browser = new Browser();
-            idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "ada", "JWT", List.of("shop-api"), Map.of(), 600));
-            browser.logIn("http://127.0.0.1:" + a.port() + "/oauth2/start", idp.baseUrl().toString());
-            String authB = "http://127.0.0.1:" + b.port() + "/auth";
-            browser.setCookie(authB, COOKIE, browser.cookie("http://127.0.0.1:" + a.port() + "/", COOKIE));
-            clock.advance(Duration.ofSeconds(560));
-            String before = browser.get(authB).headers().firstValue("Authorization").orElseThrow();
-            clock.advance(Duration.ofSeconds(30));
-            String refreshedByA = browser.get("http://127.0.0.1:" + a.port() + "/auth").headers().firstValue("Authorization").orElseThrow();
-            assertThat(refreshedByA).isNotEqualTo(before);
+            String refreshedByA = refreshedAtAWhileBRemembers(a, b, browser);
 
             // When the session's refresh lock is held (A's release not yet arrived, or a third replica refreshing)
             String session = redis.command("KEYS", RedisSessionBytes.SESSION_PREFIX + "*").strip();
             assertThat(redis.command("SET", RedisSessionBytes.LOCK_PREFIX + session.substring(RedisSessionBytes.SESSION_PREFIX.length()),
                     "someone-else", "PX", "60000")).isEqualTo("+OK");
-            HttpResponse<String> atB = browser.get(authB);
+            HttpResponse<String> atB = browser.get(auth(b));
 
             // Then B reads the stored session rather than pass the token it remembered
             assertThat(atB.statusCode()).isEqualTo(200);
             assertThat(atB.headers().firstValue("Authorization")).hasValue(refreshedByA);
             assertThat(metricOf(b, "authtier_session_refreshes_total{outcome=\"refreshed\"}")).isEqualTo(0.0);
         }
+    }
+
+    /** A replica on the shared Redis that remembers a session it read for 5 s (the most allowed), once ready. */
+    private RunningRuntime rememberingReplica() {
+        RunningRuntime replica = RunningRuntime.start(config(dir.resolve("k1"), "5s"), clock, policy -> policy);
+        await().atMost(Duration.ofSeconds(20)).until(() -> replica.management("/readyz").statusCode() == 200);
+        return replica;
+    }
+
+    private static String auth(RunningRuntime replica) {
+        return "http://127.0.0.1:" + replica.port() + "/auth";
+    }
+
+    /**
+     * Logs {@code browser} in at A, lets B read (and remember) the session, then lets A refresh it once its
+     * access token is due: B still remembers the session as it was before. Returns A's new token.
+     */
+    private String refreshedAtAWhileBRemembers(RunningRuntime a, RunningRuntime b, Browser browser) {
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "ada", "JWT", List.of("shop-api"), Map.of(), 600));
+        browser.logIn("http://127.0.0.1:" + a.port() + "/oauth2/start", idp.baseUrl().toString());
+        // Both replicas are one site behind the ingress; this browser keeps cookies per port
+        browser.setCookie(auth(b), COOKIE, browser.cookie(auth(a), COOKIE));
+        clock.advance(Duration.ofSeconds(560));
+        HttpResponse<String> atB = browser.get(auth(b));
+        assertThat(atB.statusCode()).isEqualTo(200);   // B now remembers the session
+        clock.advance(Duration.ofSeconds(30));
+        String refreshedByA = browser.get(auth(a)).headers().firstValue("Authorization").orElseThrow();
+        assertThat(refreshedByA).isNotEqualTo(atB.headers().firstValue("Authorization").orElseThrow());
+        return refreshedByA;
     }
 
     @Test

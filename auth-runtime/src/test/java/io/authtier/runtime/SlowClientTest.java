@@ -1,5 +1,8 @@
 package io.authtier.runtime;
 
+import static io.authtier.runtime.testsupport.RawHttp.connect;
+import static io.authtier.runtime.testsupport.RawHttp.readHead;
+import static io.authtier.runtime.testsupport.RawHttp.readUntilClosed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,13 +13,9 @@ import io.authtier.runtime.testsupport.JwksServer;
 import io.authtier.runtime.testsupport.MutableClock;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.Tokens;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -168,42 +167,6 @@ class SlowClientTest {
                 assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 200 ");
             }
         }
-    }
-
-    private static Socket connect(int port) throws IOException {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
-        socket.setSoTimeout(15_000); // a server that never cuts the connection fails the test instead of hanging it
-        return socket;
-    }
-
-    /** Everything the server sends until it closes the connection (a reset counts as closed). */
-    private static String readUntilClosed(Socket socket) throws IOException {
-        ByteArrayOutputStream received = new ByteArrayOutputStream();
-        InputStream in = socket.getInputStream();
-        byte[] buffer = new byte[1024];
-        try {
-            for (int n; (n = in.read(buffer)) != -1; ) {
-                received.write(buffer, 0, n);
-            }
-        } catch (SocketException reset) {
-            // closed with our unread bytes in its buffer: a reset, which is a close all the same
-        }
-        return received.toString(StandardCharsets.US_ASCII);
-    }
-
-    /** One response's head and body, read by its Content-Length. */
-    private static String readHead(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b == -1) {
-                throw new IOException("closed after " + head);
-            }
-            head.append((char) b);
-        }
-        Matcher length = Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
-        in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
-        return head.toString();
     }
 
     private static double readTimeouts() {

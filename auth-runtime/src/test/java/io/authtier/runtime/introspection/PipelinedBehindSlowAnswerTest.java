@@ -1,14 +1,12 @@
 package io.authtier.runtime.introspection;
 
+import static io.authtier.runtime.testsupport.RawHttp.connect;
+import static io.authtier.runtime.testsupport.RawHttp.readUntilClosed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.authtier.runtime.testsupport.RunningRuntime;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,14 +63,12 @@ class PipelinedBehindSlowAnswerTest {
         String fast = "GET /healthz HTTP/1.1\r\nHost: shop\r\n\r\n"; // 404 on the auth port, answered at once
         String partial = "GET /auth HTTP/1.1\r\nHost: shop\r\n";
         idp.closeGate();
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), runtime.port())) {
-            socket.setSoTimeout(20_000);
+        try (Socket socket = connect(runtime.port())) {
             // One request that waits for the IdP, nine behind it, and the start of a tenth
             socket.getOutputStream().write((slow + fast.repeat(9) + partial).getBytes(StandardCharsets.US_ASCII));
 
             // When longer than the timeout passes (a connection opened after it, stalled, has been cut by then)
-            try (Socket witness = new Socket(InetAddress.getLoopbackAddress(), runtime.port())) {
-                witness.setSoTimeout(20_000);
+            try (Socket witness = connect(runtime.port())) {
                 witness.getOutputStream().write("GET /auth HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
                 assertThat(readUntilClosed(witness)).isEmpty();
             }
@@ -85,19 +81,5 @@ class PipelinedBehindSlowAnswerTest {
             assertThat(STATUS_LINE.matcher(answers).results().map(r -> r.group(1)).toList())
                     .containsExactly("200", "404", "404", "404", "404", "404", "404", "404", "404", "404", "401");
         }
-    }
-
-    private static String readUntilClosed(Socket socket) throws IOException {
-        ByteArrayOutputStream received = new ByteArrayOutputStream();
-        InputStream in = socket.getInputStream();
-        byte[] buffer = new byte[4096];
-        try {
-            for (int n; (n = in.read(buffer)) != -1; ) {
-                received.write(buffer, 0, n);
-            }
-        } catch (SocketException reset) {
-            // a reset is a close
-        }
-        return received.toString(StandardCharsets.US_ASCII);
     }
 }

@@ -127,29 +127,27 @@ public final class Keycloak implements AutoCloseable {
     }
 
     /** A fresh token of the bootstrap admin (they live a minute; the tests outlast that). */
-    private String adminToken() throws IOException, InterruptedException {
-        String form = "client_id=admin-cli&grant_type=password&username=" + ADMIN + "&password=" + ADMIN;
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(realmUrl("master") + "/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded").timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("admin token: " + response.statusCode());
-        }
-        return json.readTree(response.body()).get("access_token").asText();
+    private String adminToken() {
+        return token("master", Map.of("client_id", "admin-cli", "grant_type", "password", "username", ADMIN, "password", ADMIN))
+                .get("access_token").asText();
     }
 
     /** A token from the password grant of {@code client} in {@code realm} (the client must allow direct access grants). */
     public JsonNode passwordGrant(String realm, String client, String secret, String username, String password) {
-        String form = Map.of("client_id", client, "client_secret", secret, "grant_type", "password", "username", username,
-                        "password", password, "scope", "openid")
-                .entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .reduce((a, b) -> a + "&" + b).orElseThrow();
+        return token(realm, Map.of("client_id", client, "client_secret", secret, "grant_type", "password",
+                "username", username, "password", password, "scope", "openid"));
+    }
+
+    /** The token endpoint's answer to {@code form} in {@code realm}; 200 or fails. */
+    private JsonNode token(String realm, Map<String, String> form) {
+        String body = form.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(java.util.stream.Collectors.joining("&"));
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(realmUrl(realm) + "/protocol/openid-connect/token"))
                     .header("Content-Type", "application/x-www-form-urlencoded").timeout(Duration.ofSeconds(60))
-                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new IllegalStateException("password grant: " + response.statusCode() + " " + response.body());
+                throw new IllegalStateException("token endpoint of realm " + realm + ": " + response.statusCode() + " " + response.body());
             }
             return json.readTree(response.body());
         } catch (IOException e) {
