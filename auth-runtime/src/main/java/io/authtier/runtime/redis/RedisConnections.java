@@ -2,16 +2,19 @@ package io.authtier.runtime.redis;
 
 import io.authtier.runtime.config.HostAndPort;
 import io.authtier.runtime.config.RedisConfig;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -25,6 +28,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Opens a {@link RedisConnection} for a {@link RedisConfig}: the one switch on {@code redis.topology}.
@@ -79,19 +85,7 @@ public final class RedisConnections {
                 .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                 .build());
-        try {
-            StatefulRedisConnection<String, byte[]> connection = client.connect(CODEC);
-            metrics.ifPresent(m -> m.connectionsOpen(client::openChannels));
-            return new RedisConnection(connection.async(), connection.async(), () -> {
-                metrics.ifPresent(RedisMetrics::closed);
-                connection.close();
-                client.shutdown();
-                resources.shutdown(0, 1, TimeUnit.SECONDS);
-            });
-        } catch (RuntimeException e) {
-            client.shutdown();
-            throw e;
-        }
+        return connected(client, () -> client.connect(CODEC), StatefulRedisConnection::async, client::openChannels, resources, metrics);
     }
 
     private static RedisConnection cluster(ClientResources resources, List<RedisURI> seeds, Duration commandTimeout,
@@ -110,10 +104,19 @@ public final class RedisConnections {
                         .enablePeriodicRefresh(Duration.ofSeconds(30))
                         .build())
                 .build());
+        return connected(client, () -> client.connect(CODEC), StatefulRedisClusterConnection::async, client::openChannels, resources,
+                metrics);
+    }
+
+    /** Connects through {@code client}; the connection's close also shuts the client and {@code resources} down. */
+    private static <C extends StatefulConnection<String, byte[]>> RedisConnection connected(AbstractRedisClient client,
+            Supplier<C> connect, Function<C, ? extends RedisClusterAsyncCommands<String, byte[]>> async, IntSupplier openChannels,
+            ClientResources resources, Optional<RedisMetrics> metrics) {
         try {
-            StatefulRedisClusterConnection<String, byte[]> connection = client.connect(CODEC);
-            metrics.ifPresent(m -> m.connectionsOpen(client::openChannels));
-            return new RedisConnection(connection.async(), connection.async(), () -> {
+            C connection = connect.get();
+            metrics.ifPresent(m -> m.connectionsOpen(openChannels));
+            RedisClusterAsyncCommands<String, byte[]> commands = async.apply(connection);
+            return new RedisConnection(commands, commands, () -> {
                 metrics.ifPresent(RedisMetrics::closed);
                 connection.close();
                 client.shutdown();
