@@ -162,6 +162,20 @@ class RenderedSamplesLoadTest {
         assertThat(invalid.problems()).extracting(p -> p.path()).contains("sessions.cookie.signingKeys[0].file"));
   }
 
+  @Test
+  @DisplayName("Login without signing keys: the runtime loads the operator's generated key, id generated, from its mounted file")
+  void generatedSigningKeyLoads() throws Exception {
+    var tier = tier("shop-auth", ISSUER + REDIS + "sessions: {login: {issuer: main, clientId: web, allowedRedirectDomains: [shop.example.com]}}\n");
+
+    var result = LOADER.parse(RuntimeConfigRenderer.render(tier));
+
+    assertThat(result).isInstanceOfSatisfying(LoadResult.Loaded.class, loaded ->
+        assertThat(loaded.config().sessions().cookie().signingKeys()).singleElement().satisfies(key -> {
+          assertThat(key.id()).isEqualTo("generated");
+          assertThat(key.file()).isEqualTo(Path.of("/etc/authtier/secrets/shop-auth-cookie-key/key"));
+        }));
+  }
+
   private static AuthTier tier(String name, String specYaml) throws Exception {
     var tier = new AuthTier();
     tier.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("shop").build());

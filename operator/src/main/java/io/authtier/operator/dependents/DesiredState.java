@@ -5,6 +5,7 @@ import io.authtier.operator.dependents.autoscaling.RuntimeAutoscalerDependent;
 import io.authtier.operator.dependents.autoscaling.RuntimePodDisruptionBudgetDependent;
 import io.authtier.operator.dependents.monitoring.RuntimePrometheusRule;
 import io.authtier.operator.dependents.monitoring.RuntimeServiceMonitor;
+import io.authtier.operator.dependents.runtime.CookieKeySecretDependent;
 import io.authtier.operator.dependents.runtime.RuntimeConfigMapDependent;
 import io.authtier.operator.dependents.runtime.RuntimeDeploymentDependent;
 import io.authtier.operator.dependents.runtime.RuntimeServiceAccountDependent;
@@ -37,6 +38,9 @@ public final class DesiredState {
     objects.add(RuntimeServiceDependent.build(tier));
     objects.add(RuntimeDeploymentDependent.build(tier, secretsDigest));
     objects.add(RuntimePodDisruptionBudgetDependent.build(tier));
+    if (CookieKeySecretDependent.needed(tier)) {
+      objects.add(CookieKeySecretDependent.build(tier)); // without data, like the Redis password below
+    }
     if (RedisConditions.managed(tier)) {
       // Secrets without data: the password is generated in the cluster, and the ACL Secret is derived from it.
       if (RedisConditions.passwordGenerated(tier)) {

@@ -6,6 +6,7 @@ import io.authtier.operator.dependents.Ownership;
 import io.authtier.operator.dependents.autoscaling.AutoscalingEnabled;
 import io.authtier.operator.dependents.autoscaling.RuntimeAutoscalerDependent;
 import io.authtier.operator.dependents.autoscaling.RuntimePodDisruptionBudgetDependent;
+import io.authtier.operator.dependents.runtime.CookieKeySecretDependent;
 import io.authtier.operator.dependents.runtime.RuntimeConfigMapDependent;
 import io.authtier.operator.dependents.runtime.RuntimeDeploymentDependent;
 import io.authtier.operator.dependents.runtime.RuntimeServiceAccountDependent;
@@ -59,6 +60,8 @@ import org.slf4j.LoggerFactory;
     @Dependent(name = "disruption-budget", type = RuntimePodDisruptionBudgetDependent.class),
     @Dependent(name = "autoscaler", type = RuntimeAutoscalerDependent.class, dependsOn = "deployment",
         reconcilePrecondition = AutoscalingEnabled.class),
+    @Dependent(name = "cookie-key", type = CookieKeySecretDependent.class,
+        reconcilePrecondition = CookieKeySecretDependent.Needed.class),
     @Dependent(name = "redis-password", type = RedisPasswordSecretDependent.class,
         reconcilePrecondition = RedisConditions.PasswordGenerated.class),
     @Dependent(name = "redis-acl", type = RedisAclSecretDependent.class,

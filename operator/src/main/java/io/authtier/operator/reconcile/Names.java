@@ -3,6 +3,7 @@ package io.authtier.operator.reconcile;
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.api.v1alpha1.RedisMode;
 import io.authtier.operator.api.v1alpha1.RedisSpec;
+import io.authtier.operator.secrets.ReferencedSecrets;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.List;
 import java.util.function.Function;
@@ -83,6 +84,11 @@ public final class Names {
 
   public static String redisConfig(AuthTier tier) {
     return redis(tier) + "-config";
+  }
+
+  /** The Secret that the operator generates when sessions.login names no sessions.cookie.signingKeys. */
+  public static String cookieKey(AuthTier tier) {
+    return ReferencedSecrets.generatedCookieKey(tier.getMetadata().getName()).name();
   }
 
   /** The Secret that the operator generates when spec.redis.passwordSecretRef is left out. */

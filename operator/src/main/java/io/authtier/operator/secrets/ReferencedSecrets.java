@@ -24,8 +24,9 @@ public final class ReferencedSecrets {
   }
 
   /**
-   * Every reference in the spec, and the Redis password that the operator generates for {@code tierName}
-   * when an operator-run Redis names none (left out when {@code tierName} is null).
+   * Every reference in the spec, and the Secrets that the operator generates for {@code tierName} (left out
+   * when {@code tierName} is null): the Redis password when an operator-run Redis names none, the cookie-signing
+   * key when login names none.
    */
   public static List<SecretReference> of(AuthTierSpec spec, String tierName) {
     var refs = new ArrayList<SecretReference>();
@@ -39,6 +40,10 @@ public final class ReferencedSecrets {
     for (int i = 0; i < keys.size(); i++) {
       add(refs, "spec.sessions.cookie.signingKeys[" + i + "].secretRef", keys.get(i).secretRef(),
           SecretReference.MIN_SIGNING_KEY_BYTES);
+    }
+    if (cookieKeyGenerated(spec) && tierName != null) {
+      refs.add(new SecretReference("spec.sessions.cookie.signingKeys", generatedCookieKey(tierName), true,
+          SecretReference.MIN_SIGNING_KEY_BYTES));
     }
     if (spec.sessions().login() != null) {
       add(refs, "spec.sessions.login.clientSecretRef", spec.sessions().login().clientSecretRef());
@@ -54,6 +59,19 @@ public final class ReferencedSecrets {
       }
     }
     return refs;
+  }
+
+  /** The id of the cookie-signing key that the operator generates, as cookies name it. */
+  public static final String GENERATED_COOKIE_KEY_ID = "generated";
+
+  /** Whether the operator generates the cookie-signing key: login is on and names no key of its own. */
+  public static boolean cookieKeyGenerated(AuthTierSpec spec) {
+    return spec.sessions().login() != null && spec.sessions().cookie().signingKeys().isEmpty();
+  }
+
+  /** The Secret key of the cookie-signing key that the operator generates when login names none. */
+  public static SecretKeyRef generatedCookieKey(String tierName) {
+    return new SecretKeyRef(tierName + "-cookie-key", "key");
   }
 
   /** The Secret key of the password that the operator generates for an operator-run Redis. */
@@ -84,7 +102,7 @@ public final class ReferencedSecrets {
     return names(spec, null);
   }
 
-  /** Names of the referenced Secrets and of the generated Redis password Secret, sorted. */
+  /** Names of the referenced Secrets and of the generated ones, sorted. */
   public static Set<String> names(AuthTierSpec spec, String tierName) {
     var names = new TreeSet<String>();
     of(spec, tierName).forEach(r -> names.add(r.ref().name()));
@@ -97,8 +115,8 @@ public final class ReferencedSecrets {
   }
 
   /**
-   * As {@link #check(AuthTierSpec, Function)}, with the generated Redis password of {@code tierName}: not
-   * missing while it does not exist yet, in the digest once it does.
+   * As {@link #check(AuthTierSpec, Function)}, with the Secrets generated for {@code tierName}: not
+   * missing while they do not exist yet, in the digest once they do.
    */
   public static SecretCheck check(AuthTierSpec spec, String tierName, Function<String, Optional<Secret>> lookup) {
     var missing = new ArrayList<MissingSecret>();

@@ -234,9 +234,6 @@ public final class SpecValidator {
     if (login.allowedRedirectDomains().isEmpty()) {
       report.accept(new SpecProblem("spec.sessions.login.allowedRedirectDomains", "needs at least one host, such as shop.example.com"));
     }
-    if (sessions.cookie().signingKeys().isEmpty()) {
-      report.accept(new SpecProblem("spec.sessions.cookie.signingKeys", "login needs at least one key to sign session cookies"));
-    }
   }
 
   /**

@@ -22,8 +22,6 @@ import java.util.List;
     message = "sessions.store Memory keeps sessions in one pod: set runtime.replicas to 1 and autoscaling.enabled to false, or use sessions.store Redis")
 @ValidationRule(value = "!has(self.sessions.login) || self.issuers.exists(i, i.name == self.sessions.login.issuer)",
     message = "sessions.login.issuer must name one of spec.issuers[].name")
-@ValidationRule(value = "!has(self.sessions.login) || (has(self.sessions.cookie.signingKeys) && size(self.sessions.cookie.signingKeys) > 0)",
-    message = "sessions.login needs sessions.cookie.signingKeys: at least one key to sign session cookies")
 @ValidationRule(value = "!has(self.sessions.login) || 'openid' in self.sessions.login.scopes",
     message = "sessions.login.scopes must include openid")
 @ValidationRule(value = "!has(oldSelf.redis) || (has(self.redis) && self.redis.mode == oldSelf.redis.mode)",

@@ -19,7 +19,9 @@ public record CookieSpec(
     SameSite sameSite,
 
     @Size(max = 8)
-    @JsonPropertyDescription("Keys that sign the cookie. The first signs; all verify, so a new key can be put first without logging anyone out. Required with sessions.login.")
+    @JsonPropertyDescription("Keys that sign the cookie. The first signs; all verify, so a new key can be put first without logging anyone out."
+        + " Left out with sessions.login, the operator generates one key (id generated) in the Secret <name>-cookie-key, which it owns"
+        + " and never rewrites.")
     List<SigningKeySpec> signingKeys) {
 
   /** Browsers keep a cookie so named to the host that set it, over HTTPS, for path /. */

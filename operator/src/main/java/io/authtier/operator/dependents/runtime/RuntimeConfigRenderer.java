@@ -54,7 +54,7 @@ public final class RuntimeConfigRenderer {
       Map.entry("issuers", tier -> TREE.valueToTree(tier.getSpec().issuers())),
       Map.entry("tokenCache", tier -> tokenCache(tier.getSpec())),
       Map.entry("resilience", tier -> TREE.valueToTree(tier.getSpec().resilience())),
-      Map.entry("sessions", tier -> sessions(tier.getSpec())),
+      Map.entry("sessions", RuntimeConfigRenderer::sessions),
       Map.entry("redis", RuntimeConfigRenderer::redis),
       // Left out when empty: a runtime without routes must not refuse /auth for want of an original path.
       Map.entry("routes", tier -> tier.getSpec().routes().isEmpty() ? null : TREE.valueToTree(tier.getSpec().routes())));
@@ -118,8 +118,14 @@ public final class RuntimeConfigRenderer {
    * default, which is the spec's default too: a tier that does not use them keeps its file, and so its
    * config hash, byte for byte, and an operator upgrade does not roll its pods.
    */
-  private static JsonNode sessions(AuthTierSpec spec) {
+  private static JsonNode sessions(AuthTier tier) {
+    var spec = tier.getSpec();
     ObjectNode sessions = TREE.valueToTree(spec.sessions());
+    if (ReferencedSecrets.cookieKeyGenerated(spec)) {
+      var key = TREE.createObjectNode().put("id", ReferencedSecrets.GENERATED_COOKIE_KEY_ID);
+      key.set("secretRef", TREE.valueToTree(ReferencedSecrets.generatedCookieKey(tier.getMetadata().getName())));
+      ((ObjectNode) sessions.get("cookie")).set("signingKeys", TREE.createArrayNode().add(key));
+    }
     // Compared as a duration, so 0s500ms is left out too; text that is not one is written for the runtime to refuse.
     if (Durations.parse(spec.sessions().localCacheTtl()).equals(Optional.of(DEFAULT_LOCAL_CACHE_TTL))) {
       sessions.remove("localCacheTtl");
