@@ -61,6 +61,9 @@ public final class ReferencedSecrets {
     return refs;
   }
 
+  /** The key, within its Secret, of the cookie-signing key that the operator generates. */
+  public static final String GENERATED_COOKIE_KEY_KEY = "key";
+
   /** The id of the cookie-signing key that the operator generates, as cookies name it. */
   public static final String GENERATED_COOKIE_KEY_ID = "generated";
 
@@ -71,7 +74,7 @@ public final class ReferencedSecrets {
 
   /** The Secret key of the cookie-signing key that the operator generates when login names none. */
   public static SecretKeyRef generatedCookieKey(String tierName) {
-    return new SecretKeyRef(tierName + "-cookie-key", "key");
+    return new SecretKeyRef(tierName + "-cookie-key", GENERATED_COOKIE_KEY_KEY);
   }
 
   /** The Secret key of the password that the operator generates for an operator-run Redis. */

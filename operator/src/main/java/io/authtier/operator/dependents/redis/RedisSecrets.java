@@ -6,8 +6,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.function.Function;
@@ -16,7 +14,6 @@ import java.util.function.Function;
 public final class RedisSecrets {
   public static final String ACL_FILE = "users.acl";
   public static final String AUTH_FILE = "auth.conf";
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private RedisSecrets() {}
 
@@ -33,13 +30,6 @@ public final class RedisSecrets {
     return ReferencedSecrets.redisPassword(tier.getSpec(), tier.getMetadata().getName())
         .flatMap(ref -> lookup.apply(ref.name()))
         .map(secret -> secret.getMetadata() == null ? null : secret.getMetadata().getUid());
-  }
-
-  /** 32 random bytes, base64url without padding: 43 characters that need no quoting anywhere. */
-  public static String generate() {
-    var bytes = new byte[32];
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   /** The ACL file: the default user, allowed everything, known by the SHA-256 of its password only. */

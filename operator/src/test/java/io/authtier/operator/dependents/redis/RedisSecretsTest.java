@@ -36,7 +36,7 @@ class RedisSecretsTest {
   void generated() {
     var seen = new HashSet<String>();
     for (int i = 0; i < 20; i++) {
-      var password = RedisSecrets.generate();
+      var password = io.authtier.operator.dependents.GeneratedSecretDependent.generate();
       assertThat(password).hasSize(43).matches("[A-Za-z0-9_-]+");
       seen.add(password);
     }
