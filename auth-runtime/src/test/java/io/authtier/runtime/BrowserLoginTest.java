@@ -265,6 +265,20 @@ class BrowserLoginTest {
     }
 
     @Test
+    @DisplayName("A login whose ID token says email_verified false makes a session without the email: /auth and userinfo leave it out")
+    void unverifiedEmailStaysOutOfTheSession() {
+        Browser browser = new Browser();
+        login(browser, first, "mallory", Map.of("email", "ceo@shop.example.com", "email_verified", false));
+
+        HttpResponse<String> answer = auth(browser, first);
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("X-Auth-Request-User")).hasValue("mallory");
+        assertThat(answer.headers().firstValue("X-Auth-Request-Email")).isEmpty();
+        assertThat(browser.get(base(first) + "/oauth2/userinfo").body()).contains("\"sub\":\"mallory\"").doesNotContain("ceo@shop.example.com");
+    }
+
+    @Test
     @DisplayName("Envoy ext_authz with a session: the headers the session lacks are named for removal, its access token is not")
     void extAuthzSessionRemovesUnsetHeaders() {
         // Given a session whose user has no email and no groups (passAccessToken: Header)

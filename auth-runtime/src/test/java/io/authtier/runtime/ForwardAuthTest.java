@@ -101,6 +101,55 @@ class ForwardAuthTest {
         assertThat(response.headers().firstValue("X-Auth-Request-Groups")).hasValue("ops,dev");
     }
 
+    @Test
+    @DisplayName("An email that the IdP says is not verified is not passed on: a user-chosen address must not name an account upstream")
+    void unverifiedEmailIsLeftOut() {
+        // Given tokens whose email_verified is false (JSON or text), true, or absent
+        String unverified = mainToken(Map.of("email", "ceo@shop.example.com", "email_verified", false));
+        String unverifiedText = mainToken(Map.of("email", "ceo@shop.example.com", "email_verified", "false"));
+        String verified = mainToken(Map.of("email", "grace@example.com", "email_verified", true));
+        String silent = mainToken(Map.of("email", "grace@example.com"));
+
+        // Then each passes, and only the first two leave the email out
+        for (String token : List.of(unverified, unverifiedText)) {
+            HttpResponse<String> response = runtime.auth(token);
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("X-Auth-Request-User")).hasValue("user-42");
+            assertThat(response.headers().firstValue("X-Auth-Request-Email")).isEmpty();
+        }
+        assertThat(runtime.auth(verified).headers().firstValue("X-Auth-Request-Email")).hasValue("grace@example.com");
+        assertThat(runtime.auth(silent).headers().firstValue("X-Auth-Request-Email")).hasValue("grace@example.com");
+    }
+
+    @ParameterizedTest(name = "sub \"{0}\"")
+    @ValueSource(strings = {"Zoë", "line\nbreak", "a\u0000b", " alice", "alice ", "   "})
+    @DisplayName("A sub that cannot be passed on as it is (not printable ASCII, or spaces at its ends) is refused: never a 200 without a usable identity")
+    void unpassableSubjectIsRefused(String subject) {
+        // Given a correctly signed token whose sub no header could carry unchanged
+        String token = Tokens.sign(psKey, JWSAlgorithm.PS256, Tokens.accessClaims(partner.issuer(), "partner-api", clock.instant())
+                .subject(subject).build());
+
+        // When the ingress asks
+        HttpResponse<String> response = runtime.auth(token);
+
+        // Then it is refused like a token without sub
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).contains("invalid_token"));
+        assertThat(response.headers().firstValue("X-Auth-Request-User")).isEmpty();
+    }
+
+    @Test
+    @DisplayName("Groups with spaces at their ends are left out of X-Auth-Request-Groups, so the upstream never reads ' admins' as admins")
+    void groupsThatWouldBeTrimmedAreLeftOut() {
+        String token = mainToken(Map.of("groups", List.of("admins ", " staff", "ops")));
+
+        HttpResponse<String> response = runtime.auth(token);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Auth-Request-Groups")).hasValue("ops");
+        assertThat(runtime.get("/auth?allowed_groups=admins", "Authorization", "Bearer " + token).statusCode()).isEqualTo(403);
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"PS256", "ES256"})
     @DisplayName("PS256 and ES256 tokens of the second issuer pass, also on the second and later requests")

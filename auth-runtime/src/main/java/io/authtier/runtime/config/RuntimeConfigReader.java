@@ -91,9 +91,9 @@ final class RuntimeConfigReader {
                 .check(Rule.matches(PATH_PREFIX, "a path that starts with '/', without query or spaces, e.g. /admin"))
                 .check(NORMAL_PATH_PREFIX)
                 .required("the path prefix the rule guards, e.g. /admin");
-        List<String> groups = s.strings("allowedGroups", Function.identity()).orElse(List.of());
-        List<String> roles = s.strings("allowedRoles", Function.identity()).orElse(List.of());
-        List<String> scopes = s.strings("requiredScopes", Function.identity()).orElse(List.of());
+        List<String> groups = s.strings("allowedGroups", RuntimeConfigReader::ruleName).orElse(List.of());
+        List<String> roles = s.strings("allowedRoles", RuntimeConfigReader::ruleName).orElse(List.of());
+        List<String> scopes = s.strings("requiredScopes", RuntimeConfigReader::ruleName).orElse(List.of());
         return s.build(() -> new RouteConfig(prefix.orElseThrow(), groups, roles, scopes));
     }
 
@@ -275,6 +275,15 @@ final class RuntimeConfigReader {
             throw new IllegalArgumentException("'%s' must end in /oauth2/callback, where the runtime receives the IdP's answer; %s".formatted(text, example));
         }
         return uri;
+    }
+
+    /** A group, role or scope a route asks for: compared exactly, so a space at either end would never match. */
+    private static String ruleName(String text) {
+        if (!text.strip().equals(text)) {
+            throw new IllegalArgumentException("'%s' has spaces at its ends, which no %s carries; write '%s'".formatted(
+                    text, "group, role or scope", text.strip()));
+        }
+        return text;
     }
 
     private static String scope(String text) {

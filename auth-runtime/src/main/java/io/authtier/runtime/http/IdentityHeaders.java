@@ -1,5 +1,6 @@
 package io.authtier.runtime.http;
 
+import io.authtier.runtime.token.Identities;
 import io.authtier.runtime.token.Principal;
 import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
@@ -15,8 +16,9 @@ import java.util.stream.Collectors;
  * which replaces any copy the client sent. Envoy replaces only the headers an answer holds, so its answers
  * also name the others for removal ({@link UnsetIdentityHeaders}).
  *
- * <p>A value that is not printable ASCII is left out rather than sent mangled; a group name with a comma
- * is left out of the comma-joined list.
+ * <p>A value that would not reach the upstream as it is ({@link Identities#passable}: not printable ASCII, or
+ * with a space at either end) is left out rather than sent mangled; so is a group name with a comma, from
+ * the comma-joined list.
  */
 public final class IdentityHeaders {
 
@@ -77,7 +79,7 @@ public final class IdentityHeaders {
                 | principal.email().map(email -> put(names, values, EMAIL_NAME, email, EMAIL_BIT)).orElse(0)
                 | principal.preferredUsername().map(name -> put(names, values, PREFERRED_USERNAME_NAME, name, PREFERRED_USERNAME_BIT)).orElse(0);
         String groups = principal.groups().stream()
-                .filter(group -> group.indexOf(',') < 0 && printable(group))
+                .filter(group -> group.indexOf(',') < 0 && Identities.passable(group))
                 .collect(Collectors.joining(","));
         if (!groups.isEmpty()) {
             names.add(GROUPS_NAME);
@@ -87,9 +89,9 @@ public final class IdentityHeaders {
         return new Rendered(names.toArray(CharSequence[]::new), values.toArray(CharSequence[]::new), present);
     }
 
-    /** Adds the header if its value is printable; returns its bit if it did, else 0. */
+    /** Adds the header if its value is passable; returns its bit if it did, else 0. */
     private static int put(List<CharSequence> names, List<CharSequence> values, CharSequence name, String value, int bit) {
-        if (!printable(value)) {
+        if (!Identities.passable(value)) {
             return 0;
         }
         names.add(name);
@@ -120,15 +122,5 @@ public final class IdentityHeaders {
                 headers.add(names[i], values[i]);
             }
         }
-    }
-
-    static boolean printable(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c > 0x7E) {
-                return false;
-            }
-        }
-        return !value.isEmpty();
     }
 }

@@ -1,5 +1,6 @@
 package io.authtier.runtime.introspection;
 
+import io.authtier.runtime.token.Identities;
 import io.authtier.runtime.token.jwt.Claims;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -90,7 +91,7 @@ public record IntrospectedToken(
                 string(claims.get("sub")),
                 string(claims.get("client_id")),
                 string(claims.get("username")).or(() -> string(claims.get("preferred_username"))),
-                string(claims.get("email")),
+                Identities.verifiedEmail(claims),
                 scopes,
                 strings(claims.get("groups")),
                 List.copyOf(roles),

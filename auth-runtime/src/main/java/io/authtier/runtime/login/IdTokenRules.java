@@ -1,5 +1,6 @@
 package io.authtier.runtime.login;
 
+import io.authtier.runtime.token.Identities;
 import io.authtier.runtime.token.jwt.Claims;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +31,7 @@ final class IdTokenRules {
         }
         Long exp = Claims.seconds(claims.get("exp"));
         Long iat = Claims.seconds(claims.get("iat"));
-        if (exp == null || iat == null || Claims.string(claims.get("sub")).isEmpty()) {
+        if (exp == null || iat == null || Claims.string(claims.get("sub")).filter(Identities::passable).isEmpty()) {
             return Optional.of("missing_claim");
         }
         if (exp + skew.toSeconds() <= now.getEpochSecond()) {

@@ -1,5 +1,6 @@
 package io.authtier.runtime.login;
 
+import io.authtier.runtime.token.Identities;
 import io.authtier.runtime.config.LoginConfig;
 import io.authtier.runtime.idp.Discovery;
 import io.authtier.runtime.resilience.Failures;
@@ -215,7 +216,7 @@ public final class LoginFlow {
                 now.plus(granted.expiresIn().orElse(DEFAULT_ACCESS_TOKEN_LIFETIME)));
         List<String> roles = SessionGrants.roles(claims, granted.accessToken());
         List<String> scopes = SessionGrants.scopes(granted.scope(), config.scopes());
-        Session session = Session.start(user, Claims.string(claims.get("sid")), Claims.string(claims.get("email")),
+        Session session = Session.start(user, Claims.string(claims.get("sid")), Identities.verifiedEmail(claims),
                 Claims.string(claims.get("preferred_username")), Claims.strings(claims.get("groups")), roles, scopes,
                 sessionTokens, now);
         long start = System.nanoTime();

@@ -53,6 +53,21 @@ class RoutesConfigTest {
                 .extracting(ConfigProblem::path).containsExactly("routes[0].pathPrefix"));
     }
 
+    @Test
+    @DisplayName("A group, role or scope with spaces at its ends is refused by name, with the trimmed name as the fix")
+    void namesWithSpacesAtTheirEnds() {
+        var result = loader.parse(ISSUER + """
+                routes:
+                - {pathPrefix: /admin, allowedGroups: [' admins '], allowedRoles: ['ops '], requiredScopes: [' admin']}
+                """);
+
+        assertThat(result).isInstanceOfSatisfying(LoadResult.Invalid.class, invalid -> assertThat(invalid.problems())
+                .extracting(ConfigProblem::toString)
+                .anyMatch(p -> p.startsWith("routes[0].allowedGroups[0]:") && p.contains("write 'admins'"))
+                .anyMatch(p -> p.startsWith("routes[0].allowedRoles[0]:") && p.contains("write 'ops'"))
+                .anyMatch(p -> p.startsWith("routes[0].requiredScopes[0]:") && p.contains("write 'admin'")));
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
         "'/%61dmin',       '/admin'",

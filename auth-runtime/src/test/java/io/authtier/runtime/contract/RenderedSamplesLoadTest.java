@@ -64,6 +64,7 @@ class RenderedSamplesLoadTest {
         Arguments.of(ISSUER.replace("}]", ", clockSkew: 10m}]") + REDIS, "spec.issuers[0].clockSkew", "issuers[0].clockSkew", "at most 5m"),
         Arguments.of(ISSUER + REDIS + "tokenCache: {l1: {ttl: 1m}, negativeTtl: 5m}\n", "spec.tokenCache.negativeTtl", "tokenCache.negativeTtl", "at most tokenCache.l1.ttl (1m)"),
         Arguments.of(ISSUER + REDIS + "runtime: {trustedProxies: [10.0.0.1/8]}\n", "spec.runtime.trustedProxies[0]", "server.trustedProxies[0]", "did you mean 10.0.0.0/8?"),
+        Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: /admin, allowedGroups: [' admins']}]\n", "spec.routes[0].allowedGroups[0]", "routes[0].allowedGroups[0]", "write 'admins'"),
         Arguments.of(ISSUER + REDIS + "runtime: {trustedProxies: [not-a-cidr]}\n", "spec.runtime.trustedProxies[0]", "server.trustedProxies[0]", "not an IP address"),
         Arguments.of(ISSUER + REDIS + "runtime: {maxTokenBytes: 255}\n", "spec.runtime.maxTokenBytes", "server.maxTokenBytes", "leave it out for 8192"),
         Arguments.of(ISSUER + REDIS + "runtime: {maxTokenBytes: 65537}\n", "spec.runtime.maxTokenBytes", "server.maxTokenBytes", "between 256 and 65536"),

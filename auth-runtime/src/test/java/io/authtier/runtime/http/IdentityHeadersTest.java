@@ -41,6 +41,19 @@ class IdentityHeadersTest {
     }
 
     @Test
+    @DisplayName("Values with a space at either end are left out (header parsers would trim them into another name); inner spaces stay")
+    void spacesAtTheEnds() {
+        MultiMap headers = HeadersMultiMap.httpHeaders();
+        IdentityHeaders.write(new Principal("https://idp.example", "ada", Optional.of(" ada@example.com"), Optional.of("Ada Lovelace"),
+                List.of("admins ", " staff", "site reliability"), List.of(), List.of(), Instant.parse("2030-01-01T00:00:00Z"),
+                Principal.Method.JWT), headers);
+
+        assertThat(headers.contains(IdentityHeaders.EMAIL)).isFalse();
+        assertThat(headers.get(IdentityHeaders.PREFERRED_USERNAME)).isEqualTo("Ada Lovelace");
+        assertThat(headers.get(IdentityHeaders.GROUPS)).isEqualTo("site reliability");
+    }
+
+    @Test
     @DisplayName("Principals that share a slot each get their own headers, again and again")
     void collisions() {
         RenderedIdentities oneSlot = new RenderedIdentities(1);

@@ -77,6 +77,23 @@ class OpaqueTokenForwardAuthTest {
   }
 
   @Test
+  @DisplayName("An active answer whose sub cannot be passed on as it is is refused, without falling back to its username; an unverified email is left out")
+  void unpassableSubjectAndUnverifiedEmail() {
+    idp.active("opaque-zoe", Map.of("sub", "Zoë", "username", "zoe", "exp", Instant.now().plusSeconds(300).getEpochSecond()));
+    idp.active("opaque-mallory", Map.of("sub", "mallory", "email", "ceo@shop.example.com", "email_verified", false,
+        "exp", Instant.now().plusSeconds(300).getEpochSecond()));
+
+    var zoe = runtime.auth("opaque-zoe");
+    var mallory = runtime.auth("opaque-mallory");
+
+    assertThat(zoe.statusCode()).isEqualTo(401);
+    assertThat(zoe.headers().firstValue("X-Auth-Request-User")).isEmpty();
+    assertThat(mallory.statusCode()).isEqualTo(200);
+    assertThat(mallory.headers().firstValue("X-Auth-Request-User")).contains("mallory");
+    assertThat(mallory.headers().firstValue("X-Auth-Request-Email")).isEmpty();
+  }
+
+  @Test
   @DisplayName("A revoked opaque token gets 401 with the invalid_token challenge")
   void revokedToken() {
     idp.revoke("opaque-revoked");

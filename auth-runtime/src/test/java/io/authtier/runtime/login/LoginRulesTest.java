@@ -142,6 +142,11 @@ class LoginRulesTest {
         Map<String, Object> noSubject = idToken();
         noSubject.remove("sub");
         assertThat(idRules(noSubject)).hasValue("missing_claim");
+        for (String unpassable : List.of("Zoë", " ada", "ada ", "a\nb")) {
+            Map<String, Object> badSubject = idToken();
+            badSubject.put("sub", unpassable);
+            assertThat(idRules(badSubject)).as(unpassable).hasValue("missing_claim");
+        }
     }
 
     static Map<String, Object> logoutToken() {

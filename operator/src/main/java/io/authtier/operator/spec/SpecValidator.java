@@ -419,7 +419,12 @@ public final class SpecValidator {
 
   /** The runtime refuses an empty item: it would match nobody, or everybody, by accident. */
   private static Optional<String> nonEmptyName(String value) {
-    return blank(value) ? Optional.of("must not be empty; remove the item or write the name, such as admins") : Optional.empty();
+    if (blank(value)) {
+      return Optional.of("must not be empty; remove the item or write the name, such as admins");
+    }
+    // The runtime compares names exactly and refuses these: no token's group, role or scope has spaces at its ends.
+    return value.strip().equals(value) ? Optional.empty()
+        : Optional.of("'" + value + "' has spaces at its ends, which no group, role or scope carries; write '" + value.strip() + "'");
   }
 
   private static void secretRef(String at, SecretKeyRef ref, boolean required, Consumer<SpecProblem> report) {

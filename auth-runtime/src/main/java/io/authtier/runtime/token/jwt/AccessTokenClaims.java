@@ -1,6 +1,7 @@
 package io.authtier.runtime.token.jwt;
 
 import io.authtier.runtime.config.IssuerConfig;
+import io.authtier.runtime.token.Identities;
 import io.authtier.runtime.token.Principal;
 import io.authtier.runtime.token.Rejection;
 import java.time.Instant;
@@ -41,7 +42,8 @@ final class AccessTokenClaims {
         long skew = issuer.clockSkew().toSeconds();
         long nowSeconds = now.getEpochSecond();
         Long exp = Claims.seconds(claims.get("exp"));
-        if (exp == null || !(claims.get("sub") instanceof String subject) || subject.isEmpty()) {
+        // A sub that cannot be passed on as it is counts as missing: never a 200 without a usable identity.
+        if (exp == null || !(claims.get("sub") instanceof String subject) || !Identities.passable(subject)) {
             return new Invalid(Rejection.MISSING_CLAIM);
         }
         if (exp + skew <= nowSeconds) {
@@ -69,7 +71,7 @@ final class AccessTokenClaims {
         return new Valid(new Principal(
                 issuer.issuerUrl().toString(),
                 subject,
-                Claims.string(claims.get("email")),
+                Identities.verifiedEmail(claims),
                 Claims.string(claims.get("preferred_username")),
                 Claims.strings(claims.get("groups")),
                 Claims.roles(claims),

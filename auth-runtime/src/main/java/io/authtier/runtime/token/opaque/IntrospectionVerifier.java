@@ -4,6 +4,7 @@ import io.authtier.runtime.introspection.IntrospectedToken;
 import io.authtier.runtime.introspection.IntrospectionOutcome;
 import io.authtier.runtime.introspection.OpaqueTokenValidator;
 import io.authtier.runtime.metrics.RuntimeMetrics;
+import io.authtier.runtime.token.Identities;
 import io.authtier.runtime.token.Principal;
 import io.authtier.runtime.token.Rejection;
 import io.authtier.runtime.token.TokenVerifier;
@@ -108,9 +109,12 @@ public final class IntrospectionVerifier implements TokenVerifier {
     });
   }
 
-  /** Who the token speaks for: {@code sub}, else {@code username}, else (a client-credentials token) {@code client_id}. */
+  /**
+   * Who the token speaks for: {@code sub}, else {@code username}, else (a client-credentials token) {@code client_id};
+   * empty if that one cannot be passed on as it is (no fall-back to the next, which could be someone else's sub).
+   */
   private static Optional<String> whom(IntrospectedToken token) {
-    return token.subject().or(token::username).or(token::clientId);
+    return token.subject().or(token::username).or(token::clientId).filter(Identities::passable);
   }
 
   private Principal principal(IntrospectedToken token) {
