@@ -1,12 +1,15 @@
 package io.authtier.runtime.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,19 +55,26 @@ public final class RuntimeConfigLoader {
      */
     public LoadResult load(Path file) throws IOException {
         byte[] content = Files.readAllBytes(file);
-        return parse(() -> yaml.readTree(content));
+        return parse(() -> yaml.createParser(content));
     }
 
     /** Loads a configuration given as text, e.g. as the operator renders it into a ConfigMap. */
     public LoadResult parse(String content) {
-        return parse(() -> yaml.readTree(content));
+        return parse(() -> yaml.createParser(content));
     }
 
-    private LoadResult parse(TreeSource source) {
+    private LoadResult parse(ParserSource source) {
         Problems problems = new Problems();
         JsonNode document;
         try {
-            document = source.read();
+            Optional<String> alias = firstAlias(source);
+            if (alias.isPresent()) {
+                problems.add("", alias.get());
+                return new LoadResult.Invalid(problems.all());
+            }
+            try (JsonParser parser = source.open()) {
+                document = yaml.readTree(parser);
+            }
         } catch (JsonProcessingException e) {
             problems.add("", syntaxError(e));
             return new LoadResult.Invalid(problems.all());
@@ -101,8 +111,41 @@ public final class RuntimeConfigLoader {
                 : "not valid YAML at line %d, column %d: %s".formatted(where.getLineNr(), where.getColumnNr(), what);
     }
 
+    /**
+     * The first YAML alias ({@code *name}) in the document, described with its place. Jackson reads an alias as
+     * the text {@code name}, not as the anchored value, so {@code audiences: [&x shop-api, *x]} would accept
+     * the audience "x": refused, never misread.
+     */
+    private static Optional<String> firstAlias(ParserSource source) throws IOException {
+        try (JsonParser parser = source.open()) {
+            while (parser.nextToken() != null) {
+                if (parser instanceof YAMLParser yamlParser && yamlParser.isCurrentAlias()) {
+                    String field = path(parser.getParsingContext().pathAsPointer());
+                    JsonLocation where = parser.currentTokenLocation();
+                    return Optional.of("%s at line %d, column %d: '*%s' is a YAML alias, which this file does not support;"
+                            .formatted(field.isEmpty() ? "a value" : field, where.getLineNr(), where.getColumnNr(), parser.getText())
+                            + " write the value out (quote text that starts with *, e.g. '*.example.com')");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@code /issuers/0/audiences/1} as the problems name it: {@code issuers[0].audiences[1]}. */
+    static String path(JsonPointer pointer) {
+        StringBuilder out = new StringBuilder();
+        for (JsonPointer at = pointer; at != null && !at.matches(); at = at.tail()) {
+            if (at.mayMatchElement()) {
+                out.append('[').append(at.getMatchingIndex()).append(']');
+            } else {
+                out.append(out.isEmpty() ? "" : ".").append(at.getMatchingProperty());
+            }
+        }
+        return out.toString();
+    }
+
     @FunctionalInterface
-    private interface TreeSource {
-        JsonNode read() throws IOException;
+    private interface ParserSource {
+        JsonParser open() throws IOException;
     }
 }

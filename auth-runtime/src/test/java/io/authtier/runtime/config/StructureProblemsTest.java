@@ -268,6 +268,32 @@ class StructureProblemsTest {
     }
 
     @Test
+    @DisplayName("A YAML alias is refused with its field and line: the parser would read '*x' as the text x, not as the anchored value")
+    void aliasesAreRefused() {
+        // Given an alias to an anchored audience, an alias to nothing, and a merge key
+        String toAnchor = """
+                issuers:
+                - name: main
+                  issuerUrl: https://keycloak.example.com/realms/shop
+                  audiences: [&x shop-api, *x]
+                """;
+        String toNothing = MINIMAL + "routes: [{pathPrefix: /admin, allowedGroups: [*admins]}]\n";
+        String merged = MINIMAL + """
+                tokenCache: &cache {negativeTtl: 5s}
+                resilience:
+                  <<: *cache
+                """;
+
+        // When they are loaded, then each is refused at the alias, and nothing of the file is quoted but the alias
+        assertThat(problemsOf(toAnchor)).singleElement().extracting(ConfigProblem::message).asString()
+                .startsWith("issuers[0].audiences[1] at line 4, column").contains("'*x' is a YAML alias").contains("write the value out");
+        assertThat(problemsOf(toNothing)).singleElement().extracting(ConfigProblem::message).asString()
+                .startsWith("routes[0].allowedGroups[0] at line 5").contains("'*admins' is a YAML alias");
+        assertThat(problemsOf(merged)).singleElement().extracting(ConfigProblem::message).asString()
+                .startsWith("resilience.<< at line 7").contains("'*cache' is a YAML alias");
+    }
+
+    @Test
     @DisplayName("A key given twice is refused rather than the last one silently winning")
     void duplicateKey() {
         // Given `port` twice
