@@ -94,4 +94,60 @@ class SessionsWithoutRedisAtStartTest {
         assertThat(done.headers().firstValue("Location")).hasValue("/");
         assertThat(browser.get("http://127.0.0.1:" + runtime.port() + "/auth").statusCode()).isEqualTo(200);
     }
+
+    @Test
+    @DisplayName("A sign-out that cannot reach Redis answers 503 and keeps the cookie, so that the same sign-out, tried again, ends the session")
+    void signOutDuringAnOutageCanBeRetried() throws Exception {
+        // Given a logged-in browser, with Redis up
+        idp = new MockOAuth2Server();
+        idp.start(InetAddress.getLoopbackAddress(), 0);
+        redis = RedisServers.standalone(dir);
+        Path k1 = SigningKeys.write(dir, "k1");
+        runtime = RunningRuntime.start("""
+                issuers:
+                - name: main
+                  issuerUrl: %s
+                  audiences: [shop-api]
+                sessions:
+                  localCacheTtl: 0s
+                  cookie:
+                    signingKeys: [{id: k1, file: %s}]
+                  login:
+                    issuer: main
+                    clientId: shop-web
+                    allowedRedirectDomains: [shop.example.com, 127.0.0.1]
+                redis:
+                  endpoints: ["127.0.0.1:%d"]
+                resilience:
+                  timeout: 1s
+                tokenCache:
+                  l2: {enabled: false}
+                """.formatted(idp.issuerUrl("main"), k1, redis.port()), new MutableClock(Instant.now()), policy -> policy);
+        await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
+        String base = "http://127.0.0.1:" + runtime.port();
+        Browser browser = new Browser();
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "ada", "JWT", List.of("shop-api"), Map.of(), 300));
+        browser.logIn(base + "/oauth2/start", idp.baseUrl().toString());
+        String cookie = browser.cookie(base, "__Host-authtier");
+        assertThat(browser.get(base + "/auth").statusCode()).isEqualTo(200);
+
+        // When the sign-out comes while Redis answers nothing (every client paused for longer than the 1 s timeout)
+        redis.command("CLIENT", "PAUSE", "3000", "ALL");
+        HttpResponse<String> failed = browser.get(base + "/oauth2/sign_out");
+
+        // Then it is 503 with Retry-After, and the cookie is not cleared
+        assertThat(failed.statusCode()).isEqualTo(503);
+        assertThat(failed.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(failed.headers().allValues("Set-Cookie")).isEmpty();
+        assertThat(browser.cookie(base, "__Host-authtier")).isEqualTo(cookie);
+
+        // When Redis answers again and the browser tries again
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> browser.get(base + "/auth").statusCode() == 200);
+        HttpResponse<String> signedOut = browser.get(base + "/oauth2/sign_out");
+
+        // Then the session is ended: the same cookie value no longer passes
+        assertThat(signedOut.statusCode()).isEqualTo(302);
+        assertThat(new Browser().get(base + "/auth", "Cookie", "__Host-authtier=" + cookie).statusCode()).isEqualTo(401);
+    }
 }

@@ -76,8 +76,9 @@ final class SignOut {
                                 List.of(cookie.clearCookie()))))
                 .exceptionally(error -> {
                     LOG.warn("sign-out could not reach the session store or the IdP: {}", error.getClass().getSimpleName());
-                    // The cookie goes anyway: the browser asked to be signed out.
-                    return new WebAnswer(503, Optional.empty(), List.of(cookie.clearCookie()), "text/plain; charset=utf-8",
+                    // The cookie stays: without it the browser could not try again, and the session (perhaps not
+                    // deleted) would live on, unreachable by any sign-out, until it times out.
+                    return new WebAnswer(503, Optional.empty(), List.of(), "text/plain; charset=utf-8",
                             "signing out is unavailable right now; try again shortly\n");
                 });
     }

@@ -9,6 +9,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * A replica's short memory of the sessions it has just read, in front of a {@link SessionStore}: a browser
@@ -20,6 +22,10 @@ import java.util.concurrent.CompletionStage;
  * absolute timeouts with the injected {@link Clock}, and a session due for its once-a-minute touch is read
  * from the store, so neither rule loosens. The key is the whole {@link SessionTicket} (id and key), so only
  * the cookie that read a session finds it here.
+ *
+ * <p>A read that is under way while a logout runs here must not put the ended session back: every logout
+ * moves {@link #logouts} on, a read remembers its session only if none started since the read did, and the
+ * memory is emptied again once the logout is done.
  */
 public final class CachingSessionStore implements SessionStore {
 
@@ -30,6 +36,8 @@ public final class CachingSessionStore implements SessionStore {
     private final SessionLifetime lifetime;
     private final Clock clock;
     private final Cache<SessionTicket, Session> recent;
+    /** Logouts begun on this replica; a read remembers what it read only if this did not move meanwhile. */
+    private final AtomicLong logouts = new AtomicLong();
 
     /** @param ttl how long a read session is remembered; greater than zero */
     public CachingSessionStore(SessionStore inner, Duration ttl, SessionLifetime lifetime, Clock clock) {
@@ -71,8 +79,9 @@ public final class CachingSessionStore implements SessionStore {
     }
 
     private CompletionStage<SessionLookup> readThrough(SessionTicket ticket) {
+        long logoutsBefore = logouts.get();
         return inner.load(ticket).thenApply(lookup -> {
-            if (lookup instanceof SessionLookup.Found(Session session)) {
+            if (lookup instanceof SessionLookup.Found(Session session) && logouts.get() == logoutsBefore) {
                 recent.put(ticket, session);
             }
             return lookup;
@@ -92,21 +101,25 @@ public final class CachingSessionStore implements SessionStore {
 
     @Override
     public CompletionStage<Boolean> delete(SessionTicket ticket) {
-        recent.invalidate(ticket);
-        return inner.delete(ticket);
+        return forgetting(() -> recent.invalidate(ticket), () -> inner.delete(ticket));
     }
 
     /** Forgets every remembered session: the ones that end are not known by ticket, and logouts are rare. */
     @Override
     public CompletionStage<Long> deleteAllForUser(SessionUser user) {
-        recent.invalidateAll();
-        return inner.deleteAllForUser(user);
+        return forgetting(recent::invalidateAll, () -> inner.deleteAllForUser(user));
     }
 
     @Override
     public CompletionStage<Long> deleteAllForIdpSession(String issuer, String sid, Optional<String> subject) {
-        recent.invalidateAll();
-        return inner.deleteAllForIdpSession(issuer, sid, subject);
+        return forgetting(recent::invalidateAll, () -> inner.deleteAllForIdpSession(issuer, sid, subject));
+    }
+
+    /** A logout: forget before it (reads now go to the store) and again once it is done, whatever its outcome. */
+    private <T> CompletionStage<T> forgetting(Runnable forget, Supplier<CompletionStage<T>> logout) {
+        logouts.incrementAndGet();
+        forget.run();
+        return logout.get().whenComplete((result, error) -> forget.run());
     }
 
     @Override

@@ -73,6 +73,33 @@ class CachingSessionStoreTest {
     }
 
     @Test
+    @DisplayName("A read under way while a logout runs here does not put the ended session back: by ticket, by user, by IdP session")
+    void readDuringLogoutIsNotRemembered() {
+        CachingSessionStore store = caching(Duration.ofMinutes(1));
+        for (int kind = 0; kind < 3; kind++) {
+            SessionTicket ticket = newSession();
+            Session session = ((SessionLookup.Found) load(direct, ticket)).session();
+            int logout = kind;
+            // Given a read that has got the session from the store when the logout runs, before it returns
+            bytes.afterNextRead(() -> (switch (logout) {
+                case 0 -> store.delete(ticket);
+                case 1 -> store.deleteAllForUser(session.user());
+                default -> store.deleteAllForIdpSession("https://idp.example", "sid-1", Optional.empty());
+            }).toCompletableFuture().join());
+            // When that read returns (found, as it was read before the logout) and the cookie comes again
+            load(store, ticket);
+
+            // Then the second read goes to the store and finds nothing (for the IdP-session kind: nothing remembered)
+            int readsBefore = bytes.reads();
+            SessionLookup again = load(store, ticket);
+            assertThat(bytes.reads()).as("logout kind %d", logout).isEqualTo(readsBefore + 1);
+            if (logout < 2) {
+                assertThat(again).as("logout kind %d", logout).isInstanceOf(SessionLookup.Absent.class);
+            }
+        }
+    }
+
+    @Test
     @DisplayName("A logout made by another replica is seen within the memory's life")
     void remoteLogoutWithinTtl() {
         CachingSessionStore store = caching(Duration.ofMillis(300));
