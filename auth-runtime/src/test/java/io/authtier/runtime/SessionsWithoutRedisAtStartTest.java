@@ -44,22 +44,15 @@ class SessionsWithoutRedisAtStartTest {
         idp.shutdown();
     }
 
-    @Test
-    @DisplayName("Not ready (naming the session store) until Redis answers; bearer tokens pass meanwhile; then a login works")
-    void startsWithoutRedis() throws Exception {
-        idp = new MockOAuth2Server();
-        idp.start(InetAddress.getLoopbackAddress(), 0);
-        redis = RedisServers.standalone(dir);
-        redis.stop();
-        Path k1 = SigningKeys.write(dir, "k1");
-
-        // When the runtime starts with Redis down
-        runtime = RunningRuntime.start("""
+    /** The runtime with login and sessions in {@link #redis}, the sessions not remembered, and {@code extra} config. */
+    RunningRuntime start(Path signingKey, String extra) {
+        return RunningRuntime.start("""
                 issuers:
                 - name: main
                   issuerUrl: %s
                   audiences: [shop-api]
                 sessions:
+                  localCacheTtl: 0s
                   cookie:
                     signingKeys: [{id: k1, file: %s}]
                   login:
@@ -70,7 +63,20 @@ class SessionsWithoutRedisAtStartTest {
                   endpoints: ["127.0.0.1:%d"]
                 tokenCache:
                   l2: {enabled: false}
-                """.formatted(idp.issuerUrl("main"), k1, redis.port()), new MutableClock(Instant.now()), policy -> policy);
+                """.formatted(idp.issuerUrl("main"), signingKey, redis.port()) + extra, new MutableClock(Instant.now()), policy -> policy);
+    }
+
+    @Test
+    @DisplayName("Not ready (naming the session store) until Redis answers; bearer tokens pass meanwhile; then a login works")
+    void startsWithoutRedis() throws Exception {
+        idp = new MockOAuth2Server();
+        idp.start(InetAddress.getLoopbackAddress(), 0);
+        redis = RedisServers.standalone(dir);
+        redis.stop();
+        Path k1 = SigningKeys.write(dir, "k1");
+
+        // When the runtime starts with Redis down
+        runtime = start(k1, "");
 
         // Then it is not ready, and says that the session store is what it waits for
         await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").body().contains("session store (Redis) not connected"));
@@ -103,26 +109,7 @@ class SessionsWithoutRedisAtStartTest {
         idp.start(InetAddress.getLoopbackAddress(), 0);
         redis = RedisServers.standalone(dir);
         Path k1 = SigningKeys.write(dir, "k1");
-        runtime = RunningRuntime.start("""
-                issuers:
-                - name: main
-                  issuerUrl: %s
-                  audiences: [shop-api]
-                sessions:
-                  localCacheTtl: 0s
-                  cookie:
-                    signingKeys: [{id: k1, file: %s}]
-                  login:
-                    issuer: main
-                    clientId: shop-web
-                    allowedRedirectDomains: [shop.example.com, 127.0.0.1]
-                redis:
-                  endpoints: ["127.0.0.1:%d"]
-                resilience:
-                  timeout: 1s
-                tokenCache:
-                  l2: {enabled: false}
-                """.formatted(idp.issuerUrl("main"), k1, redis.port()), new MutableClock(Instant.now()), policy -> policy);
+        runtime = start(k1, "resilience: {timeout: 1s}\n");
         await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
         String base = "http://127.0.0.1:" + runtime.port();
         Browser browser = new Browser();
