@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -105,6 +106,22 @@ class NginxAuthRequestTest {
         assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
         assertThat(bad.statusCode()).isEqualTo(401);
         assertThat(bad.body()).doesNotContain("user=");
+    }
+
+    @Test
+    @DisplayName("A user in 150 groups passes with all of them: the identity headers (about 5 KiB) fit the snippet's proxy_buffer_size")
+    void manyGroups() {
+        // Given a token whose groups make the runtime's answer headers larger than nginx's default 4k buffer
+        List<String> groups = IntStream.range(0, 150).mapToObj(i -> "/organisation/department-%03d/team".formatted(i)).toList();
+        String token = token(groups);
+        assertThat(token.length()).isLessThan(8000); // within nginx's default 8k for a client's header line
+
+        // When it is sent through nginx
+        var response = Http.get(nginxPort, "/api/orders", "Authorization", "Bearer " + token);
+
+        // Then the backend is reached (without the larger buffer nginx answers 500: "upstream sent too big header")
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).startsWith("user=user-1 ");
     }
 
     @Test

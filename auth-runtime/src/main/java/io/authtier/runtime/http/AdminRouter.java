@@ -42,7 +42,7 @@ public final class AdminRouter implements Handler<HttpServerRequest> {
         // Meant for curl through a port-forward; a browser's request (it names its Origin) may come from any page
         // the operator has open while the port-forward runs, so it is refused.
         if (request.getHeader(HttpHeaders.ORIGIN) != null || "cross-site".equals(request.getHeader("Sec-Fetch-Site"))) {
-            response.setStatusCode(403).end("{\"error\":\"not from a browser: use curl or the CLI through the port-forward\"}");
+            response.setStatusCode(403).end("{\"error\":\"not from a browser: use curl through the port-forward\"}");
             return;
         }
         String subject = request.getParam("sub");
