@@ -193,12 +193,17 @@ public final class StatusAggregator {
           .filter(c -> type.equals(c.getType()) && "False".equals(c.getStatus()))
           .findFirst();
       if (failing.isPresent()) {
-        return Verdict.isFalse(Objects.requireNonNullElse(failing.get().getReason(), type + "False"),
-            "HorizontalPodAutoscaler: " + Objects.requireNonNullElse(failing.get().getMessage(), type + " is False"));
+        var reason = Objects.requireNonNullElse(failing.get().getReason(), type + "False");
+        // The HPA blocks every scale-down while one metric cannot be read: say what that costs and the two fixes.
+        var hint = "FailedGetPodsMetric".equals(reason) ? " (the in-flight requests metric needs a metrics adapter such as"
+            + " prometheus-adapter; until one serves it the autoscaler scales up but never down: install one, or set"
+            + " spec.autoscaling.requestQueueLength to 0 to scale on CPU and memory only)" : "";
+        return Verdict.isFalse(reason,
+            "HorizontalPodAutoscaler: " + Objects.requireNonNullElse(failing.get().getMessage(), type + " is False") + hint);
       }
     }
     return Verdict.isTrue("ScalingActive", "Scaling between " + spec.minReplicas() + " and " + spec.maxReplicas()
-        + " pods on CPU, memory and in-flight requests");
+        + " pods on CPU, memory" + (spec.requestQueueLength() > 0 ? " and in-flight requests" : ""));
   }
 
   private static Verdict monitoring(AuthTier tier, Observation observation) {

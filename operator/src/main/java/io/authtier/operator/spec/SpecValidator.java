@@ -337,7 +337,7 @@ public final class SpecValidator {
     range("spec.autoscaling.maxReplicas", autoscaling.maxReplicas(), 1, RuntimeSpec.MAX_REPLICAS, report);
     range("spec.autoscaling.cpuUtilization", autoscaling.cpuUtilization(), 1, 100, report);
     range("spec.autoscaling.memoryUtilization", autoscaling.memoryUtilization(), 1, 100, report);
-    range("spec.autoscaling.requestQueueLength", autoscaling.requestQueueLength(), 1, AutoscalingSpec.MAX_REQUEST_QUEUE_LENGTH, report);
+    range("spec.autoscaling.requestQueueLength", autoscaling.requestQueueLength(), 0, AutoscalingSpec.MAX_REQUEST_QUEUE_LENGTH, report);
     if (autoscaling.minReplicas() > autoscaling.maxReplicas()) {
       report.accept(new SpecProblem("spec.autoscaling.minReplicas", "must not exceed autoscaling.maxReplicas ("
           + autoscaling.maxReplicas() + ")"));

@@ -259,6 +259,7 @@ class StatusAggregatorTest {
     assertThat(condition(inactive.conditions(), "AutoscalingReady")).satisfies(c -> {
       assertThat(c.status()).isEqualTo("False");
       assertThat(c.reason()).isEqualTo("FailedGetPodsMetric");
+      assertThat(c.message()).contains("scales up but never down").contains("spec.autoscaling.requestQueueLength to 0");
     });
     assertThat(condition(active.conditions(), "AutoscalingReady").status()).isEqualTo("True");
     // Autoscaling is reported, but a tier that serves is Ready without a metrics adapter

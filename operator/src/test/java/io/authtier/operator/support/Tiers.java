@@ -2,6 +2,7 @@ package io.authtier.operator.support;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.api.v1alpha1.AuthTierSpec;
+import io.authtier.operator.api.v1alpha1.AutoscalingSpec;
 import io.authtier.operator.api.v1alpha1.IssuerSpec;
 import io.authtier.operator.api.v1alpha1.RedisSpec;
 import io.authtier.operator.api.v1alpha1.RuntimeSpec;
@@ -40,6 +41,12 @@ public final class Tiers {
   public static AuthTierSpec withSessions(AuthTierSpec s, SessionsSpec sessions) {
     return new AuthTierSpec(s.issuers(), s.tokenCache(), s.resilience(), sessions, s.redis(), s.runtime(),
         s.autoscaling(), s.disruption(), s.monitoring(), s.routes());
+  }
+
+  /** The spec with its autoscaling section replaced. */
+  public static AuthTierSpec withAutoscaling(AuthTierSpec s, AutoscalingSpec autoscaling) {
+    return new AuthTierSpec(s.issuers(), s.tokenCache(), s.resilience(), s.sessions(), s.redis(), s.runtime(),
+        autoscaling, s.disruption(), s.monitoring(), s.routes());
   }
 
   /** The spec with its redis section replaced. */

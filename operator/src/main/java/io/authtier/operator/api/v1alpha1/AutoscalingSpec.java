@@ -39,9 +39,11 @@ public record AutoscalingSpec(
     Integer memoryUtilization,
 
     @Default("100")
-    @Min(1)
+    @Min(0)
     @Max(MAX_REQUEST_QUEUE_LENGTH)
-    @JsonPropertyDescription("Target average of in-flight requests per pod (metric authtier_http_requests_in_flight, served to the HPA by a Prometheus adapter).")
+    @JsonPropertyDescription("Target average of in-flight requests per pod (metric authtier_http_requests_in_flight, served to the HPA by a"
+        + " metrics adapter such as prometheus-adapter). Without an adapter the HPA scales up but never down (a metric it cannot read"
+        + " blocks every scale-down): set 0 to scale on CPU and memory only.")
     Integer requestQueueLength) {
   public static final int MAX_REQUEST_QUEUE_LENGTH = 1_000_000;
 

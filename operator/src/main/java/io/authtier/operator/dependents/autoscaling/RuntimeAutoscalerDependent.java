@@ -1,6 +1,7 @@
 package io.authtier.operator.dependents.autoscaling;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
+import io.authtier.operator.api.v1alpha1.AutoscalingSpec;
 import io.authtier.operator.dependents.Metadata;
 import io.authtier.operator.dependents.OwnedDependent;
 import io.authtier.operator.dependents.Quantities;
@@ -15,6 +16,8 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpecBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Scales the runtime on CPU, memory and in-flight requests. Metrics are listed in a fixed order
@@ -36,6 +39,23 @@ public class RuntimeAutoscalerDependent
     return Metadata.ownedBy(build(tier), tier);
   }
 
+  /** CPU and memory, and the in-flight requests unless requestQueueLength is 0 (no metrics adapter to serve them). */
+  private static List<MetricSpec> metrics(AutoscalingSpec autoscaling) {
+    var metrics = new ArrayList<>(List.of(resource("cpu", autoscaling.cpuUtilization()), resource("memory", autoscaling.memoryUtilization())));
+    if (autoscaling.requestQueueLength() > 0) {
+      metrics.add(new MetricSpecBuilder()
+          .withType("Pods")
+          .withNewPods()
+            .withNewMetric().withName(QUEUE_METRIC).endMetric()
+            .withNewTarget().withType("AverageValue")
+                .withAverageValue(new Quantity(Quantities.canonical(String.valueOf(autoscaling.requestQueueLength()))))
+            .endTarget()
+          .endPods()
+          .build());
+    }
+    return metrics;
+  }
+
   public static HorizontalPodAutoscaler build(AuthTier tier) {
     var autoscaling = tier.getSpec().autoscaling();
     return new HorizontalPodAutoscalerBuilder()
@@ -46,18 +66,7 @@ public class RuntimeAutoscalerDependent
           .endScaleTargetRef()
           .withMinReplicas(autoscaling.minReplicas())
           .withMaxReplicas(autoscaling.maxReplicas())
-          .withMetrics(
-              resource("cpu", autoscaling.cpuUtilization()),
-              resource("memory", autoscaling.memoryUtilization()),
-              new MetricSpecBuilder()
-                  .withType("Pods")
-                  .withNewPods()
-                    .withNewMetric().withName(QUEUE_METRIC).endMetric()
-                    .withNewTarget().withType("AverageValue")
-                        .withAverageValue(new Quantity(Quantities.canonical(String.valueOf(autoscaling.requestQueueLength()))))
-                    .endTarget()
-                  .endPods()
-                  .build())
+          .withMetrics(metrics(autoscaling))
           .withNewBehavior()
             // Up fast (a login wave), down slowly (avoid flapping and dropping warm caches).
             .withNewScaleUp()
