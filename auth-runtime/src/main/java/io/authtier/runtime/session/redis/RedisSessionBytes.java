@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Sessions in Redis, standalone or Cluster (lettuce, through {@link RedisConnection}).
@@ -54,6 +55,11 @@ public final class RedisSessionBytes implements SessionBytes {
     public static final String LOCK_PREFIX = "authtier:lock:";
     /** Index size above which a create drops members whose session has expired. */
     static final int PRUNE_ABOVE = 64;
+    /**
+     * IdP-session index size above which a create drops members whose session is gone. One IdP session has a
+     * few live sessions (one per app host); every login under it adds one, and sessions mostly end by expiring.
+     */
+    static final int PRUNE_IDP_SESSION_ABOVE = 16;
 
     private static final Script CREATE = new Script("""
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
@@ -81,13 +87,16 @@ public final class RedisSessionBytes implements SessionBytes {
             return 0
             """);
 
-    /** Records a session ({@code <userTag>:<idHash>}) under an IdP session; the index lives at least ARGV[2] ms. */
+    /**
+     * Records a session ({@code <userTag>:<idHash>}) under an IdP session; the index lives at least ARGV[2] ms.
+     * Returns the index's size, so that the caller knows when to prune it.
+     */
     private static final Script INDEX_IDP_SESSION = new Script("""
             redis.call('SADD', KEYS[1], ARGV[1])
             if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then
               redis.call('PEXPIRE', KEYS[1], ARGV[2])
             end
-            return 1
+            return redis.call('SCARD', KEYS[1])
             """);
 
     private static final Script DELETE = new Script("""
@@ -180,12 +189,37 @@ public final class RedisSessionBytes implements SessionBytes {
         if (idpSessionTag.isEmpty()) {
             return session.thenApply(reply -> null);
         }
-        // Sent before the first reply arrives (pipelined): still one round trip of waiting. Another slot, so
-        // not in the same script; if the index write fails the stage fails, and the session, whose ticket
-        // nobody got, ends by its TTL.
-        CompletionStage<Long> index = run(INDEX_IDP_SESSION, ScriptOutputType.INTEGER,
-                new String[] {idpSessionKey(idpSessionTag.get())}, ascii(member(address)), ascii(millis(userTtl)));
-        return session.thenCombine(index, (created, indexed) -> null);
+        // The session first, then the index (another slot, so not in the same script): the index never names a
+        // session that is not written yet, so pruning may take every member without a session as ended. Two round
+        // trips. If the index write fails the stage fails, and the session, whose ticket nobody got, ends by its TTL.
+        String indexKey = idpSessionKey(idpSessionTag.get());
+        return session.thenCompose(created -> this.<Long>run(INDEX_IDP_SESSION, ScriptOutputType.INTEGER,
+                        new String[] {indexKey}, ascii(member(address)), ascii(millis(userTtl))))
+                .thenAccept(size -> {
+                    if (size > PRUNE_IDP_SESSION_ABOVE) {
+                        pruneIdpSession(indexKey);
+                    }
+                });
+    }
+
+    /**
+     * Drops from an IdP-session index the members whose session is gone (signed out, replaced, expired):
+     * SMEMBERS, an EXISTS per member (each in its user's slot, pipelined), SREM of the gone ones. Best effort,
+     * not awaited by the login: a failure leaves the index as it was, for the next login to prune.
+     */
+    private void pruneIdpSession(String indexKey) {
+        sets.smembers(indexKey).thenCompose(members -> {
+            List<byte[]> indexed = List.copyOf(members);
+            List<CompletableFuture<Long>> exists = indexed.stream()
+                    .map(member -> redis.keys().exists(sessionKey(address(new String(member, StandardCharsets.US_ASCII))))
+                            .toCompletableFuture())
+                    .toList();
+            return CompletableFuture.allOf(exists.toArray(CompletableFuture[]::new)).thenCompose(all -> {
+                byte[][] gone = IntStream.range(0, indexed.size()).filter(i -> exists.get(i).join() == 0)
+                        .mapToObj(indexed::get).toArray(byte[][]::new);
+                return gone.length == 0 ? CompletableFuture.completedFuture(0L) : sets.srem(indexKey, gone);
+            });
+        }).exceptionally(error -> 0L);
     }
 
     @Override

@@ -54,6 +54,30 @@ abstract class RedisSessionStoreContract extends SessionStoreContract {
         assertThat(pttl(RedisSessionBytes.sessionKey(ticket.address()))).isEqualTo(-2);
     }
 
+    @Test
+    @DisplayName("The IdP-session index stays small: logins that replace each other under one IdP session leave no trail, and the live session stays indexed")
+    void idpSessionIndexIsPruned() {
+        // Given 40 logins under one IdP session, each ending the one before it (login again, sign-out)
+        String sid = newSid();
+        String key = RedisSessionBytes.idpSessionKey(IdpSession.idpSessionTag(ISSUER, sid));
+        SessionUser user = newUser();
+        SessionTicket live = createUnder(user, sid);
+        for (int i = 0; i < 40; i++) {
+            SessionTicket next = createUnder(user, sid);
+            join(store.delete(live));
+            live = next;
+        }
+
+        // Then the index holds at most the prune threshold and one more, the live session among them
+        String liveMember = user.tag() + ":" + live.address().idHash();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(join(sets().scard(key))).isLessThanOrEqualTo(RedisSessionBytes.PRUNE_IDP_SESSION_ABOVE + 1L));
+        assertThat(join(sets().smembers(key))).extracting(member -> new String(member, StandardCharsets.US_ASCII)).contains(liveMember);
+        // And a back-channel logout by that IdP session still ends the live one
+        assertThat(join(store.deleteAllForIdpSession(ISSUER, sid, Optional.empty()))).isEqualTo(1L);
+        ended(load(live));
+    }
+
     @SuppressWarnings("unchecked")
     private RedisSetAsyncCommands<String, byte[]> sets() {
         return (RedisSetAsyncCommands<String, byte[]>) redis().connection().strings();
