@@ -2,6 +2,7 @@ package io.authtier.runtime.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -15,7 +16,11 @@ import java.util.regex.Pattern;
  * {@code /x/..;/admin} as {@code /admin}), collapses repeated slashes and resolves {@code .} and
  * {@code ..} segments. A path with a control character (NUL included), a backslash (a separator on
  * Windows and IIS hosts), malformed UTF-8, or one that climbs above the root has no normal form.
- * Matching stays case-sensitive.
+ *
+ * <p>Rules then match by {@link #matchKey}, which is looser than any server behind the proxy: letter case
+ * and dots or spaces at the end of a segment do not count, as IIS and other case-insensitive servers serve
+ * {@code /ADMIN}, {@code /admin.} and {@code /admin%20} as {@code /admin}. Looser matching only ever puts a
+ * rule on more paths, never fewer.
  */
 public final class RoutePaths {
 
@@ -57,6 +62,31 @@ public final class RoutePaths {
      */
     public static String guarded(String prefix) {
         return prefix.length() > 1 && prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+    }
+
+    /**
+     * What a rule's prefix and a request's normal path are compared by: lower case, and every segment without
+     * the dots and spaces at its end ({@code /Admin./X } becomes {@code /admin/x}).
+     */
+    public static String matchKey(String normalPath) {
+        String lower = normalPath.toLowerCase(Locale.ROOT);
+        StringBuilder key = new StringBuilder(lower.length());
+        int start = 0;
+        while (start <= lower.length()) {
+            int slash = lower.indexOf('/', start);
+            int end = slash < 0 ? lower.length() : slash;
+            int trimmed = end;
+            while (trimmed > start && (lower.charAt(trimmed - 1) == '.' || lower.charAt(trimmed - 1) == ' ')) {
+                trimmed--;
+            }
+            key.append(lower, start, trimmed);
+            if (slash < 0) {
+                break;
+            }
+            key.append('/');
+            start = slash + 1;
+        }
+        return key.toString();
     }
 
     /**

@@ -37,8 +37,8 @@ public final class RuntimeConfigValidator {
                 problems.add(new ConfigProblem("routes[%d]".formatted(i),
                         "needs allowedGroups, allowedRoles or requiredScopes; a route without them would allow every valid token"));
             }
-            // "/vault" and "/vault/" guard the same paths: two rules for them would be one rule too many.
-            Integer first = firstIndex.putIfAbsent(RoutePaths.guarded(route.pathPrefix()), i);
+            // "/vault", "/vault/" and "/Vault" guard the same paths: two rules for them would be one rule too many.
+            Integer first = firstIndex.putIfAbsent(RoutePaths.matchKey(RoutePaths.guarded(route.pathPrefix())), i);
             if (first != null) {
                 problems.add(new ConfigProblem("routes[%d].pathPrefix".formatted(i),
                         "'%s' guards the same paths as the prefix of routes[%d] ('%s'); merge the two rules"

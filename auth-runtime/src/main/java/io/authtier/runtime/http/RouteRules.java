@@ -10,7 +10,8 @@ import java.util.Optional;
  * The access rules of {@code routes}, by path prefix; the longest matching prefix applies. Paths are
  * brought into {@link RoutePaths}' normal form before matching, so {@code /public/../admin} and
  * {@code /admin;x=1} meet the rule of {@code /admin}; a path that has no normal form lets nobody in.
- * A prefix guards the same paths with or without a trailing slash ({@link RoutePaths#guarded}).
+ * A prefix guards the same paths with or without a trailing slash ({@link RoutePaths#guarded}), and
+ * whatever their case or the dots and spaces at the end of a segment ({@link RoutePaths#matchKey}).
  */
 public final class RouteRules {
     private record Route(String prefix, AccessRule rule) {}
@@ -19,7 +20,7 @@ public final class RouteRules {
 
     public RouteRules(List<RouteConfig> routes) {
         this.routes = routes.stream()
-                .map(r -> new Route(RoutePaths.guarded(r.pathPrefix()), new AccessRule(
+                .map(r -> new Route(RoutePaths.matchKey(RoutePaths.guarded(r.pathPrefix())), new AccessRule(
                         java.util.Set.copyOf(r.allowedGroups()), java.util.Set.copyOf(r.allowedRoles()),
                         java.util.Set.copyOf(r.requiredScopes()))))
                 .sorted(Comparator.comparingInt((Route r) -> r.prefix().length()).reversed())
@@ -39,7 +40,8 @@ public final class RouteRules {
         if (path.isEmpty()) {
             return Access.NOBODY;
         }
-        return routes.stream().filter(route -> matches(route.prefix(), path.get())).findFirst()
+        var key = RoutePaths.matchKey(path.get());
+        return routes.stream().filter(route -> matches(route.prefix(), key)).findFirst()
                 .<Access>map(Route::rule).orElse(Access.ANYONE);
     }
 

@@ -38,6 +38,7 @@ class RoutesConfigTest {
                 - {pathPrefix: /a, allowedGroups: [x]}
                 - {pathPrefix: /a, allowedRoles: [y]}
                 - {pathPrefix: /a/, allowedRoles: [z]}
+                - {pathPrefix: /A., allowedRoles: [w]}
                 """);
         var notAPath = loader.parse(ISSUER + """
                 routes:
@@ -48,7 +49,8 @@ class RoutesConfigTest {
                 .extracting(ConfigProblem::toString)
                 .anyMatch(p -> p.startsWith("routes[0]: needs allowedGroups, allowedRoles or requiredScopes"))
                 .anyMatch(p -> p.startsWith("routes[2].pathPrefix: '/a' guards the same paths as the prefix of routes[1] ('/a')"))
-                .anyMatch(p -> p.startsWith("routes[3].pathPrefix: '/a/' guards the same paths as the prefix of routes[1] ('/a')")));
+                .anyMatch(p -> p.startsWith("routes[3].pathPrefix: '/a/' guards the same paths as the prefix of routes[1] ('/a')"))
+                .anyMatch(p -> p.startsWith("routes[4].pathPrefix: '/A.' guards the same paths as the prefix of routes[1] ('/a')")));
         assertThat(notAPath).isInstanceOfSatisfying(LoadResult.Invalid.class, invalid -> assertThat(invalid.problems())
                 .extracting(ConfigProblem::path).containsExactly("routes[0].pathPrefix"));
     }

@@ -48,6 +48,16 @@ class RouteRulesTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @CsvSource({"/ADMIN", "/Admin/users", "/admin.", "/admin%20", "/admin.%20./users", "/AdMiN%2E/x", "/admin%20/reports."})
+    @DisplayName("Letter case and dots or spaces at a segment's end do not escape a rule: IIS and other lenient servers serve these as /admin")
+    void lenientServersSpellings(String path) {
+        var user = principal(List.of(), List.of("user"), List.of());
+        assertThat(RULES.forPath(path).permits(user)).isFalse();
+        assertThat(RULES.forPath(path).permits(ADMIN) || RULES.forPath(path).permits(REPORTER)).isTrue();
+        assertThat(RULES.forPath("/Admins-corner").permits(user)).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
     @CsvSource({"/api", "/api/", "/api/orders", "/api;x=1", "/x/../api"})
     @DisplayName("A prefix with a trailing slash guards the path without it too, as lenient servers serve it with the same handler")
     void trailingSlash(String path) {

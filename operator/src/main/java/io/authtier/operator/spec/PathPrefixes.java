@@ -3,7 +3,10 @@ package io.authtier.operator.spec;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Route path prefixes in the normal form the runtime requires: a request path is normalised before it is
@@ -25,9 +28,15 @@ final class PathPrefixes {
         + normalised(prefix).map(n -> "write '" + n + "'").orElse("write the path as the application sees it, such as /admin"));
   }
 
-  /** The paths a prefix guards in the runtime, as one prefix: "/vault/" guards "/vault" too; "/" stays "/". */
+  /**
+   * The paths a prefix guards in the runtime, as one key: "/vault/" guards "/vault" too ("/" stays "/"), and the
+   * runtime matches without letter case or the dots and spaces at the end of a segment, so "/Vault." is the same.
+   */
   static String guarded(String prefix) {
-    return prefix.length() > 1 && prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+    var path = prefix.length() > 1 && prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+    return Arrays.stream(path.toLowerCase(Locale.ROOT).split("/", -1))
+        .map(segment -> segment.replaceAll("[. ]+$", ""))
+        .collect(Collectors.joining("/"));
   }
 
   /** Escapes decoded, ';' parameters dropped, empty and dot segments resolved; empty if that is still not normal. */

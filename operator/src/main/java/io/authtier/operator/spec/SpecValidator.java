@@ -396,7 +396,7 @@ public final class SpecValidator {
         if (first != null) {
           report.accept(new SpecProblem(at + ".pathPrefix", first.equals(route.pathPrefix())
               ? "'" + route.pathPrefix() + "' is used twice; merge the rules of a prefix into one route"
-              : "'" + route.pathPrefix() + "' guards the same paths as '" + first + "' (a trailing slash changes nothing); merge the two rules into one route"));
+              : "'" + route.pathPrefix() + "' guards the same paths as '" + first + "' (letter case and a trailing slash change nothing); merge the two rules into one route"));
         }
       }
       each(at + ".allowedGroups", route.allowedGroups(), SpecValidator::nonEmptyName, report);

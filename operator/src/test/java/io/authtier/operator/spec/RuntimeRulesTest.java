@@ -38,6 +38,8 @@ class RuntimeRulesTest {
         Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: //admin/./x/, allowedGroups: [a]}]\n", "spec.routes[0].pathPrefix", "write '/admin/x/'"),
         Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: /vault, allowedGroups: [a]}, {pathPrefix: /vault/, allowedGroups: [b]}]\n",
             "spec.routes[1].pathPrefix", "'/vault/' guards the same paths as '/vault'"),
+        Arguments.of(ISSUER + REDIS + "routes: [{pathPrefix: /vault, allowedGroups: [a]}, {pathPrefix: /Vault., allowedGroups: [b]}]\n",
+            "spec.routes[1].pathPrefix", "'/Vault.' guards the same paths as '/vault'"),
         Arguments.of(ISSUER + REDIS + LOGIN.formatted("'shop.example.com:443'"), "spec.sessions.login.allowedRedirectDomains[0]", "without a port"),
         Arguments.of(ISSUER + "redis: {mode: External, external: {endpoints: ['10.1:6379']}}\n", "spec.redis.external.endpoints[0]", "no valid host name"),
         Arguments.of(ISSUER + "redis: {mode: External, external: {endpoints: ['[::1::2]:6379']}}\n", "spec.redis.external.endpoints[0]", "no valid host name"),
