@@ -48,7 +48,7 @@ public final class ReferencedSecrets {
     if (spec.sessions().login() != null) {
       add(refs, "spec.sessions.login.clientSecretRef", spec.sessions().login().clientSecretRef());
     }
-    if (spec.redis() != null && spec.redis().external() != null) {
+    if (spec.redis() != null && spec.redis().mode() == RedisMode.External && spec.redis().external() != null) {
       add(refs, "spec.redis.external.passwordSecretRef", spec.redis().external().passwordSecretRef());
     }
     if (spec.redis() != null && spec.redis().mode() != RedisMode.External) {

@@ -5,6 +5,7 @@ import io.authtier.operator.api.v1alpha1.AuthTierSpec;
 import io.authtier.operator.api.v1alpha1.AutoscalingSpec;
 import io.authtier.operator.api.v1alpha1.CookieSpec;
 import io.authtier.operator.api.v1alpha1.IssuerSpec;
+import io.authtier.operator.api.v1alpha1.PersistenceSpec;
 import io.authtier.operator.api.v1alpha1.RedisMode;
 import io.authtier.operator.api.v1alpha1.RedisSpec;
 import io.authtier.operator.api.v1alpha1.RedisTopology;
@@ -283,12 +284,20 @@ public final class SpecValidator {
         range("spec.redis.cluster.replicasPerMaster", redis.cluster().replicasPerMaster(), 0, 5, report);
       }
       if (redis.persistence().enabled()) {
-        try {
-          Quantities.canonical(new io.fabric8.kubernetes.api.model.Quantity(redis.persistence().size()));
-        } catch (IllegalArgumentException | NullPointerException e) {
-          report.accept(new SpecProblem("spec.redis.persistence.size", "must be a quantity, such as 1Gi"));
+        var size = redis.persistence().size();
+        // The CRD's pattern (which a mock API server or render does not apply), and more than nothing.
+        if (size == null || !size.matches(PersistenceSpec.SIZE_PATTERN) || size.matches("^[0.]+[A-Za-z]*$")) {
+          report.accept(new SpecProblem("spec.redis.persistence.size", "'" + size + "' is not a volume size: write a positive"
+              + " number with Ki, Mi, Gi, Ti, k, M, G or T, such as 1Gi"));
         }
       }
+      if (redis.external() != null) {
+        report.accept(new SpecProblem("spec.redis.external", "describes a Redis of your own, for mode External only; with mode "
+            + redis.mode() + " the operator runs Redis itself: remove redis.external"));
+      }
+    } else if (redis.passwordSecretRef() != null) {
+      report.accept(new SpecProblem("spec.redis.passwordSecretRef", "is the password of a Redis the operator runs; for mode External"
+          + " move it to redis.external.passwordSecretRef, where the runtime reads it"));
     }
     if (redis.mode() == RedisMode.External) {
       var external = redis.external();

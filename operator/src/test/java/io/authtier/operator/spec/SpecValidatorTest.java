@@ -17,6 +17,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Rules that CEL cannot hold, or that the CRD schema holds but the operator must check itself. */
@@ -114,6 +115,25 @@ class SpecValidatorTest {
     // Then that field is named
     assertThat(SpecValidator.validate(tier)).extracting(SpecProblem::field)
         .containsExactly("spec.redis.passwordSecretRef.key");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "{mode: Standalone, persistence: {size: 1Pi}} | spec.redis.persistence.size | not a volume size",
+      "{mode: Standalone, persistence: {size: 1m}} | spec.redis.persistence.size | such as 1Gi",
+      "{mode: Standalone, persistence: {size: '0'}} | spec.redis.persistence.size | positive",
+      "{mode: Standalone, external: {endpoints: ['r:6379']}} | spec.redis.external | remove redis.external",
+      "{mode: External, passwordSecretRef: {name: p, key: k}, external: {endpoints: ['r:6379']}} | spec.redis.passwordSecretRef | redis.external.passwordSecretRef"})
+  @DisplayName("Redis settings that would be ignored or refused later are refused now, naming the field and the fix")
+  void redisSettingsThatWouldNotApply(String redis, String field, String fix) throws Exception {
+    var tier = Tiers.sample("minimal.yaml", "dev");
+    var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    tier.setSpec(Tiers.withRedis(tier.getSpec(), yaml.readValue(redis, RedisSpec.class)));
+
+    assertThat(SpecValidator.validate(tier)).singleElement().satisfies(problem -> {
+      assertThat(problem.field()).isEqualTo(field);
+      assertThat(problem.message()).contains(fix);
+    });
   }
 
   @Test

@@ -13,12 +13,15 @@ public record PersistenceSpec(
     Boolean enabled,
 
     @Default("1Gi")
-    @Pattern("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$")
+    @Pattern(PersistenceSpec.SIZE_PATTERN)
     @JsonPropertyDescription("Size of each volume.")
     String size,
 
     @JsonPropertyDescription("StorageClass of the volumes; the cluster's default when left out.")
     String storageClassName) {
+
+  /** A volume size as the CRD takes it: a plain number and a binary or decimal suffix, no exponents or milli. */
+  public static final String SIZE_PATTERN = "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$";
 
   public PersistenceSpec {
     enabled = enabled == null ? Boolean.TRUE : enabled;
