@@ -243,6 +243,31 @@ class ForwardAuthTest {
     }
 
     @Test
+    @DisplayName("Scopes are read from scope and scp, each as a space-separated string or an array, and the two are joined")
+    void scopeClaimShapes() {
+        // Given tokens carrying their scopes as Entra ID (scp string), as an array under scope, and under both
+        String entra = "Bearer " + scopedToken(Map.of("scp", "orders.read orders.write"));
+        String scopeArray = "Bearer " + scopedToken(Map.of("scope", List.of("orders.read", "orders.write")));
+        String both = "Bearer " + scopedToken(Map.of("scope", "openid orders.read", "scp", List.of("orders.write")));
+
+        // Then each scope counts on its own, whichever claim and form carried it
+        for (String auth : List.of(entra, scopeArray)) {
+            assertThat(runtime.get("/auth?required_scopes=orders.read", "Authorization", auth).statusCode()).isEqualTo(200);
+            assertThat(runtime.get("/auth?required_scopes=orders.read,orders.write", "Authorization", auth).statusCode()).isEqualTo(200);
+            assertThat(runtime.get("/auth?required_scopes=orders.delete", "Authorization", auth).statusCode()).isEqualTo(403);
+        }
+        assertThat(runtime.get("/auth?required_scopes=openid,orders.read,orders.write", "Authorization", both).statusCode()).isEqualTo(200);
+        assertThat(runtime.get("/auth?required_scopes=orders.delete", "Authorization", both).statusCode()).isEqualTo(403);
+    }
+
+    /** A partner token whose scope claims are exactly {@code scopeClaims} (the default {@code scope} removed). */
+    static String scopedToken(Map<String, Object> scopeClaims) {
+        var claims = Tokens.accessClaims(partner.issuer(), "partner-api", clock.instant()).claim("scope", null);
+        scopeClaims.forEach(claims::claim);
+        return Tokens.sign(esKey, JWSAlgorithm.ES256, claims.build());
+    }
+
+    @Test
     @DisplayName("An access rule with a malformed escape fails closed with 500, and the service keeps answering")
     void malformedRule() throws Exception {
         String auth = "Bearer " + partnerToken(JWSAlgorithm.ES256);

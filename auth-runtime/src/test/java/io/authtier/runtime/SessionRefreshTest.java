@@ -205,13 +205,15 @@ class SessionRefreshTest {
     }
 
     @Test
-    @DisplayName("A refresh reads groups and roles again: a role taken away at the IdP is gone after it")
+    @DisplayName("A refresh reads groups, roles and scopes again: a role taken away at the IdP is gone after it")
     void refreshRereadsAccess() throws Exception {
         Browser browser = loggedIn("ada", Map.of("roles", List.of("admin"), "groups", List.of("staff", "ops")));
         assertThat(auth(browser, "?allowed_roles=admin").statusCode()).isEqualTo(200);
         assertThat(auth(browser, "?allowed_groups=ops").statusCode()).isEqualTo(200);
+        assertThat(auth(browser, "?required_scopes=orders.write").statusCode()).isEqualTo(403);
 
-        // The IdP answers the refresh with tokens that no longer carry admin nor ops, and a new role
+        // The IdP answers the refresh with tokens that no longer carry admin nor ops, a new role, and new
+        // scopes as an array (RFC 6749 says a string; the runtime reads scopes as it reads access tokens')
         com.nimbusds.jose.jwk.RSAKey key = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("idp").generate();
         String issuer = idp.issuerUrl("main").toString();
         Instant now = clock.instant();
@@ -220,7 +222,7 @@ class SessionRefreshTest {
                         .subject("ada").claim("realm_access", Map.of("roles", List.of("viewer"))).build());
         String id = idToken(key, issuer, "ada", "shop-web", List.of("staff"));
         faults.answerNextRefresh(200, "{\"access_token\":\"" + access + "\",\"token_type\":\"Bearer\",\"expires_in\":600,"
-                + "\"refresh_token\":\"rt-2\",\"id_token\":\"" + id + "\"}");
+                + "\"refresh_token\":\"rt-2\",\"id_token\":\"" + id + "\",\"scope\":[\"openid\",\"orders.write\"]}");
         clock.advance(Duration.ofSeconds(590));
 
         HttpResponse<String> refreshed = auth(browser, "?allowed_roles=admin");
@@ -234,6 +236,7 @@ class SessionRefreshTest {
         assertThat(staff.statusCode()).isEqualTo(200);
         assertThat(staff.headers().firstValue("Authorization")).hasValue("Bearer " + access);
         assertThat(staff.headers().firstValue("X-Auth-Request-Groups")).hasValue("staff");
+        assertThat(auth(browser, "?required_scopes=openid,orders.write").statusCode()).isEqualTo(200);
     }
 
     private String idToken(com.nimbusds.jose.jwk.RSAKey key, String issuer, String subject, String audience, List<String> groups) {
@@ -253,7 +256,7 @@ class SessionRefreshTest {
         String issuer = otherIssuer.isEmpty() ? idp.issuerUrl("main").toString() : otherIssuer;
         String id = idToken(key, issuer, subject, audience, List.of("admins"));
         faults.answerNextRefresh(200, "{\"access_token\":\"at-2\",\"token_type\":\"Bearer\",\"expires_in\":600,"
-                + "\"refresh_token\":\"rt-2\",\"id_token\":\"" + id + "\"}");
+                + "\"refresh_token\":\"rt-2\",\"id_token\":\"" + id + "\",\"scope\":[\"openid\",\"orders.write\"]}");
         clock.advance(Duration.ofSeconds(590));
 
         HttpResponse<String> answer = auth(browser, "?allowed_groups=admins");

@@ -4,7 +4,6 @@ import io.authtier.runtime.token.Identities;
 import io.authtier.runtime.token.jwt.Claims;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -23,7 +22,7 @@ import java.util.Set;
  * @param clientId   {@code client_id}
  * @param username   {@code username}, else {@code preferred_username}
  * @param email      {@code email}
- * @param scopes     {@code scope} split on spaces (or a {@code scp} array)
+ * @param scopes     {@code scope} and {@code scp}, each a space-separated string or an array
  * @param groups     {@code groups}
  * @param roles      {@code roles} and Keycloak's {@code realm_access.roles}
  * @param expiresAt  {@code exp}; empty if the IdP gave none (the cache TTL then bounds the entry)
@@ -78,9 +77,6 @@ public record IntrospectedToken(
             }
         });
         Optional<Instant> exp = Optional.ofNullable(Claims.seconds(claims.get("exp"))).map(Instant::ofEpochSecond);
-        List<String> scopes = claims.get("scope") instanceof String s
-                ? Arrays.stream(s.trim().split(" +")).filter(x -> !x.isEmpty()).toList()
-                : strings(claims.get("scp"));
         Set<String> roles = new LinkedHashSet<>(strings(claims.get("roles")));
         if (claims.get("realm_access") instanceof Map<?, ?> realmAccess) {
             roles.addAll(strings(realmAccess.get("roles")));
@@ -92,7 +88,7 @@ public record IntrospectedToken(
                 string(claims.get("client_id")),
                 string(claims.get("username")).or(() -> string(claims.get("preferred_username"))),
                 Identities.verifiedEmail(claims),
-                scopes,
+                Claims.scopes(claims),
                 strings(claims.get("groups")),
                 List.copyOf(roles),
                 exp,

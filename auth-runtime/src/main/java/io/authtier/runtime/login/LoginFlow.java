@@ -215,7 +215,7 @@ public final class LoginFlow {
         SessionTokens sessionTokens = new SessionTokens(granted.accessToken(), granted.refreshToken(), granted.idToken(),
                 now.plus(granted.expiresIn().orElse(DEFAULT_ACCESS_TOKEN_LIFETIME)));
         List<String> roles = SessionGrants.roles(claims, granted.accessToken());
-        List<String> scopes = SessionGrants.scopes(granted.scope(), config.scopes());
+        List<String> scopes = SessionGrants.scopes(granted.scopes(), config.scopes());
         Session session = Session.start(user, Claims.string(claims.get("sid")), Identities.verifiedEmail(claims),
                 Claims.string(claims.get("preferred_username")), Claims.strings(claims.get("groups")), roles, scopes,
                 sessionTokens, now);

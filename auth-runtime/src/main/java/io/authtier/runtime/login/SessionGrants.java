@@ -2,7 +2,6 @@ package io.authtier.runtime.login;
 
 import io.authtier.runtime.session.Session;
 import io.authtier.runtime.token.jwt.Claims;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,8 +28,8 @@ final class SessionGrants {
     }
 
     /** RFC 6749 section 5.1: a token response without {@code scope} granted {@code otherwise}. */
-    static List<String> scopes(Optional<String> granted, List<String> otherwise) {
-        return granted.map(scope -> Arrays.stream(scope.split(" ")).filter(s -> !s.isEmpty()).toList()).orElse(otherwise);
+    static List<String> scopes(Optional<List<String>> granted, List<String> otherwise) {
+        return granted.orElse(otherwise);
     }
 
     /**
@@ -53,7 +52,7 @@ final class SessionGrants {
      * token. If neither can be read as a JWT (no ID token, an opaque access token), the session keeps
      * the groups and roles it had.
      */
-    static Session reread(Session refreshed, Optional<String> grantedScope) {
+    static Session reread(Session refreshed, Optional<List<String>> grantedScope) {
         Optional<Map<String, Object>> id = refreshed.tokens().idToken().flatMap(Claims::unverified);
         Optional<Map<String, Object>> access = Claims.unverified(refreshed.tokens().accessToken());
         List<String> scopes = scopes(grantedScope, refreshed.scopes());

@@ -143,7 +143,7 @@ final class SessionRefresher {
                         granted.refreshToken().or(() -> current.tokens().refreshToken()),
                         granted.idToken().or(() -> current.tokens().idToken()),
                         clock.instant().plus(granted.expiresIn().orElse(LoginFlow.DEFAULT_ACCESS_TOKEN_LIFETIME)));
-                Session updated = SessionGrants.reread(current.withTokens(renewed), granted.scope());
+                Session updated = SessionGrants.reread(current.withTokens(renewed), granted.scopes());
                 long start = System.nanoTime();
                 yield store.update(ticket, updated).thenApply(stored -> {
                     metrics.storeCall("update", start);

@@ -6,6 +6,7 @@ import io.authtier.runtime.idp.BoundedExchange;
 import io.authtier.runtime.resilience.Failures;
 import io.authtier.runtime.resilience.IdpGuard;
 import io.authtier.runtime.resilience.IdpStatusException;
+import io.authtier.runtime.token.jwt.Claims;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -117,7 +119,7 @@ final class TokenEndpoint {
             return new TokenGrant.Granted(accessToken, text(answer.get("refresh_token")), text(answer.get("id_token")),
                     answer.get("expires_in") instanceof Number seconds && seconds.longValue() > 0
                             ? Optional.of(Duration.ofSeconds(seconds.longValue())) : Optional.empty(),
-                    text(answer.get("scope")));
+                    grantedScopes(answer.get("scope")));
         });
     }
 
@@ -128,6 +130,12 @@ final class TokenEndpoint {
             // Jackson's message may quote the body, which may hold tokens.
             throw new IllegalStateException("the token endpoint answered with unreadable JSON");
         }
+    }
+
+    /** RFC 6749 section 5.1 says a space-separated string; read as access tokens' scopes are, an array taken too. */
+    private static Optional<List<String>> grantedScopes(Object value) {
+        List<String> scopes = Claims.scopeList(value);
+        return scopes.isEmpty() ? Optional.empty() : Optional.of(scopes);
     }
 
     private static Optional<String> text(Object value) {

@@ -1,6 +1,7 @@
 package io.authtier.runtime.login;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** What the token endpoint answered to a code exchange or a refresh. */
@@ -10,10 +11,10 @@ sealed interface TokenGrant {
      * Tokens (RFC 6749 section 5.1). {@link #toString()} masks them.
      *
      * @param expiresIn the access token's lifetime, if the IdP said
-     * @param scope     the granted scopes, space separated, if the IdP said
+     * @param scopes    the granted scopes, if the IdP said
      */
     record Granted(String accessToken, Optional<String> refreshToken, Optional<String> idToken, Optional<Duration> expiresIn,
-            Optional<String> scope)
+            Optional<List<String>> scopes)
             implements TokenGrant {
 
         @Override

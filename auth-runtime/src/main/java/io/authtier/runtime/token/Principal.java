@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param preferredUsername {@code preferred_username}, if present
  * @param groups            {@code groups}
  * @param roles             {@code roles} and Keycloak's {@code realm_access.roles}
- * @param scopes            {@code scope} (space separated) or {@code scp}
+ * @param scopes            {@code scope} and {@code scp}, each a space-separated string or an array
  * @param expiresAt         {@code exp}
  * @param method            how the token was checked
  */

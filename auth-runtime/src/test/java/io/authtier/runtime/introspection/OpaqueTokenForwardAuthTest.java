@@ -61,6 +61,25 @@ class OpaqueTokenForwardAuthTest {
   }
 
   @Test
+  @DisplayName("An introspected token's scopes come from scope and scp, each a space-separated string or an array")
+  void scopeShapes() {
+    // Given tokens whose scopes the IdP gives as a scp string (as Entra ID does) and as a scope array
+    long exp = Instant.now().plusSeconds(300).getEpochSecond();
+    idp.active("opaque-scp", Map.of("sub", "ada", "scp", "orders.read orders.write", "exp", exp));
+    idp.active("opaque-array", Map.of("sub", "ada", "scope", java.util.List.of("orders.read", "orders.write"), "exp", exp));
+
+    for (String token : java.util.List.of("opaque-scp", "opaque-array")) {
+      // When the ingress asks for one of the scopes, for both, and for one the token lacks
+      var one = runtime.get("/auth?required_scopes=orders.read", "Authorization", "Bearer " + token);
+      var both = runtime.get("/auth?required_scopes=orders.read,orders.write", "Authorization", "Bearer " + token);
+      var other = runtime.get("/auth?required_scopes=orders.delete", "Authorization", "Bearer " + token);
+
+      // Then each granted scope counts on its own
+      assertThat(java.util.List.of(one.statusCode(), both.statusCode(), other.statusCode())).as(token).containsExactly(200, 200, 403);
+    }
+  }
+
+  @Test
   @DisplayName("An active answer that names nobody (no sub, username or client_id) is refused, not passed as a made-up user")
   void activeForNobody() {
     idp.active("opaque-nobody", Map.of("scope", "read", "groups", java.util.List.of("admins"),

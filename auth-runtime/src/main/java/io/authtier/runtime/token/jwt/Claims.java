@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** Reading JWT claim values as tokens actually carry them (numbers of any JSON type, a string or a list). */
 public final class Claims {
@@ -77,10 +78,21 @@ public final class Claims {
         return roles;
     }
 
+    /**
+     * Scopes from {@code scope} and {@code scp}, from both when both are present. IdPs differ in claim and
+     * form: RFC 8693 and RFC 9068 use {@code scope} as a space-separated string, Entra ID puts such a
+     * string in {@code scp}, Okta an array in {@code scp}, some IdPs an array in {@code scope}.
+     */
     public static List<String> scopes(Map<String, Object> claims) {
-        if (claims.get("scope") instanceof String scope) {
+        return Stream.concat(scopeList(claims.get("scope")).stream(), scopeList(claims.get("scp")).stream())
+                .distinct().toList();
+    }
+
+    /** One scope value: a space-separated string split into its scopes, or an array of strings. */
+    public static List<String> scopeList(Object value) {
+        if (value instanceof String scope) {
             return Arrays.stream(scope.split(" ")).filter(s -> !s.isEmpty()).toList();
         }
-        return strings(claims.get("scp"));
+        return strings(value);
     }
 }
