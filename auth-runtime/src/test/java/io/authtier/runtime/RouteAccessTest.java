@@ -127,6 +127,17 @@ class RouteAccessTest {
             "X-Original-URI", "/shop").statusCode()).isEqualTo(500);
         assertThat(runtime.get("/auth?allowed_groups=users&tab=2", "Authorization", "Bearer " + user,
             "X-Original-URI", "/shop").statusCode()).isEqualTo(200);
+        // A rule's word without its prefix, in the singular, in camel case or with hyphens is refused too
+        for (String query : List.of("group=admins", "groups=admins", "role=x", "roles=x", "scope=s", "scopes=s",
+                "allowedGroups=admins", "Allowed-Groups=admins", "required_scope=s", "requiredScopes=s")) {
+            assertThat(runtime.get("/auth?" + query, "Authorization", "Bearer " + user, "X-Original-URI", "/shop")
+                .statusCode()).as(query).isEqualTo(500);
+        }
+        // And the rules as documented still decide
+        assertThat(runtime.get("/auth?allowed_roles=shop-admin&required_scopes=orders:read", "Authorization", "Bearer " + user,
+            "X-Original-URI", "/shop").statusCode()).isEqualTo(200);
+        assertThat(runtime.get("/auth?required_scopes=orders:write", "Authorization", "Bearer " + user,
+            "X-Original-URI", "/shop").statusCode()).isEqualTo(403);
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -27,6 +28,10 @@ public record AccessRule(Set<String> allowedGroups, Set<String> allowedRoles, Se
 
     private static final List<String> RULE_PARAMETERS = List.of("allowed_groups", "allowed_roles", "required_scopes");
 
+    /** Each rule by its word, as a parameter names it once case, separators, prefix and plural are gone. */
+    private static final Map<String, String> RULE_WORDS = Map.of(
+            "group", "allowed_groups", "role", "allowed_roles", "scope", "required_scopes");
+
     /** No rule: every authenticated principal passes. */
     public static final AccessRule NONE = new AccessRule(Set.of(), Set.of(), Set.of());
 
@@ -41,8 +46,9 @@ public record AccessRule(Set<String> allowedGroups, Set<String> allowedRoles, Se
      *
      * @throws IllegalArgumentException when the query names a rule without a value ({@code allowed_groups=}, as
      *     an ingress template with an empty variable makes) or has a parameter that looks like a misspelt rule
-     *     ({@code allowed_group}, {@code ALLOWED_GROUPS}): read as written, either would let everyone in, so
-     *     the request is refused instead (fail closed). Other parameters are ignored.
+     *     ({@code allowed_group}, {@code ALLOWED_GROUPS}, {@code group}, {@code roles}, {@code requiredScopes},
+     *     {@code allowed_emails}): read as written, either would let everyone in, so the request is refused
+     *     instead (fail closed). Other parameters are ignored.
      */
     public static AccessRule fromQuery(String rawQuery) {
         if (rawQuery == null || rawQuery.isEmpty()) {
@@ -76,13 +82,32 @@ public record AccessRule(Set<String> allowedGroups, Set<String> allowedRoles, Se
     }
 
     private static void refuseLookalike(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        Optional<String> meant = RULE_PARAMETERS.contains(lower) ? Optional.of(lower) : ClosestName.of(name, RULE_PARAMETERS);
-        if (meant.isPresent() || lower.startsWith("allowed_") || lower.startsWith("required_")) {
+        Optional<String> meant = ruleMeant(name);
+        String squashed = squashed(name);
+        if (meant.isPresent() || squashed.startsWith("allowed") || squashed.startsWith("required")) {
             throw new IllegalArgumentException("the auth URL's query has the unknown parameter '" + name + "'; "
                     + meant.map(rule -> "did you mean " + rule + "? ").orElse("")
                     + "the rules are " + String.join(", ", RULE_PARAMETERS));
         }
+    }
+
+    /**
+     * The rule that a parameter which is not one probably meant: a rule in another case ({@code ALLOWED_GROUPS}),
+     * a rule's word with or without its prefix, plural or separators ({@code group}, {@code roles},
+     * {@code allowedGroups}, {@code required-scope}), or a typo of a rule ({@code allowed_gruops}).
+     */
+    private static Optional<String> ruleMeant(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (RULE_PARAMETERS.contains(lower)) {
+            return Optional.of(lower);
+        }
+        String word = squashed(name).replaceFirst("^(allowed|allow|required|require)", "").replaceFirst("s$", "");
+        return Optional.ofNullable(RULE_WORDS.get(word)).or(() -> ClosestName.of(name, RULE_PARAMETERS));
+    }
+
+    /** {@code name} in lower case without separators: {@code Allowed-Groups} and {@code allowedGroups} alike. */
+    private static String squashed(String name) {
+        return name.toLowerCase(Locale.ROOT).replaceAll("[-_.]", "");
     }
 
     /** Whether {@code principal} passes this rule. */

@@ -30,6 +30,8 @@ class AccessRuleTest {
         assertThat(rule.allowedRoles()).isEmpty();
         assertThat(AccessRule.fromQuery(null)).isSameAs(AccessRule.NONE);
         assertThat(AccessRule.fromQuery("foo=bar")).isSameAs(AccessRule.NONE);
+        // Names that only share letters with a rule are not taken for a misspelt one
+        assertThat(AccessRule.fromQuery("groupId=7&scoped=1&roleplay=x&format=json&s=1&x")).isSameAs(AccessRule.NONE);
     }
 
     @Test
@@ -65,5 +67,33 @@ class AccessRuleTest {
                 .hasMessageContaining("did you mean " + meant);
         assertThatThrownBy(() -> AccessRule.fromQuery("allowed_emails=a@b"))
                 .hasMessageContaining("the rules are allowed_groups, allowed_roles, required_scopes");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "group=admins,           allowed_groups",
+        "groups=admins,          allowed_groups",
+        "Group=admins,           allowed_groups",
+        "allowedGroups=admins,   allowed_groups",
+        "allowed-groups=admins,  allowed_groups",
+        "allowed_group=admins,   allowed_groups",
+        "role=x,                 allowed_roles",
+        "ROLES=x,                allowed_roles",
+        "allowedRoles=x,         allowed_roles",
+        "allow-role=x,           allowed_roles",
+        "scope=s,                required_scopes",
+        "Scopes=s,               required_scopes",
+        "required_scope=s,       required_scopes",
+        "requiredScopes=s,       required_scopes",
+        "required-scopes=s,      required_scopes",
+        "REQUIRED_SCOPE=s,       required_scopes"})
+    @DisplayName("A rule's word without its prefix, in the singular, in camel case or with hyphens is refused as a misspelt rule")
+    void variantsRefused(String query, String meant) {
+        // When the query names a rule in a form the runtime does not read
+        // Then it is refused, naming the rule it probably meant, rather than ignored (which would let everyone in)
+        assertThatThrownBy(() -> AccessRule.fromQuery("rd=%2F&" + query))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'" + query.substring(0, query.indexOf('=')) + "'")
+                .hasMessageContaining("did you mean " + meant);
     }
 }
