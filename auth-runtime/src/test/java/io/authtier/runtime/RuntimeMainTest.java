@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("RuntimeMain")
@@ -149,6 +151,20 @@ class RuntimeMainTest {
         // Then
         assertThat(exitCode).isEqualTo(2);
         assertThat(err()).startsWith("authtier-runtime: cannot read configuration " + dir + ": ");
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    @DisplayName("--check of /dev/zero exits 2 with the file-too-large problem, not an OutOfMemoryError")
+    void deviceWithoutEnd() {
+        // When a device that never ends is given as the file
+        int exitCode = run("--config", "/dev/zero", "--check");
+
+        // Then it is refused like any invalid file
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(out()).isEmpty();
+        assertThat(err().lines()).hasSize(2).first().isEqualTo("authtier-runtime: invalid configuration /dev/zero:");
+        assertThat(err().lines().skip(1)).singleElement().asString().startsWith("  the file is larger than 3 MiB");
     }
 
     @Test

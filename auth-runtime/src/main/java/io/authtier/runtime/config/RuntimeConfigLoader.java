@@ -12,8 +12,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -26,6 +28,14 @@ import java.util.stream.Collectors;
  * found nothing; each pass reports all that it finds.
  */
 public final class RuntimeConfigLoader {
+
+    /**
+     * The largest file read: the YAML parser's own limit on a document (SnakeYAML's default
+     * {@code LoaderOptions.codePointLimit}, 3 MiB), applied to the bytes as they are read, so that a device
+     * without end ({@code /dev/zero}) or a huge file is refused like any bad file instead of filling the
+     * heap. A configuration is a few kilobytes.
+     */
+    static final int MAX_BYTES = 3 * 1024 * 1024;
 
     private final ObjectReader yaml = YAMLMapper.builder()
             // A key given twice is a mistake in a hand-written file; the default keeps the last silently.
@@ -54,7 +64,15 @@ public final class RuntimeConfigLoader {
      *                     in it is judged by the result instead
      */
     public LoadResult load(Path file) throws IOException {
-        byte[] content = Files.readAllBytes(file);
+        byte[] content;
+        try (InputStream in = Files.newInputStream(file)) {
+            content = in.readNBytes(MAX_BYTES + 1);
+        }
+        if (content.length > MAX_BYTES) {
+            return new LoadResult.Invalid(List.of(new ConfigProblem("", ("the file is larger than 3 MiB (%d bytes), the most"
+                    + " a configuration may be; is it the configuration file? a configuration is a few kilobytes of YAML")
+                    .formatted(MAX_BYTES))));
+        }
         return parse(() -> yaml.createParser(content));
     }
 

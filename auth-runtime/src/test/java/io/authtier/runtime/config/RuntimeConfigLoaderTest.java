@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("RuntimeConfigLoader")
@@ -197,6 +199,43 @@ class RuntimeConfigLoaderTest {
 
         // Then it is the configuration the text gives
         assertThat(result).isEqualTo(new LoadResult.Loaded(configOf(MINIMAL)));
+    }
+
+    @Test
+    @DisplayName("A file one byte over 3 MiB is refused as a whole, however valid its start, and one of exactly 3 MiB is read")
+    void fileOverTheLimitRefused() throws IOException {
+        // Given a valid configuration padded with a comment to one byte over the limit, and one to exactly it
+        // (a comment, which YAML's own limit on a document does not count)
+        Path over = Files.writeString(secrets.resolve("over.yaml"), padded(MINIMAL, RuntimeConfigLoader.MAX_BYTES + 1));
+        Path atLimit = Files.writeString(secrets.resolve("at-limit.yaml"), padded(MINIMAL, RuntimeConfigLoader.MAX_BYTES));
+
+        // When each is loaded
+        LoadResult refused = new RuntimeConfigLoader().load(over);
+        LoadResult read = new RuntimeConfigLoader().load(atLimit);
+
+        // Then the larger is one document-level problem that says what to check, and the other loads
+        assertThat(refused).isEqualTo(new LoadResult.Invalid(List.of(new ConfigProblem("", "the file is larger than 3 MiB"
+                + " (3145728 bytes), the most a configuration may be; is it the configuration file? a configuration is a few"
+                + " kilobytes of YAML"))));
+        assertThat(read).isEqualTo(new LoadResult.Loaded(configOf(MINIMAL)));
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    @DisplayName("A device without end (/dev/zero) is read only to the limit and refused like a file over it")
+    void deviceWithoutEndRefused() throws IOException {
+        // When /dev/zero is loaded as the configuration
+        LoadResult result = new RuntimeConfigLoader().load(Path.of("/dev/zero"));
+
+        // Then it is refused as too large, without reading it to the end of the heap
+        assertThat(result).isInstanceOfSatisfying(LoadResult.Invalid.class, invalid -> assertThat(invalid.problems())
+                .singleElement().extracting(ConfigProblem::message).asString().startsWith("the file is larger than 3 MiB"));
+    }
+
+    /** {@code yaml} followed by a comment line that makes it exactly {@code bytes} long (ASCII). */
+    private static String padded(String yaml, int bytes) {
+        String start = yaml + "#";
+        return start + "x".repeat(bytes - start.length() - 1) + "\n";
     }
 
     @Test
