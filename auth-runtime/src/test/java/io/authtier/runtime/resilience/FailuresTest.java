@@ -39,4 +39,21 @@ class FailuresTest {
         assertThat(Failures.isRetryable(BulkheadFullException.createBulkheadFullException(Bulkhead.ofDefaults("x")))).isFalse();
         assertThat(Failures.isTimeout(new CompletionException(new HttpTimeoutException("t")))).isTrue();
     }
+
+    @Test
+    @DisplayName("A failure reads as its innermost cause that says something, on one line; a bare exception as its class")
+    void described() {
+        // Given failures as the HTTP client and the key loader wrap them
+        java.net.URI target = java.net.URI.create("https://idp.example.com/realms/x/.well-known/openid-configuration");
+        IOException notJson = new IOException("the document is not JSON", new java.text.ParseException("Invalid JSON:\n  line 1", 0));
+        CompletionException refused = new CompletionException(new ConnectException());
+        java.util.concurrent.ExecutionException unresolved = new java.util.concurrent.ExecutionException(
+                new ConnectException(null).initCause(new java.nio.channels.UnresolvedAddressException()));
+
+        // Then each reads as what went wrong
+        assertThat(Failures.describe(notJson, target)).isEqualTo("ParseException: Invalid JSON: line 1");
+        assertThat(Failures.describe(refused, target)).isEqualTo("connection refused");
+        assertThat(Failures.describe(unresolved, target)).isEqualTo("cannot resolve host idp.example.com");
+        assertThat(Failures.describe(new IllegalStateException(), target)).isEqualTo("IllegalStateException");
+    }
 }

@@ -18,6 +18,7 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jose.util.ResourceRetriever;
 import io.authtier.runtime.config.IssuerConfig;
 import io.authtier.runtime.metrics.RuntimeMetrics;
+import io.authtier.runtime.resilience.Failures;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
@@ -60,6 +61,7 @@ public final class IssuerKeys implements Closeable {
     private final RuntimeMetrics metrics;
     private final ResourceRetriever retriever;
     private volatile JWKSource<SecurityContext> source;
+    private volatile URL jwksUri;
     private final Map<JWK, JWSVerifier> verifiers = new ConcurrentHashMap<>();
     private volatile boolean loaded;
     private volatile boolean closed;
@@ -100,15 +102,18 @@ public final class IssuerKeys implements Closeable {
             loaded = true;
             LOG.info("issuer {}: {} keys loaded", issuer.name(), count);
         } catch (KeySourceException | IOException | RuntimeException e) {
-            if (source == null) {
-                // Discovery failed, so no JWKS fetch was made for JwksFetcher to count: count the attempt here,
-                // or an IdP down since start would show in no metric.
+            // Without a source, discovery failed; with one, the JWKS fetch did.
+            boolean discovered = source != null;
+            if (!discovered) {
+                // No JWKS fetch was made for JwksFetcher to count: count the attempt here, or an IdP down
+                // since start would show in no metric.
                 metrics.jwksRefresh(issuer.name(), JwksFetcher.Trigger.STARTUP.label, "failure");
             }
             Duration next = backoff.multipliedBy(2).compareTo(JwksPolicy.MAX_STARTUP_BACKOFF) > 0
                     ? JwksPolicy.MAX_STARTUP_BACKOFF : backoff.multipliedBy(2);
-            LOG.warn("issuer {}: cannot load keys yet ({}); trying again in {} ms",
-                    issuer.name(), describe(e), backoff.toMillis());
+            URI failed = URI.create(discovered ? loggable(jwksUri) : discoveryUrl());
+            LOG.warn("issuer {}: cannot load keys yet ({} {}: {}); trying again in {} ms", issuer.name(),
+                    discovered ? "JWKS" : "discovery", failed, Failures.describe(e, failed), backoff.toMillis());
             if (!closed) {
                 scheduler.schedule(() -> attempt(scheduler, next), backoff.toMillis(), TimeUnit.MILLISECONDS);
             }
@@ -185,6 +190,7 @@ public final class IssuerKeys implements Closeable {
             return source;
         }
         URL jwksUri = discover();
+        this.jwksUri = jwksUri;
         long ttl = policy.cacheTtl().toMillis();
         JWKSource<SecurityContext> built = JWKSourceBuilder.create(new JwksFetcher(
                         issuer.name(), jwksUri, retriever, clock, policy.refetchInterval(), metrics, () -> loaded = true))
@@ -198,12 +204,16 @@ public final class IssuerKeys implements Closeable {
         return built;
     }
 
+    private String discoveryUrl() {
+        String base = issuer.issuerUrl().toString();
+        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/.well-known/openid-configuration";
+    }
+
     private URL discover() throws IOException {
         String base = issuer.issuerUrl().toString();
-        String location = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/.well-known/openid-configuration";
         Map<String, Object> document;
         try {
-            document = JSONObjectUtils.parse(retriever.retrieveResource(URI.create(location).toURL()).getContent());
+            document = JSONObjectUtils.parse(retriever.retrieveResource(URI.create(discoveryUrl()).toURL()).getContent());
         } catch (ParseException e) {
             throw new IOException("the discovery document is not JSON", e);
         }
@@ -224,9 +234,13 @@ public final class IssuerKeys implements Closeable {
         }
     }
 
-    private static String describe(Exception e) {
-        Throwable cause = e.getCause() != null ? e.getCause() : e;
-        return e.getMessage() + (cause != e ? " / " + cause.getClass().getSimpleName() + ": " + cause.getMessage() : "");
+    /**
+     * {@code url} without user info, query or fragment: the discovery document names the JWKS URL, and
+     * whatever an IdP put there besides scheme, host, port and path is no business of a log line.
+     */
+    private static String loggable(URL url) {
+        String port = url.getPort() < 0 ? "" : ":" + url.getPort();
+        return url.getProtocol() + "://" + url.getHost() + port + url.getPath();
     }
 
     @Override
