@@ -94,7 +94,7 @@ public final class RuntimeApp {
      */
     public RuntimeApp(RuntimeConfig config, Clock clock, JwksPolicy jwks) {
         this.config = Objects.requireNonNull(config, "config");
-        config.unusedRedis().ifPresent(LOG::warn);
+        config.warnings().forEach(LOG::warn);
         this.keysHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.resilience().timeout())
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         BoundedRetriever retriever = new BoundedRetriever(keysHttp, config.resilience().timeout());

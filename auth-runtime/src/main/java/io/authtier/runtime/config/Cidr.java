@@ -58,6 +58,11 @@ public record Cidr(InetAddress network, int prefixLength) {
         return bytes.length == network.getAddress().length && masked(bytes, prefixLength).equals(network);
     }
 
+    /** Whether this network is every address of its family ({@code 0.0.0.0/0}, {@code ::/0}). */
+    public boolean everyAddress() {
+        return prefixLength == 0;
+    }
+
     @Override
     public String toString() {
         return network.getHostAddress() + "/" + prefixLength;

@@ -48,6 +48,22 @@ final class IpLiterals {
         throw new IllegalArgumentException("'%s' is not an IP address".formatted(text));
     }
 
+    /**
+     * Whether the host of a URL ({@code localhost}, an IPv4 literal, an IPv6 literal in brackets) is this
+     * machine's loopback; a host name other than {@code localhost} is not, whatever DNS would say.
+     */
+    static boolean isLoopback(String host) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (bare.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        try {
+            return looksLikeIp(bare) && parse(bare).isLoopbackAddress();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** Whether {@code text} is written like an IP address at all (digits and dots, or has a colon). */
     static boolean looksLikeIp(String text) {
         return text.contains(":") || text.chars().allMatch(c -> c == '.' || Character.isDigit(c));

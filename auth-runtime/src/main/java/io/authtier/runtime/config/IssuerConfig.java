@@ -32,4 +32,12 @@ public record IssuerConfig(
         Objects.requireNonNull(clockSkew, "clockSkew");
         Objects.requireNonNull(introspection, "introspection");
     }
+
+    /**
+     * Whether this issuer is reached over plain http on another machine: its discovery document, signing
+     * keys and introspection then cross the network in cleartext. A local IdP on the loopback is not.
+     */
+    public boolean cleartextOffHost() {
+        return "http".equalsIgnoreCase(issuerUrl.getScheme()) && !IpLiterals.isLoopback(issuerUrl.getHost());
+    }
 }

@@ -1,5 +1,6 @@
 package io.authtier.runtime.config;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -62,6 +63,33 @@ public record RuntimeConfig(
                 ? Optional.of("redis is configured but nothing uses it: the L2 cache holds introspection answers only and no "
                         + "issuer has introspection, and sessions exist only with sessions.login; add one of them, or remove redis")
                 : Optional.empty();
+    }
+
+    /**
+     * Settings that are valid but risky, one log line each, for the start-up log: Redis that nothing uses
+     * ({@link #unusedRedis()}), a trusted proxy network of every address, an issuer on another machine
+     * over plain http.
+     */
+    public List<String> warnings() {
+        List<String> warnings = new ArrayList<>();
+        unusedRedis().ifPresent(warnings::add);
+        for (int i = 0; i < server.trustedProxies().size(); i++) {
+            Cidr proxies = server.trustedProxies().get(i);
+            if (proxies.everyAddress()) {
+                warnings.add(("server.trustedProxies[%d]: '%s' trusts every address as a proxy, so any client can set the"
+                        + " X-Forwarded-* headers the runtime believes (client address, original path for routes, login"
+                        + " redirect host); list only the proxies in front of the runtime, e.g. 10.0.0.0/8").formatted(i, proxies));
+            }
+        }
+        for (int i = 0; i < issuers.size(); i++) {
+            IssuerConfig issuer = issuers.get(i);
+            if (issuer.cleartextOffHost()) {
+                warnings.add(("issuers[%d].issuerUrl: '%s' is plain http to another machine: what the runtime fetches from"
+                        + " this IdP (discovery, signing keys, introspection, login tokens) travels in cleartext, and whoever can"
+                        + " change it on the way can have their own tokens accepted; use https").formatted(i, issuer.issuerUrl()));
+            }
+        }
+        return List.copyOf(warnings);
     }
 
     /**

@@ -280,5 +280,39 @@ class RuntimeConfigLoaderTest {
                 + "L2 cache unused (no issuer has introspection); redis Standalone (1 endpoint), unused; ports 8080 (auth) / 9090 (management)");
         assertThat(config.unusedRedis()).hasValueSatisfying(why -> assertThat(why)
                 .contains("no issuer has introspection").contains("sessions.login").contains("remove redis"));
+        assertThat(config.warnings()).containsExactly(config.unusedRedis().orElseThrow());
+    }
+
+    @Test
+    @DisplayName("Valid but risky settings give one start-up warning each: proxies trusted at every address, an issuer over plain http off the machine")
+    void riskySettingsWarned() {
+        // Given trusted proxies that include every IPv4 and every IPv6 address, and plain-http issuers on
+        // another machine and on the loopback
+        RuntimeConfig config = configOf("""
+                server:
+                  trustedProxies: [10.0.0.0/8, 0.0.0.0/0, "::/0"]
+                issuers:
+                - {name: main, issuerUrl: https://keycloak.example.com/realms/shop, audiences: [a]}
+                - {name: cluster, issuerUrl: http://keycloak.auth:8080/realms/shop, audiences: [a]}
+                - {name: local, issuerUrl: http://127.0.0.1:8080/realms/dev, audiences: [a]}
+                - {name: local-v6, issuerUrl: "http://[::1]:8080/realms/dev", audiences: [a]}
+                - {name: localhost, issuerUrl: http://localhost:8080/realms/dev, audiences: [a]}
+                """);
+
+        // When the start-up warnings are made
+        List<String> warnings = config.warnings();
+
+        // Then each risky setting has one line naming its field, why it is risky and what to do; the loopback is fine
+        String anyClient = "trusts every address as a proxy, so any client can set the X-Forwarded-* headers the runtime"
+                + " believes (client address, original path for routes, login redirect host); list only the proxies in"
+                + " front of the runtime, e.g. 10.0.0.0/8";
+        assertThat(warnings).containsExactly(
+                "server.trustedProxies[1]: '0.0.0.0/0' " + anyClient,
+                "server.trustedProxies[2]: '0:0:0:0:0:0:0:0/0' " + anyClient,
+                "issuers[1].issuerUrl: 'http://keycloak.auth:8080/realms/shop' is plain http to another machine: what the"
+                        + " runtime fetches from this IdP (discovery, signing keys, introspection, login tokens) travels in"
+                        + " cleartext, and whoever can change it on the way can have their own tokens accepted; use https");
+        // And narrow proxies and https issuers give none
+        assertThat(configOf(MINIMAL + "server: {trustedProxies: [10.0.0.0/8, \"fd00::/8\", 192.168.1.1/32]}").warnings()).isEmpty();
     }
 }
