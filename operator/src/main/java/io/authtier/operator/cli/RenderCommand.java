@@ -38,7 +38,7 @@ public final class RenderCommand {
       }
       var problems = SpecValidator.validate(tier);
       if (!problems.isEmpty()) {
-        var name = tier.getMetadata() == null ? "(no name)" : tier.getMetadata().getName();
+        var name = tier.getMetadata() == null || tier.getMetadata().getName() == null ? "(without metadata.name)" : tier.getMetadata().getName();
         err.println("render: AuthTier " + name + " in " + file + " is invalid:");
         problems.forEach(p -> err.println("  " + p));
         invalid = true;

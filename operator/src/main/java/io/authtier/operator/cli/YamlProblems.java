@@ -193,6 +193,8 @@ final class YamlProblems {
     if (message == null) {
       return "unreadable";
     }
-    return message.lines().findFirst().orElse(message);
+    var first = message.lines().findFirst().orElse(message);
+    // SnakeYAML names a tab ("found character '\t(TAB)' that cannot start any token") on a later line: say it plainly.
+    return message.contains("(TAB)") ? first + " (a tab: YAML indents with spaces only)" : first;
   }
 }

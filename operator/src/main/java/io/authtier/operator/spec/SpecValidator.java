@@ -92,6 +92,15 @@ public final class SpecValidator {
     if (spec.issuers().isEmpty()) {
       report.accept(new SpecProblem("spec.issuers", "needs at least one issuer (name, issuerUrl, audiences)"));
     }
+    // The CRD's maxItems, which render and a mock API server do not apply.
+    if (spec.issuers().size() > AuthTierSpec.MAX_ISSUERS) {
+      report.accept(new SpecProblem("spec.issuers", "has " + spec.issuers().size() + " issuers, at most " + AuthTierSpec.MAX_ISSUERS
+          + " are allowed; split the apps among several AuthTiers"));
+    }
+    if (spec.routes().size() > AuthTierSpec.MAX_ROUTES) {
+      report.accept(new SpecProblem("spec.routes", "has " + spec.routes().size() + " routes, at most " + AuthTierSpec.MAX_ROUTES
+          + " are allowed; guard a common prefix with one route"));
+    }
     var names = new HashSet<String>();
     var urls = new java.util.HashMap<String, Integer>();
     var prefixes = new HashMap<String, Integer>();

@@ -317,6 +317,32 @@ class RenderCommandTest {
   }
 
   @Test
+  @DisplayName("What the CRD's schema would refuse is refused here too, in plain words: 17 issuers, a tab for indentation, no metadata.name")
+  void asStrictAsTheSchema(@TempDir Path dir) throws IOException {
+    var issuers = java.util.stream.IntStream.range(0, 17)
+        .mapToObj(i -> "{name: i%d, issuerUrl: 'https://idp/%d', audiences: [api]}".formatted(i, i))
+        .collect(java.util.stream.Collectors.joining(", ", "issuers: [", "]\n"));
+    var tooMany = write(dir, "many.yaml", authTier(issuers + "sessions: {store: Memory}\nruntime: {replicas: 1}\nautoscaling: {enabled: false}\n"));
+    var tab = write(dir, "tab.yaml", authTier("issuers: [{name: main, issuerUrl: 'https://idp', audiences: [api]}]\n")
+        + "\truntime: {replicas: 1}\n");
+    var nameless = write(dir, "nameless.yaml", authTier("issuers: [{name: main, issuerUrl: 'https://idp', audiences: [api]}]\n"
+        + "sessions: {store: Memory}\nruntime: {replicas: 1}\nautoscaling: {enabled: false}\n").replace("metadata: {name: t}", "metadata: {}"));
+
+    assertThat(render(tooMany)).satisfies(result -> {
+      assertThat(result.code()).isEqualTo(1);
+      assertThat(result.err()).contains("spec.issuers: has 17 issuers, at most 16 are allowed");
+    });
+    assertThat(render(tab)).satisfies(result -> {
+      assertThat(result.code()).isEqualTo(1);
+      assertThat(result.err()).contains("a tab: YAML indents with spaces only");
+    });
+    assertThat(render(nameless)).satisfies(result -> {
+      assertThat(result.code()).isEqualTo(1);
+      assertThat(result.err()).contains("AuthTier (without metadata.name)").contains("metadata.name: is required");
+    });
+  }
+
+  @Test
   @DisplayName("Usage errors exit 2")
   void usage() throws Exception {
     var err = new ByteArrayOutputStream();

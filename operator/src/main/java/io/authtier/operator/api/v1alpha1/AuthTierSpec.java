@@ -28,7 +28,7 @@ import java.util.List;
     message = "redis.mode cannot change after creation, and redis cannot be removed; create a new AuthTier to move to another mode")
 public record AuthTierSpec(
     @Required
-    @Size(min = 1, max = 16)
+    @Size(min = 1, max = AuthTierSpec.MAX_ISSUERS)
     @JsonPropertyDescription("OIDC issuers whose tokens are accepted.")
     List<IssuerSpec> issuers,
 
@@ -63,9 +63,14 @@ public record AuthTierSpec(
     @JsonPropertyDescription("Prometheus monitoring and alerts.")
     MonitoringSpec monitoring,
 
-    @Size(max = 64)
+    @Size(max = AuthTierSpec.MAX_ROUTES)
     @JsonPropertyDescription("Access rules by path prefix for the apps behind the ingress, applied on top of any rule in the auth URL. Routes need the ingress to send the original path (X-Original-URI, X-Forwarded-Uri) from a proxy in runtime.trustedProxies; without it every request under routes is refused.")
     List<RouteSpec> routes) {
+
+  /** Most issuers one tier takes (the CRD's maxItems). */
+  public static final int MAX_ISSUERS = 16;
+  /** Most routes one tier takes (the CRD's maxItems). */
+  public static final int MAX_ROUTES = 64;
 
   public AuthTierSpec {
     issuers = issuers == null ? List.of() : List.copyOf(issuers);
