@@ -30,6 +30,8 @@ class RbacTest {
   private static final Set<String> READ = Set.of("get", "list", "watch");
   /** Owned kinds are created, replaced (PUT: no server-side apply for dependents) and deleted, never patched. */
   private static final Set<String> OWN = Set.of("get", "list", "watch", "create", "update", "delete");
+  /** Owned kinds that live as long as the tier: garbage collection deletes them with it, the operator never does. */
+  private static final Set<String> KEEP = Set.of("get", "list", "watch", "create", "update");
 
   /** Grants of the ClusterRole, as "group/resource" (core group as "core") to verbs. */
   private static final Map<String, Set<String>> CLUSTER_GRANTS = Map.ofEntries(
@@ -38,8 +40,8 @@ class RbacTest {
       entry("authtier.io/authtiers/finalizers", Set.of("update")),
       entry("core/configmaps", OWN),
       entry("core/services", OWN),
-      entry("core/serviceaccounts", OWN),
-      entry("apps/deployments", OWN),
+      entry("core/serviceaccounts", KEEP),
+      entry("apps/deployments", KEEP),
       entry("apps/statefulsets", OWN),
       entry("policy/poddisruptionbudgets", OWN),
       entry("autoscaling/horizontalpodautoscalers", OWN),
