@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
 
 /**
  * Asks the Redis how it is, and for Cluster runs one administration round (bootstrap, heal, scale out) through
- * {@link RedisAdmin}. Runs after the workflow, on every reconcile that is not blocked.
+ * {@link RedisAdmin}; for a Redis the operator runs, also reads how far its StatefulSet has rolled out
+ * ({@link RedisRollout}). Runs after the workflow, on every reconcile that is not blocked.
  */
 final class RedisProbe {
   private final RedisAdminFactory admins;
@@ -49,14 +50,22 @@ final class RedisProbe {
     if (redis == null) {
       return Optional.empty();
     }
+    var observed = ask(tier, secrets, statefulSet, podNodes);
+    // Asked apart from Redis, whatever it answered: a StatefulSet whose pods serve may still be rolling out.
+    return Optional.of(redis.mode() == RedisMode.External ? observed
+        : observed.withRollout(RedisRollout.pending(Names.redis(tier), statefulSet)));
+  }
+
+  private RedisObservation ask(AuthTier tier, Function<String, Optional<Secret>> secrets,
+      Optional<StatefulSet> statefulSet, Supplier<Map<String, String>> podNodes) {
+    var redis = tier.getSpec().redis();
     var endpoints = RedisEndpoints.of(tier);
     var endpoint = redis.mode() == RedisMode.Standalone ? endpoints.getFirst() : String.join(",", endpoints);
     var base = new RedisStatus(redis.mode().name(), endpoint, null, null, null, null, null);
     var tls = redis.mode() == RedisMode.External && redis.external().tls();
     var passwordBytes = RedisSecrets.password(tier, secrets);
     if (redis.mode() != RedisMode.External && passwordBytes.isEmpty()) {
-      return Optional.of(RedisObservation.notReady(base, "PasswordPending",
-          "The Redis password Secret is being created"));
+      return RedisObservation.notReady(base, "PasswordPending", "The Redis password Secret is being created");
     }
     var password = passwordBytes.map(RedisProbe::password).orElse(RedisPassword.none());
     var nodes = endpoints.stream().map(RedisNodeAddress::parse).toList();
@@ -64,16 +73,16 @@ final class RedisProbe {
     var placement = redis.mode() == RedisMode.Cluster ? placement(tier, podNodes.get())
         : new KubernetesNodePlacement(Map.of());
     try (RedisAdmin admin = admins.open(password, tls, placement)) {
-      return Optional.of(switch (redis.mode()) {
+      return switch (redis.mode()) {
         case External -> reachability(base, admin.observe(nodes), "Redis answers at " + endpoint
             + (tls ? " over TLS, its certificate and host name verified" : ""));
         case Standalone -> standalone(base, admin, nodes, statefulSet);
         case Cluster -> cluster(tier, base, admin, nodes, statefulSet, placement);
-      });
+      };
     } catch (RuntimeException e) {
       // Messages of the Redis client name nodes and commands, never the password.
-      return Optional.of(RedisObservation.notReady(base, "RedisAdminFailed",
-          "Talking to Redis failed: " + Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName())));
+      return RedisObservation.notReady(base, "RedisAdminFailed",
+          "Talking to Redis failed: " + Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName()));
     }
   }
 

@@ -26,6 +26,7 @@ public final class StatusAggregator {
   private final Clock clock;
 
   static final String ROLLOUT_STUCK = "RolloutStuck";
+  static final String REDIS_ROLLING_OUT = "RedisRollingOut";
 
   public StatusAggregator(Clock clock) {
     this.clock = clock;
@@ -96,6 +97,11 @@ public final class StatusAggregator {
     if (redis.isPresent()) {
       // Still in progress for kstatus (Flux, Argo CD): Redis is starting, forming or healing.
       return Verdict.isTrue(redis.get().reason(), "Redis is not ready yet: " + redis.get().message());
+    }
+    var redisRollout = observation.redis().flatMap(RedisObservation::rollout);
+    if (redisRollout.isPresent()) {
+      // The old pods answer meanwhile (RedisReady may be True), but the spec has not taken effect yet.
+      return Verdict.isTrue(REDIS_ROLLING_OUT, "Rolling out Redis: " + redisRollout.get());
     }
     if (observation.unapplied().isPresent()) {
       return Verdict.isFalse("Stalled", "Everything else matches generation " + generation

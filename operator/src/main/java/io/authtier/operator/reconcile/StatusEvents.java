@@ -32,8 +32,9 @@ public final class StatusEvents {
     reconciling.ifPresent(c -> {
       if ("True".equals(c.status()) && "RetryingAfterError".equals(c.reason())) {
         notes.add(new Note("Warning", "ReconcileFailed", c.message()));
-      } else if ("True".equals(c.status()) && "RollingOut".equals(c.reason())) {
-        notes.add(new Note("Normal", "RollingOut", c.message()));
+      } else if ("True".equals(c.status())
+          && ("RollingOut".equals(c.reason()) || StatusAggregator.REDIS_ROLLING_OUT.equals(c.reason()))) {
+        notes.add(new Note("Normal", c.reason(), c.message()));
       }
     });
     changed(old, now, ConditionType.RedisReady)

@@ -12,6 +12,7 @@ import io.authtier.operator.api.v1alpha1.RedisSpec;
 import io.authtier.operator.api.v1alpha1.RedisTopology;
 import io.authtier.operator.api.v1alpha1.SecretKeyRef;
 import io.authtier.operator.demo.FakeRedisAdmin;
+import io.authtier.operator.demo.FakeWorkloadController;
 import io.authtier.operator.dependents.redis.RedisSecrets;
 import io.authtier.operator.dependents.redis.RedisStatefulSetDependent;
 import io.authtier.operator.dependents.runtime.RuntimeDeploymentDependent;
@@ -33,17 +34,22 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Redis run by the operator, and External Redis's reachability, against the mock API server. */
 class RedisReconcileTest {
@@ -170,6 +176,69 @@ class RedisReconcileTest {
     var after = get(Secret.class, "keep-redis-password");
     assertThat(decode(after, "password")).isEqualTo(password);
     assertThat(after.getMetadata().getResourceVersion()).isEqualTo(version);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = RedisMode.class, names = {"Standalone", "Cluster"})
+  @DisplayName("A changed Redis pod template keeps the tier Reconciling and not Ready until its StatefulSet has rolled out")
+  void redisRolloutGatesReady(RedisMode mode) throws Exception {
+    // Given a Ready tier whose Redis the operator runs
+    harness.withReadyWorkloads();
+    var name = "roll-" + mode.name().toLowerCase(Locale.ROOT);
+    var setName = name + "-redis";
+    harness.create(tier(name, redis(mode, null, new PersistenceSpec(false, null, null))));
+    harness.awaitReady(NS, name);
+    long before = get(StatefulSet.class, setName).getMetadata().getGeneration();
+
+    // When no controller marks workloads ready any more, and the Redis image changes
+    harness.withoutReadyWorkloads();
+    harness.update(NS, name, t -> {
+      var r = t.getSpec().redis();
+      t.setSpec(Tiers.withRedis(t.getSpec(), new RedisSpec(r.mode(), r.cluster(), r.persistence(), r.external(),
+          r.passwordSecretRef(), "redis:7.4.1-alpine")));
+      return t;
+    });
+    var changed = await().atMost(OperatorHarness.TIMEOUT).until(() -> get(StatefulSet.class, setName),
+        s -> "redis:7.4.1-alpine".equals(s.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage()));
+    assertThat(changed.getMetadata().getGeneration()).isGreaterThan(before);
+    // And the StatefulSet's status is what a real API server keeps at first: the controller has not seen the new
+    // generation, the old pods are all ready, none is updated
+    int replicas = changed.getSpec().getReplicas();
+    setStatus(setName, new StatefulSetStatusBuilder().withObservedGeneration(before).withReplicas(replicas)
+        .withReadyReplicas(replicas).withCurrentReplicas(replicas).withUpdatedReplicas(0)
+        .withCurrentRevision(setName + "-old").withUpdateRevision(setName + "-new").build());
+
+    // Then the tier is Reconciling, naming the Redis rollout, and not Ready at its new generation
+    await("Reconciling=True with reason RedisRollingOut").atMost(OperatorHarness.TIMEOUT)
+        .until(() -> harness.condition(NS, name, "Reconciling")
+            .filter(c -> "True".equals(c.status()) && "RedisRollingOut".equals(c.reason())).isPresent());
+    assertThat(harness.condition(NS, name, "Reconciling")).hasValueSatisfying(c ->
+        assertThat(c.message()).contains(setName, "observedGeneration " + before));
+    assertThat(harness.condition(NS, name, "Ready")).hasValueSatisfying(c -> {
+      assertThat(c.status()).isEqualTo("False");
+      assertThat(c.reason()).isEqualTo("RedisRollingOut");
+      assertThat(c.observedGeneration()).isEqualTo(2L);
+    });
+    // And RedisReady says the old pods still serve
+    assertThat(harness.condition(NS, name, "RedisReady").orElseThrow().status()).isEqualTo("True");
+
+    // When the controller has seen the new generation and updated every pod, but they are of two revisions yet
+    setStatus(setName, new StatefulSetStatusBuilder(FakeWorkloadController.readyStatus(changed))
+        .withCurrentRevision(setName + "-old").withUpdateRevision(setName + "-new").build());
+
+    // Then it is still rolling out
+    await("Reconciling naming the revisions").atMost(OperatorHarness.TIMEOUT)
+        .until(() -> harness.condition(NS, name, "Reconciling")
+            .filter(c -> c.message().contains("rolling to " + setName + "-new")).isPresent());
+    assertThat(harness.condition(NS, name, "Ready").orElseThrow().status()).isEqualTo("False");
+
+    // When the rollout completes
+    setStatus(setName, new StatefulSetStatusBuilder(FakeWorkloadController.readyStatus(changed))
+        .withCurrentRevision(setName + "-new").withUpdateRevision(setName + "-new").build());
+
+    // Then the tier is Ready again
+    harness.awaitReady(NS, name);
+    assertThat(harness.condition(NS, name, "Reconciling").orElseThrow().reason()).isEqualTo("Reconciled");
   }
 
   @Test
@@ -546,6 +615,14 @@ class RedisReconcileTest {
     }
     assertThat(serialization.asYaml(harness.client().resources(AuthTier.class).inNamespace(NS).list().getItems()))
         .doesNotContain(password);
+  }
+
+  /** Writes a StatefulSet's status as its controller would. */
+  private void setStatus(String name, StatefulSetStatus status) {
+    harness.client().apps().statefulSets().inNamespace(NS).withName(name).editStatus(s -> {
+      s.setStatus(status);
+      return s;
+    });
   }
 
   private <T extends HasMetadata> T get(Class<T> kind, String name) {

@@ -353,6 +353,35 @@ class StatusAggregatorTest {
   }
 
   @Test
+  @DisplayName("A Redis StatefulSet still rolling out keeps the tier Reconciling and not Ready, while RedisReady says the old pods serve")
+  void redisRollingOut() {
+    // Given a serving runtime and a Redis that answers, whose StatefulSet has not rolled out its new template
+    var tier = Tiers.sample("production.yaml", "prod");
+    var rolling = REDIS_UP.withRollout(Optional.of("StatefulSet shop-redis: 0/1 pods updated, 1/1 ready"));
+
+    // When the status is computed
+    var status = aggregator(T0).aggregate(tier, running(readyDeployment(3, 1L), null).withRedis(Optional.of(rolling)));
+
+    // Then Reconciling names the Redis rollout, Ready waits for it, and RedisReady stays True
+    assertThat(condition(status.conditions(), "Reconciling")).satisfies(c -> {
+      assertThat(c.status()).isEqualTo("True");
+      assertThat(c.reason()).isEqualTo("RedisRollingOut");
+      assertThat(c.message()).isEqualTo("Rolling out Redis: StatefulSet shop-redis: 0/1 pods updated, 1/1 ready");
+    });
+    assertThat(condition(status.conditions(), "Ready")).satisfies(c -> {
+      assertThat(c.status()).isEqualTo("False");
+      assertThat(c.reason()).isEqualTo("RedisRollingOut");
+    });
+    assertThat(condition(status.conditions(), "RedisReady").status()).isEqualTo("True");
+
+    // And once it has rolled out, the tier is Ready
+    var done = aggregator(T0).aggregate(tier, running(readyDeployment(3, 1L), null)
+        .withRedis(Optional.of(rolling.withRollout(Optional.empty()))));
+    assertThat(condition(done.conditions(), "Ready").status()).isEqualTo("True");
+    assertThat(condition(done.conditions(), "Reconciling").reason()).isEqualTo("Reconciled");
+  }
+
+  @Test
   @DisplayName("Redis that nothing uses (no introspection, no login) is still RedisReady, and its message says it is unused")
   void unusedRedis() {
     var used = Tiers.sample("production.yaml", "prod");

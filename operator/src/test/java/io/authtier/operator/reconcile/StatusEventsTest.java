@@ -45,6 +45,23 @@ class StatusEventsTest {
         .containsExactly(org.assertj.core.groups.Tuple.tuple("Warning", "MinimumReplicasUnavailable"));
   }
 
+  @Test
+  @DisplayName("A Redis rollout that starts is a Normal RedisRollingOut Event, as a runtime rollout is a RollingOut one")
+  void redisRollingOut() {
+    // Given a tier that was reconciled
+    var reconciled = new AuthTierStatus(1L, List.of(
+        new Condition("Reconciling", "False", 1L, "2026-11-28T10:00:00Z", "Reconciled", "m")), null, null);
+
+    // When its Redis StatefulSet starts rolling out
+    var rolling = new AuthTierStatus(2L, List.of(
+        new Condition("Reconciling", "True", 2L, "2026-11-28T10:05:00Z", "RedisRollingOut", "Rolling out Redis: …")),
+        null, null);
+
+    // Then one Normal Event says so
+    assertThat(StatusEvents.between(reconciled, rolling)).extracting(StatusEvents.Note::type, StatusEvents.Note::reason)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("Normal", "RedisRollingOut"));
+  }
+
   private static AuthTierStatus status(String ready, String readyReason, String stalled, String stalledReason) {
     return new AuthTierStatus(1L, List.of(
         new Condition("Ready", ready, 1L, "2026-11-28T10:00:00Z", readyReason, "m"),

@@ -116,6 +116,18 @@ public final class OperatorHarness implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Stops marking workloads ready: from now on a Deployment or StatefulSet keeps the status that the test gives
+   * it (none after the operator replaces it: the mock API server drops status on PUT).
+   */
+  public OperatorHarness withoutReadyWorkloads() {
+    if (workloads != null) {
+      workloads.close();
+      workloads = null;
+    }
+    return this;
+  }
+
   public KubernetesClient client() {
     return api.client();
   }
