@@ -56,7 +56,10 @@ import org.slf4j.LoggerFactory;
     @Dependent(name = "service-account", type = RuntimeServiceAccountDependent.class),
     @Dependent(name = "config", type = RuntimeConfigMapDependent.class),
     @Dependent(name = "service", type = RuntimeServiceDependent.class),
-    @Dependent(name = "deployment", type = RuntimeDeploymentDependent.class, dependsOn = {"service-account", "config"}),
+    // The runtime's pods wait for their own objects: on a Service or ConfigMap of their name that is not the
+    // tier's (NameConflict) they would run against another tier's configuration or behind its Service.
+    @Dependent(name = "deployment", type = RuntimeDeploymentDependent.class,
+        dependsOn = {"service-account", "config", "service"}),
     @Dependent(name = "disruption-budget", type = RuntimePodDisruptionBudgetDependent.class),
     @Dependent(name = "autoscaler", type = RuntimeAutoscalerDependent.class, dependsOn = "deployment",
         reconcilePrecondition = AutoscalingEnabled.class),
@@ -65,14 +68,18 @@ import org.slf4j.LoggerFactory;
     @Dependent(name = "redis-password", type = RedisPasswordSecretDependent.class,
         reconcilePrecondition = RedisConditions.PasswordGenerated.class),
     @Dependent(name = "redis-acl", type = RedisAclSecretDependent.class,
-        reconcilePrecondition = RedisConditions.PasswordAvailable.class),
+        reconcilePrecondition = RedisConditions.Managed.class, readyPostcondition = RedisConditions.AclCurrent.class),
     @Dependent(name = "redis-config", type = RedisConfigMapDependent.class,
         reconcilePrecondition = RedisConditions.Managed.class),
     @Dependent(name = "redis-service", type = RedisServiceDependent.class,
         reconcilePrecondition = RedisConditions.Managed.class),
     @Dependent(name = "redis-headless", type = RedisHeadlessServiceDependent.class,
-        reconcilePrecondition = RedisConditions.IsCluster.class),
+        reconcilePrecondition = RedisConditions.Managed.class),
+    // Redis pods mount the ConfigMap and the ACL Secret and are named through a Service: the StatefulSet is created
+    // or changed only once all of them are the tier's and current. A parent that fails (NameConflict) or is not
+    // ready (AclCurrent) only skips it; its parents all share its precondition, as one that fails would delete it.
     @Dependent(name = "redis", type = RedisStatefulSetDependent.class,
+        dependsOn = {"redis-config", "redis-service", "redis-headless", "redis-acl"},
         reconcilePrecondition = RedisConditions.Managed.class),
     @Dependent(name = "redis-disruption-budget", type = RedisPodDisruptionBudgetDependent.class,
         reconcilePrecondition = RedisConditions.IsCluster.class)

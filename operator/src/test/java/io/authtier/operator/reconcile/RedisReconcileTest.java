@@ -241,6 +241,52 @@ class RedisReconcileTest {
     assertThat(harness.condition(NS, name, "Reconciling").orElseThrow().reason()).isEqualTo("Reconciled");
   }
 
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = RedisMode.class, names = {"Standalone", "Cluster"})
+  @DisplayName("A new Redis StatefulSet is written once, with its password's hash: its pods do not roll at birth")
+  void redisIsCreatedOnceWithItsPasswordHash(RedisMode mode) throws Exception {
+    // Given a new tier whose Redis the operator runs, with a generated password
+    harness.withReadyWorkloads();
+    var name = "born-" + mode.name().toLowerCase(Locale.ROOT);
+
+    // When it becomes Ready
+    harness.create(tier(name, redis(mode, null, new PersistenceSpec(false, null, null))));
+    harness.awaitReady(NS, name);
+
+    // Then its StatefulSet was never rewritten, and carries the hash of the password it runs with
+    var set = get(StatefulSet.class, name + "-redis");
+    assertThat(set.getMetadata().getGeneration()).isEqualTo(1L);
+    assertThat(annotation(set, RedisStatefulSetDependent.PASSWORD_HASH)).isNotBlank();
+  }
+
+  @Test
+  @DisplayName("A generated password deleted to rotate it is replaced; the ACL Secret and the StatefulSet are updated, never deleted")
+  void rotationKeepsTheRedisObjects() throws Exception {
+    // Given a Ready tier with a generated password
+    harness.withReadyWorkloads();
+    harness.create(tier("rot", redis(RedisMode.Standalone, null, new PersistenceSpec(true, "1Gi", null))));
+    harness.awaitReady(NS, "rot");
+    var oldPassword = awaitGeneratedPassword("rot");
+    var set = get(StatefulSet.class, "rot-redis");
+    var acl = get(Secret.class, "rot-redis-acl");
+
+    // When the password Secret is deleted, as docs/operations.md says to rotate it
+    harness.client().secrets().inNamespace(NS).withName("rot-redis-password").delete();
+
+    // Then a new password is generated, the ACL Secret holds it, and Redis rolls to it
+    var newPassword = await().atMost(OperatorHarness.TIMEOUT).until(() -> get(Secret.class, "rot-redis-password"),
+        s -> s != null && !oldPassword.equals(decode(s, "password")));
+    var newHash = RedisSecrets.sha256Hex(decode(newPassword, "password").getBytes(StandardCharsets.UTF_8));
+    await().atMost(OperatorHarness.TIMEOUT).until(() -> get(Secret.class, "rot-redis-acl"),
+        s -> s != null && decode(s, "users.acl").contains(newHash));
+    await().atMost(OperatorHarness.TIMEOUT).until(() -> !annotation(set, RedisStatefulSetDependent.PASSWORD_HASH)
+        .equals(annotation(get(StatefulSet.class, "rot-redis"), RedisStatefulSetDependent.PASSWORD_HASH)));
+    harness.awaitReady(NS, "rot");
+    // And neither was ever deleted: the StatefulSet keeps its pods' volumes, and a pod restarting meanwhile its ACL
+    assertThat(get(StatefulSet.class, "rot-redis").getMetadata().getUid()).isEqualTo(set.getMetadata().getUid());
+    assertThat(get(Secret.class, "rot-redis-acl").getMetadata().getUid()).isEqualTo(acl.getMetadata().getUid());
+  }
+
   @Test
   @DisplayName("A changed redis.persistence keeps the volumes as made, is Stalled naming the field, and the rest still follows the spec")
   void persistenceChangeIsNotApplied() throws Exception {

@@ -10,10 +10,12 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -33,6 +35,19 @@ public class RedisAclSecretDependent extends OwnedDependent<Secret> {
   @Override
   protected ResourceID targetSecondaryResourceID(AuthTier tier, Context<AuthTier> context) {
     return new ResourceID(Names.redisAcl(tier), tier.getMetadata().getNamespace());
+  }
+
+  /**
+   * Until the password can be read (a generated one appears one reconcile after the tier, or after it was deleted
+   * to rotate it), the live ACL Secret is left as it is: a Redis pod that restarts meanwhile still finds its ACL
+   * file. {@link RedisConditions.AclCurrent} holds the StatefulSet back until it is written.
+   */
+  @Override
+  public ReconcileResult<Secret> reconcile(AuthTier tier, Context<AuthTier> context) {
+    if (RedisSecrets.password(tier, SecretLookup.from(context)).isEmpty()) {
+      return ReconcileResult.noOperation(getSecondaryResource(tier, context).orElse(null));
+    }
+    return super.reconcile(tier, context);
   }
 
   @Override
@@ -55,6 +70,11 @@ public class RedisAclSecretDependent extends OwnedDependent<Secret> {
       builder.withData(data);
     });
     return builder.build();
+  }
+
+  /** Whether {@code live} holds what this password gives: Redis started from it would accept the password. */
+  static boolean holds(Secret live, AuthTier tier, byte[] password) {
+    return Objects.equals(live.getData(), build(tier, Optional.of(password)).getData());
   }
 
   private static String base64(String text) {

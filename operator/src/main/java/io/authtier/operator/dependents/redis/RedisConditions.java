@@ -4,11 +4,17 @@ import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.api.v1alpha1.RedisMode;
 import io.authtier.operator.secrets.SecretLookup;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
-/** When the Redis objects exist. A condition that turns false deletes its object (PVCs stay: data). */
+/**
+ * When the Redis objects exist. A reconcile precondition that turns false deletes its object and, in JOSDK 5, every
+ * object that depends on it (PVCs stay: data); so the StatefulSet depends only on objects with its own
+ * precondition ({@link Managed}), and waits for the ACL Secret through a ready postcondition ({@link AclCurrent}),
+ * which only holds it back.
+ */
 public final class RedisConditions {
   private RedisConditions() {}
 
@@ -33,7 +39,7 @@ public final class RedisConditions {
     }
   }
 
-  /** Cluster: the headless Service and the PodDisruptionBudget. */
+  /** Cluster: the PodDisruptionBudget (the headless Service is {@link Managed}, see RedisHeadlessServiceDependent). */
   public static class IsCluster implements Condition<HasMetadata, AuthTier> {
     @Override
     public boolean isMet(DependentResource<HasMetadata, AuthTier> dependent, AuthTier tier, Context<AuthTier> context) {
@@ -50,14 +56,19 @@ public final class RedisConditions {
   }
 
   /**
-   * The ACL Secret is derived from the password, so it waits for it: a generated password appears one reconcile
-   * after the tier (its creation wakes the tier again); a missing referenced one stops the tier before the
-   * workflow runs (SecretNotFound).
+   * The tier's ACL Secret holds the current password: the StatefulSet, which depends on it, is created (and rolled)
+   * only then, so Redis starts with the password it will be asked for and its password-hash annotation is right
+   * from the first write. A generated password appears one reconcile after the tier (its creation wakes the tier
+   * again); a missing referenced one stops the tier before the workflow runs (SecretNotFound). Not a precondition:
+   * a StatefulSet must never be deleted because a Secret is momentarily unreadable.
    */
-  public static class PasswordAvailable implements Condition<HasMetadata, AuthTier> {
+  public static class AclCurrent implements Condition<Secret, AuthTier> {
     @Override
-    public boolean isMet(DependentResource<HasMetadata, AuthTier> dependent, AuthTier tier, Context<AuthTier> context) {
-      return managed(tier) && RedisSecrets.password(tier, SecretLookup.from(context)).isPresent();
+    public boolean isMet(DependentResource<Secret, AuthTier> dependent, AuthTier tier, Context<AuthTier> context) {
+      var password = RedisSecrets.password(tier, SecretLookup.from(context));
+      return password.isPresent() && dependent.getSecondaryResource(tier, context)
+          .filter(acl -> RedisAclSecretDependent.holds(acl, tier, password.get()))
+          .isPresent();
     }
   }
 }

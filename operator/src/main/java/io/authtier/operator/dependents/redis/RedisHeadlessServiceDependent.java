@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
@@ -30,6 +31,16 @@ public class RedisHeadlessServiceDependent extends OwnedDependent<Service> {
   @Override
   protected ResourceID targetSecondaryResourceID(AuthTier tier, Context<AuthTier> context) {
     return new ResourceID(Names.redisHeadless(tier), tier.getMetadata().getNamespace());
+  }
+
+  /**
+   * Cluster only. Its precondition is the StatefulSet's ({@link RedisConditions.Managed}), not Cluster, so that
+   * the StatefulSet can depend on it: a precondition that fails deletes the objects that depend on the node, which
+   * for Standalone would be its StatefulSet. A Standalone tier never had one (redis.mode cannot change).
+   */
+  @Override
+  public ReconcileResult<Service> reconcile(AuthTier tier, Context<AuthTier> context) {
+    return RedisConditions.cluster(tier) ? super.reconcile(tier, context) : ReconcileResult.noOperation(null);
   }
 
   @Override

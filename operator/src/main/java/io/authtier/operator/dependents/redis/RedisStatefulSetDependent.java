@@ -71,10 +71,14 @@ public class RedisStatefulSetDependent extends OwnedDependent<StatefulSet> {
   @Override
   protected StatefulSet desired(AuthTier tier, Context<AuthTier> context) {
     var secrets = SecretLookup.from(context);
+    // The workflow reconciles the StatefulSet only once the ACL Secret holds the password (AclCurrent). Never an
+    // empty hash instead: the first write would then carry it and the next one roll every Redis pod.
+    var password = RedisSecrets.password(tier, secrets).orElseThrow(() -> new IllegalStateException(
+        "the Redis password of " + tier.getMetadata().getName() + " is not readable yet"));
     // Keyed with the password Secret's UID: the annotation is readable by those who may not read the Secret.
-    var passwordHash = RedisSecrets.password(tier, secrets).map(p -> SecretDigest.of(
-        (RedisSecrets.aclFile(p) + RedisSecrets.authFile(p)).getBytes(StandardCharsets.UTF_8),
-        RedisSecrets.passwordSecretUid(tier, secrets).stream().toList())).orElse("");
+    var passwordHash = SecretDigest.of(
+        (RedisSecrets.aclFile(password) + RedisSecrets.authFile(password)).getBytes(StandardCharsets.UTF_8),
+        RedisSecrets.passwordSecretUid(tier, secrets).stream().toList());
     var desired = build(tier, passwordHash);
     return Metadata.ownedBy(getSecondaryResource(tier, context).map(live -> keepVolumes(desired, live)).orElse(desired),
         tier);
