@@ -50,8 +50,13 @@ public final class StatusAggregator {
     conditions.put(ConditionType.RedisReady, redis(tier, observation));
     conditions.put(ConditionType.AutoscalingReady, autoscaling(tier, observation.autoscaler(), observation.blocker().isPresent()));
     conditions.put(ConditionType.MonitoringAvailable, monitoring(tier, observation));
-    conditions.put(ConditionType.Reconciling, reconciling(observation, runtime, generation));
-    conditions.put(ConditionType.Ready, ready(tier, observation, runtime, conditions));
+    // kstatus reads Stalled=True as "failed": beside it, neither Reconciling ("in progress") nor Ready
+    // ("current") may be True, or Flux and Argo CD would take whichever they read first.
+    var stalled = conditions.get(ConditionType.Stalled);
+    conditions.put(ConditionType.Reconciling, stalled.isTrue() ? stalledReconciling(observation, runtime, generation)
+        : reconciling(observation, runtime, generation));
+    conditions.put(ConditionType.Ready, stalled.isTrue() ? Verdict.isFalse(stalled.reason(), stalled.message())
+        : ready(tier, observation, runtime, conditions));
 
     var previous = tier.getStatus() == null ? List.<Condition>of() : tier.getStatus().conditions();
     var now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
@@ -79,16 +84,34 @@ public final class StatusAggregator {
     return conditions.stream().filter(c -> Objects.equals(type, c.type())).findFirst();
   }
 
-  private static Verdict reconciling(Observation observation, RuntimeObservation runtime, Long generation) {
-    if (observation.blocker().isPresent()) {
-      return Verdict.isFalse("Stalled", "Waiting for the problem in the Stalled condition to be fixed");
+  /**
+   * Reconciling while the tier is Stalled: False, as kstatus wants. What still goes on (a rollout of the parts
+   * that are not stalled, a retry after an error) is said in the message, not in the status.
+   */
+  private static Verdict stalledReconciling(Observation observation, RuntimeObservation runtime, Long generation) {
+    var waiting = "Waiting for the problem in the Stalled condition to be fixed";
+    var meanwhile = new ArrayList<String>();
+    // Only ClusterRefused and PersistenceImmutable stall a part: the rest is still brought to the spec.
+    if (observation.blocker().isEmpty() && runtime.stuck().isEmpty()) {
+      if (!runtime.rolledOut()) {
+        meanwhile.add("rolling out the runtime (" + runtime.progress() + ")");
+      }
+      observation.redis().filter(r -> !r.isReady() && !r.needsPerson())
+          .ifPresent(r -> meanwhile.add("Redis is not ready yet: " + r.message()));
+      observation.redis().flatMap(RedisObservation::rollout).ifPresent(r -> meanwhile.add("rolling out Redis: " + r));
+      if (meanwhile.isEmpty() && observation.failure().isEmpty()) {
+        waiting = "Everything else matches generation " + generation
+            + "; waiting for the problem in the Stalled condition to be fixed";
+      }
     }
+    observation.failure().ifPresent(f -> meanwhile.add("retrying after an error: " + f.message()));
+    return Verdict.isFalse("Stalled", meanwhile.isEmpty() ? waiting : waiting + "; meanwhile " + String.join("; ", meanwhile));
+  }
+
+  private static Verdict reconciling(Observation observation, RuntimeObservation runtime, Long generation) {
     if (observation.failure().isPresent()) {
       var failure = observation.failure().get();
       return Verdict.isTrue("RetryingAfterError", failure.message());
-    }
-    if (runtime.stuck().isPresent()) {
-      return Verdict.isFalse("Stalled", "Waiting for the problem in the Stalled condition to be fixed");
     }
     if (!runtime.rolledOut()) {
       return Verdict.isTrue("RollingOut", "Rolling out the runtime: " + runtime.progress());
@@ -103,19 +126,12 @@ public final class StatusAggregator {
       // The old pods answer meanwhile (RedisReady may be True), but the spec has not taken effect yet.
       return Verdict.isTrue(REDIS_ROLLING_OUT, "Rolling out Redis: " + redisRollout.get());
     }
-    if (observation.unapplied().isPresent()) {
-      return Verdict.isFalse("Stalled", "Everything else matches generation " + generation
-          + "; waiting for the problem in the Stalled condition to be fixed");
-    }
     return Verdict.isFalse("Reconciled", "The runtime matches generation " + generation);
   }
 
+  /** Ready of a tier that is not Stalled (a stalled one is never Ready). */
   private static Verdict ready(AuthTier tier, Observation observation, RuntimeObservation runtime,
       Map<ConditionType, Verdict> conditions) {
-    if (observation.blocker().isPresent()) {
-      var blocker = observation.blocker().get();
-      return Verdict.isFalse(blocker.reason(), blocker.message());
-    }
     if (observation.failure().isPresent()) {
       // A failed API call (a conflict, a flaky API server) says nothing about a tier that already serves
       // this generation: its Ready stays, and Reconciling=True (RetryingAfterError) reports the retry.
@@ -126,14 +142,6 @@ public final class StatusAggregator {
         return Verdict.isTrue(servedAlready.get().reason(), servedAlready.get().message());
       }
       return Verdict.isFalse("ReconcileFailed", observation.failure().get().message());
-    }
-    if (runtime.stuck().isPresent()) {
-      return Verdict.isFalse(ROLLOUT_STUCK, runtime.stuck().get());
-    }
-    if (observation.unapplied().isPresent()) {
-      // Serving, but not as this generation asks: Ready would claim the spec took effect.
-      var unapplied = observation.unapplied().get();
-      return Verdict.isFalse(unapplied.reason(), unapplied.message());
     }
     var runtimeReady = conditions.get(ConditionType.RuntimeReady);
     if (!runtimeReady.isTrue()) {

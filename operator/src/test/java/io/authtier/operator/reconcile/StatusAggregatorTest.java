@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -241,6 +242,95 @@ class StatusAggregatorTest {
     assertThat(condition(status.conditions(), "Ready").reason()).isEqualTo("RolloutStuck");
     assertThat(condition(status.conditions(), "Reconciling").status()).isEqualTo("False");
     assertThat(condition(status.conditions(), "RuntimeReady").status()).isEqualTo("True");
+  }
+
+  @Test
+  @DisplayName("A stuck rollout of a Ready tier whose writes fail is Stalled and neither Ready nor Reconciling; the retry shows in the message")
+  void stuckRolloutWhileRetrying() {
+    // Given a tier that is Ready at generation 1
+    var tier = Tiers.sample("production.yaml", "prod");
+    tier.setStatus(aggregator(T0).aggregate(tier, running(readyDeployment(3, 1L), null)));
+    var failure = new Observation.Problem("ReconcileFailed", "admission webhook denied the request");
+
+    // When its rollout passes the progress deadline while every write of the Deployment fails
+    var status = aggregator(T0.plusSeconds(600)).aggregate(tier,
+        new Observation(Optional.empty(), Optional.of(failure), Optional.of(stuck(readyDeployment(3, 1L))), Optional.empty(), IN_PLACE)
+            .withRedis(Optional.of(REDIS_UP)));
+
+    // Then only Stalled is True, and Reconciling still tells of the retry
+    assertThat(status.conditions()).extracting(c -> c.type() + "=" + c.status() + "/" + c.reason())
+        .contains("Ready=False/RolloutStuck", "Reconciling=False/Stalled", "Stalled=True/RolloutStuck");
+    assertThat(condition(status.conditions(), "Reconciling").message())
+        .isEqualTo("Waiting for the problem in the Stalled condition to be fixed; meanwhile retrying after an error: "
+            + failure.message());
+  }
+
+  @Test
+  @DisplayName("Stalled=True never stands beside Ready=True or Reconciling=True, whatever a reconcile observes (kstatus)")
+  void stalledExcludesReadyAndReconciling() {
+    // Given every combination of a previous status, a blocker, a failed API call, the Deployment's state,
+    // what Redis said, and a part of the spec that cannot be applied
+    var blockers = List.of(Optional.<Observation.Problem>empty(),
+        Optional.of(new Observation.Problem("SecretNotFound", "Secret oidc not found")),
+        Optional.of(new Observation.Problem("NameConflict", "services \"prod-auth\" already exists")));
+    var failures = List.of(Optional.<Observation.Problem>empty(),
+        Optional.of(new Observation.Problem("ReconcileFailed", "connection refused")));
+    var rolling = new DeploymentBuilder(readyDeployment(3, 1L)).editMetadata().withGeneration(2L).endMetadata().build();
+    var deployments = List.of(Optional.<Deployment>empty(), Optional.of(readyDeployment(3, 1L)), Optional.of(rolling),
+        Optional.of(withPods(readyDeployment(3, 1L), 3, 3, 0)), Optional.of(stuck(readyDeployment(3, 1L))),
+        Optional.of(stuck(withPods(readyDeployment(3, 1L), 3, 3, 0))));
+    var redisStatus = new io.authtier.operator.api.v1alpha1.RedisStatus("Cluster", "n:6379", "fail", 10000, 2, 1, "5/6");
+    var redises = List.of(Optional.<RedisObservation>empty(), Optional.of(REDIS_UP),
+        Optional.of(RedisObservation.notReady(redisStatus, "ClusterConverging", "adding slots")),
+        Optional.of(new RedisObservation(redisStatus, "False", "ClusterRefused", "n:6379 holds 3 keys", true)),
+        Optional.of(REDIS_UP.withRollout(Optional.of("2 of 3 pods updated"))));
+    var unapplied = List.of(Optional.<Observation.Problem>empty(),
+        Optional.of(new Observation.Problem("PersistenceImmutable", "spec.redis.persistence changed")));
+    var fresh = Tiers.sample("production.yaml", "prod");
+    var wasReady = Tiers.sample("production.yaml", "prod");
+    wasReady.setStatus(aggregator(T0).aggregate(wasReady, running(readyDeployment(3, 1L), null)));
+    assertThat(condition(wasReady.getStatus().conditions(), "Ready").status()).isEqualTo("True");
+
+    // When each is aggregated
+    var violations = new java.util.ArrayList<String>();
+    int combinations = 0;
+    for (var tier : List.of(fresh, wasReady)) {
+      for (var blocker : blockers) {
+        for (var failure : failures) {
+          for (var deployment : deployments) {
+            for (var redis : redises) {
+              for (var part : unapplied) {
+                var observation = new Observation(blocker, failure, deployment, Optional.empty(), IN_PLACE)
+                    .withRedis(redis).withUnapplied(part);
+                var conditions = aggregator(T0.plusSeconds(60)).aggregate(tier, observation).conditions();
+                combinations++;
+                var stalled = condition(conditions, "Stalled").status().equals("True");
+                var ready = condition(conditions, "Ready").status().equals("True");
+                var reconciling = condition(conditions, "Reconciling").status().equals("True");
+                if (stalled && (ready || reconciling)) {
+                  violations.add(conditions.stream().limit(3).map(c -> c.type() + "=" + c.status() + "/" + c.reason()).toList()
+                      + " with previous Ready " + (tier == wasReady) + ", blocker " + blocker.map(Observation.Problem::reason)
+                      + ", failure " + failure.isPresent() + ", deployment #" + deployments.indexOf(deployment)
+                      + ", redis " + redis.map(RedisObservation::reason) + ", unapplied " + part.isPresent());
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+
+    // Then no status is both failed and current, or failed and in progress
+    assertThat(combinations).isEqualTo(2 * 3 * 2 * 6 * 5 * 2);
+    assertThat(violations).isEmpty();
+  }
+
+  /** {@code deployment} whose rollout passed its progress deadline. */
+  private static Deployment stuck(Deployment deployment) {
+    return new DeploymentBuilder(deployment).editStatus()
+        .addNewCondition().withType("Progressing").withStatus("False").withReason("ProgressDeadlineExceeded")
+        .withMessage("ReplicaSet \"prod-auth-5d8f\" has timed out progressing.").endCondition()
+        .endStatus().build();
   }
 
   @Test
