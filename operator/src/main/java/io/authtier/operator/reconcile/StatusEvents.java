@@ -5,13 +5,18 @@ import io.authtier.operator.api.v1alpha1.Condition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The Events that a change of status deserves: failures, recoveries and rollouts. Derived from the
- * old and new conditions alone, so an unchanged status emits nothing.
+ * old and new conditions alone, so an unchanged status emits nothing. Warnings are kept for trouble
+ * (a stall, a failed call, a Ready tier losing pods or Redis); a rollout is Normal.
  */
 public final class StatusEvents {
   private StatusEvents() {}
+
+  /** Reasons for which a Ready tier stops being Ready in the ordinary course of things. */
+  private static final Set<String> ROUTINE = Set.of("RollingOut", StatusAggregator.REDIS_ROLLING_OUT);
 
   /** An Event to emit: Normal or Warning, a CamelCase reason, and a message. */
   public record Note(String type, String reason, String message) {}
@@ -44,8 +49,11 @@ public final class StatusEvents {
     ready.ifPresent(c -> {
       if ("True".equals(c.status())) {
         notes.add(new Note("Normal", "Ready", c.message()));
-      } else if (wasTrue(old, ConditionType.Ready) && stalled.isEmpty()) {
-        notes.add(new Note("Warning", c.reason(), c.message()));
+      } else if (wasTrue(old, ConditionType.Ready) && stalled.isEmpty()
+          && notes.stream().noneMatch(n -> n.reason().equals(c.reason()))) {
+        // A spec or Secret change rolls the pods: routine, not trouble, and not worth a second Event
+        // beside the RollingOut, RedisRollingOut (or ReconcileFailed) one that already says why Ready went.
+        notes.add(new Note(ROUTINE.contains(c.reason()) ? "Normal" : "Warning", c.reason(), c.message()));
       }
     });
     return notes;

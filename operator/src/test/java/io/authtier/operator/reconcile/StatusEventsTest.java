@@ -62,6 +62,44 @@ class StatusEventsTest {
         .containsExactly(org.assertj.core.groups.Tuple.tuple("Normal", "RedisRollingOut"));
   }
 
+  @Test
+  @DisplayName("A Ready tier rolling out a spec change records one Normal RollingOut Event and no Warning")
+  void rolloutIsRoutine() {
+    // Given a Ready tier
+    var ready = status("True", "Ready", "False", "Reconciled", "False", "AsExpected");
+
+    // When a spec change rolls its pods: Ready goes False for the rollout
+    var rolling = status("False", "RollingOut", "True", "RollingOut", "False", "AsExpected");
+
+    // Then the rollout is announced once, as Normal, and its end says Ready again
+    assertThat(StatusEvents.between(ready, rolling)).extracting(StatusEvents.Note::type, StatusEvents.Note::reason)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("Normal", "RollingOut"));
+    assertThat(StatusEvents.between(rolling, ready)).extracting(StatusEvents.Note::type, StatusEvents.Note::reason)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("Normal", "Ready"));
+    // And so does a rollout of the operator-run Redis
+    var redisRolling = status("False", "RedisRollingOut", "True", "RedisRollingOut", "False", "AsExpected");
+    assertThat(StatusEvents.between(ready, redisRolling)).extracting(StatusEvents.Note::type, StatusEvents.Note::reason)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("Normal", "RedisRollingOut"));
+  }
+
+  @Test
+  @DisplayName("A new generation whose writes fail records one Warning ReconcileFailed, not two")
+  void failedGenerationWarnsOnce() {
+    var ready = status("True", "Ready", "False", "Reconciled", "False", "AsExpected");
+    var failing = status("False", "ReconcileFailed", "True", "RetryingAfterError", "False", "AsExpected");
+
+    assertThat(StatusEvents.between(ready, failing)).extracting(StatusEvents.Note::type, StatusEvents.Note::reason)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("Warning", "ReconcileFailed"));
+  }
+
+  private static AuthTierStatus status(String ready, String readyReason, String reconciling, String reconcilingReason,
+      String stalled, String stalledReason) {
+    return new AuthTierStatus(1L, List.of(
+        new Condition("Ready", ready, 1L, "2026-11-28T10:00:00Z", readyReason, "m"),
+        new Condition("Reconciling", reconciling, 1L, "2026-11-28T10:00:00Z", reconcilingReason, "m"),
+        new Condition("Stalled", stalled, 1L, "2026-11-28T10:00:00Z", stalledReason, "m")), null, null);
+  }
+
   private static AuthTierStatus status(String ready, String readyReason, String stalled, String stalledReason) {
     return new AuthTierStatus(1L, List.of(
         new Condition("Ready", ready, 1L, "2026-11-28T10:00:00Z", readyReason, "m"),
