@@ -52,7 +52,7 @@ public final class RenderCommand {
           + m.describe() + "; authtier.io/secrets-hash leaves it out"));
       var stalls = new ArrayList<String>();
       secrets.missing().stream().filter(MissingSecret::secretExists)
-          .forEach(m -> stalls.add(m.describe() + "; add the key to the Secret, or point the reference at one that has it"));
+          .forEach(m -> stalls.add(m.describe(tier.getMetadata().getNamespace())));
       // The fix's command comes last on its line, so that it can be copied as it is.
       secrets.tooShort().forEach(s -> stalls.add("the runtime would refuse to start with " + s.secretName() + "/" + s.key()
           + ": " + s.describe(tier.getMetadata().getNamespace())));

@@ -194,8 +194,9 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
     }
     var secrets = SecretLookup.check(tier, context);
     if (!secrets.complete()) {
-      return Optional.of(new Observation.Problem(secrets.reason(),
-          secrets.describe(tier.getMetadata().getNamespace()) + (secrets.missing().isEmpty() ? ". Fix it" : ". Create it") + "; the tier recovers by itself."));
+      // Each problem carries its own fix; a command to copy may end the message, so nothing follows it.
+      return Optional.of(new Observation.Problem(secrets.reason(), "The tier waits for its Secrets and goes on by itself"
+          + " once each is fixed: " + secrets.describe(tier.getMetadata().getNamespace())));
     }
     return Optional.empty();
   }

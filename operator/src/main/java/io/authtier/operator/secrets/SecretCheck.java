@@ -27,9 +27,12 @@ public record SecretCheck(List<MissingSecret> missing, List<ShortSecret> tooShor
     return missing.isEmpty() ? "SecretValueInvalid" : "SecretKeyNotFound";
   }
 
-  /** Every problem, naming Secrets, keys and fields, never a value; fixes are commands for {@code namespace}. */
+  /**
+   * Every problem with its own fix, naming Secrets, keys and fields, never a value: a missing Secret is
+   * created, a missing key added, a bad value replaced. Fixes name {@code namespace}.
+   */
   public String describe(String namespace) {
-    return Stream.concat(missing.stream().map(MissingSecret::describe), tooShort.stream().map(s -> s.describe(namespace)))
+    return Stream.concat(missing.stream().map(m -> m.describe(namespace)), tooShort.stream().map(s -> s.describe(namespace)))
         .collect(Collectors.joining("; "));
   }
 }

@@ -184,7 +184,9 @@ class AuthTierReconcilerTest {
     // Then it is Stalled, naming the Secret, and nothing was created
     var stalled = harness.awaitCondition("prod", "shop-auth", "Stalled", "True");
     assertThat(stalled.reason()).isEqualTo("SecretNotFound");
-    assertThat(stalled.message()).contains("shop-redis").contains("spec.redis.external.passwordSecretRef");
+    assertThat(stalled.message()).contains("shop-redis").contains("spec.redis.external.passwordSecretRef")
+        .endsWith("create Secret shop-redis with key password in namespace prod, or point"
+            + " spec.redis.external.passwordSecretRef at a Secret that exists");
     assertThat(harness.condition("prod", "shop-auth", "Ready")).hasValueSatisfying(c -> {
       assertThat(c.status()).isEqualTo("False");
       assertThat(c.reason()).isEqualTo("SecretNotFound");

@@ -42,6 +42,32 @@ class ReferencedSecretsTest {
   }
 
   @Test
+  @DisplayName("A missing Secret and a missing key of another are each told their own fix: create the one, add the key to the other")
+  void eachMissingPartHasItsOwnFix() {
+    // Given the production sample, whose Redis password Secret is missing and whose signing-key Secret lacks a key
+    var spec = Tiers.sample("production.yaml", "prod").getSpec();
+    var signingKey = spec.sessions().cookie().signingKeys().getFirst().secretRef();
+    var password = spec.redis().external().passwordSecretRef();
+    var values = new java.util.HashMap<String, Map<String, String>>();
+    ReferencedSecrets.of(spec).forEach(r -> values.computeIfAbsent(r.ref().name(), n -> new java.util.HashMap<>())
+        .put(r.ref().key(), "x".repeat(40)));
+    values.remove(password.name());
+    values.get(signingKey.name()).remove(signingKey.key());
+
+    // When the operator checks them
+    var check = ReferencedSecrets.check(spec, name -> Optional.ofNullable(values.get(name)).map(ReferencedSecretsTest::secret));
+
+    // Then the missing Secret is to be created, and the missing key added to the Secret that has other keys
+    assertThat(check.reason()).isEqualTo("SecretNotFound");
+    assertThat(check.describe("shop").split("; (?=Secret )")).containsExactlyInAnyOrder(
+        "Secret " + signingKey.name() + " has no key " + signingKey.key() + " (spec.sessions.cookie.signingKeys[0].secretRef);"
+            + " add key " + signingKey.key() + " to Secret " + signingKey.name() + " (its other keys stay), or point"
+            + " spec.sessions.cookie.signingKeys[0].secretRef at a key it has",
+        "Secret " + password.name() + " not found (spec.redis.external.passwordSecretRef); create Secret " + password.name()
+            + " with key " + password.key() + " in namespace shop, or point spec.redis.external.passwordSecretRef at a Secret that exists");
+  }
+
+  @Test
   @DisplayName("A 32-byte signing key and one-byte secrets are enough")
   void minimumsAccepted() {
     var tier = Tiers.sample("production.yaml", "prod");
