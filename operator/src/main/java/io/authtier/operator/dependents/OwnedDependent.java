@@ -2,6 +2,8 @@ package io.authtier.operator.dependents;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.StatusDetails;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
@@ -49,10 +51,39 @@ public abstract class OwnedDependent<R extends HasMetadata> extends KubernetesDe
   }
 
   @Override
+  public R create(R desired, AuthTier tier, Context<AuthTier> context) {
+    try {
+      return super.create(desired, tier, context);
+    } catch (KubernetesClientException e) {
+      throw naming(desired, e);
+    }
+  }
+
+  @Override
   public R update(R actual, R desired, AuthTier tier, Context<AuthTier> context) {
     // JOSDK's update keeps the live object's metadata (it takes only labels and annotations from desired).
     var owned = context.getClient().getKubernetesSerialization().clone(actual);
     owned.getMetadata().setOwnerReferences(Ownership.withController(actual, tier));
-    return super.update(owned, desired, tier, context);
+    try {
+      return super.update(owned, desired, tier, context);
+    } catch (KubernetesClientException e) {
+      throw naming(desired, e);
+    }
+  }
+
+  /**
+   * The API server's error with the object's kind and name filled into its details where it left them out (an
+   * admission webhook's refusal of a create names no object), so that status can say which object failed. The
+   * error itself is kept, with its type, code, request and cause.
+   */
+  static KubernetesClientException naming(HasMetadata object, KubernetesClientException e) {
+    var status = e.getStatus();
+    if (status != null && (status.getDetails() == null || status.getDetails().getName() == null)) {
+      var details = status.getDetails() == null ? new StatusDetails() : status.getDetails();
+      details.setKind(details.getKind() == null ? object.getKind() : details.getKind());
+      details.setName(object.getMetadata().getName());
+      status.setDetails(details);
+    }
+    return e;
   }
 }

@@ -89,6 +89,8 @@ import org.slf4j.LoggerFactory;
 @ControllerConfiguration(name = AuthTierReconciler.NAME, generationAwareEventProcessing = false)
 public class AuthTierReconciler implements Reconciler<AuthTier> {
   public static final String NAME = "authtier";
+  /** The Stalled reason of an object that the API server refused (422 Invalid, 403 Forbidden). */
+  static final String REJECTED = "Rejected";
   static final Duration MIN_STALLED_RETRY = Duration.ofSeconds(5);
   static final Duration MAX_STALLED_RETRY = Duration.ofMinutes(5);
   /** While Redis is not ready, it is asked again this often: a dead master shows within one interval. */
@@ -166,12 +168,15 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
     if (tier.getSpec() == null) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
-    // A name taken by an object that is not the tier's: Stalled, as retrying cannot help.
-    var conflict = NameConflicts.of(e).map(message -> new Observation.Problem("NameConflict", message));
-    var failure = conflict.isPresent() ? Optional.<Observation.Problem>empty()
-        : Optional.of(new Observation.Problem("ReconcileFailed", describe(e)));
+    // A name taken by an object that is not the tier's, or an object the API server refuses (422 Invalid,
+    // 403 Forbidden): Stalled, as retrying the same write cannot help. JOSDK still retries with backoff, so
+    // a fixed admission policy or quota is picked up without anyone touching the AuthTier.
+    var stall = NameConflicts.of(e).map(message -> new Observation.Problem("NameConflict", message))
+        .or(() -> ApiRefusals.of(e).map(message -> new Observation.Problem(REJECTED, message)));
+    var failure = stall.isPresent() ? Optional.<Observation.Problem>empty()
+        : Optional.of(new Observation.Problem("ReconcileFailed", ApiRefusals.describe(e)));
     var status = statusAggregator.aggregate(tier,
-        observe(tier, context, conflict, failure, monitoring.observe(context.getClient())));
+        observe(tier, context, stall, failure, monitoring.observe(context.getClient())));
     try {
       publish(tier, status, context);
     } catch (RuntimeException writeFailed) {
@@ -239,11 +244,5 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
       return MIN_STALLED_RETRY;
     }
     return doubled.compareTo(MAX_STALLED_RETRY) > 0 ? MAX_STALLED_RETRY : doubled;
-  }
-
-  private static String describe(Exception e) {
-    // Messages from the Kubernetes client name objects and HTTP statuses, never Secret values.
-    var message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return message.length() > 500 ? message.substring(0, 500) + "…" : message;
   }
 }
