@@ -2,6 +2,7 @@ package io.authtier.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -26,6 +27,7 @@ public record RuntimeSpec(
     @JsonPropertyDescription("Number of pods when autoscaling is off. With autoscaling on, the HPA sets it.")
     Integer replicas,
 
+    @SchemaFrom(type = RuntimeResourcesSchema.class)
     @JsonPropertyDescription("CPU and memory of each pod. Each of requests.cpu (default " + DEFAULT_CPU_REQUEST
         + "), requests.memory (" + DEFAULT_MEMORY_REQUEST + ") and limits.memory (" + DEFAULT_MEMORY_LIMIT + ") that is left out"
         + " takes its default on its own; what is set is kept. A defaulted request is lowered to the limit set for it, and"
