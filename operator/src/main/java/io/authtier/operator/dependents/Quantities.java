@@ -18,7 +18,12 @@ import java.util.regex.Pattern;
  * amount; precision beyond nano is rounded up.
  */
 public final class Quantities {
-  private static final Pattern QUANTITY = Pattern.compile("^([+-]?[0-9]*\\.?[0-9]+)([eE][+-]?[0-9]+|[a-zA-Z]*)$");
+  /**
+   * Kubernetes' grammar: a sign (a negative quantity is one, though no container may ask for one: the
+   * validator refuses those), digits with an optional fraction ({@code 1.}, {@code .5}), then a suffix. No
+   * spaces around it, which the API server does not take either.
+   */
+  private static final Pattern QUANTITY = Pattern.compile("^([+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+))([eE][+-]?[0-9]+|[a-zA-Z]*)$");
   private static final List<Map.Entry<String, Integer>> BINARY = List.of(
       Map.entry("Ei", 60), Map.entry("Pi", 50), Map.entry("Ti", 40), Map.entry("Gi", 30), Map.entry("Mi", 20),
       Map.entry("Ki", 10), Map.entry("", 0));
@@ -33,7 +38,7 @@ public final class Quantities {
   }
 
   public static String canonical(String text) {
-    var match = QUANTITY.matcher(text.trim());
+    var match = QUANTITY.matcher(text);
     if (!match.matches()) {
       throw new IllegalArgumentException("'" + text + "' is not a Kubernetes quantity, such as 500m, 1.5, 256Mi or 1Gi");
     }
@@ -44,7 +49,7 @@ public final class Quantities {
     BigDecimal value;
     if (binary.isPresent()) {
       value = number.multiply(new BigDecimal(BigInteger.TWO.pow(binary.get().getValue())));
-    } else if (suffix.startsWith("e") || suffix.startsWith("E")) {
+    } else if (exponent(suffix)) {
       value = number.scaleByPowerOfTen(Integer.parseInt(suffix.substring(1)));
     } else if (decimal.isPresent()) {
       value = number.scaleByPowerOfTen(decimal.get().getValue());
@@ -64,7 +69,7 @@ public final class Quantities {
         }
       }
     }
-    var exponentForm = suffix.startsWith("e") || suffix.startsWith("E");
+    var exponentForm = exponent(suffix);
     for (var unit : DECIMAL) {
       var scaled = value.scaleByPowerOfTen(-unit.getValue());
       if (isInteger(scaled)) {
@@ -86,6 +91,11 @@ public final class Quantities {
     var result = new TreeMap<String, Quantity>();
     quantities.forEach((name, quantity) -> result.put(name, canonical(quantity)));
     return result;
+  }
+
+  /** {@code e3}, {@code E-2}: an exponent. {@code E} alone is the exa suffix, {@code e} alone nothing. */
+  private static boolean exponent(String suffix) {
+    return suffix.length() > 1 && (suffix.charAt(0) == 'e' || suffix.charAt(0) == 'E');
   }
 
   private static boolean isInteger(BigDecimal value) {

@@ -14,7 +14,6 @@ import io.authtier.operator.api.v1alpha1.RuntimeSpec;
 import io.authtier.operator.api.v1alpha1.SecretKeyRef;
 import io.authtier.operator.api.v1alpha1.SessionStore;
 import io.authtier.operator.api.v1alpha1.TokenCacheSpec;
-import io.authtier.operator.dependents.Quantities;
 import io.authtier.operator.reconcile.Names;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -287,6 +286,8 @@ public final class SpecValidator {
       secretRef("spec.redis.passwordSecretRef", redis.passwordSecretRef(), false, report);
       if (redis.image() == null || redis.image().isBlank()) {
         report.accept(new SpecProblem("spec.redis.image", "must name a Redis image, such as " + RedisSpec.DEFAULT_IMAGE));
+      } else {
+        image("spec.redis.image", redis.image(), RedisSpec.DEFAULT_IMAGE, report);
       }
       if (redis.mode() == RedisMode.Cluster) {
         range("spec.redis.cluster.masters", redis.cluster().masters(), 3, 64, report);
@@ -330,6 +331,8 @@ public final class SpecValidator {
     if (blank(spec.runtime().image())) {
       report.accept(new SpecProblem("spec.runtime.image", "must name an auth-runtime image, such as " + RuntimeSpec.DEFAULT_IMAGE
           + "; or leave it out for that default"));
+    } else {
+      image("spec.runtime.image", spec.runtime().image(), RuntimeSpec.DEFAULT_IMAGE, report);
     }
     range("spec.runtime.replicas", spec.runtime().replicas(), 1, RuntimeSpec.MAX_REPLICAS, report);
     each("spec.runtime.trustedProxies", spec.runtime().trustedProxies(), NetworkRules::cidr, report);
@@ -339,17 +342,7 @@ public final class SpecValidator {
           + RuntimeSpec.MAX_TOKEN_BYTES + " (bytes), got " + maxTokenBytes + ": leave it out for " + RuntimeSpec.DEFAULT_MAX_TOKEN_BYTES
           + ", or set it above the length of your IdP's longest access token"));
     }
-    var resources = spec.runtime().resources();
-    if (resources != null) {
-      quantities("spec.runtime.resources.requests", resources.getRequests(), report);
-      quantities("spec.runtime.resources.limits", resources.getLimits(), report);
-      requestsWithinLimits(resources.getRequests(), resources.getLimits(), report);
-      // A claim must name one of the pod's resourceClaims, and the operator gives the pod none.
-      if (resources.getClaims() != null && !resources.getClaims().isEmpty()) {
-        report.accept(new SpecProblem("spec.runtime.resources.claims", "is not supported: the runtime's pods have no "
-            + "resourceClaims for a claim to name; remove it"));
-      }
-    }
+    ResourceRules.check(spec.runtime().resources(), report);
     var autoscaling = spec.autoscaling();
     range("spec.autoscaling.minReplicas", autoscaling.minReplicas(), 1, RuntimeSpec.MAX_REPLICAS, report);
     range("spec.autoscaling.maxReplicas", autoscaling.maxReplicas(), 1, RuntimeSpec.MAX_REPLICAS, report);
@@ -361,43 +354,6 @@ public final class SpecValidator {
           + autoscaling.maxReplicas() + ")"));
     }
     range("spec.disruption.maxUnavailable", spec.disruption().maxUnavailable(), 0, RuntimeSpec.MAX_REPLICAS, report);
-  }
-
-  private static void quantities(String at, java.util.Map<String, io.fabric8.kubernetes.api.model.Quantity> values,
-      Consumer<SpecProblem> report) {
-    if (values == null) {
-      return;
-    }
-    values.forEach((name, quantity) -> {
-      try {
-        Quantities.canonical(quantity);
-      } catch (IllegalArgumentException | NullPointerException e) {
-        report.accept(new SpecProblem(at + "." + name, "must be a quantity, such as 500m or 1 for CPU and 256Mi or 1Gi for memory"));
-      }
-    });
-  }
-
-  /** Kubernetes refuses a pod whose request of a resource exceeds its limit; the Deployment would never get pods. */
-  private static void requestsWithinLimits(java.util.Map<String, io.fabric8.kubernetes.api.model.Quantity> requests,
-      java.util.Map<String, io.fabric8.kubernetes.api.model.Quantity> limits, Consumer<SpecProblem> report) {
-    if (requests == null || limits == null) {
-      return;
-    }
-    requests.forEach((name, request) -> {
-      var limit = limits.get(name);
-      if (limit == null) {
-        return;
-      }
-      try {
-        if (io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(request)
-            .compareTo(io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(limit)) > 0) {
-          report.accept(new SpecProblem("spec.runtime.resources.requests." + name, "(" + request + ") must not exceed "
-              + "spec.runtime.resources.limits." + name + " (" + limit + "); Kubernetes refuses such a pod"));
-        }
-      } catch (IllegalArgumentException | ArithmeticException e) {
-        // not a quantity: reported by quantities()
-      }
-    });
   }
 
   private static void checkRoutes(AuthTierSpec spec, Consumer<SpecProblem> report) {
@@ -423,6 +379,21 @@ public final class SpecValidator {
       if (route.allowedGroups().isEmpty() && route.allowedRoles().isEmpty() && route.requiredScopes().isEmpty()) {
         report.accept(new SpecProblem(at, "needs allowedGroups, allowedRoles or requiredScopes; without them it would let every valid token in"));
       }
+    }
+  }
+
+  /**
+   * An image reference has no whitespace (the CRD's pattern): Kubernetes refuses a container whose image has
+   * spaces at its ends, and one with a space inside never pulls (InvalidImageName), so its rollout never ends.
+   */
+  private static void image(String at, String image, String example, Consumer<SpecProblem> report) {
+    if (!image.strip().equals(image)) {
+      report.accept(new SpecProblem(at, "'" + image + "' has spaces at its ends, which Kubernetes refuses in an image;"
+          + " write '" + image.strip() + "'"));
+    } else if (image.codePoints().anyMatch(Character::isWhitespace)) {
+      var found = image.codePoints().filter(Character::isWhitespace).distinct().mapToObj(SpecValidator::describeCharacter).toList();
+      report.accept(new SpecProblem(at, "'" + image + "' is not an image reference: remove " + String.join(" and ", found)
+          + " in it; write it like " + example));
     }
   }
 

@@ -152,6 +152,63 @@ class CelRulesTest {
     }
   }
 
+  @ParameterizedTest(name = "''{0}''")
+  @ValueSource(strings = {"250m", "1", "0", "0.5", ".5", "1.", "+1", "1e3", "1e-3", "1E", "2Gi", "1.5Gi", "100n", "-1", "-0.5",
+      "lots", "1 ", " 1", "1GB", "1K", "1mi", "1e", "", "1.5.5"})
+  @DisplayName("The CRD's quantity pattern for runtime resources and the operator's validator agree on each amount")
+  void quantityPatternAndValidatorAgree(String amount) throws Exception {
+    // Given the pattern of spec.runtime.resources.requests' values in the committed CRD (RE2 there; the same in Java)
+    var resources = "/properties/spec/properties/runtime/properties/resources/properties/";
+    var schema = CrdFile.read(CrdFile.committed()).path("spec").path("versions").get(0).path("schema").path("openAPIV3Schema");
+    var pattern = schema.at(resources + "requests/additionalProperties/pattern").asText();
+    assertThat(pattern).isNotEmpty().isEqualTo(schema.at(resources + "limits/additionalProperties/pattern").asText());
+    // When the API server would match it (RE2 anchors ^ and $ at the text's ends, as matches() does)
+    var matches = java.util.regex.Pattern.compile(pattern).matcher(amount).matches();
+    var specYaml = ISSUER + REDIS + "runtime: {resources: {requests: {cpu: " + new ObjectMapper().writeValueAsString(amount) + "}}}\n";
+    AuthTier tier;
+    try {
+      tier = tier(specYaml);
+    } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+      // An amount fabric8's model cannot read ("") would stop the informer of every tier: the API server must refuse it
+      assertThat(matches).as("the model cannot read it: " + e.getOriginalMessage()).isFalse();
+      return;
+    }
+    // and the operator validates it as a request (a JSON string is a YAML string too)
+    var problems = SpecValidator.validate(tier);
+    // Then both accept it, or both refuse it and the operator names the field
+    if (matches) {
+      assertThat(problems).isEmpty();
+    } else {
+      assertThat(problems).extracting(p -> p.field()).containsExactly("spec.runtime.resources.requests.cpu");
+    }
+  }
+
+  @ParameterizedTest(name = "''{0}''")
+  @ValueSource(strings = {"ghcr.io/authtier/auth-runtime:0.1.0", "redis@sha256:0a1b", "a", "a b", " a", "a ", "a\tb", "a\n", ""})
+  @DisplayName("The CRD's image patterns and the operator's validator agree on each image, the runtime's and Redis'")
+  void imagePatternsAndValidatorAgree(String image) throws Exception {
+    var spec = CrdFile.read(CrdFile.committed()).path("spec").path("versions").get(0).path("schema").path("openAPIV3Schema")
+        .path("properties").path("spec").path("properties");
+    var json = new ObjectMapper().writeValueAsString(image);
+    for (var field : List.of("runtime", "redis")) {
+      // Given the pattern of that image in the committed CRD
+      var pattern = spec.path(field).path("properties").path("image").path("pattern").asText();
+      assertThat(pattern).as(field).isNotEmpty();
+      // When the API server would match it (RE2 anchors ^ and $ at the text's ends, as matches() does), and the
+      // operator validates it
+      var matches = java.util.regex.Pattern.compile(pattern).matcher(image).matches();
+      var problems = SpecValidator.validate(tier(field.equals("runtime")
+          ? ISSUER + REDIS + "runtime: {image: " + json + "}\n"
+          : ISSUER + "redis: {mode: Standalone, image: " + json + "}\n"));
+      // Then both accept it, or both refuse it and the operator names the field
+      if (matches) {
+        assertThat(problems).as(field).isEmpty();
+      } else {
+        assertThat(problems).as(field).extracting(p -> p.field()).containsExactly("spec." + field + ".image");
+      }
+    }
+  }
+
   static Stream<Arguments> transitions() {
     return Stream.of(
         Arguments.of("the same Redis mode", ISSUER + REDIS, ISSUER + REDIS.replace("r:6379", "q:6379"), true),

@@ -157,6 +157,108 @@ class SpecValidatorTest {
     }
   }
 
+  static Stream<Arguments> refusedResources() {
+    return Stream.of(
+        // requests, limits (YAML flow mappings), each problem as field: the start of its message
+        Arguments.of("{cpu: '-1'}", "{}", List.of("spec.runtime.resources.requests.cpu: '-1' is negative, which Kubernetes refuses;"
+            + " write 0 or more, such as 500m or 1")),
+        Arguments.of("{cpu: -1}", "{}", List.of("spec.runtime.resources.requests.cpu: '-1' is negative")),
+        Arguments.of("{}", "{memory: '-512Mi'}", List.of("spec.runtime.resources.limits.memory: '-512Mi' is negative, which"
+            + " Kubernetes refuses; write 0 or more, such as 256Mi or 1Gi")),
+        Arguments.of("{gpu: '1'}", "{}", List.of("spec.runtime.resources.requests.gpu: 'gpu' is not a resource Kubernetes gives a"
+            + " container; use cpu, memory, ephemeral-storage, hugepages-<page size> (such as hugepages-2Mi), or an extended"
+            + " resource named with its domain (such as nvidia.com/gpu)")),
+        Arguments.of("{}", "{kubernetes.io/gpu: '1'}", List.of("spec.runtime.resources.limits[kubernetes.io/gpu]: 'kubernetes.io/gpu' is not a resource")),
+        Arguments.of("{nvidia.com/gpu: '1'}", "{}", List.of("spec.runtime.resources.requests[nvidia.com/gpu]: (1) needs"
+            + " spec.runtime.resources.limits[nvidia.com/gpu] of the same amount: Kubernetes does not overcommit extended"
+            + " resources and hugepages, and refuses a request without its limit; add the limit")),
+        Arguments.of("{nvidia.com/gpu: '1'}", "{nvidia.com/gpu: '2'}", List.of("spec.runtime.resources.requests[nvidia.com/gpu]:"
+            + " (1) must equal spec.runtime.resources.limits[nvidia.com/gpu] (2)")),
+        Arguments.of("{}", "{nvidia.com/gpu: '500m'}", List.of("spec.runtime.resources.limits[nvidia.com/gpu]: '500m' is not a"
+            + " whole number; an extended resource is counted in units, such as 1")),
+        Arguments.of("{hugepages-2Mi: 3Mi}", "{hugepages-2Mi: 3Mi}", List.of(
+            "spec.runtime.resources.requests.hugepages-2Mi: '3Mi' is not a whole number of 2Mi pages",
+            "spec.runtime.resources.limits.hugepages-2Mi: '3Mi' is not a whole number of 2Mi pages")),
+        Arguments.of("{cpu: '2'}", "{cpu: '1'}", List.of("spec.runtime.resources.requests.cpu: (2) must not exceed"
+            + " spec.runtime.resources.limits.cpu (1); Kubernetes refuses such a pod: lower the request or raise the limit")),
+        Arguments.of("{memory: ' 1Gi'}", "{}", List.of("spec.runtime.resources.requests.memory: ' 1Gi' must be a quantity, such as 256Mi or 1Gi")));
+  }
+
+  @ParameterizedTest(name = "requests {0}, limits {1}")
+  @MethodSource("refusedResources")
+  @DisplayName("Resources that Kubernetes refuses in a container are InvalidSpec, each naming its field and the fix")
+  void refusedResources(String requests, String limits, List<String> problems) throws Exception {
+    // Given the production sample with these runtime resources
+    var tier = withResources(requests, limits);
+
+    // When it is validated
+    var found = SpecValidator.validate(tier).stream().map(SpecProblem::toString).toList();
+
+    // Then each problem is reported, and nothing else
+    assertThat(found).hasSameSizeAs(problems);
+    for (int i = 0; i < problems.size(); i++) {
+      assertThat(found.get(i)).startsWith(problems.get(i));
+    }
+  }
+
+  @Test
+  @DisplayName("Resources that Kubernetes takes are accepted: hugepages in whole pages, extended resources as limits or equal pairs")
+  void acceptedResources() throws Exception {
+    for (var resources : List.of(
+        new String[] {"{cpu: '0', memory: 1Gi, ephemeral-storage: 1Gi}", "{cpu: '1.', memory: 2Gi}"},
+        new String[] {"{}", "{nvidia.com/gpu: 1}"},
+        new String[] {"{nvidia.com/gpu: '2', example.com/foo_bar: '1'}", "{nvidia.com/gpu: 2, example.com/foo_bar: 1}"},
+        new String[] {"{hugepages-2Mi: 4Mi, hugepages-1Gi: 2Gi}", "{hugepages-2Mi: 4Mi, hugepages-1Gi: 2Gi}"},
+        new String[] {"{cpu: 250m}", "{cpu: '+1', memory: 1e9}"})) {
+      assertThat(SpecValidator.validate(withResources(resources[0], resources[1]))).as(String.join(" / ", resources)).isEmpty();
+    }
+  }
+
+  static Stream<Arguments> badImages() {
+    return Stream.of(
+        Arguments.of(" ghcr.io/authtier/auth-runtime:0.2.0", "redis:7.4-alpine",
+            "spec.runtime.image: ' ghcr.io/authtier/auth-runtime:0.2.0' has spaces at its ends, which Kubernetes refuses in an"
+                + " image; write 'ghcr.io/authtier/auth-runtime:0.2.0'"),
+        Arguments.of("ghcr.io/authtier/auth-runtime:0.2.0\n", "redis:7.4-alpine",
+            "spec.runtime.image: 'ghcr.io/authtier/auth-runtime:0.2.0\n' has spaces at its ends"),
+        Arguments.of("ghcr.io/authtier/auth runtime:0.2.0", "redis:7.4-alpine",
+            "spec.runtime.image: 'ghcr.io/authtier/auth runtime:0.2.0' is not an image reference: remove the space in it;"
+                + " write it like ghcr.io/authtier/auth-runtime:0.1.0"),
+        Arguments.of("ghcr.io/authtier/auth-runtime:0.2.0", "redis:7.4-alpine\t",
+            "spec.redis.image: 'redis:7.4-alpine\t' has spaces at its ends, which Kubernetes refuses in an image; write 'redis:7.4-alpine'"));
+  }
+
+  @ParameterizedTest(name = "{2}")
+  @MethodSource("badImages")
+  @DisplayName("An image with spaces at its ends or inside is refused, runtime's and Redis' alike, with the image to write")
+  void imagesWithSpaces(String runtimeImage, String redisImage, String problem) {
+    // Given a tier whose Redis the operator runs, with these images
+    var tier = Tiers.sample("minimal.yaml", "dev");
+    var spec = tier.getSpec();
+    var runtime = spec.runtime();
+    tier.setSpec(new AuthTierSpec(spec.issuers(), spec.tokenCache(), spec.resilience(), spec.sessions(),
+        new RedisSpec(RedisMode.Standalone, null, null, null, null, redisImage),
+        new io.authtier.operator.api.v1alpha1.RuntimeSpec(runtimeImage, runtime.imagePullPolicy(), runtime.replicas(),
+            runtime.resources(), runtime.trustedProxies(), runtime.maxTokenBytes()),
+        spec.autoscaling(), spec.disruption(), spec.monitoring(), spec.routes()));
+
+    // Then the image is refused, and only it
+    assertThat(SpecValidator.validate(tier)).extracting(SpecProblem::toString).singleElement()
+        .satisfies(found -> assertThat(found).startsWith(problem));
+  }
+
+  /** The production sample with runtime resources read from YAML flow mappings, as the API server would pass them. */
+  private static AuthTier withResources(String requests, String limits) throws Exception {
+    var tier = Tiers.sample("production.yaml", "prod");
+    var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    var resources = yaml.readValue("{requests: " + requests + ", limits: " + limits + "}",
+        io.fabric8.kubernetes.api.model.ResourceRequirements.class);
+    var runtime = tier.getSpec().runtime();
+    tier.setSpec(Tiers.withRuntime(tier.getSpec(), new io.authtier.operator.api.v1alpha1.RuntimeSpec(runtime.image(),
+        runtime.imagePullPolicy(), runtime.replicas(), resources, runtime.trustedProxies(), runtime.maxTokenBytes())));
+    return tier;
+  }
+
   @Test
   @DisplayName("A spec-less AuthTier gets one clear problem")
   void noSpec() {

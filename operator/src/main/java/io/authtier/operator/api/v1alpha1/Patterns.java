@@ -27,6 +27,16 @@ final class Patterns {
    */
   static final String CALLBACK_URL = "^(https://(([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?\\.)*[A-Za-z]([-A-Za-z0-9]*[A-Za-z0-9])?|127\\.0\\.0\\.1)"
       + "|http://(localhost|127\\.0\\.0\\.1))(:[0-9]{1,5})?(/[-A-Za-z0-9._~]+)*/oauth2/callback$";
+  /** A container image reference has no whitespace: Kubernetes refuses one with spaces at its ends, and none pulls. */
+  static final String IMAGE = "^\\S+$";
+  /**
+   * A Kubernetes quantity that is not negative, as a string: Kubernetes' own grammar (that of controller-gen's
+   * schema for resource.Quantity) without the minus sign, since no container may request or be limited to less
+   * than nothing. An integer in YAML is not matched by a pattern; the operator checks its sign. Written without
+   * backslashes so that it can stand in JSON as it is (see {@link RuntimeResourcesSchema}).
+   */
+  static final String QUANTITY = "^[+]?(([0-9]+([.][0-9]*)?)|([.][0-9]+))(([KMGTPE]i)|[numkMGTPE]"
+      + "|([eE][+-]?(([0-9]+([.][0-9]*)?)|([.][0-9]+))))?$";
   static final String HOST_PORT = "^(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?):[0-9]{1,5}$";
 
   private Patterns() {}

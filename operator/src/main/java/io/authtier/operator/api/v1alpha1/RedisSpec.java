@@ -3,6 +3,7 @@ package io.authtier.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** The Redis that holds sessions and the shared token cache. */
@@ -32,7 +33,8 @@ public record RedisSpec(
     SecretKeyRef passwordSecretRef,
 
     @Default(RedisSpec.DEFAULT_IMAGE)
-    @JsonPropertyDescription("Container image of Redis (7.0 or later), for modes Standalone and Cluster. It must run as uid 999, as the official image does.")
+    @Pattern(Patterns.IMAGE)
+    @JsonPropertyDescription("Container image of Redis (7.0 or later), for modes Standalone and Cluster, without spaces. It must run as uid 999, as the official image does.")
     String image) {
 
   public static final String DEFAULT_IMAGE = "redis:7.4-alpine";

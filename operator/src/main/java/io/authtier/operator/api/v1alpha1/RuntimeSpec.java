@@ -6,6 +6,7 @@ import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RuntimeSpec(
     @Default(RuntimeSpec.DEFAULT_IMAGE)
-    @JsonPropertyDescription("Container image of the auth-runtime.")
+    @Pattern(Patterns.IMAGE)
+    @JsonPropertyDescription("Container image of the auth-runtime, without spaces.")
     String image,
 
     @Default("IfNotPresent")
