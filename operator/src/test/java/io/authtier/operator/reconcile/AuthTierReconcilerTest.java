@@ -92,7 +92,9 @@ class AuthTierReconcilerTest {
     assertThat(status.runtime().endpoint()).isEqualTo("http://" + name + ".samples.svc:8080");
     assertThat(status.conditions()).extracting(c -> c.type() + "=" + c.status())
         .contains("Ready=True", "Reconciling=False", "Stalled=False", "RuntimeReady=True");
-    assertThat(events("samples", name)).extracting(Event::getReason).contains("Ready");
+    // (the Event follows the status write that the wait saw)
+    await().atMost(OperatorHarness.TIMEOUT).untilAsserted(() ->
+        assertThat(events("samples", name)).extracting(Event::getReason).contains("Ready"));
   }
 
   @Test
