@@ -57,15 +57,16 @@ class RuntimeMainTest {
     @DisplayName("A valid file without --check prints a one-line summary, serves until stopped, then exits 0")
     void runValid() throws Exception {
         // Given a valid file with free ports and an issuer that is not reachable
-        int port = FreePorts.next();
-        int managementPort = FreePorts.next();
+        int[] ports = FreePorts.next(3);
+        int port = ports[0];
+        int managementPort = ports[1];
         Path file = Files.writeString(dir.resolve("runtime.yaml"), """
                 server: {port: %d, managementPort: %d}
                 issuers:
                 - name: main
                   issuerUrl: http://127.0.0.1:%d/realms/shop
                   audiences: [shop-api]
-                """.formatted(port, managementPort, FreePorts.next()));
+                """.formatted(port, managementPort, ports[2]));
         CompletableFuture<RuntimeApp> started = new CompletableFuture<>();
 
         // When the runtime starts with it

@@ -56,8 +56,9 @@ public final class OpenLoopDriver {
         Path config = Files.createTempFile("authtier-openloop", ".yaml");
         Process runtime = null;
         try (JwksServer idp = new JwksServer("shop", List.of(key.toPublicJWK()))) {
-            int port = FreePorts.next();
-            int management = FreePorts.next();
+            int[] ports = FreePorts.next(2);
+            int port = ports[0];
+            int management = ports[1];
             Files.writeString(config, """
                     server: {port: %d, managementPort: %d}
                     issuers:

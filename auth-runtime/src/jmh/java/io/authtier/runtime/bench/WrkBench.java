@@ -42,9 +42,10 @@ public final class WrkBench {
         Path config = Files.createTempFile("authtier-wrk", ".yaml");
         List<Process> processes = new ArrayList<>();
         try (JwksServer idp = new JwksServer("shop", List.of(key.toPublicJWK()))) {
-            int port = FreePorts.next();
-            int management = FreePorts.next();
-            int baselinePort = FreePorts.next();
+            int[] ports = FreePorts.next(3);
+            int port = ports[0];
+            int management = ports[1];
+            int baselinePort = ports[2];
             Files.writeString(config, """
                     server: {port: %d, managementPort: %d}
                     issuers:

@@ -36,9 +36,10 @@ public final class RunningRuntime implements AutoCloseable {
     /** As {@link #start(String, Clock, java.util.function.UnaryOperator)}, with {@code serverYaml} (lines indented by two) added to {@code server}. */
     public static RunningRuntime start(String serverYaml, String issuersYaml, Clock clock,
             java.util.function.UnaryOperator<JwksPolicy> policy) {
-        int port = FreePorts.next();
-        int managementPort = FreePorts.next();
-        int adminPort = FreePorts.next();
+        int[] ports = FreePorts.next(3);
+        int port = ports[0];
+        int managementPort = ports[1];
+        int adminPort = ports[2];
         String yaml = """
                 server:
                   port: %d
