@@ -538,6 +538,11 @@ class RedisReconcileTest {
           .endSpec()
           .build()).create();
     }
+    // (Pods are listed at each reconcile, not watched: an annotation wakes the tier now, not at the next 30 s poll.)
+    harness.update(NS, "pl", t -> {
+      t.getMetadata().setAnnotations(java.util.Map.of("test.authtier.io/wake", "pods-placed"));
+      return t;
+    });
 
     // Then RedisReady stays True and says which replica shares its master's node
     await().atMost(OperatorHarness.TIMEOUT).until(() -> harness.condition(NS, "pl", "RedisReady")
