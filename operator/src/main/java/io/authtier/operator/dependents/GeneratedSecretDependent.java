@@ -1,7 +1,9 @@
 package io.authtier.operator.dependents;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -46,6 +48,11 @@ public abstract class GeneratedSecretDependent extends OwnedDependent<Secret> {
     var secret = Metadata.ownedBy(withoutData(tier), tier);
     secret.setData(Map.of(key(), Base64.getEncoder().encodeToString(generate().getBytes(StandardCharsets.US_ASCII))));
     return secret;
+  }
+
+  /** The Secret with {@code metadata} as render shows it: Opaque and immutable, its data left to {@link #desired}. */
+  protected static Secret dataless(ObjectMeta metadata) {
+    return new SecretBuilder().withMetadata(metadata).withType("Opaque").withImmutable(true).build();
   }
 
   /** 32 random bytes, base64url without padding: 43 characters that need no quoting anywhere. */

@@ -373,9 +373,9 @@ public final class SpecValidator {
               : "'" + route.pathPrefix() + "' guards the same paths as '" + first + "' (letter case and a trailing slash change nothing); merge the two rules into one route"));
         }
       }
-      each(at + ".allowedGroups", route.allowedGroups(), SpecValidator::nonEmptyName, report);
-      each(at + ".allowedRoles", route.allowedRoles(), SpecValidator::nonEmptyName, report);
-      each(at + ".requiredScopes", route.requiredScopes(), SpecValidator::nonEmptyName, report);
+      each(at + ".allowedGroups", route.allowedGroups(), SpecValidator::ruleName, report);
+      each(at + ".allowedRoles", route.allowedRoles(), SpecValidator::ruleName, report);
+      each(at + ".requiredScopes", route.requiredScopes(), SpecValidator::ruleName, report);
       if (route.allowedGroups().isEmpty() && route.allowedRoles().isEmpty() && route.requiredScopes().isEmpty()) {
         report.accept(new SpecProblem(at, "needs allowedGroups, allowedRoles or requiredScopes; without them it would let every valid token in"));
       }
@@ -407,7 +407,7 @@ public final class SpecValidator {
   }
 
   /** The runtime refuses an empty item: it would match nobody, or everybody, by accident. */
-  private static Optional<String> nonEmptyName(String value) {
+  private static Optional<String> ruleName(String value) {
     if (blank(value)) {
       return Optional.of("must not be empty; remove the item or write the name, such as admins");
     }

@@ -6,7 +6,6 @@ import io.authtier.operator.dependents.Metadata;
 import io.authtier.operator.reconcile.Labels;
 import io.authtier.operator.reconcile.Names;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
@@ -29,10 +28,6 @@ public class RedisPasswordSecretDependent extends GeneratedSecretDependent {
 
   /** The Secret as render shows it: without data, which is generated in the cluster only. */
   public static Secret build(AuthTier tier) {
-    return new SecretBuilder()
-        .withMetadata(Metadata.redis(tier, Names.redisPassword(tier)))
-        .withType("Opaque")
-        .withImmutable(true)
-        .build();
+    return dataless(Metadata.redis(tier, Names.redisPassword(tier)));
   }
 }

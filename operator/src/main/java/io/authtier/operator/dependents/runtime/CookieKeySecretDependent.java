@@ -8,7 +8,6 @@ import io.authtier.operator.reconcile.Names;
 import io.authtier.operator.secrets.ReferencedSecrets;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
@@ -35,11 +34,7 @@ public class CookieKeySecretDependent extends GeneratedSecretDependent {
 
   /** The Secret as render shows it: without data, which is generated in the cluster only. */
   public static Secret build(AuthTier tier) {
-    return new SecretBuilder()
-        .withMetadata(Metadata.runtime(tier, Names.cookieKey(tier)))
-        .withType("Opaque")
-        .withImmutable(true)
-        .build();
+    return dataless(Metadata.runtime(tier, Names.cookieKey(tier)));
   }
 
   /**
