@@ -1,6 +1,7 @@
 package io.authtier.operator.cli;
 
 import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,12 +41,15 @@ final class YamlProblems {
     if (e instanceof UnrecognizedPropertyException unknown) {
       return unknownField(path, unknown.getPropertyName(), unknown.getKnownPropertyIds());
     }
-    if (!(e instanceof MismatchedInputException mismatch)) {
-      return path + ": " + firstLine(e.getOriginalMessage());
-    }
     var node = document;
     for (var ref : refs) {
       node = ref.getFieldName() != null ? node.path(ref.getFieldName()) : node.path(ref.getIndex());
+    }
+    if (e.getCause() instanceof InputCoercionException outOfRange) {
+      return path + ": " + outOfRangeNumber(node, outOfRange.getTargetType());
+    }
+    if (!(e instanceof MismatchedInputException mismatch)) {
+      return path + ": " + firstLine(e.getOriginalMessage());
     }
     var type = typeAt(refs).orElseGet(() -> mismatch.getTargetType() == null ? null : mapper.constructType(mismatch.getTargetType()));
     if (type == null) {
@@ -56,6 +60,16 @@ final class YamlProblems {
       return path + ": must be one of " + String.join(", ", values) + nearest(node.asText(), values).map(v -> " (did you mean '" + v + "'?)").orElse("");
     }
     return path + ": expected " + expected(type) + ", got " + found(node);
+  }
+
+  /** `99999999999 is too large: this field holds an integer of at most 2147483647`. */
+  private static String outOfRangeNumber(JsonNode node, Class<?> target) {
+    boolean isLong = target == Long.class || target == long.class;
+    var negative = node.isNumber() ? node.bigIntegerValue().signum() < 0 : node.asText().startsWith("-");
+    var value = node.isMissingNode() ? "the number" : node.asText();
+    return negative
+        ? value + " is too small: this field holds an integer of at least " + (isLong ? Long.MIN_VALUE : Integer.MIN_VALUE)
+        : value + " is too large: this field holds an integer of at most " + (isLong ? Long.MAX_VALUE : Integer.MAX_VALUE);
   }
 
   /** `spec.runtime.bogus: unknown field 'bogus'; did you mean ...`, or the fields that belong there. */
