@@ -69,10 +69,11 @@ public final class StatusAggregator {
           .orElse(now);
       list.add(new Condition(type.name(), verdict.status(), generation, since, verdict.reason(), verdict.message()));
     }
-    var redisStatus = tier.getSpec().redis() == null ? null
-        : observation.redis().map(RedisObservation::status)
-            .or(() -> Optional.ofNullable(tier.getStatus()).map(AuthTierStatus::redis))
-            .orElse(null);
+    // Kept while unobserved, and above all while spec.redis is gone: RedisModeGuard knows the running mode only from
+    // here, and without it the next reconcile would take the removal as a tier that never had Redis and delete it all.
+    var redisStatus = observation.redis().map(RedisObservation::status)
+        .or(() -> Optional.ofNullable(tier.getStatus()).map(AuthTierStatus::redis))
+        .orElse(null);
     return new AuthTierStatus(generation, list, runtime.status(Names.endpoint(tier)), redisStatus);
   }
 
@@ -181,7 +182,8 @@ public final class StatusAggregator {
     boolean sessions = spec.sessions() != null && spec.sessions().login() != null && spec.sessions().store() == SessionStore.Redis;
     return cache || sessions ? "" : "; nothing uses it: the runtime keeps only introspection answers (with an issuer's "
         + "introspection and tokenCache.l2.enabled) and login sessions (with spec.sessions.login and store Redis) there, "
-        + "so it never connects to it (remove spec.redis, or add one of them)";
+        + "so it never connects to it (add one of them; spec.redis itself cannot be removed, so to run without Redis "
+        + "create a new AuthTier without it)";
   }
 
   private static Verdict autoscaling(AuthTier tier, Optional<HorizontalPodAutoscaler> autoscaler, boolean stalled) {

@@ -370,6 +370,41 @@ class RedisReconcileTest {
   }
 
   @Test
+  @DisplayName("A removed spec.redis (refused by CEL, but not by an API server without it) stalls the tier, keeps the running mode in its status and deletes no Redis object")
+  void removalIsRefused() throws Exception {
+    harness.withReadyWorkloads();
+    harness.create(tier("gone", redis(RedisMode.Standalone, null, null)));
+    harness.awaitReady(NS, "gone");
+    var password = get(Secret.class, "gone-redis-password").getMetadata().getUid();
+
+    harness.update(NS, "gone", t -> {
+      t.setSpec(Tiers.withRedis(t.getSpec(), null));
+      return t;
+    });
+
+    var stalled = harness.awaitCondition(NS, "gone", "Stalled", "True");
+    assertThat(stalled.message()).contains("spec.redis: cannot be removed after creation (the tier runs Standalone)");
+    // The status write that stalls the tier wakes it again; that reconcile must still see what runs.
+    assertThat(harness.tier(NS, "gone").get().getStatus().redis()).isNotNull()
+        .satisfies(r -> assertThat(r.mode()).isEqualTo("Standalone"));
+    var before = harness.reconciles().finished(NS, "gone");
+    harness.update(NS, "gone", t -> {
+      t.getMetadata().setAnnotations(Map.of("test.authtier.io/wake", "after-stall"));
+      return t;
+    });
+    await().atMost(OperatorHarness.TIMEOUT).until(() -> harness.reconciles().finished(NS, "gone") > before);
+    assertThat(get(StatefulSet.class, "gone-redis")).isNotNull();
+    assertThat(get(Secret.class, "gone-redis-password").getMetadata().getUid()).isEqualTo(password);
+    assertThat(harness.condition(NS, "gone", "Stalled")).hasValueSatisfying(c -> assertThat(c.status()).isEqualTo("True"));
+
+    harness.update(NS, "gone", t -> {
+      t.setSpec(Tiers.withRedis(t.getSpec(), redis(RedisMode.Standalone, null, null)));
+      return t;
+    });
+    harness.awaitReady(NS, "gone");
+  }
+
+  @Test
   @DisplayName("An object name another tier already holds (tier nc-redis's runtime Service is tier nc's Redis Service) stalls the second tier as NameConflict")
   void nameConflictStalls() throws Exception {
     harness.withReadyWorkloads();
