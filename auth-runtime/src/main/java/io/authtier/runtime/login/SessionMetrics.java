@@ -107,7 +107,7 @@ public final class SessionMetrics {
     /** Records one store operation that started at {@code startNanos}. */
     void storeCall(String operation, long startNanos) {
         timers.computeIfAbsent(operation, op -> Timer.builder(STORE_DURATION)
-                .description("Session store operations by operation (create|load|update|delete|lock)")
+                .description("Session store operations by operation (create|load|update|lock)")
                 .tag("operation", op).serviceLevelObjectives(BUCKETS).register(registry))
                 .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }

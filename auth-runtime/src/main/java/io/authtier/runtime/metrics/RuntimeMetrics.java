@@ -43,6 +43,7 @@ public final class RuntimeMetrics {
     private static final List<String> JWKS_TRIGGERS = List.of("startup", "request", "scheduled");
     private static final List<String> JWKS_RESULTS = List.of("success", "failure", "rate_limited");
 
+    // The operator refuses an alert threshold at or above the largest bucket (MonitoringSpec.Alerts): keep them in step.
     private static final Duration[] DURATION_BUCKETS = {
             Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
             Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),

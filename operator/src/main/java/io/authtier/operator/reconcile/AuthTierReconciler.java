@@ -93,10 +93,6 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
   static final String REJECTED = "Rejected";
   static final Duration MIN_STALLED_RETRY = Duration.ofSeconds(5);
   static final Duration MAX_STALLED_RETRY = Duration.ofMinutes(5);
-  /** While Redis is not ready, it is asked again this often: a dead master shows within one interval. */
-  static final Duration REDIS_POLL = Duration.ofSeconds(15);
-  /** A ready Redis is asked again this often too: nothing else raises an event when a node dies. */
-  static final Duration REDIS_READY_POLL = Duration.ofSeconds(30);
   private static final Logger LOG = LoggerFactory.getLogger(AuthTierReconciler.class);
 
   private final StatusAggregator statusAggregator;
@@ -149,14 +145,9 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
       // A Secret appearing wakes the tier at once (SecretEventSource); this retry covers the rest.
       return control.rescheduleAfter(stalledRetry(status));
     }
-    if (redisObservation.isPresent()) {
-      // Redis raises no Kubernetes event when a node dies: ask it again soon, sooner while it is not ready.
-      return control.rescheduleAfter(redisObservation.get().isReady() ? REDIS_READY_POLL : REDIS_POLL);
-    }
-    if (monitored instanceof MonitoringObservation.Failed
-        || tier.getSpec().monitoring().serviceMonitor() && !(monitored instanceof MonitoringObservation.InPlace)) {
-      // Installing CRDs or fixing a webhook raises no event here: look again now and then.
-      return control.rescheduleAfter(PrometheusOperatorCheck.TTL.multipliedBy(5));
+    var recheck = Recheck.after(tier, redisObservation, monitored);
+    if (recheck.isPresent()) {
+      return control.rescheduleAfter(recheck.get());
     }
     return control;
   }

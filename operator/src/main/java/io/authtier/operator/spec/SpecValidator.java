@@ -5,6 +5,7 @@ import io.authtier.operator.api.v1alpha1.AuthTierSpec;
 import io.authtier.operator.api.v1alpha1.AutoscalingSpec;
 import io.authtier.operator.api.v1alpha1.CookieSpec;
 import io.authtier.operator.api.v1alpha1.IssuerSpec;
+import io.authtier.operator.api.v1alpha1.MonitoringSpec;
 import io.authtier.operator.api.v1alpha1.PersistenceSpec;
 import io.authtier.operator.api.v1alpha1.RedisMode;
 import io.authtier.operator.api.v1alpha1.RedisSpec;
@@ -173,10 +174,26 @@ public final class SpecValidator {
   /** The alert thresholds: a value outside them renders an alert that can never fire. */
   private static void checkMonitoring(AuthTierSpec spec, Consumer<SpecProblem> report) {
     var alerts = spec.monitoring().alerts();
-    positive("spec.monitoring.alerts.responseTimeWarning", alerts.responseTimeWarning(), report);
+    var responseTime = positive("spec.monitoring.alerts.responseTimeWarning", alerts.responseTimeWarning(), report);
+    if (responseTime != null && responseTime.compareTo(MonitoringSpec.Alerts.LARGEST_RESPONSE_TIME_BUCKET) >= 0) {
+      report.accept(new SpecProblem("spec.monitoring.alerts.responseTimeWarning", "'" + alerts.responseTimeWarning()
+          + "' is not below 5s, the runtime's largest response-time bucket: a p99 above it reads as 5s, so the alert"
+          + " could never fire; write less than 5s"));
+    }
     range("spec.monitoring.alerts.errorRateCritical", alerts.errorRateCritical(), 1, 100, report);
     range("spec.monitoring.alerts.cacheHitRateWarning", alerts.cacheHitRateWarning(), 1, 100, report);
     range("spec.monitoring.alerts.memoryCritical", alerts.memoryCritical(), 1, 100, report);
+    spec.monitoring().labels().forEach((key, value) -> {
+      var at = "spec.monitoring.labels";
+      LabelSyntax.key(key).or(() -> LabelSyntax.value(key, value)).ifPresentOrElse(
+          problem -> report.accept(new SpecProblem(at, problem)),
+          () -> {
+            if (key.startsWith("app.kubernetes.io/")) {
+              report.accept(new SpecProblem(at, "'" + key + "' is one of the operator's own labels (app.kubernetes.io/),"
+                  + " which select and describe its objects; use another key"));
+            }
+          });
+    });
   }
 
   private static void checkSessions(AuthTierSpec spec, Consumer<SpecProblem> report) {

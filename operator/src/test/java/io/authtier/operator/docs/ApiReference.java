@@ -17,7 +17,7 @@ final class ApiReference {
   static final String CROSS_FIELD_RULES = "Cross-field rules";
   private static final Set<String> KEYWORDS = Set.of("type", "description", "properties", "items", "required",
       "default", "enum", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
-      "minItems", "maxItems", "pattern", "format", "additionalProperties", "anyOf", "nullable",
+      "minItems", "maxItems", "minProperties", "maxProperties", "pattern", "format", "additionalProperties", "anyOf", "nullable",
       "x-kubernetes-int-or-string", "x-kubernetes-validations", "x-kubernetes-preserve-unknown-fields");
   private static final Set<String> RULE_KEYS = Set.of("rule", "message");
 
@@ -198,6 +198,7 @@ final class ApiReference {
     range(schema, "minimum", "maximum", "").ifPresent(range -> checks.add(prefix + range));
     range(schema, "minLength", "maxLength", " characters").ifPresent(range -> checks.add(prefix + range));
     range(schema, "minItems", "maxItems", " items").ifPresent(checks::add);
+    range(schema, "minProperties", "maxProperties", " entries").ifPresent(checks::add);
     if (schema.path("exclusiveMinimum").asBoolean() || schema.path("exclusiveMaximum").asBoolean()) {
       checks.add(prefix + "bounds excluded");
     }

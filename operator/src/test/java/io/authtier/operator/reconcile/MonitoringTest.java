@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.authtier.operator.api.v1alpha1.MonitoringSpec;
-import io.authtier.operator.api.v1alpha1.AuthTierSpec;
 import io.authtier.operator.support.OperatorHarness;
 import io.authtier.operator.support.Repo;
+import io.authtier.operator.support.Tiers;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.List;
@@ -59,7 +59,9 @@ class MonitoringTest {
     @SuppressWarnings("unchecked")
     var endpoints = (List<Map<String, Object>>) ((Map<String, Object>) monitor().getAdditionalProperties().get("spec")).get("endpoints");
     assertThat(endpoints).singleElement().satisfies(e -> {
-      assertThat(e).containsEntry("port", "management").containsEntry("path", "/metrics");
+      assertThat(e).containsEntry("port", "management").containsEntry("path", "/metrics")
+          // the runtime's endpoint label, not the target's of that name (the port), must reach the alert rules
+          .containsEntry("honorLabels", true);
     });
     assertThat(monitor().getMetadata().getOwnerReferences()).singleElement()
         .satisfies(o -> assertThat(o.getName()).isEqualTo("shop-auth"));
@@ -71,9 +73,7 @@ class MonitoringTest {
 
     // When monitoring is turned off
     harness.update("prod", "shop-auth", t -> {
-      var s = t.getSpec();
-      t.setSpec(new AuthTierSpec(s.issuers(), s.tokenCache(), s.resilience(), s.sessions(), s.redis(), s.runtime(),
-          s.autoscaling(), s.disruption(), new MonitoringSpec(false, s.monitoring().alerts()), s.routes()));
+      t.setSpec(Tiers.withMonitoring(t.getSpec(), new MonitoringSpec(false, t.getSpec().monitoring().alerts())));
       return t;
     });
 
@@ -81,6 +81,48 @@ class MonitoringTest {
     await().atMost(OperatorHarness.TIMEOUT).until(() -> monitor() == null && rule() == null);
     assertThat(harness.awaitCondition("prod", "shop-auth", "MonitoringAvailable", "True").reason())
         .isEqualTo("MonitoringDisabled");
+  }
+
+  @Test
+  @DisplayName("spec.monitoring.labels reach the ServiceMonitor and PrometheusRule; a label taken out of the spec comes off, one put there by others stays")
+  void labelsForPrometheusSelectors() throws Exception {
+    harness.installPrometheusOperator();
+    harness.apply(Repo.sample("production.yaml"), "prod");
+    harness.awaitReady("prod", "shop-auth");
+    await().atMost(OperatorHarness.TIMEOUT).until(() -> monitor() != null && rule() != null);
+
+    // When the tier asks for kube-prometheus-stack's selector label
+    withLabels(Map.of("release", "kube-prometheus-stack", "team", "identity"));
+
+    // Then both objects carry it beside the operator's own labels
+    await().atMost(OperatorHarness.TIMEOUT).until(() -> hasLabel(monitor(), "release", "kube-prometheus-stack")
+        && hasLabel(rule(), "release", "kube-prometheus-stack") && hasLabel(rule(), "team", "identity"));
+    assertThat(monitor().getMetadata().getLabels()).containsEntry("app.kubernetes.io/instance", "shop-auth")
+        .containsEntry("app.kubernetes.io/managed-by", "authtier-operator");
+
+    // When someone else labels the rule, and the spec drops one of its labels
+    var rule = rule();
+    rule.getMetadata().getLabels().put("audit.example.com/checked", "yes");
+    harness.client().genericKubernetesResources(PROMETHEUS_RULES).inNamespace("prod").resource(rule).update();
+    withLabels(Map.of("release", "kube-prometheus-stack"));
+
+    // Then the dropped label comes off both objects; "release" and the other party's label stay
+    await().atMost(OperatorHarness.TIMEOUT).until(() -> !monitor().getMetadata().getLabels().containsKey("team")
+        && !rule().getMetadata().getLabels().containsKey("team"));
+    assertThat(rule().getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack")
+        .containsEntry("audit.example.com/checked", "yes");
+    assertThat(monitor().getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
+  }
+
+  private void withLabels(Map<String, String> labels) {
+    harness.update("prod", "shop-auth", t -> {
+      t.setSpec(Tiers.withMonitoring(t.getSpec(), new MonitoringSpec(true, t.getSpec().monitoring().alerts(), labels)));
+      return t;
+    });
+  }
+
+  private static boolean hasLabel(GenericKubernetesResource object, String key, String value) {
+    return object != null && object.getMetadata().getLabels() != null && value.equals(object.getMetadata().getLabels().get(key));
   }
 
   @Test
@@ -101,11 +143,9 @@ class MonitoringTest {
         "the server could not find the requested resource");
     // and the next reconcile has a PrometheusRule to write
     harness.update("prod", "shop-auth", t -> {
-      var s = t.getSpec();
-      var a = s.monitoring().alerts();
-      t.setSpec(new AuthTierSpec(s.issuers(), s.tokenCache(), s.resilience(), s.sessions(), s.redis(), s.runtime(),
-          s.autoscaling(), s.disruption(), new MonitoringSpec(true, new MonitoringSpec.Alerts(
-              a.responseTimeWarning(), a.errorRateCritical() + 1, a.cacheHitRateWarning(), a.memoryCritical())), s.routes()));
+      var a = t.getSpec().monitoring().alerts();
+      t.setSpec(Tiers.withMonitoring(t.getSpec(), new MonitoringSpec(true, new MonitoringSpec.Alerts(
+          a.responseTimeWarning(), a.errorRateCritical() + 1, a.cacheHitRateWarning(), a.memoryCritical()))));
       return t;
     });
 

@@ -6,12 +6,14 @@ import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.api.v1alpha1.AuthTierSpec;
 import io.authtier.operator.api.v1alpha1.CookieSpec;
 import io.authtier.operator.api.v1alpha1.LoginSpec;
+import io.authtier.operator.api.v1alpha1.MonitoringSpec;
 import io.authtier.operator.api.v1alpha1.RedisMode;
 import io.authtier.operator.api.v1alpha1.RedisSpec;
 import io.authtier.operator.api.v1alpha1.SessionsSpec;
 import io.authtier.operator.support.Tiers;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -45,6 +47,57 @@ class SpecValidatorTest {
     assertThat(SpecValidator.validate(tier)).extracting(SpecProblem::toString).containsExactly(
         "spec.sessions.idleTimeout: 'a day' is not a duration; write it like 500ms, 30s, 5m, 24h or 7d",
         "spec.sessions.absoluteTimeout: must be longer than zero");
+  }
+
+  @Test
+  @DisplayName("monitoring.alerts.responseTimeWarning must be below 5s, the runtime's largest response-time bucket: above it the alert could never fire")
+  void responseTimeWarningBelowLargestBucket() {
+    var tier = Tiers.sample("production.yaml", "prod");
+    var alerts = tier.getSpec().monitoring().alerts();
+    for (var accepted : List.of("1ms", "500ms", "4s999ms")) {
+      tier.setSpec(Tiers.withMonitoring(tier.getSpec(), new MonitoringSpec(true,
+          new MonitoringSpec.Alerts(accepted, alerts.errorRateCritical(), alerts.cacheHitRateWarning(), alerts.memoryCritical()))));
+      assertThat(SpecValidator.validate(tier)).as(accepted).isEmpty();
+    }
+    for (var refused : List.of("5s", "10s", "1m")) {
+      tier.setSpec(Tiers.withMonitoring(tier.getSpec(), new MonitoringSpec(true,
+          new MonitoringSpec.Alerts(refused, alerts.errorRateCritical(), alerts.cacheHitRateWarning(), alerts.memoryCritical()))));
+      assertThat(SpecValidator.validate(tier)).extracting(SpecProblem::toString).as(refused).containsExactly(
+          "spec.monitoring.alerts.responseTimeWarning: '" + refused + "' is not below 5s, the runtime's largest response-time"
+              + " bucket: a p99 above it reads as 5s, so the alert could never fire; write less than 5s");
+    }
+  }
+
+  @Test
+  @DisplayName("monitoring.labels follow Kubernetes label syntax and leave the operator's own app.kubernetes.io/ labels alone")
+  void monitoringLabels() {
+    var tier = Tiers.sample("production.yaml", "prod");
+    var alerts = tier.getSpec().monitoring().alerts();
+    var good = new java.util.HashMap<String, String>(Map.of("release", "kube-prometheus-stack",
+        "example.com/team", "identity", "empty", "", "a", "b-c_d.e"));
+    tier.setSpec(Tiers.withMonitoring(tier.getSpec(), new MonitoringSpec(true, alerts, good)));
+    assertThat(SpecValidator.validate(tier)).isEmpty();
+
+    var bad = new java.util.HashMap<String, String>();
+    bad.put("app.kubernetes.io/instance", "other");
+    bad.put("Example.com/team", "x");
+    bad.put("-release", "x");
+    bad.put("team", "identity team");
+    bad.put("owner", null);
+    bad.put("x".repeat(64), "x");
+    tier.setSpec(Tiers.withMonitoring(tier.getSpec(), new MonitoringSpec(true, alerts, bad)));
+    assertThat(SpecValidator.validate(tier)).extracting(SpecProblem::toString).containsExactlyInAnyOrder(
+        "spec.monitoring.labels: 'app.kubernetes.io/instance' is one of the operator's own labels (app.kubernetes.io/),"
+            + " which select and describe its objects; use another key",
+        "spec.monitoring.labels: key 'Example.com/team': the prefix before '/' must be a DNS subdomain such as"
+            + " example.com (lower case, at most 253 characters)",
+        "spec.monitoring.labels: key '-release': the name must be 1 to 63 letters, digits, '-', '_' or '.', starting and"
+            + " ending with a letter or digit",
+        "spec.monitoring.labels: label 'team': the value must be at most 63 letters, digits, '-', '_' or '.', starting"
+            + " and ending with a letter or digit",
+        "spec.monitoring.labels: label 'owner' has no value; write '' for an empty one",
+        "spec.monitoring.labels: key '" + "x".repeat(64) + "': the name must be 1 to 63 letters, digits, '-', '_' or '.',"
+            + " starting and ending with a letter or digit");
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.authtier.operator.api.v1alpha1.AuthTier;
 import io.authtier.operator.api.v1alpha1.AuthTierSpec;
 import io.authtier.operator.api.v1alpha1.AutoscalingSpec;
 import io.authtier.operator.api.v1alpha1.IssuerSpec;
+import io.authtier.operator.api.v1alpha1.MonitoringSpec;
 import io.authtier.operator.api.v1alpha1.RedisSpec;
 import io.authtier.operator.api.v1alpha1.RuntimeSpec;
 import io.authtier.operator.api.v1alpha1.SessionsSpec;
@@ -53,5 +54,11 @@ public final class Tiers {
   public static AuthTierSpec withRedis(AuthTierSpec s, RedisSpec redis) {
     return new AuthTierSpec(s.issuers(), s.tokenCache(), s.resilience(), s.sessions(), redis, s.runtime(),
         s.autoscaling(), s.disruption(), s.monitoring(), s.routes());
+  }
+
+  /** The spec with its monitoring section replaced. */
+  public static AuthTierSpec withMonitoring(AuthTierSpec s, MonitoringSpec monitoring) {
+    return new AuthTierSpec(s.issuers(), s.tokenCache(), s.resilience(), s.sessions(), s.redis(), s.runtime(),
+        s.autoscaling(), s.disruption(), monitoring, s.routes());
   }
 }

@@ -7,7 +7,9 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
 
 /**
@@ -74,6 +76,7 @@ public final class MonitoringObjects {
     } else if (!matches(client, desired, actual, tier)) {
       desired.getMetadata().setResourceVersion(actual.getMetadata().getResourceVersion());
       desired.getMetadata().setOwnerReferences(Ownership.withController(actual, tier));
+      keepOthersMetadata(actual, desired);
       objects.resource(desired).update();
     }
   }
@@ -86,6 +89,33 @@ public final class MonitoringObjects {
     var labels = actual.getMetadata().getLabels() == null ? Map.<String, String>of() : actual.getMetadata().getLabels();
     return Objects.equals(desiredSpec, actual.getAdditionalProperties().get("spec"))
         && labels.entrySet().containsAll(desired.getMetadata().getLabels().entrySet())
+        && Objects.equals(addedLabels(desired), addedLabels(actual))
         && Ownership.controlledBy(actual, tier);
+  }
+
+  /**
+   * Labels and annotations that others put on the object stay; of the labels spec.monitoring.labels added before,
+   * those it no longer has come off.
+   */
+  private static void keepOthersMetadata(GenericKubernetesResource actual, GenericKubernetesResource desired) {
+    var labels = new TreeMap<String, String>(actual.getMetadata().getLabels() == null ? Map.of() : actual.getMetadata().getLabels());
+    var previouslyAdded = addedLabels(actual);
+    if (previouslyAdded != null) {
+      Arrays.stream(previouslyAdded.split(",")).forEach(labels::remove);
+    }
+    labels.putAll(desired.getMetadata().getLabels());
+    desired.getMetadata().setLabels(labels);
+    var annotations = new TreeMap<String, String>(
+        actual.getMetadata().getAnnotations() == null ? Map.of() : actual.getMetadata().getAnnotations());
+    annotations.remove(PrometheusOperator.ADDED_LABELS);
+    if (desired.getMetadata().getAnnotations() != null) {
+      annotations.putAll(desired.getMetadata().getAnnotations());
+    }
+    desired.getMetadata().setAnnotations(annotations.isEmpty() ? null : annotations);
+  }
+
+  private static String addedLabels(GenericKubernetesResource object) {
+    var annotations = object.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(PrometheusOperator.ADDED_LABELS);
   }
 }

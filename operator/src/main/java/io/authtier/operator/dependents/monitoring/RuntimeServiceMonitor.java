@@ -1,7 +1,6 @@
 package io.authtier.operator.dependents.monitoring;
 
 import io.authtier.operator.api.v1alpha1.AuthTier;
-import io.authtier.operator.dependents.Metadata;
 import io.authtier.operator.reconcile.Labels;
 import io.authtier.operator.reconcile.Names;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -9,7 +8,10 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import java.util.List;
 import java.util.Map;
 
-/** Tells Prometheus (through the Prometheus Operator) to scrape the runtime's /metrics every 15 s. */
+/**
+ * Tells Prometheus (through the Prometheus Operator) to scrape the runtime's /metrics every 15 s, keeping the
+ * runtime's own labels.
+ */
 public final class RuntimeServiceMonitor {
   private RuntimeServiceMonitor() {}
 
@@ -17,14 +19,17 @@ public final class RuntimeServiceMonitor {
     return new GenericKubernetesResourceBuilder()
         .withApiVersion(PrometheusOperator.GROUP + "/v1")
         .withKind(PrometheusOperator.SERVICE_MONITOR.getKind())
-        .withMetadata(Metadata.runtime(tier, Names.runtime(tier)))
+        .withMetadata(PrometheusOperator.metadata(tier))
         .withAdditionalProperties(Map.of("spec", Map.of(
             "selector", Map.of("matchLabels", Labels.runtime(tier).selector()),
             "endpoints", List.of(Map.of(
                 "port", Names.MANAGEMENT_PORT_NAME,
                 "path", "/metrics",
                 "interval", "15s",
-                "scheme", "http")))))
+                "scheme", "http",
+                // The runtime's endpoint label (auth, ext_authz, ...) would otherwise lose to the target label of
+                // that name (the port, management) and be stored as exported_endpoint. It sets no other target label.
+                "honorLabels", true)))))
         .build();
   }
 }
