@@ -45,7 +45,8 @@ public final class RuntimePrometheusRule {
     var alerts = tier.getSpec().monitoring().alerts();
     var name = Names.runtime(tier);
     var scope = "namespace=\"" + tier.getMetadata().getNamespace() + "\",job=\"" + name + "\"";
-    var seconds = Durations.parse(alerts.responseTimeWarning()).orElseThrow().toNanos() / 1e9;
+    var seconds = BigDecimal.valueOf(Durations.parse(alerts.responseTimeWarning()).orElseThrow().toNanos(), 9)
+        .stripTrailingZeros().toPlainString();
     var namespace = tier.getMetadata().getNamespace();
     // Every alert keeps namespace and job: two tiers failing at once are two alerts, routed and silenced apiece.
     var rules = List.of(
@@ -56,7 +57,7 @@ public final class RuntimePrometheusRule {
         // The runtime's own endpoint label reaches Prometheus because the ServiceMonitor honours it.
         alert("AuthTierSlowResponses", "warning", "10m",
             "histogram_quantile(0.99, sum by (namespace, job, le) (rate(authtier_http_request_duration_seconds_bucket{"
-                + scope + ",endpoint=\"auth\"}[5m]))) > " + BigDecimal.valueOf(seconds).stripTrailingZeros().toPlainString(),
+                + scope + ",endpoint=\"auth\"}[5m]))) > " + seconds,
             "p99 of /auth on " + name + " is above " + alerts.responseTimeWarning() + "."),
         alert("AuthTierServerErrors", "critical", "5m",
             "100 * sum by (namespace, job) (rate(authtier_http_request_duration_seconds_count{" + scope
