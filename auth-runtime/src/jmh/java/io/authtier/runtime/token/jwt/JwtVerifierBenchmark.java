@@ -42,7 +42,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * one seen for the first time ({@code firstSeen}: size cap, hash, cache miss, shape, header, claims, key
  * lookup in the cached JWKS, signature). For {@code firstSeen} the verifier's cache TTL is zero, so every
  * call does the whole check; the worker is the calling thread, so the figure is the CPU of one
- * validation. {@code signatureOnly} is the floor in the same run: the signature check alone. Keys are
+ * validation. {@code signatureOnly} is the floor in the same run: the signature check alone, and
+ * {@code jdkSignatureOnly} the JDK's own check of the same signature. Keys are
  * served from memory (discovery and JWKS documents), so no network is measured.
  */
 @State(Scope.Benchmark)
@@ -63,6 +64,7 @@ public class JwtVerifierBenchmark {
     private String token;
     private ScheduledExecutorService loader;
     private com.nimbusds.jose.JWSVerifier signatureVerifier;
+    private com.nimbusds.jose.JWSVerifier jdkVerifier;
     private com.nimbusds.jose.JWSHeader header;
     private byte[] signingInput;
     private com.nimbusds.jose.util.Base64URL signature;
@@ -98,10 +100,14 @@ public class JwtVerifierBenchmark {
         header = parsed.getHeader();
         signingInput = parsed.getSigningInput();
         signature = parsed.getSignature();
-        signatureVerifier = edKey != null ? JdkEd25519Verifier.of(edKey.publicJwk()).orElseThrow()
+        signatureVerifier = edKey != null ? EdDsaVerifier.of(edKey.publicJwk()).orElseThrow()
+                : alg == JWSAlgorithm.ES256 ? EcdsaVerifier.of(key.toECKey()).orElseThrow()
+                : new com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory().createJWSVerifier(header,
+                        key.toRSAKey().toRSAPublicKey());
+        jdkVerifier = edKey != null ? jdkEd25519(edKey.publicJwk().getX().decode())
                 : new com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory().createJWSVerifier(header,
                         alg == JWSAlgorithm.ES256 ? key.toECKey().toECPublicKey() : key.toRSAKey().toRSAPublicKey());
-        if (!signatureVerifier.verify(header, signingInput, signature)) {
+        if (!signatureVerifier.verify(header, signingInput, signature) || !jdkVerifier.verify(header, signingInput, signature)) {
             throw new IllegalStateException("the signature does not verify");
         }
         for (JwtVerifier verifier : List.of(cached, firstSeen)) {
@@ -123,7 +129,51 @@ public class JwtVerifierBenchmark {
         return cached.verify(token).toCompletableFuture().join();
     }
 
-    /** The floor of {@code firstSeen}: the signature check alone (nimbus, or for EdDSA our verifier, over the JDK), nothing else. */
+    /**
+     * The JDK's own check of the same signature (SunEC for ES256 and EdDSA, SunRsaSign for RS and PS), the
+     * baseline in the same run for what Bouncy Castle saves on ES256 and EdDSA.
+     */
+    @Benchmark
+    public boolean jdkSignatureOnly() throws Exception {
+        return jdkVerifier.verify(header, signingInput, signature);
+    }
+
+    /** An Ed25519 public key {@code x} as the JDK's own {@code Signature} checks it. */
+    private static com.nimbusds.jose.JWSVerifier jdkEd25519(byte[] x) throws Exception {
+        byte[] prefix = java.util.HexFormat.of().parseHex("302a300506032b6570032100"); // SubjectPublicKeyInfo up to the key
+        byte[] encoded = java.util.Arrays.copyOf(prefix, prefix.length + x.length);
+        System.arraycopy(x, 0, encoded, prefix.length, x.length);
+        java.security.PublicKey publicKey = java.security.KeyFactory.getInstance("Ed25519")
+                .generatePublic(new java.security.spec.X509EncodedKeySpec(encoded));
+        return new com.nimbusds.jose.JWSVerifier() {
+            private final com.nimbusds.jose.jca.JCAContext context = new com.nimbusds.jose.jca.JCAContext();
+
+            @Override
+            public boolean verify(com.nimbusds.jose.JWSHeader header, byte[] input, com.nimbusds.jose.util.Base64URL sig)
+                    throws com.nimbusds.jose.JOSEException {
+                try {
+                    java.security.Signature verifier = java.security.Signature.getInstance("Ed25519");
+                    verifier.initVerify(publicKey);
+                    verifier.update(input);
+                    return verifier.verify(sig.decode());
+                } catch (java.security.GeneralSecurityException e) {
+                    throw new com.nimbusds.jose.JOSEException(e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public java.util.Set<JWSAlgorithm> supportedJWSAlgorithms() {
+                return java.util.Set.of(JWSAlgorithm.EdDSA);
+            }
+
+            @Override
+            public com.nimbusds.jose.jca.JCAContext getJCAContext() {
+                return context;
+            }
+        };
+    }
+
+    /** The floor of {@code firstSeen}: the signature check alone (the runtime's verifier for the algorithm), nothing else. */
     @Benchmark
     public boolean signatureOnly() throws Exception {
         return signatureVerifier.verify(header, signingInput, signature);

@@ -162,15 +162,16 @@ public final class IssuerKeys implements Closeable {
 
     /**
      * A verifier for {@code jwk}'s public key, or null if it has none that fits {@code header}'s {@code alg}:
-     * RSA and EC through nimbus, Ed25519 through the JDK ({@link JdkEd25519Verifier}, no Tink).
+     * RSA through nimbus (the JDK's RSA), EC and Ed25519 through Bouncy Castle ({@link EcdsaVerifier},
+     * {@link EdDsaVerifier}), each many times faster there than in the JDK.
      */
     private JWSVerifier verifier(JWSHeader header, JWK jwk) {
         try {
             return switch (jwk) {
                 case RSAKey rsa -> VERIFIERS.createJWSVerifier(header, rsa.toRSAPublicKey());
-                case ECKey ec -> VERIFIERS.createJWSVerifier(header, ec.toECPublicKey());
-                case OctetKeyPair okp when JdkEd25519Verifier.ALGORITHMS.contains(header.getAlgorithm()) ->
-                        JdkEd25519Verifier.of(okp).orElse(null);
+                case ECKey ec when EcdsaVerifier.ALGORITHMS.contains(header.getAlgorithm()) -> EcdsaVerifier.of(ec).orElse(null);
+                case OctetKeyPair okp when EdDsaVerifier.ALGORITHMS.contains(header.getAlgorithm()) ->
+                        EdDsaVerifier.of(okp).orElse(null);
                 default -> null;
             };
         } catch (JOSEException e) {

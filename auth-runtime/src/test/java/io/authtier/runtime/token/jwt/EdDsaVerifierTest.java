@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-@DisplayName("Ed25519 signatures through the JDK")
-class JdkEd25519VerifierTest {
+@DisplayName("Ed25519 signatures through Bouncy Castle")
+class EdDsaVerifierTest {
 
     /** RFC 8037, appendix A.4: the public key of A.1 and the JWS "Example of Ed25519 signing". */
     static final String RFC_X = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo";
@@ -29,8 +29,8 @@ class JdkEd25519VerifierTest {
     static final String RFC_SIGNATURE = "hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg";
     static final JWSHeader EDDSA = new JWSHeader(JWSAlgorithm.EdDSA);
 
-    static JdkEd25519Verifier rfcVerifier() {
-        return JdkEd25519Verifier.of(new OctetKeyPair.Builder(Curve.Ed25519, new Base64URL(RFC_X)).build()).orElseThrow();
+    static EdDsaVerifier rfcVerifier() {
+        return EdDsaVerifier.of(new OctetKeyPair.Builder(Curve.Ed25519, new Base64URL(RFC_X)).build()).orElseThrow();
     }
 
     static byte[] rfcInput() {
@@ -41,7 +41,7 @@ class JdkEd25519VerifierTest {
     @DisplayName("The RFC 8037 example JWS verifies, and a changed signing input does not")
     void rfc8037Example() {
         // Given the verifier of the RFC's public key
-        JdkEd25519Verifier verifier = rfcVerifier();
+        EdDsaVerifier verifier = rfcVerifier();
 
         // Then the RFC's signature verifies its input, and not another
         assertThat(verifier.verify(EDDSA, rfcInput(), new Base64URL(RFC_SIGNATURE))).isTrue();
@@ -57,7 +57,7 @@ class JdkEd25519VerifierTest {
 
         // Then both verify as the public key does
         for (OctetKeyPair jwk : new OctetKeyPair[] {withD, withWrongD}) {
-            assertThat(JdkEd25519Verifier.of(jwk)).hasValueSatisfying(
+            assertThat(EdDsaVerifier.of(jwk)).hasValueSatisfying(
                     verifier -> assertThat(verifier.verify(EDDSA, rfcInput(), new Base64URL(RFC_SIGNATURE))).isTrue());
         }
     }
@@ -67,7 +67,7 @@ class JdkEd25519VerifierTest {
     void algorithms() {
         // Given a JDK key pair and its JWK
         Ed25519Key key = Ed25519Key.generate("k");
-        JdkEd25519Verifier verifier = JdkEd25519Verifier.of(key.publicJwk()).orElseThrow();
+        EdDsaVerifier verifier = EdDsaVerifier.of(key.publicJwk()).orElseThrow();
         String input = "header.payload";
         Base64URL signature = Base64URL.encode(key.signature(input));
         byte[] bytes = input.getBytes(StandardCharsets.US_ASCII);
@@ -129,7 +129,7 @@ class JdkEd25519VerifierTest {
             default -> new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(notAPoint)).build();
         };
 
-        assertThat(JdkEd25519Verifier.of(jwk)).as(name).isEmpty();
+        assertThat(EdDsaVerifier.of(jwk)).as(name).isEmpty();
     }
 
     @Test
@@ -138,9 +138,9 @@ class JdkEd25519VerifierTest {
         // R = the identity, S = 0: [S]B = R + [k]A holds whenever [k]A is the identity, for 1 in 8 messages or more
         byte[] forged = new byte[64];
         forged[0] = 1;
-        for (byte[] point : JdkEd25519Verifier.SMALL_ORDER) {
+        for (byte[] point : EdDsaVerifier.SMALL_ORDER) {
             for (byte[] x : List.of(point, signed(point))) {
-                assertThat(JdkEd25519Verifier.of(new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(x)).build()))
+                assertThat(EdDsaVerifier.of(new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(x)).build()))
                         .as(java.util.HexFormat.of().formatHex(x)).isEmpty();
             }
             java.security.PublicKey key;
