@@ -12,6 +12,7 @@ import io.authtier.runtime.testsupport.Browser;
 import io.authtier.runtime.testsupport.MutableClock;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
+import io.authtier.runtime.testsupport.TokenEndpointFaults;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -52,6 +54,7 @@ class BrowserLoginTest {
     @TempDir
     static Path dir;
     static MockOAuth2Server idp;
+    static final TokenEndpointFaults faults = new TokenEndpointFaults();
     static RedisServers.Server redis;
     static Path k1;
     static Path k2;
@@ -60,7 +63,7 @@ class BrowserLoginTest {
 
     @BeforeAll
     static void start() throws IOException {
-        idp = new MockOAuth2Server();
+        idp = new MockOAuth2Server(faults);
         idp.start(java.net.InetAddress.getLoopbackAddress(), 0);
         redis = RedisServers.standalone(dir);
         k1 = key("k1");
@@ -462,6 +465,43 @@ class BrowserLoginTest {
         HttpResponse<String> mixed = twoTabs.get(base(first) + "/oauth2/callback?code=" + codeB + "&state=" + stateA);
         assertThat(mixed.statusCode()).isIn(400, 401);
         assertThat(twoTabs.cookie(base(first), COOKIE)).isNull();
+    }
+
+    static double metric(RunningRuntime runtime, String line) {
+        return runtime.management("/metrics").body().lines().filter(l -> l.startsWith(line + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @ParameterizedTest(name = "token_type {0}")
+    @CsvSource({"DPoP, 503", "MAC, 503", "'', 503", "absent, 503", "bearer, 302", "Bearer, 302"})
+    @DisplayName("A code exchange answered with a token_type other than Bearer (any case) is an IdP error: no session, 503")
+    void tokenTypeMustBeBearer(String tokenType, int status) {
+        // Given a login that reached the IdP and comes back with a code
+        Browser browser = new Browser();
+        HttpResponse<String> toCallback = browser.follow(base(first) + "/oauth2/start?rd=/cart", next -> next.contains("/oauth2/callback"));
+        String callback = toCallback.uri().resolve(toCallback.headers().firstValue("Location").orElseThrow()).toString();
+        String nonce = query(browser.hops().getFirst().headers().firstValue("Location").orElseThrow()).get("nonce");
+        // And an IdP whose answer to that code is right in every other way: a signed ID token with the nonce
+        String idToken = idp.issueToken("main", CLIENT, new DefaultOAuth2TokenCallback("main", "tess", "JWT", List.of(CLIENT),
+                Map.of("nonce", nonce), 3600)).serialize();
+        String accessToken = idp.issueToken("main", "tess", "shop-api", Map.of(), 3600).serialize();
+        faults.answerNextCode(200, "{\"access_token\":\"" + accessToken + "\","
+                + ("absent".equals(tokenType) ? "" : "\"token_type\":\"" + tokenType + "\",")
+                + "\"expires_in\":600,\"id_token\":\"" + idToken + "\"}");
+        double unavailable = metric(first, "authtier_logins_total{outcome=\"unavailable\"}");
+
+        HttpResponse<String> answer = browser.get(callback);
+
+        // Then only Bearer makes a session; anything else is counted as the IdP being unusable, as a malformed answer is
+        assertThat(answer.statusCode()).isEqualTo(status);
+        if (status == 503) {
+            assertThat(browser.cookie(base(first), COOKIE)).isNull();
+            assertThat(answer.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(metric(first, "authtier_logins_total{outcome=\"unavailable\"}")).isEqualTo(unavailable + 1);
+        } else {
+            assertThat(answer.headers().firstValue("Location")).hasValue("/cart");
+            assertThat(auth(browser, first).headers().firstValue("X-Auth-Request-User")).hasValue("tess");
+        }
     }
 
     @Test

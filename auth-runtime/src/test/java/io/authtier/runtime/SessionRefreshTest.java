@@ -268,6 +268,25 @@ class SessionRefreshTest {
     }
 
     @Test
+    @DisplayName("A refresh answered with a token_type other than Bearer is an IdP error: nothing of it is used, the session goes on")
+    void refreshTokenTypeMustBeBearer() {
+        Browser browser = loggedIn("ada");
+        String before = auth(browser).headers().firstValue("Authorization").orElseThrow();
+        String access = idp.issueToken("main", "ada", "shop-api", Map.of(), 3600).serialize();
+        faults.answerNextRefresh(200, "{\"access_token\":\"" + access + "\",\"token_type\":\"DPoP\",\"expires_in\":600,"
+                + "\"refresh_token\":\"rt-2\"}");
+        clock.advance(Duration.ofSeconds(590));
+
+        HttpResponse<String> answer = auth(browser);
+
+        // Then the DPoP-bound token is not taken: the request passes with the current one, still valid for 10 s
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Authorization")).hasValue(before);
+        assertThat(metric("authtier_session_refreshes_total{outcome=\"failed\"}")).isEqualTo(1.0);
+        assertThat(metric("authtier_session_refreshes_total{outcome=\"refreshed\"}")).isEqualTo(0.0);
+    }
+
+    @Test
     @DisplayName("invalid_grant ends the session; an IdP error keeps it while its token is still valid")
     void refreshFailures() {
         Browser refused = loggedIn("grace");

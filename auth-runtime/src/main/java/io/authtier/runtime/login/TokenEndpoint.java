@@ -29,8 +29,9 @@ import java.util.stream.Collectors;
  * The login client at the IdP's token endpoint: the authorization code (with the PKCE verifier) and the
  * refresh token grants, authenticated with {@code client_secret_basic} or, for a public client, by
  * {@code client_id} alone. Calls go through the login issuer's {@link IdpGuard} (retry on connection errors
- * and 5xx, bulkhead, circuit breaker); a 4xx is an answer ({@link TokenGrant.Refused}), not a failure.
- * The stage never completes exceptionally. Tokens and the secret are never logged.
+ * and 5xx, bulkhead, circuit breaker); a 4xx is an answer ({@link TokenGrant.Refused}), not a failure. A
+ * 200 without an {@code access_token}, or whose {@code token_type} is not {@code Bearer}, is malformed
+ * ({@link TokenGrant.Unavailable}). The stage never completes exceptionally. Tokens and the secret are never logged.
  */
 final class TokenEndpoint {
 
@@ -115,6 +116,11 @@ final class TokenEndpoint {
             }
             if (!(answer.get("access_token") instanceof String accessToken) || accessToken.isEmpty()) {
                 throw new IllegalStateException("the token endpoint answered without an access_token");
+            }
+            // OIDC Core 3.1.3.3, RFC 6749 7.1: a Bearer token only. A DPoP (or unnamed) one is bound to a key we
+            // do not hold, or of a kind whose rules we do not apply; the value is not logged (it is the IdP's text).
+            if (!(answer.get("token_type") instanceof String type) || !type.equalsIgnoreCase("Bearer")) {
+                throw new IllegalStateException("the token endpoint answered with a token_type other than Bearer");
             }
             return new TokenGrant.Granted(accessToken, text(answer.get("refresh_token")), text(answer.get("id_token")),
                     answer.get("expires_in") instanceof Number seconds && seconds.longValue() > 0

@@ -7,14 +7,14 @@ import no.nav.security.mock.oauth2.http.Route;
 import okhttp3.Headers;
 
 /**
- * A route for mock-oauth2-server that, when armed, answers the next refresh-token request at the token
- * endpoint with a given status and body (an IdP that revoked the refresh token, one that fails, or one
- * whose new tokens say something else), once.
+ * A route for mock-oauth2-server that, when armed, answers the next refresh-token request (or the next
+ * code exchange) at the token endpoint with a given status and body (an IdP that revoked the refresh token,
+ * one that fails, or one whose new tokens say something else), once.
  * Every other request, and every request while disarmed, goes to the server's own routes.
  */
 public final class TokenEndpointFaults implements Route {
 
-    private record Fault(int status, String body) {
+    private record Fault(String grantType, int status, String body) {
     }
 
     private final AtomicReference<Fault> next = new AtomicReference<>();
@@ -26,13 +26,19 @@ public final class TokenEndpointFaults implements Route {
 
     /** The next refresh is answered with {@code status} and the JSON {@code body}, e.g. tokens with other claims. */
     public void answerNextRefresh(int status, String body) {
-        next.set(new Fault(status, body));
+        next.set(new Fault("refresh_token", status, body));
+    }
+
+    /** The next code exchange (a login's callback) is answered with {@code status} and the JSON {@code body}. */
+    public void answerNextCode(int status, String body) {
+        next.set(new Fault("authorization_code", status, body));
     }
 
     @Override
     public boolean match(OAuth2HttpRequest request) {
-        return next.get() != null && "POST".equals(request.getMethod()) && request.getUrl().encodedPath().endsWith("/token")
-                && request.getBody() != null && request.getBody().contains("grant_type=refresh_token");
+        Fault fault = next.get();
+        return fault != null && "POST".equals(request.getMethod()) && request.getUrl().encodedPath().endsWith("/token")
+                && request.getBody() != null && request.getBody().contains("grant_type=" + fault.grantType());
     }
 
     @Override
