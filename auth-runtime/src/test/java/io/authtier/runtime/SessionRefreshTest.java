@@ -220,7 +220,7 @@ class SessionRefreshTest {
         String access = io.authtier.runtime.testsupport.Tokens.sign(key, com.nimbusds.jose.JWSAlgorithm.RS256,
                 io.authtier.runtime.testsupport.Tokens.accessClaims(issuer, "shop-api", now)
                         .subject("ada").claim("realm_access", Map.of("roles", List.of("viewer"))).build());
-        String id = idToken(key, issuer, "ada", "shop-web", List.of("staff"));
+        String id = idToken("main", "ada", List.of("shop-web"), Map.of("groups", List.of("staff")), 3600, "JWT");
         faults.answerNextRefresh(200, "{\"access_token\":\"" + access + "\",\"token_type\":\"Bearer\",\"expires_in\":600,"
                 + "\"refresh_token\":\"rt-2\",\"id_token\":\"" + id + "\",\"scope\":[\"openid\",\"orders.write\"]}");
         clock.advance(Duration.ofSeconds(590));
@@ -239,22 +239,17 @@ class SessionRefreshTest {
         assertThat(auth(browser, "?required_scopes=openid,orders.write").statusCode()).isEqualTo(200);
     }
 
-    private String idToken(com.nimbusds.jose.jwk.RSAKey key, String issuer, String subject, String audience, List<String> groups) {
-        Instant now = clock.instant();
-        return io.authtier.runtime.testsupport.Tokens.sign(key, com.nimbusds.jose.JWSAlgorithm.RS256,
-                new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer(issuer).subject(subject).audience(audience)
-                        .claim("groups", groups).issueTime(java.util.Date.from(now))
-                        .expirationTime(java.util.Date.from(now.plusSeconds(600))).build());
+    /** An ID token signed by the IdP with the key of {@code issuerId} (the mock's clock: valid {@code expiry} s from now). */
+    private String idToken(String issuerId, String subject, List<String> audience, Map<String, Object> claims, long expiry, String typ) {
+        return idp.issueToken(issuerId, "shop-web", new DefaultOAuth2TokenCallback(issuerId, subject, typ, audience, claims, expiry)).serialize();
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"another subject, mallory, shop-web, ''", "another audience, ada, someone-else, ''", "another issuer, ada, shop-web, http://evil.example"})
+    @CsvSource({"another subject, mallory, shop-web, main", "another audience, ada, someone-else, main", "another issuer, ada, shop-web, evil"})
     @DisplayName("A refresh answered with an ID token of another sub, aud or iss (OIDC Core 12.2) ends the session; nothing of it is used")
-    void refreshForAnotherUser(String name, String subject, String audience, String otherIssuer) throws Exception {
+    void refreshForAnotherUser(String name, String subject, String audience, String issuerId) throws Exception {
         Browser browser = loggedIn("ada", Map.of("groups", List.of("customers")));
-        com.nimbusds.jose.jwk.RSAKey key = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("idp").generate();
-        String issuer = otherIssuer.isEmpty() ? idp.issuerUrl("main").toString() : otherIssuer;
-        String id = idToken(key, issuer, subject, audience, List.of("admins"));
+        String id = idToken(issuerId, subject, List.of(audience), Map.of("groups", List.of("admins")), 3600, "JWT");
         faults.answerNextRefresh(200, "{\"access_token\":\"at-2\",\"token_type\":\"Bearer\",\"expires_in\":600,"
                 + "\"refresh_token\":\"rt-2\",\"id_token\":\"" + id + "\",\"scope\":[\"openid\",\"orders.write\"]}");
         clock.advance(Duration.ofSeconds(590));
@@ -284,6 +279,48 @@ class SessionRefreshTest {
         assertThat(answer.headers().firstValue("Authorization")).hasValue(before);
         assertThat(metric("authtier_session_refreshes_total{outcome=\"failed\"}")).isEqualTo(1.0);
         assertThat(metric("authtier_session_refreshes_total{outcome=\"refreshed\"}")).isEqualTo(0.0);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"alg none", "signed by another key", "expired", "several audiences without azp", "typ logout+jwt"})
+    @DisplayName("A refresh answered with an ID token that a login would refuse (signature, lifetime, audience, typ) ends the session; nothing of it is used")
+    void refreshWithInvalidIdToken(String name) throws Exception {
+        Browser browser = loggedIn("ada", Map.of("groups", List.of("customers")));
+        String issuer = idp.issuerUrl("main").toString();
+        Instant now = clock.instant();
+        com.nimbusds.jwt.JWTClaimsSet claims = new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer(issuer).subject("ada").audience("shop-web")
+                .claim("groups", List.of("admins")).issueTime(java.util.Date.from(now)).expirationTime(java.util.Date.from(now.plusSeconds(3600))).build();
+        String id = switch (name) {
+            // With a signature segment, so that it has the shape of a signed token
+            case "alg none" -> io.authtier.runtime.testsupport.Tokens.raw("{\"alg\":\"none\",\"typ\":\"JWT\"}", claims.toString(),
+                    io.authtier.runtime.testsupport.Tokens.b64("none"));
+            case "signed by another key" -> io.authtier.runtime.testsupport.Tokens.sign(
+                    new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("idp").generate(), com.nimbusds.jose.JWSAlgorithm.RS256, claims);
+            // Valid for a minute by the IdP's clock, which the runtime's is 590 s ahead of
+            case "expired" -> idToken("main", "ada", List.of("shop-web"), Map.of("groups", List.of("admins")), 60, "JWT");
+            case "several audiences without azp" -> idp.issueToken("main", "shop-web", new DefaultOAuth2TokenCallback("main", "ada", "JWT",
+                    List.of("shop-web", "other-app"), Map.of("groups", List.of("admins")), 3600) {
+                @Override
+                public Map<String, Object> addClaims(com.nimbusds.oauth2.sdk.TokenRequest request) {
+                    Map<String, Object> added = new java.util.HashMap<>(super.addClaims(request));
+                    added.remove("azp"); // the mock names the client as azp; this IdP does not
+                    return added;
+                }
+            }).serialize();
+            case "typ logout+jwt" -> idToken("main", "ada", List.of("shop-web"), Map.of("groups", List.of("admins")), 3600, "logout+jwt");
+            default -> throw new IllegalArgumentException(name);
+        };
+        faults.answerNextRefresh(200, "{\"access_token\":\"at-2\",\"token_type\":\"Bearer\",\"expires_in\":600,"
+                + "\"refresh_token\":\"rt-2\",\"id_token\":\"" + id + "\"}");
+        clock.advance(Duration.ofSeconds(590));
+
+        HttpResponse<String> answer = auth(browser, "?allowed_groups=admins");
+
+        assertThat(answer.statusCode()).isEqualTo(401);
+        assertThat(answer.headers().firstValue("X-Auth-Request-Groups")).isEmpty();
+        assertThat(metric("authtier_session_refreshes_total{outcome=\"id_token_invalid\"}")).isEqualTo(1.0);
+        assertThat(metric("authtier_session_refreshes_total{outcome=\"refreshed\"}")).isEqualTo(0.0);
+        assertThat(auth(browser).statusCode()).isEqualTo(401);
     }
 
     @Test

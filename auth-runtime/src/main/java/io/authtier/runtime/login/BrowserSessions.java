@@ -85,14 +85,15 @@ public final class BrowserSessions implements AutoCloseable {
         SignedJwtVerifier jwts = new SignedJwtVerifier(issuerKeys, worker, config.server().maxTokenBytes());
         SessionCookie cookie = SessionCookie.of(sessions.cookie(), sessions.absoluteTimeout());
         ReturnTargets targets = new ReturnTargets(login.allowedRedirectDomains());
-        this.flow = new LoginFlow(login, issuerUrl, issuer.clockSkew(), discovery, tokens,
-                new PendingLoginVault(pending, new SessionCipher(random)), jwts, store, cookie, clock, random, metrics);
+        IdTokenCheck idTokens = new IdTokenCheck(jwts, login.clientId(), issuer.clockSkew(), clock);
+        this.flow = new LoginFlow(login, issuerUrl, discovery, tokens,
+                new PendingLoginVault(pending, new SessionCipher(random)), idTokens, store, cookie, clock, random, metrics);
         this.signOut = new SignOut(login.clientId(), cookie, store, discovery, targets, metrics);
         this.backchannel = new BackchannelLogout(issuerUrl, login.clientId(), issuer.clockSkew(), jwts, store, pending, clock, metrics);
         // A refresh may retry: hold the lock for every attempt and backoff, and never less than 10 s.
         Duration lockTtl = timeout.multipliedBy(config.resilience().retry().maxAttempts()).multipliedBy(2);
         this.authenticator = new SessionAuthenticator(cookie, store,
-                Optional.of(new SessionRefresher(store, tokens, login.clientId(), lockTtl.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : lockTtl,
+                Optional.of(new SessionRefresher(store, tokens, new RefreshAnswerCheck(idTokens), lockTtl.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : lockTtl,
                         clock, random, metrics)), clock, metrics);
         retries.scheduleWithFixedDelay(this::countSessions, 0, ACTIVE_COUNT_INTERVAL.toSeconds(), TimeUnit.SECONDS);
     }

@@ -9,18 +9,22 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The claim rules of an ID token received at the callback (OpenID Connect Core 1.0, section 3.1.3.7), after
+ * The claim rules of an ID token from the token endpoint (OpenID Connect Core 1.0, section 3.1.3.7), after
  * its signature and exact {@code iss} were checked: {@code aud} names this client (and {@code azp}, if
  * present, is this client), {@code exp} not past and {@code iat} present (with the issuer's clock skew),
- * {@code sub} present, and {@code nonce} equal to the one this login sent.
+ * {@code sub} present, and, at login, {@code nonce} equal to the one this login sent.
  */
 final class IdTokenRules {
 
     private IdTokenRules() {
     }
 
-    /** The first rule that {@code claims} break, as a short code for logs and metrics; empty if none. */
-    static Optional<String> broken(Map<String, Object> claims, String clientId, String nonce, Instant now, Duration skew) {
+    /**
+     * The first rule that {@code claims} break, as a short code for logs and metrics; empty if none.
+     *
+     * @param nonce the login's {@code nonce}; empty for a refresh's ID token (OIDC Core 12.2 binds it to none)
+     */
+    static Optional<String> broken(Map<String, Object> claims, String clientId, Optional<String> nonce, Instant now, Duration skew) {
         List<String> audiences = Claims.strings(claims.get("aud"));
         if (!audiences.contains(clientId)) {
             return Optional.of("wrong_audience");
@@ -40,7 +44,7 @@ final class IdTokenRules {
         if (iat - skew.toSeconds() > now.getEpochSecond()) {
             return Optional.of("not_yet_valid");
         }
-        if (!(claims.get("nonce") instanceof String sent) || !Secrets.same(sent, nonce)) {
+        if (nonce.isPresent() && (!(claims.get("nonce") instanceof String sent) || !Secrets.same(sent, nonce.get()))) {
             return Optional.of("wrong_nonce");
         }
         return Optional.empty();

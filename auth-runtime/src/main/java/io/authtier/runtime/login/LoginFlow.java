@@ -14,7 +14,6 @@ import io.authtier.runtime.session.SessionTicket;
 import io.authtier.runtime.session.SessionTokens;
 import io.authtier.runtime.session.SessionUser;
 import io.authtier.runtime.token.jwt.Claims;
-import io.authtier.runtime.token.jwt.SignedJwtVerifier;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -48,15 +46,13 @@ public final class LoginFlow {
     private static final Logger LOG = LoggerFactory.getLogger(LoginFlow.class);
     /** The access token's lifetime when the IdP does not say ({@code expires_in} is only RECOMMENDED). */
     static final Duration DEFAULT_ACCESS_TOKEN_LIFETIME = Duration.ofMinutes(5);
-    private static final Set<String> ID_TOKEN_TYPES = Set.of("jwt");
 
     private final LoginConfig config;
     private final String issuerUrl;
-    private final Duration clockSkew;
     private final Discovery<ProviderEndpoints> discovery;
     private final TokenEndpoint tokens;
     private final PendingLoginVault pending;
-    private final SignedJwtVerifier idTokens;
+    private final IdTokenCheck idTokens;
     private final SessionStore store;
     private final SessionCookie cookie;
     private final BrowserBinding binding;
@@ -67,12 +63,11 @@ public final class LoginFlow {
     private final SecureRandom random;
     private final SessionMetrics metrics;
 
-    LoginFlow(LoginConfig config, String issuerUrl, Duration clockSkew, Discovery<ProviderEndpoints> discovery, TokenEndpoint tokens,
-            PendingLoginVault pending, SignedJwtVerifier idTokens, SessionStore store, SessionCookie cookie,
+    LoginFlow(LoginConfig config, String issuerUrl, Discovery<ProviderEndpoints> discovery, TokenEndpoint tokens,
+            PendingLoginVault pending, IdTokenCheck idTokens, SessionStore store, SessionCookie cookie,
             Clock clock, SecureRandom random, SessionMetrics metrics) {
         this.config = Objects.requireNonNull(config, "config");
         this.issuerUrl = Objects.requireNonNull(issuerUrl, "issuerUrl");
-        this.clockSkew = Objects.requireNonNull(clockSkew, "clockSkew");
         this.discovery = Objects.requireNonNull(discovery, "discovery");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.pending = Objects.requireNonNull(pending, "pending");
@@ -196,17 +191,11 @@ public final class LoginFlow {
         if (granted.idToken().isEmpty()) {
             return refused(401, "no_id_token", "the identity provider sent no ID token");
         }
-        return idTokens.verify(granted.idToken().get(), ID_TOKEN_TYPES).thenCompose(checked -> switch (checked) {
-            case SignedJwtVerifier.Invalid invalid -> refused(401, "id_token_" + invalid.rejection().code(), "the ID token is not valid");
-            case SignedJwtVerifier.Undecidable undecidable -> refused(503, "unavailable", "the login is unavailable right now; try again shortly");
-            case SignedJwtVerifier.Valid valid -> {
-                Instant now = clock.instant();
-                Optional<String> broken = IdTokenRules.broken(valid.claims(), config.clientId(), login.nonce(), now, clockSkew);
-                if (broken.isPresent()) {
-                    yield refused(401, "id_token_" + broken.get(), "the ID token is not valid");
-                }
-                yield createSession(login, granted, valid.claims(), now).thenCompose(answer -> endReplaced(cookieHeaders, answer));
-            }
+        return idTokens.check(granted.idToken().get(), Optional.of(login.nonce())).thenCompose(checked -> switch (checked) {
+            case IdTokenCheck.Invalid invalid -> refused(401, "id_token_" + invalid.reason(), "the ID token is not valid");
+            case IdTokenCheck.Undecidable undecidable -> refused(503, "unavailable", "the login is unavailable right now; try again shortly");
+            case IdTokenCheck.Valid valid -> createSession(login, granted, valid.claims(), clock.instant())
+                    .thenCompose(answer -> endReplaced(cookieHeaders, answer));
         });
     }
 

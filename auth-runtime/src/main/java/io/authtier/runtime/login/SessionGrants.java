@@ -14,7 +14,8 @@ import java.util.stream.Stream;
  * role taken away at the IdP is gone from the session by its next refresh, not only at the next login.
  *
  * <p>The tokens come straight from the token endpoint over the back channel, so their claims are read as
- * the IdP's without a signature check (OIDC Core 3.1.3.7); the ID token of a login was checked in full.
+ * the IdP's without a signature check (OIDC Core 3.1.3.7); every ID token, a login's and a refresh's, was
+ * checked in full before ({@link IdTokenCheck}).
  */
 final class SessionGrants {
 
@@ -30,20 +31,6 @@ final class SessionGrants {
     /** RFC 6749 section 5.1: a token response without {@code scope} granted {@code otherwise}. */
     static List<String> scopes(Optional<List<String>> granted, List<String> otherwise) {
         return granted.orElse(otherwise);
-    }
-
-    /**
-     * Whether a refresh's new ID token, if any, is of the session's user (OIDC Core 12.2): {@code iss} and
-     * {@code sub} as at login, {@code clientId} in {@code aud}. One that cannot be read is not.
-     */
-    static boolean sameUser(Session session, Optional<String> newIdToken, String clientId) {
-        if (newIdToken.isEmpty()) {
-            return true;
-        }
-        return Claims.unverified(newIdToken.get())
-                .filter(claims -> session.issuer().equals(claims.get("iss")) && session.subject().equals(claims.get("sub"))
-                        && Claims.strings(claims.get("aud")).contains(clientId))
-                .isPresent();
     }
 
     /**

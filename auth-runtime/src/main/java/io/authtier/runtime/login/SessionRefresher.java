@@ -39,7 +39,7 @@ final class SessionRefresher {
 
     private final SessionStore store;
     private final TokenEndpoint tokens;
-    private final String clientId;
+    private final RefreshAnswerCheck answers;
     private final Duration lockTtl;
     private final Clock clock;
     private final SecureRandom random;
@@ -47,14 +47,14 @@ final class SessionRefresher {
     private final Map<SessionTicket, CompletableFuture<Refreshed>> inFlight = new ConcurrentHashMap<>();
 
     /**
-     * @param clientId {@code sessions.login.clientId}: a refreshed ID token must name it in {@code aud}
-     * @param lockTtl  how long a replica may hold a session's refresh lock: longer than a refresh can take
+     * @param answers decides whether an answer of the IdP is the session's user's before it is used
+     * @param lockTtl how long a replica may hold a session's refresh lock: longer than a refresh can take
      */
-    SessionRefresher(SessionStore store, TokenEndpoint tokens, String clientId, Duration lockTtl, Clock clock, SecureRandom random,
+    SessionRefresher(SessionStore store, TokenEndpoint tokens, RefreshAnswerCheck answers, Duration lockTtl, Clock clock, SecureRandom random,
             SessionMetrics metrics) {
         this.store = Objects.requireNonNull(store, "store");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
-        this.clientId = Objects.requireNonNull(clientId, "clientId");
+        this.answers = Objects.requireNonNull(answers, "answers");
         this.lockTtl = Objects.requireNonNull(lockTtl, "lockTtl");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
@@ -130,27 +130,21 @@ final class SessionRefresher {
 
     private CompletionStage<Refreshed> callIdp(SessionTicket ticket, Session current) {
         return tokens.refresh(current.tokens().refreshToken().orElseThrow()).thenCompose(grant -> switch (grant) {
-            // OIDC Core 12.2: a refreshed ID token names the same iss, sub and aud as the login's. One that
-            // does not is another user's (a misrouted or misconfigured IdP): nothing of this answer is used.
-            case TokenGrant.Granted granted when !SessionGrants.sameUser(current, granted.idToken(), clientId) -> {
-                metrics.refresh("id_token_mismatch");
-                LOG.warn("session ended: the IdP answered its refresh with an ID token of another issuer, subject or audience");
-                // Ended even if the delete fails: nothing of this session may be used again on this request.
-                yield store.delete(ticket).handle((deleted, error) -> (Refreshed) new Ended());
-            }
-            case TokenGrant.Granted granted -> {
-                SessionTokens renewed = new SessionTokens(granted.accessToken(),
-                        granted.refreshToken().or(() -> current.tokens().refreshToken()),
-                        granted.idToken().or(() -> current.tokens().idToken()),
-                        clock.instant().plus(granted.expiresIn().orElse(LoginFlow.DEFAULT_ACCESS_TOKEN_LIFETIME)));
-                Session updated = SessionGrants.reread(current.withTokens(renewed), granted.scopes());
-                long start = System.nanoTime();
-                yield store.update(ticket, updated).thenApply(stored -> {
-                    metrics.storeCall("update", start);
-                    metrics.refresh("refreshed");
-                    return stored ? new Current(updated) : new Ended();
-                });
-            }
+            case TokenGrant.Granted granted -> answers.check(current, granted).thenCompose(verdict -> switch (verdict) {
+                case RefreshAnswerCheck.Accepted accepted -> adopt(ticket, current, granted);
+                // Another user's tokens, or forged ones (a misrouted or misconfigured IdP): nothing of this answer is used.
+                case RefreshAnswerCheck.Refused refused -> {
+                    metrics.refresh(refused.outcome());
+                    LOG.warn("session ended: the IdP answered its refresh with {}", refused.reason());
+                    // Ended even if the delete fails: nothing of this session may be used again on this request.
+                    yield store.delete(ticket).handle((deleted, error) -> (Refreshed) new Ended());
+                }
+                case RefreshAnswerCheck.Undecidable undecidable -> {
+                    metrics.refresh("failed");
+                    LOG.warn("session refresh not used, session kept: its ID token cannot be checked now ({})", undecidable.reason());
+                    yield CompletableFuture.completedFuture(new Current(current));
+                }
+            });
             case TokenGrant.Refused refused when refused.invalidGrant() -> {
                 metrics.refresh("invalid_grant");
                 yield endIfUnchanged(ticket, current);
@@ -165,6 +159,21 @@ final class SessionRefresher {
                 LOG.warn("session refresh failed, session kept: {}", unavailable.reason());
                 yield CompletableFuture.completedFuture(new Current(current));
             }
+        });
+    }
+
+    /** Stores the session with the tokens of {@code granted}, and groups, roles and scopes read again from them. */
+    private CompletionStage<Refreshed> adopt(SessionTicket ticket, Session current, TokenGrant.Granted granted) {
+        SessionTokens renewed = new SessionTokens(granted.accessToken(),
+                granted.refreshToken().or(() -> current.tokens().refreshToken()),
+                granted.idToken().or(() -> current.tokens().idToken()),
+                clock.instant().plus(granted.expiresIn().orElse(LoginFlow.DEFAULT_ACCESS_TOKEN_LIFETIME)));
+        Session updated = SessionGrants.reread(current.withTokens(renewed), granted.scopes());
+        long start = System.nanoTime();
+        return store.update(ticket, updated).thenApply(stored -> {
+            metrics.storeCall("update", start);
+            metrics.refresh("refreshed");
+            return stored ? new Current(updated) : new Ended();
         });
     }
 

@@ -110,7 +110,7 @@ class LoginRulesTest {
     }
 
     static Optional<String> idRules(Map<String, Object> claims) {
-        return IdTokenRules.broken(claims, "shop-web", "n-1", NOW, SKEW);
+        return IdTokenRules.broken(claims, "shop-web", Optional.of("n-1"), NOW, SKEW);
     }
 
     @Test
@@ -147,6 +147,20 @@ class LoginRulesTest {
             badSubject.put("sub", unpassable);
             assertThat(idRules(badSubject)).as(unpassable).hasValue("missing_claim");
         }
+    }
+
+    @Test
+    @DisplayName("ID token of a refresh: every rule but the nonce (OIDC Core 12.2)")
+    void refreshedIdTokenRules() {
+        Map<String, Object> noNonce = idToken();
+        noNonce.remove("nonce");
+        assertThat(IdTokenRules.broken(noNonce, "shop-web", Optional.empty(), NOW, SKEW)).isEmpty();
+        Map<String, Object> expired = idToken();
+        expired.put("exp", NOW.getEpochSecond() - 31);
+        assertThat(IdTokenRules.broken(expired, "shop-web", Optional.empty(), NOW, SKEW)).hasValue("expired");
+        Map<String, Object> severalWithoutAzp = idToken();
+        severalWithoutAzp.put("aud", List.of("shop-web", "other-app"));
+        assertThat(IdTokenRules.broken(severalWithoutAzp, "shop-web", Optional.empty(), NOW, SKEW)).hasValue("wrong_authorized_party");
     }
 
     static Map<String, Object> logoutToken() {
