@@ -224,7 +224,8 @@ class BrowserLoginTest {
                     "no_code", "code_refused", "no_id_token", "unavailable", "no_host", "callback_host_refused", "callback_not_https")) {
                 assertThat(metrics).contains("authtier_logins_total{outcome=\"" + outcome + "\"} 0.0");
             }
-            for (String outcome : List.of("refreshed", "invalid_grant", "id_token_mismatch", "id_token_invalid", "failed", "by_other")) {
+            for (String outcome : List.of("refreshed", "invalid_grant", "id_token_mismatch", "id_token_invalid",
+                    "access_token_mismatch", "failed", "by_other")) {
                 assertThat(metrics).contains("authtier_session_refreshes_total{outcome=\"" + outcome + "\"} 0.0");
             }
             for (String kind : List.of("sign_out", "backchannel", "admin")) {

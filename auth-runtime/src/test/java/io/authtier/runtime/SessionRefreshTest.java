@@ -262,6 +262,77 @@ class SessionRefreshTest {
         assertThat(auth(browser).statusCode()).isEqualTo(401);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"another subject", "another issuer", "no subject"})
+    @DisplayName("A refresh answered without an ID token but with another user's JWT access token ends the session; nothing of it is used")
+    void refreshWithAnotherUsersAccessToken(String name) throws Exception {
+        Browser browser = loggedIn("ada");
+        Map<String, Object> admin = Map.of("realm_access", Map.of("roles", List.of("admin")));
+        String access = switch (name) {
+            case "another subject" -> idp.issueToken("main", "bob", "shop-api", admin, 3600).serialize();
+            case "another issuer" -> idp.issueToken("evil", "ada", "shop-api", admin, 3600).serialize();
+            case "no subject" -> io.authtier.runtime.testsupport.Tokens.sign(new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("idp").generate(),
+                    com.nimbusds.jose.JWSAlgorithm.RS256, io.authtier.runtime.testsupport.Tokens.accessClaims(idp.issuerUrl("main").toString(),
+                            "shop-api", clock.instant()).subject(null).claim("realm_access", Map.of("roles", List.of("admin"))).build());
+            default -> throw new IllegalArgumentException(name);
+        };
+        faults.answerNextRefresh(200, "{\"access_token\":\"" + access + "\",\"token_type\":\"Bearer\",\"expires_in\":600,"
+                + "\"refresh_token\":\"rt-2\"}");
+        clock.advance(Duration.ofSeconds(590));
+
+        HttpResponse<String> answer = auth(browser, "?allowed_roles=admin");
+
+        // Then neither the role nor the token reaches the upstream, and the session has ended
+        assertThat(answer.statusCode()).isEqualTo(401);
+        assertThat(answer.headers().firstValue("Authorization")).isEmpty();
+        assertThat(metric("authtier_session_refreshes_total{outcome=\"access_token_mismatch\"}")).isEqualTo(1.0);
+        assertThat(metric("authtier_session_refreshes_total{outcome=\"refreshed\"}")).isEqualTo(0.0);
+        assertThat(auth(browser).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    @DisplayName("An access token whose sub is not the ID token's (Okta names the login) is of the user when the login's access token named the same")
+    void refreshKeepsTheAccessTokensOwnSubject() throws Exception {
+        // Given a login whose ID token says 00u-ada and whose access token says ada@example.com
+        Browser browser = new Browser();
+        String start = "http://127.0.0.1:" + runtime.port() + "/oauth2/start";
+        HttpResponse<String> toCallback = browser.follow(start, next -> next.contains("/oauth2/callback"));
+        String nonce = BrowserLoginTest.query(browser.hops().getFirst().headers().firstValue("Location").orElseThrow()).get("nonce");
+        String id = idp.issueToken("main", "shop-web", new DefaultOAuth2TokenCallback("main", "00u-ada", "JWT", List.of("shop-web"),
+                Map.of("nonce", nonce), 3600)).serialize();
+        faults.answerNextCode(200, "{\"access_token\":\"" + idp.issueToken("main", "ada@example.com", "shop-api", Map.of(), 3600).serialize()
+                + "\",\"token_type\":\"Bearer\",\"expires_in\":600,\"refresh_token\":\"rt-1\",\"id_token\":\"" + id + "\"}");
+        assertThat(browser.get(toCallback.uri().resolve(toCallback.headers().firstValue("Location").orElseThrow()).toString()).statusCode())
+                .isEqualTo(302);
+        // When the refresh brings a new access token of that same login name, with a role, and no ID token
+        String access = idp.issueToken("main", "ada@example.com", "shop-api", Map.of("realm_access", Map.of("roles", List.of("viewer"))), 3600)
+                .serialize();
+        faults.answerNextRefresh(200, "{\"access_token\":\"" + access + "\",\"token_type\":\"bearer\",\"expires_in\":600}");
+        clock.advance(Duration.ofSeconds(590));
+
+        HttpResponse<String> answer = auth(browser, "?allowed_roles=viewer");
+
+        // Then it is taken, and its role with it
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Authorization")).hasValue("Bearer " + access);
+        assertThat(answer.headers().firstValue("X-Auth-Request-User")).hasValue("00u-ada");
+        assertThat(metric("authtier_session_refreshes_total{outcome=\"refreshed\"}")).isEqualTo(1.0);
+    }
+
+    @Test
+    @DisplayName("An opaque access token in a refresh answer cannot be checked, and is kept: the session goes on with it and its ID token's groups")
+    void refreshWithOpaqueAccessToken() {
+        Browser browser = loggedIn("ada", Map.of("groups", List.of("staff")));
+        faults.answerNextRefresh(200, "{\"access_token\":\"opaque-at-2\",\"token_type\":\"Bearer\",\"expires_in\":600}");
+        clock.advance(Duration.ofSeconds(590));
+
+        HttpResponse<String> answer = auth(browser, "?allowed_groups=staff");
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Authorization")).hasValue("Bearer opaque-at-2");
+        assertThat(metric("authtier_session_refreshes_total{outcome=\"refreshed\"}")).isEqualTo(1.0);
+    }
+
     @Test
     @DisplayName("A refresh answered with a token_type other than Bearer is an IdP error: nothing of it is used, the session goes on")
     void refreshTokenTypeMustBeBearer() {

@@ -2,6 +2,8 @@ package io.authtier.runtime.login;
 
 import io.authtier.runtime.session.Session;
 import io.authtier.runtime.token.Rejection;
+import io.authtier.runtime.token.jwt.Claims;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -11,9 +13,14 @@ import java.util.concurrent.CompletionStage;
 /**
  * Whether a refresh answer belongs to the session it would renew, decided before anything of it is used
  * (OIDC Core 12.2). A new ID token must pass every check a login's passes ({@link IdTokenCheck}, without the
- * nonce) and name the login's {@code iss} and {@code sub}. An answer that fails is another user's or a
- * forgery (a misrouted or misconfigured IdP): the caller ends the session rather than keep tokens that
- * may be someone else's.
+ * nonce) and name the login's {@code iss} and {@code sub}. A new access token that is a JWT must name the
+ * session's {@code sub}, and its {@code iss} (if it has one) the session's issuer; or the {@code sub} and
+ * {@code iss} of the access token it replaces, which came with the login's checked ID token or a checked
+ * refresh (Okta names the user's login, not the ID token's {@code sub}, in access tokens; Entra ID's v1
+ * access tokens have another issuer). An opaque access token cannot be checked: it is kept, and
+ * {@link SessionGrants} reads no roles from it. An answer that fails is another user's or a forgery (a
+ * misrouted or misconfigured IdP): the caller ends the session rather than keep tokens that may be
+ * someone else's.
  */
 final class RefreshAnswerCheck {
 
@@ -47,6 +54,9 @@ final class RefreshAnswerCheck {
     }
 
     CompletionStage<Verdict> check(Session session, TokenGrant.Granted granted) {
+        if (!sameHolder(session, granted.accessToken())) {
+            return CompletableFuture.completedFuture(new Refused("access_token_mismatch", "an access token of another subject or issuer"));
+        }
         if (granted.idToken().isEmpty()) {
             return CompletableFuture.completedFuture(new Accepted());
         }
@@ -59,5 +69,20 @@ final class RefreshAnswerCheck {
                     || !session.subject().equals(valid.claims().get("sub")) -> new Refused("id_token_mismatch", "an ID token of another subject");
             case IdTokenCheck.Valid valid -> new Accepted();
         });
+    }
+
+    /** Whether {@code accessToken}, if it is a JWT, is of the session's user; one without {@code sub} is not. */
+    private static boolean sameHolder(Session session, String accessToken) {
+        Optional<Map<String, Object>> claims = Claims.unverified(accessToken);
+        if (claims.isEmpty()) {
+            return true;
+        }
+        Optional<Map<String, Object>> held = Claims.unverified(session.tokens().accessToken());
+        return known(claims.get().get("sub"), session.subject(), held.map(h -> h.get("sub")))
+                && (!claims.get().containsKey("iss") || known(claims.get().get("iss"), session.issuer(), held.map(h -> h.get("iss"))));
+    }
+
+    private static boolean known(Object value, String ofSession, Optional<Object> ofHeldToken) {
+        return value instanceof String text && (text.equals(ofSession) || ofHeldToken.filter(text::equals).isPresent());
     }
 }

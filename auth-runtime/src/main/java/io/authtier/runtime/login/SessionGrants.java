@@ -36,8 +36,9 @@ final class SessionGrants {
     /**
      * {@code refreshed} (the session with its new tokens) with groups, roles and scopes read again: from
      * the ID token it now holds (the new one if the IdP sent one, else the login's) and its new access
-     * token. If neither can be read as a JWT (no ID token, an opaque access token), the session keeps
-     * the groups and roles it had.
+     * token, if it is a JWT (whose {@code sub} and {@code iss} {@link RefreshAnswerCheck} has checked); an
+     * opaque one could not be checked and gives nothing. If neither can be read as a JWT (no ID token, an
+     * opaque access token), the session keeps the groups and roles it had.
      */
     static Session reread(Session refreshed, Optional<List<String>> grantedScope) {
         Optional<Map<String, Object>> id = refreshed.tokens().idToken().flatMap(Claims::unverified);

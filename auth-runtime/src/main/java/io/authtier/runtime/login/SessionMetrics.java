@@ -24,7 +24,8 @@ public final class SessionMetrics {
     public static final String SESSIONS_CREATED = "authtier.session.creations";
     /** {@code authtier_session_lookups_total{result}}: found, absent, expired, unreadable, bad_cookie, error. */
     public static final String LOOKUPS = "authtier.session.lookups";
-    /** {@code authtier_session_refreshes_total{outcome}}: refreshed, invalid_grant, id_token_mismatch, id_token_invalid, failed, by_other. */
+    /** {@code authtier_session_refreshes_total{outcome}}: refreshed, invalid_grant, id_token_mismatch, id_token_invalid,
+     * access_token_mismatch, failed, by_other. */
     public static final String REFRESHES = "authtier.session.refreshes";
     /** {@code authtier_logouts_total{kind}}: sign_out, backchannel, admin. */
     public static final String LOGOUTS = "authtier.logouts";
@@ -45,7 +46,7 @@ public final class SessionMetrics {
             "no_host", "callback_host_refused", "callback_not_https");
     static final List<String> LOOKUP_RESULTS = List.of("found", "absent", "expired", "unreadable", "bad_cookie", "error");
     static final List<String> REFRESH_OUTCOMES = List.of("refreshed", "invalid_grant", "id_token_mismatch", "id_token_invalid",
-            "failed", "by_other");
+            "access_token_mismatch", "failed", "by_other");
     static final List<String> LOGOUT_KINDS = List.of("sign_out", "backchannel", "admin");
 
     private static final Duration[] BUCKETS = {Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
