@@ -303,7 +303,7 @@ echo "  authorization request without code_challenge: $challenge_less"
 echo "5. sign-out through nginx"
 fetch "$app/app/"
 [[ $status == 200 ]] || fail "not logged in before sign-out ($status)"
-fetch "$app/oauth2/sign_out?rd=/app/"
+fetch "$app/oauth2/sign_out?rd=/app/" -H "Sec-Fetch-Site: same-origin"   # as a browser following the app's link
 echo "  sign_out: $status -> $(echo "$location" | cut -c1-160)..."
 [[ $status == 302 && $location == "$realm/protocol/openid-connect/logout?"* && $location == *id_token_hint=* ]] \
   || fail "sign_out did not send the browser to Keycloak's end-session endpoint with id_token_hint"

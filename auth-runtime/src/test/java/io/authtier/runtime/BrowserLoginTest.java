@@ -350,7 +350,8 @@ class BrowserLoginTest {
     @DisplayName("A raw UTF-8 rd (sent unencoded by a non-browser client) comes back %-encoded once, not byte by byte")
     void rawUtf8Target() throws IOException {
         try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), first.port())) {
-            socket.getOutputStream().write(("GET /oauth2/sign_out?rd=/caf\u00e9/\u65e5 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            socket.getOutputStream().write(("GET /oauth2/sign_out?rd=/caf\u00e9/\u65e5 HTTP/1.1\r\nHost: 127.0.0.1\r\nSec-Fetch-Site: same-origin\r\n"
+                    + "Connection: close\r\n\r\n")
                     .getBytes(StandardCharsets.UTF_8));
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
 
@@ -567,7 +568,7 @@ class BrowserLoginTest {
     @ValueSource(strings = {"/app/search?q=a%26b%3Dc&x=100%25", "/app/a%20b", "/app/caf%C3%A9/%2F+x"})
     @DisplayName("An unencoded rd (nginx's rd=$request_uri) comes back byte for byte, its escapes and query untouched")
     void unencodedTargetKeptAsSent(String rd) {
-        HttpResponse<String> out = new Browser().get(base(first) + "/oauth2/sign_out?rd=" + rd);
+        HttpResponse<String> out = new Browser().get(base(first) + "/oauth2/sign_out?rd=" + rd, "Sec-Fetch-Site", "same-origin");
 
         assertThat(out.statusCode()).isEqualTo(302);
         assertThat(out.headers().firstValue("Location")).hasValue(rd);
@@ -583,8 +584,8 @@ class BrowserLoginTest {
         elsewhere.setCookie(base(second), COOKIE, cookie);
         assertThat(auth(elsewhere, second).statusCode()).isEqualTo(200);
 
-        // When the user signs out on the first replica
-        HttpResponse<String> out = browser.get(base(first) + "/oauth2/sign_out?rd=/bye");
+        // When the user signs out on the first replica, by a link on the application's page
+        HttpResponse<String> out = browser.get(base(first) + "/oauth2/sign_out?rd=/bye", "Sec-Fetch-Site", "same-origin");
 
         // Then the browser goes to the IdP's end-session endpoint with the ID token and the way back
         String location = out.headers().firstValue("Location").orElseThrow();
@@ -597,6 +598,87 @@ class BrowserLoginTest {
         await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100))
                 .until(() -> auth(elsewhere, second).statusCode() == 401);
         assertThat(browser.get(base(first) + "/oauth2/userinfo").statusCode()).isEqualTo(401);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "Sec-Fetch-Site same-origin | Sec-Fetch-Site: same-origin",
+            "Sec-Fetch-Site same-site (a sibling host) | Sec-Fetch-Site: same-site",
+            "Sec-Fetch-Site none (typed, bookmarked) | Sec-Fetch-Site: none",
+            "Origin of this host, no Sec-Fetch-Site | Origin: BASE",
+            "Origin null, Referer of this host | Origin: null, Referer: BASE/app/account",
+            "Referer of this host | Referer: BASE/app/account?tab=1",
+            "Origin of the host a trusted proxy names | X-Forwarded-Proto: https, X-Forwarded-Host: shop.example.com, Origin: https://shop.example.com",
+            "Referer of that host, with its default port | X-Forwarded-Proto: https, X-Forwarded-Host: shop.example.com, Referer: https://SHOP.example.com:443/x"})
+    @DisplayName("Sign-out is honoured when Sec-Fetch-Site, else Origin, else Referer, says it comes from this site")
+    void signOutFromThisSite(String name, String headers) {
+        Browser browser = new Browser();
+        login(browser, first, "olga", Map.of());
+
+        HttpResponse<String> out = browser.get(base(first) + "/oauth2/sign_out?rd=/bye", headers(headers));
+
+        assertThat(out.statusCode()).isEqualTo(302);
+        assertThat(out.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith(COOKIE + "=;") && c.contains("Max-Age=0"));
+        assertThat(auth(browser, first).statusCode()).isEqualTo(401);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "Sec-Fetch-Site cross-site, though Origin is this host | Sec-Fetch-Site: cross-site, Origin: BASE",
+            "Origin of another site | Origin: http://evil.example",
+            "Origin of this host on another port | Origin: http://127.0.0.1:1",
+            "Origin of this host over https | Origin: https://127.0.0.1:PORT",
+            "Referer of another site | Referer: http://evil.example/BASE/",
+            "Origin of another site, Referer of this host | Origin: http://evil.example, Referer: BASE/app/",
+            "Origin of this host, not the one the trusted proxy names | X-Forwarded-Proto: https, X-Forwarded-Host: shop.example.com, Origin: BASE"})
+    @DisplayName("Sign-out is refused (403) when the browser says it comes from another site, and the session stays")
+    void signOutFromAnotherSite(String name, String headers) {
+        Browser browser = new Browser();
+        login(browser, first, "olga", Map.of());
+
+        HttpResponse<String> out = browser.get(base(first) + "/oauth2/sign_out?rd=/bye", headers(headers));
+
+        assertThat(out.statusCode()).isEqualTo(403);
+        assertThat(out.body()).contains("must be started from this site");
+        assertThat(auth(browser, first).statusCode()).isEqualTo(200);
+    }
+
+    /** "Name: value, Name: value" as header arguments, with BASE and PORT standing for the first replica's. */
+    static String[] headers(String list) {
+        return Arrays.stream(list.split(", ")).flatMap(header -> Arrays.stream(header.split(": ", 2)))
+                .map(part -> part.replace("BASE", base(first)).replace("PORT", String.valueOf(first.port()))).toArray(String[]::new);
+    }
+
+    @Test
+    @DisplayName("A sign-out that nothing says the origin of is refused with a page whose button posts it from this origin")
+    void signOutOfUnknownOrigin() {
+        Browser browser = new Browser();
+        login(browser, first, "olga", Map.of());
+
+        // When an old browser (no Sec-Fetch-Site) follows a link that hid its Referer, or a client sends no such header
+        HttpResponse<String> bare = browser.get(base(first) + "/oauth2/sign_out?rd=/bye%3Cscript%3E");
+
+        // Then the session stays, and the answer is a page with a sign-out button, framed by no one, that echoes nothing
+        assertThat(bare.statusCode()).isEqualTo(403);
+        assertThat(auth(browser, first).statusCode()).isEqualTo(200);
+        assertThat(bare.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(bare.body()).contains("<form method=\"post\" action=\"sign_out\"><button type=\"submit\">Sign out</button></form>")
+                .doesNotContain("bye", "script");
+        assertThat(bare.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+        assertThat(bare.headers().firstValue("Content-Security-Policy")).hasValue("default-src 'none'; frame-ancestors 'none'");
+        // And the page lets the browser name this origin on the POST (no-referrer would make it Origin: null)
+        assertThat(bare.headers().firstValue("Referrer-Policy")).hasValue("same-origin");
+        assertThat(bare.headers().firstValue("Cache-Control")).hasValue("no-store");
+        // An Origin: null alone tells nothing either
+        assertThat(browser.get(base(first) + "/oauth2/sign_out", "Origin", "null").statusCode()).isEqualTo(403);
+
+        // When the user clicks the button: the browser posts the form (relative action) with this origin
+        String action = bare.uri().resolve("sign_out").toString();
+        HttpResponse<String> posted = browser.postForm(action, Map.of(), "Origin", base(first));
+
+        // Then the user is signed out
+        assertThat(posted.statusCode()).isEqualTo(302);
+        assertThat(auth(browser, first).statusCode()).isEqualTo(401);
     }
 
     @Test

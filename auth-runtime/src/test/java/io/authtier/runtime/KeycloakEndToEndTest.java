@@ -187,7 +187,7 @@ class KeycloakEndToEndTest {
         assertThat(browser.get(app() + "/auth").statusCode()).isEqualTo(200);
         String cookie = browser.cookie(app(), "__Host-authtier");
 
-        HttpResponse<String> out = browser.get(app() + "/oauth2/sign_out?rd=/app/");
+        HttpResponse<String> out = browser.get(app() + "/oauth2/sign_out?rd=/app/", "Sec-Fetch-Site", "same-origin");
 
         assertThat(out.statusCode()).isEqualTo(302);
         URI endSession = URI.create(out.headers().firstValue("Location").orElseThrow());

@@ -111,7 +111,7 @@ class NginxLoginTest {
         assertThat(again.body()).contains("user=ada ");
 
         // And after sign-out the page sends the browser to the login again
-        browser.get(app + "/oauth2/sign_out?rd=/app/");
+        browser.get(app + "/oauth2/sign_out?rd=/app/", "Sec-Fetch-Site", "same-origin");
         HttpResponse<String> after = browser.get(app + "/app/x");
         assertThat(after.statusCode()).isEqualTo(302);
         assertThat(after.headers().firstValue("Location").orElseThrow()).isEqualTo(app + "/oauth2/start?rd=/app/x");

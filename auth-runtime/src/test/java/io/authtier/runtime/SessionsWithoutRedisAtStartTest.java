@@ -120,7 +120,7 @@ class SessionsWithoutRedisAtStartTest {
 
         // When the sign-out comes while Redis answers nothing (every client paused for longer than the 1 s timeout)
         redis.command("CLIENT", "PAUSE", "3000", "ALL");
-        HttpResponse<String> failed = browser.get(base + "/oauth2/sign_out");
+        HttpResponse<String> failed = browser.get(base + "/oauth2/sign_out", "Sec-Fetch-Site", "same-origin");
 
         // Then it is 503 with Retry-After, and the cookie is not cleared
         assertThat(failed.statusCode()).isEqualTo(503);
@@ -131,7 +131,7 @@ class SessionsWithoutRedisAtStartTest {
         // When Redis answers again and the browser tries again
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
                 .until(() -> browser.get(base + "/auth").statusCode() == 200);
-        HttpResponse<String> signedOut = browser.get(base + "/oauth2/sign_out");
+        HttpResponse<String> signedOut = browser.get(base + "/oauth2/sign_out", "Sec-Fetch-Site", "same-origin");
 
         // Then the session is ended: the same cookie value no longer passes
         assertThat(signedOut.statusCode()).isEqualTo(302);

@@ -423,10 +423,14 @@ public final class SessionBench {
             afterStart - begin, afterCallback - afterAuthorize, idpDuringCallback};
     }
 
-    private static HttpResponse<String> send(HttpClient http, String url, String cookie) throws Exception {
+    /** A GET with {@code cookie}, if any, and {@code headers} (name, value, …). */
+    private static HttpResponse<String> send(HttpClient http, String url, String cookie, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET();
         if (cookie != null) {
             request.header("Cookie", cookie);
+        }
+        if (headers.length > 0) {
+            request.headers(headers);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -459,7 +463,8 @@ public final class SessionBench {
                 String pair = COOKIE + "=" + cookies.get(i);
                 expect(send(http, "http://127.0.0.1:" + b.port() + "/auth", pair), 200, "before sign-out on the other replica");
                 long before = System.nanoTime();
-                expect(send(http, "http://127.0.0.1:" + a.port() + "/oauth2/sign_out?rd=/", pair), 302, "sign_out");
+                // As a browser following the application's link: sign-out is honoured from this site only
+                expect(send(http, "http://127.0.0.1:" + a.port() + "/oauth2/sign_out?rd=/", pair, "Sec-Fetch-Site", "same-origin"), 302, "sign_out");
                 long signedOut = System.nanoTime();
                 int tries = 0;
                 while (true) {

@@ -25,7 +25,7 @@ import java.util.concurrent.CompletionStage;
  * The browser routes under {@code /oauth2/}: {@code start}, {@code callback}, {@code sign_out},
  * {@code backchannel-logout} (POST, form) and {@code userinfo}. Maps Vert.x requests to
  * {@link BrowserSessions} and its {@link WebAnswer}s back; every answer is {@code Cache-Control: no-store}
- * and {@code Referrer-Policy: no-referrer} (the callback URL holds a code).
+ * and {@code Referrer-Policy: no-referrer} (the callback URL holds a code), but for the sign-out page.
  */
 final class OAuth2Handler {
 
@@ -34,12 +34,14 @@ final class OAuth2Handler {
 
     private final BrowserSessions sessions;
     private final ExternalOrigin origin;
+    private final SignOutOrigin signOutOrigin;
     private final ClientAddress proxies;
     private final LoginRateLimit rateLimit;
 
     OAuth2Handler(BrowserSessions sessions, ClientAddress proxies, Clock clock) {
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.origin = new ExternalOrigin(proxies);
+        this.signOutOrigin = new SignOutOrigin(origin);
         this.proxies = Objects.requireNonNull(proxies, "proxies");
         this.rateLimit = new LoginRateLimit(clock);
     }
@@ -64,10 +66,11 @@ final class OAuth2Handler {
                     ? answer(request, sessions.start(returnTarget(request), binding, origin.of(request)))
                     : write(request, WebAnswerBodies.tooManyLogins());
             case CALLBACK -> answer(request, sessions.callback(firstValues(request), binding, cookies));
-            case "/oauth2/sign_out" -> "cross-site".equals(request.getHeader("Sec-Fetch-Site"))
-                    // Another site may not sign the user out (the Lax cookie travels on a cross-site GET).
-                    ? write(request, WebAnswerBodies.crossSiteSignOut())
-                    : answer(request, sessions.signOut(cookies, returnTarget(request), origin.of(request).orElse("")));
+            case "/oauth2/sign_out" -> switch (signOutOrigin.of(request)) {
+                case THIS_SITE -> answer(request, sessions.signOut(cookies, returnTarget(request), origin.of(request).orElse("")));
+                case OTHER_SITE -> write(request, WebAnswerBodies.crossSiteSignOut());
+                case UNKNOWN -> signOutPage(request);
+            };
             case "/oauth2/userinfo" -> answer(request, sessions.userinfo(cookies));
             case "/oauth2/backchannel-logout" -> backchannel(request);
             default -> request.response().setStatusCode(404).end();
@@ -136,14 +139,29 @@ final class OAuth2Handler {
                 .compose(answer -> write(request, answer));
     }
 
+    /**
+     * The page for a sign-out that nothing says the origin of: its button posts the sign-out from this
+     * origin. {@code same-origin} rather than {@code no-referrer}, or a browser would send that POST with
+     * {@code Origin: null}; not framed by anyone (a hidden button clicked would sign the user out).
+     */
+    private static Future<Void> signOutPage(HttpServerRequest request) {
+        request.response().putHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+                .putHeader("X-Frame-Options", "DENY");
+        return write(request, WebAnswerBodies.signOutPage(), "same-origin");
+    }
+
     static Future<Void> write(HttpServerRequest request, WebAnswer answer) {
+        return write(request, answer, "no-referrer");
+    }
+
+    private static Future<Void> write(HttpServerRequest request, WebAnswer answer, String referrerPolicy) {
         HttpServerResponse response = request.response();
         if (response.closed() || response.ended()) {
             return Future.succeededFuture();
         }
         response.setStatusCode(answer.status())
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-                .putHeader("Referrer-Policy", "no-referrer");
+                .putHeader("Referrer-Policy", referrerPolicy);
         if (answer.status() == 503) {
             // The store or the IdP is out of reach for now, as for /auth: a client may come back in a second.
             response.putHeader(HttpHeaders.RETRY_AFTER, "1");

@@ -2,6 +2,7 @@ package io.authtier.runtime.http;
 
 import io.authtier.runtime.login.WebAnswer;
 import java.util.List;
+import java.util.Optional;
 
 /** The few answers the HTTP layer gives itself on the browser routes. */
 final class WebAnswerBodies {
@@ -20,6 +21,25 @@ final class WebAnswerBodies {
 
     static WebAnswer crossSiteSignOut() {
         return WebAnswer.text(403, "sign-out must be started from this site");
+    }
+
+    /**
+     * 403 for a sign-out whose origin nothing tells (a browser without {@code Sec-Fetch-Site} followed a
+     * link, or a page hid where it came from): a button posts it again from this page, so with
+     * {@code Origin}. Relative {@code action}: it stays under whatever prefix routes {@code /oauth2/} here,
+     * and drops {@code rd}, which is not echoed into a page.
+     */
+    static WebAnswer signOutPage() {
+        return new WebAnswer(403, Optional.empty(), List.of(), "text/html; charset=utf-8", """
+                <!DOCTYPE html>
+                <html lang="en">
+                <head><meta charset="utf-8"><title>Sign out</title></head>
+                <body>
+                <p>You are still signed in: your browser did not say which site sent you here.</p>
+                <form method="post" action="sign_out"><button type="submit">Sign out</button></form>
+                </body>
+                </html>
+                """);
     }
 
     static WebAnswer unavailable() {

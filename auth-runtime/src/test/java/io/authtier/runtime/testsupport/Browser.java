@@ -30,13 +30,18 @@ public final class Browser {
         return send(URI.create(url), HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET(), headers);
     }
 
-    /** A form POST (what a login page's submit button sends), no redirect followed; cookies sent and stored. */
-    public HttpResponse<String> postForm(String url, Map<String, String> form) {
+    /**
+     * A form POST (what a login page's submit button sends), with {@code headers} (name, value, …) such as
+     * the {@code Origin} a browser adds; no redirect followed; cookies sent and stored.
+     */
+    public HttpResponse<String> postForm(String url, Map<String, String> form, String... headers) {
         String body = form.entrySet().stream()
                 .map(e -> e.getKey() + "=" + java.net.URLEncoder.encode(e.getValue(), java.nio.charset.StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
+        String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("Content-Type", "application/x-www-form-urlencoded"),
+                java.util.Arrays.stream(headers)).toArray(String[]::new);
         return send(URI.create(url), HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body)), "Content-Type", "application/x-www-form-urlencoded");
+                .POST(HttpRequest.BodyPublishers.ofString(body)), all);
     }
 
     private HttpResponse<String> send(URI uri, HttpRequest.Builder request, String... headers) {
