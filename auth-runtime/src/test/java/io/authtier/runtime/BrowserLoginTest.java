@@ -681,6 +681,39 @@ class BrowserLoginTest {
         assertThat(auth(browser, first).statusCode()).isEqualTo(401);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "a Host outside allowedRedirectDomains | Host: evil.com | ''",
+            "a trusted proxy's host outside them | Host: 127.0.0.1; X-Forwarded-Proto: https; X-Forwarded-Host: evil.com | ''",
+            "an allowed host over plain http | Host: 127.0.0.1; X-Forwarded-Proto: http; X-Forwarded-Host: shop.example.com | ''",
+            "an allowed host over https | Host: 127.0.0.1; X-Forwarded-Proto: https; X-Forwarded-Host: shop.example.com | https://shop.example.com/bye",
+            "an allowed wildcard host | Host: 127.0.0.1; X-Forwarded-Proto: https; X-Forwarded-Host: a.apps.example.com | https://a.apps.example.com/bye"})
+    @DisplayName("Sign-out gives the IdP a post-logout redirect on this host only where a callback could be; otherwise none, and still signs out")
+    void postLogoutRedirectOnAllowedHostsOnly(String name, String hostHeaders, String expected) throws IOException {
+        Browser browser = new Browser();
+        login(browser, first, "omar", Map.of());
+        String cookie = browser.cookie(base(first), COOKIE);
+
+        // When the sign-out request names that host (Sec-Fetch-Site: none, so that only the host is in question)
+        String answer = rawGet(first, "/oauth2/sign_out?rd=/bye", hostHeaders.replace("; ", "\r\n") + "\r\nSec-Fetch-Site: none\r\n"
+                + "Cookie: " + COOKIE + "=" + cookie + "\r\n");
+
+        // Then the browser goes to the IdP's end-session endpoint, with a way back only to an allowed origin
+        assertThat(answer).startsWith("HTTP/1.1 302 ");
+        String location = answer.lines().filter(line -> line.regionMatches(true, 0, "Location:", 0, 9)).findFirst().orElseThrow().substring(9).strip();
+        assertThat(location).startsWith(idp.endSessionEndpointUrl("main").toString());
+        Map<String, String> params = query(location);
+        assertThat(params).containsKey("id_token_hint").containsEntry("client_id", CLIENT);
+        if (expected.isEmpty()) {
+            assertThat(params).doesNotContainKey("post_logout_redirect_uri");
+            assertThat(location).doesNotContain("evil.com");
+        } else {
+            assertThat(params).containsEntry("post_logout_redirect_uri", expected);
+        }
+        // And the session has ended either way
+        assertThat(auth(browser, first).statusCode()).isEqualTo(401);
+    }
+
     @Test
     @DisplayName("Access rules apply to sessions: groups, roles and scopes from the login")
     void accessRulesForSessions() {

@@ -67,7 +67,7 @@ final class OAuth2Handler {
                     : write(request, WebAnswerBodies.tooManyLogins());
             case CALLBACK -> answer(request, sessions.callback(firstValues(request), binding, cookies));
             case "/oauth2/sign_out" -> switch (signOutOrigin.of(request)) {
-                case THIS_SITE -> answer(request, sessions.signOut(cookies, returnTarget(request), origin.of(request).orElse("")));
+                case THIS_SITE -> answer(request, sessions.signOut(cookies, returnTarget(request), origin.of(request)));
                 case OTHER_SITE -> write(request, WebAnswerBodies.crossSiteSignOut());
                 case UNKNOWN -> signOutPage(request);
             };

@@ -88,7 +88,7 @@ public final class BrowserSessions implements AutoCloseable {
         IdTokenCheck idTokens = new IdTokenCheck(jwts, login.clientId(), issuer.clockSkew(), clock);
         this.flow = new LoginFlow(login, issuerUrl, discovery, tokens,
                 new PendingLoginVault(pending, new SessionCipher(random)), idTokens, store, cookie, clock, random, metrics);
-        this.signOut = new SignOut(login.clientId(), cookie, store, discovery, targets, metrics);
+        this.signOut = new SignOut(login.clientId(), cookie, store, discovery, targets, new CallbackUrls(login), clock, metrics);
         this.backchannel = new BackchannelLogout(issuerUrl, login.clientId(), issuer.clockSkew(), jwts, store, pending, clock, metrics);
         // A refresh may retry: hold the lock for every attempt and backoff, and never less than 10 s.
         Duration lockTtl = timeout.multipliedBy(config.resilience().retry().maxAttempts()).multipliedBy(2);
@@ -128,8 +128,9 @@ public final class BrowserSessions implements AutoCloseable {
         return flow.callback(query, bindingValue, cookieHeaders);
     }
 
-    public CompletionStage<WebAnswer> signOut(List<String> cookieHeaders, Optional<String> rd, String base) {
-        return signOut.signOut(cookieHeaders, rd, base);
+    /** @param origin {@code scheme://host[:port]} as the browser reached the runtime, if the request names one */
+    public CompletionStage<WebAnswer> signOut(List<String> cookieHeaders, Optional<String> rd, Optional<String> origin) {
+        return signOut.signOut(cookieHeaders, rd, origin);
     }
 
     public CompletionStage<WebAnswer> backchannelLogout(Optional<String> logoutToken) {

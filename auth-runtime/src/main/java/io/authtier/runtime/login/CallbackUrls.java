@@ -60,6 +60,20 @@ final class CallbackUrls {
         return new Url(origin.get() + PATH);
     }
 
+    /**
+     * The origin ({@code scheme://host[:port]}) that {@link #of} puts this request's callback on: the one a
+     * path on "this host" is made absolute with for the IdP (the post-logout redirect), under the same rule.
+     */
+    Callback origin(Optional<String> origin) {
+        return switch (of(origin)) {
+            case Url url -> {
+                URI callback = URI.create(url.value());
+                yield new Url(callback.getScheme() + "://" + callback.getRawAuthority());
+            }
+            case Refused refused -> refused;
+        };
+    }
+
     private static Optional<URI> parse(String origin) {
         try {
             URI uri = new URI(origin);

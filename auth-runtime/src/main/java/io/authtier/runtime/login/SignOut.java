@@ -1,6 +1,7 @@
 package io.authtier.runtime.login;
 
 import io.authtier.runtime.idp.Discovery;
+import io.authtier.runtime.resilience.RateLimitedLog;
 import io.authtier.runtime.session.CookieCheck;
 import io.authtier.runtime.session.Session;
 import io.authtier.runtime.session.SessionCookie;
@@ -9,6 +10,8 @@ import io.authtier.runtime.session.SessionStore;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,7 +24,11 @@ import org.slf4j.LoggerFactory;
  * {@code /oauth2/sign_out?rd=URL}: ends the browser's session in the store (so every replica sees it at
  * once), removes the cookie, and sends the browser to the IdP's {@code end_session_endpoint} with
  * {@code id_token_hint} and {@code post_logout_redirect_uri} (OpenID Connect RP-Initiated Logout 1.0), or
- * straight to {@code rd} if the IdP has no such endpoint or the session is already gone.
+ * straight to {@code rd} if the IdP has no such endpoint or the session is already gone. A path in
+ * {@code rd} is made absolute on the origin that {@link CallbackUrls} allows for this request (the
+ * {@code redirectUrl}'s, or an allowed host's): the request's own {@code Host} may be forged, and an IdP
+ * with loose post-logout URIs would send the browser there. Without one, the IdP gets no
+ * {@code post_logout_redirect_uri} and shows its own signed-out page.
  */
 final class SignOut {
 
@@ -32,31 +39,35 @@ final class SignOut {
     private final SessionStore store;
     private final Discovery<ProviderEndpoints> discovery;
     private final ReturnTargets targets;
+    private final CallbackUrls origins;
+    private final RateLimitedLog refusedHosts;
     private final SessionMetrics metrics;
 
     SignOut(String clientId, SessionCookie cookie, SessionStore store, Discovery<ProviderEndpoints> discovery, ReturnTargets targets,
-            SessionMetrics metrics) {
+            CallbackUrls origins, Clock clock, SessionMetrics metrics) {
         this.clientId = Objects.requireNonNull(clientId, "clientId");
         this.cookie = Objects.requireNonNull(cookie, "cookie");
         this.store = Objects.requireNonNull(store, "store");
         this.discovery = Objects.requireNonNull(discovery, "discovery");
         this.targets = Objects.requireNonNull(targets, "targets");
+        this.origins = Objects.requireNonNull(origins, "origins");
+        this.refusedHosts = new RateLimitedLog(LOG, clock, Duration.ofSeconds(10));
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     /**
      * @param cookieHeaders the request's {@code Cookie} headers
      * @param rd            where to go afterwards; {@code /} if absent
-     * @param base          this host as the browser reaches it ({@code https://shop.example.com}), to make a
-     *                      path in {@code rd} absolute for the IdP
+     * @param origin        {@code scheme://host[:port]} as the browser reached the runtime, if the request
+     *                      names one: a path in {@code rd} is made absolute with it for the IdP, if allowed
      */
-    CompletionStage<WebAnswer> signOut(List<String> cookieHeaders, Optional<String> rd, String base) {
+    CompletionStage<WebAnswer> signOut(List<String> cookieHeaders, Optional<String> rd, Optional<String> origin) {
         Optional<String> returnTo = targets.check(rd.orElse("/"));
         if (returnTo.isEmpty()) {
             return CompletableFuture.completedFuture(WebAnswer.text(400, "rd is not an allowed redirect target: use a path "
                     + "on this host or a host listed in sessions.login.allowedRedirectDomains"));
         }
-        String after = returnTo.get().startsWith("/") ? base + returnTo.get() : returnTo.get();
+        Optional<String> after = postLogoutRedirect(returnTo.get(), origin);
         Optional<CookieCheck.Valid> valid = Cookies.value(cookieHeaders, cookie.name()).map(cookie::read)
                 .filter(CookieCheck.Valid.class::isInstance).map(CookieCheck.Valid.class::cast);
         if (valid.isEmpty()) {
@@ -83,11 +94,27 @@ final class SignOut {
                 });
     }
 
-    private String endSession(URI endpoint, String idToken, String after) {
+    /** {@code returnTo} as an absolute URL for the IdP; empty if it is a path and this request's host may not have it. */
+    private Optional<String> postLogoutRedirect(String returnTo, Optional<String> origin) {
+        if (!returnTo.startsWith("/")) {
+            return Optional.of(returnTo); // on a host of allowedRedirectDomains (ReturnTargets)
+        }
+        return switch (origins.origin(origin)) {
+            case CallbackUrls.Url url -> Optional.of(url.value() + returnTo);
+            case CallbackUrls.Refused refused -> {
+                if (!refused.host().isEmpty()) {
+                    refusedHosts.warn("sign-out on host {}: {}; the IdP is sent no post_logout_redirect_uri", refused.host(), refused.message());
+                }
+                yield Optional.empty();
+            }
+        };
+    }
+
+    private String endSession(URI endpoint, String idToken, Optional<String> after) {
         return endpoint + (endpoint.getRawQuery() == null ? "?" : "&")
                 + "id_token_hint=" + encode(idToken)
                 + "&client_id=" + encode(clientId)
-                + "&post_logout_redirect_uri=" + encode(after);
+                + after.map(url -> "&post_logout_redirect_uri=" + encode(url)).orElse("");
     }
 
     private static String encode(String value) {

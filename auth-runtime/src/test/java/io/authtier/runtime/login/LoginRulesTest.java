@@ -98,6 +98,19 @@ class LoginRulesTest {
         assertThat(derivedCallbacks().of(Optional.empty())).isInstanceOf(CallbackUrls.Refused.class);
     }
 
+    @Test
+    @DisplayName("The origin of the callback, for a post-logout redirect: redirectUrl's whatever the host, else an allowed host's only")
+    void callbackOrigins() {
+        CallbackUrls configured = new CallbackUrls(new io.authtier.runtime.config.LoginConfig("main", "web", Optional.empty(), List.of("openid"),
+                List.of("shop.example.com"), Optional.of(java.net.URI.create("https://auth.example.com:8443/auth/oauth2/callback")), false));
+        assertThat(configured.origin(Optional.of("http://evil.com"))).isEqualTo(new CallbackUrls.Url("https://auth.example.com:8443"));
+        assertThat(derivedCallbacks().origin(Optional.of("https://x.apps.example.com"))).isEqualTo(new CallbackUrls.Url("https://x.apps.example.com"));
+        assertThat(derivedCallbacks().origin(Optional.of("http://localhost:8080"))).isEqualTo(new CallbackUrls.Url("http://localhost:8080"));
+        assertThat(derivedCallbacks().origin(Optional.of("https://evil.com"))).isInstanceOf(CallbackUrls.Refused.class);
+        assertThat(derivedCallbacks().origin(Optional.of("http://shop.example.com"))).isInstanceOf(CallbackUrls.Refused.class);
+        assertThat(derivedCallbacks().origin(Optional.empty())).isInstanceOf(CallbackUrls.Refused.class);
+    }
+
     static Map<String, Object> idToken() {
         Map<String, Object> claims = new HashMap<>();
         claims.put("iss", "https://idp.example.com");
