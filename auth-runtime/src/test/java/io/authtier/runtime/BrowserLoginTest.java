@@ -122,7 +122,19 @@ class BrowserLoginTest {
     /** Logs {@code browser} in at {@code runtime} as {@code subject}; returns the callback's response. */
     static HttpResponse<String> login(Browser browser, RunningRuntime runtime, String subject, Map<String, Object> claims) {
         idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", subject, "JWT", List.of("shop-api"), claims, 3600));
-        return browser.logIn(base(runtime) + "/oauth2/start?rd=/cart", idp.baseUrl().toString());
+        return browser.logIn(base(runtime) + "/oauth2/start?rd=/cart", idp.baseUrl().toString(), nextClient());
+    }
+
+    static final java.util.concurrent.atomic.AtomicInteger CLIENTS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * X-Forwarded-For of a client address of its own (through the trusted loopback proxy): the runtimes'
+     * clocks stand still, so /oauth2/start's per-client bucket never refills, and this class starts more
+     * logins than it holds. crossSiteSignOutAndRateLimit tests the limit itself.
+     */
+    static String[] nextClient() {
+        int n = CLIENTS.incrementAndGet();
+        return new String[] {"X-Forwarded-For", "10.78." + (n / 250) + "." + (n % 250 + 1)};
     }
 
     static Map<String, String> query(String url) {
@@ -469,6 +481,44 @@ class BrowserLoginTest {
         assertThat(twoTabs.cookie(base(first), COOKIE)).isNull();
     }
 
+    @Test
+    @DisplayName("A callback without the browser's binding cookie, or with another browser's, leaves the pending login to the browser that started it")
+    void callbackFromAnotherBrowserDoesNotBurnTheLogin() {
+        // Given a login on its way back from the IdP in the victim's browser, whose callback URL (state and code) leaked
+        Browser victim = new Browser();
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "vera", "JWT", List.of("shop-api"), Map.of(), 3600));
+        HttpResponse<String> toCallback = victim.follow(base(first) + "/oauth2/start?rd=/cart", next -> next.contains("/oauth2/callback"),
+                nextClient());
+        String callback = toCallback.uri().resolve(toCallback.headers().firstValue("Location").orElseThrow()).toString();
+        double unknown = metric(first, "authtier_logins_total{outcome=\"unknown_state\"}");
+        double mismatch = metric(first, "authtier_logins_total{outcome=\"browser_mismatch\"}");
+
+        // When someone else opens it first: with no binding cookie, then with a binding cookie of their own
+        Browser bare = new Browser();
+        HttpResponse<String> withoutBinding = bare.get(callback);
+        Browser other = new Browser();
+        other.follow(base(first) + "/oauth2/start", next -> next.startsWith(idp.baseUrl().toString()), nextClient());
+        assertThat(other.cookie(base(first), COOKIE + "-login")).isNotEmpty();
+        HttpResponse<String> withOtherBinding = other.get(callback);
+
+        // Then both are refused, and neither gets a session
+        assertThat(withoutBinding.statusCode()).isEqualTo(400);
+        assertThat(withOtherBinding.statusCode()).isEqualTo(400);
+        assertThat(bare.cookie(base(first), COOKIE)).isNull();
+        assertThat(other.cookie(base(first), COOKIE)).isNull();
+        // And the victim's browser still finishes its login, once
+        HttpResponse<String> done = victim.get(callback);
+        assertThat(done.statusCode()).isEqualTo(302);
+        assertThat(done.headers().firstValue("Location")).hasValue("/cart");
+        assertThat(auth(victim, first).headers().firstValue("X-Auth-Request-User")).hasValue("vera");
+        assertThat(victim.get(callback).statusCode()).isEqualTo(400);
+        // And the refusals said and counted the login as unknown or another browser's, without telling which
+        assertThat(withOtherBinding.body()).isEqualTo(withoutBinding.body()).contains("unknown, expired or already used, or was started in another browser");
+        // (the replay too: the login cleared the browser's binding cookie)
+        assertThat(metric(first, "authtier_logins_total{outcome=\"browser_mismatch\"}")).isEqualTo(mismatch + 2);
+        assertThat(metric(first, "authtier_logins_total{outcome=\"unknown_state\"}")).isEqualTo(unknown + 1);
+    }
+
     static double metric(RunningRuntime runtime, String line) {
         return runtime.management("/metrics").body().lines().filter(l -> l.startsWith(line + " "))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
@@ -480,7 +530,8 @@ class BrowserLoginTest {
     void tokenTypeMustBeBearer(String tokenType, int status) {
         // Given a login that reached the IdP and comes back with a code
         Browser browser = new Browser();
-        HttpResponse<String> toCallback = browser.follow(base(first) + "/oauth2/start?rd=/cart", next -> next.contains("/oauth2/callback"));
+        HttpResponse<String> toCallback = browser.follow(base(first) + "/oauth2/start?rd=/cart", next -> next.contains("/oauth2/callback"),
+                nextClient());
         String callback = toCallback.uri().resolve(toCallback.headers().firstValue("Location").orElseThrow()).toString();
         String nonce = query(browser.hops().getFirst().headers().firstValue("Location").orElseThrow()).get("nonce");
         // And an IdP whose answer to that code is right in every other way: a signed ID token with the nonce

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code /oauth2/start?rd=URL}: finds the callback URL ({@link CallbackUrls}), checks {@code rd} against the allowed domains, draws {@code state},
  * {@code nonce} and a PKCE verifier, keeps them (sealed, at most 10 minutes) as a {@link PendingLogin} and
- * redirects to the IdP. {@code /oauth2/callback}: takes the pending login of {@code state} (once: a replay
- * finds nothing), checks that the browser is the one that started it, exchanges the code with the
+ * redirects to the IdP. {@code /oauth2/callback}: takes the pending login of {@code state} and this browser's
+ * binding cookie (once: a replay finds nothing; another browser finds nothing and takes nothing), exchanges the code with the
  * verifier, validates the ID token (signature, {@code iss}, {@code aud}, lifetime, {@code nonce}), stores a
  * new session under a fresh id and key, sets the session cookie and redirects to {@code rd}.
  *
@@ -46,6 +46,8 @@ public final class LoginFlow {
     private static final Logger LOG = LoggerFactory.getLogger(LoginFlow.class);
     /** The access token's lifetime when the IdP does not say ({@code expires_in} is only RECOMMENDED). */
     static final Duration DEFAULT_ACCESS_TOKEN_LIFETIME = Duration.ofMinutes(5);
+    /** One answer whether the login is unknown or another browser's: which, the caller need not learn. */
+    private static final String UNKNOWN_LOGIN = "this login is unknown, expired or already used, or was started in another browser; start again";
 
     private final LoginConfig config;
     private final String issuerUrl;
@@ -122,7 +124,7 @@ public final class LoginFlow {
         Pkce pkce = Pkce.create(random);
         PendingLogin login = new PendingLogin(pkce.verifier(), nonce, returnTo.get(), BrowserBinding.hash(browser), redirectUri, clock.instant());
         return discovery.get()
-                .thenCompose(endpoints -> pending.put(state, login).thenApply(stored -> {
+                .thenCompose(endpoints -> pending.put(state, browser, login).thenApply(stored -> {
                     String location = endpoints.authorization() + (endpoints.authorization().getRawQuery() == null ? "?" : "&")
                             + "response_type=code"
                             + "&client_id=" + encode(config.clientId())
@@ -155,14 +157,19 @@ public final class LoginFlow {
         if (state == null || state.isEmpty() || state.length() > 128) {
             return refused(400, "no_state", "the login has no state; start again");
         }
-        return pending.take(state).thenCompose(found -> {
+        // Checked before anything is taken: a callback from another browser must leave the login to its own.
+        Optional<String> browser = binding.read(bindingValue);
+        if (browser.isEmpty()) {
+            return refused(400, "browser_mismatch", UNKNOWN_LOGIN);
+        }
+        return pending.take(state, browser.get()).thenCompose(found -> {
+            // Filed under state and binding: another browser's binding finds nothing, and takes nothing.
             if (found.isEmpty()) {
-                return refused(400, "unknown_state", "this login is unknown, expired or already used; start again");
+                return refused(400, "unknown_state", UNKNOWN_LOGIN);
             }
             PendingLogin login = found.get();
-            Optional<String> browser = binding.read(bindingValue);
-            if (browser.isEmpty() || !Secrets.same(BrowserBinding.hash(browser.get()), login.bindingHash())) {
-                return refused(400, "browser_mismatch", "this login was started in another browser; start again");
+            if (!Secrets.same(BrowserBinding.hash(browser.get()), login.bindingHash())) {
+                return refused(400, "browser_mismatch", UNKNOWN_LOGIN);
             }
             if (query.containsKey("error")) {
                 return refused(401, "idp_error", "the identity provider did not log you in");

@@ -9,9 +9,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Pending logins by {@code state}, sealed: the store key is one hash of the state, the AES-GCM key another,
- * so the store holds neither the state nor a readable PKCE verifier or nonce. Kept {@link #TTL} at most and
- * taken once: a replayed {@code state} finds nothing.
+ * Pending logins by {@code state} and the browser-binding cookie that started them, sealed: the store key is
+ * one hash of both, the AES-GCM key another, so the store holds neither the state nor a readable PKCE
+ * verifier or nonce. Filed under the binding too, so that a callback with the state but another browser's
+ * binding (or a guessed one) addresses nothing and cannot take, and so burn, the rightful browser's login.
+ * Kept {@link #TTL} at most and taken once: a replayed {@code state} finds nothing.
  */
 final class PendingLoginVault {
 
@@ -26,27 +28,38 @@ final class PendingLoginVault {
         this.cipher = Objects.requireNonNull(cipher, "cipher");
     }
 
-    CompletionStage<Void> put(String state, PendingLogin login) {
-        return store.put(storeKey(state), cipher.seal(key(state), aad(state), login.encode()), TTL);
+    /** @param browser the value of the browser-binding cookie that the start sets */
+    CompletionStage<Void> put(String state, String browser, PendingLogin login) {
+        String name = name(state, browser);
+        return store.put(storeKey(name), cipher.seal(key(name), aad(name), login.encode()), TTL);
     }
 
-    /** The pending login of {@code state}, removed; empty if unknown, expired, already used or not ours. */
-    CompletionStage<Optional<PendingLogin>> take(String state) {
-        return store.take(storeKey(state)).thenApply(value -> value.flatMap(sealed -> switch (cipher.open(key(state), aad(state), sealed)) {
+    /**
+     * The pending login of {@code state} started by the browser whose binding cookie is {@code browser},
+     * removed; empty if unknown, expired, already used, another browser's or not ours.
+     */
+    CompletionStage<Optional<PendingLogin>> take(String state, String browser) {
+        String name = name(state, browser);
+        return store.take(storeKey(name)).thenApply(value -> value.flatMap(sealed -> switch (cipher.open(key(name), aad(name), sealed)) {
             case SessionCipher.Opened.Plain plain -> PendingLogin.decode(plain.bytes());
             case SessionCipher.Opened.Failed failed -> Optional.<PendingLogin>empty();
         }));
     }
 
-    private static String storeKey(String state) {
-        return Base64Url.encode(Secrets.hash("authtier pending login id", state));
+    /** Both in one string, unambiguously: the binding is 43 base64url characters, so what precedes its NUL is the state. */
+    private static String name(String state, String browser) {
+        return state + "\0" + browser;
     }
 
-    private static byte[] key(String state) {
-        return Secrets.hash("authtier pending login key", state);
+    private static String storeKey(String name) {
+        return Base64Url.encode(Secrets.hash("authtier pending login id", name));
     }
 
-    private static byte[] aad(String state) {
-        return storeKey(state).getBytes(StandardCharsets.US_ASCII);
+    private static byte[] key(String name) {
+        return Secrets.hash("authtier pending login key", name);
+    }
+
+    private static byte[] aad(String name) {
+        return storeKey(name).getBytes(StandardCharsets.US_ASCII);
     }
 }

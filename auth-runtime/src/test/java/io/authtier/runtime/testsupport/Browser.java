@@ -65,9 +65,12 @@ public final class Browser {
         }
     }
 
-    /** Follows redirects from {@code url} until a response that is not a redirect, or {@code until} matches a Location. */
-    public HttpResponse<String> follow(String url, java.util.function.Predicate<String> stopBefore) {
-        HttpResponse<String> response = get(url);
+    /**
+     * Follows redirects from {@code url} until a response that is not a redirect, or {@code until} matches a
+     * Location; {@code firstHeaders} (name, value, …) go with the first request only.
+     */
+    public HttpResponse<String> follow(String url, java.util.function.Predicate<String> stopBefore, String... firstHeaders) {
+        HttpResponse<String> response = get(url, firstHeaders);
         for (int hop = 0; hop < 10 && response.statusCode() / 100 == 3; hop++) {
             URI next = response.uri().resolve(response.headers().firstValue("Location").orElseThrow());
             if (stopBefore.test(next.toString())) {
@@ -81,9 +84,10 @@ public final class Browser {
     /**
      * Follows a login from {@code startUrl} through the IdP at {@code idpBaseUrl} until the redirect that
      * leaves it (to neither the IdP nor a {@code /oauth2/} route): returns the callback's answer.
+     * {@code startHeaders} (name, value, …) go with the start only.
      */
-    public HttpResponse<String> logIn(String startUrl, String idpBaseUrl) {
-        return follow(startUrl, next -> !next.startsWith(idpBaseUrl) && !next.contains("/oauth2/"));
+    public HttpResponse<String> logIn(String startUrl, String idpBaseUrl, String... startHeaders) {
+        return follow(startUrl, next -> !next.startsWith(idpBaseUrl) && !next.contains("/oauth2/"), startHeaders);
     }
 
     /** Every response so far, in order. */
