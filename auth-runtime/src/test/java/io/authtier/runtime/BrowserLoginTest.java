@@ -9,6 +9,7 @@ import io.authtier.runtime.session.CookieCheck;
 import io.authtier.runtime.session.SessionCookie;
 import io.authtier.runtime.session.SigningKey;
 import io.authtier.runtime.testsupport.Browser;
+import io.authtier.runtime.testsupport.DiscoveryExtras;
 import io.authtier.runtime.testsupport.MutableClock;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
@@ -63,7 +64,8 @@ class BrowserLoginTest {
 
     @BeforeAll
     static void start() throws IOException {
-        idp = new MockOAuth2Server(faults);
+        // The issuer "strict" says that its authorization responses carry iss (RFC 9207); "main" does not
+        idp = new MockOAuth2Server(faults, new DiscoveryExtras(Map.of("strict", Map.of("authorization_response_iss_parameter_supported", true))));
         idp.start(java.net.InetAddress.getLoopbackAddress(), 0);
         redis = RedisServers.standalone(dir);
         k1 = key("k1");
@@ -232,7 +234,7 @@ class BrowserLoginTest {
             String metrics = fresh.management("/metrics").body();
 
             // Then the counters that alerts use exist at 0
-            for (String outcome : List.of("success", "redirect_refused", "no_state", "unknown_state", "browser_mismatch", "idp_error",
+            for (String outcome : List.of("success", "redirect_refused", "no_state", "unknown_state", "browser_mismatch", "no_iss", "wrong_iss", "idp_error",
                     "no_code", "code_refused", "no_id_token", "unavailable", "no_host", "callback_host_refused", "callback_not_https")) {
                 assertThat(metrics).contains("authtier_logins_total{outcome=\"" + outcome + "\"} 0.0");
             }
@@ -517,6 +519,70 @@ class BrowserLoginTest {
         // (the replay too: the login cleared the browser's binding cookie)
         assertThat(metric(first, "authtier_logins_total{outcome=\"browser_mismatch\"}")).isEqualTo(mismatch + 2);
         assertThat(metric(first, "authtier_logins_total{outcome=\"unknown_state\"}")).isEqualTo(unknown + 1);
+    }
+
+    /** The callback URL that the IdP sends a login of {@code subject} started at {@code runtime} back to, not yet opened. */
+    static String callbackOf(Browser browser, RunningRuntime runtime, String issuerId, String subject) {
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback(issuerId, subject, "JWT", List.of("shop-api"), Map.of(), 3600));
+        HttpResponse<String> toCallback = browser.follow(base(runtime) + "/oauth2/start?rd=/cart", next -> next.contains("/oauth2/callback"),
+                nextClient());
+        return toCallback.uri().resolve(toCallback.headers().firstValue("Location").orElseThrow()).toString();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {"another issuer | http://127.0.0.1:1/main", "the issuer with a slash added | ISSUER/",
+            "the issuer in capitals | ISSUER_CAPITALS", "empty | ''"})
+    @DisplayName("A callback whose iss is not the issuer exactly (RFC 9207: a mix-up) is refused with 400; the same with the issuer's iss passes")
+    void callbackWithAnotherIss(String name, String iss) {
+        Browser browser = new Browser();
+        String callback = callbackOf(browser, first, "main", "iris");
+        String issuer = idp.issuerUrl("main").toString();
+        double wrong = metric(first, "authtier_logins_total{outcome=\"wrong_iss\"}");
+
+        HttpResponse<String> refused = browser.get(callback + "&iss="
+                + URLEncoder.encode(iss.replace("ISSUER_CAPITALS", issuer.toUpperCase(java.util.Locale.ROOT)).replace("ISSUER", issuer), StandardCharsets.UTF_8));
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("does not come from the identity provider");
+        assertThat(browser.cookie(base(first), COOKIE)).isNull();
+        assertThat(metric(first, "authtier_logins_total{outcome=\"wrong_iss\"}")).isEqualTo(wrong + 1);
+        // The refusal came before the login was taken: the answer as the issuer sent it still logs in
+        HttpResponse<String> accepted = browser.get(callback + "&iss=" + URLEncoder.encode(issuer, StandardCharsets.UTF_8));
+        assertThat(accepted.statusCode()).isEqualTo(302);
+        assertThat(accepted.headers().firstValue("Location")).hasValue("/cart");
+    }
+
+    @Test
+    @DisplayName("An IdP whose discovery says authorization_response_iss_parameter_supported: a callback without iss is refused")
+    void callbackWithoutIssWhereItIsPromised() {
+        try (RunningRuntime strict = RunningRuntime.start("""
+                issuers:
+                - name: strict
+                  issuerUrl: %s
+                  audiences: [shop-api]
+                sessions:
+                  store: Memory
+                  cookie:
+                    signingKeys: [{id: k1, file: %s}]
+                  login:
+                    issuer: strict
+                    clientId: %s
+                    allowedRedirectDomains: [127.0.0.1]
+                """.formatted(idp.issuerUrl("strict"), k1, CLIENT), new MutableClock(Instant.now()), policy -> policy)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> strict.management("/readyz").statusCode() == 200);
+            Browser browser = new Browser();
+            String callback = callbackOf(browser, strict, "strict", "ines");
+
+            HttpResponse<String> withoutIss = browser.get(callback);
+
+            assertThat(withoutIss.statusCode()).isEqualTo(400);
+            assertThat(browser.cookie(base(strict), COOKIE)).isNull();
+            assertThat(metric(strict, "authtier_logins_total{outcome=\"no_iss\"}")).isEqualTo(1.0);
+            // And with the issuer's iss, as such an IdP sends it, the login passes
+            HttpResponse<String> withIss = browser.get(callback + "&iss=" + URLEncoder.encode(idp.issuerUrl("strict").toString(), StandardCharsets.UTF_8));
+            assertThat(withIss.statusCode()).isEqualTo(302);
+            assertThat(auth(browser, strict).headers().firstValue("X-Auth-Request-User")).hasValue("ines");
+        }
     }
 
     static double metric(RunningRuntime runtime, String line) {

@@ -178,7 +178,7 @@ final class OAuth2Handler {
 
     private static Map<String, String> firstValues(HttpServerRequest request) {
         Map<String, String> query = new HashMap<>();
-        for (String name : List.of("code", "state", "error")) {
+        for (String name : List.of("code", "state", "error", "iss")) {
             String value = request.getParam(name);
             if (value != null) {
                 query.put(name, value);

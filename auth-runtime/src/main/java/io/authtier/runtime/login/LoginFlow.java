@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@code /oauth2/start?rd=URL}: finds the callback URL ({@link CallbackUrls}), checks {@code rd} against the allowed domains, draws {@code state},
  * {@code nonce} and a PKCE verifier, keeps them (sealed, at most 10 minutes) as a {@link PendingLogin} and
  * redirects to the IdP. {@code /oauth2/callback}: takes the pending login of {@code state} and this browser's
- * binding cookie (once: a replay finds nothing; another browser finds nothing and takes nothing), exchanges the code with the
+ * binding cookie (once: a replay finds nothing; another browser finds nothing and takes nothing) if its
+ * {@code iss}, when sent or promised, is the issuer's (RFC 9207), exchanges the code with the
  * verifier, validates the ID token (signature, {@code iss}, {@code aud}, lifetime, {@code nonce}), stores a
  * new session under a fresh id and key, sets the session cookie and redirects to {@code rd}.
  *
@@ -147,7 +148,7 @@ public final class LoginFlow {
     /**
      * {@code /oauth2/callback}.
      *
-     * @param query         the callback's query parameters ({@code code}, {@code state}, or {@code error})
+     * @param query         the callback's query parameters ({@code code}, {@code state}, or {@code error}; {@code iss})
      * @param bindingValue  the browser-binding cookie, if sent
      * @param cookieHeaders the request's {@code Cookie} headers: a session of this browser that they carry
      *                      ends once the new one exists (a login again leaves no live session behind)
@@ -162,13 +163,30 @@ public final class LoginFlow {
         if (browser.isEmpty()) {
             return refused(400, "browser_mismatch", UNKNOWN_LOGIN);
         }
-        return pending.take(state, browser.get()).thenCompose(found -> {
+        return discovery.get().thenCompose(endpoints -> {
+            // RFC 9207: an answer that names another issuer (a mix-up) is refused before its code goes anywhere.
+            String iss = query.get("iss");
+            if (iss == null ? endpoints.sendsIss() : !iss.equals(issuerUrl)) {
+                return refused(400, iss == null ? "no_iss" : "wrong_iss", "the answer does not come from the identity provider "
+                        + "this login went to; start again");
+            }
+            return finishCallback(query, state, browser.get(), cookieHeaders);
+        }).exceptionally(error -> {
+            metrics.login("unavailable");
+            LOG.warn("login: {}", describe(error));
+            return WebAnswer.text(503, "the login is unavailable right now; try again shortly");
+        });
+    }
+
+    /** The callback once its browser and issuer are known to be right: takes the pending login and redeems the code. */
+    private CompletionStage<WebAnswer> finishCallback(Map<String, String> query, String state, String browser, List<String> cookieHeaders) {
+        return pending.take(state, browser).thenCompose(found -> {
             // Filed under state and binding: another browser's binding finds nothing, and takes nothing.
             if (found.isEmpty()) {
                 return refused(400, "unknown_state", UNKNOWN_LOGIN);
             }
             PendingLogin login = found.get();
-            if (!Secrets.same(BrowserBinding.hash(browser.get()), login.bindingHash())) {
+            if (!Secrets.same(BrowserBinding.hash(browser), login.bindingHash())) {
                 return refused(400, "browser_mismatch", UNKNOWN_LOGIN);
             }
             if (query.containsKey("error")) {
@@ -187,10 +205,6 @@ public final class LoginFlow {
                         }
                         case TokenGrant.Granted granted -> finish(login, granted, cookieHeaders);
                     });
-        }).exceptionally(error -> {
-            metrics.login("unavailable");
-            LOG.warn("login: {}", describe(error));
-            return WebAnswer.text(503, "the login is unavailable right now; try again shortly");
         });
     }
 
