@@ -585,6 +585,44 @@ class BrowserLoginTest {
         }
     }
 
+    @Test
+    @DisplayName("The 401s of /oauth2/userinfo and /oauth2/callback carry a WWW-Authenticate challenge that says where to log in")
+    void unauthorizedAnswersCarryAChallenge() {
+        String challenge = "Cookie realm=\"authtier\", form-action=\"/oauth2/start\"";
+        // userinfo without a session
+        HttpResponse<String> userinfo = new Browser().get(base(first) + "/oauth2/userinfo");
+        assertThat(userinfo.statusCode()).isEqualTo(401);
+        assertThat(userinfo.headers().allValues("WWW-Authenticate")).containsExactly(challenge);
+
+        // A callback with which the IdP says it did not log the user in (error=access_denied; no code, so no token is asked for)
+        Browser browser = new Browser();
+        HttpResponse<String> toCallback = browser.follow(base(first) + "/oauth2/start?rd=/cart", next -> next.contains("/oauth2/callback"),
+                nextClient());
+        String callback = toCallback.uri().resolve(toCallback.headers().firstValue("Location").orElseThrow()).toString();
+        HttpResponse<String> denied = browser.get(callback.replaceFirst("code=[^&]*", "error=access_denied"));
+        assertThat(denied.statusCode()).isEqualTo(401);
+        assertThat(denied.headers().allValues("WWW-Authenticate")).containsExactly(challenge);
+        assertThat(browser.cookie(base(first), COOKIE)).isNull();
+
+        // And a 400 has none
+        assertThat(new Browser().get(base(first) + "/oauth2/callback").headers().firstValue("WWW-Authenticate")).isEmpty();
+    }
+
+    @ParameterizedTest(name = "typ {0}")
+    @ValueSource(strings = {"logout+jwt", "application/logout+jwt", "Application/Logout+JWT"})
+    @DisplayName("A logout token's typ may be the media type in full, in any case (RFC 7515 4.1.9)")
+    void logoutTokenTypes(String typ) throws Exception {
+        Browser browser = new Browser();
+        login(browser, first, "tyra", Map.of("sid", "idp-session-typ-" + typ));
+        String token = idp.issueToken("main", "tyra", new DefaultOAuth2TokenCallback("main", "tyra", typ, List.of(CLIENT),
+                Map.of("sid", "idp-session-typ-" + typ, "events", event()), 120)).serialize();
+
+        HttpResponse<String> answer = postLogout(first, token);
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(auth(browser, first).statusCode()).isEqualTo(401);
+    }
+
     static double metric(RunningRuntime runtime, String line) {
         return runtime.management("/metrics").body().lines().filter(l -> l.startsWith(line + " "))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();

@@ -1,5 +1,6 @@
 package io.authtier.runtime.http;
 
+import io.authtier.runtime.config.LoginConfig;
 import io.authtier.runtime.login.BrowserSessions;
 import io.authtier.runtime.login.Cookies;
 import io.authtier.runtime.login.WebAnswer;
@@ -37,13 +38,24 @@ final class OAuth2Handler {
     private final SignOutOrigin signOutOrigin;
     private final ClientAddress proxies;
     private final LoginRateLimit rateLimit;
+    /**
+     * The challenge of a 401 (RFC 9110 15.5.2 requires one). These routes take the session cookie, not a
+     * bearer token, so it names the cookie scheme of draft-broyer-http-cookie-auth and where to log in.
+     */
+    private final String challenge;
 
     OAuth2Handler(BrowserSessions sessions, ClientAddress proxies, Clock clock) {
         this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.challenge = "Cookie realm=\"authtier\", form-action=\"" + startUrl(sessions.login()) + "\"";
         this.origin = new ExternalOrigin(proxies);
         this.signOutOrigin = new SignOutOrigin(origin);
         this.proxies = Objects.requireNonNull(proxies, "proxies");
         this.rateLimit = new LoginRateLimit(clock);
+    }
+
+    /** Where a browser starts a login: beside the configured callback, else on the host it asked. */
+    static String startUrl(LoginConfig login) {
+        return login.redirectUrl().map(callback -> callback.resolve("start").toString()).orElse(PREFIX + "start");
     }
 
     /** The metrics label of {@code path}, or null if no route serves it. */
@@ -144,17 +156,17 @@ final class OAuth2Handler {
      * origin. {@code same-origin} rather than {@code no-referrer}, or a browser would send that POST with
      * {@code Origin: null}; not framed by anyone (a hidden button clicked would sign the user out).
      */
-    private static Future<Void> signOutPage(HttpServerRequest request) {
+    private Future<Void> signOutPage(HttpServerRequest request) {
         request.response().putHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
                 .putHeader("X-Frame-Options", "DENY");
         return write(request, WebAnswerBodies.signOutPage(), "same-origin");
     }
 
-    static Future<Void> write(HttpServerRequest request, WebAnswer answer) {
+    private Future<Void> write(HttpServerRequest request, WebAnswer answer) {
         return write(request, answer, "no-referrer");
     }
 
-    private static Future<Void> write(HttpServerRequest request, WebAnswer answer, String referrerPolicy) {
+    private Future<Void> write(HttpServerRequest request, WebAnswer answer, String referrerPolicy) {
         HttpServerResponse response = request.response();
         if (response.closed() || response.ended()) {
             return Future.succeededFuture();
@@ -162,6 +174,9 @@ final class OAuth2Handler {
         response.setStatusCode(answer.status())
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                 .putHeader("Referrer-Policy", referrerPolicy);
+        if (answer.status() == 401) {
+            response.putHeader(ForwardAuthHandler.WWW_AUTHENTICATE, challenge);
+        }
         if (answer.status() == 503) {
             // The store or the IdP is out of reach for now, as for /auth: a client may come back in a second.
             response.putHeader(HttpHeaders.RETRY_AFTER, "1");

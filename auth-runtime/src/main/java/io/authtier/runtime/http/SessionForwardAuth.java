@@ -86,9 +86,7 @@ final class SessionForwardAuth {
             response.putHeader(HttpHeaders.SET_COOKIE, sessions.authenticator().clearCookie());
         }
         if (sessions.login().redirectToLogin() && acceptsHtml(request)) {
-            String start = sessions.login().redirectUrl()
-                    .map(callback -> callback.resolve("start").toString())
-                    .orElse(OAuth2Handler.PREFIX + "start");
+            String start = OAuth2Handler.startUrl(sessions.login());
             // Without rd when it would not fit: a request line over 8 192 bytes is refused (414), and the login with it.
             String location = AuthRouter.askedUri(request, proxies).map(rd -> start + "?rd=" + URLEncoder.encode(rd, StandardCharsets.UTF_8))
                     .filter(withTarget -> withTarget.length() <= MAX_LOCATION).orElse(start);

@@ -19,8 +19,11 @@ final class LogoutTokenRules {
     static final String EVENT = "http://schemas.openid.net/event/backchannel-logout";
     /** How old a logout token may be ({@code iat}); older ones are refused as replays. */
     static final java.time.Duration MAX_AGE = java.time.Duration.ofMinutes(5);
-    /** {@code typ} values a logout token may carry (lower case); absent is fine too. */
-    static final Set<String> TYPES = Set.of("logout+jwt", "jwt");
+    /**
+     * {@code typ} values a logout token may carry (compared in lower case); absent is fine too. The media type
+     * may be written in full (RFC 7515 4.1.9: {@code application/} may be left out), as access tokens' may.
+     */
+    static final Set<String> TYPES = Set.of("logout+jwt", "application/logout+jwt", "jwt");
 
     private LogoutTokenRules() {
     }
