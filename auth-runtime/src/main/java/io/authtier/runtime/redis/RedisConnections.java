@@ -20,6 +20,8 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.EpollProvider;
+import io.lettuce.core.resource.IOUringProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -39,10 +41,27 @@ import java.util.function.Supplier;
  * queue that would make requests wait for Redis), Cluster commands wait at most the timeout for a node
  * connection; reconnects are retried every 10 ms … 1 s. The
  * password is read from its file when connecting and never logged.
+ *
+ * <p>Dead links are given up, never waited on: a connect (TCP, TLS and lettuce's handshake) and a Cluster
+ * topology refresh take at most {@link #connectTimeout}, not lettuce's 60 s; a connection whose oldest command
+ * has waited {@link #replyDeadline} without an answer is closed and made anew
+ * ({@link UnansweredCommandWatchdog}); an idle connection to a peer gone without a RST is found by TCP
+ * keepalive ({@link #KEEPALIVE_IDLE}, then {@link #KEEPALIVE_COUNT} probes {@link #KEEPALIVE_INTERVAL} apart),
+ * and one with unacknowledged bytes by TCP_USER_TIMEOUT where the transport has it (epoll, io_uring: Linux).
  */
 public final class RedisConnections {
 
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+    /** An idle connection is probed after this long without traffic… */
+    static final Duration KEEPALIVE_IDLE = Duration.ofSeconds(10);
+    /** …then every this long… */
+    static final Duration KEEPALIVE_INTERVAL = Duration.ofSeconds(5);
+    /** …and given up after this many unanswered probes (25 s in all). */
+    static final int KEEPALIVE_COUNT = 3;
+    /** Unacknowledged bytes are given up after as long as keepalive takes (RFC 5482; Linux only). */
+    static final Duration TCP_USER_TIMEOUT = KEEPALIVE_IDLE.plus(KEEPALIVE_INTERVAL.multipliedBy(KEEPALIVE_COUNT));
+    /** The least time a connect may take: a TLS handshake on a busy network needs more than the L2 cache's 250 ms. */
+    static final Duration MIN_CONNECT_TIMEOUT = Duration.ofSeconds(1);
 
     private RedisConnections() {
     }
@@ -62,9 +81,13 @@ public final class RedisConnections {
     public static RedisConnection open(RedisConfig config, Duration commandTimeout, Optional<RedisMetrics> metrics) {
         ClientResources resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .nettyCustomizer(new UnansweredCommandWatchdog(replyDeadline(commandTimeout)))
                 .build();
         try {
-            List<RedisURI> uris = config.endpoints().stream().map(endpoint -> uri(endpoint, config)).toList();
+            // Named after the client label ("authtier-sessions", "authtier-token_cache"), so that CLIENT LIST tells them apart.
+            Optional<String> name = metrics.map(m -> "authtier-" + m.client());
+            List<RedisURI> uris = config.endpoints().stream()
+                    .map(endpoint -> uri(endpoint, config, connectTimeout(commandTimeout), name)).toList();
             return switch (config.topology()) {
                 case Standalone -> standalone(resources, uris.getFirst(), commandTimeout, metrics);
                 case Cluster -> cluster(resources, uris, commandTimeout, metrics);
@@ -82,7 +105,7 @@ public final class RedisConnections {
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
+                .socketOptions(socketOptions(commandTimeout))
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                 .build());
         return connected(client, () -> client.connect(CODEC), StatefulRedisConnection::async, client::openChannels, resources, metrics);
@@ -97,7 +120,7 @@ public final class RedisConnections {
                 // Not REJECT_COMMANDS: lettuce opens node connections lazily and would reject the first
                 // command to each node. A disconnected node costs at most commandTimeout instead.
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
+                .socketOptions(socketOptions(commandTimeout))
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                 // Adaptive refresh (MOVED, ASK, reconnects) is on by default in lettuce 7; add a periodic one.
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
@@ -152,8 +175,41 @@ public final class RedisConnections {
         }
     }
 
-    private static RedisURI uri(HostAndPort endpoint, RedisConfig config) {
-        RedisURI.Builder builder = RedisURI.builder().withHost(endpoint.host()).withPort(endpoint.port()).withSsl(config.tls());
+    /**
+     * How long a connect may take: the command timeout, at least {@link #MIN_CONNECT_TIMEOUT}. Lettuce takes
+     * the RedisURI's timeout (60 s by default) for its handshake after TCP and TLS, and a Redis that accepts
+     * and does not answer would hold every reconnect that long.
+     */
+    static Duration connectTimeout(Duration commandTimeout) {
+        return commandTimeout.compareTo(MIN_CONNECT_TIMEOUT) < 0 ? MIN_CONNECT_TIMEOUT : commandTimeout;
+    }
+
+    /**
+     * How long the oldest command of a connection may wait before the connection is made anew: twice the
+     * command timeout, at least a second, so that one slow answer (a Redis fork, a long script) does not
+     * cost the connection, while one that never comes costs it within seconds.
+     */
+    static Duration replyDeadline(Duration commandTimeout) {
+        Duration twice = commandTimeout.multipliedBy(2);
+        return twice.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : twice;
+    }
+
+    private static SocketOptions socketOptions(Duration commandTimeout) {
+        return SocketOptions.builder()
+                .connectTimeout(connectTimeout(commandTimeout))
+                .keepAlive(SocketOptions.KeepAliveOptions.builder().enable()
+                        .idle(KEEPALIVE_IDLE).interval(KEEPALIVE_INTERVAL).count(KEEPALIVE_COUNT).build())
+                // lettuce refuses to connect if asked for it without a native transport (NIO, macOS' kqueue).
+                .tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder()
+                        .enable(EpollProvider.isAvailable() || IOUringProvider.isAvailable())
+                        .tcpUserTimeout(TCP_USER_TIMEOUT).build())
+                .build();
+    }
+
+    private static RedisURI uri(HostAndPort endpoint, RedisConfig config, Duration connectTimeout, Optional<String> clientName) {
+        RedisURI.Builder builder = RedisURI.builder().withHost(endpoint.host()).withPort(endpoint.port()).withSsl(config.tls())
+                .withTimeout(connectTimeout);
+        clientName.ifPresent(builder::withClientName);
         password(config.passwordFile()).ifPresent(builder::withPassword);
         return builder.build();
     }

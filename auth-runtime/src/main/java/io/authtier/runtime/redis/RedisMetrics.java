@@ -78,6 +78,11 @@ public final class RedisMetrics implements CommandListener {
                 .register(registry);
     }
 
+    /** The {@code client} label: {@link #TOKEN_CACHE} or {@link #SESSIONS}. */
+    public String client() {
+        return client;
+    }
+
     /** The client's connections, from when it is connected until it is closed. */
     void connectionsOpen(IntSupplier open) {
         this.openConnections = Objects.requireNonNull(open, "open");
