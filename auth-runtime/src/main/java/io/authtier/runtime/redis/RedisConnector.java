@@ -19,8 +19,11 @@ import org.slf4j.LoggerFactory;
  * caches then work without L2), and the connection is made later, in the background. Once made, lettuce
  * keeps it alive across outages by itself.
  *
- * <p>{@link #current()} never blocks: it returns the connection if there is one, and otherwise starts
- * one background attempt unless one ran less than {@code retryInterval} ago.
+ * <p>Nothing here blocks its caller: the first attempt starts in the background when the connector is
+ * made (a Redis that accepts and does not answer holds an attempt for the connect timeout, and start-up
+ * must not wait for it: bearer tokens need no Redis), and {@link #current()} returns the connection if
+ * there is one, and otherwise starts one background attempt unless one is running or one ended less
+ * than {@code retryInterval} ago.
  */
 public final class RedisConnector implements AutoCloseable {
 
@@ -38,7 +41,7 @@ public final class RedisConnector implements AutoCloseable {
     private final String purpose;
 
     /**
-     * Tries to connect once now (on the calling thread: call it at start, not on a request thread).
+     * Starts the first attempt to connect, in the background.
      *
      * @param opener        opens a connection or throws
      * @param retryInterval least time between two attempts while there is no connection
@@ -53,7 +56,7 @@ public final class RedisConnector implements AutoCloseable {
         this.opener = Objects.requireNonNull(opener, "opener");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.retryMillis = retryInterval.toMillis();
-        attempt();
+        attemptInBackground();
     }
 
     /** For {@code config}, with {@code commandTimeout} per command and its commands in {@code metrics}, retrying every second. */
@@ -68,20 +71,27 @@ public final class RedisConnector implements AutoCloseable {
         if (open != null || closed) {
             return Optional.ofNullable(open);
         }
-        if (clock.millis() >= nextAttempt.get() && attempting.compareAndSet(false, true)) {
-            try {
-                background.execute(() -> {
-                    try {
-                        attempt();
-                    } finally {
-                        attempting.set(false);
-                    }
-                });
-            } catch (RuntimeException rejected) {
-                attempting.set(false);
-            }
+        if (clock.millis() >= nextAttempt.get()) {
+            attemptInBackground();
         }
         return Optional.empty();
+    }
+
+    private void attemptInBackground() {
+        if (!attempting.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            background.execute(() -> {
+                try {
+                    attempt();
+                } finally {
+                    attempting.set(false);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            attempting.set(false);
+        }
     }
 
     private void attempt() {

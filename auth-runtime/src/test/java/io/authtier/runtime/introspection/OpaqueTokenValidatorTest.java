@@ -100,12 +100,26 @@ class OpaqueTokenValidatorTest {
         idp.close();
     }
 
-    /** A validator for the test IdP: L1, plus L2 in the test Redis if {@code l2}. */
+    /**
+     * A validator for the test IdP: L1, plus L2 in the test Redis if {@code l2}. L2 connects in the background;
+     * while Redis is up, this returns once that connection is made (a Redis client newer than any before).
+     */
     private OpaqueTokenValidator validator(boolean l2, String timeout) {
+        long newest = newestTokenCacheClient();
         OpaqueTokenValidator validator = OpaqueTokenValidators.create(config(l2, timeout), registry, time, time, SMALL_WINDOW,
                 Duration.ofSeconds(5));
         validators.add(validator);
+        if (l2 && redis.command("PING") != null) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> newestTokenCacheClient() > newest);
+        }
         return validator;
+    }
+
+    /** The id of the newest connection named as the L2 cache's in Redis (ids only grow); 0 if none, -1 if Redis is down. */
+    private static long newestTokenCacheClient() {
+        String clients = redis.command("CLIENT", "LIST");
+        return clients == null ? -1 : clients.lines().filter(line -> line.contains(" name=authtier-token_cache "))
+                .mapToLong(line -> Long.parseLong(line.substring("id=".length(), line.indexOf(' ')))).max().orElse(0);
     }
 
     private RuntimeConfig config(boolean l2, String timeout) {
