@@ -141,12 +141,14 @@ public final class RuntimeApp {
     private BrowserSessions browserSessions(RuntimeConfig config, Clock clock) {
         String loginIssuer = config.sessions().login().orElseThrow().issuer();
         IssuerKeys keys = issuers.stream().filter(issuer -> issuer.issuer().name().equals(loginIssuer)).findFirst().orElseThrow();
+        SessionMetrics sessionMetrics = new SessionMetrics(registry);
         SessionStore store = SessionStores.create(config.sessions(),
-                sessionsRedis.<SessionBytes>map(bytes -> bytes).orElseGet(() -> new MemorySessionBytes(clock)), clock);
+                sessionsRedis.<SessionBytes>map(bytes -> bytes).orElseGet(() -> new MemorySessionBytes(clock)), clock,
+                sessionMetrics::touchFailed);
         try {
             PendingLogins pending = sessionsRedis.<PendingLogins>map(bytes -> new ConnectingPendingLogins(bytes.connector()))
                     .orElseGet(() -> new MemoryPendingLogins(clock));
-            return new BrowserSessions(config, keys, worker, store, pending, new SessionMetrics(registry), clock, BreakerTuning.DEFAULT);
+            return new BrowserSessions(config, keys, worker, store, pending, sessionMetrics, clock, BreakerTuning.DEFAULT);
         } catch (RuntimeException e) {
             store.close();
             throw e;

@@ -1,5 +1,6 @@
 package io.authtier.runtime.login;
 
+import io.authtier.runtime.resilience.RateLimitedLog;
 import io.authtier.runtime.session.Base64Url;
 import io.authtier.runtime.session.SessionStore;
 import io.authtier.runtime.session.SessionUser;
@@ -36,6 +37,7 @@ final class BackchannelLogout {
     private final PendingLogins usedTokens;
     private final Clock clock;
     private final SessionMetrics metrics;
+    private final RateLimitedLog unrecorded;
 
     /** @param usedTokens where the {@code jti}s of accepted logout tokens are kept, once each (the pending-login store) */
     BackchannelLogout(String issuerUrl, String clientId, Duration clockSkew, SignedJwtVerifier verifier, SessionStore store,
@@ -48,6 +50,7 @@ final class BackchannelLogout {
         this.usedTokens = Objects.requireNonNull(usedTokens, "usedTokens");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.unrecorded = new RateLimitedLog(LOG, clock, Duration.ofSeconds(30));
     }
 
     /** @param logoutToken the {@code logout_token} form parameter, if any */
@@ -65,19 +68,41 @@ final class BackchannelLogout {
         });
     }
 
-    /** Ends the sessions the first time this token's {@code jti} is seen; a failure forgets it, so the IdP's retry works. */
+    /**
+     * Ends the sessions the first time this token's {@code jti} is seen; a failure to end them forgets it, so
+     * the IdP's retry works.
+     *
+     * <p>The {@code jti} is recorded first, so that of two deliveries of one token only one ends sessions (a
+     * replay must not end the sessions made since). If it cannot be recorded (Redis full under
+     * {@code noeviction} refuses the SET while its deletes still work), the sessions are ended all the same:
+     * a lost logout leaves sessions that the IdP has ended alive, whereas a replay in that window can only
+     * end sessions of the same {@code sid} or {@code sub}, and only while the token is still accepted
+     * ({@link LogoutTokenRules#MAX_AGE}).
+     */
     private CompletionStage<WebAnswer> once(Map<String, Object> claims) {
         String key = "jti." + Base64Url.encode(Secrets.hash("authtier logout token", issuerUrl + "\n" + claims.get("jti")));
         // As long as LogoutTokenRules would accept the token: its iat may be skew ahead or MAX_AGE + skew behind.
         Duration remember = LogoutTokenRules.MAX_AGE.plus(clockSkew.multipliedBy(2));
-        return usedTokens.putIfAbsent(key, new byte[] {1}, remember).thenCompose(first -> {
-            if (!first) {
-                return invalid("replayed", "the logout token was used already");
-            }
-            return end(claims).thenCompose(answer -> answer.status() == 200
-                    ? CompletableFuture.completedFuture(answer)
-                    : usedTokens.take(key).handle((forgotten, error) -> answer));
-        }).exceptionally(error -> unavailable());
+        return usedTokens.putIfAbsent(key, new byte[] {1}, remember)
+                .handle((first, error) -> {
+                    if (error != null) {
+                        unrecorded.warn("back-channel logout: the token id could not be recorded, the sessions are ended all the same: {}",
+                                StepFailures.describe(error));
+                        return Optional.<Boolean>empty();
+                    }
+                    return Optional.of(first);
+                })
+                .thenCompose(recorded -> {
+                    if (recorded.isEmpty()) {
+                        return end(claims);
+                    }
+                    if (!recorded.get()) {
+                        return invalid("replayed", "the logout token was used already");
+                    }
+                    return end(claims).thenCompose(answer -> answer.status() == 200
+                            ? CompletableFuture.completedFuture(answer)
+                            : usedTokens.take(key).handle((forgotten, error) -> answer));
+                }).exceptionally(error -> unavailable());
     }
 
     private CompletionStage<WebAnswer> end(Map<String, Object> claims) {

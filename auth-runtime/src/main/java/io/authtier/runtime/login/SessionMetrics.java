@@ -33,6 +33,8 @@ public final class SessionMetrics {
     public static final String ACTIVE = "authtier.sessions.active";
     /** {@code authtier_login_idp_duration_seconds{grant,outcome}}: the login's calls to the token endpoint (histogram). */
     public static final String IDP_DURATION = "authtier.login.idp.duration";
+    /** {@code authtier_session_touch_failures_total}: uses of a session that the store refused to record (Redis full); the session was served. */
+    public static final String TOUCH_FAILURES = "authtier.session.touch.failures";
     /** {@code authtier_session_store_duration_seconds{operation}} (histogram). */
     public static final String STORE_DURATION = "authtier.session.store.duration";
 
@@ -69,6 +71,17 @@ public final class SessionMetrics {
         LOOKUP_RESULTS.forEach(result -> counter(LOOKUPS, "result", result, LOOKUPS_DESCRIPTION));
         REFRESH_OUTCOMES.forEach(outcome -> counter(REFRESHES, "outcome", outcome, REFRESHES_DESCRIPTION));
         LOGOUT_KINDS.forEach(this::logouts);
+        touchFailures();
+    }
+
+    /** A session's once-a-minute touch was refused by the store; the session was served as read. */
+    public void touchFailed() {
+        touchFailures().increment();
+    }
+
+    private Counter touchFailures() {
+        return counters.computeIfAbsent(TOUCH_FAILURES, name -> Counter.builder(name)
+                .description("Uses of a session that the store refused to record (Redis full); the session was served").register(registry));
     }
 
     void activeSessions(long count) {

@@ -73,7 +73,9 @@ final class SignOut {
         if (valid.isEmpty()) {
             return CompletableFuture.completedFuture(WebAnswer.redirect(returnTo.get(), List.of(cookie.clearCookie())));
         }
-        return store.load(valid.get().ticket())
+        // A peek, not a load: a load may write (the once-a-minute touch), and a store that refuses writes
+        // (Redis full) must not keep a session from ending.
+        return store.peek(valid.get().ticket())
                 .thenCompose(lookup -> store.delete(valid.get().ticket()).thenApply(deleted -> {
                     if (deleted) {
                         metrics.logout("sign_out", 1);

@@ -78,6 +78,12 @@ public final class CachingSessionStore implements SessionStore {
         return readThrough(ticket);
     }
 
+    /** The store itself, not remembered: only a logout peeks, and what it read is about to end. */
+    @Override
+    public CompletionStage<SessionLookup> peek(SessionTicket ticket) {
+        return inner.peek(ticket);
+    }
+
     private CompletionStage<SessionLookup> readThrough(SessionTicket ticket) {
         long logoutsBefore = logouts.get();
         return inner.load(ticket).thenApply(lookup -> {

@@ -1,5 +1,7 @@
 package io.authtier.runtime.session;
 
+import io.authtier.runtime.resilience.Failures;
+import io.authtier.runtime.resilience.RateLimitedLog;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link SessionStore}: tickets, encryption and lifetime over a {@link SessionBytes} byte store (the
@@ -23,6 +26,10 @@ import java.util.function.Supplier;
  * trip except once a minute; the idle timeout thus counts from a use that may be up to that much older
  * than the last one. That touch is a compare-and-set on the value read, so it never
  * overwrites an {@link #update} (new tokens) made in between; if it loses, the session is returned as read.
+ * The touch is best effort: if the store refuses the write (Redis full under {@code noeviction}, a write
+ * timing out) the session is returned as read, the failure counted ({@code touchFailed}) and logged at most
+ * every 30 s; a live session must not be refused because its use could not be recorded. The delete of a
+ * session found expired is best effort too: the clock decided, the store's TTL removes it anyway.
  */
 public final class EncryptedSessionStore implements SessionStore {
 
@@ -35,8 +42,18 @@ public final class EncryptedSessionStore implements SessionStore {
     private final SecureRandom random;
     private final SessionCipher cipher;
     private final SessionCodec codec = new SessionCodec();
+    private final Runnable touchFailed;
+    private final RateLimitedLog touchFailures;
 
     public EncryptedSessionStore(SessionBytes bytes, Duration idleTimeout, Duration absoluteTimeout, Clock clock, SecureRandom random) {
+        this(bytes, idleTimeout, absoluteTimeout, clock, random, () -> { });
+    }
+
+    /** @param touchFailed called for each touch that the store refused (a metric) */
+    public EncryptedSessionStore(SessionBytes bytes, Duration idleTimeout, Duration absoluteTimeout, Clock clock, SecureRandom random,
+            Runnable touchFailed) {
+        this.touchFailed = Objects.requireNonNull(touchFailed, "touchFailed");
+        this.touchFailures = new RateLimitedLog(LoggerFactory.getLogger(EncryptedSessionStore.class), clock, Duration.ofSeconds(30));
         this.bytes = Objects.requireNonNull(bytes, "bytes");
         this.lifetime = new SessionLifetime(idleTimeout, absoluteTimeout);
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -74,18 +91,38 @@ public final class EncryptedSessionStore implements SessionStore {
                 Session session = opened.get();
                 Instant now = clock.instant();
                 if (expired(session, now)) {
-                    return bytes.delete(address).thenApply(deleted -> new SessionLookup.Expired());
+                    return bytes.delete(address).handle((deleted, error) -> new SessionLookup.Expired());
                 }
                 if (!lifetime.touchDue(session, now)) {
                     return done(new SessionLookup.Found(session));
                 }
                 // Only if nobody wrote since the read: a touch must never undo a refresh's new tokens.
                 Session seen = session.seenAt(now);
-                return bytes.replace(address, value, seal(ticket, seen), ttl(seen, now)).thenApply(replaced -> replaced
-                        ? new SessionLookup.Found(seen)
-                        : new SessionLookup.Found(session));
+                return bytes.replace(address, value, seal(ticket, seen), ttl(seen, now)).handle((replaced, error) -> {
+                    if (error != null) {
+                        touchFailed.run();
+                        touchFailures.warn("a session's use could not be recorded (its idle timeout counts from the last recorded one): {}",
+                                Failures.unwrap(error).getClass().getSimpleName());
+                        return new SessionLookup.Found(session);
+                    }
+                    return new SessionLookup.Found(replaced ? seen : session);
+                });
             });
         });
+    }
+
+    @Override
+    public CompletionStage<SessionLookup> peek(SessionTicket ticket) {
+        return guard(() -> bytes.read(ticket.address()).thenApply(value -> {
+            if (value.isEmpty()) {
+                return new SessionLookup.Absent();
+            }
+            Optional<Session> opened = open(ticket, value.get());
+            if (opened.isEmpty()) {
+                return new SessionLookup.Unreadable();
+            }
+            return expired(opened.get(), clock.instant()) ? new SessionLookup.Expired() : new SessionLookup.Found(opened.get());
+        }));
     }
 
     @Override

@@ -33,6 +33,13 @@ public interface SessionStore extends AutoCloseable {
         return load(ticket);
     }
 
+    /**
+     * The session of {@code ticket} as stored, with nothing written: no touch, no delete of an expired one.
+     * For a logout, which reads only to find the ID token for the IdP and must not need a write that a full
+     * store would refuse before its delete.
+     */
+    CompletionStage<SessionLookup> peek(SessionTicket ticket);
+
     /** Replaces the session's content (e.g. new tokens after a refresh); false, and nothing stored, if it is gone. */
     CompletionStage<Boolean> update(SessionTicket ticket, Session session);
 

@@ -31,7 +31,13 @@ public final class SessionStores {
 
     /** The store over {@code bytes} (which it then owns): encrypted, behind the replica's short memory unless it is off. */
     public static SessionStore create(SessionsConfig config, SessionBytes bytes, Clock clock) {
-        SessionStore store = new EncryptedSessionStore(bytes, config.idleTimeout(), config.absoluteTimeout(), clock, new SecureRandom());
+        return create(config, bytes, clock, () -> { });
+    }
+
+    /** As {@link #create(SessionsConfig, SessionBytes, Clock)}; {@code touchFailed} counts the touches the store refused. */
+    public static SessionStore create(SessionsConfig config, SessionBytes bytes, Clock clock, Runnable touchFailed) {
+        SessionStore store = new EncryptedSessionStore(bytes, config.idleTimeout(), config.absoluteTimeout(), clock, new SecureRandom(),
+                touchFailed);
         return config.localCacheTtl().isPositive()
                 ? new CachingSessionStore(store, config.localCacheTtl(),
                         new SessionLifetime(config.idleTimeout(), config.absoluteTimeout()), clock)

@@ -1,0 +1,156 @@
+package io.authtier.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.authtier.runtime.redis.RedisServers;
+import io.authtier.runtime.testsupport.Browser;
+import io.authtier.runtime.testsupport.MutableClock;
+import io.authtier.runtime.testsupport.RunningRuntime;
+import io.authtier.runtime.testsupport.SigningKeys;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A full Redis (a tiny {@code maxmemory}, {@code noeviction}, filled up): it refuses every write that could
+ * grow it ({@code -OOM}) and still reads and deletes. Sessions go on being served, and every logout ends
+ * its sessions, because none of them needs a write that a full Redis refuses.
+ */
+@DisplayName("Redis full (maxmemory, noeviction): sessions served, logouts done")
+class RedisFullTest {
+
+    private static final String CLIENT = "shop-web";
+
+    @TempDir
+    Path dir;
+    MockOAuth2Server idp;
+    RedisServers.Server redis;
+    MutableClock clock;
+    RunningRuntime runtime;
+    String base;
+
+    @BeforeEach
+    void start() throws Exception {
+        idp = new MockOAuth2Server();
+        idp.start(InetAddress.getLoopbackAddress(), 0);
+        redis = RedisServers.standalone(dir);
+        clock = new MutableClock(Instant.now());
+        runtime = RunningRuntime.start("""
+                issuers:
+                - name: main
+                  issuerUrl: %s
+                  audiences: [shop-api]
+                sessions:
+                  localCacheTtl: 0s
+                  cookie:
+                    signingKeys: [{id: k1, file: %s}]
+                  login:
+                    issuer: main
+                    clientId: %s
+                    allowedRedirectDomains: [shop.example.com, 127.0.0.1]
+                redis:
+                  endpoints: ["127.0.0.1:%d"]
+                tokenCache:
+                  l2: {enabled: false}
+                resilience: {timeout: 1s}
+                """.formatted(idp.issuerUrl("main"), SigningKeys.write(dir, "k1"), CLIENT, redis.port()), clock, policy -> policy);
+        await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
+        base = "http://127.0.0.1:" + runtime.port();
+    }
+
+    @AfterEach
+    void stop() {
+        runtime.close();
+        redis.close();
+        idp.shutdown();
+    }
+
+    private Browser logIn(Map<String, Object> claims) {
+        Browser browser = new Browser();
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "ada", "JWT", List.of("shop-api"), claims, 3600));
+        browser.logIn(base + "/oauth2/start", idp.baseUrl().toString());
+        assertThat(browser.get(base + "/auth").statusCode()).isEqualTo(200);
+        return browser;
+    }
+
+    /**
+     * Fills Redis: noeviction, some data, then a limit below what it holds (so that the client's own query
+     * buffer cannot tip the balance either way); from then on it refuses every write that may grow it.
+     */
+    private void fillRedis() {
+        assertThat(redis.command("CONFIG", "SET", "maxmemory-policy", "noeviction")).isEqualTo("+OK");
+        String filler = "x".repeat(16 * 1024);
+        for (int i = 0; i < 16; i++) {
+            assertThat(redis.command("SET", "filler-" + i, filler)).isEqualTo("+OK");
+        }
+        String info = redis.command("INFO", "memory");
+        long used = Long.parseLong(info.lines().filter(line -> line.startsWith("used_memory:")).findFirst().orElseThrow()
+                .substring("used_memory:".length()).strip());
+        assertThat(redis.command("CONFIG", "SET", "maxmemory", String.valueOf(used - 128 * 1024))).isEqualTo("+OK");
+        assertThat(redis.command("SET", "one-more", "x")).startsWith("-OOM");
+    }
+
+    @Test
+    @DisplayName("A session due for its once-a-minute touch is served (200) though the touch is refused, and the refusal is counted")
+    void touchIsBestEffort() {
+        Browser browser = logIn(Map.of());
+        fillRedis();
+
+        // When the session is used again more than a minute later (its use is due to be recorded)
+        clock.advance(Duration.ofMinutes(2));
+
+        // Then it is served, not 503
+        assertThat(browser.get(base + "/auth").statusCode()).isEqualTo(200);
+        assertThat(runtime.management("/metrics").body()).contains("authtier_session_touch_failures_total 1.0");
+    }
+
+    @Test
+    @DisplayName("Sign-out of a session due for its touch ends it (302, cookie cleared) though Redis refuses writes")
+    void signOutNeedsNoWrite() {
+        Browser browser = logIn(Map.of());
+        String cookie = browser.cookie(base, "__Host-authtier");
+        clock.advance(Duration.ofMinutes(2));
+        fillRedis();
+
+        HttpResponse<String> signedOut = browser.get(base + "/oauth2/sign_out");
+
+        assertThat(signedOut.statusCode()).isEqualTo(302);
+        assertThat(signedOut.headers().allValues("Set-Cookie")).anyMatch(header -> header.startsWith("__Host-authtier=;"));
+        assertThat(new Browser().get(base + "/auth", "Cookie", "__Host-authtier=" + cookie).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    @DisplayName("Back-channel logout ends the sessions of its sid (200) though the token id cannot be recorded")
+    void backchannelLogoutEndsSessionsWhenFull() throws Exception {
+        Browser browser = logIn(Map.of("sid", "idp-session-1"));
+        fillRedis();
+
+        String token = idp.issueToken("main", "ada", new DefaultOAuth2TokenCallback("main", "ada", "logout+jwt", List.of(CLIENT),
+                Map.of("sid", "idp-session-1", "events", Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of())), 120))
+                .serialize();
+        HttpResponse<String> logout = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/oauth2/backchannel-logout"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("logout_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(logout.statusCode()).isEqualTo(200);
+        assertThat(browser.get(base + "/auth").statusCode()).isEqualTo(401);
+    }
+}
