@@ -108,7 +108,8 @@ public final class RedisConnections {
                 .socketOptions(socketOptions(commandTimeout))
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                 .build());
-        return connected(client, () -> client.connect(CODEC), StatefulRedisConnection::async, client::openChannels, resources, metrics);
+        return connected(client, () -> client.connect(CODEC), StatefulRedisConnection::async, connection -> WriteConfirmation.NONE,
+                client::openChannels, resources, metrics);
     }
 
     private static RedisConnection cluster(ClientResources resources, List<RedisURI> seeds, Duration commandTimeout,
@@ -127,19 +128,21 @@ public final class RedisConnections {
                         .enablePeriodicRefresh(Duration.ofSeconds(30))
                         .build())
                 .build());
-        return connected(client, () -> client.connect(CODEC), StatefulRedisClusterConnection::async, client::openChannels, resources,
+        // WAIT answers in half the command timeout, so that its own answer (0 replicas) comes before lettuce gives up on it.
+        return connected(client, () -> client.connect(CODEC), StatefulRedisClusterConnection::async,
+                connection -> new ClusterWriteConfirmation(connection, commandTimeout.dividedBy(2)), client::openChannels, resources,
                 metrics);
     }
 
     /** Connects through {@code client}; the connection's close also shuts the client and {@code resources} down. */
     private static <C extends StatefulConnection<String, byte[]>> RedisConnection connected(AbstractRedisClient client,
-            Supplier<C> connect, Function<C, ? extends RedisClusterAsyncCommands<String, byte[]>> async, IntSupplier openChannels,
-            ClientResources resources, Optional<RedisMetrics> metrics) {
+            Supplier<C> connect, Function<C, ? extends RedisClusterAsyncCommands<String, byte[]>> async,
+            Function<C, WriteConfirmation> confirmation, IntSupplier openChannels, ClientResources resources, Optional<RedisMetrics> metrics) {
         try {
             C connection = connect.get();
             metrics.ifPresent(m -> m.connectionsOpen(openChannels));
             RedisClusterAsyncCommands<String, byte[]> commands = async.apply(connection);
-            return new RedisConnection(commands, commands, () -> {
+            return new RedisConnection(commands, commands, confirmation.apply(connection), () -> {
                 metrics.ifPresent(RedisMetrics::closed);
                 connection.close();
                 client.shutdown();

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -42,6 +43,11 @@ import java.util.stream.IntStream;
  * a script that sets only if the value is still the one read), delete one, delete a user one, delete an IdP session three; a refresh
  * lock {@code authtier:lock:{<userTag>}:<idHash>} is one {@code SET … NX PX} to take and one script
  * (compare-and-delete) to release.
+ *
+ * <p>The deletes of a logout (one session, a user's, an IdP session's) are confirmed by
+ * {@link RedisConnection#confirmation()} before they count as done: in a Cluster one {@code WAIT} per master
+ * with a replica (one more round trip), so that a failover to a lagging replica cannot bring the sessions
+ * back; standalone nothing.
  */
 public final class RedisSessionBytes implements SessionBytes {
 
@@ -238,8 +244,20 @@ public final class RedisSessionBytes implements SessionBytes {
                 .thenApply("OK"::equals);
     }
 
+    /**
+     * The delete script, then the confirmation that a replica holds it ({@link RedisConnection#confirmation()}:
+     * WAIT in a Cluster), even if nothing was deleted: the session may have been deleted by an earlier
+     * attempt whose confirmation failed.
+     */
     @Override
     public CompletionStage<Boolean> delete(SessionAddress address) {
+        String key = sessionKey(address);
+        return this.<Long>run(DELETE, ScriptOutputType.INTEGER, new String[] {key, userKey(address.userTag())}, ascii(address.idHash()))
+                .thenCompose(deleted -> redis.confirmation().confirm(List.of(key)).thenApply(confirmed -> deleted > 0));
+    }
+
+    /** {@link #delete} without the confirmation, for the sessions of an IdP session, which are confirmed together. */
+    private CompletionStage<Boolean> deleteUnconfirmed(SessionAddress address) {
         return this.<Long>run(DELETE, ScriptOutputType.INTEGER,
                 new String[] {sessionKey(address), userKey(address.userTag())}, ascii(address.idHash()))
                 .thenApply(deleted -> deleted > 0);
@@ -266,7 +284,9 @@ public final class RedisSessionBytes implements SessionBytes {
 
     @Override
     public CompletionStage<Long> deleteUser(String userTag) {
-        return run(DELETE_USER, ScriptOutputType.INTEGER, new String[] {userKey(userTag)}, ascii(sessionPrefix(userTag)));
+        String key = userKey(userTag);
+        return this.<Long>run(DELETE_USER, ScriptOutputType.INTEGER, new String[] {key}, ascii(sessionPrefix(userTag)))
+                .thenCompose(deleted -> redis.confirmation().confirm(List.of(key)).thenApply(confirmed -> deleted));
     }
 
     /**
@@ -284,12 +304,16 @@ public final class RedisSessionBytes implements SessionBytes {
             if (members.isEmpty()) {
                 return CompletableFuture.completedFuture(0L);
             }
-            List<CompletableFuture<Boolean>> deletes = members.stream()
-                    .map(member -> delete(address(new String(member, StandardCharsets.US_ASCII))).toCompletableFuture())
+            List<SessionAddress> addresses = members.stream().map(member -> address(new String(member, StandardCharsets.US_ASCII))).toList();
+            List<CompletableFuture<Boolean>> deletes = addresses.stream()
+                    .map(address -> deleteUnconfirmed(address).toCompletableFuture())
                     .toList();
+            List<String> written = new ArrayList<>(addresses.stream().map(RedisSessionBytes::sessionKey).toList());
+            written.add(key);
             return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new))
                     .thenCompose(all -> sets.srem(key, members.toArray(byte[][]::new)))
-                    .thenApply(removed -> deletes.stream().filter(CompletableFuture::join).count());
+                    .thenCompose(removed -> redis.confirmation().confirm(written))
+                    .thenApply(confirmed -> deletes.stream().filter(CompletableFuture::join).count());
         });
     }
 
