@@ -1,5 +1,8 @@
 package io.authtier.runtime.login;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.authtier.runtime.resilience.RateLimitedLog;
 import io.authtier.runtime.session.Session;
 import io.authtier.runtime.session.SessionLookup;
 import io.authtier.runtime.session.SessionStore;
@@ -27,6 +30,13 @@ import org.slf4j.LoggerFactory;
  * an open breaker keeps it. A request that finds another replica holding the lock reads the stored session
  * once (the holder may be done already), then waits for the holder's result (reloading a few times) if
  * its access token has already expired, and otherwise goes on with it.
+ *
+ * <p>New tokens that cannot be stored (the store fails the write twice) are not thrown away: with rotating
+ * refresh tokens the old refresh token is spent, and the next refresh would end the session with
+ * {@code invalid_grant}. The request goes on with them, this replica remembers them for the lock's life,
+ * and keeps the lock meanwhile, so that no replica spends the old refresh token; this replica's next request
+ * for the session stores them (and releases the lock) instead of refreshing again. Another replica, or
+ * this one once the lock has expired, refreshes with the old token and may end the session: docs/login.md.
  */
 final class SessionRefresher {
 
@@ -45,6 +55,12 @@ final class SessionRefresher {
     private final SecureRandom random;
     private final SessionMetrics metrics;
     private final Map<SessionTicket, CompletableFuture<Refreshed>> inFlight = new ConcurrentHashMap<>();
+    /** Refreshed sessions that could not be stored, with the owner of the lock kept for them; for {@code lockTtl}. */
+    private final Cache<SessionTicket, Unsaved> unsaved;
+    private final RateLimitedLog failures;
+
+    private record Unsaved(Session session, String lockOwner) {
+    }
 
     /**
      * @param answers decides whether an answer of the IdP is the session's user's before it is used
@@ -59,6 +75,8 @@ final class SessionRefresher {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.unsaved = Caffeine.newBuilder().expireAfterWrite(lockTtl).maximumSize(10_000).executor(Runnable::run).build();
+        this.failures = new RateLimitedLog(LOG, clock, Duration.ofSeconds(30));
     }
 
     /** What became of a session that was due for a refresh. */
@@ -90,7 +108,7 @@ final class SessionRefresher {
         refresh(ticket, session).whenComplete((result, error) -> {
             inFlight.remove(ticket, mine);
             if (error != null) {
-                LOG.warn("session refresh failed: {}", error.getClass().getSimpleName());
+                failures.warn("session refresh failed, session kept: {}", StepFailures.describe(error));
                 mine.complete(new Current(session));
             } else {
                 mine.complete(result);
@@ -100,6 +118,10 @@ final class SessionRefresher {
     }
 
     private CompletionStage<Refreshed> refresh(SessionTicket ticket, Session session) {
+        Unsaved pending = unsaved.getIfPresent(ticket);
+        if (pending != null) {
+            return storeUnsaved(ticket, pending);
+        }
         String owner = Secrets.randomToken(random);
         long start = System.nanoTime();
         return store.tryLockRefresh(ticket, owner, lockTtl).thenCompose(locked -> {
@@ -120,18 +142,37 @@ final class SessionRefresher {
                         case SessionLookup.Found(Session current) when !due(current, clock.instant()) ->
                                 CompletableFuture.<Refreshed>completedFuture(new Current(current));
                         // Bounded below the lock's life, so no other replica can refresh meanwhile.
-                        case SessionLookup.Found(Session current) -> callIdp(ticket, current).toCompletableFuture()
+                        case SessionLookup.Found(Session current) -> callIdp(ticket, current, owner).toCompletableFuture()
                                 .orTimeout(lockTtl.minusSeconds(1).toMillis(), TimeUnit.MILLISECONDS);
                         default -> CompletableFuture.<Refreshed>completedFuture(new Ended());
                     })
-                    .whenComplete((result, error) -> store.unlockRefresh(ticket, owner));
+                    .whenComplete((result, error) -> {
+                        Unsaved kept = unsaved.getIfPresent(ticket);
+                        if (kept == null || !kept.lockOwner().equals(owner)) {
+                            store.unlockRefresh(ticket, owner);
+                        }
+                    });
         });
     }
 
-    private CompletionStage<Refreshed> callIdp(SessionTicket ticket, Session current) {
+    /** Stores tokens that an earlier refresh could not; the lock is released once they are stored. */
+    private CompletionStage<Refreshed> storeUnsaved(SessionTicket ticket, Unsaved pending) {
+        return store.update(ticket, pending.session()).handle((stored, error) -> {
+            if (error != null) {
+                failures.warn("refreshed tokens still not stored, kept on this replica: {}", StepFailures.describe(error));
+                return new Current(pending.session());
+            }
+            unsaved.invalidate(ticket);
+            store.unlockRefresh(ticket, pending.lockOwner());
+            return stored ? new Current(pending.session()) : new Ended();
+        });
+    }
+
+    /** @param owner the lock's owner: kept for tokens that cannot be stored */
+    private CompletionStage<Refreshed> callIdp(SessionTicket ticket, Session current, String owner) {
         return tokens.refresh(current.tokens().refreshToken().orElseThrow()).thenCompose(grant -> switch (grant) {
             case TokenGrant.Granted granted -> answers.check(current, granted).thenCompose(verdict -> switch (verdict) {
-                case RefreshAnswerCheck.Accepted accepted -> adopt(ticket, current, granted);
+                case RefreshAnswerCheck.Accepted accepted -> adopt(ticket, current, granted, owner);
                 // Another user's tokens, or forged ones (a misrouted or misconfigured IdP): nothing of this answer is used.
                 case RefreshAnswerCheck.Refused refused -> {
                     metrics.refresh(refused.outcome());
@@ -151,28 +192,35 @@ final class SessionRefresher {
             }
             case TokenGrant.Refused refused -> {
                 metrics.refresh("failed");
-                LOG.warn("session refresh refused by the IdP: {}", refused.error());
+                failures.warn("session refresh refused by the IdP: {}", refused.error());
                 yield CompletableFuture.completedFuture(new Current(current));
             }
             case TokenGrant.Unavailable unavailable -> {
                 metrics.refresh("failed");
-                LOG.warn("session refresh failed, session kept: {}", unavailable.reason());
+                failures.warn("session refresh failed, session kept: {}", unavailable.reason());
                 yield CompletableFuture.completedFuture(new Current(current));
             }
         });
     }
 
     /** Stores the session with the tokens of {@code granted}, and groups, roles and scopes read again from them. */
-    private CompletionStage<Refreshed> adopt(SessionTicket ticket, Session current, TokenGrant.Granted granted) {
+    /** @param owner the lock's owner: kept with tokens that cannot be stored */
+    private CompletionStage<Refreshed> adopt(SessionTicket ticket, Session current, TokenGrant.Granted granted, String owner) {
         SessionTokens renewed = new SessionTokens(granted.accessToken(),
                 granted.refreshToken().or(() -> current.tokens().refreshToken()),
                 granted.idToken().or(() -> current.tokens().idToken()),
                 clock.instant().plus(granted.expiresIn().orElse(LoginFlow.DEFAULT_ACCESS_TOKEN_LIFETIME)));
         Session updated = SessionGrants.reread(current.withTokens(renewed), granted.scopes());
         long start = System.nanoTime();
-        return store.update(ticket, updated).thenApply(stored -> {
+        metrics.refresh("refreshed");
+        // Once more if the store fails: the IdP may have spent the old refresh token for these.
+        return store.update(ticket, updated).exceptionallyCompose(error -> store.update(ticket, updated)).handle((stored, error) -> {
             metrics.storeCall("update", start);
-            metrics.refresh("refreshed");
+            if (error != null) {
+                failures.warn("refreshed tokens not stored, kept on this replica: {}", StepFailures.describe(error));
+                unsaved.put(ticket, new Unsaved(updated, owner));
+                return new Current(updated);
+            }
             return stored ? new Current(updated) : new Ended();
         });
     }

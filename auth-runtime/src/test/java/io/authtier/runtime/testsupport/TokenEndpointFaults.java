@@ -14,7 +14,7 @@ import okhttp3.Headers;
  */
 public final class TokenEndpointFaults implements Route {
 
-    private record Fault(String grantType, int status, String body) {
+    private record Fault(String grantType, int status, String body, Runnable first) {
     }
 
     private final AtomicReference<Fault> next = new AtomicReference<>();
@@ -26,12 +26,17 @@ public final class TokenEndpointFaults implements Route {
 
     /** The next refresh is answered with {@code status} and the JSON {@code body}, e.g. tokens with other claims. */
     public void answerNextRefresh(int status, String body) {
-        next.set(new Fault("refresh_token", status, body));
+        answerNextRefresh(status, body, () -> { });
+    }
+
+    /** As {@link #answerNextRefresh(int, String)}, running {@code first} before answering (e.g. to break Redis meanwhile). */
+    public void answerNextRefresh(int status, String body, Runnable first) {
+        next.set(new Fault("refresh_token", status, body, first));
     }
 
     /** The next code exchange (a login's callback) is answered with {@code status} and the JSON {@code body}. */
     public void answerNextCode(int status, String body) {
-        next.set(new Fault("authorization_code", status, body));
+        next.set(new Fault("authorization_code", status, body, () -> { }));
     }
 
     @Override
@@ -44,6 +49,7 @@ public final class TokenEndpointFaults implements Route {
     @Override
     public OAuth2HttpResponse invoke(OAuth2HttpRequest request) {
         Fault fault = next.getAndSet(null);
+        fault.first().run();
         return new OAuth2HttpResponse(Headers.of("Content-Type", "application/json"), fault.status(), fault.body(), null);
     }
 }

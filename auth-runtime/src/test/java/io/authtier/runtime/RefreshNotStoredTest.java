@@ -1,0 +1,114 @@
+package io.authtier.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.authtier.runtime.redis.RedisServers;
+import io.authtier.runtime.testsupport.Browser;
+import io.authtier.runtime.testsupport.MutableClock;
+import io.authtier.runtime.testsupport.RunningRuntime;
+import io.authtier.runtime.testsupport.SigningKeys;
+import io.authtier.runtime.testsupport.TokenEndpointFaults;
+import java.net.InetAddress;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A refresh whose new tokens Redis refuses to store (full: maxmemory, noeviction), with an IdP that rotates
+ * refresh tokens (the old one is refused with {@code invalid_grant} from then on): the new tokens are kept and
+ * stored by the next request, instead of being thrown away and the session ended by the next refresh.
+ */
+@DisplayName("Refreshed tokens that cannot be stored are kept, not thrown away")
+class RefreshNotStoredTest {
+
+    private static final String NEW_ACCESS_TOKEN = "rotated-access-token";
+
+    @TempDir
+    Path dir;
+    MockOAuth2Server idp;
+    TokenEndpointFaults faults = new TokenEndpointFaults();
+    RedisServers.Server redis;
+    RunningRuntime runtime;
+
+    @AfterEach
+    void stop() {
+        runtime.close();
+        redis.close();
+        idp.shutdown();
+    }
+
+    @Test
+    @DisplayName("Store refused the refresh's tokens: the request passes with them, and the next request stores them; the session lives on")
+    void keptAndStoredLater() throws Exception {
+        idp = new MockOAuth2Server(faults);
+        idp.start(InetAddress.getLoopbackAddress(), 0);
+        redis = RedisServers.standalone(dir);
+        MutableClock clock = new MutableClock(Instant.now());
+        runtime = RunningRuntime.start("""
+                issuers:
+                - name: main
+                  issuerUrl: %s
+                  audiences: [shop-api]
+                resilience:
+                  timeout: 1s
+                  retry: {maxAttempts: 1}
+                sessions:
+                  localCacheTtl: 0s
+                  cookie:
+                    signingKeys: [{id: k1, file: %s}]
+                  passAccessToken: Authorization
+                  login:
+                    issuer: main
+                    clientId: shop-web
+                    allowedRedirectDomains: [shop.example.com, 127.0.0.1]
+                redis:
+                  endpoints: ["127.0.0.1:%d"]
+                """.formatted(idp.issuerUrl("main"), SigningKeys.write(dir, "k1"), redis.port()), clock, policy -> policy);
+        await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
+        String auth = "http://127.0.0.1:" + runtime.port() + "/auth";
+        Browser browser = new Browser();
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "ada", "JWT", List.of("shop-api"), Map.of(), 600));
+        browser.logIn("http://127.0.0.1:" + runtime.port() + "/oauth2/start", idp.baseUrl().toString());
+        assertThat(browser.get(auth).statusCode()).isEqualTo(200);
+
+        // When the token is due for refresh, and Redis is full by the time the IdP answers with rotated tokens
+        clock.advance(Duration.ofSeconds(590));
+        faults.answerNextRefresh(200, "{\"access_token\":\"" + NEW_ACCESS_TOKEN + "\",\"token_type\":\"Bearer\",\"expires_in\":600,"
+                + "\"refresh_token\":\"rotated-refresh-token\"}", this::fillRedis);
+        HttpResponse<String> refreshed = browser.get(auth);
+
+        // Then the request passes with the new access token, though it could not be stored
+        assertThat(refreshed.statusCode()).isEqualTo(200);
+        assertThat(refreshed.headers().firstValue("Authorization")).hasValue("Bearer " + NEW_ACCESS_TOKEN);
+
+        // When Redis takes writes again, and the IdP refuses the old refresh token from now on
+        assertThat(redis.command("CONFIG", "SET", "maxmemory", "0")).isEqualTo("+OK");
+        faults.failNextRefresh(400, "{\"error\":\"invalid_grant\"}");
+
+        // Then the next request stores the kept tokens instead of refreshing with the spent one: 200, the session lives
+        HttpResponse<String> next = browser.get(auth);
+        assertThat(next.statusCode()).isEqualTo(200);
+        assertThat(next.headers().firstValue("Authorization")).hasValue("Bearer " + NEW_ACCESS_TOKEN);
+        assertThat(browser.get(auth).headers().firstValue("Authorization")).hasValue("Bearer " + NEW_ACCESS_TOKEN);
+        assertThat(runtime.management("/metrics").body()).contains("authtier_session_refreshes_total{outcome=\"invalid_grant\"} 0.0");
+    }
+
+    /** noeviction, and a limit below what Redis holds: every write that may grow it is refused from now on. */
+    private void fillRedis() {
+        redis.command("CONFIG", "SET", "maxmemory-policy", "noeviction");
+        String info = redis.command("INFO", "memory");
+        long used = Long.parseLong(info.lines().filter(line -> line.startsWith("used_memory:")).findFirst().orElseThrow()
+                .substring("used_memory:".length()).strip());
+        redis.command("CONFIG", "SET", "maxmemory", String.valueOf(used / 2));
+    }
+}
