@@ -3,13 +3,11 @@ package io.authtier.runtime.login;
 import io.authtier.runtime.token.Identities;
 import io.authtier.runtime.config.LoginConfig;
 import io.authtier.runtime.idp.Discovery;
-import io.authtier.runtime.resilience.Failures;
 import io.authtier.runtime.resilience.RateLimitedLog;
 import io.authtier.runtime.session.CookieCheck;
 import io.authtier.runtime.session.Session;
 import io.authtier.runtime.session.SessionCookie;
 import io.authtier.runtime.session.SessionStore;
-import io.authtier.runtime.session.SessionStoreException;
 import io.authtier.runtime.session.SessionTicket;
 import io.authtier.runtime.session.SessionTokens;
 import io.authtier.runtime.session.SessionUser;
@@ -49,6 +47,11 @@ public final class LoginFlow {
     static final Duration DEFAULT_ACCESS_TOKEN_LIFETIME = Duration.ofMinutes(5);
     /** One answer whether the login is unknown or another browser's: which, the caller need not learn. */
     private static final String UNKNOWN_LOGIN = "this login is unknown, expired or already used, or was started in another browser; start again";
+    /**
+     * A callback that could not finish: its pending login is taken (once) whether or not the store answered in
+     * time (a GETDEL queued behind a pause runs later), so the same callback cannot be tried again.
+     */
+    static final String CALLBACK_UNAVAILABLE = "the login could not be completed right now; start it again in a moment";
 
     private final LoginConfig config;
     private final String issuerUrl;
@@ -62,6 +65,8 @@ public final class LoginFlow {
     private final ReturnTargets targets;
     private final CallbackUrls callbacks;
     private final RateLimitedLog refusedHosts;
+    /** Store and IdP failures: one per request during an outage, so at most one line every 30 s. */
+    private final RateLimitedLog failures;
     private final Clock clock;
     private final SecureRandom random;
     private final SessionMetrics metrics;
@@ -82,6 +87,7 @@ public final class LoginFlow {
         this.callbacks = new CallbackUrls(config);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.refusedHosts = new RateLimitedLog(LOG, clock, Duration.ofSeconds(10));
+        this.failures = new RateLimitedLog(LOG, clock, Duration.ofSeconds(30));
         this.random = Objects.requireNonNull(random, "random");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
@@ -140,7 +146,7 @@ public final class LoginFlow {
                 }))
                 .exceptionally(error -> {
                     metrics.login("unavailable");
-                    LOG.warn("cannot start a login: {}", describe(error));
+                    failures.warn("cannot start a login: {}", describe(error));
                     return WebAnswer.text(503, "the login is unavailable right now; try again shortly");
                 });
     }
@@ -173,8 +179,8 @@ public final class LoginFlow {
             return finishCallback(query, state, browser.get(), cookieHeaders);
         }).exceptionally(error -> {
             metrics.login("unavailable");
-            LOG.warn("login: {}", describe(error));
-            return WebAnswer.text(503, "the login is unavailable right now; try again shortly");
+            failures.warn("login: {}", describe(error));
+            return WebAnswer.text(503, CALLBACK_UNAVAILABLE);
         });
     }
 
@@ -200,8 +206,8 @@ public final class LoginFlow {
                     .thenCompose(grant -> switch (grant) {
                         case TokenGrant.Refused refused -> refused(400, "code_refused", "the identity provider refused the code; start again");
                         case TokenGrant.Unavailable unavailable -> {
-                            LOG.warn("login: code exchange failed: {}", unavailable.reason());
-                            yield refused(503, "unavailable", "the login is unavailable right now; try again shortly");
+                            failures.warn("login: code exchange failed: {}", unavailable.reason());
+                            yield refused(503, "unavailable", CALLBACK_UNAVAILABLE);
                         }
                         case TokenGrant.Granted granted -> finish(login, granted, cookieHeaders);
                     });
@@ -214,7 +220,7 @@ public final class LoginFlow {
         }
         return idTokens.check(granted.idToken().get(), Optional.of(login.nonce())).thenCompose(checked -> switch (checked) {
             case IdTokenCheck.Invalid invalid -> refused(401, "id_token_" + invalid.reason(), "the ID token is not valid");
-            case IdTokenCheck.Undecidable undecidable -> refused(503, "unavailable", "the login is unavailable right now; try again shortly");
+            case IdTokenCheck.Undecidable undecidable -> refused(503, "unavailable", CALLBACK_UNAVAILABLE);
             case IdTokenCheck.Valid valid -> createSession(login, granted, valid.claims(), clock.instant())
                     .thenCompose(answer -> endReplaced(cookieHeaders, answer));
         });
@@ -252,7 +258,7 @@ public final class LoginFlow {
         }
         return store.delete(replaced.get()).handle((deleted, error) -> {
             if (error != null) {
-                LOG.warn("login: the session it replaces could not be ended: {}", describe(error));
+                failures.warn("login: the session it replaces could not be ended: {}", describe(error));
             }
             return answer;
         });
@@ -260,9 +266,7 @@ public final class LoginFlow {
 
     /** What failed, for the log: the session store or the login issuer. */
     private static String describe(Throwable error) {
-        return Failures.unwrap(error) instanceof SessionStoreException store
-                ? "the session store is unreachable (" + store.getMessage() + ")"
-                : TokenEndpoint.describe(error);
+        return StepFailures.describe(error);
     }
 
     private CompletionStage<WebAnswer> refused(int status, String outcome, String message) {

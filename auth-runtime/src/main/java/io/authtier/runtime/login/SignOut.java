@@ -42,6 +42,8 @@ final class SignOut {
     private final CallbackUrls origins;
     private final RateLimitedLog refusedHosts;
     private final SessionMetrics metrics;
+    /** One line per failed sign-out during an outage would flood the log: at most one every 30 s. */
+    private final RateLimitedLog failures = new RateLimitedLog(LOG, Clock.systemUTC(), Duration.ofSeconds(30));
 
     SignOut(String clientId, SessionCookie cookie, SessionStore store, Discovery<ProviderEndpoints> discovery, ReturnTargets targets,
             CallbackUrls origins, Clock clock, SessionMetrics metrics) {
@@ -88,7 +90,7 @@ final class SignOut {
                                 endpoints.endSession().map(end -> endSession(end, idToken.get(), after)).orElse(returnTo.get()),
                                 List.of(cookie.clearCookie()))))
                 .exceptionally(error -> {
-                    LOG.warn("sign-out could not reach the session store or the IdP: {}", error.getClass().getSimpleName());
+                    failures.warn("sign-out failed, the session may live on until the user tries again: {}", StepFailures.describe(error));
                     // The cookie stays: without it the browser could not try again, and the session (perhaps not
                     // deleted) would live on, unreachable by any sign-out, until it times out.
                     return new WebAnswer(503, Optional.empty(), List.of(), "text/plain; charset=utf-8",

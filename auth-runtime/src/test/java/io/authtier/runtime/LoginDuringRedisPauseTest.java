@@ -1,0 +1,129 @@
+package io.authtier.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.authtier.runtime.redis.RedisServers;
+import io.authtier.runtime.testsupport.Browser;
+import io.authtier.runtime.testsupport.MutableClock;
+import io.authtier.runtime.testsupport.RunningRuntime;
+import io.authtier.runtime.testsupport.SigningKeys;
+import java.net.InetAddress;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Browser routes while Redis answers nothing for a moment ({@code CLIENT PAUSE}): what the 503 says is true
+ * (a callback cannot be tried again: its pending login is taken by the command queued behind the pause), and
+ * a failure per request is not a log line per request.
+ */
+@DisplayName("Login and sign-out while Redis pauses: honest answers, few log lines")
+class LoginDuringRedisPauseTest {
+
+    private static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
+
+    @TempDir
+    Path dir;
+    MockOAuth2Server idp;
+    RedisServers.Server redis;
+    RunningRuntime runtime;
+    String base;
+
+    @BeforeEach
+    void start() throws Exception {
+        LOGS.list.clear();
+        LOGS.start();
+        ((Logger) LoggerFactory.getLogger("io.authtier.runtime.login")).addAppender(LOGS);
+        idp = new MockOAuth2Server();
+        idp.start(InetAddress.getLoopbackAddress(), 0);
+        redis = RedisServers.standalone(dir);
+        runtime = RunningRuntime.start("""
+                issuers:
+                - name: main
+                  issuerUrl: %s
+                  audiences: [shop-api]
+                sessions:
+                  localCacheTtl: 0s
+                  cookie:
+                    signingKeys: [{id: k1, file: %s}]
+                  login:
+                    issuer: main
+                    clientId: shop-web
+                    allowedRedirectDomains: [shop.example.com, 127.0.0.1]
+                redis:
+                  endpoints: ["127.0.0.1:%d"]
+                tokenCache:
+                  l2: {enabled: false}
+                resilience: {timeout: 1s}
+                """.formatted(idp.issuerUrl("main"), SigningKeys.write(dir, "k1"), redis.port()), new MutableClock(Instant.now()),
+                policy -> policy);
+        await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
+        base = "http://127.0.0.1:" + runtime.port();
+    }
+
+    @AfterEach
+    void stop() {
+        ((Logger) LoggerFactory.getLogger("io.authtier.runtime.login")).detachAppender(LOGS);
+        runtime.close();
+        redis.close();
+        idp.shutdown();
+    }
+
+    @Test
+    @DisplayName("A callback during a pause answers 503 telling to start again, which is what works: the same callback later is refused")
+    void callbackDuringPause() {
+        Browser browser = new Browser();
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "ada", "JWT", List.of("shop-api"), Map.of(), 300));
+        HttpResponse<String> toCallback = browser.follow(base + "/oauth2/start", next -> next.contains("/oauth2/callback"));
+        String callback = toCallback.uri().resolve(toCallback.headers().firstValue("Location").orElseThrow()).toString();
+
+        // When the callback arrives while Redis answers nothing for longer than the 1 s timeout (not long
+        // enough for the runtime to give up the connection: the GETDEL stays queued and runs after the pause)
+        assertThat(redis.command("CLIENT", "PAUSE", "1500", "ALL")).isEqualTo("+OK");
+        HttpResponse<String> during = browser.get(callback);
+
+        // Then 503 says to start the login again, not to retry this request
+        assertThat(during.statusCode()).isEqualTo(503);
+        assertThat(during.body()).contains("start it again").doesNotContain("try again");
+        // And indeed the same callback, once Redis answers, finds its login taken
+        await().atMost(Duration.ofSeconds(10)).until(() -> "+PONG".equals(redis.command("PING")));
+        HttpResponse<String> again = browser.get(callback);
+        assertThat(again.statusCode()).isEqualTo(400);
+        assertThat(again.body()).contains("start again");
+    }
+
+    @Test
+    @DisplayName("Five sign-outs failing in a row write one warning, which names the cause and not its CompletionException wrapper")
+    void signOutWarningsAreRateLimited() {
+        Browser browser = new Browser();
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "ada", "JWT", List.of("shop-api"), Map.of(), 300));
+        browser.logIn(base + "/oauth2/start", idp.baseUrl().toString());
+        String cookie = browser.cookie(base, "__Host-authtier");
+
+        assertThat(redis.command("CLIENT", "PAUSE", "8000", "ALL")).isEqualTo("+OK");
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> failed = new Browser().get(base + "/oauth2/sign_out", "Cookie", "__Host-authtier=" + cookie);
+            assertThat(failed.statusCode()).isEqualTo(503);
+        }
+
+        List<String> warnings = List.copyOf(LOGS.list).stream().filter(event -> event.getLoggerName().endsWith("SignOut"))
+                .map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(warnings).hasSize(1);
+        assertThat(warnings.getFirst()).contains("session store").doesNotContain("CompletionException");
+    }
+}
