@@ -10,9 +10,11 @@ import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -140,6 +142,32 @@ class LogoutReplicationTest {
         HttpResponse<String> done = adminLogout("bea");
         assertThat(done.statusCode()).isEqualTo(200);
         assertThat(browser.get(base + "/auth").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    @DisplayName("Back-channel logout: 503 while no replica takes the deletes; the IdP's retry of the same token is done once one does")
+    void backchannelLogout() throws Exception {
+        Browser browser = new Browser();
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "cy", "JWT", List.of("shop-api"), Map.of("sid", "idp-session-9"), 3600));
+        browser.logIn(base + "/oauth2/start", idp.baseUrl().toString());
+        assertThat(browser.get(base + "/auth").statusCode()).isEqualTo(200);
+        String token = idp.issueToken("main", "cy", new DefaultOAuth2TokenCallback("main", "cy", "logout+jwt", List.of("shop-web"),
+                Map.of("sid", "idp-session-9", "events", Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of())), 120))
+                .serialize();
+
+        pauseReplicas();
+        assertThat(postLogout(token).statusCode()).isEqualTo(503);
+
+        unpause();
+        assertThat(postLogout(token).statusCode()).isEqualTo(200);
+        assertThat(browser.get(base + "/auth").statusCode()).isEqualTo(401);
+    }
+
+    private static HttpResponse<String> postLogout(String token) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/oauth2/backchannel-logout"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("logout_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> adminLogout(String subject) throws Exception {

@@ -228,6 +228,19 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    @DisplayName("A peek (for a logout) writes nothing, though a touch is due, and finds an idle session ended")
+    void peekWritesNothing() {
+        Session session = session(newUser());
+        SessionTicket ticket = create(session);
+
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(join(store.peek(ticket))).isEqualTo(new SessionLookup.Found(session));
+        assertThat(bytes.written()).as("no touch").hasSize(1);
+        clock.advance(IDLE);
+        assertThat(join(store.peek(ticket))).satisfies(SessionStoreContract::ended);
+    }
+
+    @Test
     @DisplayName("With an idle timeout under two minutes, use is recorded every half idle timeout, so a session in use lives on")
     void shortIdleTimeoutSlides() {
         Duration idle = Duration.ofSeconds(20);
