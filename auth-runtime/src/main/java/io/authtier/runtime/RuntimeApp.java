@@ -130,7 +130,7 @@ public final class RuntimeApp {
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops()).setPreferNativeTransport(true));
     }
 
-    /** The sessions' own Redis connection (pending logins share it), made now or in the background. */
+    /** The sessions' own Redis connection (pending logins share it), made in the background: start-up never waits for Redis. */
     private ConnectingSessionBytes sessionsRedis(RedisConfig redis, Duration commandTimeout) {
         RedisMetrics redisMetrics = new RedisMetrics(registry, RedisMetrics.SESSIONS);
         return new ConnectingSessionBytes(new RedisConnector(() -> RedisConnections.open(redis, commandTimeout,
