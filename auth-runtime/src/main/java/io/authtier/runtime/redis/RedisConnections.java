@@ -21,6 +21,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.EpollProvider;
+import io.lettuce.core.resource.ExtendedKeepAliveSupport;
 import io.lettuce.core.resource.IOUringProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -197,13 +198,16 @@ public final class RedisConnections {
         return twice.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : twice;
     }
 
+    /** Lettuce refuses to connect if asked for a socket option its transport lacks, so each is asked for only where it exists. */
     private static SocketOptions socketOptions(Duration commandTimeout) {
-        return SocketOptions.builder()
-                .connectTimeout(connectTimeout(commandTimeout))
-                .keepAlive(SocketOptions.KeepAliveOptions.builder().enable()
-                        .idle(KEEPALIVE_IDLE).interval(KEEPALIVE_INTERVAL).count(KEEPALIVE_COUNT).build())
-                // lettuce refuses to connect if asked for it without a native transport (NIO, macOS' kqueue).
-                .tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder()
+        SocketOptions.Builder options = SocketOptions.builder().connectTimeout(connectTimeout(commandTimeout));
+        if (ExtendedKeepAliveSupport.isSupported()) {
+            options.keepAlive(SocketOptions.KeepAliveOptions.builder().enable()
+                    .idle(KEEPALIVE_IDLE).interval(KEEPALIVE_INTERVAL).count(KEEPALIVE_COUNT).build());
+        } else {
+            options.keepAlive(true); // the OS's own timing (hours on macOS); the watchdog still closes unanswered connections
+        }
+        return options.tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder()
                         .enable(EpollProvider.isAvailable() || IOUringProvider.isAvailable())
                         .tcpUserTimeout(TCP_USER_TIMEOUT).build())
                 .build();

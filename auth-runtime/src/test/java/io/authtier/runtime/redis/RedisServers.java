@@ -181,8 +181,13 @@ public final class RedisServers {
                 process.destroyForcibly();
                 throw new IllegalStateException("redis-cli --cluster create failed; see " + dir.resolve("cluster-create.log"));
             }
+            // cluster_state:ok comes once the masters cover every slot, which may be before every node has heard
+            // which nodes are replicas, and before each replica has synced: a client that reads the topology then
+            // would see masters without replicas, and WAIT would count no replica.
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> nodes.stream()
-                    .allMatch(node -> String.valueOf(node.command("CLUSTER", "INFO")).contains("cluster_state:ok")));
+                    .allMatch(node -> String.valueOf(node.command("CLUSTER", "INFO")).contains("cluster_state:ok")
+                            && replicasKnown(node) == 3 * replicasPerMaster
+                            && synced(node)));
             return nodes;
         } catch (IOException e) {
             nodes.forEach(Server::stop);
@@ -195,6 +200,18 @@ public final class RedisServers {
             nodes.forEach(Server::stop);
             throw e;
         }
+    }
+
+    /** How many replicas {@code node}'s CLUSTER NODES names (a bulk string, one node per line). */
+    private static long replicasKnown(Server node) {
+        String nodes = node.command("CLUSTER", "NODES");
+        return nodes == null ? -1 : nodes.lines().filter(line -> line.contains(" slave ") || line.contains(",slave ")).count();
+    }
+
+    /** A master, or a replica whose link to its master is up (its initial sync done). */
+    private static boolean synced(Server node) {
+        String replication = String.valueOf(node.command("INFO", "replication"));
+        return replication.contains("role:master") || replication.contains("master_link_status:up");
     }
 
     /** A free port whose cluster bus port (port + 10000) is free too. */
