@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 final class UnansweredCommandWatchdog implements NettyCustomizer {
 
-    private static final RateLimitedLog LOG = new RateLimitedLog(LoggerFactory.getLogger(UnansweredCommandWatchdog.class),
+    /** One per connection (standalone, or a Cluster's nodes): a flaky link says so every 30 s at most. */
+    private final RateLimitedLog log = new RateLimitedLog(LoggerFactory.getLogger(UnansweredCommandWatchdog.class),
             Clock.systemUTC(), Duration.ofSeconds(30));
 
     private final long deadlineNanos;
@@ -87,7 +88,7 @@ final class UnansweredCommandWatchdog implements NettyCustomizer {
                 return;
             }
             if (now - oldestSince > deadlineNanos) {
-                LOG.warn("Redis connection to {} closed: its oldest command waited {} ms without an answer; connecting anew",
+                log.warn("Redis connection to {} closed: its oldest command waited {} ms without an answer; connecting anew",
                         ctx.channel().remoteAddress(), TimeUnit.NANOSECONDS.toMillis(now - oldestSince));
                 stop();
                 ctx.channel().close();
