@@ -117,7 +117,7 @@ class LoginDuringRedisPauseTest {
 
         assertThat(redis.command("CLIENT", "PAUSE", "8000", "ALL")).isEqualTo("+OK");
         for (int i = 0; i < 5; i++) {
-            HttpResponse<String> failed = new Browser().get(base + "/oauth2/sign_out", "Cookie", "__Host-authtier=" + cookie);
+            HttpResponse<String> failed = new Browser().get(base + "/oauth2/sign_out", "Cookie", "__Host-authtier=" + cookie, "Sec-Fetch-Site", "same-origin");
             assertThat(failed.statusCode()).isEqualTo(503);
         }
 

@@ -115,7 +115,7 @@ class LogoutReplicationTest {
 
         // When the replicas take no writes and the user signs out
         pauseReplicas();
-        HttpResponse<String> unconfirmed = browser.get(base + "/oauth2/sign_out");
+        HttpResponse<String> unconfirmed = browser.get(base + "/oauth2/sign_out", "Sec-Fetch-Site", "same-origin");
 
         // Then the sign-out is not reported done: 503, Retry-After, the cookie kept
         assertThat(unconfirmed.statusCode()).isEqualTo(503);
@@ -125,7 +125,7 @@ class LogoutReplicationTest {
 
         // When the replicas work again, the same sign-out succeeds and the session is gone
         unpause();
-        HttpResponse<String> confirmed = browser.get(base + "/oauth2/sign_out");
+        HttpResponse<String> confirmed = browser.get(base + "/oauth2/sign_out", "Sec-Fetch-Site", "same-origin");
         assertThat(confirmed.statusCode()).isEqualTo(302);
         assertThat(new Browser().get(base + "/auth", "Cookie", "__Host-authtier=" + cookie).statusCode()).isEqualTo(401);
     }

@@ -129,7 +129,7 @@ class RedisFullTest {
         clock.advance(Duration.ofMinutes(2));
         fillRedis();
 
-        HttpResponse<String> signedOut = browser.get(base + "/oauth2/sign_out");
+        HttpResponse<String> signedOut = browser.get(base + "/oauth2/sign_out", "Sec-Fetch-Site", "same-origin");
 
         assertThat(signedOut.statusCode()).isEqualTo(302);
         assertThat(signedOut.headers().allValues("Set-Cookie")).anyMatch(header -> header.startsWith("__Host-authtier=;"));
