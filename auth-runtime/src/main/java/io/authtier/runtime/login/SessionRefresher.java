@@ -182,7 +182,7 @@ final class SessionRefresher {
                 }
                 case RefreshAnswerCheck.Undecidable undecidable -> {
                     metrics.refresh("failed");
-                    LOG.warn("session refresh not used, session kept: its ID token cannot be checked now ({})", undecidable.reason());
+                    failures.warn("session refresh not used, session kept: its ID token cannot be checked now ({})", undecidable.reason());
                     yield CompletableFuture.completedFuture(new Current(current));
                 }
             });
@@ -203,8 +203,11 @@ final class SessionRefresher {
         });
     }
 
-    /** Stores the session with the tokens of {@code granted}, and groups, roles and scopes read again from them. */
-    /** @param owner the lock's owner: kept with tokens that cannot be stored */
+    /**
+     * Stores the session with the tokens of {@code granted}, and groups, roles and scopes read again from them.
+     *
+     * @param owner the lock's owner: kept for tokens that cannot be stored
+     */
     private CompletionStage<Refreshed> adopt(SessionTicket ticket, Session current, TokenGrant.Granted granted, String owner) {
         SessionTokens renewed = new SessionTokens(granted.accessToken(),
                 granted.refreshToken().or(() -> current.tokens().refreshToken()),
