@@ -9,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.testsupport.Browser;
 import io.authtier.runtime.testsupport.MutableClock;
+import io.authtier.runtime.testsupport.RedisLoginConfig;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
 import java.net.InetAddress;
@@ -52,26 +53,8 @@ class LoginDuringRedisPauseTest {
         idp = new MockOAuth2Server();
         idp.start(InetAddress.getLoopbackAddress(), 0);
         redis = RedisServers.standalone(dir);
-        runtime = RunningRuntime.start("""
-                issuers:
-                - name: main
-                  issuerUrl: %s
-                  audiences: [shop-api]
-                sessions:
-                  localCacheTtl: 0s
-                  cookie:
-                    signingKeys: [{id: k1, file: %s}]
-                  login:
-                    issuer: main
-                    clientId: shop-web
-                    allowedRedirectDomains: [shop.example.com, 127.0.0.1]
-                redis:
-                  endpoints: ["127.0.0.1:%d"]
-                tokenCache:
-                  l2: {enabled: false}
-                resilience: {timeout: 1s}
-                """.formatted(idp.issuerUrl("main"), SigningKeys.write(dir, "k1"), redis.port()), new MutableClock(Instant.now()),
-                policy -> policy);
+        runtime = RunningRuntime.start(RedisLoginConfig.standalone(idp.issuerUrl("main").toString(), SigningKeys.write(dir, "k1"),
+                redis.port()) + "resilience: {timeout: 1s}\n", new MutableClock(Instant.now()), policy -> policy);
         await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
         base = "http://127.0.0.1:" + runtime.port();
     }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.testsupport.Browser;
 import io.authtier.runtime.testsupport.MutableClock;
+import io.authtier.runtime.testsupport.RedisLoginConfig;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
 import java.net.InetAddress;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
@@ -51,27 +51,8 @@ class LogoutReplicationTest {
         idp = new MockOAuth2Server();
         idp.start(InetAddress.getLoopbackAddress(), 0);
         nodes = RedisServers.cluster(dir, 1);
-        runtime = RunningRuntime.start("""
-                issuers:
-                - name: main
-                  issuerUrl: %s
-                  audiences: [shop-api]
-                sessions:
-                  localCacheTtl: 0s
-                  cookie:
-                    signingKeys: [{id: k1, file: %s}]
-                  login:
-                    issuer: main
-                    clientId: shop-web
-                    allowedRedirectDomains: [shop.example.com, 127.0.0.1]
-                redis:
-                  topology: Cluster
-                  endpoints: [%s]
-                tokenCache:
-                  l2: {enabled: false}
-                resilience: {timeout: 1s}
-                """.formatted(idp.issuerUrl("main"), SigningKeys.write(dir, "k1"),
-                nodes.stream().map(node -> "\"127.0.0.1:" + node.port() + "\"").collect(Collectors.joining(", "))),
+        runtime = RunningRuntime.start(RedisLoginConfig.cluster(idp.issuerUrl("main").toString(), SigningKeys.write(dir, "k1"),
+                nodes.stream().map(node -> node.port()).toList()) + "resilience: {timeout: 1s}\n",
                 new MutableClock(Instant.now()), policy -> policy);
         await().atMost(Duration.ofSeconds(30)).until(() -> runtime.management("/readyz").statusCode() == 200);
         base = "http://127.0.0.1:" + runtime.port();

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.testsupport.Browser;
 import io.authtier.runtime.testsupport.MutableClock;
+import io.authtier.runtime.testsupport.RedisLoginConfig;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
 import java.net.InetAddress;
@@ -52,25 +53,8 @@ class RedisFullTest {
         idp.start(InetAddress.getLoopbackAddress(), 0);
         redis = RedisServers.standalone(dir);
         clock = new MutableClock(Instant.now());
-        runtime = RunningRuntime.start("""
-                issuers:
-                - name: main
-                  issuerUrl: %s
-                  audiences: [shop-api]
-                sessions:
-                  localCacheTtl: 0s
-                  cookie:
-                    signingKeys: [{id: k1, file: %s}]
-                  login:
-                    issuer: main
-                    clientId: %s
-                    allowedRedirectDomains: [shop.example.com, 127.0.0.1]
-                redis:
-                  endpoints: ["127.0.0.1:%d"]
-                tokenCache:
-                  l2: {enabled: false}
-                resilience: {timeout: 1s}
-                """.formatted(idp.issuerUrl("main"), SigningKeys.write(dir, "k1"), CLIENT, redis.port()), clock, policy -> policy);
+        runtime = RunningRuntime.start(RedisLoginConfig.standalone(idp.issuerUrl("main").toString(), SigningKeys.write(dir, "k1"),
+                redis.port()) + "resilience: {timeout: 1s}\n", clock, policy -> policy);
         await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
         base = "http://127.0.0.1:" + runtime.port();
     }

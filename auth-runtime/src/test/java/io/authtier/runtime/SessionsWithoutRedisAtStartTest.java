@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.testsupport.Browser;
 import io.authtier.runtime.testsupport.MutableClock;
+import io.authtier.runtime.testsupport.RedisLoginConfig;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
 import java.net.InetAddress;
@@ -46,24 +47,8 @@ class SessionsWithoutRedisAtStartTest {
 
     /** The runtime with login and sessions in {@link #redis}, the sessions not remembered, and {@code extra} config. */
     RunningRuntime start(Path signingKey, String extra) {
-        return RunningRuntime.start("""
-                issuers:
-                - name: main
-                  issuerUrl: %s
-                  audiences: [shop-api]
-                sessions:
-                  localCacheTtl: 0s
-                  cookie:
-                    signingKeys: [{id: k1, file: %s}]
-                  login:
-                    issuer: main
-                    clientId: shop-web
-                    allowedRedirectDomains: [shop.example.com, 127.0.0.1]
-                redis:
-                  endpoints: ["127.0.0.1:%d"]
-                tokenCache:
-                  l2: {enabled: false}
-                """.formatted(idp.issuerUrl("main"), signingKey, redis.port()) + extra, new MutableClock(Instant.now()), policy -> policy);
+        return RunningRuntime.start(RedisLoginConfig.standalone(idp.issuerUrl("main").toString(), signingKey, redis.port()) + extra,
+                new MutableClock(Instant.now()), policy -> policy);
     }
 
     @Test

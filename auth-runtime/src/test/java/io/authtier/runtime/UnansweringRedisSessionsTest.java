@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.testsupport.Browser;
 import io.authtier.runtime.testsupport.MutableClock;
+import io.authtier.runtime.testsupport.RedisLoginConfig;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
 import io.authtier.runtime.testsupport.TcpProxy;
@@ -60,26 +61,8 @@ class UnansweringRedisSessionsTest {
 
     /** The runtime with login and sessions in Redis through {@link #proxy}, with {@code timeout} per Redis command and connect. */
     private RunningRuntime start(String timeout) throws Exception {
-        return RunningRuntime.start("""
-                issuers:
-                - name: main
-                  issuerUrl: %s
-                  audiences: [shop-api]
-                sessions:
-                  localCacheTtl: 0s
-                  cookie:
-                    signingKeys: [{id: k1, file: %s}]
-                  login:
-                    issuer: main
-                    clientId: shop-web
-                    allowedRedirectDomains: [shop.example.com, 127.0.0.1]
-                redis:
-                  endpoints: ["127.0.0.1:%d"]
-                tokenCache:
-                  l2: {enabled: false}
-                resilience: {timeout: %s}
-                """.formatted(idp.issuerUrl("main"), SigningKeys.write(dir, "k1"), proxy.port(), timeout), new MutableClock(Instant.now()),
-                policy -> policy);
+        return RunningRuntime.start(RedisLoginConfig.standalone(idp.issuerUrl("main").toString(), SigningKeys.write(dir, "k1"),
+                proxy.port()) + "resilience: {timeout: " + timeout + "}\n", new MutableClock(Instant.now()), policy -> policy);
     }
 
     private String logIn(Browser browser) {

@@ -1,0 +1,47 @@
+package io.authtier.runtime.testsupport;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The runtime configuration the Redis fault tests share: issuer {@code main} (audience shop-api), browser login
+ * as client shop-web with signing key k1, sessions in Redis read afresh on every request (no local memory),
+ * and the L2 token cache off. Tests append what they vary, such as {@code resilience: {timeout: 1s}}.
+ */
+public final class RedisLoginConfig {
+    private RedisLoginConfig() {
+    }
+
+    /** Redis standalone at 127.0.0.1:{@code port}. */
+    public static String standalone(String issuerUrl, Path signingKey, int port) {
+        return yaml(issuerUrl, signingKey, "", List.of(port));
+    }
+
+    /** A Redis Cluster with seed nodes at 127.0.0.1:{@code ports}. */
+    public static String cluster(String issuerUrl, Path signingKey, List<Integer> ports) {
+        return yaml(issuerUrl, signingKey, "  topology: Cluster\n", ports);
+    }
+
+    private static String yaml(String issuerUrl, Path signingKey, String topology, List<Integer> ports) {
+        return """
+                issuers:
+                - name: main
+                  issuerUrl: %s
+                  audiences: [shop-api]
+                sessions:
+                  localCacheTtl: 0s
+                  cookie:
+                    signingKeys: [{id: k1, file: %s}]
+                  login:
+                    issuer: main
+                    clientId: shop-web
+                    allowedRedirectDomains: [shop.example.com, 127.0.0.1]
+                redis:
+                %s  endpoints: [%s]
+                tokenCache:
+                  l2: {enabled: false}
+                """.formatted(issuerUrl, signingKey, topology,
+                ports.stream().map(port -> "\"127.0.0.1:" + port + "\"").collect(Collectors.joining(", ")));
+    }
+}
