@@ -128,7 +128,10 @@ final class Section {
             return Field.invalid(pathOf(field), problems);
         }
         if (!value.canConvertToInt()) {
-            problems.add(pathOf(field), "%s is too large".formatted(value.asText()));
+            // Its own range (a port's 1..65535, say) is checked only of a value that fits: say at least what does.
+            problems.add(pathOf(field), value.bigIntegerValue().signum() < 0
+                    ? "%s is too small: an integer here is at least %d".formatted(value.asText(), Integer.MIN_VALUE)
+                    : "%s is too large: an integer here is at most %d".formatted(value.asText(), Integer.MAX_VALUE));
             return Field.invalid(pathOf(field), problems);
         }
         return Field.of(pathOf(field), problems, value.intValue());

@@ -102,6 +102,24 @@ class StructureProblemsTest {
     }
 
     @Test
+    @DisplayName("An integer beyond what the field can hold is named with the limit, not lost in an overflow")
+    void integerOutOfRange() {
+        String yaml = """
+                server:
+                  port: 99999999999
+                  maxTokenBytes: -99999999999
+                issuers:
+                - name: main
+                  issuerUrl: https://keycloak.example.com/realms/shop
+                  audiences: [shop-api]
+                """;
+
+        assertThat(problemsOf(yaml)).containsExactly(
+                new ConfigProblem("server.port", "99999999999 is too large: an integer here is at most 2147483647"),
+                new ConfigProblem("server.maxTokenBytes", "-99999999999 is too small: an integer here is at least -2147483648"));
+    }
+
+    @Test
     @DisplayName("Several problems are reported together, in the order of the file")
     void allProblemsTogether() {
         // Given a file with five unrelated mistakes
