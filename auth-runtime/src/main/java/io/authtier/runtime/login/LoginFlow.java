@@ -146,7 +146,7 @@ public final class LoginFlow {
                 }))
                 .exceptionally(error -> {
                     metrics.login("unavailable");
-                    failures.warn("cannot start a login: {}", describe(error));
+                    failures.warn("cannot start a login: {}", StepFailures.describe(error));
                     return WebAnswer.text(503, "the login is unavailable right now; try again shortly");
                 });
     }
@@ -179,7 +179,7 @@ public final class LoginFlow {
             return finishCallback(query, state, browser.get(), cookieHeaders);
         }).exceptionally(error -> {
             metrics.login("unavailable");
-            failures.warn("login: {}", describe(error));
+            failures.warn("login: {}", StepFailures.describe(error));
             return WebAnswer.text(503, CALLBACK_UNAVAILABLE);
         });
     }
@@ -258,16 +258,12 @@ public final class LoginFlow {
         }
         return store.delete(replaced.get()).handle((deleted, error) -> {
             if (error != null) {
-                failures.warn("login: the session it replaces could not be ended: {}", describe(error));
+                failures.warn("login: the session it replaces could not be ended: {}", StepFailures.describe(error));
             }
             return answer;
         });
     }
 
-    /** What failed, for the log: the session store or the login issuer. */
-    private static String describe(Throwable error) {
-        return StepFailures.describe(error);
-    }
 
     private CompletionStage<WebAnswer> refused(int status, String outcome, String message) {
         metrics.login(outcome);

@@ -43,7 +43,7 @@ final class SignOut {
     private final RateLimitedLog refusedHosts;
     private final SessionMetrics metrics;
     /** One line per failed sign-out during an outage would flood the log: at most one every 30 s. */
-    private final RateLimitedLog failures = new RateLimitedLog(LOG, Clock.systemUTC(), Duration.ofSeconds(30));
+    private final RateLimitedLog failures;
 
     SignOut(String clientId, SessionCookie cookie, SessionStore store, Discovery<ProviderEndpoints> discovery, ReturnTargets targets,
             CallbackUrls origins, Clock clock, SessionMetrics metrics) {
@@ -54,6 +54,7 @@ final class SignOut {
         this.targets = Objects.requireNonNull(targets, "targets");
         this.origins = Objects.requireNonNull(origins, "origins");
         this.refusedHosts = new RateLimitedLog(LOG, clock, Duration.ofSeconds(10));
+        this.failures = new RateLimitedLog(LOG, clock, Duration.ofSeconds(30));
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
