@@ -35,6 +35,7 @@ import io.authtier.runtime.metrics.RuntimeMetrics;
 import io.authtier.runtime.token.jwt.IssuerKeys;
 import io.authtier.runtime.token.jwt.JwksPolicy;
 import io.authtier.runtime.token.jwt.JwtVerifier;
+import io.authtier.runtime.token.jwt.RsaSignatures;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -98,9 +99,11 @@ public final class RuntimeApp {
         this.keysHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.resilience().timeout())
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         BoundedRetriever retriever = new BoundedRetriever(keysHttp, config.resilience().timeout());
+        RsaSignatures rsa = RsaSignatures.best();
+        LOG.info("RSA signatures checked by {}", rsa.description());
         for (IssuerConfig issuer : config.issuers()) {
             metrics.issuer(issuer.name(), issuer.introspection().isPresent());
-            issuers.add(new IssuerKeys(issuer, jwks, clock, metrics, retriever));
+            issuers.add(new IssuerKeys(issuer, jwks, clock, metrics, retriever, rsa));
         }
         this.startupLoader = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("authtier-keys-loader").factory());
         this.worker = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("authtier-verify-", 0).factory());

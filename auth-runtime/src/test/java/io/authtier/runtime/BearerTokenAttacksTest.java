@@ -51,6 +51,8 @@ class BearerTokenAttacksTest {
     static RSAKey rsa;
     static ECKey ec;
     static RSAKey attacker;
+    /** Published by the issuer, but shorter than the 2048 bits RFC 7518 requires. */
+    static RSAKey weak;
     static MutableClock clock;
     static RunningRuntime runtime;
     static final String AUDIENCE = "shop-api";
@@ -60,7 +62,8 @@ class BearerTokenAttacksTest {
         rsa = new RSAKeyGenerator(2048).keyID("rsa-1").generate();
         ec = new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate();
         attacker = new RSAKeyGenerator(2048).keyID("rsa-1").generate(); // same kid as the real key
-        idp = new JwksServer("shop", List.of(rsa.toPublicJWK(), ec.toPublicJWK()));
+        weak = new RSAKeyGenerator(1024, true).keyID("rsa-weak").generate();
+        idp = new JwksServer("shop", List.of(rsa.toPublicJWK(), ec.toPublicJWK(), weak.toPublicJWK()));
         clock = new MutableClock(Instant.now());
         runtime = RunningRuntime.start("""
                 issuers:
@@ -151,6 +154,28 @@ class BearerTokenAttacksTest {
                     return Tokens.raw("{\"alg\":\"ES256\",\"kid\":\"ec-1\"}", payload(), Tokens.b64(rs));
                 }),
                 attack("5 ES256 with a signature of the wrong length", "bad_signature", () -> Tokens.raw("{\"alg\":\"ES256\",\"kid\":\"ec-1\"}", payload(), Tokens.b64(new byte[7]))),
+                attack("5 RS256 with a signature of 0", "bad_signature", () -> Tokens.raw("{\"alg\":\"RS256\",\"kid\":\"rsa-1\"}", payload(), Tokens.b64(new byte[256]))),
+                attack("5 RS256 with the modulus as signature", "bad_signature", () -> Tokens.raw("{\"alg\":\"RS256\",\"kid\":\"rsa-1\"}", payload(),
+                        Tokens.b64(rsa.getModulus().decode()))),
+                attack("5 RS256 with a signature above the modulus", "bad_signature", () -> {
+                    byte[] ff = new byte[256];
+                    java.util.Arrays.fill(ff, (byte) 0xff);
+                    return Tokens.raw("{\"alg\":\"RS256\",\"kid\":\"rsa-1\"}", payload(), Tokens.b64(ff));
+                }),
+                attack("5 RS256 with a signature one byte short", "bad_signature", () -> {
+                    String t = good();
+                    byte[] signature = com.nimbusds.jose.util.Base64URL.from(t.substring(t.lastIndexOf('.') + 1)).decode();
+                    return Tokens.raw("{\"alg\":\"RS256\",\"kid\":\"rsa-1\"}", payload(), Tokens.b64(java.util.Arrays.copyOf(signature, 255)));
+                }),
+                attack("5 RS256 signed by a 1024-bit key the issuer publishes", "unknown_key", () -> {
+                    try {
+                        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("rsa-weak").build(), claims().build());
+                        jwt.sign(new com.nimbusds.jose.crypto.RSASSASigner(weak.toPrivateKey(), true));
+                        return jwt.serialize();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }),
                 // 6. crit
                 attack("6 unknown crit", "unknown_critical_header", () -> Tokens.sign(rsa, JWSAlgorithm.RS256, claims().build(),
                         h -> h.criticalParams(java.util.Set.of("exp")).customParam("exp", 1))),

@@ -85,7 +85,8 @@ public class JwtVerifierBenchmark {
                 List.of(SignatureAlgorithm.RS256, SignatureAlgorithm.PS256, SignatureAlgorithm.ES256, SignatureAlgorithm.EdDSA),
                 Duration.ofSeconds(30), Optional.empty());
         RuntimeMetrics metrics = new RuntimeMetrics(RuntimeMetrics.prometheusRegistry());
-        keys = new IssuerKeys(issuer, JwksPolicy.defaults(Duration.ofSeconds(2), Duration.ofMillis(200)), Clock.systemUTC(), metrics, inMemory);
+        keys = new IssuerKeys(issuer, JwksPolicy.defaults(Duration.ofSeconds(2), Duration.ofMillis(200)), Clock.systemUTC(), metrics, inMemory,
+                RsaSignatures.best());
         loader = Executors.newSingleThreadScheduledExecutor();
         keys.startLoading(loader);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -102,8 +103,7 @@ public class JwtVerifierBenchmark {
         signature = parsed.getSignature();
         signatureVerifier = edKey != null ? EdDsaVerifier.of(edKey.publicJwk()).orElseThrow()
                 : alg == JWSAlgorithm.ES256 ? EcdsaVerifier.of(key.toECKey()).orElseThrow()
-                : new com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory().createJWSVerifier(header,
-                        key.toRSAKey().toRSAPublicKey());
+                : RsaSignatures.best().verifier(key.toRSAKey().toRSAPublicKey()).orElseThrow();
         jdkVerifier = edKey != null ? jdkEd25519(edKey.publicJwk().getX().decode())
                 : new com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory().createJWSVerifier(header,
                         alg == JWSAlgorithm.ES256 ? key.toECKey().toECPublicKey() : key.toRSAKey().toRSAPublicKey());
@@ -131,7 +131,7 @@ public class JwtVerifierBenchmark {
 
     /**
      * The JDK's own check of the same signature (SunEC for ES256 and EdDSA, SunRsaSign for RS and PS), the
-     * baseline in the same run for what Bouncy Castle saves on ES256 and EdDSA.
+     * baseline in the same run for what Bouncy Castle saves on ES256 and EdDSA, and AWS-LC on RS and PS.
      */
     @Benchmark
     public boolean jdkSignatureOnly() throws Exception {

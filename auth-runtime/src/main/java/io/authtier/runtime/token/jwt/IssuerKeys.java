@@ -4,7 +4,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.KeySourceException;
-import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
@@ -52,7 +52,6 @@ public final class IssuerKeys implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IssuerKeys.class);
     private static final JWKSelector ANY_KEY = new JWKSelector(new JWKMatcher.Builder().build());
-    private static final DefaultJWSVerifierFactory VERIFIERS = new DefaultJWSVerifierFactory();
     private static final int MAX_VERIFIERS = 256;
 
     private final IssuerConfig issuer;
@@ -60,18 +59,21 @@ public final class IssuerKeys implements Closeable {
     private final Clock clock;
     private final RuntimeMetrics metrics;
     private final ResourceRetriever retriever;
+    private final RsaSignatures rsaSignatures;
     private volatile JWKSource<SecurityContext> source;
     private volatile URL jwksUri;
     private final Map<JWK, JWSVerifier> verifiers = new ConcurrentHashMap<>();
     private volatile boolean loaded;
     private volatile boolean closed;
 
-    public IssuerKeys(IssuerConfig issuer, JwksPolicy policy, Clock clock, RuntimeMetrics metrics, ResourceRetriever retriever) {
+    public IssuerKeys(IssuerConfig issuer, JwksPolicy policy, Clock clock, RuntimeMetrics metrics, ResourceRetriever retriever,
+            RsaSignatures rsaSignatures) {
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.retriever = Objects.requireNonNull(retriever, "retriever");
+        this.rsaSignatures = Objects.requireNonNull(rsaSignatures, "rsaSignatures");
     }
 
     public IssuerConfig issuer() {
@@ -162,13 +164,14 @@ public final class IssuerKeys implements Closeable {
 
     /**
      * A verifier for {@code jwk}'s public key, or null if it has none that fits {@code header}'s {@code alg}:
-     * RSA through nimbus (the JDK's RSA), EC and Ed25519 through Bouncy Castle ({@link EcdsaVerifier},
-     * {@link EdDsaVerifier}), each many times faster there than in the JDK.
+     * RSA through nimbus with AWS-LC or the JDK ({@link RsaSignatures}), EC and Ed25519 through Bouncy Castle
+     * ({@link EcdsaVerifier}, {@link EdDsaVerifier}), each many times faster there than in the JDK.
      */
     private JWSVerifier verifier(JWSHeader header, JWK jwk) {
         try {
             return switch (jwk) {
-                case RSAKey rsa -> VERIFIERS.createJWSVerifier(header, rsa.toRSAPublicKey());
+                case RSAKey rsa when RSASSAVerifier.SUPPORTED_ALGORITHMS.contains(header.getAlgorithm()) ->
+                        rsaSignatures.verifier(rsa.toRSAPublicKey()).orElse(null);
                 case ECKey ec when EcdsaVerifier.ALGORITHMS.contains(header.getAlgorithm()) -> EcdsaVerifier.of(ec).orElse(null);
                 case OctetKeyPair okp when EdDsaVerifier.ALGORITHMS.contains(header.getAlgorithm()) ->
                         EdDsaVerifier.of(okp).orElse(null);

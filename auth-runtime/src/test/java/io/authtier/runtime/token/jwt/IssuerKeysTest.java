@@ -110,7 +110,8 @@ class IssuerKeysTest {
         IssuerConfig issuer = new IssuerConfig("main", URI.create(issuerUrl), List.of("api"), List.of(SignatureAlgorithm.RS256),
                 Duration.ofSeconds(30), Optional.empty());
         try (IssuerKeys keys = new IssuerKeys(issuer, JwksPolicy.defaults(Duration.ofSeconds(5), Duration.ofMillis(200)),
-                Clock.systemUTC(), new RuntimeMetrics(RuntimeMetrics.prometheusRegistry()), new BoundedRetriever(http, Duration.ofSeconds(5)))) {
+                Clock.systemUTC(), new RuntimeMetrics(RuntimeMetrics.prometheusRegistry()), new BoundedRetriever(http, Duration.ofSeconds(5)),
+                RsaSignatures.best())) {
             keys.startLoading(scheduler);
             await().atMost(Duration.ofSeconds(20)).until(() -> !warnings().isEmpty());
         }

@@ -38,7 +38,7 @@ class JwtVerifierBacklogTest {
         IssuerKeys keys = new IssuerKeys(issuer, JwksPolicy.defaults(Duration.ofSeconds(1), Duration.ofMillis(100)), clock, metrics,
                 url -> {
                     throw new java.io.IOException("not used");
-                });
+                }, RsaSignatures.jdk());
         Queue<Runnable> worker = new ArrayDeque<>();
         JwtVerifier verifier = new JwtVerifier(List.of(keys), 10, Duration.ofMinutes(5), 8192, clock, metrics, worker::add, 1);
         RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
