@@ -209,9 +209,11 @@ class RedisReconcileTest {
         .withCurrentRevision(setName + "-old").withUpdateRevision(setName + "-new").build());
 
     // Then the tier is Reconciling, naming the Redis rollout, and not Ready at its new generation
-    await("Reconciling=True with reason RedisRollingOut").atMost(OperatorHarness.TIMEOUT)
+    // (A reconcile before that status was set may have said the StatefulSet has no status yet: wait for this one.)
+    await("Reconciling=True with reason RedisRollingOut, naming the generation").atMost(OperatorHarness.TIMEOUT)
         .until(() -> harness.condition(NS, name, "Reconciling")
-            .filter(c -> "True".equals(c.status()) && "RedisRollingOut".equals(c.reason())).isPresent());
+            .filter(c -> "True".equals(c.status()) && "RedisRollingOut".equals(c.reason())
+                && c.message().contains("observedGeneration " + before)).isPresent());
     assertThat(harness.condition(NS, name, "Reconciling")).hasValueSatisfying(c ->
         assertThat(c.message()).contains(setName, "observedGeneration " + before));
     assertThat(harness.condition(NS, name, "Ready")).hasValueSatisfying(c -> {
