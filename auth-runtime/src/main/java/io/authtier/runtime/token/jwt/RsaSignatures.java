@@ -15,7 +15,7 @@ import java.util.Optional;
  * Where RS* and PS* signatures are checked: AWS-LC, through the Amazon Corretto Crypto Provider, where its
  * native library loads and passes its self-tests (Linux x86_64), else the JDK. A first-seen RS256 token is
  * the runtime's costliest common check; the JDK's RSA public operation alone took about 50 µs of CPU on
- * this project's machine, AWS-LC's whole check about 40 (docs/benchmarks.md).
+ * this project's machine, AWS-LC's whole check about half of that (docs/benchmarks.md).
  *
  * <p>The provider is used for these checks only, never installed for the whole JVM. Each key is handed
  * to it once, when its verifier is made, so that the checks do not convert it again.
@@ -38,23 +38,23 @@ public final class RsaSignatures {
         try {
             AmazonCorrettoCryptoProvider accp = AmazonCorrettoCryptoProvider.INSTANCE;
             if (accp.getLoadingError() != null) {
-                return jdk("AWS-LC unavailable: " + accp.getLoadingError().getMessage());
+                return jdkBecause("AWS-LC unavailable: " + accp.getLoadingError().getMessage());
             }
             accp.assertHealthy(); // runs its self-tests
             return new RsaSignatures(Optional.of(accp),
                     accp.getAwsLcVersionStr() + " (Amazon Corretto Crypto Provider " + accp.getVersionStr() + ")");
         } catch (RuntimeException | LinkageError e) {
-            return jdk("AWS-LC unavailable: " + e);
+            return jdkBecause("AWS-LC unavailable: " + e);
         }
     }
 
     /** The JDK's own RSA (SunRsaSign). */
     public static RsaSignatures jdk() {
-        return jdk("the JDK's SunRsaSign");
+        return new RsaSignatures(Optional.empty(), "the JDK's SunRsaSign");
     }
 
-    private static RsaSignatures jdk(String why) {
-        return new RsaSignatures(Optional.empty(), why.startsWith("the JDK") ? why : "the JDK's SunRsaSign (" + why + ")");
+    private static RsaSignatures jdkBecause(String reason) {
+        return new RsaSignatures(Optional.empty(), "the JDK's SunRsaSign (" + reason + ")");
     }
 
     /** Whether AWS-LC checks the signatures. */
