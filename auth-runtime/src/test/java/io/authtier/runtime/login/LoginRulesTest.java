@@ -1,6 +1,7 @@
 package io.authtier.runtime.login;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -219,5 +220,22 @@ class LoginRulesTest {
         assertThat(Cookies.value(List.of("a=1", "__Host-authtier=\"q\""), "__Host-authtier")).hasValue("q");
         assertThat(Cookies.value(List.of("x__Host-authtier=1; __Host-authtier-login=2"), "__Host-authtier")).isEmpty();
         assertThat(Cookies.value(List.of(), "__Host-authtier")).isEmpty();
+        // A pair without '=' is skipped, and an '=' further on does not make it one
+        assertThat(Cookies.value(List.of("__Host-authtier; b=2"), "__Host-authtier")).isEmpty();
+        assertThat(Cookies.value(List.of("junk; __Host-authtier=v"), "__Host-authtier")).hasValue("v");
+    }
+
+    @Test
+    @DisplayName("Cookies: a header of many pairs without '=' is read in one pass, not once per pair (a CPU bomb on the event loop)")
+    void cookieHeaderWithoutEqualsSigns() {
+        // Given a Cookie header of a million ';'-separated names and no '=' at all. Looking for each pair's '='
+        // from the pair to the end of the header read the rest of it once per pair: 10^12 characters here, and
+        // at the HTTP layer's 16 KiB cap already about 10 ms of an event loop's CPU per request.
+        String bomb = "a;".repeat(1_000_000) + "__Host-authtier=found";
+
+        // When it is read, Then the cookie is found. The bound is a complexity guard, not a performance
+        // figure: one pass takes milliseconds, a pass per pair hours.
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
+                assertThat(Cookies.value(List.of(bomb), "__Host-authtier")).hasValue("found"));
     }
 }
