@@ -16,6 +16,7 @@ import io.authtier.runtime.session.SessionStore;
 import io.authtier.runtime.session.SessionUser;
 import io.authtier.runtime.token.Principal;
 import io.authtier.runtime.token.jwt.IssuerKeys;
+import io.authtier.runtime.token.jwt.JwtVerifier;
 import io.authtier.runtime.token.jwt.SignedJwtVerifier;
 import java.net.http.HttpClient;
 import java.security.SecureRandom;
@@ -82,7 +83,8 @@ public final class BrowserSessions implements AutoCloseable {
         IdpGuard guard = new IdpGuard("login-" + issuer.name(), config.resilience(), tuning, clock, retries);
         TokenEndpoint tokens = new TokenEndpoint(discovery::get, login.clientId(),
                 login.clientSecretFile().map(file -> ClientSecretBasic.header(login.clientId(), file, "login")), http, guard, timeout, metrics);
-        SignedJwtVerifier jwts = new SignedJwtVerifier(issuerKeys, worker, config.server().maxTokenBytes());
+        SignedJwtVerifier jwts = new SignedJwtVerifier(issuerKeys, worker, config.server().maxTokenBytes(),
+                JwtVerifier.DEFAULT_MAX_PENDING);
         SessionCookie cookie = SessionCookie.of(sessions.cookie(), sessions.absoluteTimeout());
         ReturnTargets targets = new ReturnTargets(login.allowedRedirectDomains());
         IdTokenCheck idTokens = new IdTokenCheck(jwts, login.clientId(), issuer.clockSkew(), clock);

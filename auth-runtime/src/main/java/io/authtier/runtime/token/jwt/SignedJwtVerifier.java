@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 
 /**
  * Verifies JWTs of one issuer that are not access tokens: the ID token of a login and the logout token of
@@ -20,16 +21,21 @@ public final class SignedJwtVerifier {
     private final IssuerKeys issuer;
     private final Executor worker;
     private final int maxTokenBytes;
+    private final Semaphore pending;
 
     /**
      * @param issuer        the issuer's keys
      * @param worker        where the signature check runs (it may block on a JWKS fetch)
      * @param maxTokenBytes longer tokens are refused unread
+     * @param maxPending    how many tokens may await their signature check at once; beyond that a token is
+     *                      {@link Undecidable} at once: anyone may post logout tokens, and forged ones must not
+     *                      queue without bound ({@link JwtVerifier#DEFAULT_MAX_PENDING})
      */
-    public SignedJwtVerifier(IssuerKeys issuer, Executor worker, int maxTokenBytes) {
+    public SignedJwtVerifier(IssuerKeys issuer, Executor worker, int maxTokenBytes, int maxPending) {
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.worker = Objects.requireNonNull(worker, "worker");
         this.maxTokenBytes = maxTokenBytes;
+        this.pending = new Semaphore(maxPending);
     }
 
     /** What {@link #verify} found. */
@@ -64,13 +70,23 @@ public final class SignedJwtVerifier {
                 if (!SignatureCheck.algorithmAllowed(jws, issuer)) {
                     yield done(new Invalid(Rejection.ALGORITHM_NOT_ALLOWED));
                 }
+                if (!pending.tryAcquire()) {
+                    yield done(new Undecidable("too many tokens awaiting a signature check"));
+                }
                 try {
-                    yield CompletableFuture.supplyAsync(() -> switch (SignatureCheck.verify(jws, issuer)) {
-                        case SignatureCheck.Verified verified -> new Valid(jws.claims());
-                        case SignatureCheck.Refused(Rejection rejection) -> new Invalid(rejection);
-                        case SignatureCheck.Unavailable(String reason) -> new Undecidable(reason);
+                    yield CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return switch (SignatureCheck.verify(jws, issuer)) {
+                                case SignatureCheck.Verified verified -> new Valid(jws.claims());
+                                case SignatureCheck.Refused(Rejection rejection) -> new Invalid(rejection);
+                                case SignatureCheck.Unavailable(String reason) -> new Undecidable(reason);
+                            };
+                        } finally {
+                            pending.release();
+                        }
                     }, worker);
                 } catch (RejectedExecutionException e) {
+                    pending.release();
                     yield done(new Undecidable("shutting down"));
                 }
             }
