@@ -32,6 +32,11 @@ final class OAuth2Handler {
 
     static final String PREFIX = "/oauth2/";
     static final String CALLBACK = "/oauth2/callback";
+    /**
+     * Largest back-channel logout body read: a logout token is a kilobyte or two. Anyone may post here, and
+     * without it a connection held Vert.x's form limits' worth (256 fields of 8 KiB) until its body ended.
+     */
+    static final int MAX_BACKCHANNEL_BODY = 64 * 1024;
 
     private final BrowserSessions sessions;
     private final ExternalOrigin origin;
@@ -137,12 +142,44 @@ final class OAuth2Handler {
         if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
             return write(request, WebAnswerBodies.badForm());
         }
+        if (declaredLength(request) > MAX_BACKCHANNEL_BODY) {
+            return tooLarge(request);
+        }
         request.setExpectMultipart(true);
+        // A chunked body says nothing of its size ahead: counted as it arrives, refused once past the cap.
+        long[] received = {0};
+        request.handler(chunk -> {
+            received[0] += chunk.length();
+            if (received[0] > MAX_BACKCHANNEL_BODY && !request.response().ended()) {
+                tooLarge(request);
+            }
+        });
         Context context = Vertx.currentContext();
         return request.end().compose(ended -> Future.fromCompletionStage(
                         sessions.backchannelLogout(Optional.ofNullable(request.getFormAttribute("logout_token"))), context))
                 .recover(failure -> Future.succeededFuture(WebAnswerBodies.badForm()))
                 .compose(answer -> write(request, answer));
+    }
+
+    /** The request's {@code Content-Length}, or -1 without one (chunked); the HTTP decoder has refused a malformed one. */
+    private static long declaredLength(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        try {
+            return length == null ? -1 : Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * 413, and the connection closed once it is written: the rest of the body is not read (the client may still
+     * be sending it), and nothing behind it on that connection could be told from it.
+     */
+    private Future<Void> tooLarge(HttpServerRequest request) {
+        request.response().putHeader(HttpHeaders.CONNECTION, "close");
+        return write(request, WebAnswer.text(413, "a back-channel logout is a form of at most " + MAX_BACKCHANNEL_BODY / 1024
+                        + " KiB holding logout_token"))
+                .andThen(written -> request.connection().close());
     }
 
     private Future<Void> answer(HttpServerRequest request, CompletionStage<WebAnswer> stage) {
