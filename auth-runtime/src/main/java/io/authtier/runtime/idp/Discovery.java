@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -19,7 +20,7 @@ import java.util.function.Function;
 /**
  * One issuer's discovery document ({@code issuerUrl/.well-known/openid-configuration}), read into what a
  * caller needs from it (an endpoint, a set of endpoints): fetched on first use, one fetch for all
- * concurrent callers, kept once read, fetched again on the next use after a failure. The document's
+ * concurrent callers, kept once read, fetched again on the next use once a pause after a failure is over. The document's
  * {@code issuer} must equal the configured URL exactly (OpenID Connect Discovery 1.0, section 4.3).
  * The stage fails with {@link IdpStatusException} or {@link IllegalStateException} (our own message, never
  * the document's text).
@@ -37,24 +38,38 @@ public final class Discovery<T> {
     private final HttpClient http;
     private final Duration timeout;
     private final Function<Map<String, Object>, T> reader;
+    private final Clock clock;
+    private final Duration pauseAfterFailure;
     private final AtomicReference<CompletableFuture<T>> known = new AtomicReference<>();
+    /** Until when a failed fetch is the answer ({@link Clock#millis()}); set before that failure is visible. */
+    private volatile long failedUntil;
 
     /**
-     * @param what   who the issuer is, for messages: "the login issuer", "issuer 'main'"
-     * @param reader what to take from the document; throws {@link IllegalStateException} if it is not there
+     * @param what              who the issuer is, for messages: "the login issuer", "issuer 'main'"
+     * @param reader            what to take from the document; throws {@link IllegalStateException} if it is not there
+     * @param clock             when a failure happened
+     * @param pauseAfterFailure how long a failed fetch stays the answer before the next use fetches again: without
+     *                          a pause, every request that needs the document is one request to an IdP that is
+     *                          failing already ({@link Duration#ZERO} where a circuit breaker guards the callers)
      */
-    public Discovery(String issuerUrl, String what, HttpClient http, Duration timeout, Function<Map<String, Object>, T> reader) {
+    public Discovery(String issuerUrl, String what, HttpClient http, Duration timeout, Function<Map<String, Object>, T> reader,
+            Clock clock, Duration pauseAfterFailure) {
         this.issuerUrl = Objects.requireNonNull(issuerUrl, "issuerUrl");
         this.what = Objects.requireNonNull(what, "what");
         this.http = Objects.requireNonNull(http, "http");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.reader = Objects.requireNonNull(reader, "reader");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.pauseAfterFailure = Objects.requireNonNull(pauseAfterFailure, "pauseAfterFailure");
     }
 
-    /** What the document says: known, being fetched (concurrent callers share one fetch), or fetched now. */
+    /**
+     * What the document says: known, being fetched (concurrent callers share one fetch), the last failure (for
+     * {@code pauseAfterFailure} after it), or fetched now.
+     */
     public CompletionStage<T> get() {
         CompletableFuture<T> current = known.get();
-        if (current != null && !current.isCompletedExceptionally()) {
+        if (current != null && (!current.isCompletedExceptionally() || clock.millis() < failedUntil)) {
             return current;
         }
         CompletableFuture<T> mine = new CompletableFuture<>();
@@ -65,6 +80,7 @@ public final class Discovery<T> {
             if (error == null) {
                 mine.complete(value);
             } else {
+                failedUntil = clock.millis() + pauseAfterFailure.toMillis();
                 mine.completeExceptionally(error);
             }
         });

@@ -66,7 +66,9 @@ final class IssuerIntrospector {
                 "issuer '" + issuer.name() + "' has no introspection section"));
         this.discovery = new Discovery<>(issuerUrl, "issuer '" + issuer.name() + "'", http, timeout, document ->
                 Discovery.endpoint(document, "introspection_endpoint").orElseThrow(() -> new IllegalStateException(
-                        "the discovery document of issuer '" + issuer.name() + "' has no http(s) introspection_endpoint")));
+                        "the discovery document of issuer '" + issuer.name() + "' has no http(s) introspection_endpoint")),
+                // Fetched inside the circuit breaker, which stops a failing IdP being asked per request.
+                clock, Duration.ZERO);
         this.authorization = ClientSecretBasic.header(client.clientId(), client.clientSecretFile(), "introspection");
         this.log = new RateLimitedLog(LoggerFactory.getLogger(IssuerIntrospector.class), clock, Duration.ofSeconds(10));
         metrics.circuitBreaker(issuer.name(), guard::state);

@@ -57,6 +57,11 @@ public final class BrowserSessions implements AutoCloseable {
     /** How often the active-sessions gauge is refreshed, and how many SCAN calls (of 1000 keys) it may take. */
     static final Duration ACTIVE_COUNT_INTERVAL = Duration.ofMinutes(1);
     static final int ACTIVE_COUNT_BUDGET = 100;
+    /**
+     * After the login issuer's discovery failed, how long logins answer 503 before it is fetched again: a callback
+     * needs only a made-up state to reach it, so each would otherwise be one request to the failing IdP.
+     */
+    static final Duration DISCOVERY_PAUSE = Duration.ofSeconds(1);
 
     /**
      * @param config      the configuration; {@code sessions.login} must be present
@@ -79,7 +84,8 @@ public final class BrowserSessions implements AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         this.retries = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("authtier-login-retry").daemon(true).factory());
         String issuerUrl = issuer.issuerUrl().toString();
-        Discovery<ProviderEndpoints> discovery = new Discovery<>(issuerUrl, "the login issuer", http, timeout, ProviderEndpoints::of);
+        Discovery<ProviderEndpoints> discovery = new Discovery<>(issuerUrl, "the login issuer", http, timeout, ProviderEndpoints::of,
+                clock, DISCOVERY_PAUSE);
         IdpGuard guard = new IdpGuard("login-" + issuer.name(), config.resilience(), tuning, clock, retries);
         TokenEndpoint tokens = new TokenEndpoint(discovery::get, login.clientId(),
                 login.clientSecretFile().map(file -> ClientSecretBasic.header(login.clientId(), file, "login")), http, guard, timeout, metrics);

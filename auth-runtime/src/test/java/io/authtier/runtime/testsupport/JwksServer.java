@@ -27,6 +27,7 @@ public final class JwksServer implements AutoCloseable {
     private final String issuer;
     private final AtomicReference<JWKSet> keys = new AtomicReference<>(new JWKSet());
     private final AtomicInteger jwksRequests = new AtomicInteger();
+    private final AtomicInteger discoveryRequests = new AtomicInteger();
     private final AtomicBoolean failing = new AtomicBoolean();
     private final AtomicReference<CountDownLatch> hold = new AtomicReference<>();
     private final AtomicBoolean dripping = new AtomicBoolean();
@@ -42,8 +43,11 @@ public final class JwksServer implements AutoCloseable {
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/" + path;
         setKeys(initialKeys);
-        server.createContext("/" + path + "/.well-known/openid-configuration", exchange -> respond(exchange,
-                "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer + "/jwks\"}"));
+        server.createContext("/" + path + "/.well-known/openid-configuration", exchange -> {
+            discoveryRequests.incrementAndGet();
+            respond(exchange, "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer + "/jwks\","
+                    + "\"authorization_endpoint\":\"" + issuer + "/authorize\",\"token_endpoint\":\"" + issuer + "/token\"}");
+        });
         server.createContext("/" + path + "/jwks", exchange -> {
             jwksRequests.incrementAndGet();
             CountDownLatch latch = hold.get();
@@ -75,6 +79,11 @@ public final class JwksServer implements AutoCloseable {
     /** JWKS requests received so far. */
     public int jwksRequests() {
         return jwksRequests.get();
+    }
+
+    /** Discovery document requests received so far. */
+    public int discoveryRequests() {
+        return discoveryRequests.get();
     }
 
     /** Whether every request gets a 500 from now on. */
