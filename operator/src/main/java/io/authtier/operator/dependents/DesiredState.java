@@ -9,6 +9,7 @@ import io.authtier.operator.dependents.runtime.CookieKeySecretDependent;
 import io.authtier.operator.dependents.runtime.RuntimeConfigMapDependent;
 import io.authtier.operator.dependents.runtime.RuntimeDeploymentDependent;
 import io.authtier.operator.dependents.runtime.RuntimeServiceAccountDependent;
+import io.authtier.operator.dependents.runtime.RuntimeMetricsServiceDependent;
 import io.authtier.operator.dependents.runtime.RuntimeServiceDependent;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.authtier.operator.dependents.redis.RedisAclSecretDependent;
@@ -36,6 +37,7 @@ public final class DesiredState {
     objects.add(RuntimeServiceAccountDependent.build(tier));
     objects.add(RuntimeConfigMapDependent.build(tier));
     objects.add(RuntimeServiceDependent.build(tier));
+    objects.add(RuntimeMetricsServiceDependent.build(tier));
     objects.add(RuntimeDeploymentDependent.build(tier, secretsDigest));
     objects.add(RuntimePodDisruptionBudgetDependent.build(tier));
     if (CookieKeySecretDependent.needed(tier)) {

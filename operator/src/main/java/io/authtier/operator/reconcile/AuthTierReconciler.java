@@ -10,6 +10,7 @@ import io.authtier.operator.dependents.runtime.CookieKeySecretDependent;
 import io.authtier.operator.dependents.runtime.RuntimeConfigMapDependent;
 import io.authtier.operator.dependents.runtime.RuntimeDeploymentDependent;
 import io.authtier.operator.dependents.runtime.RuntimeServiceAccountDependent;
+import io.authtier.operator.dependents.runtime.RuntimeMetricsServiceDependent;
 import io.authtier.operator.dependents.runtime.RuntimeServiceDependent;
 import io.authtier.operator.secrets.SecretLookup;
 import io.authtier.operator.spec.SpecProblem;
@@ -56,6 +57,7 @@ import org.slf4j.LoggerFactory;
     @Dependent(name = "service-account", type = RuntimeServiceAccountDependent.class),
     @Dependent(name = "config", type = RuntimeConfigMapDependent.class),
     @Dependent(name = "service", type = RuntimeServiceDependent.class),
+    @Dependent(name = "metrics-service", type = RuntimeMetricsServiceDependent.class),
     // The runtime's pods wait for their own objects: on a Service or ConfigMap of their name that is not the
     // tier's (NameConflict) they would run against another tier's configuration or behind its Service.
     @Dependent(name = "deployment", type = RuntimeDeploymentDependent.class,

@@ -19,6 +19,11 @@ public record Labels(String instance, String component) {
     return new Labels(tier.getMetadata().getName(), "runtime");
   }
 
+  /** The management Service's own labels (its selector is the runtime's): what the ServiceMonitor selects. */
+  public static Labels metrics(AuthTier tier) {
+    return new Labels(tier.getMetadata().getName(), "metrics");
+  }
+
   public static Labels redis(AuthTier tier) {
     return new Labels(tier.getMetadata().getName(), "redis");
   }

@@ -34,12 +34,12 @@ public final class Names {
   /**
    * Longest AuthTier name for a Redis setup (null: none): every name below that must be a DNS label still
    * fits once the tier's name is put in. Computed from the name functions themselves, so a new suffix
-   * moves the limit with it. Without an operator-run Redis only the runtime's Service counts (63).
+   * moves the limit with it. Without an operator-run Redis only the runtime's Services count (55).
    */
   public static int maxTierName(RedisSpec redis) {
     List<Function<AuthTier, String>> labels = redis == null || redis.mode() == RedisMode.External
-        ? List.of(Names::runtime)
-        : List.of(Names::runtime, Names::redis, Names::redisHeadless,
+        ? List.of(Names::runtime, Names::metrics)
+        : List.of(Names::runtime, Names::metrics, Names::redis, Names::redisHeadless,
             t -> redisPod(t, MAX_REDIS_ORDINAL), t -> redis(t) + "-" + "h".repeat(REVISION_HASH_SUFFIX - 1));
     var probe = new AuthTier();
     probe.setMetadata(new ObjectMetaBuilder().withName("").withNamespace("").build());
@@ -49,6 +49,14 @@ public final class Names {
   /** Deployment, Service, ServiceAccount, PodDisruptionBudget and HPA of the runtime. */
   public static String runtime(AuthTier tier) {
     return tier.getMetadata().getName();
+  }
+
+  /**
+   * The Service of the runtime's management port ({@code /metrics}, {@code /healthz}, {@code /readyz}), which
+   * Prometheus scrapes: kept out of the Service that ingresses ask.
+   */
+  public static String metrics(AuthTier tier) {
+    return runtime(tier) + "-metrics";
   }
 
   public static String configMap(AuthTier tier) {

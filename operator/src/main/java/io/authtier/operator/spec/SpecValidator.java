@@ -83,7 +83,7 @@ public final class SpecValidator {
           + (managedRedis
               ? "with redis.mode " + redis.mode() + ": the Redis StatefulSet " + name + "-redis labels its pods with its name and a"
                   + " 10-character revision hash, and its Services and pods need DNS labels, all within 63 characters"
-              : "the runtime's Service, named after the tier, within 63 characters")
+              : "the runtime's Services, " + name + " and " + name + "-metrics, within 63 characters")
           + "; create the AuthTier under a shorter name"));
     }
   }

@@ -65,6 +65,13 @@ class MonitoringTest {
     });
     assertThat(monitor().getMetadata().getOwnerReferences()).singleElement()
         .satisfies(o -> assertThat(o.getName()).isEqualTo("shop-auth"));
+    // And the port it scrapes is on the tier's management Service, not on the Service that ingresses ask
+    var management = harness.client().services().inNamespace("prod").withName("shop-auth-metrics").get();
+    assertThat(management.getSpec().getPorts()).extracting(p -> p.getName()).containsExactly("management");
+    assertThat(management.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getName()).isEqualTo("shop-auth"));
+    assertThat(harness.client().services().inNamespace("prod").withName("shop-auth").get().getSpec().getPorts())
+        .extracting(p -> p.getName()).containsExactly("http");
     var rules = harness.client().getKubernetesSerialization().asJson(rule().getAdditionalProperties());
     assertThat(rules).contains("AuthTierSlowResponses", "> 0.5", "AuthTierServerErrors", "> 5",
         "AuthTierLowCacheHitRate", "< 80", "AuthTierMemoryHigh", "> 85", "job=\\\"shop-auth\\\"");

@@ -80,14 +80,14 @@ class RuntimeRulesTest {
   }
 
   @Test
-  @DisplayName("With an operator-run Redis a tier name may have 46 characters, not 47; without one, 63")
+  @DisplayName("With an operator-run Redis a tier name may have 46 characters, not 47; without one, 55 (its Service <name>-metrics)")
   void nameLimitPerRedisMode() throws Exception {
     // Given the names the operator makes: <name>-redis-headless (a Service), and the StatefulSet <name>-redis
     // whose pods carry controller-revision-hash = <name>-redis-<10-character hash>
     assertThat(Names.maxTierName(tier("t", ISSUER + "redis: {mode: Standalone}\n").getSpec().redis())).isEqualTo(46);
     assertThat(Names.maxTierName(tier("t", ISSUER + "redis: {mode: Cluster}\n").getSpec().redis())).isEqualTo(46);
-    assertThat(Names.maxTierName(tier("t", ISSUER + REDIS).getSpec().redis())).isEqualTo(63);
-    assertThat(Names.maxTierName(null)).isEqualTo(63);
+    assertThat(Names.maxTierName(tier("t", ISSUER + REDIS).getSpec().redis())).isEqualTo(55);
+    assertThat(Names.maxTierName(null)).isEqualTo(55);
 
     // When a tier with a Cluster Redis has a 46- and a 47-character name
     var cluster = ISSUER + "redis: {mode: Cluster}\n";
@@ -97,10 +97,12 @@ class RuntimeRulesTest {
       assertThat(problem.field()).isEqualTo("metadata.name");
       assertThat(problem.message()).contains("at most 46", "redis.mode Cluster", "revision hash", "shorter name");
     });
-    // And an External Redis allows the 63 of the runtime's Service name
-    assertThat(SpecValidator.validate(tier("a".repeat(63), ISSUER + REDIS))).isEmpty();
-    assertThat(SpecValidator.validate(tier("a".repeat(64), ISSUER + REDIS))).extracting(SpecProblem::field)
-        .containsExactly("metadata.name");
+    // And an External Redis allows the 55 that leave room for the runtime's Service <name>-metrics
+    assertThat(SpecValidator.validate(tier("a".repeat(55), ISSUER + REDIS))).isEmpty();
+    assertThat(SpecValidator.validate(tier("a".repeat(56), ISSUER + REDIS))).singleElement().satisfies(problem -> {
+      assertThat(problem.field()).isEqualTo("metadata.name");
+      assertThat(problem.message()).contains("at most 55", "-metrics", "shorter name");
+    });
   }
 
   @ParameterizedTest(name = "{0} -> {1}")

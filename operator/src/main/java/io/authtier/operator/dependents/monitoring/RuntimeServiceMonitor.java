@@ -21,7 +21,9 @@ public final class RuntimeServiceMonitor {
         .withKind(PrometheusOperator.SERVICE_MONITOR.getKind())
         .withMetadata(PrometheusOperator.metadata(tier))
         .withAdditionalProperties(Map.of("spec", Map.of(
-            "selector", Map.of("matchLabels", Labels.runtime(tier).selector()),
+            // The management Service only; its job label is the tier's name (the alerts' job), not the Service's.
+            "selector", Map.of("matchLabels", Labels.metrics(tier).selector()),
+            "jobLabel", Labels.INSTANCE,
             "endpoints", List.of(Map.of(
                 "port", Names.MANAGEMENT_PORT_NAME,
                 "path", "/metrics",

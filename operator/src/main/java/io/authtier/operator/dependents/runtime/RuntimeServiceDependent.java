@@ -13,7 +13,10 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
-/** The in-cluster address that ingresses ask (port http) and Prometheus scrapes (port management). */
+/**
+ * The in-cluster address that ingresses ask: port http only. The management port has a Service of its own
+ * ({@link RuntimeMetricsServiceDependent}), so that an Ingress or route to this one cannot expose it.
+ */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
 public class RuntimeServiceDependent extends OwnedDependent<Service> {
 
@@ -32,11 +35,8 @@ public class RuntimeServiceDependent extends OwnedDependent<Service> {
         .withNewSpec()
           .withType("ClusterIP")
           .withSelector(Labels.runtime(tier).selector())
-          .withPorts(
-              new ServicePortBuilder().withName(Names.HTTP_PORT_NAME).withProtocol("TCP")
-                  .withPort(Names.HTTP_PORT).withTargetPort(new IntOrString(Names.HTTP_PORT_NAME)).build(),
-              new ServicePortBuilder().withName(Names.MANAGEMENT_PORT_NAME).withProtocol("TCP")
-                  .withPort(Names.MANAGEMENT_PORT).withTargetPort(new IntOrString(Names.MANAGEMENT_PORT_NAME)).build())
+          .withPorts(new ServicePortBuilder().withName(Names.HTTP_PORT_NAME).withProtocol("TCP")
+              .withPort(Names.HTTP_PORT).withTargetPort(new IntOrString(Names.HTTP_PORT_NAME)).build())
         .endSpec()
         .build();
   }
