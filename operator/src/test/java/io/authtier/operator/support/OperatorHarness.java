@@ -15,7 +15,9 @@ import io.authtier.operator.redisadmin.ReplicaPlacement;
 import java.util.concurrent.CopyOnWriteArrayList;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.Operator;
@@ -38,8 +40,12 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  */
 public final class OperatorHarness implements AutoCloseable {
   public static final Duration TIMEOUT = Duration.ofSeconds(30);
+  /** The User-Agent of the operator's own requests, which tells them from the test's (see {@link #drainRequests}). */
+  public static final String OPERATOR_USER_AGENT = "authtier-operator-under-test";
 
   private final EmbeddedApiServer api;
+  /** The operator's client: the same API server, its own User-Agent. */
+  private final KubernetesClient operatorClient;
   private final Operator operator;
   private final ReconcileCounter reconciles = new ReconcileCounter();
   private FakeWorkloadController workloads;
@@ -50,7 +56,9 @@ public final class OperatorHarness implements AutoCloseable {
 
   private OperatorHarness(EmbeddedApiServer api) {
     this.api = api;
-    this.operator = AuthTierOperator.create(api.client(),
+    this.operatorClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(api.client().getConfiguration())
+        .withUserAgent(OPERATOR_USER_AGENT).build()).build();
+    this.operator = AuthTierOperator.create(operatorClient,
         new AuthTierOperator.Settings(Clock.systemUTC(), "test", Optional.empty(), Set.of(), reconciles)
             .withRedisAdmins((password, tls, placement) -> {
               redisPasswords.add(password.toString());
@@ -246,6 +254,7 @@ public final class OperatorHarness implements AutoCloseable {
       workloads.close();
     }
     operator.stop();
+    operatorClient.close();
     api.close();
   }
 }
