@@ -36,7 +36,8 @@ public final class DemoCommand {
   static final String NAMESPACE = "authtier-demo";
   private static final List<Class<? extends HasMetadata>> KINDS = List.of(ServiceAccount.class, ConfigMap.class,
       io.fabric8.kubernetes.api.model.Secret.class, Service.class, Deployment.class,
-      io.fabric8.kubernetes.api.model.apps.StatefulSet.class, PodDisruptionBudget.class, HorizontalPodAutoscaler.class);
+      io.fabric8.kubernetes.api.model.apps.StatefulSet.class, PodDisruptionBudget.class, HorizontalPodAutoscaler.class,
+      io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
 
   private DemoCommand() {}
 

@@ -16,6 +16,7 @@ import io.authtier.operator.dependents.redis.RedisAclSecretDependent;
 import io.authtier.operator.dependents.redis.RedisConditions;
 import io.authtier.operator.dependents.redis.RedisConfigMapDependent;
 import io.authtier.operator.dependents.redis.RedisHeadlessServiceDependent;
+import io.authtier.operator.dependents.redis.RedisNetworkPolicyDependent;
 import io.authtier.operator.dependents.redis.RedisPasswordSecretDependent;
 import io.authtier.operator.dependents.redis.RedisPodDisruptionBudgetDependent;
 import io.authtier.operator.dependents.redis.RedisServiceDependent;
@@ -54,6 +55,7 @@ public final class DesiredState {
       if (RedisConditions.cluster(tier)) {
         objects.add(RedisHeadlessServiceDependent.build(tier));
       }
+      objects.add(RedisNetworkPolicyDependent.build(tier));
       objects.add(RedisStatefulSetDependent.build(tier, ""));
       if (RedisConditions.cluster(tier)) {
         objects.add(RedisPodDisruptionBudgetDependent.build(tier));

@@ -19,6 +19,7 @@ import io.authtier.operator.dependents.redis.RedisAclSecretDependent;
 import io.authtier.operator.dependents.redis.RedisConditions;
 import io.authtier.operator.dependents.redis.RedisConfigMapDependent;
 import io.authtier.operator.dependents.redis.RedisHeadlessServiceDependent;
+import io.authtier.operator.dependents.redis.RedisNetworkPolicyDependent;
 import io.authtier.operator.dependents.redis.RedisPasswordSecretDependent;
 import io.authtier.operator.dependents.redis.RedisPodDisruptionBudgetDependent;
 import io.authtier.operator.dependents.redis.RedisServiceDependent;
@@ -76,6 +77,8 @@ import org.slf4j.LoggerFactory;
     @Dependent(name = "redis-service", type = RedisServiceDependent.class,
         reconcilePrecondition = RedisConditions.Managed.class),
     @Dependent(name = "redis-headless", type = RedisHeadlessServiceDependent.class,
+        reconcilePrecondition = RedisConditions.Managed.class),
+    @Dependent(name = "redis-network-policy", type = RedisNetworkPolicyDependent.class,
         reconcilePrecondition = RedisConditions.Managed.class),
     // Redis pods mount the ConfigMap and the ACL Secret and are named through a Service: the StatefulSet is created
     // or changed only once all of them are the tier's and current. A parent that fails (NameConflict) or is not

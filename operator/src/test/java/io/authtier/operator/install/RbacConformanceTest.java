@@ -129,6 +129,6 @@ class RbacConformanceTest {
     assertThat(refused).as("requests that manifests/ does not grant the operator").isEmpty();
     assertThat(calls).extracting(c -> c.verb() + " " + c.resource()).contains(
         "list secrets", "watch secrets", "watch authtiers", "create secrets", "create statefulsets", "patch authtiers/status", "create events",
-        "list pods", "delete horizontalpodautoscalers", "delete servicemonitors", "create services");
+        "list pods", "delete horizontalpodautoscalers", "delete servicemonitors", "create services", "create networkpolicies");
   }
 }

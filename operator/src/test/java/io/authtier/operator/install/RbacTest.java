@@ -44,6 +44,7 @@ class RbacTest {
       entry("apps/deployments", KEEP),
       entry("apps/statefulsets", OWN),
       entry("policy/poddisruptionbudgets", OWN),
+      entry("networking.k8s.io/networkpolicies", OWN),
       entry("autoscaling/horizontalpodautoscalers", OWN),
       entry("monitoring.coreos.com/servicemonitors", Set.of("get", "create", "update", "delete")),
       entry("monitoring.coreos.com/prometheusrules", Set.of("get", "create", "update", "delete")),
