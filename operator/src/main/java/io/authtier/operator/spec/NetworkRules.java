@@ -43,6 +43,13 @@ final class NetworkRules {
     if (text == null || text.isBlank()) {
       return Optional.of("must not be empty" + fix);
     }
+    int at = text.lastIndexOf('@');
+    if (at >= 0) {
+      // Not echoed: what comes before '@' may be a password (redis://:password@host:6379), and this message reaches
+      // status, Events and logs, which more people read than the AuthTier's spec.
+      return Optional.of("'…@" + text.substring(at + 1) + "' has user info before '@' (not shown here: it may hold a"
+          + " password); put the password in a Secret and name it in redis.external.passwordSecretRef" + fix);
+    }
     if (text.contains("://")) {
       return Optional.of("'" + text + "' is a URL" + fix);
     }

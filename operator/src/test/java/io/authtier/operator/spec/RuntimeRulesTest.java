@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -102,6 +103,24 @@ class RuntimeRulesTest {
     assertThat(SpecValidator.validate(tier("a".repeat(56), ISSUER + REDIS))).singleElement().satisfies(problem -> {
       assertThat(problem.field()).isEqualTo("metadata.name");
       assertThat(problem.message()).contains("at most 55", "-metrics", "shorter name");
+    });
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"redis://:s3cr3t-pw@redis.shop.svc:6379", "rediss://default:s3cr3t-pw@redis.shop.svc:6380",
+      "default:s3cr3t-pw@redis.shop.svc:6379", ":s3cr3t-pw@redis.shop.svc:6379"})
+  @DisplayName("An endpoint with a password in it is refused without echoing the password (status and Events are widely read)")
+  void endpointUserInfoNotEchoed(String endpoint) throws Exception {
+    // Given an External Redis endpoint written as a URL or host with user info
+    var tier = tier("t", ISSUER + "redis: {mode: External, external: {endpoints: ['" + endpoint + "']}}\n");
+
+    // When the spec is validated
+    var problems = SpecValidator.validate(tier);
+
+    // Then it is refused, naming the field, the host and the fix, but not the password
+    assertThat(problems).singleElement().satisfies(problem -> {
+      assertThat(problem.field()).isEqualTo("spec.redis.external.endpoints[0]");
+      assertThat(problem.message()).doesNotContain("s3cr3t-pw").contains("redis.shop.svc", "host:port", "passwordSecretRef");
     });
   }
 
