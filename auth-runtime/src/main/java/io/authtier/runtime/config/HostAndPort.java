@@ -20,9 +20,17 @@ public record HostAndPort(String host, int port) {
     /**
      * Parses {@code host:port}, with an IPv6 host in brackets.
      *
-     * @throws IllegalArgumentException that quotes {@code text} and shows the accepted form
+     * @throws IllegalArgumentException that quotes {@code text} (but never user info before an '@') and shows the
+     *     accepted form
      */
     public static HostAndPort parse(String text) {
+        int at = text.lastIndexOf('@');
+        if (at >= 0) {
+            // Not quoted: what comes before '@' may be a password, and this message goes to the log.
+            throw new IllegalArgumentException(("'…@%s' has user info before '@' (not shown: it may hold a password);"
+                    + " write host:port only and put the password in the file that redis.passwordFile names")
+                    .formatted(text.substring(at + 1)));
+        }
         if (text.contains("://")) {
             throw new IllegalArgumentException(
                     "'%s' is a URL; write host:port only, e.g. redis-0.redis:6379".formatted(text));

@@ -36,4 +36,15 @@ class HostAndPortTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'");
     }
+
+    @ParameterizedTest(name = "''{0}''")
+    @ValueSource(strings = {"redis://:s3cr3t-pw@redis-0.redis:6379", "default:s3cr3t-pw@redis-0.redis:6379"})
+    @DisplayName("An endpoint with user info is refused without quoting the part before '@', which may be a password")
+    void userInfoNotQuoted(String text) {
+        assertThatThrownBy(() -> HostAndPort.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageNotContaining("s3cr3t-pw")
+                .hasMessageContaining("redis-0.redis:6379")
+                .hasMessageContaining("passwordFile");
+    }
 }
