@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.authtier.operator.api.v1alpha1.AutoscalingSpec;
+import io.authtier.operator.api.v1alpha1.IssuerSpec;
 import io.authtier.operator.api.v1alpha1.MonitoringSpec;
 import io.authtier.operator.support.OperatorHarness;
 import io.authtier.operator.support.Repo;
@@ -103,10 +104,18 @@ class RbacConformanceTest {
       t.setSpec(Tiers.withAutoscaling(t.getSpec(), new AutoscalingSpec(false, a.minReplicas(), a.maxReplicas(),
           a.cpuUtilization(), a.memoryUtilization(), a.requestQueueLength())));
       t.setSpec(Tiers.withMonitoring(t.getSpec(), new MonitoringSpec(false, t.getSpec().monitoring().alerts())));
+      // and a new audience, which rewrites the configuration and rolls the pods (updates, not creates)
+      var issuers = new ArrayList<>(t.getSpec().issuers());
+      var first = issuers.getFirst();
+      issuers.set(0, new IssuerSpec(first.name(), first.issuerUrl(), List.of("shop-api", "shop-admin"),
+          first.allowedAlgorithms(), first.clockSkew(), first.introspection()));
+      t.setSpec(Tiers.withIssuers(t.getSpec(), issuers));
       return t;
     });
     await().atMost(OperatorHarness.TIMEOUT).until(() ->
-        harness.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace("prod").withName("shop-auth").get() == null
+        harness.client().configMaps().inNamespace("prod").withName("shop-auth-config").get().getData().toString()
+            .contains("shop-admin")
+        && harness.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace("prod").withName("shop-auth").get() == null
             && harness.condition("prod", "shop-auth", "MonitoringAvailable")
                 .filter(c -> c.reason().equals("MonitoringDisabled")).isPresent());
 
@@ -129,6 +138,6 @@ class RbacConformanceTest {
     assertThat(refused).as("requests that manifests/ does not grant the operator").isEmpty();
     assertThat(calls).extracting(c -> c.verb() + " " + c.resource()).contains(
         "list secrets", "watch secrets", "watch authtiers", "create secrets", "create statefulsets", "patch authtiers/status", "create events",
-        "list pods", "delete horizontalpodautoscalers", "delete servicemonitors", "create services", "create networkpolicies");
+        "list pods", "delete horizontalpodautoscalers", "delete servicemonitors", "create services", "create networkpolicies", "update configmaps", "update deployments");
   }
 }
