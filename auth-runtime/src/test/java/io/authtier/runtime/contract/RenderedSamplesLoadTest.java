@@ -117,7 +117,7 @@ class RenderedSamplesLoadTest {
   static Stream<Arguments> edgeSpecs() {
     return Stream.of(
         Arguments.of("a".repeat(46), ISSUER.replace("}]", ", clockSkew: 5m}]") + "redis: {mode: Cluster}\n"),
-        Arguments.of("a".repeat(63), ISSUER + REDIS + "tokenCache: {l1: {ttl: 1m}, negativeTtl: 1m}\n"),
+        Arguments.of("a".repeat(55), ISSUER + REDIS + "tokenCache: {l1: {ttl: 1m}, negativeTtl: 1m}\n"),
         Arguments.of("quoting", "issuers: [{name: main, issuerUrl: 'http://localhost:8080/realms/a/', audiences: ['123', 'true', 'null', 'yes', '~']}]\n"
             + REDIS + "routes: [{pathPrefix: /, allowedGroups: ['Domain Admins', '*', '0x10', '1_000', '1:20', '0o17', '1e3', '.inf', '+1', '0b101', 'No', 'off', '2024-01-01', '#x', '- a', '&a', '!x', '%x', '@x', '`x']}, {pathPrefix: /a.b/..c/, requiredScopes: ['on']}]\n"),
         Arguments.of("networks", ISSUER + "redis: {mode: External, external: {topology: Cluster, endpoints: ['[::1]:6379', '10.0.0.5:65535', 'r-0.r.svc.cluster.local:1']}}\n"
