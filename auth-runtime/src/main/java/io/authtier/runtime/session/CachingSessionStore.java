@@ -23,9 +23,11 @@ import java.util.function.Supplier;
  * from the store, so neither rule loosens. The key is the whole {@link SessionTicket} (id and key), so only
  * the cookie that read a session finds it here.
  *
- * <p>A read that is under way while a logout runs here must not put the ended session back: every logout
- * moves {@link #logouts} on, a read remembers its session only if none started since the read did, and the
- * memory is emptied again once the logout is done.
+ * <p>A read or update that is under way while a logout runs here must not put the ended session back, even
+ * when its answer comes after the logout's (a load whose touch is answered after the delete): every logout
+ * moves {@link #logouts} on when it begins and again when it is done, and a read or update remembers its
+ * session only if the count did not move since it began, checked again after the put (a logout that moved
+ * it in between may have emptied the memory before the put).
  */
 public final class CachingSessionStore implements SessionStore {
 
@@ -36,7 +38,7 @@ public final class CachingSessionStore implements SessionStore {
     private final SessionLifetime lifetime;
     private final Clock clock;
     private final Cache<SessionTicket, Session> recent;
-    /** Logouts begun on this replica; a read remembers what it read only if this did not move meanwhile. */
+    /** Moves when a logout on this replica begins and when it ends; a read remembers only if it did not move meanwhile. */
     private final AtomicLong logouts = new AtomicLong();
 
     /** @param ttl how long a read session is remembered; greater than zero */
@@ -87,8 +89,8 @@ public final class CachingSessionStore implements SessionStore {
     private CompletionStage<SessionLookup> readThrough(SessionTicket ticket) {
         long logoutsBefore = logouts.get();
         return inner.load(ticket).thenApply(lookup -> {
-            if (lookup instanceof SessionLookup.Found(Session session) && logouts.get() == logoutsBefore) {
-                recent.put(ticket, session);
+            if (lookup instanceof SessionLookup.Found(Session session)) {
+                remember(ticket, session, logoutsBefore);
             }
             return lookup;
         });
@@ -96,13 +98,29 @@ public final class CachingSessionStore implements SessionStore {
 
     @Override
     public CompletionStage<Boolean> update(SessionTicket ticket, Session session) {
+        long logoutsBefore = logouts.get();
         recent.invalidate(ticket);
         return inner.update(ticket, session).thenApply(stored -> {
             if (stored) {
-                recent.put(ticket, session);
+                remember(ticket, session, logoutsBefore);
             }
             return stored;
         });
+    }
+
+    /**
+     * Remembers {@code session} unless a logout began or ended here since {@code logoutsBefore} was read. The
+     * second check closes the gap between the first and the put: a logout that moved the count in between
+     * may have forgotten before the put; one that moves it after the second check forgets after the put.
+     */
+    private void remember(SessionTicket ticket, Session session, long logoutsBefore) {
+        if (logouts.get() != logoutsBefore) {
+            return;
+        }
+        recent.put(ticket, session);
+        if (logouts.get() != logoutsBefore) {
+            recent.asMap().remove(ticket, session);
+        }
     }
 
     @Override
@@ -121,11 +139,18 @@ public final class CachingSessionStore implements SessionStore {
         return forgetting(recent::invalidateAll, () -> inner.deleteAllForIdpSession(issuer, sid, subject));
     }
 
-    /** A logout: forget before it (reads now go to the store) and again once it is done, whatever its outcome. */
+    /**
+     * A logout: forget before it (reads now go to the store) and again once it is done, whatever its outcome.
+     * The count moves at both ends: a read that began after the first move may still have found the session
+     * before the delete reached the store, and its answer may come after the logout's.
+     */
     private <T> CompletionStage<T> forgetting(Runnable forget, Supplier<CompletionStage<T>> logout) {
         logouts.incrementAndGet();
         forget.run();
-        return logout.get().whenComplete((result, error) -> forget.run());
+        return logout.get().whenComplete((result, error) -> {
+            logouts.incrementAndGet();
+            forget.run();
+        });
     }
 
     @Override

@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -97,6 +100,55 @@ class CachingSessionStoreTest {
                 assertThat(again).as("logout kind %d", logout).isInstanceOf(SessionLookup.Absent.class);
             }
         }
+    }
+
+    @Test
+    @DisplayName("A read that began after a logout here, and whose answer comes after the logout's, does not put the ended session back")
+    void readAnsweredAfterLogoutIsNotRemembered() {
+        CachingSessionStore store = caching(Duration.ofMinutes(1));
+        SessionTicket ticket = newSession();
+        // Given a read that starts once the logout has begun, finds the session before the delete reaches the
+        // store, and gets its answer only after the logout is done (in Redis: a load whose touch is answered
+        // after the sign-out's DEL, or a reply handled late on another thread)
+        CompletableFuture<Void> readAnswered = new CompletableFuture<>();
+        AtomicReference<CompletionStage<SessionLookup>> read = new AtomicReference<>();
+        bytes.beforeNextDelete(() -> {
+            bytes.holdNextRead(readAnswered);
+            read.set(store.load(ticket));
+        });
+        store.delete(ticket).toCompletableFuture().join();
+
+        // When that read's answer arrives (found, as it was read before the delete)
+        readAnswered.complete(null);
+        assertThat(read.get().toCompletableFuture().join()).isInstanceOf(SessionLookup.Found.class);
+
+        // Then the next read goes to the store and finds nothing
+        int readsBefore = bytes.reads();
+        assertThat(load(store, ticket)).isInstanceOf(SessionLookup.Absent.class);
+        assertThat(bytes.reads()).isEqualTo(readsBefore + 1);
+    }
+
+    @Test
+    @DisplayName("An update whose answer comes after a logout here does not put the ended session back")
+    void updateAnsweredAfterLogoutIsNotRemembered() {
+        CachingSessionStore store = caching(Duration.ofMinutes(1));
+        SessionTicket ticket = newSession();
+        Session before = ((SessionLookup.Found) load(store, ticket)).session();
+        Session refreshed = before.withTokens(new SessionTokens("at-2", Optional.empty(), Optional.empty(), clock.instant().plusSeconds(600)));
+        // Given a refresh's update that the store applied, whose answer arrives only after a sign-out here
+        CompletableFuture<Void> updateAnswered = new CompletableFuture<>();
+        bytes.holdNextReplace(updateAnswered);
+        CompletionStage<Boolean> update = store.update(ticket, refreshed);
+        store.delete(ticket).toCompletableFuture().join();
+
+        // When the update's answer arrives
+        updateAnswered.complete(null);
+        assertThat(update.toCompletableFuture().join()).isTrue();
+
+        // Then the signed-out session is not served from memory: the next read goes to the store and finds nothing
+        int readsBefore = bytes.reads();
+        assertThat(load(store, ticket)).isInstanceOf(SessionLookup.Absent.class);
+        assertThat(bytes.reads()).isEqualTo(readsBefore + 1);
     }
 
     @Test

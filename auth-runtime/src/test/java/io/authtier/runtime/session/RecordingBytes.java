@@ -14,6 +14,9 @@ public final class RecordingBytes implements SessionBytes {
     private final SessionBytes inner;
     private final List<byte[]> written = new CopyOnWriteArrayList<>();
     private final AtomicReference<Runnable> afterNextRead = new AtomicReference<>();
+    private final AtomicReference<CompletionStage<?>> holdNextRead = new AtomicReference<>();
+    private final AtomicReference<CompletionStage<?>> holdNextReplace = new AtomicReference<>();
+    private final AtomicReference<Runnable> beforeNextDelete = new AtomicReference<>();
     private final java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
 
     public RecordingBytes(SessionBytes inner) {
@@ -40,6 +43,10 @@ public final class RecordingBytes implements SessionBytes {
     @Override
     public CompletionStage<Optional<byte[]>> read(SessionAddress address) {
         reads.incrementAndGet();
+        CompletionStage<?> gate = holdNextRead.getAndSet(null);
+        if (gate != null) {
+            return held(inner.read(address), gate);
+        }
         Runnable action = afterNextRead.getAndSet(null);
         if (action == null) {
             return inner.read(address);
@@ -55,14 +62,43 @@ public final class RecordingBytes implements SessionBytes {
         afterNextRead.set(action);
     }
 
+    /**
+     * The next read reaches the store now, but its caller sees the value only once {@code gate} completes: a
+     * reply that arrives late (after other commands' replies), made certain.
+     */
+    public void holdNextRead(CompletionStage<?> gate) {
+        holdNextRead.set(gate);
+    }
+
+    /** The next replace is applied now, but its caller sees the answer only once {@code gate} completes. */
+    public void holdNextReplace(CompletionStage<?> gate) {
+        holdNextReplace.set(gate);
+    }
+
+    /** Runs {@code action} when the next delete of one session is asked for, before it reaches the store. */
+    public void beforeNextDelete(Runnable action) {
+        beforeNextDelete.set(action);
+    }
+
+    private static <T> CompletionStage<T> held(CompletionStage<T> answer, CompletionStage<?> gate) {
+        T value = answer.toCompletableFuture().join();
+        return gate.thenApply(released -> value);
+    }
+
     @Override
     public CompletionStage<Boolean> replace(SessionAddress address, Optional<byte[]> ifCurrent, byte[] value, Duration ttl) {
         written.add(value.clone());
-        return inner.replace(address, ifCurrent, value, ttl);
+        CompletionStage<?> gate = holdNextReplace.getAndSet(null);
+        CompletionStage<Boolean> answer = inner.replace(address, ifCurrent, value, ttl);
+        return gate == null ? answer : held(answer, gate);
     }
 
     @Override
     public CompletionStage<Boolean> delete(SessionAddress address) {
+        Runnable action = beforeNextDelete.getAndSet(null);
+        if (action != null) {
+            action.run();
+        }
         return inner.delete(address);
     }
 
