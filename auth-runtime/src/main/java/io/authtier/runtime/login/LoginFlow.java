@@ -5,6 +5,8 @@ import io.authtier.runtime.config.LoginConfig;
 import io.authtier.runtime.idp.Discovery;
 import io.authtier.runtime.resilience.RateLimitedLog;
 import io.authtier.runtime.session.CookieCheck;
+import io.authtier.runtime.resilience.Failures;
+import io.authtier.runtime.session.IdpSessionEndedException;
 import io.authtier.runtime.session.Session;
 import io.authtier.runtime.session.SessionCookie;
 import io.authtier.runtime.session.SessionStore;
@@ -242,7 +244,10 @@ public final class LoginFlow {
             metrics.login("success");
             // The binding has served its purpose; a login started in a parallel tab must start again.
             return WebAnswer.redirect(login.returnTo(), List.of(cookie.setCookie(ticket), binding.clearCookie()));
-        });
+        }).exceptionallyCompose(error -> Failures.unwrap(error) instanceof IdpSessionEndedException
+                // The IdP ended this login's session (back-channel logout) before the session was stored.
+                ? refused(401, "idp_session_ended", "the identity provider ended this login meanwhile; log in again")
+                : CompletableFuture.failedFuture(error));
     }
 
     /**

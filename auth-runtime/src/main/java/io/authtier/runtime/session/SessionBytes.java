@@ -15,7 +15,10 @@ public interface SessionBytes extends AutoCloseable {
     /**
      * Stores a new session's value for {@code ttl} and records it under its user, whose grouping then lives
      * at least {@code userTtl}; with an {@code idpSessionTag} ({@link IdpSession#tag()}), also under that IdP
-     * session, whose index then lives at least {@code userTtl} too.
+     * session, whose index then lives at least {@code userTtl} too. If that IdP session was ended by
+     * {@link #deleteIdpSession} (for this user, or for all) within {@link IdpSessionEndedException#REMEMBERED},
+     * nothing is kept and the stage fails with {@link IdpSessionEndedException}: a back-channel logout that
+     * overtook a login under its IdP session ends that login too.
      */
     CompletionStage<Void> create(SessionAddress address, byte[] value, Duration ttl, Duration userTtl,
             Optional<String> idpSessionTag);
@@ -39,7 +42,10 @@ public interface SessionBytes extends AutoCloseable {
     /**
      * Removes every session recorded under the IdP session with {@code idpSessionTag} (back-channel logout),
      * only those of the user with {@code userTag} if given; how many were still there. Not atomic across them: each session is removed on its own (in Redis Cluster
-     * they live in their users' slots).
+     * they live in their users' slots). First remembers the IdP session as ended (for that user, or for all)
+     * for {@link IdpSessionEndedException#REMEMBERED}, so that a {@link #create} under it that has not been
+     * indexed yet is refused rather than missed; best effort (a full store may refuse that write, the deletes
+     * go on).
      */
     CompletionStage<Long> deleteIdpSession(String idpSessionTag, Optional<String> userTag);
 

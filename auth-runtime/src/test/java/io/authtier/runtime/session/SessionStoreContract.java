@@ -381,6 +381,35 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    @DisplayName("A login that a back-channel logout of its IdP session overtook is refused, and nothing of it is kept")
+    void createAfterIdpSessionEndedIsRefused() {
+        String sid = newSid();
+        SessionUser user = newUser();
+        long before = join(store.count(100)).sessions();
+        join(store.deleteAllForIdpSession(ISSUER, sid, Optional.empty()));
+
+        assertThat(store.create(session(user, Optional.of(sid))).toCompletableFuture())
+                .failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingRootCause().isInstanceOf(IdpSessionEndedException.class);
+        assertThat(join(store.count(100)).sessions()).isEqualTo(before);
+        // Under another IdP session, or with no sid, the user logs in as ever
+        assertThat(load(createUnder(user, newSid()))).isInstanceOf(SessionLookup.Found.class);
+        assertThat(load(create(session(user, Optional.empty())))).isInstanceOf(SessionLookup.Found.class);
+    }
+
+    @Test
+    @DisplayName("A back-channel logout by sid and sub refuses later logins of that user under the IdP session only")
+    void createAfterIdpSessionEndedForOneSubject() {
+        String sid = newSid();
+        SessionUser alice = newUser();
+        SessionUser bob = newUser();
+        join(store.deleteAllForIdpSession(ISSUER, sid, Optional.of(alice.subject())));
+
+        assertThat(store.create(session(alice, Optional.of(sid))).toCompletableFuture())
+                .failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingRootCause().isInstanceOf(IdpSessionEndedException.class);
+        assertThat(load(createUnder(bob, sid))).isInstanceOf(SessionLookup.Found.class);
+    }
+
+    @Test
     @DisplayName("Back-channel logout counts only the sessions still there; one signed out before is not counted")
     void deleteAllForIdpSessionCountsLiveOnly() {
         String sid = newSid();

@@ -18,6 +18,7 @@ public final class TokenEndpointFaults implements Route {
     }
 
     private final AtomicReference<Fault> next = new AtomicReference<>();
+    private final AtomicReference<Runnable> beforeNextCode = new AtomicReference<>();
 
     /** The next refresh is answered with {@code status} and the JSON {@code body}. */
     public void failNextRefresh(int status, String body) {
@@ -39,11 +40,30 @@ public final class TokenEndpointFaults implements Route {
         next.set(new Fault("authorization_code", status, body, () -> { }));
     }
 
+    /**
+     * Runs {@code action} when the next code exchange reaches the token endpoint, before the server's own route
+     * answers it (e.g. a logout at the IdP while a login's callback waits for its tokens).
+     */
+    public void beforeNextCode(Runnable action) {
+        beforeNextCode.set(action);
+    }
+
     @Override
     public boolean match(OAuth2HttpRequest request) {
+        if (isTokenRequest(request, "authorization_code")) {
+            Runnable action = beforeNextCode.getAndSet(null);
+            if (action != null) {
+                action.run();
+            }
+        }
         Fault fault = next.get();
         return fault != null && "POST".equals(request.getMethod()) && request.getUrl().encodedPath().endsWith("/token")
                 && request.getBody() != null && request.getBody().contains("grant_type=" + fault.grantType());
+    }
+
+    private static boolean isTokenRequest(OAuth2HttpRequest request, String grantType) {
+        return "POST".equals(request.getMethod()) && request.getUrl().encodedPath().endsWith("/token")
+                && request.getBody() != null && request.getBody().contains("grant_type=" + grantType);
     }
 
     @Override

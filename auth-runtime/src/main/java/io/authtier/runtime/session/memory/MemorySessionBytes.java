@@ -1,10 +1,12 @@
 package io.authtier.runtime.session.memory;
 
+import io.authtier.runtime.session.IdpSessionEndedException;
 import io.authtier.runtime.session.SessionAddress;
 import io.authtier.runtime.session.SessionBytes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 /**
  * Sessions in this process's memory: development and a single replica only (they vanish on restart and
@@ -38,6 +41,13 @@ public final class MemorySessionBytes implements SessionBytes {
     /** By IdP session tag: the sessions created under it, each until its user grouping's TTL. */
     private final ConcurrentHashMap<String, ConcurrentHashMap<SessionAddress, Instant>> idpSessions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<SessionAddress, Lock> locks = new ConcurrentHashMap<>();
+    /**
+     * By IdP session tag: the user tags (or {@link #ALL_USERS}) whose sessions under it a back-channel logout
+     * ended, each until when it is remembered. Written and read only inside {@code idpSessions.compute} for
+     * the same tag, so that a create and a logout under one IdP session are ordered.
+     */
+    private final ConcurrentHashMap<String, Map<String, Instant>> endedIdpSessions = new ConcurrentHashMap<>();
+    private static final String ALL_USERS = "*";
     private final AtomicLong creations = new AtomicLong();
 
     public MemorySessionBytes(Clock clock) {
@@ -55,7 +65,12 @@ public final class MemorySessionBytes implements SessionBytes {
             map.put(address.idHash(), entry);
             return map;
         });
+        AtomicReference<Boolean> ended = new AtomicReference<>(false);
         idpSessionTag.ifPresent(tag -> idpSessions.compute(tag, (t, sessions) -> {
+            if (ended(tag, address.userTag(), now)) {
+                ended.set(true);
+                return sessions;
+            }
             ConcurrentHashMap<SessionAddress, Instant> map = sessions == null ? new ConcurrentHashMap<>() : sessions;
             map.put(address, now.plus(userTtl));
             return map;
@@ -63,7 +78,17 @@ public final class MemorySessionBytes implements SessionBytes {
         if (creations.incrementAndGet() % SWEEP_EVERY == 0) {
             sweep();
         }
+        if (ended.get()) {
+            remove(address); // a back-channel logout overtook this login
+            return CompletableFuture.failedFuture(new IdpSessionEndedException());
+        }
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** Whether a back-channel logout ended the IdP session {@code tag} for {@code userTag} or for all, and is still remembered. */
+    private boolean ended(String tag, String userTag, Instant now) {
+        Map<String, Instant> marks = endedIdpSessions.getOrDefault(tag, Map.of());
+        return Stream.of(ALL_USERS, userTag).map(marks::get).anyMatch(until -> until != null && until.isAfter(now));
     }
 
     @Override
@@ -123,14 +148,20 @@ public final class MemorySessionBytes implements SessionBytes {
 
     @Override
     public CompletionStage<Long> deleteIdpSession(String idpSessionTag, Optional<String> userTag) {
-        Map<SessionAddress, Instant> sessions = idpSessions.get(idpSessionTag);
-        if (sessions == null) {
-            return CompletableFuture.completedFuture(0L);
-        }
-        List<SessionAddress> ending = sessions.keySet().stream()
-                .filter(address -> userTag.isEmpty() || address.userTag().equals(userTag.get())).toList();
-        ending.forEach(sessions::remove);
-        idpSessions.computeIfPresent(idpSessionTag, (tag, left) -> left.isEmpty() ? null : left);
+        Instant until = clock.instant().plus(IdpSessionEndedException.REMEMBERED);
+        List<SessionAddress> ending = new ArrayList<>();
+        // The mark and the members taken in one step for this tag: a create under it is either among the
+        // members or sees the mark.
+        idpSessions.compute(idpSessionTag, (tag, sessions) -> {
+            endedIdpSessions.computeIfAbsent(tag, t -> new ConcurrentHashMap<>()).put(userTag.orElse(ALL_USERS), until);
+            if (sessions == null) {
+                return null;
+            }
+            sessions.keySet().stream().filter(address -> userTag.isEmpty() || address.userTag().equals(userTag.get()))
+                    .forEach(ending::add);
+            ending.forEach(sessions::remove);
+            return sessions.isEmpty() ? null : sessions;
+        });
         long deleted = ending.stream().filter(this::remove).count();
         return CompletableFuture.completedFuture(deleted);
     }
@@ -166,10 +197,15 @@ public final class MemorySessionBytes implements SessionBytes {
         return Optional.ofNullable(entry).filter(e -> e.expiresAt().isAfter(clock.instant()));
     }
 
-    /** Drops expired values, users left without any, expired locks and expired IdP-session index entries. */
+    /** Drops expired values, users left without any, expired locks, expired IdP-session index entries and ended marks. */
     void sweep() {
         Instant now = clock.instant();
         locks.values().removeIf(lock -> !lock.expiresAt().isAfter(now));
+        endedIdpSessions.forEach((tag, marks) -> idpSessions.compute(tag, (t, sessions) -> {
+            marks.values().removeIf(until -> !until.isAfter(now));
+            endedIdpSessions.computeIfPresent(tag, (k, m) -> m.isEmpty() ? null : m);
+            return sessions;
+        }));
         idpSessions.forEach((tag, sessions) -> {
             sessions.values().removeIf(expiresAt -> !expiresAt.isAfter(now));
             idpSessions.computeIfPresent(tag, (t, s) -> s.isEmpty() ? null : s);

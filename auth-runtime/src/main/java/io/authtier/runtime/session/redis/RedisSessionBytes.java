@@ -1,6 +1,7 @@
 package io.authtier.runtime.session.redis;
 
 import io.authtier.runtime.redis.RedisConnection;
+import io.authtier.runtime.session.IdpSessionEndedException;
 import io.authtier.runtime.session.SessionAddress;
 import io.authtier.runtime.session.SessionBytes;
 import io.lettuce.core.RedisNoScriptException;
@@ -15,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -57,6 +59,8 @@ public final class RedisSessionBytes implements SessionBytes {
     public static final String USER_PREFIX = "authtier:user:";
     /** Prefix of every index by IdP session ({@code sid}). */
     public static final String IDP_SESSION_PREFIX = "authtier:sid:";
+    /** Prefix of every mark of an IdP session ended by a back-channel logout (same hash tag as its index). */
+    public static final String IDP_SESSION_ENDED_PREFIX = "authtier:sid-ended:";
     /** Prefix of every refresh-lock key. */
     public static final String LOCK_PREFIX = "authtier:lock:";
     /** Index size above which a create drops members whose session has expired. */
@@ -95,14 +99,30 @@ public final class RedisSessionBytes implements SessionBytes {
 
     /**
      * Records a session ({@code <userTag>:<idHash>}) under an IdP session; the index lives at least ARGV[2] ms.
-     * Returns the index's size, so that the caller knows when to prune it.
+     * Returns the index's size, so that the caller knows when to prune it; or -1, recording nothing, if a
+     * back-channel logout ended the IdP session for all (member '*' of KEYS[2]) or for the user ARGV[3].
      */
     private static final Script INDEX_IDP_SESSION = new Script("""
+            if redis.call('SISMEMBER', KEYS[2], '*') == 1 or redis.call('SISMEMBER', KEYS[2], ARGV[3]) == 1 then
+              return -1
+            end
             redis.call('SADD', KEYS[1], ARGV[1])
             if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then
               redis.call('PEXPIRE', KEYS[1], ARGV[2])
             end
             return redis.call('SCARD', KEYS[1])
+            """);
+
+    /**
+     * Remembers an IdP session as ended for the user ARGV[1] (or '*', all) for at least ARGV[2] ms, then
+     * returns its index's members: in one step, so that a session indexed after this reply sees the mark.
+     */
+    private static final Script END_IDP_SESSION = new Script("""
+            redis.call('SADD', KEYS[2], ARGV[1])
+            if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[2]) then
+              redis.call('PEXPIRE', KEYS[2], ARGV[2])
+            end
+            return redis.call('SMEMBERS', KEYS[1])
             """);
 
     private static final Script DELETE = new Script("""
@@ -166,6 +186,11 @@ public final class RedisSessionBytes implements SessionBytes {
         return IDP_SESSION_PREFIX + "{" + idpSessionTag + "}";
     }
 
+    /** The key of the mark of an IdP session ended by a back-channel logout (in its index's slot). */
+    public static String idpSessionEndedKey(String idpSessionTag) {
+        return IDP_SESSION_ENDED_PREFIX + "{" + idpSessionTag + "}";
+    }
+
     /** The key of a session's refresh lock (in the user's slot, like the session). */
     public static String lockKey(SessionAddress address) {
         return LOCK_PREFIX + "{" + address.userTag() + "}:" + address.idHash();
@@ -198,13 +223,22 @@ public final class RedisSessionBytes implements SessionBytes {
         // The session first, then the index (another slot, so not in the same script): the index never names a
         // session that is not written yet, so pruning may take every member without a session as ended. Two round
         // trips. If the index write fails the stage fails, and the session, whose ticket nobody got, ends by its TTL.
+        // A back-channel logout that ended the IdP session before the index write (the login's code exchange
+        // was under way) finds the session in no index: the script sees its mark instead, and the session goes.
         String indexKey = idpSessionKey(idpSessionTag.get());
         return session.thenCompose(created -> this.<Long>run(INDEX_IDP_SESSION, ScriptOutputType.INTEGER,
-                        new String[] {indexKey}, ascii(member(address)), ascii(millis(userTtl))))
-                .thenAccept(size -> {
+                        new String[] {indexKey, idpSessionEndedKey(idpSessionTag.get())}, ascii(member(address)), ascii(millis(userTtl)),
+                        ascii(address.userTag())))
+                .thenCompose(size -> {
+                    if (size < 0) {
+                        return deleteUnconfirmed(address).<Void>handle((deleted, error) -> {
+                            throw new IdpSessionEndedException();
+                        });
+                    }
                     if (size > PRUNE_IDP_SESSION_ABOVE) {
                         pruneIdpSession(indexKey);
                     }
+                    return CompletableFuture.<Void>completedFuture(null);
                 });
     }
 
@@ -297,8 +331,16 @@ public final class RedisSessionBytes implements SessionBytes {
     @Override
     public CompletionStage<Long> deleteIdpSession(String idpSessionTag, Optional<String> userTag) {
         String key = idpSessionKey(idpSessionTag);
-        return sets.smembers(key).thenCompose(indexed -> {
-            Set<byte[]> members = userTag.isEmpty() ? indexed : indexed.stream()
+        CompletionStage<List<byte[]>> marked = this.<List<byte[]>>run(END_IDP_SESSION, ScriptOutputType.MULTI,
+                new String[] {key, idpSessionEndedKey(idpSessionTag)}, ascii(userTag.orElse("*")),
+                ascii(millis(IdpSessionEndedException.REMEMBERED)));
+        // Best effort: Redis full (noeviction) refuses the mark's SADD, and must not keep the sessions from ending.
+        CompletionStage<Collection<byte[]>> listed = marked.<CompletionStage<Collection<byte[]>>>handle((list, error) -> error == null
+                        ? CompletableFuture.completedFuture(list)
+                        : sets.smembers(key).thenApply(set -> set))
+                .thenCompose(stage -> stage);
+        return listed.thenCompose(indexed -> {
+            Collection<byte[]> members = userTag.isEmpty() ? indexed : indexed.stream()
                     .filter(member -> address(new String(member, StandardCharsets.US_ASCII)).userTag().equals(userTag.get()))
                     .collect(Collectors.toSet());
             if (members.isEmpty()) {

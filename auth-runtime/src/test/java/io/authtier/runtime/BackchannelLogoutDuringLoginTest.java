@@ -1,0 +1,120 @@
+package io.authtier.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.authtier.runtime.redis.RedisServers;
+import io.authtier.runtime.testsupport.Browser;
+import io.authtier.runtime.testsupport.MutableClock;
+import io.authtier.runtime.testsupport.RedisLoginConfig;
+import io.authtier.runtime.testsupport.RunningRuntime;
+import io.authtier.runtime.testsupport.SigningKeys;
+import io.authtier.runtime.testsupport.TokenEndpointFaults;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A back-channel logout of an IdP session that arrives while a login under that session is still finishing
+ * (the callback waits for its tokens, or has them and is writing the session): the session that the login
+ * then creates must not outlive the logout that the IdP has already sent, and will not send again.
+ */
+@DisplayName("A back-channel logout that overtakes a login under its IdP session ends that login too")
+class BackchannelLogoutDuringLoginTest {
+
+    static final String SID = "idp-session-overtaken";
+
+    @TempDir
+    Path dir;
+    final TokenEndpointFaults faults = new TokenEndpointFaults();
+    MockOAuth2Server idp;
+    RedisServers.Server redis;
+    RunningRuntime runtime;
+
+    @AfterEach
+    void stop() {
+        if (runtime != null) {
+            runtime.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+        idp.shutdown();
+    }
+
+    @Test
+    @DisplayName("Redis: the logout is processed while the callback's code exchange is under way; the login is refused, and no session lives")
+    void redis() throws Exception {
+        start(true);
+        overtakenLoginEndsNoSession();
+    }
+
+    @Test
+    @DisplayName("Memory: the logout is processed while the callback's code exchange is under way; the login is refused, and no session lives")
+    void memory() throws Exception {
+        start(false);
+        overtakenLoginEndsNoSession();
+    }
+
+    private void start(boolean withRedis) throws Exception {
+        idp = new MockOAuth2Server(faults);
+        idp.start(InetAddress.getLoopbackAddress(), 0);
+        String config = RedisLoginConfig.standalone(idp.issuerUrl("main").toString(), SigningKeys.write(dir, "k1"), 0);
+        if (withRedis) {
+            redis = RedisServers.standalone(dir);
+            config = config.replace("127.0.0.1:0", "127.0.0.1:" + redis.port());
+        } else {
+            config = config.replaceAll("redis:\\n\\s*endpoints: \\[[^\\]]*\\]\\n", "").replaceAll("tokenCache:\\n\\s*l2: \\{enabled: false\\}\\n", "");
+        }
+        runtime = RunningRuntime.start(config, new MutableClock(Instant.now()), policy -> policy);
+        await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
+    }
+
+    private void overtakenLoginEndsNoSession() throws Exception {
+        String base = "http://127.0.0.1:" + runtime.port();
+        String logoutToken = idp.issueToken("main", "dee", new DefaultOAuth2TokenCallback("main", "dee", "logout+jwt", List.of("shop-web"),
+                Map.of("sid", SID, "events", Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of())), 120)).serialize();
+        // Given a login under IdP session SID whose code exchange reaches the IdP just as the IdP ends SID: the
+        // IdP posts its logout token, which the runtime handles (200, nothing to end yet), before it answers the exchange
+        AtomicReference<HttpResponse<String>> logout = new AtomicReference<>();
+        faults.beforeNextCode(() -> logout.set(postLogout(base, logoutToken)));
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "dee", "JWT", List.of("shop-api"), Map.of("sid", SID), 3600));
+
+        // When the login finishes
+        Browser browser = new Browser();
+        HttpResponse<String> callback = browser.logIn(base + "/oauth2/start", idp.baseUrl().toString());
+
+        // Then the logout was taken, the login is refused, and the browser has no session: the login did not outlive the logout
+        assertThat(logout.get().statusCode()).isEqualTo(200);
+        assertThat(callback.statusCode()).isEqualTo(401);
+        assertThat(callback.headers().allValues("Set-Cookie")).noneMatch(value -> value.startsWith("__Host-authtier="));
+        assertThat(browser.get(base + "/auth").statusCode()).isEqualTo(401);
+    }
+
+    private static HttpResponse<String> postLogout(String base, String token) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/oauth2/backchannel-logout"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("logout_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
