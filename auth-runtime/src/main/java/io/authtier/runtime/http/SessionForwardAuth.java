@@ -29,11 +29,13 @@ final class SessionForwardAuth {
 
     private final BrowserSessions sessions;
     private final ClientAddress proxies;
+    private final ExternalOrigin origin;
     private final UnsetIdentityHeaders unset;
 
     SessionForwardAuth(BrowserSessions sessions, ClientAddress proxies, UnsetIdentityHeaders unset) {
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.proxies = Objects.requireNonNull(proxies, "proxies");
+        this.origin = new ExternalOrigin(proxies);
         this.unset = Objects.requireNonNull(unset, "unset");
     }
 
@@ -86,7 +88,7 @@ final class SessionForwardAuth {
             response.putHeader(HttpHeaders.SET_COOKIE, sessions.authenticator().clearCookie());
         }
         if (sessions.login().redirectToLogin() && acceptsHtml(request)) {
-            String start = OAuth2Handler.startUrl(sessions.login());
+            String start = startUrl(request);
             // Without rd when it would not fit: a request line over 8 192 bytes is refused (414), and the login with it.
             String location = AuthRouter.askedUri(request, proxies).map(rd -> start + "?rd=" + URLEncoder.encode(rd, StandardCharsets.UTF_8))
                     .filter(withTarget -> withTarget.length() <= MAX_LOCATION).orElse(start);
@@ -95,6 +97,22 @@ final class SessionForwardAuth {
         }
         return ForwardAuthHandler.end(response.setStatusCode(401)
                 .putHeader(ForwardAuthHandler.WWW_AUTHENTICATE, ForwardAuthHandler.CHALLENGE), "unauthorized\n");
+    }
+
+    /**
+     * Where the browser starts its login: absolute wherever the origin it used is known and may log in. Traefik
+     * resolves a relative {@code Location} against the auth address (Go's {@code Response.Location()}, unless its
+     * {@code preserveLocationHeader} is set), which would send the browser to the runtime's internal Service name;
+     * it names the browser's origin in {@code X-Forwarded-Proto} and {@code -Host}. Relative otherwise (Envoy
+     * passes the header on as it is, and the browser resolves it on the page's own origin).
+     */
+    private String startUrl(HttpServerRequest request) {
+        if (sessions.login().redirectUrl().isPresent() || !proxies.fromTrustedProxy(request)
+                || request.getHeader("X-Forwarded-Proto") == null || request.getHeader("X-Forwarded-Host") == null) {
+            return OAuth2Handler.startUrl(sessions.login());
+        }
+        return sessions.loginOrigin(origin.of(request)).map(found -> found + OAuth2Handler.PREFIX + "start")
+                .orElse(OAuth2Handler.startUrl(sessions.login()));
     }
 
     private static boolean acceptsHtml(HttpServerRequest request) {

@@ -46,6 +46,7 @@ public final class BrowserSessions implements AutoCloseable {
     private final IssuerConfig issuer;
     private final LoginFlow flow;
     private final SignOut signOut;
+    private final CallbackUrls callbackUrls;
     private final BackchannelLogout backchannel;
     private final SessionAuthenticator authenticator;
     private final SessionStore store;
@@ -96,7 +97,8 @@ public final class BrowserSessions implements AutoCloseable {
         IdTokenCheck idTokens = new IdTokenCheck(jwts, login.clientId(), issuer.clockSkew(), clock);
         this.flow = new LoginFlow(login, issuerUrl, discovery, tokens,
                 new PendingLoginVault(pending, new SessionCipher(random)), idTokens, store, cookie, clock, random, metrics);
-        this.signOut = new SignOut(login.clientId(), cookie, store, discovery, targets, new CallbackUrls(login), clock, metrics);
+        this.callbackUrls = new CallbackUrls(login);
+        this.signOut = new SignOut(login.clientId(), cookie, store, discovery, targets, callbackUrls, clock, metrics);
         this.backchannel = new BackchannelLogout(issuerUrl, login.clientId(), issuer.clockSkew(), jwts, store, pending, clock, metrics);
         // A refresh may retry: hold the lock for every attempt and backoff, and never less than 10 s.
         Duration lockTtl = timeout.multipliedBy(config.resilience().retry().maxAttempts()).multipliedBy(2);
@@ -125,6 +127,15 @@ public final class BrowserSessions implements AutoCloseable {
 
     public SessionAuthenticator authenticator() {
         return authenticator;
+    }
+
+    /**
+     * The origin ({@code scheme://host[:port]}) that serves {@code /oauth2/} for a request from {@code origin}: the
+     * configured callback's, or {@code origin} itself where a callback may be derived on it (an allowed host, https
+     * but on the loopback); empty otherwise.
+     */
+    public Optional<String> loginOrigin(Optional<String> origin) {
+        return callbackUrls.origin(origin) instanceof CallbackUrls.Url url ? Optional.of(url.value()) : Optional.empty();
     }
 
     public CompletionStage<WebAnswer> start(Optional<String> rd, Optional<String> bindingValue, Optional<String> origin) {
