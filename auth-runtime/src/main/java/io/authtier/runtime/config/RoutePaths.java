@@ -36,7 +36,7 @@ public final class RoutePaths {
             return Optional.empty();
         }
         try {
-            var withoutQuery = rawPath.split("[?#]", 2)[0];
+            var withoutQuery = escapeUnreserved(rawPath.split("[?#]", 2)[0]);
             // Slashes collapsed before parsing: "//admin" would otherwise parse as a host.
             var decoded = URI.create(REPEATED_SLASHES.matcher(withoutQuery).replaceAll("/")).getPath();
             // U+FFFD is what the decoder makes of malformed UTF-8 (such as the overlong "%C0%AF" for '/').
@@ -54,6 +54,32 @@ public final class RoutePaths {
             return Optional.empty();
         }
     }
+
+    /**
+     * {@code path} with the characters that servers and proxies accept unencoded in a path but {@link URI} refuses
+     * ({@code [ ] { } | ^ ` " < >}; browsers leave {@code [ ] | ^} as they are) %-encoded, so that they decode
+     * back to themselves. None of them separates segments, so the normal form is the one the server sees.
+     */
+    private static String escapeUnreserved(String path) {
+        StringBuilder out = null;
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            int index = URI_REFUSED.indexOf(c);
+            if (index >= 0 && out == null) {
+                out = new StringBuilder(path.length() + 8).append(path, 0, i);
+            }
+            if (out != null) {
+                if (index >= 0) {
+                    out.append('%').append(String.format(Locale.ROOT, "%02X", (int) c));
+                } else {
+                    out.append(c);
+                }
+            }
+        }
+        return out == null ? path : out.toString();
+    }
+
+    private static final String URI_REFUSED = "[]{}|^`\"<>";
 
     /**
      * The paths a prefix guards, as one prefix without a trailing slash: {@code /vault/} guards

@@ -39,6 +39,10 @@ class RouteRulesTest {
         "/public%5c..%5cadmin,        false, false",
         "/public%5C..%5Cadmin,        false, false",
         "/x%C0%AF..%C0%AFadmin,       false, false",
+        "/admin/[draft]|v2^.pdf,      true,  false",
+        "/public/{x}/../../admin,     true,  false",
+        "/files/[a]`b<c>\"d,          true,  true",
+        "/admin/reports/a|b?q={x},    false, true",
         "'',                          false, false"})
     @DisplayName("The longest matching prefix decides, on the normalised path; an unreadable path lets nobody in")
     void longestPrefixOnNormalisedPath(String path, boolean admin, boolean reporter) {
