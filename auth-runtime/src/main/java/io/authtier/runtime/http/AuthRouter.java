@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import java.net.URI;
+import java.util.regex.Pattern;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -34,6 +35,8 @@ public final class AuthRouter implements Handler<HttpServerRequest> {
 
     static final String AUTH = "/auth";
     static final String EXT_AUTHZ = "/ext-authz";
+
+    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*");
 
     static final List<String> ORIGINAL_URI_HEADERS = List.of("X-Forwarded-Uri", "X-Original-URI", "X-Original-URL");
 
@@ -135,16 +138,32 @@ public final class AuthRouter implements Handler<HttpServerRequest> {
         return originalUri(request, proxies);
     }
 
-    /** The raw path of an original URI: as it is when it is a path, the URL's path when it is a URL. */
-    private static Optional<String> rawPath(String uri) {
+    /**
+     * The raw path of an original URI: as it is when it is a path; when it is a URL (ingress-nginx's
+     * {@code X-Original-URL: $scheme://$http_host$request_uri}), what follows its authority. Cut by hand, not
+     * parsed as a {@link URI}: the request URI is the client's, as sent, and {@code URI} refuses what browsers
+     * leave unencoded ({@code |}, {@code ^}, {@code [}, {@code {}} in a query), which denied such requests.
+     * Empty when no {@code /} follows the authority: nginx lets a {@code ?} or {@code #} through in {@code Host},
+     * and a path read after it would be the client's choice.
+     */
+    static Optional<String> rawPath(String uri) {
         if (uri.startsWith("/")) {
             return Optional.of(uri);
         }
-        try {
-            return Optional.ofNullable(URI.create(uri).getRawPath());
-        } catch (IllegalArgumentException e) {
+        int authority = uri.indexOf("://");
+        if (authority <= 0 || !SCHEME.matcher(uri.substring(0, authority)).matches()) {
             return Optional.empty();
         }
+        for (int i = authority + 3; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c == '/') {
+                return Optional.of(uri.substring(i));
+            }
+            if (c == '?' || c == '#') {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     /** The routes rule for the path that the proxy in front asks about. */
