@@ -67,7 +67,9 @@ class NginxLoginTest {
             var headers = exchange.getRequestHeaders();
             return "path=" + exchange.getRequestURI() + " user=" + headers.getFirst("X-Auth-Request-User")
                     + " email=" + headers.getFirst("X-Auth-Request-Email")
-                    + " token=" + (headers.getFirst("X-Auth-Request-Access-Token") == null ? "none" : "present");
+                    + " token=" + (headers.getFirst("X-Auth-Request-Access-Token") == null ? "none" : "present")
+                    + " subject=" + headers.getFirst("X-Auth-Request-Subject") + " issuer=" + headers.getFirst("X-Auth-Request-Issuer")
+                    + " name=" + headers.getFirst("X-Auth-Request-Preferred-Username");
         });
 
         String snippet = Nginx.documentedSnippet("login.md", "## Behind nginx")
@@ -101,14 +103,17 @@ class NginxLoginTest {
 
         // Then it ends on the page it asked for, query intact, and the backend got the identity and the token
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).isEqualTo("path=/app/orders?id=7&sort=date user=ada email=ada@example.com token=present");
+        assertThat(page.body()).startsWith("path=/app/orders?id=7&sort=date user=ada email=ada@example.com token=present subject=ada issuer="
+                + idp.issuerUrl("main"));
         // And the login went through the IdP, with the callback on nginx's host
         assertThat(browser.hops()).anySatisfy(hop -> assertThat(hop.uri().toString()).startsWith(idp.authorizationEndpointUrl("main").toString()));
         assertThat(browser.hops()).anySatisfy(hop -> assertThat(hop.uri().toString()).startsWith(app + "/oauth2/callback?"));
 
-        // And a forged identity header from the client is replaced
-        HttpResponse<String> again = browser.get(app + "/app/x", "X-Auth-Request-User", "admin");
-        assertThat(again.body()).contains("user=ada ");
+        // And the client's forged identity headers, every one of them, are replaced or dropped
+        HttpResponse<String> again = browser.get(app + "/app/x", "X-Auth-Request-User", "admin", "X-Auth-Request-Subject", "admin",
+                "X-Auth-Request-Issuer", "https://evil.example", "X-Auth-Request-Preferred-Username", "admin",
+                "X-Auth-Request-Groups", "admins", "X-Auth-Request-Access-Token", "forged");
+        assertThat(again.body()).contains("user=ada ", "subject=ada ").doesNotContain("admin", "evil");
 
         // And after sign-out the page sends the browser to the login again
         browser.get(app + "/oauth2/sign_out?rd=/app/", "Sec-Fetch-Site", "same-origin");
