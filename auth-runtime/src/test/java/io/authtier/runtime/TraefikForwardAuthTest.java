@@ -145,6 +145,17 @@ class TraefikForwardAuthTest {
     }
 
     @Test
+    @DisplayName("A client's Expect: 100-continue, which Traefik copies onto its bodiless GET, is answered all the same")
+    void expectContinue() {
+        String admin = token(c -> c);
+
+        var outcome = traefik.handle(request("POST", "/shop/upload", "Authorization", "Bearer " + admin, "Expect", "100-continue",
+                "Content-Type", "application/octet-stream"));
+
+        assertThat(outcome).isInstanceOf(Forwarded.class);
+    }
+
+    @Test
     @DisplayName("A bad token gets 401 with its challenge, which Traefik hands to the client")
     void unauthorized() {
         var outcome = traefik.handle(request("GET", "/shop", "Authorization", "Bearer not.a.token", "Accept", "application/json"));

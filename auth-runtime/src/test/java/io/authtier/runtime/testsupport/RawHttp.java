@@ -89,6 +89,10 @@ public final class RawHttp {
     }
 
     private static Response parse(String raw) {
+        // Interim answers (100 Continue) come first; a client reads past them, as Go's and Envoy's do
+        while (raw.startsWith("HTTP/1.1 1") && raw.indexOf("\r\n\r\n") > 0) {
+            raw = raw.substring(raw.indexOf("\r\n\r\n") + 4);
+        }
         int end = raw.indexOf("\r\n\r\n");
         if (end < 0) {
             throw new IllegalStateException("no complete answer: " + raw);
