@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * while a connection is idle, before its first request or between two: the proxies in front keep idle
  * keep-alive connections, some open them ahead of need (see docs/auth-runtime.md, "Connections"), and a
  * deadline on idleness would race with their reuse. While the server itself has stopped reading (Vert.x
- * pauses a connection whose earlier answers are still being made), the clock waits too.
+ * pauses a connection whose earlier answers are still being made), the clock waits too, and once it reads
+ * again the request has a whole timeout from the next check.
  *
  * <p>The connection's HTTP decoder is replaced by a subclass of Vert.x's own, built from the same options,
  * that knows what it holds: the start of a request that arrived behind the end of the previous one in the
@@ -75,7 +76,12 @@ final class RequestReadDeadline {
             }
             return;
         }
-        pipeline.replace(DECODER, DECODER, new WatchedDecoder());
+        pipeline.replace(DECODER, DECODER, decoder());
+    }
+
+    /** The decoder that {@link #watch} puts in a connection's pipeline (tests drive one on a channel of their own). */
+    io.netty.channel.ChannelHandler decoder() {
+        return new WatchedDecoder();
     }
 
     /** Vert.x's decoder, timing what it reads; every field is touched on the connection's event loop only. */
@@ -87,6 +93,8 @@ final class RequestReadDeadline {
         /** A request ended during the current read. */
         private boolean ended;
         private ScheduledFuture<?> check;
+        /** The server was not reading at the last check: the client's time starts again at the next one. */
+        private boolean pausedAtLastCheck;
 
         WatchedDecoder() {
             super(options);
@@ -104,6 +112,7 @@ final class RequestReadDeadline {
                 }
             } else {
                 readingSince = 0;
+                pausedAtLastCheck = false;
             }
             ended = false;
         }
@@ -158,6 +167,14 @@ final class RequestReadDeadline {
             }
             if (!ctx.channel().config().isAutoRead()) {
                 // Vert.x stopped reading until its earlier answers are out: our wait, not the client's slowness.
+                pausedAtLastCheck = true;
+                reading(ctx);
+                return;
+            }
+            if (pausedAtLastCheck) {
+                // Reading again since some moment after the last check, perhaps just now, with what the client sent
+                // meanwhile still to decode: a whole timeout from here, not what was left of the one begun paused.
+                pausedAtLastCheck = false;
                 reading(ctx);
                 return;
             }
