@@ -26,6 +26,8 @@ public final class RoutePaths {
 
     private static final Pattern REPEATED_SLASHES = Pattern.compile("/{2,}");
     private static final Pattern PATH_PARAMETERS = Pattern.compile(";[^/]*");
+    /** Accepted unencoded in a path by servers and proxies, refused by {@link URI}. */
+    private static final String URI_REFUSED = "[]{}|^`\"<>";
 
     private RoutePaths() {
     }
@@ -36,7 +38,7 @@ public final class RoutePaths {
             return Optional.empty();
         }
         try {
-            var withoutQuery = escapeUnreserved(rawPath.split("[?#]", 2)[0]);
+            var withoutQuery = escapeUriRefused(rawPath.split("[?#]", 2)[0]);
             // Slashes collapsed before parsing: "//admin" would otherwise parse as a host.
             var decoded = URI.create(REPEATED_SLASHES.matcher(withoutQuery).replaceAll("/")).getPath();
             // U+FFFD is what the decoder makes of malformed UTF-8 (such as the overlong "%C0%AF" for '/').
@@ -60,7 +62,7 @@ public final class RoutePaths {
      * ({@code [ ] { } | ^ ` " < >}; browsers leave {@code [ ] | ^} as they are) %-encoded, so that they decode
      * back to themselves. None of them separates segments, so the normal form is the one the server sees.
      */
-    private static String escapeUnreserved(String path) {
+    private static String escapeUriRefused(String path) {
         StringBuilder out = null;
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
@@ -78,8 +80,6 @@ public final class RoutePaths {
         }
         return out == null ? path : out.toString();
     }
-
-    private static final String URI_REFUSED = "[]{}|^`\"<>";
 
     /**
      * The paths a prefix guards, as one prefix without a trailing slash: {@code /vault/} guards
