@@ -82,7 +82,7 @@ public final class RedisConnections {
     public static RedisConnection open(RedisConfig config, Duration commandTimeout, Optional<RedisMetrics> metrics) {
         ClientResources resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-                .nettyCustomizer(new UnansweredCommandWatchdog(replyDeadline(commandTimeout)))
+                .nettyCustomizer(new ChannelSetup(List.of(new UnansweredCommandWatchdog(replyDeadline(commandTimeout)), new CoalescedFlushes())))
                 .build();
         try {
             // Named after the client label ("authtier-sessions", "authtier-token_cache"), so that CLIENT LIST tells them apart.
