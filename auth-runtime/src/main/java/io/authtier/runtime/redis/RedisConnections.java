@@ -7,6 +7,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -80,6 +81,14 @@ public final class RedisConnections {
      *                connections open (the runtime always passes them)
      */
     public static RedisConnection open(RedisConfig config, Duration commandTimeout, Optional<RedisMetrics> metrics) {
+        return open(config, commandTimeout, metrics, SslOptions.create());
+    }
+
+    /**
+     * As {@link #open(RedisConfig, Duration, Optional)}, with {@code tls} for {@code redis.tls: true}: the runtime
+     * passes lettuce's defaults (the JVM's trust store, host name verified); tests pass a throwaway CA.
+     */
+    static RedisConnection open(RedisConfig config, Duration commandTimeout, Optional<RedisMetrics> metrics, SslOptions tls) {
         ClientResources resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .nettyCustomizer(new ChannelSetup(List.of(new UnansweredCommandWatchdog(replyDeadline(commandTimeout)), new CoalescedFlushes())))
@@ -90,8 +99,8 @@ public final class RedisConnections {
             List<RedisURI> uris = config.endpoints().stream()
                     .map(endpoint -> uri(endpoint, config, connectTimeout(commandTimeout), name)).toList();
             return switch (config.topology()) {
-                case Standalone -> standalone(resources, uris.getFirst(), commandTimeout, metrics);
-                case Cluster -> cluster(resources, uris, commandTimeout, metrics);
+                case Standalone -> standalone(resources, uris.getFirst(), commandTimeout, metrics, tls);
+                case Cluster -> cluster(resources, uris, commandTimeout, metrics, tls);
             };
         } catch (RuntimeException e) {
             resources.shutdown(0, 1, TimeUnit.SECONDS);
@@ -100,10 +109,11 @@ public final class RedisConnections {
     }
 
     private static RedisConnection standalone(ClientResources resources, RedisURI uri, Duration commandTimeout,
-            Optional<RedisMetrics> metrics) {
+            Optional<RedisMetrics> metrics, SslOptions tls) {
         CountingRedisClient client = new CountingRedisClient(resources, uri);
         metrics.ifPresent(client::addListener);
         client.setOptions(ClientOptions.builder()
+                .sslOptions(tls)
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .socketOptions(socketOptions(commandTimeout))
@@ -114,10 +124,11 @@ public final class RedisConnections {
     }
 
     private static RedisConnection cluster(ClientResources resources, List<RedisURI> seeds, Duration commandTimeout,
-            Optional<RedisMetrics> metrics) {
+            Optional<RedisMetrics> metrics, SslOptions tls) {
         CountingClusterClient client = new CountingClusterClient(resources, seeds);
         metrics.ifPresent(client::addListener);
         client.setOptions(ClusterClientOptions.builder()
+                .sslOptions(tls)
                 .autoReconnect(true)
                 // Not REJECT_COMMANDS: lettuce opens node connections lazily and would reject the first
                 // command to each node. A disconnected node costs at most commandTimeout instead.

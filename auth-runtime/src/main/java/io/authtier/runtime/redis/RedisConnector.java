@@ -104,8 +104,8 @@ public final class RedisConnector implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             nextAttempt.set(clock.millis() + retryMillis);
-            // The class only: lettuce names the endpoint, never the password, but keep it short.
-            LOG.warn("Redis not reachable ({}); {} waits for it", e.getClass().getSimpleName(), purpose);
+            // Fixed words for the cause, not its message: short, and nothing from the wire.
+            LOG.warn("Redis not reachable ({}); {} waits for it", ConnectFailure.describe(e), purpose);
         }
     }
 

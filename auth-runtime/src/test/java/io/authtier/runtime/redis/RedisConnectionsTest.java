@@ -45,6 +45,7 @@ class RedisConnectionsTest {
             Throwable failure = catchThrowable(() -> RedisConnections.open(new RedisConfig(RedisTopology.Standalone,
                     List.of(new HostAndPort("127.0.0.1", server.port())), Optional.of(bad), false), Duration.ofSeconds(2)));
             assertThat(failure).isNotNull();
+            assertThat(ConnectFailure.describe(failure)).isEqualTo("Redis refused the password: check redis.passwordFile");
             for (Throwable t = failure; t != null; t = t.getCause()) {
                 assertThat(String.valueOf(t.getMessage())).doesNotContain(wrongPassword).doesNotContain(password);
             }
@@ -62,5 +63,6 @@ class RedisConnectionsTest {
                 List.of(new HostAndPort("127.0.0.1", port)), Optional.empty(), false), Duration.ofSeconds(2)));
 
         assertThat(failure).isInstanceOf(io.lettuce.core.RedisConnectionException.class);
+        assertThat(ConnectFailure.describe(failure)).isEqualTo("connection refused");
     }
 }

@@ -56,7 +56,7 @@ public final class RedisServers {
                 throw new UncheckedIOException("cannot start redis-server (apt-get install -y redis-server)", e);
             }
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> {
+                    .until(extraArgs.contains("--tls-port") ? this::acceptsConnections : () -> {
                         String pong = command("PING");
                         return pong != null && (pong.equals("+PONG") || pong.startsWith("-NOAUTH"));
                     });
@@ -73,6 +73,16 @@ public final class RedisServers {
                     Thread.currentThread().interrupt();
                 }
                 process = null;
+            }
+        }
+
+        /** A TLS-only server speaks no plain RESP, so it is ready once it accepts connections. */
+        private boolean acceptsConnections() {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                return true;
+            } catch (IOException e) {
+                return false;
             }
         }
 
@@ -146,6 +156,17 @@ public final class RedisServers {
     /** A standalone server that requires {@code password} (AUTH), started. */
     public static Server standaloneWithPassword(Path dir, String password) {
         return new Server(freePort(), dir, List.of("--requirepass", password)).start();
+    }
+
+    /**
+     * A standalone server that speaks TLS only, with the certificates' server certificate, started. Clients need
+     * no certificate of their own.
+     */
+    public static Server standaloneTls(Path dir, TestCertificates certificates) {
+        int port = freePort();
+        return new Server(port, dir, List.of("--port", "0", "--tls-port", String.valueOf(port),
+                "--tls-cert-file", certificates.serverCert().toString(), "--tls-key-file", certificates.serverKey().toString(),
+                "--tls-ca-cert-file", certificates.caCert().toString(), "--tls-auth-clients", "no")).start();
     }
 
     /** A configuration for {@code servers}. */
