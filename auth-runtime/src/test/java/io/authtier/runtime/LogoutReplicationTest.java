@@ -144,6 +144,33 @@ class LogoutReplicationTest {
         assertThat(browser.get(base + "/auth").statusCode()).isEqualTo(401);
     }
 
+    @Test
+    @DisplayName("Back-channel logout of an IdP session with no session yet: 503 while no replica holds its ended mark; "
+            + "done once one does, and a login under it that finishes later is refused")
+    void backchannelLogoutOfAnEmptyIdpSession() throws Exception {
+        // Given an IdP session under which no session exists yet (its login is still at the IdP)
+        String sid = "idp-session-login-in-flight";
+        String token = idp.issueToken("main", "dot", new DefaultOAuth2TokenCallback("main", "dot", "logout+jwt", List.of("shop-web"),
+                Map.of("sid", sid, "events", Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of())), 120))
+                .serialize();
+
+        // When the replicas take no writes and the IdP ends that session: the mark is all the logout writes, and a
+        // failover now would lose it, so the logout is not reported done
+        pauseReplicas();
+        assertThat(postLogout(token).statusCode()).isEqualTo(503);
+
+        // When the replicas work again, the IdP's retry is done
+        unpause();
+        assertThat(postLogout(token).statusCode()).isEqualTo(200);
+
+        // And the login under that IdP session, finishing now, is refused: the mark holds
+        Browser browser = new Browser();
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "dot", "JWT", List.of("shop-api"), Map.of("sid", sid), 3600));
+        HttpResponse<String> callback = browser.logIn(base + "/oauth2/start", idp.baseUrl().toString());
+        assertThat(callback.statusCode()).isEqualTo(401);
+        assertThat(browser.get(base + "/auth").statusCode()).isEqualTo(401);
+    }
+
     private static HttpResponse<String> postLogout(String token) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/oauth2/backchannel-logout"))
                 .header("Content-Type", "application/x-www-form-urlencoded")

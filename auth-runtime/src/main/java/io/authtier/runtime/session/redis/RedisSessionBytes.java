@@ -325,7 +325,9 @@ public final class RedisSessionBytes implements SessionBytes {
     /**
      * SMEMBERS of the index, then the {@link #delete} script for each member of the user, if one is given
      * (pipelined; each in its user's slot), then SREM of exactly those members: a session indexed meanwhile
-     * stays indexed, another user's stays too, and the index key vanishes once empty. Three round trips.
+     * stays indexed, another user's stays too, and the index key vanishes once empty. Three round trips (one
+     * if there is nothing to delete). Then the confirmation of the deletes and of the ended mark, which is
+     * confirmed even when it is the only write: a failover that lost it would let an overtaken login live.
      */
     @Override
     public CompletionStage<Long> deleteIdpSession(String idpSessionTag, Optional<String> userTag) {
@@ -343,7 +345,9 @@ public final class RedisSessionBytes implements SessionBytes {
                     .filter(member -> address(new String(member, StandardCharsets.US_ASCII)).userTag().equals(userTag.get()))
                     .collect(Collectors.toSet());
             if (members.isEmpty()) {
-                return CompletableFuture.completedFuture(0L);
+                // The mark is this logout's only write, and as much a logout as a delete: a failover that lost it
+                // would let the login still under way live on. Confirmed like the deletes (the index shares its slot).
+                return redis.confirmation().confirm(List.of(key)).thenApply(confirmed -> 0L);
             }
             List<SessionAddress> addresses = members.stream().map(member -> address(new String(member, StandardCharsets.US_ASCII))).toList();
             List<CompletableFuture<Boolean>> deletes = addresses.stream()
