@@ -6,6 +6,7 @@ import io.authtier.runtime.session.SessionStore;
 import io.authtier.runtime.session.SessionUser;
 import io.authtier.runtime.token.jwt.Claims;
 import io.authtier.runtime.token.jwt.SignedJwtVerifier;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -23,11 +24,21 @@ import org.slf4j.LoggerFactory;
  * {@code nonce}) the sessions of its {@code sid}, or without a {@code sid} every session of its {@code sub},
  * end in the store. Its {@code jti} is remembered for as long as the token could be accepted, so a replay is
  * refused rather than ending the sessions made since. Answers 200 (done), 400 with {@code invalid_request}
- * (a bad or replayed token) or 503.
+ * (a bad or replayed token) or 503 (send it again: the store failed, or a delivery of the same token is
+ * still under way).
  */
 final class BackchannelLogout {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackchannelLogout.class);
+    /** First byte of a token's record while an attempt ends its sessions. */
+    private static final byte IN_PROGRESS = 2;
+    /** A token's record once its sessions are ended; what earlier versions wrote for every token seen. */
+    private static final byte[] USED = {1};
+    /**
+     * How long an attempt's claim holds: far beyond an attempt (a few Redis calls, each bounded by the command
+     * timeout), well within the time a token is accepted, so that a retry after a replica died mid-way works.
+     */
+    static final Duration ATTEMPT = Duration.ofMinutes(1);
 
     private final String issuerUrl;
     private final String clientId;
@@ -38,10 +49,11 @@ final class BackchannelLogout {
     private final Clock clock;
     private final SessionMetrics metrics;
     private final RateLimitedLog unrecorded;
+    private final SecureRandom random;
 
     /** @param usedTokens where the {@code jti}s of accepted logout tokens are kept, once each (the pending-login store) */
     BackchannelLogout(String issuerUrl, String clientId, Duration clockSkew, SignedJwtVerifier verifier, SessionStore store,
-            PendingLogins usedTokens, Clock clock, SessionMetrics metrics) {
+            PendingLogins usedTokens, Clock clock, SecureRandom random, SessionMetrics metrics) {
         this.issuerUrl = Objects.requireNonNull(issuerUrl, "issuerUrl");
         this.clientId = Objects.requireNonNull(clientId, "clientId");
         this.clockSkew = Objects.requireNonNull(clockSkew, "clockSkew");
@@ -51,6 +63,7 @@ final class BackchannelLogout {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.unrecorded = new RateLimitedLog(LOG, clock, Duration.ofSeconds(30));
+        this.random = Objects.requireNonNull(random, "random");
     }
 
     /** @param logoutToken the {@code logout_token} form parameter, if any */
@@ -69,40 +82,80 @@ final class BackchannelLogout {
     }
 
     /**
-     * Ends the sessions the first time this token's {@code jti} is seen; a failure to end them forgets it, so
-     * the IdP's retry works.
+     * Ends the sessions unless this token's {@code jti} is used already, and records it as used once they are.
      *
-     * <p>The {@code jti} is recorded first, so that of two deliveries of one token only one ends sessions (a
-     * replay must not end the sessions made since). If it cannot be recorded (Redis full under
-     * {@code noeviction} refuses the SET while its deletes still work), the sessions are ended all the same:
-     * a lost logout leaves sessions that the IdP has ended alive, whereas a replay in that window can only
-     * end sessions of the same {@code sid} or {@code sub}, and only while the token is still accepted
-     * ({@link LogoutTokenRules#MAX_AGE}).
+     * <p>First the {@code jti} is claimed as in progress, so that of two deliveries of one token only one ends
+     * sessions (a replay must not end the sessions made since). A copy that finds the claim is answered 503:
+     * the first may yet fail, and a copy answered 400 or 200 meanwhile is one the IdP never sends again, so
+     * the logout would be lost. Once the sessions are ended the record says used (a copy then gets 400); an
+     * attempt that fails gives its claim up (only its own), so the IdP's retry ends them. The claim lapses
+     * after {@link #ATTEMPT} should its replica die mid-way.
+     *
+     * <p>If the {@code jti} cannot be claimed (Redis full under {@code noeviction} refuses the write while its
+     * deletes still work), the sessions are ended all the same: a lost logout leaves sessions that the IdP has
+     * ended alive, whereas a replay in that window can only end sessions of the same {@code sid} or
+     * {@code sub}, and only while the token is still accepted ({@link LogoutTokenRules#MAX_AGE}).
      */
     private CompletionStage<WebAnswer> once(Map<String, Object> claims) {
-        String key = "jti." + Base64Url.encode(Secrets.hash("authtier logout token", issuerUrl + "\n" + claims.get("jti")));
-        // As long as LogoutTokenRules would accept the token: its iat may be skew ahead or MAX_AGE + skew behind.
-        Duration remember = LogoutTokenRules.MAX_AGE.plus(clockSkew.multipliedBy(2));
-        return usedTokens.putIfAbsent(key, new byte[] {1}, remember)
-                .handle((first, error) -> {
+        String key = usedTokenKey(issuerUrl, String.valueOf(claims.get("jti")));
+        byte[] attempt = attemptMark();
+        return usedTokens.claim(key, attempt, ATTEMPT)
+                .handle((held, error) -> {
                     if (error != null) {
                         unrecorded.warn("back-channel logout: the token id could not be recorded, the sessions are ended all the same: {}",
                                 StepFailures.describe(error));
-                        return Optional.<Boolean>empty();
+                        return Claim.UNRECORDED;
                     }
-                    return Optional.of(first);
+                    return held.map(value -> value.length > 0 && value[0] == IN_PROGRESS ? Claim.IN_PROGRESS : Claim.USED)
+                            .orElse(Claim.OURS);
                 })
-                .thenCompose(recorded -> {
-                    if (recorded.isEmpty()) {
-                        return end(claims);
-                    }
-                    if (!recorded.get()) {
-                        return invalid("replayed", "the logout token was used already");
-                    }
-                    return end(claims).thenCompose(answer -> answer.status() == 200
-                            ? CompletableFuture.completedFuture(answer)
-                            : usedTokens.take(key).handle((forgotten, error) -> answer));
+                .thenCompose(claim -> switch (claim) {
+                    case UNRECORDED -> end(claims);
+                    case IN_PROGRESS -> CompletableFuture.completedFuture(inProgress());
+                    case USED -> invalid("replayed", "the logout token was used already");
+                    case OURS -> end(claims).thenCompose(answer -> answer.status() == 200
+                            ? usedTokens.put(key, USED, remember()).handle((recorded, error) -> recordedOrNot(answer, error))
+                            : usedTokens.release(key, attempt).handle((released, error) -> answer));
                 }).exceptionally(error -> unavailable());
+    }
+
+    /** What a claim of a token's {@code jti} found. */
+    private enum Claim {
+        /** Claimed by this attempt. */
+        OURS,
+        /** Another attempt (a copy of the token, here or on another replica) is ending the sessions. */
+        IN_PROGRESS,
+        /** The sessions are ended: a replay. */
+        USED,
+        /** The store refused the claim. */
+        UNRECORDED
+    }
+
+    /** How long a used token is remembered: as long as LogoutTokenRules would accept it (iat skew ahead, MAX_AGE + skew behind). */
+    private Duration remember() {
+        return LogoutTokenRules.MAX_AGE.plus(clockSkew.multipliedBy(2));
+    }
+
+    /** {@link #IN_PROGRESS} and 16 random bytes: this attempt's own claim, which only it gives up. */
+    private byte[] attemptMark() {
+        byte[] mark = new byte[17];
+        random.nextBytes(mark);
+        mark[0] = IN_PROGRESS;
+        return mark;
+    }
+
+    /** The sessions are ended: done, even if the record of it failed (a copy then waits for the claim to lapse). */
+    private WebAnswer recordedOrNot(WebAnswer answer, Throwable error) {
+        if (error != null) {
+            unrecorded.warn("back-channel logout: the sessions are ended, but the token could not be recorded as used: {}",
+                    StepFailures.describe(error));
+        }
+        return answer;
+    }
+
+    /** The key under which a logout token's use is recorded: a hash of its issuer and {@code jti}, never the raw values. */
+    static String usedTokenKey(String issuerUrl, String jti) {
+        return "jti." + Base64Url.encode(Secrets.hash("authtier logout token", issuerUrl + "\n" + jti));
     }
 
     private CompletionStage<WebAnswer> end(Map<String, Object> claims) {
@@ -122,6 +175,11 @@ final class BackchannelLogout {
         LOG.debug("back-channel logout refused: {}", reason); // anyone may post here: not at INFO
         return CompletableFuture.completedFuture(WebAnswer.json(400,
                 "{\"error\":\"invalid_request\",\"error_description\":\"" + description + "\"}", List.of()));
+    }
+
+    private static WebAnswer inProgress() {
+        LOG.debug("back-channel logout: a copy of a token in progress, asked to come again");
+        return WebAnswer.text(503, "this logout is in progress; send it again");
     }
 
     private static WebAnswer unavailable() {

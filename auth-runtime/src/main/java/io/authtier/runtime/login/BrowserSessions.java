@@ -99,7 +99,7 @@ public final class BrowserSessions implements AutoCloseable {
                 new PendingLoginVault(pending, new SessionCipher(random)), idTokens, store, cookie, clock, random, metrics);
         this.callbackUrls = new CallbackUrls(login);
         this.signOut = new SignOut(login.clientId(), cookie, store, discovery, targets, callbackUrls, clock, metrics);
-        this.backchannel = new BackchannelLogout(issuerUrl, login.clientId(), issuer.clockSkew(), jwts, store, pending, clock, metrics);
+        this.backchannel = new BackchannelLogout(issuerUrl, login.clientId(), issuer.clockSkew(), jwts, store, pending, clock, random, metrics);
         // A refresh may retry: hold the lock for every attempt and backoff, and never less than 10 s.
         Duration lockTtl = timeout.multipliedBy(config.resilience().retry().maxAttempts()).multipliedBy(2);
         this.authenticator = new SessionAuthenticator(cookie, store,

@@ -19,11 +19,17 @@ public interface PendingLogins extends AutoCloseable {
     CompletionStage<Void> put(String key, byte[] value, Duration ttl);
 
     /**
-     * Stores {@code value} under {@code key} for {@code ttl} unless the key is there already: true if this
-     * call stored it. Atomic across replicas, so of two claims of one key only one gets true (a logout
-     * token's {@code jti} is used once this way).
+     * Stores {@code value} under {@code key} for {@code ttl} unless the key is there already: empty if this call
+     * stored it, else the value held (and nothing stored). Atomic across replicas, so of two claims of one key
+     * only one stores it, and the other learns what is there (a logout token's {@code jti}: in progress or used).
      */
-    CompletionStage<Boolean> putIfAbsent(String key, byte[] value, Duration ttl);
+    CompletionStage<Optional<byte[]>> claim(String key, byte[] value, Duration ttl);
+
+    /**
+     * Removes {@code key} if it still holds exactly {@code value}; true if removed. A claim given up by its
+     * owner: never removes what another wrote in its place (after the claim lapsed).
+     */
+    CompletionStage<Boolean> release(String key, byte[] value);
 
     /** Returns and removes it atomically: a second take of the same key finds nothing (used once). */
     CompletionStage<Optional<byte[]>> take(String key);

@@ -108,25 +108,42 @@ public abstract class PendingLoginsContract {
     }
 
     @Test
-    @DisplayName("Of 20 concurrent claims of one key exactly one stores it; once taken, it can be claimed again")
-    void putIfAbsentOnce() throws Exception {
+    @DisplayName("Of 20 concurrent claims of one key exactly one stores it, the others learn what it holds; once taken, it can be claimed again")
+    void claimOnce() throws Exception {
         String key = newKey();
 
-        List<Boolean> claims = concurrently(20, i -> join(logins.putIfAbsent(key, value("jti"), TEN_MINUTES)));
+        List<Optional<byte[]>> claims = concurrently(20, i -> join(logins.claim(key, value("claim-" + i), TEN_MINUTES)));
 
-        assertThat(claims).containsOnlyOnce(true);
-        assertThat(join(logins.putIfAbsent(key, value("again"), TEN_MINUTES))).isFalse();
-        assertThat(take(key)).hasValueSatisfying(v -> assertThat(v).isEqualTo(value("jti")));
-        assertThat(join(logins.putIfAbsent(key, value("after"), TEN_MINUTES))).isTrue();
+        assertThat(claims.stream().filter(Optional::isEmpty)).hasSize(1);
+        byte[] stored = take(key).orElseThrow();
+        assertThat(claims.stream().filter(Optional::isPresent).map(Optional::get)).hasSize(19).allSatisfy(held -> assertThat(held).isEqualTo(stored));
+        assertThat(join(logins.claim(key, value("after"), TEN_MINUTES))).isEmpty();
+        assertThat(join(logins.claim(key, value("again"), TEN_MINUTES))).hasValueSatisfying(held -> assertThat(held).isEqualTo(value("after")));
     }
 
     @Test
     @DisplayName("A claimed key ends by its TTL too")
-    void putIfAbsentExpires() {
+    void claimExpires() {
         String key = newKey();
         Duration ttl = Duration.ofMinutes(5);
-        assertThat(join(logins.putIfAbsent(key, value("jti"), ttl))).isTrue();
+        assertThat(join(logins.claim(key, value("jti"), ttl))).isEmpty();
 
         assertEndsAfter(key, ttl);
+    }
+
+    @Test
+    @DisplayName("A release removes the claim only while it holds that exact value: never what was written in its place")
+    void releaseOnlyOwnClaim() {
+        String key = newKey();
+        join(logins.claim(key, value("mine"), TEN_MINUTES));
+
+        assertThat(join(logins.release(key, value("another")))).isFalse();
+        assertThat(join(logins.release(key, value("mine")))).isTrue();
+        assertThat(join(logins.release(key, value("mine")))).isFalse();
+        assertThat(join(logins.claim(key, value("next"), TEN_MINUTES))).isEmpty();
+
+        join(logins.put(key, value("used"), TEN_MINUTES));
+        assertThat(join(logins.release(key, value("next")))).isFalse();
+        assertThat(take(key)).hasValueSatisfying(held -> assertThat(held).isEqualTo(value("used")));
     }
 }

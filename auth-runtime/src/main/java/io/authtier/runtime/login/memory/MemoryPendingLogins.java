@@ -5,6 +5,7 @@ import io.authtier.runtime.session.SessionStoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -41,15 +42,29 @@ public final class MemoryPendingLogins implements PendingLogins {
 
     @Override
     public CompletionStage<Void> put(String key, byte[] value, Duration ttl) {
-        return store(key, value, ttl, false).thenApply(stored -> null);
+        return store(key, value, ttl, false).thenApply(held -> null);
     }
 
     @Override
-    public CompletionStage<Boolean> putIfAbsent(String key, byte[] value, Duration ttl) {
+    public CompletionStage<Optional<byte[]>> claim(String key, byte[] value, Duration ttl) {
         return store(key, value, ttl, true);
     }
 
-    private CompletionStage<Boolean> store(String key, byte[] value, Duration ttl, boolean onlyIfAbsent) {
+    @Override
+    public CompletionStage<Boolean> release(String key, byte[] value) {
+        Objects.requireNonNull(key, "key");
+        synchronized (entries) { // as store(): the compare and the remove together
+            Entry present = entries.get(key);
+            if (present == null || !Arrays.equals(present.value(), value)) {
+                return CompletableFuture.completedFuture(false);
+            }
+            entries.remove(key);
+            return CompletableFuture.completedFuture(present.expiresAt().isAfter(clock.instant()));
+        }
+    }
+
+    /** Stores the entry; with {@code onlyIfAbsent}, not over a live one, whose value it returns instead. */
+    private CompletionStage<Optional<byte[]>> store(String key, byte[] value, Duration ttl, boolean onlyIfAbsent) {
         Objects.requireNonNull(key, "key");
         if (!ttl.isPositive()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("ttl must be greater than zero, got " + ttl));
@@ -60,7 +75,7 @@ public final class MemoryPendingLogins implements PendingLogins {
         synchronized (entries) {
             Entry present = entries.get(key);
             if (onlyIfAbsent && present != null && present.expiresAt().isAfter(now)) {
-                return CompletableFuture.completedFuture(false);
+                return CompletableFuture.completedFuture(Optional.of(present.value().clone()));
             }
             if (entries.size() >= capacity && present == null) {
                 entries.values().removeIf(e -> !e.expiresAt().isAfter(now));
@@ -71,7 +86,7 @@ public final class MemoryPendingLogins implements PendingLogins {
             }
             entries.put(key, entry);
         }
-        return CompletableFuture.completedFuture(true);
+        return CompletableFuture.completedFuture(Optional.empty());
     }
 
     @Override

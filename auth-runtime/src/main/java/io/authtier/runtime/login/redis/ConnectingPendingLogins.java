@@ -31,8 +31,13 @@ public final class ConnectingPendingLogins implements PendingLogins {
     }
 
     @Override
-    public CompletionStage<Boolean> putIfAbsent(String key, byte[] value, Duration ttl) {
-        return logins().map(l -> l.putIfAbsent(key, value, ttl)).orElseGet(ConnectingPendingLogins::notConnected);
+    public CompletionStage<Optional<byte[]>> claim(String key, byte[] value, Duration ttl) {
+        return logins().map(l -> l.claim(key, value, ttl)).orElseGet(ConnectingPendingLogins::notConnected);
+    }
+
+    @Override
+    public CompletionStage<Boolean> release(String key, byte[] value) {
+        return logins().map(l -> l.release(key, value)).orElseGet(ConnectingPendingLogins::notConnected);
     }
 
     @Override
