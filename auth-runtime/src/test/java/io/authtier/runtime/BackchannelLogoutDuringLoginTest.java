@@ -72,6 +72,20 @@ class BackchannelLogoutDuringLoginTest {
         overtakenLoginEndsNoSession();
     }
 
+    @Test
+    @DisplayName("Redis, logout by sub alone: a login whose ID token was issued before the logout is refused; one issued after it succeeds")
+    void redisBySubject() throws Exception {
+        start(true);
+        overtakenLoginBySubjectEndsNoSession();
+    }
+
+    @Test
+    @DisplayName("Memory, logout by sub alone: a login whose ID token was issued before the logout is refused; one issued after it succeeds")
+    void memoryBySubject() throws Exception {
+        start(false);
+        overtakenLoginBySubjectEndsNoSession();
+    }
+
     private void start(boolean withRedis) throws Exception {
         idp = new MockOAuth2Server(faults);
         idp.start(InetAddress.getLoopbackAddress(), 0);
@@ -105,6 +119,38 @@ class BackchannelLogoutDuringLoginTest {
         assertThat(callback.statusCode()).isEqualTo(401);
         assertThat(callback.headers().allValues("Set-Cookie")).noneMatch(value -> value.startsWith("__Host-authtier="));
         assertThat(browser.get(base + "/auth").statusCode()).isEqualTo(401);
+    }
+
+    private void overtakenLoginBySubjectEndsNoSession() throws Exception {
+        String base = "http://127.0.0.1:" + runtime.port();
+        long now = Instant.now().getEpochSecond();
+        // Given a login whose ID token the IdP issued (20 s ago) before it ended every session of the user by sub
+        // alone (10 s ago), no sid in either: the logout token reaches the runtime while the login's code exchange waits
+        String logoutToken = idp.issueToken("main", "eli", new DefaultOAuth2TokenCallback("main", "eli", "logout+jwt", List.of("shop-web"),
+                Map.of("iat", now - 10, "events", Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of())), 120)).serialize();
+        AtomicReference<HttpResponse<String>> logout = new AtomicReference<>();
+        faults.beforeNextCode(() -> logout.set(postLogout(base, logoutToken)));
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "eli", "JWT", List.of("shop-api"), Map.of("iat", now - 20), 3600));
+
+        // When the login finishes
+        Browser overtaken = new Browser();
+        HttpResponse<String> callback = overtaken.logIn(base + "/oauth2/start", idp.baseUrl().toString());
+
+        // Then the logout was taken, and the login refused as the sid case is: 401, no session
+        assertThat(logout.get().statusCode()).isEqualTo(200);
+        assertThat(callback.statusCode()).isEqualTo(401);
+        assertThat(callback.body()).contains("ended this login");
+        assertThat(callback.headers().allValues("Set-Cookie")).noneMatch(value -> value.startsWith("__Host-authtier="));
+        assertThat(overtaken.get(base + "/auth").statusCode()).isEqualTo(401);
+
+        // When the user logs in again after the logout (a new ID token, issued now)
+        Browser again = new Browser();
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "eli", "JWT", List.of("shop-api"), Map.of(), 3600));
+        HttpResponse<String> second = again.logIn(base + "/oauth2/start", idp.baseUrl().toString());
+
+        // Then that login succeeds: the mark refuses only what the IdP issued before its logout
+        assertThat(second.statusCode()).isEqualTo(302);
+        assertThat(again.get(base + "/auth").statusCode()).isEqualTo(200);
     }
 
     private static HttpResponse<String> postLogout(String base, String token) {

@@ -9,6 +9,7 @@ import io.authtier.runtime.token.jwt.SignedJwtVerifier;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -163,7 +164,10 @@ final class BackchannelLogout {
         CompletionStage<Long> ended = sid.isPresent()
                 // With a sub beside the sid, only that user's sessions: an IdP's mix-up must not end another user's.
                 ? store.deleteAllForIdpSession(issuerUrl, sid.get(), Claims.string(claims.get("sub")))
-                : store.deleteAllForUser(new SessionUser(issuerUrl, (String) claims.get("sub")));
+                // By sub alone: remembered with the token's iat, so that a login the logout overtook (its ID
+                // token issued before) is refused too; one after the logout is not.
+                : store.deleteAllForUser(new SessionUser(issuerUrl, (String) claims.get("sub")),
+                        Optional.of(Instant.ofEpochSecond(Claims.seconds(claims.get("iat")))));
         return ended.thenApply(count -> {
             metrics.logout("backchannel", count);
             LOG.info("back-channel logout by {} ended {} session(s)", sid.isPresent() ? "sid" : "sub", count);

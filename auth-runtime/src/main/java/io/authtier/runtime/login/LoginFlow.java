@@ -238,14 +238,15 @@ public final class LoginFlow {
                 Claims.string(claims.get("preferred_username")), Claims.strings(claims.get("groups")), roles, scopes,
                 sessionTokens, now);
         long start = System.nanoTime();
-        return store.create(session).thenApply(ticket -> {
+        // The ID token's iat (IdTokenRules requires it): a back-channel logout by sub issued since refuses the session.
+        return store.create(session, Instant.ofEpochSecond(Claims.seconds(claims.get("iat")))).thenApply(ticket -> {
             metrics.storeCall("create", start);
             metrics.sessionCreated();
             metrics.login("success");
             // The binding has served its purpose; a login started in a parallel tab must start again.
             return WebAnswer.redirect(login.returnTo(), List.of(cookie.setCookie(ticket), binding.clearCookie()));
         }).exceptionallyCompose(error -> Failures.unwrap(error) instanceof IdpSessionEndedException
-                // The IdP ended this login's session (back-channel logout) before the session was stored.
+                // The IdP ended this login's session, or logged its user out (back-channel logout), before it was stored.
                 ? refused(401, "idp_session_ended", "the identity provider ended this login meanwhile; log in again")
                 : CompletableFuture.failedFuture(error));
     }

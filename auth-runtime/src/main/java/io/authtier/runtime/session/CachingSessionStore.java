@@ -56,8 +56,8 @@ public final class CachingSessionStore implements SessionStore {
     }
 
     @Override
-    public CompletionStage<SessionTicket> create(Session session) {
-        return inner.create(session);
+    public CompletionStage<SessionTicket> create(Session session, Instant issuedAt) {
+        return inner.create(session, issuedAt);
     }
 
     @Override
@@ -130,8 +130,8 @@ public final class CachingSessionStore implements SessionStore {
 
     /** Forgets every remembered session: the ones that end are not known by ticket, and logouts are rare. */
     @Override
-    public CompletionStage<Long> deleteAllForUser(SessionUser user) {
-        return forgetting(recent::invalidateAll, () -> inner.deleteAllForUser(user));
+    public CompletionStage<Long> deleteAllForUser(SessionUser user, Optional<Instant> loggedOutAt) {
+        return forgetting(recent::invalidateAll, () -> inner.deleteAllForUser(user, loggedOutAt));
     }
 
     @Override

@@ -62,7 +62,8 @@ public final class EncryptedSessionStore implements SessionStore {
     }
 
     @Override
-    public CompletionStage<SessionTicket> create(Session session) {
+    public CompletionStage<SessionTicket> create(Session session, Instant issuedAt) {
+        Objects.requireNonNull(issuedAt, "issuedAt");
         return guard(() -> {
             Instant now = clock.instant();
             Duration ttl = ttl(session, now);
@@ -71,7 +72,7 @@ public final class EncryptedSessionStore implements SessionStore {
             }
             SessionTicket ticket = SessionTicket.issue(session.user(), random);
             Optional<String> idpSessionTag = session.idpSessionId().map(sid -> IdpSession.idpSessionTag(session.issuer(), sid));
-            return bytes.create(ticket.address(), seal(ticket, session), ttl, lifetime.absoluteTimeout(), idpSessionTag)
+            return bytes.create(ticket.address(), seal(ticket, session), ttl, lifetime.absoluteTimeout(), idpSessionTag, issuedAt)
                     .thenApply(done -> ticket);
         });
     }
@@ -145,8 +146,8 @@ public final class EncryptedSessionStore implements SessionStore {
     }
 
     @Override
-    public CompletionStage<Long> deleteAllForUser(SessionUser user) {
-        return guard(() -> bytes.deleteUser(user.tag()));
+    public CompletionStage<Long> deleteAllForUser(SessionUser user, Optional<Instant> loggedOutAt) {
+        return guard(() -> bytes.deleteUser(user.tag(), loggedOutAt));
     }
 
     @Override

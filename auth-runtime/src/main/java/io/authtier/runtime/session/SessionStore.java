@@ -1,6 +1,7 @@
 package io.authtier.runtime.session;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -14,8 +15,20 @@ import java.util.concurrent.CompletionStage;
  */
 public interface SessionStore extends AutoCloseable {
 
-    /** Stores {@code session} under a new ticket: a fresh random id and key every time (no fixation). */
-    CompletionStage<SessionTicket> create(Session session);
+    /** {@link #create(Session, Instant)} of a session made of what the IdP issued at its {@code createdAt}. */
+    default CompletionStage<SessionTicket> create(Session session) {
+        return create(session, session.createdAt());
+    }
+
+    /**
+     * Stores {@code session} under a new ticket: a fresh random id and key every time (no fixation). Fails with
+     * {@link IdpSessionEndedException}, storing nothing, if a back-channel logout overtook its login: one of its
+     * IdP session ({@link #deleteAllForIdpSession}), or one of its user issued at or after {@code issuedAt}
+     * ({@link #deleteAllForUser(SessionUser, Optional)}).
+     *
+     * @param issuedAt when the IdP issued what the session is made of: the ID token's {@code iat}
+     */
+    CompletionStage<SessionTicket> create(Session session, Instant issuedAt);
 
     /**
      * The session of {@code ticket}: one store read. If it is live and was last recorded as seen a minute
@@ -47,7 +60,18 @@ public interface SessionStore extends AutoCloseable {
     CompletionStage<Boolean> delete(SessionTicket ticket);
 
     /** Ends every session of {@code user} in one call ("log out everywhere"); how many there were. */
-    CompletionStage<Long> deleteAllForUser(SessionUser user);
+    default CompletionStage<Long> deleteAllForUser(SessionUser user) {
+        return deleteAllForUser(user, Optional.empty());
+    }
+
+    /**
+     * Ends every session of {@code user} in one call; how many there were. With {@code loggedOutAt} (a
+     * back-channel logout by {@code sub} alone, issued then), the user is remembered as logged out for
+     * {@link IdpSessionEndedException#REMEMBERED}, in the same step: a {@link #create(Session, Instant)} for the
+     * user whose ID token was issued at or before then (a login that the logout overtook) is refused, one issued
+     * later (a login after the logout) is not.
+     */
+    CompletionStage<Long> deleteAllForUser(SessionUser user, Optional<Instant> loggedOutAt);
 
     /**
      * Ends every session created with {@code Session.idpSessionId()} = {@code sid} from {@code issuer} (OIDC

@@ -1,6 +1,7 @@
 package io.authtier.runtime.session;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -30,9 +31,9 @@ public final class RecordingBytes implements SessionBytes {
 
     @Override
     public CompletionStage<Void> create(SessionAddress address, byte[] value, Duration ttl, Duration userTtl,
-            Optional<String> idpSessionTag) {
+            Optional<String> idpSessionTag, Instant issuedAt) {
         written.add(value.clone());
-        return inner.create(address, value, ttl, userTtl, idpSessionTag);
+        return inner.create(address, value, ttl, userTtl, idpSessionTag, issuedAt);
     }
 
     /** How many reads reached the store. */
@@ -108,8 +109,8 @@ public final class RecordingBytes implements SessionBytes {
     }
 
     @Override
-    public CompletionStage<Long> deleteUser(String userTag) {
-        return inner.deleteUser(userTag);
+    public CompletionStage<Long> deleteUser(String userTag, Optional<Instant> loggedOutAt) {
+        return inner.deleteUser(userTag, loggedOutAt);
     }
 
     @Override

@@ -410,6 +410,47 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    @DisplayName("A back-channel logout by sub refuses a login of that user whose ID token it postdates, keeps nothing of it, "
+            + "and lets a newer one and other users' in")
+    void createAfterUserLoggedOutIsRefused() {
+        SessionUser user = newUser();
+        SessionUser other = newUser();
+        SessionTicket before = create(session(user, Optional.empty()));
+        Instant logout = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        long stored = join(store.count(100)).sessions();
+
+        assertThat(join(store.deleteAllForUser(user, Optional.of(logout)))).isEqualTo(1);
+
+        assertThat(load(before)).isInstanceOf(SessionLookup.Absent.class);
+        // ID tokens issued before the logout, or in its second: the logout overtook those logins
+        for (Instant issuedAt : List.of(logout.minusSeconds(30), logout, logout.plusMillis(999))) {
+            assertThat(store.create(session(user, Optional.empty()), issuedAt).toCompletableFuture())
+                    .failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingRootCause().isInstanceOf(IdpSessionEndedException.class);
+            assertThat(store.create(session(user, Optional.of(newSid())), issuedAt).toCompletableFuture())
+                    .failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingRootCause().isInstanceOf(IdpSessionEndedException.class);
+        }
+        assertThat(join(store.count(100)).sessions()).isEqualTo(stored - 1);
+        // A login after the logout, and another user's, are in
+        assertThat(load(join(store.create(session(user, Optional.empty()), logout.plusSeconds(1))))).isInstanceOf(SessionLookup.Found.class);
+        assertThat(load(join(store.create(session(other, Optional.empty()), logout.minusSeconds(30))))).isInstanceOf(SessionLookup.Found.class);
+    }
+
+    @Test
+    @DisplayName("Log out everywhere without a logout time refuses no later login; an older logout by sub does not undo a newer one's mark")
+    void userLogoutMarkOnlyWithATime() {
+        SessionUser user = newUser();
+        Instant logout = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        join(store.deleteAllForUser(user));
+        assertThat(load(join(store.create(session(user, Optional.empty()), logout.minusSeconds(60))))).isInstanceOf(SessionLookup.Found.class);
+
+        join(store.deleteAllForUser(user, Optional.of(logout)));
+        join(store.deleteAllForUser(user, Optional.of(logout.minusSeconds(20))));
+
+        assertThat(store.create(session(user, Optional.empty()), logout.minusSeconds(10)).toCompletableFuture())
+                .failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingRootCause().isInstanceOf(IdpSessionEndedException.class);
+    }
+
+    @Test
     @DisplayName("Back-channel logout counts only the sessions still there; one signed out before is not counted")
     void deleteAllForIdpSessionCountsLiveOnly() {
         String sid = newSid();

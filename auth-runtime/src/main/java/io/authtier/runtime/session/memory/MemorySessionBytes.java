@@ -48,6 +48,20 @@ public final class MemorySessionBytes implements SessionBytes {
      */
     private final ConcurrentHashMap<String, Map<String, Instant>> endedIdpSessions = new ConcurrentHashMap<>();
     private static final String ALL_USERS = "*";
+    /**
+     * By user tag: when a back-channel logout by sub logged the user out (its iat), until when that is
+     * remembered. Written and read only inside {@code users.compute} for the same tag, so that a create and
+     * such a logout of one user are ordered (the sweep drops expired ones, which no create heeds, outside it).
+     */
+    private final ConcurrentHashMap<String, LoggedOut> loggedOutUsers = new ConcurrentHashMap<>();
+
+    /** A back-channel logout by sub: issued at {@code at} (whole seconds count), remembered until {@code until}. */
+    private record LoggedOut(long atSecond, Instant until) {
+
+        LoggedOut later(LoggedOut other) {
+            return other.atSecond() > atSecond ? other : this;
+        }
+    }
     private final AtomicLong creations = new AtomicLong();
 
     public MemorySessionBytes(Clock clock) {
@@ -56,15 +70,24 @@ public final class MemorySessionBytes implements SessionBytes {
 
     @Override
     public CompletionStage<Void> create(SessionAddress address, byte[] value, Duration ttl, Duration userTtl,
-            Optional<String> idpSessionTag) {
+            Optional<String> idpSessionTag, Instant issuedAt) {
         Instant now = clock.instant();
         Entry entry = new Entry(value.clone(), now.plus(ttl));
+        AtomicReference<Boolean> loggedOut = new AtomicReference<>(false);
         // compute, not computeIfAbsent + put: atomic against sweep() and deleteUser() dropping the user's map.
         users.compute(address.userTag(), (tag, sessions) -> {
+            LoggedOut mark = loggedOutUsers.get(tag);
+            if (mark != null && mark.until().isAfter(now) && mark.atSecond() >= issuedAt.getEpochSecond()) {
+                loggedOut.set(true); // a back-channel logout by sub overtook this login
+                return sessions;
+            }
             ConcurrentHashMap<String, Entry> map = sessions == null ? new ConcurrentHashMap<>() : sessions;
             map.put(address.idHash(), entry);
             return map;
         });
+        if (loggedOut.get()) {
+            return CompletableFuture.failedFuture(new IdpSessionEndedException());
+        }
         AtomicReference<Boolean> ended = new AtomicReference<>(false);
         idpSessionTag.ifPresent(tag -> idpSessions.compute(tag, (t, sessions) -> {
             if (ended(tag, address.userTag(), now)) {
@@ -139,9 +162,16 @@ public final class MemorySessionBytes implements SessionBytes {
     }
 
     @Override
-    public CompletionStage<Long> deleteUser(String userTag) {
-        Map<String, Entry> sessions = users.remove(userTag);
+    public CompletionStage<Long> deleteUser(String userTag, Optional<Instant> loggedOutAt) {
         Instant now = clock.instant();
+        AtomicReference<Map<String, Entry>> removed = new AtomicReference<>();
+        users.compute(userTag, (tag, held) -> {
+            loggedOutAt.ifPresent(at -> loggedOutUsers.merge(tag, new LoggedOut(at.getEpochSecond(), now.plus(IdpSessionEndedException.REMEMBERED)),
+                    LoggedOut::later));
+            removed.set(held);
+            return null;
+        });
+        Map<String, Entry> sessions = removed.get();
         long live = sessions == null ? 0 : sessions.values().stream().filter(e -> e.expiresAt().isAfter(now)).count();
         return CompletableFuture.completedFuture(live);
     }
@@ -197,10 +227,16 @@ public final class MemorySessionBytes implements SessionBytes {
         return Optional.ofNullable(entry).filter(e -> e.expiresAt().isAfter(clock.instant()));
     }
 
-    /** Drops expired values, users left without any, expired locks, expired IdP-session index entries and ended marks. */
+    /** Drops expired values, users left without any, expired locks, expired IdP-session index entries, ended and logged-out marks. */
     void sweep() {
         Instant now = clock.instant();
         locks.values().removeIf(lock -> !lock.expiresAt().isAfter(now));
+        // Conditional removes: a mark that a logout renews meanwhile stays.
+        loggedOutUsers.forEach((tag, mark) -> {
+            if (!mark.until().isAfter(now)) {
+                loggedOutUsers.remove(tag, mark);
+            }
+        });
         endedIdpSessions.forEach((tag, marks) -> idpSessions.compute(tag, (t, sessions) -> {
             marks.values().removeIf(until -> !until.isAfter(now));
             endedIdpSessions.computeIfPresent(tag, (k, m) -> m.isEmpty() ? null : m);

@@ -5,6 +5,7 @@ import io.authtier.runtime.session.SessionAddress;
 import io.authtier.runtime.session.SessionBytes;
 import io.authtier.runtime.session.SessionStoreException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -51,8 +52,9 @@ public final class ConnectingSessionBytes implements SessionBytes {
     }
 
     @Override
-    public CompletionStage<Void> create(SessionAddress address, byte[] value, Duration ttl, Duration userTtl, Optional<String> idpSessionTag) {
-        return with(b -> b.create(address, value, ttl, userTtl, idpSessionTag));
+    public CompletionStage<Void> create(SessionAddress address, byte[] value, Duration ttl, Duration userTtl, Optional<String> idpSessionTag,
+            Instant issuedAt) {
+        return with(b -> b.create(address, value, ttl, userTtl, idpSessionTag, issuedAt));
     }
 
     @Override
@@ -71,8 +73,8 @@ public final class ConnectingSessionBytes implements SessionBytes {
     }
 
     @Override
-    public CompletionStage<Long> deleteUser(String userTag) {
-        return with(b -> b.deleteUser(userTag));
+    public CompletionStage<Long> deleteUser(String userTag, Optional<Instant> loggedOutAt) {
+        return with(b -> b.deleteUser(userTag, loggedOutAt));
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
@@ -37,6 +38,8 @@ import java.util.stream.IntStream;
  * user's newest session (which outlives every session in it). {@code authtier:sid:{<idpSessionTag>}} is the
  * set of {@code <userTag>:<idHash>} of the sessions created under one IdP session (back-channel logout by
  * {@code sid}); its members live in other slots, so it is read and the sessions deleted one by one.
+ * {@code authtier:user-ended:{<userTag>}} holds the {@code iat} of a back-channel logout by {@code sub}, in the
+ * user's slot, which the create script reads.
  *
  * <p>Round trips: create one ({@code EVALSHA}, plus a pipelined second {@code EVALSHA} for the IdP-session
  * index when the session has a {@code sid}; two the first time a node sees a script), read one
@@ -60,6 +63,8 @@ public final class RedisSessionBytes implements SessionBytes {
     public static final String IDP_SESSION_PREFIX = "authtier:sid:";
     /** Prefix of every mark of an IdP session ended by a back-channel logout (same hash tag as its index). */
     public static final String IDP_SESSION_ENDED_PREFIX = "authtier:sid-ended:";
+    /** Prefix of every mark of a user logged out by a back-channel logout by sub (same hash tag as the user's index). */
+    public static final String USER_ENDED_PREFIX = "authtier:user-ended:";
     /** Prefix of every refresh-lock key. */
     public static final String LOCK_PREFIX = "authtier:lock:";
     /** Index size above which a create drops members whose session has expired. */
@@ -70,7 +75,15 @@ public final class RedisSessionBytes implements SessionBytes {
      */
     static final int PRUNE_IDP_SESSION_ABOVE = 16;
 
+    /**
+     * Stores a session and indexes it under its user; returns 1, or -1 storing nothing if a back-channel logout
+     * by sub (KEYS[3], its iat in seconds) is not older than the session's ID token (ARGV[7]).
+     */
     private static final Script CREATE = new Script("""
+            local ended = redis.call('GET', KEYS[3])
+            if ended and tonumber(ended) >= tonumber(ARGV[7]) then
+              return -1
+            end
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
             redis.call('SADD', KEYS[2], ARGV[3])
             if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[4]) then
@@ -130,12 +143,23 @@ public final class RedisSessionBytes implements SessionBytes {
             return deleted
             """);
 
+    /**
+     * Deletes a user's sessions and index; with ARGV[2] (a logout's iat in seconds, else empty) then marks the
+     * user as logged out then (KEYS[2], the latest such time, kept ARGV[3] ms). The mark last and by pcall: a
+     * full Redis that refuses it must not undo the deletes.
+     */
     private static final Script DELETE_USER = new Script("""
             local deleted = 0
             for _, member in ipairs(redis.call('SMEMBERS', KEYS[1])) do
               deleted = deleted + redis.call('DEL', ARGV[1] .. member)
             end
             redis.call('DEL', KEYS[1])
+            if ARGV[2] ~= '' then
+              local marked = redis.call('GET', KEYS[2])
+              if not marked or tonumber(marked) < tonumber(ARGV[2]) then
+                redis.pcall('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+              end
+            end
             return deleted
             """);
 
@@ -180,6 +204,11 @@ public final class RedisSessionBytes implements SessionBytes {
         return USER_PREFIX + "{" + userTag + "}";
     }
 
+    /** The key of the mark of a user logged out by a back-channel logout by sub (in the user's slot). */
+    public static String userEndedKey(String userTag) {
+        return USER_ENDED_PREFIX + "{" + userTag + "}";
+    }
+
     /** The key of the index of the sessions created under an IdP session ({@link io.authtier.runtime.session.IdpSession#tag()}). */
     public static String idpSessionKey(String idpSessionTag) {
         return IDP_SESSION_PREFIX + "{" + idpSessionTag + "}";
@@ -211,11 +240,19 @@ public final class RedisSessionBytes implements SessionBytes {
 
     @Override
     public CompletionStage<Void> create(SessionAddress address, byte[] value, Duration ttl, Duration userTtl,
-            Optional<String> idpSessionTag) {
-        CompletionStage<Long> session = run(CREATE, ScriptOutputType.INTEGER,
-                new String[] {sessionKey(address), userKey(address.userTag())},
+            Optional<String> idpSessionTag, Instant issuedAt) {
+        // The user's logout mark is read in the script that stores the session (its slot): no round trip more.
+        CompletionStage<Long> session = this.<Long>run(CREATE, ScriptOutputType.INTEGER,
+                new String[] {sessionKey(address), userKey(address.userTag()), userEndedKey(address.userTag())},
                 value, ascii(millis(ttl)), ascii(address.idHash()), ascii(millis(userTtl)),
-                ascii(sessionPrefix(address.userTag())), ascii(String.valueOf(PRUNE_ABOVE)));
+                ascii(sessionPrefix(address.userTag())), ascii(String.valueOf(PRUNE_ABOVE)),
+                ascii(String.valueOf(issuedAt.getEpochSecond())))
+                .thenApply(reply -> {
+                    if (reply < 0) {
+                        throw new IdpSessionEndedException(); // a back-channel logout by sub overtook this login
+                    }
+                    return reply;
+                });
         if (idpSessionTag.isEmpty()) {
             return session.thenApply(reply -> null);
         }
@@ -316,9 +353,12 @@ public final class RedisSessionBytes implements SessionBytes {
     }
 
     @Override
-    public CompletionStage<Long> deleteUser(String userTag) {
+    public CompletionStage<Long> deleteUser(String userTag, Optional<Instant> loggedOutAt) {
         String key = userKey(userTag);
-        return this.<Long>run(DELETE_USER, ScriptOutputType.INTEGER, new String[] {key}, ascii(sessionPrefix(userTag)))
+        // The confirmation covers the mark too: it shares the index's slot, and so its master.
+        return this.<Long>run(DELETE_USER, ScriptOutputType.INTEGER, new String[] {key, userEndedKey(userTag)}, ascii(sessionPrefix(userTag)),
+                        ascii(loggedOutAt.map(at -> String.valueOf(at.getEpochSecond())).orElse("")),
+                        ascii(millis(IdpSessionEndedException.REMEMBERED)))
                 .thenCompose(deleted -> redis.confirmation().confirm(List.of(key)).thenApply(confirmed -> deleted));
     }
 

@@ -35,7 +35,7 @@ class MemorySessionStoreTest extends SessionStoreContract {
     @DisplayName("A sweep drops expired values, so memory does not grow with abandoned sessions")
     void sweepDropsExpired() {
         SessionAddress address = new SessionAddress("tag", "id");
-        memory.create(address, new byte[] {1}, Duration.ofMinutes(1), Duration.ofMinutes(1), Optional.of("idp"));
+        memory.create(address, new byte[] {1}, Duration.ofMinutes(1), Duration.ofMinutes(1), Optional.of("idp"), clock.instant());
 
         clock.advance(Duration.ofMinutes(1));
         memory.sweep();
