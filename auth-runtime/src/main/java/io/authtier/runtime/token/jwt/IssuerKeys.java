@@ -64,7 +64,9 @@ public final class IssuerKeys implements Closeable {
     private volatile URL jwksUri;
     private final Map<JWK, JWSVerifier> verifiers = new ConcurrentHashMap<>();
     private volatile boolean loaded;
+    /** Written under {@link #lifecycle}, with {@link #source}: a source is published only while open. */
     private volatile boolean closed;
+    private final Object lifecycle = new Object();
 
     public IssuerKeys(IssuerConfig issuer, JwksPolicy policy, Clock clock, RuntimeMetrics metrics, ResourceRetriever retriever,
             RsaSignatures rsaSignatures) {
@@ -100,6 +102,9 @@ public final class IssuerKeys implements Closeable {
         JwksFetcher.TRIGGER.set(JwksFetcher.Trigger.STARTUP);
         try {
             JWKSource<SecurityContext> keys = sourceOrDiscover();
+            if (keys == null) {
+                return; // closed while discovering: nothing was built, nothing to load
+            }
             int count = keys.get(ANY_KEY, null).size();
             loaded = true;
             LOG.info("issuer {}: {} keys loaded", issuer.name(), count);
@@ -189,23 +194,35 @@ public final class IssuerKeys implements Closeable {
         }
     }
 
-    private synchronized JWKSource<SecurityContext> sourceOrDiscover() throws IOException {
-        if (source != null) {
+    /**
+     * The key source, discovered and built on first use; null once closed. Discovery may outlast
+     * {@link #close()} (it waits for the IdP); a source built after that would start nimbus's refresh
+     * threads that nothing closes, so the build happens under {@link #lifecycle} and only while open.
+     */
+    private JWKSource<SecurityContext> sourceOrDiscover() throws IOException {
+        JWKSource<SecurityContext> current = source;
+        if (current != null || closed) {
+            return current;
+        }
+        URL discovered = discover();
+        synchronized (lifecycle) {
+            if (closed) {
+                return null;
+            }
+            if (source == null) {
+                this.jwksUri = discovered;
+                long ttl = policy.cacheTtl().toMillis();
+                this.source = JWKSourceBuilder.create(new JwksFetcher(
+                                issuer.name(), discovered, retriever, clock, policy.refetchInterval(), metrics, () -> loaded = true))
+                        .cache(ttl, policy.httpTimeout().toMillis())
+                        .refreshAheadCache(policy.refreshAhead().toMillis(), true)
+                        .rateLimited(false)
+                        .retrying(false)
+                        .outageTolerant(policy.outageTolerance().toMillis())
+                        .build();
+            }
             return source;
         }
-        URL jwksUri = discover();
-        this.jwksUri = jwksUri;
-        long ttl = policy.cacheTtl().toMillis();
-        JWKSource<SecurityContext> built = JWKSourceBuilder.create(new JwksFetcher(
-                        issuer.name(), jwksUri, retriever, clock, policy.refetchInterval(), metrics, () -> loaded = true))
-                .cache(ttl, policy.httpTimeout().toMillis())
-                .refreshAheadCache(policy.refreshAhead().toMillis(), true)
-                .rateLimited(false)
-                .retrying(false)
-                .outageTolerant(policy.outageTolerance().toMillis())
-                .build();
-        this.source = built;
-        return built;
     }
 
     private String discoveryUrl() {
@@ -249,8 +266,12 @@ public final class IssuerKeys implements Closeable {
 
     @Override
     public void close() throws IOException {
-        closed = true;
-        if (source instanceof Closeable closeable) {
+        JWKSource<SecurityContext> built;
+        synchronized (lifecycle) {
+            closed = true;
+            built = source;
+        }
+        if (built instanceof Closeable closeable) {
             closeable.close();
         }
     }

@@ -7,6 +7,9 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.authtier.runtime.config.IssuerConfig;
 import io.authtier.runtime.config.SignatureAlgorithm;
@@ -23,8 +26,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -103,6 +110,67 @@ class IssuerKeysTest {
         } finally {
             idp.stop(0);
         }
+    }
+
+    @Test
+    @DisplayName("Discovery that answers only after close() builds no key source: no JWKS fetch, no refresh thread left running")
+    void closedWhileDiscovering() throws Exception {
+        // Given an IdP whose discovery document is held until the test lets it go
+        CountDownLatch asked = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        AtomicInteger jwksRequests = new AtomicInteger();
+        String keySet = new JWKSet(new RSAKeyGenerator(2048).keyID("k1").generate().toPublicJWK()).toString();
+        HttpServer idp = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        idp.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        String issuerUrl = "http://127.0.0.1:" + idp.getAddress().getPort() + "/realms/x";
+        idp.createContext("/realms/x/.well-known/openid-configuration", exchange -> {
+            asked.countDown();
+            try {
+                answer.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            respond(exchange, "{\"issuer\":\"" + issuerUrl + "\",\"jwks_uri\":\"" + issuerUrl + "/certs\"}");
+        });
+        idp.createContext("/realms/x/certs", exchange -> {
+            jwksRequests.incrementAndGet();
+            respond(exchange, keySet);
+        });
+        idp.start();
+        ScheduledExecutorService loader = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("test-keys-loader").factory());
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        try {
+            IssuerKeys keys = new IssuerKeys(new IssuerConfig("main", URI.create(issuerUrl), List.of("api"), List.of(SignatureAlgorithm.RS256),
+                    Duration.ofSeconds(30), Optional.empty()), JwksPolicy.defaults(Duration.ofSeconds(20), Duration.ofMillis(200)),
+                    Clock.systemUTC(), new RuntimeMetrics(RuntimeMetrics.prometheusRegistry()), new BoundedRetriever(http, Duration.ofSeconds(20)),
+                    RsaSignatures.best());
+            keys.startLoading(loader);
+            assertThat(asked.await(20, TimeUnit.SECONDS)).isTrue();
+
+            // When the keys are closed while discovery waits, and discovery then answers
+            keys.close();
+            answer.countDown();
+            loader.shutdown();
+            assertThat(loader.awaitTermination(20, TimeUnit.SECONDS)).isTrue();
+
+            // Then the late discovery built nothing: no JWKS was fetched, no key is loaded, and no thread of a
+            // key source (nimbus's refresh-ahead scheduler, a "pool-" thread of its own) was started
+            assertThat(Thread.getAllStackTraces().keySet()).filteredOn(thread -> !before.contains(thread) && thread.isAlive())
+                    .extracting(Thread::getName).noneMatch(name -> name.startsWith("pool-"));
+            assertThat(jwksRequests).hasValue(0);
+            assertThat(keys.loaded()).isFalse();
+        } finally {
+            loader.shutdownNow();
+            idp.stop(0);
+        }
+    }
+
+    private static void respond(HttpExchange exchange, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
     }
 
     /** The first warning of loading the keys of issuer {@code main} at {@code issuerUrl}; only one is written per failure. */
