@@ -155,13 +155,25 @@ public final class RedisConnections {
             metrics.ifPresent(m -> m.connectionsOpen(openChannels));
             RedisClusterAsyncCommands<String, byte[]> commands = async.apply(connection);
             return new RedisConnection(commands, commands, confirmation.apply(connection), () -> {
-                metrics.ifPresent(RedisMetrics::closed);
-                connection.close();
-                client.shutdown();
-                resources.shutdown(0, 1, TimeUnit.SECONDS);
+                // Each step even if the one before fails (an interrupted thread makes lettuce's shutdown throw):
+                // the resources' threads must end whatever happened to the connection.
+                try {
+                    metrics.ifPresent(RedisMetrics::closed);
+                    connection.close();
+                } finally {
+                    try {
+                        client.shutdown();
+                    } finally {
+                        resources.shutdown(0, 1, TimeUnit.SECONDS);
+                    }
+                }
             });
         } catch (RuntimeException e) {
-            client.shutdown();
+            try {
+                client.shutdown();
+            } catch (RuntimeException shutdown) {
+                e.addSuppressed(shutdown);
+            }
             throw e;
         }
     }

@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * must not wait for it: bearer tokens need no Redis), and {@link #current()} returns the connection if
  * there is one, and otherwise starts one background attempt unless one is running or one ended less
  * than {@code retryInterval} ago.
+ *
+ * <p>{@link #close()} closes the connection and cuts a connect in progress short; a connect that completes
+ * after close began anyway is closed by the attempt that made it, never kept.
  */
 public final class RedisConnector implements AutoCloseable {
 
@@ -37,7 +40,9 @@ public final class RedisConnector implements AutoCloseable {
     private final AtomicReference<RedisConnection> connection = new AtomicReference<>();
     private final AtomicBoolean attempting = new AtomicBoolean();
     private final AtomicLong nextAttempt = new AtomicLong();
+    /** Written under {@link #lifecycle}, as is {@link #connection}: a connection is kept only while open. */
     private volatile boolean closed;
+    private final Object lifecycle = new Object();
     private final String purpose;
 
     /**
@@ -95,25 +100,35 @@ public final class RedisConnector implements AutoCloseable {
     }
 
     private void attempt() {
+        RedisConnection opened;
         try {
-            RedisConnection opened = opener.get();
-            if (closed || !connection.compareAndSet(null, opened)) {
-                opened.close();
-            } else {
-                LOG.info("Redis connected for {}", purpose);
-            }
+            opened = opener.get();
         } catch (RuntimeException e) {
             nextAttempt.set(clock.millis() + retryMillis);
             // Fixed words for the cause, not its message: short, and nothing from the wire.
             LOG.warn("Redis not reachable ({}); {} waits for it", ConnectFailure.describe(e), purpose);
+            return;
         }
+        synchronized (lifecycle) {
+            if (!closed && connection.compareAndSet(null, opened)) {
+                LOG.info("Redis connected for {}", purpose);
+                return;
+            }
+        }
+        // Made after close() began: nobody else will close it. close() interrupts this thread to cut a connect
+        // short; an interrupt that arrived once the connect was made would stop lettuce's blocking shutdown half way.
+        Thread.interrupted();
+        opened.close();
     }
 
     @Override
     public void close() {
-        closed = true;
+        RedisConnection open;
+        synchronized (lifecycle) {
+            closed = true;
+            open = connection.getAndSet(null);
+        }
         background.shutdownNow();
-        RedisConnection open = connection.getAndSet(null);
         if (open != null) {
             open.close();
         }

@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.authtier.runtime.config.RedisTopology;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +42,62 @@ class RedisConnectorTest {
             assertThat(connector.current().orElseThrow().strings().get("absent").toCompletableFuture().join()).isNull();
         } finally {
             server.stop();
+        }
+    }
+
+    @Test
+    @DisplayName("A connection whose connect completes after close() began is closed: no client left in Redis, no lettuce thread left running")
+    void connectCompletingAfterCloseIsClosed() throws Exception {
+        RedisServers.Server server = RedisServers.standalone(dir);
+        var config = RedisServers.config(RedisTopology.Standalone, List.of(server));
+        String client = "late-" + System.nanoTime();
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        // The first connect, in the background, reaches Redis; its result reaches the connector only once close()
+        // has begun (close() interrupts the connecting thread; a connect past lettuce's wait keeps that interrupt)
+        CountDownLatch connectedToRedis = new CountDownLatch(1);
+        CountDownLatch closeBegun = new CountDownLatch(1);
+        Supplier<RedisConnection> opener = () -> {
+            RedisConnection opened = RedisConnections.open(config, Duration.ofSeconds(2),
+                    Optional.of(new RedisMetrics(new SimpleMeterRegistry(), client)));
+            connectedToRedis.countDown();
+            awaitUninterruptibly(closeBegun);
+            return opened;
+        };
+        try {
+            RedisConnector connector = new RedisConnector(opener, Clock.systemUTC(), Duration.ofSeconds(1));
+            assertThat(connectedToRedis.await(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.command("CLIENT", "LIST")).contains("name=authtier-" + client);
+
+            // When the connector is closed while that connect is finishing
+            connector.close();
+            closeBegun.countDown();
+
+            // Then the late connection is closed, and its client's threads end
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(server.command("CLIENT", "LIST")).doesNotContain("name=authtier-" + client);
+                assertThat(Thread.getAllStackTraces().keySet()).filteredOn(thread -> !before.contains(thread) && thread.isAlive())
+                        .extracting(Thread::getName).noneMatch(name -> name.startsWith("lettuce-"));
+            });
+            assertThat(connector.current()).isEmpty();
+        } finally {
+            closeBegun.countDown();
+            server.stop();
+        }
+    }
+
+    /** Waits for {@code latch}, keeping (not clearing) an interrupt that arrives meanwhile. */
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }
