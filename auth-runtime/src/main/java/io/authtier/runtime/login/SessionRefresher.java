@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * once (the holder may be done already), then waits for the holder's result (reloading a few times) if
  * its access token has already expired, and otherwise goes on with it.
  *
+ * <p>The lock is released by its holder only once the refresh's work has ended (or left to expire), never
+ * while its call to the IdP may still be under way: a refresh whose request has been answered (it waits at
+ * most until the lock's end) may still be retrying or storing. The IdP call itself is over by the lock's end
+ * ({@link TokenEndpoint#refresh}), so nothing of it reaches the IdP once another replica may hold the lock.
+ *
  * <p>New tokens that cannot be stored (the store fails the write twice) are not thrown away: with rotating
  * refresh tokens the old refresh token is spent, and the next refresh would end the session with
  * {@code invalid_grant}. The request goes on with them, this replica remembers them for the lock's life,
@@ -46,6 +51,11 @@ final class SessionRefresher {
     /** How often, and how many times, a request reloads a session that another replica is refreshing. */
     static final Duration WAIT_STEP = Duration.ofMillis(100);
     static final int WAIT_STEPS = 30;
+    /**
+     * How long before the lock's TTL this replica counts it as ended: the lock's end here is measured from before
+     * the lock was asked for, and this margin covers Redis's clock running a little faster than ours.
+     */
+    static final Duration LOCK_MARGIN = Duration.ofSeconds(1);
 
     private final SessionStore store;
     private final TokenEndpoint tokens;
@@ -123,6 +133,8 @@ final class SessionRefresher {
             return storeUnsaved(ticket, pending);
         }
         String owner = Secrets.randomToken(random);
+        // Reckoned from before the lock is asked for, so that it is never later than the lock's end in Redis.
+        Deadline lockEnds = Deadline.in(lockTtl.minus(LOCK_MARGIN));
         long start = System.nanoTime();
         return store.tryLockRefresh(ticket, owner, lockTtl).thenCompose(locked -> {
             metrics.storeCall("lock", start);
@@ -137,21 +149,23 @@ final class SessionRefresher {
                     default -> CompletableFuture.<Refreshed>completedFuture(new Ended());
                 });
             }
-            return store.loadFresh(ticket)
+            CompletableFuture<Refreshed> work = store.loadFresh(ticket)
                     .thenCompose(lookup -> switch (lookup) {
                         case SessionLookup.Found(Session current) when !due(current, clock.instant()) ->
                                 CompletableFuture.<Refreshed>completedFuture(new Current(current));
-                        // Bounded below the lock's life, so no other replica can refresh meanwhile.
-                        case SessionLookup.Found(Session current) -> callIdp(ticket, current, owner).toCompletableFuture()
-                                .orTimeout(lockTtl.minusSeconds(1).toMillis(), TimeUnit.MILLISECONDS);
+                        case SessionLookup.Found(Session current) -> callIdp(ticket, current, owner, lockEnds);
                         default -> CompletableFuture.<Refreshed>completedFuture(new Ended());
-                    })
-                    .whenComplete((result, error) -> {
-                        Unsaved kept = unsaved.getIfPresent(ticket);
-                        if (kept == null || !kept.lockOwner().equals(owner)) {
-                            store.unlockRefresh(ticket, owner);
-                        }
-                    });
+                    }).toCompletableFuture();
+            // Released when the work has ended, not when the request stops waiting for it: until then the IdP
+            // call may be under way, and another replica must not refresh with the same refresh token.
+            work.whenComplete((result, error) -> {
+                Unsaved kept = unsaved.getIfPresent(ticket);
+                if (kept == null || !kept.lockOwner().equals(owner)) {
+                    store.unlockRefresh(ticket, owner);
+                }
+            });
+            // The request waits no longer than the lock lasts (a store call that hangs, the IdP's last retry).
+            return work.copy().orTimeout(Math.max(0, lockEnds.remaining().toMillis()), TimeUnit.MILLISECONDS);
         });
     }
 
@@ -168,9 +182,12 @@ final class SessionRefresher {
         });
     }
 
-    /** @param owner the lock's owner: kept for tokens that cannot be stored */
-    private CompletionStage<Refreshed> callIdp(SessionTicket ticket, Session current, String owner) {
-        return tokens.refresh(current.tokens().refreshToken().orElseThrow()).thenCompose(grant -> switch (grant) {
+    /**
+     * @param owner    the lock's owner: kept for tokens that cannot be stored
+     * @param lockEnds when the lock ends: the IdP call is over by then
+     */
+    private CompletionStage<Refreshed> callIdp(SessionTicket ticket, Session current, String owner, Deadline lockEnds) {
+        return tokens.refresh(current.tokens().refreshToken().orElseThrow(), lockEnds).thenCompose(grant -> switch (grant) {
             case TokenGrant.Granted granted -> answers.check(current, granted).thenCompose(verdict -> switch (verdict) {
                 case RefreshAnswerCheck.Accepted accepted -> adopt(ticket, current, granted, owner);
                 // Another user's tokens, or forged ones (a misrouted or misconfigured IdP): nothing of this answer is used.

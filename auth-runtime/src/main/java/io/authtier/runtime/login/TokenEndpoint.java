@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -67,17 +68,23 @@ final class TokenEndpoint {
         form.put("code", code);
         form.put("redirect_uri", redirectUri);
         form.put("code_verifier", codeVerifier);
-        return post("code", form);
+        return post("code", form, Optional.empty());
     }
 
-    CompletionStage<TokenGrant> refresh(String refreshToken) {
+    /**
+     * The refresh token grant, over by {@code lockEnds}: no attempt (a retry after its backoff included) is sent
+     * once it has passed, and an attempt under way is cut off then, so that nothing of this refresh reaches the
+     * IdP after the session's refresh lock may have passed to another replica. Such an end is
+     * {@link TokenGrant.Unavailable}; the stage completes once no attempt is pending any more.
+     */
+    CompletionStage<TokenGrant> refresh(String refreshToken, Deadline lockEnds) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "refresh_token");
         form.put("refresh_token", refreshToken);
-        return post("refresh", form);
+        return post("refresh", form, Optional.of(lockEnds));
     }
 
-    private CompletionStage<TokenGrant> post(String grantLabel, Map<String, String> form) {
+    private CompletionStage<TokenGrant> post(String grantLabel, Map<String, String> form, Optional<Deadline> deadline) {
         long start = System.nanoTime();
         if (authorization.isEmpty()) {
             form.put("client_id", clientId);
@@ -85,7 +92,7 @@ final class TokenEndpoint {
         String body = form.entrySet().stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        return guard.<TokenGrant>call(() -> endpoints.get().thenCompose(found -> send(found.token(), body)))
+        return guard.<TokenGrant>call(() -> endpoints.get().thenCompose(found -> send(found.token(), body, deadline)))
                 .handle((grant, error) -> {
                     TokenGrant result = error == null ? grant : new TokenGrant.Unavailable(describe(error));
                     metrics.idpCall(grantLabel, switch (result) {
@@ -97,14 +104,22 @@ final class TokenEndpoint {
                 });
     }
 
-    private CompletionStage<TokenGrant> send(URI uri, String body) {
+    private CompletionStage<TokenGrant> send(URI uri, String body, Optional<Deadline> deadline) {
+        Duration bound = timeout;
+        if (deadline.isPresent()) {
+            Duration left = deadline.get().remaining();
+            if (left.isNegative() || left.isZero()) {
+                return CompletableFuture.failedFuture(new NoTimeLeftException());
+            }
+            bound = left.compareTo(timeout) < 0 ? left : timeout;
+        }
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(timeout)
+                .timeout(bound)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         authorization.ifPresent(value -> request.header("Authorization", value));
-        return BoundedExchange.send(http, request.build(), timeout).thenApply(response -> {
+        return BoundedExchange.send(http, request.build(), bound).thenApply(response -> {
             int status = response.statusCode();
             if (status >= 500 || (status != 200 && (status < 400 || status > 499))) {
                 throw new IdpStatusException("the token endpoint", status);
@@ -146,6 +161,13 @@ final class TokenEndpoint {
 
     private static Optional<String> text(Object value) {
         return value instanceof String s && !s.isEmpty() ? Optional.of(s) : Optional.empty();
+    }
+
+    /** A refresh attempt not sent: the session's refresh lock ends before it could be over. Not retried (not an I/O error). */
+    private static final class NoTimeLeftException extends IllegalStateException {
+        NoTimeLeftException() {
+            super("no time left to ask the token endpoint before the session's refresh lock ends");
+        }
     }
 
     static String describe(Throwable error) {

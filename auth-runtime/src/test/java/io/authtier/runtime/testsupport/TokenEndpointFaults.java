@@ -1,5 +1,6 @@
 package io.authtier.runtime.testsupport;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import no.nav.security.mock.oauth2.http.OAuth2HttpRequest;
 import no.nav.security.mock.oauth2.http.OAuth2HttpResponse;
@@ -19,6 +20,7 @@ public final class TokenEndpointFaults implements Route {
 
     private final AtomicReference<Fault> next = new AtomicReference<>();
     private final AtomicReference<Runnable> beforeNextCode = new AtomicReference<>();
+    private final AtomicInteger refreshRequests = new AtomicInteger();
 
     /** The next refresh is answered with {@code status} and the JSON {@code body}. */
     public void failNextRefresh(int status, String body) {
@@ -48,8 +50,16 @@ public final class TokenEndpointFaults implements Route {
         beforeNextCode.set(action);
     }
 
+    /** How many refresh-token requests reached the token endpoint, answered by a fault or by the server. */
+    public int refreshRequests() {
+        return refreshRequests.get();
+    }
+
     @Override
     public boolean match(OAuth2HttpRequest request) {
+        if (isTokenRequest(request, "refresh_token")) {
+            refreshRequests.incrementAndGet();
+        }
         if (isTokenRequest(request, "authorization_code")) {
             Runnable action = beforeNextCode.getAndSet(null);
             if (action != null) {
