@@ -3,7 +3,9 @@ package io.authtier.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.authtier.runtime.redis.KeyspaceEvents;
 import io.authtier.runtime.redis.RedisServers;
+import io.authtier.runtime.session.redis.RedisSessionBytes;
 import io.authtier.runtime.testsupport.Browser;
 import io.authtier.runtime.testsupport.MutableClock;
 import io.authtier.runtime.testsupport.RunningRuntime;
@@ -16,6 +18,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterEach;
@@ -42,7 +48,9 @@ class RefreshNotStoredTest {
 
     @AfterEach
     void stop() {
-        runtime.close();
+        if (runtime != null) {
+            runtime.close();
+        }
         redis.close();
         idp.shutdown();
     }
@@ -101,6 +109,102 @@ class RefreshNotStoredTest {
         assertThat(next.headers().firstValue("Authorization")).hasValue("Bearer " + NEW_ACCESS_TOKEN);
         assertThat(browser.get(auth).headers().firstValue("Authorization")).hasValue("Bearer " + NEW_ACCESS_TOKEN);
         assertThat(runtime.management("/metrics").body()).contains("authtier_session_refreshes_total{outcome=\"invalid_grant\"} 0.0");
+    }
+
+    @Test
+    @DisplayName("Kept tokens are forgotten when the lock ends: then another replica's refresh holds the lock, and this one waits for it instead of writing")
+    void keptOnlyWhileTheLockLasts() throws Exception {
+        idp = new MockOAuth2Server(faults);
+        idp.start(InetAddress.getLoopbackAddress(), 0);
+        redis = RedisServers.standaloneWithDebug(dir);
+        MutableClock clock = new MutableClock(Instant.now());
+        Path key = SigningKeys.write(dir, "k1");
+        // Lock TTL: 2 × 6 s × 1 attempt = 12 s; a replica counts it as ended after 11 s
+        try (RunningRuntime a = replica(key, clock); RunningRuntime b = replica(key, clock)) {
+            Browser browser = new Browser();
+            idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "ada", "JWT", List.of("shop-api"), Map.of(), 600));
+            browser.logIn("http://127.0.0.1:" + a.port() + "/oauth2/start", idp.baseUrl().toString());
+            browser.setCookie(auth(b), "__Host-authtier", browser.cookie(auth(a), "__Host-authtier"));
+            String before = browser.get(auth(a)).headers().firstValue("Authorization").orElseThrow();
+
+            try (KeyspaceEvents locks = KeyspaceEvents.subscribe(redis, RedisSessionBytes.LOCK_PREFIX + "*")) {
+                // When A refreshes, the IdP's answer takes 4.5 s (Redis stalled meanwhile), and Redis is full by then:
+                // A keeps the new tokens, and its lock, which runs out 12 s after A took it
+                clock.advance(Duration.ofSeconds(590));
+                faults.answerNextRefresh(200, "{\"access_token\":\"" + NEW_ACCESS_TOKEN + "\",\"token_type\":\"Bearer\",\"expires_in\":600,"
+                        + "\"refresh_token\":\"rotated-refresh-token\"}", () -> {
+                            assertThat(redis.command("DEBUG", "SLEEP", "4.5")).isEqualTo("+OK");
+                            fillRedis();
+                        });
+                HttpResponse<String> atA = browser.get(auth(a));
+                assertThat(atA.statusCode()).isEqualTo(200);
+                assertThat(locks.next(Set.of("del", "expired"), Duration.ofSeconds(20)).event()).isEqualTo("expired");
+            }
+
+            // When Redis takes writes again and B refreshes, holding the lock while the IdP has not answered it yet
+            assertThat(redis.command("CONFIG", "SET", "maxmemory", "0")).isEqualTo("+OK");
+            CountDownLatch bAsked = new CountDownLatch(1);
+            CountDownLatch answerB = new CountDownLatch(1);
+            faults.answerNextRefresh(200, "{\"access_token\":\"refreshed-by-b\",\"token_type\":\"Bearer\",\"expires_in\":600}", () -> {
+                bAsked.countDown();
+                awaitQuietly(answerB);
+            });
+            CompletableFuture<HttpResponse<String>> atB = CompletableFuture.supplyAsync(() -> browser.get(auth(b)));
+            try {
+                assertThat(bAsked.await(20, TimeUnit.SECONDS)).isTrue();
+
+                // Then A, whose lock has ended, does not act as the lock's holder (writing its kept tokens over the
+                // session B is refreshing): B holds the lock, so A goes on with the current token, valid 10 s more
+                HttpResponse<String> meanwhile = browser.get(auth(a));
+                assertThat(meanwhile.statusCode()).isEqualTo(200);
+                assertThat(meanwhile.headers().firstValue("Authorization")).hasValue(before);
+                assertThat(SessionRefreshTest.metricOf(a, "authtier_session_refreshes_total{outcome=\"by_other\"}")).isEqualTo(1.0);
+            } finally {
+                answerB.countDown();
+            }
+
+            // And once B's refresh is stored, both replicas pass B's new token
+            assertThat(atB.get(20, TimeUnit.SECONDS).headers().firstValue("Authorization")).hasValue("Bearer refreshed-by-b");
+            assertThat(browser.get(auth(a)).headers().firstValue("Authorization")).hasValue("Bearer refreshed-by-b");
+        }
+    }
+
+    /** A replica on {@link #redis} with this test's IdP; ready. */
+    private RunningRuntime replica(Path signingKey, MutableClock clock) {
+        RunningRuntime replica = RunningRuntime.start("""
+                issuers:
+                - name: main
+                  issuerUrl: %s
+                  audiences: [shop-api]
+                resilience:
+                  timeout: 6s
+                  retry: {maxAttempts: 1}
+                sessions:
+                  localCacheTtl: 0s
+                  cookie:
+                    signingKeys: [{id: k1, file: %s}]
+                  passAccessToken: Authorization
+                  login:
+                    issuer: main
+                    clientId: shop-web
+                    allowedRedirectDomains: [shop.example.com, 127.0.0.1]
+                redis:
+                  endpoints: ["127.0.0.1:%d"]
+                """.formatted(idp.issuerUrl("main"), signingKey, redis.port()), clock, policy -> policy);
+        await().atMost(Duration.ofSeconds(20)).until(() -> replica.management("/readyz").statusCode() == 200);
+        return replica;
+    }
+
+    private static String auth(RunningRuntime replica) {
+        return "http://127.0.0.1:" + replica.port() + "/auth";
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** noeviction, and a limit below what Redis holds: every write that may grow it is refused from now on. */

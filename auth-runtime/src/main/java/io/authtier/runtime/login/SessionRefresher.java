@@ -2,6 +2,7 @@ package io.authtier.runtime.login;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.authtier.runtime.resilience.RateLimitedLog;
 import io.authtier.runtime.session.Session;
 import io.authtier.runtime.session.SessionLookup;
@@ -38,10 +39,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>New tokens that cannot be stored (the store fails the write twice) are not thrown away: with rotating
  * refresh tokens the old refresh token is spent, and the next refresh would end the session with
- * {@code invalid_grant}. The request goes on with them, this replica remembers them for the lock's life,
- * and keeps the lock meanwhile, so that no replica spends the old refresh token; this replica's next request
- * for the session stores them (and releases the lock) instead of refreshing again. Another replica, or
- * this one once the lock has expired, refreshes with the old token and may end the session: docs/login.md.
+ * {@code invalid_grant}. The request goes on with them, this replica remembers them until its lock ends (not
+ * a moment longer: after that another replica may hold the lock and refresh), and keeps the lock meanwhile, so
+ * that no replica spends the old refresh token; this replica's next request for the session stores them (and
+ * releases the lock) instead of refreshing again. Another replica, or this one once the lock has ended,
+ * refreshes with the old token and may end the session: docs/login.md.
  */
 final class SessionRefresher {
 
@@ -65,11 +67,12 @@ final class SessionRefresher {
     private final SecureRandom random;
     private final SessionMetrics metrics;
     private final Map<SessionTicket, CompletableFuture<Refreshed>> inFlight = new ConcurrentHashMap<>();
-    /** Refreshed sessions that could not be stored, with the owner of the lock kept for them; for {@code lockTtl}. */
+    /** Refreshed sessions that could not be stored, with the owner of the lock kept for them; until the lock ends. */
     private final Cache<SessionTicket, Unsaved> unsaved;
     private final RateLimitedLog failures;
 
-    private record Unsaved(Session session, String lockOwner) {
+    /** @param lockEnds when the lock kept for these tokens ends: they are forgotten then */
+    private record Unsaved(Session session, String lockOwner, Deadline lockEnds) {
     }
 
     /**
@@ -85,7 +88,9 @@ final class SessionRefresher {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.unsaved = Caffeine.newBuilder().expireAfterWrite(lockTtl).maximumSize(10_000).executor(Runnable::run).build();
+        // Caffeine's own ticker is System.nanoTime(), the clock of Deadline.
+        this.unsaved = Caffeine.newBuilder().expireAfter(Expiry.creating((SessionTicket ticket, Unsaved kept) -> kept.lockEnds().remaining()))
+                .maximumSize(10_000).executor(Runnable::run).build();
         this.failures = new RateLimitedLog(LOG, clock, Duration.ofSeconds(30));
     }
 
@@ -129,7 +134,7 @@ final class SessionRefresher {
 
     private CompletionStage<Refreshed> refresh(SessionTicket ticket, Session session) {
         Unsaved pending = unsaved.getIfPresent(ticket);
-        if (pending != null) {
+        if (pending != null && !pending.lockEnds().passed()) {
             return storeUnsaved(ticket, pending);
         }
         String owner = Secrets.randomToken(random);
@@ -189,7 +194,7 @@ final class SessionRefresher {
     private CompletionStage<Refreshed> callIdp(SessionTicket ticket, Session current, String owner, Deadline lockEnds) {
         return tokens.refresh(current.tokens().refreshToken().orElseThrow(), lockEnds).thenCompose(grant -> switch (grant) {
             case TokenGrant.Granted granted -> answers.check(current, granted).thenCompose(verdict -> switch (verdict) {
-                case RefreshAnswerCheck.Accepted accepted -> adopt(ticket, current, granted, owner);
+                case RefreshAnswerCheck.Accepted accepted -> adopt(ticket, current, granted, owner, lockEnds);
                 // Another user's tokens, or forged ones (a misrouted or misconfigured IdP): nothing of this answer is used.
                 case RefreshAnswerCheck.Refused refused -> {
                     metrics.refresh(refused.outcome());
@@ -223,9 +228,11 @@ final class SessionRefresher {
     /**
      * Stores the session with the tokens of {@code granted}, and groups, roles and scopes read again from them.
      *
-     * @param owner the lock's owner: kept for tokens that cannot be stored
+     * @param owner    the lock's owner: kept for tokens that cannot be stored
+     * @param lockEnds when the lock ends: tokens that cannot be stored are kept until then
      */
-    private CompletionStage<Refreshed> adopt(SessionTicket ticket, Session current, TokenGrant.Granted granted, String owner) {
+    private CompletionStage<Refreshed> adopt(SessionTicket ticket, Session current, TokenGrant.Granted granted, String owner,
+            Deadline lockEnds) {
         SessionTokens renewed = new SessionTokens(granted.accessToken(),
                 granted.refreshToken().or(() -> current.tokens().refreshToken()),
                 granted.idToken().or(() -> current.tokens().idToken()),
@@ -237,8 +244,13 @@ final class SessionRefresher {
         return store.update(ticket, updated).exceptionallyCompose(error -> store.update(ticket, updated)).handle((stored, error) -> {
             metrics.storeCall("update", start);
             if (error != null) {
-                failures.warn("refreshed tokens not stored, kept on this replica: {}", StepFailures.describe(error));
-                unsaved.put(ticket, new Unsaved(updated, owner));
+                if (lockEnds.passed()) {
+                    // The lock may be another replica's by now: this one no longer speaks for the session.
+                    failures.warn("refreshed tokens not stored, and the refresh lock has ended: {}", StepFailures.describe(error));
+                } else {
+                    failures.warn("refreshed tokens not stored, kept on this replica: {}", StepFailures.describe(error));
+                    unsaved.put(ticket, new Unsaved(updated, owner, lockEnds));
+                }
                 return new Current(updated);
             }
             return stored ? new Current(updated) : new Ended();

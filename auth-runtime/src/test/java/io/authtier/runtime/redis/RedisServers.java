@@ -153,6 +153,11 @@ public final class RedisServers {
         return new Server(freePort(), dir, List.of()).start();
     }
 
+    /** A standalone server that takes {@code DEBUG} commands from the loopback ({@code DEBUG SLEEP}: a Redis that stalls), started. */
+    public static Server standaloneWithDebug(Path dir) {
+        return new Server(freePort(), dir, List.of("--enable-debug-command", "local")).start();
+    }
+
     /** A standalone server that requires {@code password} (AUTH), started. */
     public static Server standaloneWithPassword(Path dir, String password) {
         return new Server(freePort(), dir, List.of("--requirepass", password)).start();
