@@ -133,7 +133,7 @@ class RefreshNotStoredTest {
                 clock.advance(Duration.ofSeconds(590));
                 faults.answerNextRefresh(200, "{\"access_token\":\"" + NEW_ACCESS_TOKEN + "\",\"token_type\":\"Bearer\",\"expires_in\":600,"
                         + "\"refresh_token\":\"rotated-refresh-token\"}", () -> {
-                            assertThat(redis.command("DEBUG", "SLEEP", "4.5")).isEqualTo("+OK");
+                            assertThat(redis.commandWithin(Duration.ofSeconds(30), "DEBUG", "SLEEP", "4.5")).isEqualTo("+OK");
                             fillRedis();
                         });
                 HttpResponse<String> atA = browser.get(auth(a));

@@ -88,9 +88,14 @@ public final class RedisServers {
 
         /** One inline command's first reply line, e.g. {@code +PONG}; null if the server cannot be reached. */
         public String command(String... words) {
+            return commandWithin(Duration.ofSeconds(5), words);
+        }
+
+        /** As {@link #command}, waiting up to {@code readTimeout} for the reply (a {@code DEBUG SLEEP} answers after its sleep). */
+        public String commandWithin(Duration readTimeout, String... words) {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-                socket.setSoTimeout(5000);
+                socket.setSoTimeout((int) readTimeout.toMillis());
                 StringBuilder request = new StringBuilder("*" + words.length + "\r\n");
                 for (String word : words) {
                     request.append('$').append(word.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(word).append("\r\n");
