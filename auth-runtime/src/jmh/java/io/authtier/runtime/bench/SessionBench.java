@@ -234,7 +234,8 @@ public final class SessionBench {
                     connections, warmup, seconds, rounds, sessionCount);
 
             if (wrk) {
-                authWithWrk(dir, single.port(), clustered.port(), bearer, singleCookies, clusterCookies, connections, warmup, seconds, rounds);
+                authWithWrk(dir, single.port(), clustered.port(), bearer, singleCookies, clusterCookies, connections, warmup, seconds, rounds,
+                        standalone, cluster);
                 return;
             }
             Supplier<String[]> bearerHeader = () -> new String[] {"Authorization", "Bearer " + bearer};
@@ -256,7 +257,8 @@ public final class SessionBench {
 
     /** The same rounds driven by wrk (C): a Lua script cycles over the cookies, one per request. */
     private static void authWithWrk(Path dir, int singlePort, int clusterPort, String bearer, List<String> singleCookies,
-                                    List<String> clusterCookies, int connections, int warmup, int seconds, int rounds) throws Exception {
+                                    List<String> clusterCookies, int connections, int warmup, int seconds, int rounds,
+                                    RedisServers.Server standalone, List<RedisServers.Server> cluster) throws Exception {
         Path script = Files.writeString(dir.resolve("cookies.lua"), Wrk.cyclingCookies("/auth"));
         Path single = Files.write(dir.resolve("single.txt"), singleCookies.stream().map(value -> COOKIE + "=" + value).toList());
         Path clustered = Files.write(dir.resolve("cluster.txt"), clusterCookies.stream().map(value -> COOKIE + "=" + value).toList());
@@ -270,8 +272,14 @@ public final class SessionBench {
         wrk.run(clusterUrl, warmup, cookies, List.of(clustered.toString()));
         for (int round = 1; round <= rounds; round++) {
             System.out.printf("round %d /auth cached bearer JWT (wrk)   %s%n", round, wrk.run(singleUrl, seconds, bearerHeader, List.of()).clean());
-            System.out.printf("round %d /auth cookie, standalone (wrk)  %s%n", round, wrk.run(singleUrl, seconds, cookies, List.of(single.toString())).clean());
-            System.out.printf("round %d /auth cookie, Cluster (wrk)     %s%n", round, wrk.run(clusterUrl, seconds, cookies, List.of(clustered.toString())).clean());
+            RedisLoad before = RedisLoad.of(List.of(standalone));
+            Wrk.Result result = wrk.run(singleUrl, seconds, cookies, List.of(single.toString())).clean();
+            System.out.printf("round %d /auth cookie, standalone (wrk)  %s%n", round, result);
+            System.out.printf("                                    %s%n", RedisLoad.of(List.of(standalone)).since(before, result.requestsPerSecond() * seconds));
+            before = RedisLoad.of(cluster);
+            result = wrk.run(clusterUrl, seconds, cookies, List.of(clustered.toString())).clean();
+            System.out.printf("round %d /auth cookie, Cluster (wrk)     %s%n", round, result);
+            System.out.printf("                                    %s%n", RedisLoad.of(cluster).since(before, result.requestsPerSecond() * seconds));
         }
     }
 
