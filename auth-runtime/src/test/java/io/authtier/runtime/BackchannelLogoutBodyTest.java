@@ -3,7 +3,6 @@ package io.authtier.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.authtier.runtime.testsupport.MutableClock;
 import io.authtier.runtime.testsupport.RawHttp;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
@@ -13,8 +12,8 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,7 +53,7 @@ class BackchannelLogoutBodyTest {
                     issuer: main
                     clientId: shop-web
                     allowedRedirectDomains: [127.0.0.1]
-                """.formatted(idp.issuerUrl("main"), SigningKeys.write(dir, "k1")), new MutableClock(Instant.now()), policy -> policy);
+                """.formatted(idp.issuerUrl("main"), SigningKeys.write(dir, "k1")), Clock.systemUTC(), policy -> policy);
         await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
     }
 

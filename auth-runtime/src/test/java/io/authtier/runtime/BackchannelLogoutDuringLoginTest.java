@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.testsupport.Browser;
-import io.authtier.runtime.testsupport.MutableClock;
 import io.authtier.runtime.testsupport.RedisLoginConfig;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
@@ -18,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -96,7 +96,7 @@ class BackchannelLogoutDuringLoginTest {
         } else {
             config = config.replaceAll("redis:\\n\\s*endpoints: \\[[^\\]]*\\]\\n", "").replaceAll("tokenCache:\\n\\s*l2: \\{enabled: false\\}\\n", "");
         }
-        runtime = RunningRuntime.start(config, new MutableClock(Instant.now()), policy -> policy);
+        runtime = RunningRuntime.start(config, Clock.systemUTC(), policy -> policy);
         await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
     }
 

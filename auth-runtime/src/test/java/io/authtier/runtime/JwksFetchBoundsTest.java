@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.authtier.runtime.testsupport.JwksServer;
-import io.authtier.runtime.testsupport.MutableClock;
 import io.authtier.runtime.testsupport.RunningRuntime;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -31,10 +31,12 @@ class JwksFetchBoundsTest {
                       issuerUrl: %s
                       audiences: [api]
                     resilience: {timeout: 500ms}
-                    """.formatted(idp.issuer()), new MutableClock(Instant.now()), policy -> policy)) {
+                    """.formatted(idp.issuer()), Clock.systemUTC(), policy -> policy)) {
 
-                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(runtime.management("/metrics").body())
-                        .contains("authtier_jwks_refreshes_total{issuer=\"drip\",result=\"failure\",trigger=\"startup\"} 1.0"));
+                // At least one: on a loaded machine the loader may have failed again, after its backoff, before a poll.
+                Pattern failures = Pattern.compile("authtier_jwks_refreshes_total\\{issuer=\"drip\",result=\"failure\",trigger=\"startup\"} ([0-9.]+)");
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(failures.matcher(runtime.management("/metrics").body())
+                        .results().map(found -> Double.parseDouble(found.group(1))).findFirst()).hasValueSatisfying(count -> assertThat(count).isGreaterThanOrEqualTo(1.0)));
                 assertThat(runtime.management("/readyz").statusCode()).isEqualTo(503);
             }
         }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.testsupport.Browser;
 import io.authtier.runtime.testsupport.Keycloak;
-import io.authtier.runtime.testsupport.MutableClock;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
 import java.io.IOException;
@@ -15,8 +14,8 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -82,7 +81,7 @@ class KeycloakEndToEndTest {
                 redis:
                   endpoints: ["127.0.0.1:%d"]
                 """.formatted(keycloak.realmUrl(REALM), SigningKeys.write(dir, "k1"), CLIENT, secret, redis.port()),
-                new MutableClock(Instant.now()), policy -> policy);
+                Clock.systemUTC(), policy -> policy);
         await().atMost(Duration.ofSeconds(60)).until(() -> runtime.management("/readyz").statusCode() == 200);
 
         // The client as docs/login.md's Keycloak table has it (direct access grants on only to fetch a token below)

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.testsupport.Browser;
-import io.authtier.runtime.testsupport.MutableClock;
 import io.authtier.runtime.testsupport.RedisLoginConfig;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
@@ -17,8 +16,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
@@ -53,7 +52,7 @@ class LogoutReplicationTest {
         nodes = RedisServers.cluster(dir, 1);
         runtime = RunningRuntime.start(RedisLoginConfig.cluster(idp.issuerUrl("main").toString(), SigningKeys.write(dir, "k1"),
                 nodes.stream().map(node -> node.port()).toList()) + "resilience: {timeout: 1s}\n",
-                new MutableClock(Instant.now()), policy -> policy);
+                Clock.systemUTC(), policy -> policy);
         await().atMost(Duration.ofSeconds(30)).until(() -> runtime.management("/readyz").statusCode() == 200);
         base = "http://127.0.0.1:" + runtime.port();
     }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.authtier.runtime.testsupport.Backend;
 import io.authtier.runtime.testsupport.Browser;
 import io.authtier.runtime.testsupport.Http;
-import io.authtier.runtime.testsupport.MutableClock;
 import io.authtier.runtime.testsupport.Nginx;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
@@ -14,8 +13,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
@@ -60,7 +59,7 @@ class NginxLoginTest {
                     issuer: main
                     clientId: shop-web
                     allowedRedirectDomains: [shop.example.com, 127.0.0.1]
-                """.formatted(idp.issuerUrl("main"), k1), new MutableClock(Instant.now()), policy -> policy);
+                """.formatted(idp.issuerUrl("main"), k1), Clock.systemUTC(), policy -> policy);
         await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
 
         backend = Backend.start(exchange -> {

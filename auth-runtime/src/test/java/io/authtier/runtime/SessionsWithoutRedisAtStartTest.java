@@ -5,15 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.testsupport.Browser;
-import io.authtier.runtime.testsupport.MutableClock;
 import io.authtier.runtime.testsupport.RedisLoginConfig;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
 import java.net.InetAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
@@ -48,7 +47,7 @@ class SessionsWithoutRedisAtStartTest {
     /** The runtime with login and sessions in {@link #redis}, the sessions not remembered, and {@code extra} config. */
     RunningRuntime start(Path signingKey, String extra) {
         return RunningRuntime.start(RedisLoginConfig.standalone(idp.issuerUrl("main").toString(), signingKey, redis.port()) + extra,
-                new MutableClock(Instant.now()), policy -> policy);
+                Clock.systemUTC(), policy -> policy);
     }
 
     @Test

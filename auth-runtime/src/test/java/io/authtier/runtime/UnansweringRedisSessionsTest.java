@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.testsupport.Browser;
-import io.authtier.runtime.testsupport.MutableClock;
 import io.authtier.runtime.testsupport.RedisLoginConfig;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
@@ -13,8 +12,8 @@ import io.authtier.runtime.testsupport.TcpProxy;
 import java.net.InetAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
@@ -62,7 +61,7 @@ class UnansweringRedisSessionsTest {
     /** The runtime with login and sessions in Redis through {@link #proxy}, with {@code timeout} per Redis command and connect. */
     private RunningRuntime start(String timeout) throws Exception {
         return RunningRuntime.start(RedisLoginConfig.standalone(idp.issuerUrl("main").toString(), SigningKeys.write(dir, "k1"),
-                proxy.port()) + "resilience: {timeout: " + timeout + "}\n", new MutableClock(Instant.now()), policy -> policy);
+                proxy.port()) + "resilience: {timeout: " + timeout + "}\n", Clock.systemUTC(), policy -> policy);
     }
 
     private String logIn(Browser browser) {

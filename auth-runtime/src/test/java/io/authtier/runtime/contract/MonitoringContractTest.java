@@ -13,10 +13,10 @@ import io.authtier.operator.cli.AuthTierFiles;
 import io.authtier.operator.cli.KubernetesYaml;
 import io.authtier.operator.dependents.DesiredState;
 import io.authtier.runtime.testsupport.JwksServer;
-import io.authtier.runtime.testsupport.MutableClock;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.Tokens;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,7 +59,7 @@ class MonitoringContractTest {
                 - name: shop
                   issuerUrl: %s
                   audiences: [api]
-                """.formatted(idp.issuer()), new MutableClock(Instant.now()), policy -> policy);
+                """.formatted(idp.issuer()), Clock.systemUTC(), policy -> policy);
         await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
     }
 
