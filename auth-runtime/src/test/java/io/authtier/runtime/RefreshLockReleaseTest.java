@@ -8,6 +8,7 @@ import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.session.redis.RedisSessionBytes;
 import io.authtier.runtime.testsupport.Browser;
 import io.authtier.runtime.testsupport.MutableClock;
+import io.authtier.runtime.testsupport.RefreshLoginConfig;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
 import io.authtier.runtime.testsupport.TokenEndpointFaults;
@@ -57,26 +58,8 @@ class RefreshLockReleaseTest {
         MutableClock clock = new MutableClock(Instant.now());
         // Lock TTL: 2 × 2 s × 2 attempts, at least 10 s; the refresh counts it as ended after 9 s. The retry of a
         // 5xx waits 20 s ± 50 %, so it is due only after the lock's end.
-        runtime = RunningRuntime.start("""
-                issuers:
-                - name: main
-                  issuerUrl: %s
-                  audiences: [shop-api]
-                resilience:
-                  timeout: 2s
-                  retry: {maxAttempts: 2, initialBackoff: 20s}
-                sessions:
-                  localCacheTtl: 0s
-                  cookie:
-                    signingKeys: [{id: k1, file: %s}]
-                  passAccessToken: Authorization
-                  login:
-                    issuer: main
-                    clientId: shop-web
-                    allowedRedirectDomains: [shop.example.com, 127.0.0.1]
-                redis:
-                  endpoints: ["127.0.0.1:%d"]
-                """.formatted(idp.issuerUrl("main"), SigningKeys.write(dir, "k1"), redis.port()), clock, policy -> policy);
+        runtime = RunningRuntime.start(RefreshLoginConfig.yaml(idp.issuerUrl("main").toString(), SigningKeys.write(dir, "k1"),
+                redis.port(), "0s", "timeout: 2s, retry: {maxAttempts: 2, initialBackoff: 20s}"), clock, policy -> policy);
         // (A first key load that fails is tried again after initialBackoff: 20 s)
         await().atMost(Duration.ofSeconds(60)).until(() -> runtime.management("/readyz").statusCode() == 200);
         String auth = "http://127.0.0.1:" + runtime.port() + "/auth";

@@ -8,6 +8,7 @@ import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.session.redis.RedisSessionBytes;
 import io.authtier.runtime.testsupport.Browser;
 import io.authtier.runtime.testsupport.MutableClock;
+import io.authtier.runtime.testsupport.RefreshLoginConfig;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
 import io.authtier.runtime.testsupport.TokenEndpointFaults;
@@ -62,26 +63,8 @@ class RefreshNotStoredTest {
         idp.start(InetAddress.getLoopbackAddress(), 0);
         redis = RedisServers.standalone(dir);
         MutableClock clock = new MutableClock(Instant.now());
-        runtime = RunningRuntime.start("""
-                issuers:
-                - name: main
-                  issuerUrl: %s
-                  audiences: [shop-api]
-                resilience:
-                  timeout: 1s
-                  retry: {maxAttempts: 1}
-                sessions:
-                  localCacheTtl: 0s
-                  cookie:
-                    signingKeys: [{id: k1, file: %s}]
-                  passAccessToken: Authorization
-                  login:
-                    issuer: main
-                    clientId: shop-web
-                    allowedRedirectDomains: [shop.example.com, 127.0.0.1]
-                redis:
-                  endpoints: ["127.0.0.1:%d"]
-                """.formatted(idp.issuerUrl("main"), SigningKeys.write(dir, "k1"), redis.port()), clock, policy -> policy);
+        runtime = RunningRuntime.start(RefreshLoginConfig.yaml(idp.issuerUrl("main").toString(), SigningKeys.write(dir, "k1"),
+                redis.port(), "0s", "timeout: 1s, retry: {maxAttempts: 1}"), clock, policy -> policy);
         await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
         String auth = "http://127.0.0.1:" + runtime.port() + "/auth";
         Browser browser = new Browser();
@@ -171,26 +154,8 @@ class RefreshNotStoredTest {
 
     /** A replica on {@link #redis} with this test's IdP; ready. */
     private RunningRuntime replica(Path signingKey, MutableClock clock) {
-        RunningRuntime replica = RunningRuntime.start("""
-                issuers:
-                - name: main
-                  issuerUrl: %s
-                  audiences: [shop-api]
-                resilience:
-                  timeout: 6s
-                  retry: {maxAttempts: 1}
-                sessions:
-                  localCacheTtl: 0s
-                  cookie:
-                    signingKeys: [{id: k1, file: %s}]
-                  passAccessToken: Authorization
-                  login:
-                    issuer: main
-                    clientId: shop-web
-                    allowedRedirectDomains: [shop.example.com, 127.0.0.1]
-                redis:
-                  endpoints: ["127.0.0.1:%d"]
-                """.formatted(idp.issuerUrl("main"), signingKey, redis.port()), clock, policy -> policy);
+        RunningRuntime replica = RunningRuntime.start(RefreshLoginConfig.yaml(idp.issuerUrl("main").toString(), signingKey,
+                redis.port(), "0s", "timeout: 6s, retry: {maxAttempts: 1}"), clock, policy -> policy);
         await().atMost(Duration.ofSeconds(20)).until(() -> replica.management("/readyz").statusCode() == 200);
         return replica;
     }

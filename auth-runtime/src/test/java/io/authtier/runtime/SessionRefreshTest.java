@@ -7,6 +7,7 @@ import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.session.redis.RedisSessionBytes;
 import io.authtier.runtime.testsupport.Browser;
 import io.authtier.runtime.testsupport.MutableClock;
+import io.authtier.runtime.testsupport.RefreshLoginConfig;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
 import io.authtier.runtime.testsupport.TokenEndpointFaults;
@@ -59,25 +60,7 @@ class SessionRefreshTest {
 
     /** The runtime's configuration: this test's IdP and Redis, and {@code sessions.localCacheTtl}. */
     String config(Path signingKey, String localCacheTtl) {
-        return """
-                issuers:
-                - name: main
-                  issuerUrl: %s
-                  audiences: [shop-api]
-                resilience:
-                  retry: {maxAttempts: 1}
-                sessions:
-                  localCacheTtl: %s
-                  cookie:
-                    signingKeys: [{id: k1, file: %s}]
-                  passAccessToken: Authorization
-                  login:
-                    issuer: main
-                    clientId: shop-web
-                    allowedRedirectDomains: [shop.example.com, 127.0.0.1]
-                redis:
-                  endpoints: ["127.0.0.1:%d"]
-                """.formatted(idp.issuerUrl("main"), localCacheTtl, signingKey, redis.port());
+        return RefreshLoginConfig.yaml(idp.issuerUrl("main").toString(), signingKey, redis.port(), localCacheTtl, "retry: {maxAttempts: 1}");
     }
 
     @AfterEach
