@@ -3,6 +3,7 @@ package io.authtier.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
@@ -86,6 +87,30 @@ class BearerTokenAttacksTest {
 
     static String good() {
         return Tokens.sign(rsa, JWSAlgorithm.RS256, claims().build());
+    }
+
+    /** {@code payloadJson} as it is, signed RS256 by the issuer's own key: a token only its JSON can make bad. */
+    static String signedPayload(String payloadJson) {
+        try {
+            JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("rsa-1").build(), new Payload(payloadJson));
+            jws.sign(new RSASSASigner(rsa));
+            return jws.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code headerJson} and {@code payloadJson} as they are, the signing input signed RS256 by the issuer's own key. */
+    static String signedWithHeader(String headerJson, String payloadJson) {
+        try {
+            String input = Tokens.b64(headerJson) + "." + Tokens.b64(payloadJson);
+            java.security.Signature signature = java.security.Signature.getInstance("SHA256withRSA");
+            signature.initSign(rsa.toRSAPrivateKey());
+            signature.update(input.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return input + "." + Tokens.b64(signature.sign());
+        } catch (JOSEException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String payload() {
@@ -208,6 +233,11 @@ class BearerTokenAttacksTest {
                 }),
                 attack("10 deeply nested JSON", "malformed", () -> Tokens.raw("{\"alg\":\"RS256\",\"kid\":\"rsa-1\"}",
                         payload().replaceFirst("\\{", "{\"deep\":" + "[".repeat(2000) + "]".repeat(2000) + ","), sig)),
+                // Parsers disagree on which of two equal names counts (first, last): a token that says two things is refused.
+                attack("10 a claim name twice (sub), signed by the issuer's key", "malformed",
+                        () -> signedPayload(payload().replaceFirst("\\{", "{\"sub\":\"admin\","))),
+                attack("10 a header name twice (alg), signed by the issuer's key", "malformed",
+                        () -> signedWithHeader("{\"alg\":\"RS256\",\"kid\":\"rsa-1\",\"alg\":\"none\"}", payload())),
                 attack("10 invalid base64url", "malformed", () -> {
                     String t = good();
                     return t.substring(0, 10) + "+/" + t.substring(12);
