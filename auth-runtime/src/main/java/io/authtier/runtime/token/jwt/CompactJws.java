@@ -1,9 +1,6 @@
 package io.authtier.runtime.token.jwt;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import io.authtier.runtime.token.Rejection;
-import java.nio.charset.StandardCharsets;
-import java.text.ParseException;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
@@ -144,44 +141,12 @@ record CompactJws(String headerSegment, String payloadSegment, String signature,
         if (segment.length() % 4 == 1) {
             return null; // no byte sequence encodes to this length
         }
-        String text;
+        byte[] utf8;
         try {
-            text = new String(Base64.getUrlDecoder().decode(segment), StandardCharsets.UTF_8);
+            utf8 = Base64.getUrlDecoder().decode(segment);
         } catch (IllegalArgumentException e) {
             return null;
         }
-        if (tooDeep(text)) {
-            return null;
-        }
-        try {
-            return JSONObjectUtils.parse(text);
-        } catch (ParseException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /** Whether brackets outside strings nest deeper than {@link #MAX_JSON_DEPTH}. */
-    static boolean tooDeep(String json) {
-        int depth = 0;
-        boolean inString = false;
-        for (int i = 0; i < json.length(); i++) {
-            char c = json.charAt(i);
-            if (inString) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == '"') {
-                    inString = false;
-                }
-            } else if (c == '"') {
-                inString = true;
-            } else if (c == '{' || c == '[') {
-                if (++depth > MAX_JSON_DEPTH) {
-                    return true;
-                }
-            } else if (c == '}' || c == ']') {
-                depth--;
-            }
-        }
-        return false;
+        return JsonObjects.parse(utf8);
     }
 }
