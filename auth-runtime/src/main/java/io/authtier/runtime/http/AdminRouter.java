@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The admin port ({@code server.adminPort}, loopback only: reach it with {@code kubectl port-forward} or
  * {@code exec}). {@code POST /admin/logout?sub=SUBJECT} ends every session of that user at the login issuer
- * ("log out everywhere") in one store call, and answers {@code {"sessionsEnded": n}}. A request from a
+ * ("log out everywhere") in one store call, and answers {@code {"sessionsEnded": n}}; a login of that user begun
+ * before it and finishing after it is refused too (the store remembers the logout for 11 minutes). A request from a
  * browser (with {@code Origin}) is refused, so a web page cannot use someone's port-forward.
  */
 public final class AdminRouter implements Handler<HttpServerRequest> {

@@ -167,7 +167,7 @@ final class BackchannelLogout {
                 // By sub alone: remembered with the token's iat, so that a login the logout overtook (its ID
                 // token issued before) is refused too; one after the logout is not.
                 : store.deleteAllForUser(new SessionUser(issuerUrl, (String) claims.get("sub")),
-                        Optional.of(Instant.ofEpochSecond(Claims.seconds(claims.get("iat")))));
+                        Instant.ofEpochSecond(Claims.seconds(claims.get("iat"))));
         return ended.thenApply(count -> {
             metrics.logout("backchannel", count);
             LOG.info("back-channel logout by {} ended {} session(s)", sid.isPresent() ? "sid" : "sub", count);

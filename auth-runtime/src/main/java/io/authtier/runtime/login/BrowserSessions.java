@@ -167,7 +167,10 @@ public final class BrowserSessions implements AutoCloseable {
         });
     }
 
-    /** Ends every session of {@code subject} at the login issuer ("log out everywhere"); how many there were. */
+    /**
+     * Ends every session of {@code subject} at the login issuer ("log out everywhere"); how many there were. A login
+     * of that user under way meanwhile (begun before, finishing after) is refused: the store remembers the logout.
+     */
     public CompletionStage<Long> logoutEverywhere(String subject) {
         return store.deleteAllForUser(new SessionUser(issuer.issuerUrl().toString(), subject)).thenApply(count -> {
             metrics.logout("admin", count);

@@ -7,6 +7,7 @@ import io.authtier.runtime.resilience.RateLimitedLog;
 import io.authtier.runtime.session.CookieCheck;
 import io.authtier.runtime.resilience.Failures;
 import io.authtier.runtime.session.IdpSessionEndedException;
+import io.authtier.runtime.session.LoginTimes;
 import io.authtier.runtime.session.Session;
 import io.authtier.runtime.session.SessionCookie;
 import io.authtier.runtime.session.SessionStore;
@@ -238,15 +239,17 @@ public final class LoginFlow {
                 Claims.string(claims.get("preferred_username")), Claims.strings(claims.get("groups")), roles, scopes,
                 sessionTokens, now);
         long start = System.nanoTime();
-        // The ID token's iat (IdTokenRules requires it): a back-channel logout by sub issued since refuses the session.
-        return store.create(session, Instant.ofEpochSecond(Claims.seconds(claims.get("iat")))).thenApply(ticket -> {
+        // The ID token's iat (IdTokenRules requires it): a back-channel logout by sub issued since refuses the session;
+        // the login's start (our clock): so does log-out-everywhere made since, which has no IdP time to compare.
+        LoginTimes times = new LoginTimes(Instant.ofEpochSecond(Claims.seconds(claims.get("iat"))), login.startedAt());
+        return store.create(session, times).thenApply(ticket -> {
             metrics.storeCall("create", start);
             metrics.sessionCreated();
             metrics.login("success");
             // The binding has served its purpose; a login started in a parallel tab must start again.
             return WebAnswer.redirect(login.returnTo(), List.of(cookie.setCookie(ticket), binding.clearCookie()));
         }).exceptionallyCompose(error -> Failures.unwrap(error) instanceof IdpSessionEndedException
-                // The IdP ended this login's session, or logged its user out (back-channel logout), before it was stored.
+                // The IdP ended this login's session, or its user was logged out (back-channel or everywhere), before it was stored.
                 ? refused(401, "idp_session_ended", "the identity provider ended this login meanwhile; log in again")
                 : CompletableFuture.failedFuture(error));
     }

@@ -56,8 +56,8 @@ public final class CachingSessionStore implements SessionStore {
     }
 
     @Override
-    public CompletionStage<SessionTicket> create(Session session, Instant issuedAt) {
-        return inner.create(session, issuedAt);
+    public CompletionStage<SessionTicket> create(Session session, LoginTimes times) {
+        return inner.create(session, times);
     }
 
     @Override
@@ -130,7 +130,12 @@ public final class CachingSessionStore implements SessionStore {
 
     /** Forgets every remembered session: the ones that end are not known by ticket, and logouts are rare. */
     @Override
-    public CompletionStage<Long> deleteAllForUser(SessionUser user, Optional<Instant> loggedOutAt) {
+    public CompletionStage<Long> deleteAllForUser(SessionUser user) {
+        return forgetting(recent::invalidateAll, () -> inner.deleteAllForUser(user));
+    }
+
+    @Override
+    public CompletionStage<Long> deleteAllForUser(SessionUser user, Instant loggedOutAt) {
         return forgetting(recent::invalidateAll, () -> inner.deleteAllForUser(user, loggedOutAt));
     }
 

@@ -62,8 +62,8 @@ public final class EncryptedSessionStore implements SessionStore {
     }
 
     @Override
-    public CompletionStage<SessionTicket> create(Session session, Instant issuedAt) {
-        Objects.requireNonNull(issuedAt, "issuedAt");
+    public CompletionStage<SessionTicket> create(Session session, LoginTimes times) {
+        Objects.requireNonNull(times, "times");
         return guard(() -> {
             Instant now = clock.instant();
             Duration ttl = ttl(session, now);
@@ -72,7 +72,7 @@ public final class EncryptedSessionStore implements SessionStore {
             }
             SessionTicket ticket = SessionTicket.issue(session.user(), random);
             Optional<String> idpSessionTag = session.idpSessionId().map(sid -> IdpSession.idpSessionTag(session.issuer(), sid));
-            return bytes.create(ticket.address(), seal(ticket, session), ttl, lifetime.absoluteTimeout(), idpSessionTag, issuedAt)
+            return bytes.create(ticket.address(), seal(ticket, session), ttl, lifetime.absoluteTimeout(), idpSessionTag, times)
                     .thenApply(done -> ticket);
         });
     }
@@ -146,8 +146,14 @@ public final class EncryptedSessionStore implements SessionStore {
     }
 
     @Override
-    public CompletionStage<Long> deleteAllForUser(SessionUser user, Optional<Instant> loggedOutAt) {
-        return guard(() -> bytes.deleteUser(user.tag(), loggedOutAt));
+    public CompletionStage<Long> deleteAllForUser(SessionUser user) {
+        // Our clock, not the IdP's: compared only with when a login began, also by a runtime's clock.
+        return guard(() -> bytes.deleteUser(user.tag(), new UserLogout.Everywhere(clock.instant())));
+    }
+
+    @Override
+    public CompletionStage<Long> deleteAllForUser(SessionUser user, Instant loggedOutAt) {
+        return guard(() -> bytes.deleteUser(user.tag(), new UserLogout.ByIdp(loggedOutAt)));
     }
 
     @Override

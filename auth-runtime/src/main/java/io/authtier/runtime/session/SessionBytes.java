@@ -1,7 +1,6 @@
 package io.authtier.runtime.session;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -19,14 +18,16 @@ public interface SessionBytes extends AutoCloseable {
      * session, whose index then lives at least {@code userTtl} too. If that IdP session was ended by
      * {@link #deleteIdpSession} (for this user, or for all) within {@link IdpSessionEndedException#REMEMBERED},
      * nothing is kept and the stage fails with {@link IdpSessionEndedException}: a back-channel logout that
-     * overtook a login under its IdP session ends that login too. Likewise, storing nothing, if
-     * {@link #deleteUser} ended the user's sessions with a logout issued at or after {@code issuedAt}, within
-     * {@link IdpSessionEndedException#REMEMBERED}: that check is made in the step that stores the session.
+     * overtook a login under its IdP session ends that login too. Likewise, storing nothing, if {@link #deleteUser}
+     * ended the user's sessions, within {@link IdpSessionEndedException#REMEMBERED}, by a back-channel logout issued
+     * at or after {@code times.idTokenIssuedAt()}, or by log-out-everywhere at or after
+     * {@code times.startedAt()} − {@link UserLogout.Everywhere#MARGIN}: that check is made in the step that stores
+     * the session.
      *
-     * @param issuedAt when the IdP issued what the session is made of (the ID token's {@code iat}; seconds count)
+     * @param times when the login happened, by the IdP's clock and by this runtime's
      */
     CompletionStage<Void> create(SessionAddress address, byte[] value, Duration ttl, Duration userTtl,
-            Optional<String> idpSessionTag, Instant issuedAt);
+            Optional<String> idpSessionTag, LoginTimes times);
 
     /** The value, if present and not expired. */
     CompletionStage<Optional<byte[]>> read(SessionAddress address);
@@ -42,12 +43,12 @@ public interface SessionBytes extends AutoCloseable {
     CompletionStage<Boolean> delete(SessionAddress address);
 
     /**
-     * Removes every session of the user with {@code userTag}, atomically; how many there were. With
-     * {@code loggedOutAt}, in the same step, remembers the user as logged out then (the latest such time) for
-     * {@link IdpSessionEndedException#REMEMBERED}, so that a {@link #create} of a session issued at or before it
-     * is refused; best effort (a full store may refuse that write, the deletes go on).
+     * Removes every session of the user with {@code userTag}, atomically; how many there were. In the same step,
+     * remembers the user as logged out by {@code logout} (the latest such time of its kind) for
+     * {@link IdpSessionEndedException#REMEMBERED}, so that a {@link #create} of a login it overtook is refused;
+     * best effort (a full store may refuse that write, the deletes go on).
      */
-    CompletionStage<Long> deleteUser(String userTag, Optional<Instant> loggedOutAt);
+    CompletionStage<Long> deleteUser(String userTag, UserLogout logout);
 
     /**
      * Removes every session recorded under the IdP session with {@code idpSessionTag} (back-channel logout),

@@ -15,20 +15,21 @@ import java.util.concurrent.CompletionStage;
  */
 public interface SessionStore extends AutoCloseable {
 
-    /** {@link #create(Session, Instant)} of a session made of what the IdP issued at its {@code createdAt}. */
+    /** {@link #create(Session, LoginTimes)} of a session that no login preceded: both its times are its {@code createdAt}. */
     default CompletionStage<SessionTicket> create(Session session) {
-        return create(session, session.createdAt());
+        return create(session, LoginTimes.of(session));
     }
 
     /**
      * Stores {@code session} under a new ticket: a fresh random id and key every time (no fixation). Fails with
-     * {@link IdpSessionEndedException}, storing nothing, if a back-channel logout overtook its login: one of its
-     * IdP session ({@link #deleteAllForIdpSession}), or one of its user issued at or after {@code issuedAt}
-     * ({@link #deleteAllForUser(SessionUser, Optional)}).
+     * {@link IdpSessionEndedException}, storing nothing, if a logout overtook its login: a back-channel logout of
+     * its IdP session ({@link #deleteAllForIdpSession}), or of its user issued at or after the ID token
+     * ({@link #deleteAllForUser(SessionUser, Instant)}), or log-out-everywhere of its user at or after the login
+     * began, less {@link UserLogout.Everywhere#MARGIN} ({@link #deleteAllForUser(SessionUser)}).
      *
-     * @param issuedAt when the IdP issued what the session is made of: the ID token's {@code iat}
+     * @param times when the login happened: the ID token's {@code iat} (the IdP's clock) and when it began (ours)
      */
-    CompletionStage<SessionTicket> create(Session session, Instant issuedAt);
+    CompletionStage<SessionTicket> create(Session session, LoginTimes times);
 
     /**
      * The session of {@code ticket}: one store read. If it is live and was last recorded as seen a minute
@@ -59,19 +60,21 @@ public interface SessionStore extends AutoCloseable {
     /** Ends one session (sign-out); true if it existed. */
     CompletionStage<Boolean> delete(SessionTicket ticket);
 
-    /** Ends every session of {@code user} in one call ("log out everywhere"); how many there were. */
-    default CompletionStage<Long> deleteAllForUser(SessionUser user) {
-        return deleteAllForUser(user, Optional.empty());
-    }
+    /**
+     * Ends every session of {@code user} in one call ("log out everywhere"); how many there were. The user is
+     * remembered as logged out now, by this store's clock, for {@link IdpSessionEndedException#REMEMBERED}, in the
+     * same step: a {@link #create(Session, LoginTimes)} of a login that began before (it was under way, such as
+     * its code exchange) is refused, one begun after it (beyond {@link UserLogout.Everywhere#MARGIN}) is not.
+     */
+    CompletionStage<Long> deleteAllForUser(SessionUser user);
 
     /**
-     * Ends every session of {@code user} in one call; how many there were. With {@code loggedOutAt} (a
-     * back-channel logout by {@code sub} alone, issued then), the user is remembered as logged out for
-     * {@link IdpSessionEndedException#REMEMBERED}, in the same step: a {@link #create(Session, Instant)} for the
-     * user whose ID token was issued at or before then (a login that the logout overtook) is refused, one issued
-     * later (a login after the logout) is not.
+     * Ends every session of {@code user} in one call (a back-channel logout by {@code sub} alone, issued at
+     * {@code loggedOutAt}, the IdP's clock); how many there were. The user is remembered as logged out then for
+     * {@link IdpSessionEndedException#REMEMBERED}, in the same step: a {@link #create(Session, LoginTimes)} whose ID
+     * token was issued at or before then (a login that the logout overtook) is refused, one issued later is not.
      */
-    CompletionStage<Long> deleteAllForUser(SessionUser user, Optional<Instant> loggedOutAt);
+    CompletionStage<Long> deleteAllForUser(SessionUser user, Instant loggedOutAt);
 
     /**
      * Ends every session created with {@code Session.idpSessionId()} = {@code sid} from {@code issuer} (OIDC

@@ -1,7 +1,6 @@
 package io.authtier.runtime.session;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -31,9 +30,9 @@ public final class RecordingBytes implements SessionBytes {
 
     @Override
     public CompletionStage<Void> create(SessionAddress address, byte[] value, Duration ttl, Duration userTtl,
-            Optional<String> idpSessionTag, Instant issuedAt) {
+            Optional<String> idpSessionTag, LoginTimes times) {
         written.add(value.clone());
-        return inner.create(address, value, ttl, userTtl, idpSessionTag, issuedAt);
+        return inner.create(address, value, ttl, userTtl, idpSessionTag, times);
     }
 
     /** How many reads reached the store. */
@@ -109,8 +108,8 @@ public final class RecordingBytes implements SessionBytes {
     }
 
     @Override
-    public CompletionStage<Long> deleteUser(String userTag, Optional<Instant> loggedOutAt) {
-        return inner.deleteUser(userTag, loggedOutAt);
+    public CompletionStage<Long> deleteUser(String userTag, UserLogout logout) {
+        return inner.deleteUser(userTag, logout);
     }
 
     @Override

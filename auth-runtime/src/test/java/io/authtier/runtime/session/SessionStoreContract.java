@@ -76,6 +76,11 @@ public abstract class SessionStoreContract {
                 clock.instant());
     }
 
+    /** A login whose ID token was issued at {@code iat} and that began now. */
+    protected LoginTimes issuedAt(Instant iat) {
+        return new LoginTimes(iat, clock.instant());
+    }
+
     protected SessionTicket create(Session session) {
         return store.create(session).toCompletableFuture().join();
     }
@@ -329,15 +334,52 @@ public abstract class SessionStoreContract {
     }
 
     @Test
-    @DisplayName("A session created after log-out-everywhere lives on")
+    @DisplayName("A login begun after log-out-everywhere, beyond the clocks' margin, lives on")
     void createAfterDeleteAll() {
         SessionUser user = newUser();
         create(session(user));
         store.deleteAllForUser(user).toCompletableFuture().join();
+        clock.advance(UserLogout.Everywhere.MARGIN.plusMillis(1));
 
         SessionTicket fresh = create(session(user));
 
         assertThat(load(fresh)).isInstanceOf(SessionLookup.Found.class);
+    }
+
+    @Test
+    @DisplayName("Log out everywhere refuses a login of the user begun before it (under way), even with a newer ID token, keeps "
+            + "nothing of it, refuses one begun within the margin after it, and lets a later one and other users' in")
+    void createOfLoginBegunBeforeDeleteAllIsRefused() {
+        SessionUser user = newUser();
+        SessionUser other = newUser();
+        SessionTicket existing = create(session(user, Optional.empty()));
+        // Given logins begun now, whose code exchange is still under way when an operator logs the user out 30 s later
+        Instant begun = clock.instant();
+        clock.advance(Duration.ofSeconds(30));
+        Instant logout = clock.instant();
+        long stored = join(store.count(100)).sessions();
+
+        assertThat(join(store.deleteAllForUser(user))).isEqualTo(1);
+
+        assertThat(load(existing)).isInstanceOf(SessionLookup.Absent.class);
+        clock.advance(Duration.ofSeconds(1));
+        // Then those logins finish and are refused, whatever their ID token's iat (the IdP's clock is not compared
+        // with ours); so is one begun at the margin's edge after the logout (replicas' clocks differ)
+        for (Instant startedAt : List.of(begun, logout, logout.plus(UserLogout.Everywhere.MARGIN))) {
+            LoginTimes times = new LoginTimes(clock.instant(), startedAt);
+            assertThat(store.create(session(user, Optional.empty()), times).toCompletableFuture())
+                    .failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingRootCause().isInstanceOf(IdpSessionEndedException.class);
+            assertThat(store.create(session(user, Optional.of(newSid())), times).toCompletableFuture())
+                    .failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingRootCause().isInstanceOf(IdpSessionEndedException.class);
+        }
+        assertThat(join(store.count(100)).sessions()).isEqualTo(stored - 1);
+        // A login begun after the logout (beyond the margin), even with an ID token older than the logout, and another
+        // user's login under way meanwhile, are in
+        Instant after = logout.plus(UserLogout.Everywhere.MARGIN).plusMillis(1);
+        assertThat(load(join(store.create(session(user, Optional.of(newSid())), new LoginTimes(begun, after)))))
+                .isInstanceOf(SessionLookup.Found.class);
+        assertThat(load(join(store.create(session(other, Optional.empty()), new LoginTimes(begun, begun)))))
+                .isInstanceOf(SessionLookup.Found.class);
     }
 
     @Test
@@ -419,34 +461,39 @@ public abstract class SessionStoreContract {
         Instant logout = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         long stored = join(store.count(100)).sessions();
 
-        assertThat(join(store.deleteAllForUser(user, Optional.of(logout)))).isEqualTo(1);
+        assertThat(join(store.deleteAllForUser(user, logout))).isEqualTo(1);
 
         assertThat(load(before)).isInstanceOf(SessionLookup.Absent.class);
         // ID tokens issued before the logout, or in its second: the logout overtook those logins
         for (Instant issuedAt : List.of(logout.minusSeconds(30), logout, logout.plusMillis(999))) {
-            assertThat(store.create(session(user, Optional.empty()), issuedAt).toCompletableFuture())
+            assertThat(store.create(session(user, Optional.empty()), issuedAt(issuedAt)).toCompletableFuture())
                     .failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingRootCause().isInstanceOf(IdpSessionEndedException.class);
-            assertThat(store.create(session(user, Optional.of(newSid())), issuedAt).toCompletableFuture())
+            assertThat(store.create(session(user, Optional.of(newSid())), issuedAt(issuedAt)).toCompletableFuture())
                     .failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingRootCause().isInstanceOf(IdpSessionEndedException.class);
         }
         assertThat(join(store.count(100)).sessions()).isEqualTo(stored - 1);
         // A login after the logout, and another user's, are in
-        assertThat(load(join(store.create(session(user, Optional.empty()), logout.plusSeconds(1))))).isInstanceOf(SessionLookup.Found.class);
-        assertThat(load(join(store.create(session(other, Optional.empty()), logout.minusSeconds(30))))).isInstanceOf(SessionLookup.Found.class);
+        assertThat(load(join(store.create(session(user, Optional.empty()), issuedAt(logout.plusSeconds(1))))))
+                .isInstanceOf(SessionLookup.Found.class);
+        assertThat(load(join(store.create(session(other, Optional.empty()), issuedAt(logout.minusSeconds(30))))))
+                .isInstanceOf(SessionLookup.Found.class);
     }
 
     @Test
-    @DisplayName("Log out everywhere without a logout time refuses no later login; an older logout by sub does not undo a newer one's mark")
-    void userLogoutMarkOnlyWithATime() {
+    @DisplayName("Log out everywhere leaves the IdP's time alone: a login begun after it passes with an old ID token; "
+            + "an older logout by sub does not undo a newer one's mark")
+    void userLogoutMarksKeepTheirClocksApart() {
         SessionUser user = newUser();
         Instant logout = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         join(store.deleteAllForUser(user));
-        assertThat(load(join(store.create(session(user, Optional.empty()), logout.minusSeconds(60))))).isInstanceOf(SessionLookup.Found.class);
+        clock.advance(UserLogout.Everywhere.MARGIN.plusMillis(1));
+        assertThat(load(join(store.create(session(user, Optional.empty()), issuedAt(logout.minusSeconds(60))))))
+                .isInstanceOf(SessionLookup.Found.class);
 
-        join(store.deleteAllForUser(user, Optional.of(logout)));
-        join(store.deleteAllForUser(user, Optional.of(logout.minusSeconds(20))));
+        join(store.deleteAllForUser(user, logout));
+        join(store.deleteAllForUser(user, logout.minusSeconds(20)));
 
-        assertThat(store.create(session(user, Optional.empty()), logout.minusSeconds(10)).toCompletableFuture())
+        assertThat(store.create(session(user, Optional.empty()), issuedAt(logout.minusSeconds(10))).toCompletableFuture())
                 .failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingRootCause().isInstanceOf(IdpSessionEndedException.class);
     }
 

@@ -1,8 +1,10 @@
 package io.authtier.runtime.session.memory;
 
 import io.authtier.runtime.session.IdpSessionEndedException;
+import io.authtier.runtime.session.LoginTimes;
 import io.authtier.runtime.session.SessionAddress;
 import io.authtier.runtime.session.SessionBytes;
+import io.authtier.runtime.session.UserLogout;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +56,8 @@ public final class MemorySessionBytes implements SessionBytes {
      * such a logout of one user are ordered (the sweep drops expired ones, which no create heeds, outside it).
      */
     private final ConcurrentHashMap<String, LoggedOut> loggedOutUsers = new ConcurrentHashMap<>();
+    /** By user tag: when log-out-everywhere logged the user out (our clock), until when; guarded as {@link #loggedOutUsers}. */
+    private final ConcurrentHashMap<String, LoggedOutEverywhere> loggedOutEverywhere = new ConcurrentHashMap<>();
 
     /** A back-channel logout by sub: issued at {@code at} (whole seconds count), remembered until {@code until}. */
     private record LoggedOut(long atSecond, Instant until) {
@@ -62,6 +66,20 @@ public final class MemorySessionBytes implements SessionBytes {
             return other.atSecond() > atSecond ? other : this;
         }
     }
+
+    /** Log out everywhere at {@code at} (this runtime's clock), remembered until {@code until}. */
+    private record LoggedOutEverywhere(Instant at, Instant until) {
+
+        LoggedOutEverywhere later(LoggedOutEverywhere other) {
+            return other.at().isAfter(at) ? other : this;
+        }
+
+        /** Whether a login begun at {@code startedAt} was under way then (or began within the margin after it). */
+        boolean overtook(Instant startedAt) {
+            return !startedAt.isAfter(at.plus(UserLogout.Everywhere.MARGIN));
+        }
+    }
+
     private final AtomicLong creations = new AtomicLong();
 
     public MemorySessionBytes(Clock clock) {
@@ -70,15 +88,17 @@ public final class MemorySessionBytes implements SessionBytes {
 
     @Override
     public CompletionStage<Void> create(SessionAddress address, byte[] value, Duration ttl, Duration userTtl,
-            Optional<String> idpSessionTag, Instant issuedAt) {
+            Optional<String> idpSessionTag, LoginTimes times) {
         Instant now = clock.instant();
         Entry entry = new Entry(value.clone(), now.plus(ttl));
         AtomicReference<Boolean> loggedOut = new AtomicReference<>(false);
         // compute, not computeIfAbsent + put: atomic against sweep() and deleteUser() dropping the user's map.
         users.compute(address.userTag(), (tag, sessions) -> {
             LoggedOut mark = loggedOutUsers.get(tag);
-            if (mark != null && mark.until().isAfter(now) && mark.atSecond() >= issuedAt.getEpochSecond()) {
-                loggedOut.set(true); // a back-channel logout by sub overtook this login
+            LoggedOutEverywhere everywhere = loggedOutEverywhere.get(tag);
+            if (mark != null && mark.until().isAfter(now) && mark.atSecond() >= times.idTokenIssuedAt().getEpochSecond()
+                    || everywhere != null && everywhere.until().isAfter(now) && everywhere.overtook(times.startedAt())) {
+                loggedOut.set(true); // a logout of the user overtook this login
                 return sessions;
             }
             ConcurrentHashMap<String, Entry> map = sessions == null ? new ConcurrentHashMap<>() : sessions;
@@ -162,12 +182,17 @@ public final class MemorySessionBytes implements SessionBytes {
     }
 
     @Override
-    public CompletionStage<Long> deleteUser(String userTag, Optional<Instant> loggedOutAt) {
+    public CompletionStage<Long> deleteUser(String userTag, UserLogout logout) {
         Instant now = clock.instant();
+        Instant until = now.plus(IdpSessionEndedException.REMEMBERED);
         AtomicReference<Map<String, Entry>> removed = new AtomicReference<>();
         users.compute(userTag, (tag, held) -> {
-            loggedOutAt.ifPresent(at -> loggedOutUsers.merge(tag, new LoggedOut(at.getEpochSecond(), now.plus(IdpSessionEndedException.REMEMBERED)),
-                    LoggedOut::later));
+            switch (logout) {
+                case UserLogout.ByIdp(Instant issuedAt) -> loggedOutUsers.merge(tag, new LoggedOut(issuedAt.getEpochSecond(), until),
+                        LoggedOut::later);
+                case UserLogout.Everywhere(Instant at) -> loggedOutEverywhere.merge(tag, new LoggedOutEverywhere(at, until),
+                        LoggedOutEverywhere::later);
+            }
             removed.set(held);
             return null;
         });
@@ -235,6 +260,11 @@ public final class MemorySessionBytes implements SessionBytes {
         loggedOutUsers.forEach((tag, mark) -> {
             if (!mark.until().isAfter(now)) {
                 loggedOutUsers.remove(tag, mark);
+            }
+        });
+        loggedOutEverywhere.forEach((tag, mark) -> {
+            if (!mark.until().isAfter(now)) {
+                loggedOutEverywhere.remove(tag, mark);
             }
         });
         endedIdpSessions.forEach((tag, marks) -> idpSessions.compute(tag, (t, sessions) -> {

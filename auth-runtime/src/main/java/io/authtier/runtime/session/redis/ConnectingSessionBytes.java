@@ -1,11 +1,12 @@
 package io.authtier.runtime.session.redis;
 
 import io.authtier.runtime.redis.RedisConnector;
+import io.authtier.runtime.session.LoginTimes;
 import io.authtier.runtime.session.SessionAddress;
 import io.authtier.runtime.session.SessionBytes;
 import io.authtier.runtime.session.SessionStoreException;
+import io.authtier.runtime.session.UserLogout;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -53,8 +54,8 @@ public final class ConnectingSessionBytes implements SessionBytes {
 
     @Override
     public CompletionStage<Void> create(SessionAddress address, byte[] value, Duration ttl, Duration userTtl, Optional<String> idpSessionTag,
-            Instant issuedAt) {
-        return with(b -> b.create(address, value, ttl, userTtl, idpSessionTag, issuedAt));
+            LoginTimes times) {
+        return with(b -> b.create(address, value, ttl, userTtl, idpSessionTag, times));
     }
 
     @Override
@@ -73,8 +74,8 @@ public final class ConnectingSessionBytes implements SessionBytes {
     }
 
     @Override
-    public CompletionStage<Long> deleteUser(String userTag, Optional<Instant> loggedOutAt) {
-        return with(b -> b.deleteUser(userTag, loggedOutAt));
+    public CompletionStage<Long> deleteUser(String userTag, UserLogout logout) {
+        return with(b -> b.deleteUser(userTag, logout));
     }
 
     @Override

@@ -2,8 +2,10 @@ package io.authtier.runtime.session.redis;
 
 import io.authtier.runtime.redis.RedisConnection;
 import io.authtier.runtime.session.IdpSessionEndedException;
+import io.authtier.runtime.session.LoginTimes;
 import io.authtier.runtime.session.SessionAddress;
 import io.authtier.runtime.session.SessionBytes;
+import io.authtier.runtime.session.UserLogout;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
@@ -38,8 +40,9 @@ import java.util.stream.IntStream;
  * user's newest session (which outlives every session in it). {@code authtier:sid:{<idpSessionTag>}} is the
  * set of {@code <userTag>:<idHash>} of the sessions created under one IdP session (back-channel logout by
  * {@code sid}); its members live in other slots, so it is read and the sessions deleted one by one.
- * {@code authtier:user-ended:{<userTag>}} holds the {@code iat} of a back-channel logout by {@code sub}, in the
- * user's slot, which the create script reads.
+ * {@code authtier:user-ended:{<userTag>}} holds the {@code iat} of a back-channel logout by {@code sub}, and
+ * {@code authtier:user-ended-admin:{<userTag>}} the time (ours, in ms) of log-out-everywhere, both in the user's slot,
+ * which the create script reads.
  *
  * <p>Round trips: create one ({@code EVALSHA}, plus a pipelined second {@code EVALSHA} for the IdP-session
  * index when the session has a {@code sid}; two the first time a node sees a script), read one
@@ -65,6 +68,11 @@ public final class RedisSessionBytes implements SessionBytes {
     public static final String IDP_SESSION_ENDED_PREFIX = "authtier:sid-ended:";
     /** Prefix of every mark of a user logged out by a back-channel logout by sub (same hash tag as the user's index). */
     public static final String USER_ENDED_PREFIX = "authtier:user-ended:";
+    /**
+     * Prefix of every mark of a user logged out everywhere (admin), by the runtime's clock in ms: a key of its own,
+     * not a field of the back-channel mark, which versions before it read as a plain string.
+     */
+    public static final String USER_ENDED_ADMIN_PREFIX = "authtier:user-ended-admin:";
     /** Prefix of every refresh-lock key. */
     public static final String LOCK_PREFIX = "authtier:lock:";
     /** Index size above which a create drops members whose session has expired. */
@@ -77,11 +85,16 @@ public final class RedisSessionBytes implements SessionBytes {
 
     /**
      * Stores a session and indexes it under its user; returns 1, or -1 storing nothing if a back-channel logout
-     * by sub (KEYS[3], its iat in seconds) is not older than the session's ID token (ARGV[7]).
+     * by sub (KEYS[3], its iat in seconds) is not older than the session's ID token (ARGV[7]), or if log out
+     * everywhere (KEYS[4], ms by the runtime's clock) plus the margin ARGV[9] is not older than the login's start
+     * (ARGV[8], ms by the runtime's clock). Each mark is compared with a time of its own clock only.
      */
     private static final Script CREATE = new Script("""
-            local ended = redis.call('GET', KEYS[3])
-            if ended and tonumber(ended) >= tonumber(ARGV[7]) then
+            local ended = redis.call('MGET', KEYS[3], KEYS[4])
+            if ended[1] and tonumber(ended[1]) >= tonumber(ARGV[7]) then
+              return -1
+            end
+            if ended[2] and tonumber(ended[2]) + tonumber(ARGV[9]) >= tonumber(ARGV[8]) then
               return -1
             end
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
@@ -144,9 +157,9 @@ public final class RedisSessionBytes implements SessionBytes {
             """);
 
     /**
-     * Deletes a user's sessions and index; with ARGV[2] (a logout's iat in seconds, else empty) then marks the
-     * user as logged out then (KEYS[2], the latest such time, kept ARGV[3] ms). The mark last and by pcall: a
-     * full Redis that refuses it must not undo the deletes.
+     * Deletes a user's sessions and index, then marks the user as logged out at ARGV[2] (KEYS[2]: the back-channel
+     * mark, a logout's iat in seconds, or the log-out-everywhere mark, ms by the runtime's clock; the latest such
+     * time, kept ARGV[3] ms). The mark last and by pcall: a full Redis that refuses it must not undo the deletes.
      */
     private static final Script DELETE_USER = new Script("""
             local deleted = 0
@@ -154,11 +167,9 @@ public final class RedisSessionBytes implements SessionBytes {
               deleted = deleted + redis.call('DEL', ARGV[1] .. member)
             end
             redis.call('DEL', KEYS[1])
-            if ARGV[2] ~= '' then
-              local marked = redis.call('GET', KEYS[2])
-              if not marked or tonumber(marked) < tonumber(ARGV[2]) then
-                redis.pcall('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
-              end
+            local marked = redis.call('GET', KEYS[2])
+            if not marked or tonumber(marked) < tonumber(ARGV[2]) then
+              redis.pcall('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
             end
             return deleted
             """);
@@ -209,6 +220,11 @@ public final class RedisSessionBytes implements SessionBytes {
         return USER_ENDED_PREFIX + "{" + userTag + "}";
     }
 
+    /** The key of the mark of a user logged out everywhere by an operator (in the user's slot). */
+    public static String userEndedAdminKey(String userTag) {
+        return USER_ENDED_ADMIN_PREFIX + "{" + userTag + "}";
+    }
+
     /** The key of the index of the sessions created under an IdP session ({@link io.authtier.runtime.session.IdpSession#tag()}). */
     public static String idpSessionKey(String idpSessionTag) {
         return IDP_SESSION_PREFIX + "{" + idpSessionTag + "}";
@@ -240,16 +256,18 @@ public final class RedisSessionBytes implements SessionBytes {
 
     @Override
     public CompletionStage<Void> create(SessionAddress address, byte[] value, Duration ttl, Duration userTtl,
-            Optional<String> idpSessionTag, Instant issuedAt) {
-        // The user's logout mark is read in the script that stores the session (its slot): no round trip more.
+            Optional<String> idpSessionTag, LoginTimes times) {
+        // The user's logout marks are read in the script that stores the session (its slot): no round trip more.
+        String userTag = address.userTag();
         CompletionStage<Long> session = this.<Long>run(CREATE, ScriptOutputType.INTEGER,
-                new String[] {sessionKey(address), userKey(address.userTag()), userEndedKey(address.userTag())},
+                new String[] {sessionKey(address), userKey(userTag), userEndedKey(userTag), userEndedAdminKey(userTag)},
                 value, ascii(millis(ttl)), ascii(address.idHash()), ascii(millis(userTtl)),
-                ascii(sessionPrefix(address.userTag())), ascii(String.valueOf(PRUNE_ABOVE)),
-                ascii(String.valueOf(issuedAt.getEpochSecond())))
+                ascii(sessionPrefix(userTag)), ascii(String.valueOf(PRUNE_ABOVE)),
+                ascii(String.valueOf(times.idTokenIssuedAt().getEpochSecond())),
+                ascii(String.valueOf(times.startedAt().toEpochMilli())), ascii(String.valueOf(UserLogout.Everywhere.MARGIN.toMillis())))
                 .thenApply(reply -> {
                     if (reply < 0) {
-                        throw new IdpSessionEndedException(); // a back-channel logout by sub overtook this login
+                        throw new IdpSessionEndedException(); // a logout of the user overtook this login
                     }
                     return reply;
                 });
@@ -353,11 +371,18 @@ public final class RedisSessionBytes implements SessionBytes {
     }
 
     @Override
-    public CompletionStage<Long> deleteUser(String userTag, Optional<Instant> loggedOutAt) {
+    public CompletionStage<Long> deleteUser(String userTag, UserLogout logout) {
         String key = userKey(userTag);
+        String[] keys = switch (logout) {
+            case UserLogout.ByIdp byIdp -> new String[] {key, userEndedKey(userTag)};
+            case UserLogout.Everywhere everywhere -> new String[] {key, userEndedAdminKey(userTag)};
+        };
+        String at = switch (logout) {
+            case UserLogout.ByIdp(Instant issuedAt) -> String.valueOf(issuedAt.getEpochSecond());
+            case UserLogout.Everywhere(Instant when) -> String.valueOf(when.toEpochMilli());
+        };
         // The confirmation covers the mark too: it shares the index's slot, and so its master.
-        return this.<Long>run(DELETE_USER, ScriptOutputType.INTEGER, new String[] {key, userEndedKey(userTag)}, ascii(sessionPrefix(userTag)),
-                        ascii(loggedOutAt.map(at -> String.valueOf(at.getEpochSecond())).orElse("")),
+        return this.<Long>run(DELETE_USER, ScriptOutputType.INTEGER, keys, ascii(sessionPrefix(userTag)), ascii(at),
                         ascii(millis(IdpSessionEndedException.REMEMBERED)))
                 .thenCompose(deleted -> redis.confirmation().confirm(List.of(key)).thenApply(confirmed -> deleted));
     }

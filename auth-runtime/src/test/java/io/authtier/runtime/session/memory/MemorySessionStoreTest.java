@@ -2,6 +2,7 @@ package io.authtier.runtime.session.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.authtier.runtime.session.LoginTimes;
 import io.authtier.runtime.session.SessionAddress;
 import io.authtier.runtime.session.SessionBytes;
 import io.authtier.runtime.session.SessionStoreContract;
@@ -35,7 +36,8 @@ class MemorySessionStoreTest extends SessionStoreContract {
     @DisplayName("A sweep drops expired values, so memory does not grow with abandoned sessions")
     void sweepDropsExpired() {
         SessionAddress address = new SessionAddress("tag", "id");
-        memory.create(address, new byte[] {1}, Duration.ofMinutes(1), Duration.ofMinutes(1), Optional.of("idp"), clock.instant());
+        memory.create(address, new byte[] {1}, Duration.ofMinutes(1), Duration.ofMinutes(1), Optional.of("idp"),
+                new LoginTimes(clock.instant(), clock.instant()));
 
         clock.advance(Duration.ofMinutes(1));
         memory.sweep();

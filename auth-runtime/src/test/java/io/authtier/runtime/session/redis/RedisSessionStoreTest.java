@@ -77,6 +77,21 @@ class RedisSessionStoreTest extends RedisSessionStoreContract {
     }
 
     @Test
+    @DisplayName("Log out everywhere leaves its mark in the user's slot: our clock's time in ms, for 11 minutes; the back-channel mark is not touched")
+    void everywhereMarkLayout() {
+        SessionUser user = newUser();
+        create(session(user));
+
+        join(store.deleteAllForUser(user));
+
+        String mark = RedisSessionBytes.userEndedAdminKey(user.tag());
+        assertThat(mark).isEqualTo("authtier:user-ended-admin:{" + user.tag() + "}");
+        assertThat(redis.server().command("GET", mark)).isEqualTo(String.valueOf(clock.instant().toEpochMilli()));
+        assertThat(pttl(mark)).isLessThanOrEqualTo(Duration.ofMinutes(11).toMillis()).isGreaterThan(Duration.ofMinutes(10).toMillis());
+        assertThat(redis.server().command("EXISTS", RedisSessionBytes.userEndedKey(user.tag()))).isEqualTo(":0");
+    }
+
+    @Test
     @DisplayName("The first create after Redis lost its script cache still works (EVALSHA falls back to EVAL)")
     void scriptCacheFlushed() {
         create(session(newUser()));
@@ -105,9 +120,11 @@ class RedisSessionStoreTest extends RedisSessionStoreContract {
         assertThat(calls(afterCreateWithoutSid, "evalsha")).isEqualTo(1);
         assertThat(calls(afterCreate, "evalsha")).isEqualTo(2);
         assertThat(calls(afterCreate, "eval") + calls(afterCreateWithoutSid, "eval")).isZero();
-        // One GET, inside the create script (commandstats counts commands in scripts): the user's logout mark, no round trip of its own
-        assertThat(calls(afterCreate, "get")).isEqualTo(1);
-        assertThat(calls(afterCreateWithoutSid, "get")).isEqualTo(1);
+        // One MGET, inside the create script (commandstats counts commands in scripts): the user's two logout marks
+        // (back-channel and everywhere), no round trip of their own
+        assertThat(calls(afterCreate, "mget")).isEqualTo(1);
+        assertThat(calls(afterCreateWithoutSid, "mget")).isEqualTo(1);
+        assertThat(calls(afterCreate, "get") + calls(afterCreateWithoutSid, "get")).isZero();
         assertThat(calls(afterLoad, "get")).isEqualTo(1);
         assertThat(calls(afterLoad, "evalsha") + calls(afterLoad, "set")).isZero();
     }
