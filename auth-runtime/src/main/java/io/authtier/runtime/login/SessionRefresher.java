@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * most until the lock's end) may still be retrying or storing. The IdP call itself is over by the lock's end
  * ({@link TokenEndpoint#refresh}), so nothing of it reaches the IdP once another replica may hold the lock.
  *
- * <p>New tokens that cannot be stored (the store fails the write twice) are not thrown away: with rotating
+ * <p>New tokens are stored only under this replica's lock, extended first if it still holds it: a lock that has
+ * ended (another replica may hold it) gets no write ({@link #storeUnderLock}). New tokens that cannot be stored
+ * (the store fails the write twice) are not thrown away: with rotating
  * refresh tokens the old refresh token is spent, and the next refresh would end the session with
  * {@code invalid_grant}. The request goes on with them, this replica remembers them until its lock ends (not
  * a moment longer: after that another replica may hold the lock and refresh), and keeps the lock meanwhile, so
@@ -174,16 +176,18 @@ final class SessionRefresher {
         });
     }
 
-    /** Stores tokens that an earlier refresh could not; the lock is released once they are stored. */
+    /**
+     * Stores tokens that an earlier refresh could not, under the lock kept for them; the lock is released once
+     * they are stored, or once they are forgotten (the lock was no longer this replica's: then the release finds
+     * another's lock, or none, and leaves it).
+     */
     private CompletionStage<Refreshed> storeUnsaved(SessionTicket ticket, Unsaved pending) {
-        return store.update(ticket, pending.session()).handle((stored, error) -> {
-            if (error != null) {
-                failures.warn("refreshed tokens still not stored, kept on this replica: {}", StepFailures.describe(error));
-                return new Current(pending.session());
+        String owner = pending.lockOwner();
+        return storeUnderLock(ticket, pending.session(), owner, pending.lockEnds()).whenComplete((result, error) -> {
+            Unsaved kept = unsaved.getIfPresent(ticket);
+            if (kept == null || !kept.lockOwner().equals(owner)) {
+                store.unlockRefresh(ticket, owner);
             }
-            unsaved.invalidate(ticket);
-            store.unlockRefresh(ticket, pending.lockOwner());
-            return stored ? new Current(pending.session()) : new Ended();
         });
     }
 
@@ -238,23 +242,72 @@ final class SessionRefresher {
                 granted.idToken().or(() -> current.tokens().idToken()),
                 clock.instant().plus(granted.expiresIn().orElse(LoginFlow.DEFAULT_ACCESS_TOKEN_LIFETIME)));
         Session updated = SessionGrants.reread(current.withTokens(renewed), granted.scopes());
-        long start = System.nanoTime();
         metrics.refresh("refreshed");
-        // Once more if the store fails: the IdP may have spent the old refresh token for these.
-        return store.update(ticket, updated).exceptionallyCompose(error -> store.update(ticket, updated)).handle((stored, error) -> {
-            metrics.storeCall("update", start);
+        return storeUnderLock(ticket, updated, owner, lockEnds);
+    }
+
+    /**
+     * Stores refreshed tokens only under this replica's own lock. First the lock is extended if this replica still
+     * holds it (compare the owner, then extend, in one step), so that the write has a whole lock's time and does not
+     * land once another replica may hold the lock and refresh from what is stored. A lock that has ended gets no
+     * write: another replica may hold it and be refreshing, and these tokens could overwrite what it stores. They
+     * serve this request and are forgotten, as kept tokens are once their lock ends (docs/login.md: with rotating
+     * refresh tokens the session may then end at its next refresh). If the store cannot answer, the tokens are kept
+     * on this replica until the lock ends, for its next request to store under the lock.
+     *
+     * @param lockEnds when the lock ends if it is not extended
+     */
+    private CompletionStage<Refreshed> storeUnderLock(SessionTicket ticket, Session updated, String owner, Deadline lockEnds) {
+        // Reckoned from before the extension is asked for, as lockEnds is from before the lock was taken.
+        Deadline extendedEnds = Deadline.in(lockTtl.minus(LOCK_MARGIN));
+        long start = System.nanoTime();
+        return store.extendRefreshLock(ticket, owner, lockTtl).handle((extended, error) -> {
+            metrics.storeCall("lock", start);
             if (error != null) {
-                if (lockEnds.passed()) {
-                    // The lock may be another replica's by now: this one no longer speaks for the session.
-                    failures.warn("refreshed tokens not stored, and the refresh lock has ended: {}", StepFailures.describe(error));
-                } else {
-                    failures.warn("refreshed tokens not stored, kept on this replica: {}", StepFailures.describe(error));
-                    unsaved.put(ticket, new Unsaved(updated, owner, lockEnds));
-                }
-                return new Current(updated);
+                return CompletableFuture.completedFuture(keep(ticket, updated, owner, lockEnds, error));
             }
-            return stored ? new Current(updated) : new Ended();
-        });
+            if (!extended) {
+                forget(ticket, owner);
+                failures.warn("refreshed tokens not stored: the refresh lock ended before they could be (another replica may be "
+                        + "refreshing the session); this request goes on with them");
+                return CompletableFuture.<Refreshed>completedFuture(new Current(updated));
+            }
+            return write(ticket, updated, owner, extendedEnds);
+        }).thenCompose(stage -> stage);
+    }
+
+    /** The write of refreshed tokens under a lock just extended to {@code lockEnds}. */
+    private CompletionStage<Refreshed> write(SessionTicket ticket, Session updated, String owner, Deadline lockEnds) {
+        long start = System.nanoTime();
+        // Once more if the store fails (the IdP may have spent the old refresh token for these), while the lock lasts.
+        return store.update(ticket, updated)
+                .exceptionallyCompose(error -> lockEnds.passed() ? CompletableFuture.failedFuture(error) : store.update(ticket, updated))
+                .handle((stored, error) -> {
+                    metrics.storeCall("update", start);
+                    if (error != null) {
+                        return keep(ticket, updated, owner, lockEnds, error);
+                    }
+                    forget(ticket, owner);
+                    return stored ? new Current(updated) : new Ended();
+                });
+    }
+
+    /** Tokens the store did not take: kept on this replica until the lock ends, forgotten if it has. */
+    private Refreshed keep(SessionTicket ticket, Session updated, String owner, Deadline lockEnds, Throwable error) {
+        forget(ticket, owner);
+        if (lockEnds.passed()) {
+            // The lock may be another replica's by now: this one no longer speaks for the session.
+            failures.warn("refreshed tokens not stored, and the refresh lock has ended: {}", StepFailures.describe(error));
+        } else {
+            failures.warn("refreshed tokens not stored, kept on this replica: {}", StepFailures.describe(error));
+            unsaved.put(ticket, new Unsaved(updated, owner, lockEnds));
+        }
+        return new Current(updated);
+    }
+
+    /** Drops tokens kept under {@code owner}'s lock (stored, or that lock is gone); another lock's are left. */
+    private void forget(SessionTicket ticket, String owner) {
+        unsaved.asMap().computeIfPresent(ticket, (t, kept) -> kept.lockOwner().equals(owner) ? null : kept);
     }
 
     /**

@@ -169,6 +169,11 @@ public final class CachingSessionStore implements SessionStore {
     }
 
     @Override
+    public CompletionStage<Boolean> extendRefreshLock(SessionTicket ticket, String owner, Duration ttl) {
+        return inner.extendRefreshLock(ticket, owner, ttl);
+    }
+
+    @Override
     public CompletionStage<SessionBytes.Count> count(int budget) {
         return inner.count(budget);
     }

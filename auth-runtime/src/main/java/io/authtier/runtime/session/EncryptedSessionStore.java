@@ -176,6 +176,12 @@ public final class EncryptedSessionStore implements SessionStore {
     }
 
     @Override
+    public CompletionStage<Boolean> extendRefreshLock(SessionTicket ticket, String owner, Duration ttl) {
+        Objects.requireNonNull(owner, "owner");
+        return guard(() -> bytes.extendLock(ticket.address(), owner, positive(ttl, "ttl")));
+    }
+
+    @Override
     public CompletionStage<SessionBytes.Count> count(int budget) {
         return guard(() -> bytes.count(budget));
     }

@@ -67,6 +67,12 @@ public interface SessionBytes extends AutoCloseable {
     CompletionStage<Boolean> unlock(SessionAddress address, String owner);
 
     /**
+     * Sets the lock to end {@code ttl} from now if {@code owner} still holds it, in one step (compare, then
+     * extend); false, and nothing changed, if it ended or another holds it.
+     */
+    CompletionStage<Boolean> extendLock(SessionAddress address, String owner, Duration ttl);
+
+    /**
      * How many sessions are stored now, for the {@code authtier_sessions_active} gauge: exact in memory; in
      * Redis a count of session keys by {@code SCAN} that stops after {@code budget} calls (a lower bound
      * then, said by {@link Count#complete()}).

@@ -93,6 +93,13 @@ public interface SessionStore extends AutoCloseable {
     /** Releases the refresh lock if {@code owner} still holds it; true if released (false once it expired). */
     CompletionStage<Boolean> unlockRefresh(SessionTicket ticket, String owner);
 
+    /**
+     * Makes the refresh lock end {@code ttl} from now if {@code owner} still holds it (compare and extend in one
+     * step); false, and nothing changed, once it has ended or another holds it. A refresh calls it before storing
+     * its new tokens: a write that outlasts the lock could overwrite what another replica's refresh stored.
+     */
+    CompletionStage<Boolean> extendRefreshLock(SessionTicket ticket, String owner, Duration ttl);
+
     /** How many sessions are stored now (an estimate in Redis; see {@link SessionBytes#count}). */
     CompletionStage<SessionBytes.Count> count(int budget);
 

@@ -128,6 +128,11 @@ public final class RecordingBytes implements SessionBytes {
     }
 
     @Override
+    public CompletionStage<Boolean> extendLock(SessionAddress address, String owner, Duration ttl) {
+        return inner.extendLock(address, owner, ttl);
+    }
+
+    @Override
     public void close() {
         inner.close();
     }

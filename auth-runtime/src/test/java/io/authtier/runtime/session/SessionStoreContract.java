@@ -42,6 +42,9 @@ public abstract class SessionStoreContract {
      */
     protected abstract void assertLockEndsAfter(SessionTicket ticket, Duration ttl);
 
+    /** Makes the refresh lock of {@code ticket}, just taken for 1 ms, expire: memory by moving {@link #clock}, Redis by waiting for its TTL. */
+    protected abstract void expireLock(SessionTicket ticket);
+
     @BeforeEach
     void createStore() {
         clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
@@ -535,6 +538,47 @@ public abstract class SessionStoreContract {
         assertThat(join(store.unlockRefresh(ticket, "owner"))).isTrue();
         assertThat(join(store.unlockRefresh(ticket, "owner"))).isFalse();
         assertThat(join(store.tryLockRefresh(ticket, "next", Duration.ofSeconds(30)))).isTrue();
+    }
+
+    @Test
+    @DisplayName("The owner extends its refresh lock: it then ends the new TTL after the extension, not after it was taken")
+    void refreshLockExtendedByOwner() {
+        SessionTicket ticket = create(session(newUser()));
+        assertThat(join(store.tryLockRefresh(ticket, "owner", Duration.ofSeconds(10)))).isTrue();
+        clock.advance(Duration.ofSeconds(5));
+
+        assertThat(join(store.extendRefreshLock(ticket, "owner", Duration.ofSeconds(30)))).isTrue();
+
+        assertThat(join(store.tryLockRefresh(ticket, "other", Duration.ofSeconds(30)))).isFalse();
+        assertLockEndsAfter(ticket, Duration.ofSeconds(30));
+    }
+
+    @Test
+    @DisplayName("Only the owner extends the refresh lock: another's lock, a released one and a never-taken one stay as they are")
+    void refreshLockExtendedOnlyByOwner() {
+        SessionTicket ticket = create(session(newUser()));
+        SessionTicket free = create(session(newUser()));
+        assertThat(join(store.tryLockRefresh(ticket, "other-replica", Duration.ofSeconds(10)))).isTrue();
+
+        assertThat(join(store.extendRefreshLock(ticket, "former-owner", Duration.ofSeconds(60)))).isFalse();
+        assertLockEndsAfter(ticket, Duration.ofSeconds(10));
+
+        assertThat(join(store.extendRefreshLock(free, "owner", Duration.ofSeconds(60)))).isFalse();
+        assertThat(join(store.tryLockRefresh(free, "next", Duration.ofSeconds(10)))).as("extend took no lock").isTrue();
+        assertThat(join(store.unlockRefresh(free, "next"))).isTrue();
+        assertThat(join(store.extendRefreshLock(free, "next", Duration.ofSeconds(60)))).as("released").isFalse();
+        assertThat(join(store.tryLockRefresh(free, "third", Duration.ofSeconds(10)))).isTrue();
+    }
+
+    @Test
+    @DisplayName("A refresh lock that expired cannot be extended by its former owner, and stays free for another")
+    void refreshLockExpiredIsNotExtended() {
+        SessionTicket ticket = create(session(newUser()));
+        assertThat(join(store.tryLockRefresh(ticket, "owner", Duration.ofMillis(1)))).isTrue();
+        expireLock(ticket);
+
+        assertThat(join(store.extendRefreshLock(ticket, "owner", Duration.ofSeconds(60)))).isFalse();
+        assertThat(join(store.tryLockRefresh(ticket, "next", Duration.ofSeconds(10)))).isTrue();
     }
 
     @Test

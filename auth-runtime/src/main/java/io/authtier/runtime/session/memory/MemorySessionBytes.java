@@ -246,6 +246,23 @@ public final class MemorySessionBytes implements SessionBytes {
         return CompletableFuture.completedFuture(released.get());
     }
 
+    @Override
+    public CompletionStage<Boolean> extendLock(SessionAddress address, String owner, Duration ttl) {
+        Instant now = clock.instant();
+        AtomicReference<Boolean> extended = new AtomicReference<>(false);
+        locks.computeIfPresent(address, (a, lock) -> {
+            if (!lock.expiresAt().isAfter(now)) {
+                return null;
+            }
+            if (!lock.owner().equals(owner)) {
+                return lock;
+            }
+            extended.set(true);
+            return new Lock(owner, now.plus(ttl));
+        });
+        return CompletableFuture.completedFuture(extended.get());
+    }
+
     private Optional<Entry> live(SessionAddress address) {
         Map<String, Entry> sessions = users.get(address.userTag());
         Entry entry = sessions == null ? null : sessions.get(address.idHash());

@@ -94,6 +94,11 @@ public final class ConnectingSessionBytes implements SessionBytes {
     }
 
     @Override
+    public CompletionStage<Boolean> extendLock(SessionAddress address, String owner, Duration ttl) {
+        return with(b -> b.extendLock(address, owner, ttl));
+    }
+
+    @Override
     public CompletionStage<Count> count(int budget) {
         return with(b -> b.count(budget));
     }

@@ -48,8 +48,8 @@ import java.util.stream.IntStream;
  * index when the session has a {@code sid}; two the first time a node sees a script), read one
  * ({@code GET}), replace one ({@code SET … PX … XX}, never resurrecting a deleted session; or, for a touch,
  * a script that sets only if the value is still the one read), delete one, delete a user one, delete an IdP session three; a refresh
- * lock {@code authtier:lock:{<userTag>}:<idHash>} is one {@code SET … NX PX} to take and one script
- * (compare-and-delete) to release.
+ * lock {@code authtier:lock:{<userTag>}:<idHash>} is one {@code SET … NX PX} to take, one script
+ * (compare-and-delete) to release and one (compare-and-PEXPIRE) to extend.
  *
  * <p>The deletes of a logout (one session, a user's, an IdP session's) are confirmed by
  * {@link RedisConnection#confirmation()} before they count as done: in a Cluster one {@code WAIT} per master
@@ -178,6 +178,14 @@ public final class RedisSessionBytes implements SessionBytes {
     private static final Script UNLOCK = new Script("""
             if redis.call('GET', KEYS[1]) == ARGV[1] then
               return redis.call('DEL', KEYS[1])
+            end
+            return 0
+            """);
+
+    /** PEXPIRE only if the lock still holds the owner's name: never extends a lock that expired and was taken again. */
+    private static final Script EXTEND_LOCK = new Script("""
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              return redis.call('PEXPIRE', KEYS[1], ARGV[2])
             end
             return 0
             """);
@@ -437,6 +445,12 @@ public final class RedisSessionBytes implements SessionBytes {
     public CompletionStage<Boolean> unlock(SessionAddress address, String owner) {
         return this.<Long>run(UNLOCK, ScriptOutputType.INTEGER, new String[] {lockKey(address)}, utf8(owner))
                 .thenApply(released -> released == 1);
+    }
+
+    @Override
+    public CompletionStage<Boolean> extendLock(SessionAddress address, String owner, Duration ttl) {
+        return this.<Long>run(EXTEND_LOCK, ScriptOutputType.INTEGER, new String[] {lockKey(address)}, utf8(owner), ascii(millis(ttl)))
+                .thenApply(extended -> extended == 1);
     }
 
     @Override

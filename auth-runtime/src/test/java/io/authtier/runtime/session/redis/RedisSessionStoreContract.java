@@ -35,6 +35,12 @@ abstract class RedisSessionStoreContract extends SessionStoreContract {
         redis().assertExpiresIn(RedisSessionBytes.lockKey(ticket.address()), ttl);
     }
 
+    @Override
+    protected void expireLock(SessionTicket ticket) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1))
+                .until(() -> redis().pttl(RedisSessionBytes.lockKey(ticket.address())) == -2);
+    }
+
     @Test
     @DisplayName("The IdP-session index names each session as userTag:idHash, lives the absolute timeout, and goes with its sessions")
     void idpSessionIndexKey() {

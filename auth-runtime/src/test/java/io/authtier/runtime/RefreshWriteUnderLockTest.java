@@ -1,0 +1,127 @@
+package io.authtier.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.authtier.runtime.redis.RedisServers;
+import io.authtier.runtime.session.redis.RedisSessionBytes;
+import io.authtier.runtime.testsupport.Browser;
+import io.authtier.runtime.testsupport.MutableClock;
+import io.authtier.runtime.testsupport.RunningRuntime;
+import io.authtier.runtime.testsupport.SigningKeys;
+import io.authtier.runtime.testsupport.TokenEndpointFaults;
+import java.net.InetAddress;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A refresh stores its new tokens only while it still holds the session's refresh lock: once the lock has ended,
+ * another replica may hold it and refresh (with the refresh token still stored), and a late write of the first
+ * refresh's answer would overwrite what that replica stored.
+ */
+@DisplayName("Refresh: new tokens are written only under the refresher's own lock")
+class RefreshWriteUnderLockTest {
+
+    @TempDir
+    Path dir;
+    MockOAuth2Server idp;
+    final TokenEndpointFaults faults = new TokenEndpointFaults();
+    RedisServers.Server redis;
+
+    @AfterEach
+    void stop() {
+        redis.close();
+        idp.shutdown();
+    }
+
+    @Test
+    @DisplayName("A's lock ends while the IdP answers A; B takes the lock and stores its refresh: A's answer serves A's request, "
+            + "and is not written over B's")
+    void answerAfterTheLockEndedIsNotWritten() throws Exception {
+        idp = new MockOAuth2Server(faults);
+        idp.start(InetAddress.getLoopbackAddress(), 0);
+        redis = RedisServers.standalone(dir);
+        MutableClock clock = new MutableClock(Instant.now());
+        Path key = SigningKeys.write(dir, "k1");
+        try (RunningRuntime a = replica(key, clock); RunningRuntime b = replica(key, clock)) {
+            Browser browser = new Browser();
+            idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "ada", "JWT", List.of("shop-api"), Map.of(), 600));
+            browser.logIn("http://127.0.0.1:" + a.port() + "/oauth2/start", idp.baseUrl().toString());
+            browser.setCookie(auth(b), "__Host-authtier", browser.cookie(auth(a), "__Host-authtier"));
+            assertThat(browser.get(auth(a)).statusCode()).isEqualTo(200);
+
+            // Given the session's token due for refresh, and A refreshing it: when A's call reaches the IdP, A's lock
+            // ends (as by its TTL: A's answer came late) and B refreshes the session meanwhile, under a lock of its own,
+            // storing its new tokens, before the IdP answers A
+            clock.advance(Duration.ofSeconds(590));
+            AtomicReference<HttpResponse<String>> atB = new AtomicReference<>();
+            faults.answerNextRefresh(200, tokens("refreshed-by-a"), () -> {
+                String lock = redis.command("KEYS", RedisSessionBytes.LOCK_PREFIX + "*");
+                assertThat(lock).startsWith(RedisSessionBytes.LOCK_PREFIX).doesNotContain("\n");
+                assertThat(redis.command("DEL", lock)).isEqualTo(":1");
+                faults.answerNextRefresh(200, tokens("refreshed-by-b"));
+                atB.set(browser.get(auth(b)));
+            });
+
+            // When the IdP's answer reaches A
+            HttpResponse<String> atA = browser.get(auth(a));
+
+            // Then A's request passes with A's new token, B's with its own, and both refreshes reached the IdP
+            assertThat(atA.statusCode()).isEqualTo(200);
+            assertThat(atA.headers().firstValue("Authorization")).hasValue("Bearer refreshed-by-a");
+            assertThat(atB.get().statusCode()).isEqualTo(200);
+            assertThat(atB.get().headers().firstValue("Authorization")).hasValue("Bearer refreshed-by-b");
+            assertThat(faults.refreshRequests()).isEqualTo(2);
+            // And the session holds B's tokens: A, whose lock had ended, wrote nothing over them (both replicas read it)
+            assertThat(browser.get(auth(a)).headers().firstValue("Authorization")).hasValue("Bearer refreshed-by-b");
+            assertThat(browser.get(auth(b)).headers().firstValue("Authorization")).hasValue("Bearer refreshed-by-b");
+            assertThat(faults.refreshRequests()).isEqualTo(2);
+        }
+    }
+
+    private static String tokens(String accessToken) {
+        return "{\"access_token\":\"" + accessToken + "\",\"token_type\":\"Bearer\",\"expires_in\":600,\"refresh_token\":\"refresh-of-"
+                + accessToken + "\"}";
+    }
+
+    /** A replica on {@link #redis} with this test's IdP; ready. */
+    private RunningRuntime replica(Path signingKey, MutableClock clock) {
+        RunningRuntime replica = RunningRuntime.start("""
+                issuers:
+                - name: main
+                  issuerUrl: %s
+                  audiences: [shop-api]
+                resilience:
+                  timeout: 6s
+                  retry: {maxAttempts: 1}
+                sessions:
+                  localCacheTtl: 0s
+                  cookie:
+                    signingKeys: [{id: k1, file: %s}]
+                  passAccessToken: Authorization
+                  login:
+                    issuer: main
+                    clientId: shop-web
+                    allowedRedirectDomains: [shop.example.com, 127.0.0.1]
+                redis:
+                  endpoints: ["127.0.0.1:%d"]
+                """.formatted(idp.issuerUrl("main"), signingKey, redis.port()), clock, policy -> policy);
+        await().atMost(Duration.ofSeconds(20)).until(() -> replica.management("/readyz").statusCode() == 200);
+        return replica;
+    }
+
+    private static String auth(RunningRuntime replica) {
+        return "http://127.0.0.1:" + replica.port() + "/auth";
+    }
+}
