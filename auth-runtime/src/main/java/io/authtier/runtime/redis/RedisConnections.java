@@ -91,7 +91,8 @@ public final class RedisConnections {
     static RedisConnection open(RedisConfig config, Duration commandTimeout, Optional<RedisMetrics> metrics, SslOptions tls) {
         ClientResources resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-                .nettyCustomizer(new ChannelSetup(List.of(new UnansweredCommandWatchdog(replyDeadline(commandTimeout)), new CoalescedFlushes())))
+                .nettyCustomizer(new ChannelSetup(List.of(
+                        new UnansweredCommandWatchdog(replyDeadline(commandTimeout)), new CoalescedFlushes())))
                 .build();
         try {
             // Named after the client label ("authtier-sessions", "authtier-token_cache"), so that CLIENT LIST tells them apart.
