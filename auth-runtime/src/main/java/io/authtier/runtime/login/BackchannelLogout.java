@@ -111,13 +111,19 @@ final class BackchannelLogout {
                             .orElse(Claim.OURS);
                 })
                 .thenCompose(claim -> switch (claim) {
-                    case UNRECORDED -> end(claims);
+                    // A claim whose answer failed may be stored all the same (a timeout once the command was sent):
+                    // settled as our own, best effort, so that no orphaned claim asks the IdP's retries to wait.
+                    case OURS, UNRECORDED -> end(claims).thenCompose(answer -> settle(key, attempt, answer));
                     case IN_PROGRESS -> CompletableFuture.completedFuture(inProgress());
                     case USED -> invalid("replayed", "the logout token was used already");
-                    case OURS -> end(claims).thenCompose(answer -> answer.status() == 200
-                            ? usedTokens.put(key, USED, remember()).handle((recorded, error) -> recordedOrNot(answer, error))
-                            : usedTokens.release(key, attempt).handle((released, error) -> answer));
                 }).exceptionally(error -> unavailable());
+    }
+
+    /** Records the token as used once its sessions are ended, else gives this attempt's claim up (its own only). */
+    private CompletionStage<WebAnswer> settle(String key, byte[] attempt, WebAnswer answer) {
+        return answer.status() == 200
+                ? usedTokens.put(key, USED, remember()).handle((recorded, error) -> recordedOrNot(answer, error))
+                : usedTokens.release(key, attempt).handle((released, error) -> answer);
     }
 
     /** What a claim of a token's {@code jti} found. */
@@ -128,7 +134,7 @@ final class BackchannelLogout {
         IN_PROGRESS,
         /** The sessions are ended: a replay. */
         USED,
-        /** The store refused the claim. */
+        /** The claim's answer failed: the store refused it, or it timed out and may be stored all the same. */
         UNRECORDED
     }
 
