@@ -7,6 +7,7 @@ import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.session.redis.RedisSessionBytes;
 import io.authtier.runtime.testsupport.Browser;
 import io.authtier.runtime.testsupport.MutableClock;
+import io.authtier.runtime.testsupport.RefreshLoginConfig;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
 import io.authtier.runtime.testsupport.TokenEndpointFaults;
@@ -97,26 +98,8 @@ class RefreshWriteUnderLockTest {
 
     /** A replica on {@link #redis} with this test's IdP; ready. */
     private RunningRuntime replica(Path signingKey, MutableClock clock) {
-        RunningRuntime replica = RunningRuntime.start("""
-                issuers:
-                - name: main
-                  issuerUrl: %s
-                  audiences: [shop-api]
-                resilience:
-                  timeout: 6s
-                  retry: {maxAttempts: 1}
-                sessions:
-                  localCacheTtl: 0s
-                  cookie:
-                    signingKeys: [{id: k1, file: %s}]
-                  passAccessToken: Authorization
-                  login:
-                    issuer: main
-                    clientId: shop-web
-                    allowedRedirectDomains: [shop.example.com, 127.0.0.1]
-                redis:
-                  endpoints: ["127.0.0.1:%d"]
-                """.formatted(idp.issuerUrl("main"), signingKey, redis.port()), clock, policy -> policy);
+        RunningRuntime replica = RunningRuntime.start(RefreshLoginConfig.yaml(idp.issuerUrl("main").toString(), signingKey,
+                redis.port(), "0s", "timeout: 6s, retry: {maxAttempts: 1}"), clock, policy -> policy);
         await().atMost(Duration.ofSeconds(20)).until(() -> replica.management("/readyz").statusCode() == 200);
         return replica;
     }
