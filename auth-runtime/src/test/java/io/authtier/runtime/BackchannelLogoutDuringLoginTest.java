@@ -4,18 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.authtier.runtime.redis.RedisServers;
+import io.authtier.runtime.testsupport.BackchannelLogouts;
 import io.authtier.runtime.testsupport.Browser;
 import io.authtier.runtime.testsupport.RedisLoginConfig;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
 import io.authtier.runtime.testsupport.TokenEndpointFaults;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -154,13 +150,6 @@ class BackchannelLogoutDuringLoginTest {
     }
 
     private static HttpResponse<String> postLogout(String base, String token) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/oauth2/backchannel-logout"))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("logout_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return BackchannelLogouts.post(base, token);
     }
 }

@@ -8,6 +8,7 @@ import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.session.CookieCheck;
 import io.authtier.runtime.session.SessionCookie;
 import io.authtier.runtime.session.SigningKey;
+import io.authtier.runtime.testsupport.BackchannelLogouts;
 import io.authtier.runtime.testsupport.Browser;
 import io.authtier.runtime.testsupport.DiscoveryExtras;
 import io.authtier.runtime.testsupport.MutableClock;
@@ -996,11 +997,8 @@ class BrowserLoginTest {
                 .serialize();
     }
 
-    static HttpResponse<String> postLogout(RunningRuntime runtime, String token) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base(runtime) + "/oauth2/backchannel-logout"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("logout_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8))).build(),
-                HttpResponse.BodyHandlers.ofString());
+    static HttpResponse<String> postLogout(RunningRuntime runtime, String token) {
+        return BackchannelLogouts.post(base(runtime), token);
     }
 
     @Test

@@ -4,17 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.authtier.runtime.redis.RedisServers;
+import io.authtier.runtime.testsupport.BackchannelLogouts;
 import io.authtier.runtime.testsupport.Browser;
 import io.authtier.runtime.testsupport.RedisLoginConfig;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -170,11 +169,8 @@ class LogoutReplicationTest {
         assertThat(browser.get(base + "/auth").statusCode()).isEqualTo(401);
     }
 
-    private static HttpResponse<String> postLogout(String token) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/oauth2/backchannel-logout"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("logout_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))
-                .build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> postLogout(String token) {
+        return BackchannelLogouts.post(base, token);
     }
 
     private static HttpResponse<String> adminLogout(String subject) throws Exception {

@@ -4,18 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.authtier.runtime.redis.RedisServers;
+import io.authtier.runtime.testsupport.BackchannelLogouts;
 import io.authtier.runtime.testsupport.Browser;
 import io.authtier.runtime.testsupport.MutableClock;
 import io.authtier.runtime.testsupport.RedisLoginConfig;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -129,10 +125,7 @@ class RedisFullTest {
         String token = idp.issueToken("main", "ada", new DefaultOAuth2TokenCallback("main", "ada", "logout+jwt", List.of(CLIENT),
                 Map.of("sid", "idp-session-1", "events", Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of())), 120))
                 .serialize();
-        HttpResponse<String> logout = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/oauth2/backchannel-logout"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("logout_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> logout = BackchannelLogouts.post(base, token);
 
         assertThat(logout.statusCode()).isEqualTo(200);
         assertThat(browser.get(base + "/auth").statusCode()).isEqualTo(401);

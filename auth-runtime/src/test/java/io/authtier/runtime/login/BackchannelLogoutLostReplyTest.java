@@ -5,17 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.authtier.runtime.login.redis.RedisPendingLogins;
 import io.authtier.runtime.redis.RedisServers;
+import io.authtier.runtime.testsupport.BackchannelLogouts;
 import io.authtier.runtime.testsupport.Browser;
 import io.authtier.runtime.testsupport.RedisLoginConfig;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -92,11 +88,7 @@ class BackchannelLogoutLostReplyTest {
         assertThat(copy.body()).contains("used already");
     }
 
-    private HttpResponse<String> postLogout(String token) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/oauth2/backchannel-logout"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("logout_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))
-                .timeout(Duration.ofSeconds(30))
-                .build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> postLogout(String token) {
+        return BackchannelLogouts.post(base, token);
     }
 }

@@ -7,17 +7,13 @@ import io.authtier.runtime.login.redis.RedisPendingLogins;
 import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.session.SessionUser;
 import io.authtier.runtime.session.redis.RedisSessionBytes;
+import io.authtier.runtime.testsupport.BackchannelLogouts;
 import io.authtier.runtime.testsupport.Browser;
 import io.authtier.runtime.testsupport.RedisLoginConfig;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -137,11 +133,7 @@ class BackchannelLogoutRetryTest {
     }
 
     private CompletableFuture<HttpResponse<String>> postLogoutAsync(String token) {
-        return HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(URI.create(base + "/oauth2/backchannel-logout"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("logout_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))
-                .timeout(Duration.ofSeconds(60))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return BackchannelLogouts.postAsync(base, token);
     }
 
     private HttpResponse<String> postLogout(String token) throws Exception {

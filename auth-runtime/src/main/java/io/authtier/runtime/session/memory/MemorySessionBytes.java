@@ -65,6 +65,11 @@ public final class MemorySessionBytes implements SessionBytes {
         LoggedOut later(LoggedOut other) {
             return other.atSecond() > atSecond ? other : this;
         }
+
+        /** Whether a login whose ID token was issued at {@code idTokenIssuedAt} came before this logout (same second included). */
+        boolean overtook(Instant idTokenIssuedAt) {
+            return atSecond >= idTokenIssuedAt.getEpochSecond();
+        }
     }
 
     /** Log out everywhere at {@code at} (this runtime's clock), remembered until {@code until}. */
@@ -94,10 +99,7 @@ public final class MemorySessionBytes implements SessionBytes {
         AtomicReference<Boolean> loggedOut = new AtomicReference<>(false);
         // compute, not computeIfAbsent + put: atomic against sweep() and deleteUser() dropping the user's map.
         users.compute(address.userTag(), (tag, sessions) -> {
-            LoggedOut mark = loggedOutUsers.get(tag);
-            LoggedOutEverywhere everywhere = loggedOutEverywhere.get(tag);
-            if (mark != null && mark.until().isAfter(now) && mark.atSecond() >= times.idTokenIssuedAt().getEpochSecond()
-                    || everywhere != null && everywhere.until().isAfter(now) && everywhere.overtook(times.startedAt())) {
+            if (loggedOutSince(tag, times, now)) {
                 loggedOut.set(true); // a logout of the user overtook this login
                 return sessions;
             }
@@ -126,6 +128,14 @@ public final class MemorySessionBytes implements SessionBytes {
             return CompletableFuture.failedFuture(new IdpSessionEndedException());
         }
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** Whether a logout of user {@code tag} that is still remembered overtook a login of {@code times}; called inside {@code users.compute}. */
+    private boolean loggedOutSince(String tag, LoginTimes times, Instant now) {
+        LoggedOut byIdp = loggedOutUsers.get(tag);
+        LoggedOutEverywhere everywhere = loggedOutEverywhere.get(tag);
+        return byIdp != null && byIdp.until().isAfter(now) && byIdp.overtook(times.idTokenIssuedAt())
+                || everywhere != null && everywhere.until().isAfter(now) && everywhere.overtook(times.startedAt());
     }
 
     /** Whether a back-channel logout ended the IdP session {@code tag} for {@code userTag} or for all, and is still remembered. */
