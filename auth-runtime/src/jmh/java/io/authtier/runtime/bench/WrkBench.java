@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
@@ -22,7 +23,9 @@ import org.awaitility.Awaitility;
  * {@code /auth} with a cached RS256 JWT against a server that answers 200 without validation, both
  * driven by {@code wrk} (the issue's own method): the runtime and the baseline each in a JVM of their
  * own, as deployed, with wrk's two threads on the same two cores. Rounds interleave the two, so load from
- * elsewhere on the machine hits both alike; the median ratio of their throughputs is printed.
+ * elsewhere on the machine hits both alike; the median ratio of their throughputs is printed. Where nginx is
+ * installed, each round also drives its {@code return 200} ({@link NginxReference}): the p99 of a server
+ * that does nothing, under the same wrk on the same cores.
  *
  * <p>Arguments: {@code [connections=64] [seconds=10] [warmupSeconds=10] [rounds=3] [jvm flags for the runtime...]}.
  */
@@ -41,8 +44,9 @@ public final class WrkBench {
         RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
         Path config = Files.createTempFile("authtier-wrk", ".yaml");
         List<Process> processes = new ArrayList<>();
+        Optional<NginxReference> nginx = Optional.empty();
         try (JwksServer idp = new JwksServer("shop", List.of(key.toPublicJWK()))) {
-            int[] ports = FreePorts.next(3);
+            int[] ports = FreePorts.next(4);
             int port = ports[0];
             int management = ports[1];
             int baselinePort = ports[2];
@@ -55,6 +59,7 @@ public final class WrkBench {
             processes.add(runtime);
             Process baselineServer = java(List.of(), BaselineServer.class.getName(), String.valueOf(baselinePort));
             processes.add(baselineServer);
+            nginx = NginxReference.startIfInstalled(ports[3], cores);
             Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
                     .until(() -> Http.get(management, "/readyz").statusCode() == 200 && Http.get(baselinePort, "/").statusCode() == 200);
             String authorization = "Authorization: Bearer " + Tokens.sign(key, JWSAlgorithm.RS256,
@@ -65,7 +70,11 @@ public final class WrkBench {
             Wrk wrk = new Wrk(cores, connections);
             wrk.run(baseline, warmup, "-H", authorization);
             wrk.run(auth, warmup, "-H", authorization);
+            if (nginx.isPresent()) {
+                wrk.run(nginx.get().url("/auth"), warmup, "-H", authorization);
+            }
             List<Double> ratios = new ArrayList<>();
+            List<Double> nginxP99 = new ArrayList<>();
             List<Double> cpuRatios = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 long baseCpu = cpuNanos(baselineServer);
@@ -76,6 +85,11 @@ public final class WrkBench {
                 double authMicros = (cpuNanos(runtime) - authCpu) / 1000.0 / (cached.requestsPerSecond() * seconds);
                 System.out.printf("round %d baseline (no validation)   %s  server CPU %.1f us/request%n", round, base, baseMicros);
                 System.out.printf("round %d /auth cached RS256 JWT     %s  server CPU %.1f us/request%n", round, cached, authMicros);
+                if (nginx.isPresent()) {
+                    Wrk.Result floor = wrk.run(nginx.get().url("/auth"), seconds, "-H", authorization).clean();
+                    System.out.printf("round %d nginx return 200 (floor)   %s%n", round, floor);
+                    nginxP99.add(floor.p99Millis());
+                }
                 ratios.add(cached.requestsPerSecond() / base.requestsPerSecond());
                 cpuRatios.add(baseMicros / authMicros);
             }
@@ -84,7 +98,16 @@ public final class WrkBench {
             System.out.printf("median throughput ratio /auth : baseline = %.2f (rounds: %s)%n", ratios.get(ratios.size() / 2), ratios);
             // Less moved by other load on the machine than throughput: the server's own CPU per answer.
             System.out.printf("median server CPU per request, baseline : /auth = %.2f (rounds: %s)%n", cpuRatios.get(cpuRatios.size() / 2), cpuRatios);
+            if (nginx.isPresent()) {
+                Collections.sort(nginxP99);
+                System.out.printf("nginx's p99 under the same wrk: %s ms (what the shared cores alone cost a server that does nothing)%n", nginxP99);
+            } else {
+                System.out.println("nginx not installed: no reference row (apt-get install nginx-light)");
+            }
         } finally {
+            if (nginx.isPresent()) {
+                nginx.get().close();
+            }
             for (Process process : processes) {
                 process.destroy();
                 process.waitFor(30, TimeUnit.SECONDS);
