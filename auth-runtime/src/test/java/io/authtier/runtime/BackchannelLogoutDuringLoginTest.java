@@ -82,6 +82,22 @@ class BackchannelLogoutDuringLoginTest {
         overtakenLoginBySubjectEndsNoSession();
     }
 
+    @Test
+    @DisplayName("Redis, logout by sub alone: a login whose user authenticated (auth_time) before the logout is refused, though its "
+            + "ID token was issued after it; one that authenticated after it succeeds; a malformed auth_time is refused")
+    void redisBySubjectAuthTime() throws Exception {
+        start(true);
+        loginAuthenticatedBeforeLogoutEndsNoSession();
+    }
+
+    @Test
+    @DisplayName("Memory, logout by sub alone: a login whose user authenticated (auth_time) before the logout is refused, though its "
+            + "ID token was issued after it; one that authenticated after it succeeds; a malformed auth_time is refused")
+    void memoryBySubjectAuthTime() throws Exception {
+        start(false);
+        loginAuthenticatedBeforeLogoutEndsNoSession();
+    }
+
     private void start(boolean withRedis) throws Exception {
         idp = new MockOAuth2Server(faults);
         idp.start(InetAddress.getLoopbackAddress(), 0);
@@ -147,6 +163,59 @@ class BackchannelLogoutDuringLoginTest {
         // Then that login succeeds: the mark refuses only what the IdP issued before its logout
         assertThat(second.statusCode()).isEqualTo(302);
         assertThat(again.get(base + "/auth").statusCode()).isEqualTo(200);
+    }
+
+    private void loginAuthenticatedBeforeLogoutEndsNoSession() throws Exception {
+        String base = "http://127.0.0.1:" + runtime.port();
+        long now = Instant.now().getEpochSecond();
+        // Given a user who authenticated at the IdP 20 s ago, whose IdP then ended every session of the user by sub alone
+        // (10 s ago) while the login's code was not yet exchanged: the exchange happens now, so the ID token's iat is after
+        // the logout, and only its auth_time tells that the login came before it
+        String logoutToken = idp.issueToken("main", "fay", new DefaultOAuth2TokenCallback("main", "fay", "logout+jwt", List.of("shop-web"),
+                Map.of("iat", now - 10, "events", Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of())), 120)).serialize();
+        AtomicReference<HttpResponse<String>> logout = new AtomicReference<>();
+        faults.beforeNextCode(() -> logout.set(postLogout(base, logoutToken)));
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "fay", "JWT", List.of("shop-api"),
+                Map.of("iat", now, "auth_time", now - 20), 3600));
+
+        // When the login finishes
+        Browser overtaken = new Browser();
+        HttpResponse<String> callback = overtaken.logIn(base + "/oauth2/start", idp.baseUrl().toString());
+
+        // Then the logout was taken, and the login refused: 401, no session
+        assertThat(logout.get().statusCode()).isEqualTo(200);
+        assertThat(callback.statusCode()).isEqualTo(401);
+        assertThat(callback.body()).contains("ended this login");
+        assertThat(callback.headers().allValues("Set-Cookie")).noneMatch(value -> value.startsWith("__Host-authtier="));
+        assertThat(overtaken.get(base + "/auth").statusCode()).isEqualTo(401);
+
+        // When the ID token says the user authenticated, but not when (auth_time not a number)
+        Browser unknown = new Browser();
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "fay", "JWT", List.of("shop-api"),
+                Map.of("auth_time", "just now"), 3600));
+        HttpResponse<String> malformed = unknown.logIn(base + "/oauth2/start", idp.baseUrl().toString());
+
+        // Then that login is refused too while the logout is remembered: it cannot be told apart from one the logout overtook
+        assertThat(malformed.statusCode()).isEqualTo(401);
+        assertThat(unknown.get(base + "/auth").statusCode()).isEqualTo(401);
+
+        // When the user logs in again after the logout: the IdP's single sign-on ended with it, so the user authenticated anew
+        Browser again = new Browser();
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "fay", "JWT", List.of("shop-api"),
+                Map.of("iat", now, "auth_time", now - 5), 3600));
+        HttpResponse<String> second = again.logIn(base + "/oauth2/start", idp.baseUrl().toString());
+
+        // Then that login succeeds: its auth_time is after the logout
+        assertThat(second.statusCode()).isEqualTo(302);
+        assertThat(again.get(base + "/auth").statusCode()).isEqualTo(200);
+
+        // And a malformed auth_time of a user with no logout remembered passes: nothing to compare it with
+        Browser other = new Browser();
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "gus", "JWT", List.of("shop-api"),
+                Map.of("auth_time", "just now"), 3600));
+        HttpResponse<String> unmarked = other.logIn(base + "/oauth2/start", idp.baseUrl().toString());
+        assertThat(unmarked.statusCode()).isEqualTo(302);
+        assertThat(other.get(base + "/auth").statusCode()).isEqualTo(200);
     }
 
     private static HttpResponse<String> postLogout(String base, String token) {

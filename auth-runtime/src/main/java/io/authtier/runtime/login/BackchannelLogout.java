@@ -170,8 +170,8 @@ final class BackchannelLogout {
         CompletionStage<Long> ended = sid.isPresent()
                 // With a sub beside the sid, only that user's sessions: an IdP's mix-up must not end another user's.
                 ? store.deleteAllForIdpSession(issuerUrl, sid.get(), Claims.string(claims.get("sub")))
-                // By sub alone: remembered with the token's iat, so that a login the logout overtook (its ID
-                // token issued before) is refused too; one after the logout is not.
+                // By sub alone: remembered with the token's iat, so that a login the logout overtook (its user
+                // authenticated before: auth_time, else the ID token's iat) is refused too; one after the logout is not.
                 : store.deleteAllForUser(new SessionUser(issuerUrl, (String) claims.get("sub")),
                         Instant.ofEpochSecond(Claims.seconds(claims.get("iat"))));
         return ended.thenApply(count -> {

@@ -239,9 +239,9 @@ public final class LoginFlow {
                 Claims.string(claims.get("preferred_username")), Claims.strings(claims.get("groups")), roles, scopes,
                 sessionTokens, now);
         long start = System.nanoTime();
-        // The ID token's iat (IdTokenRules requires it): a back-channel logout by sub issued since refuses the session;
+        // When the user authenticated (auth_time, else iat): a back-channel logout by sub issued since refuses the session;
         // the login's start (our clock): so does log-out-everywhere made since, which has no IdP time to compare.
-        LoginTimes times = new LoginTimes(Instant.ofEpochSecond(Claims.seconds(claims.get("iat"))), login.startedAt());
+        LoginTimes times = new LoginTimes(AuthenticatedAt.of(claims), login.startedAt());
         return store.create(session, times).thenApply(ticket -> {
             metrics.storeCall("create", start);
             metrics.sessionCreated();

@@ -20,7 +20,7 @@ public interface SessionBytes extends AutoCloseable {
      * nothing is kept and the stage fails with {@link IdpSessionEndedException}: a back-channel logout that
      * overtook a login under its IdP session ends that login too. Likewise, storing nothing, if {@link #deleteUser}
      * ended the user's sessions, within {@link IdpSessionEndedException#REMEMBERED}, by a back-channel logout issued
-     * at or after {@code times.idTokenIssuedAt()}, or by log-out-everywhere at or after
+     * at or after {@code times.authenticatedAt()}, or by log-out-everywhere at or after
      * {@code times.startedAt()} − {@link UserLogout.Everywhere#MARGIN}: that check is made in the step that stores
      * the session.
      *

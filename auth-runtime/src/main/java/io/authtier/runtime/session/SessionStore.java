@@ -71,8 +71,9 @@ public interface SessionStore extends AutoCloseable {
     /**
      * Ends every session of {@code user} in one call (a back-channel logout by {@code sub} alone, issued at
      * {@code loggedOutAt}, the IdP's clock); how many there were. The user is remembered as logged out then for
-     * {@link IdpSessionEndedException#REMEMBERED}, in the same step: a {@link #create(Session, LoginTimes)} whose ID
-     * token was issued at or before then (a login that the logout overtook) is refused, one issued later is not.
+     * {@link IdpSessionEndedException#REMEMBERED}, in the same step: a {@link #create(Session, LoginTimes)} whose user
+     * authenticated at or before then ({@link LoginTimes#authenticatedAt()}: a login that the logout overtook) is
+     * refused, one authenticated later is not.
      */
     CompletionStage<Long> deleteAllForUser(SessionUser user, Instant loggedOutAt);
 

@@ -177,6 +177,33 @@ class LoginRulesTest {
         assertThat(IdTokenRules.broken(severalWithoutAzp, "shop-web", Optional.empty(), NOW, SKEW)).hasValue("wrong_authorized_party");
     }
 
+    @Test
+    @DisplayName("When the user authenticated: auth_time where the ID token has it (never after its iat), else iat; "
+            + "unknown, the earliest instant, where auth_time is not a number")
+    void authenticatedAt() {
+        long iat = NOW.getEpochSecond();
+        Map<String, Object> withoutAuthTime = idToken();
+        assertThat(AuthenticatedAt.of(withoutAuthTime)).isEqualTo(Instant.ofEpochSecond(iat));
+        for (Object authTime : List.of(iat - 600, (int) (iat - 600), iat - 599.5, java.math.BigInteger.valueOf(iat - 600))) {
+            Map<String, Object> claims = idToken();
+            claims.put("auth_time", authTime);
+            assertThat(AuthenticatedAt.of(claims)).as(authTime.getClass().getSimpleName()).isEqualTo(Instant.ofEpochSecond(iat - 600));
+        }
+        Map<String, Object> authenticatedAfterIssue = idToken();
+        authenticatedAfterIssue.put("auth_time", iat + 60);
+        assertThat(AuthenticatedAt.of(authenticatedAfterIssue)).isEqualTo(Instant.ofEpochSecond(iat));
+        for (Object malformed : java.util.Arrays.asList(String.valueOf(iat - 600), "", true, List.of(iat), Map.of(), null)) {
+            Map<String, Object> claims = idToken();
+            claims.put("auth_time", malformed);
+            assertThat(AuthenticatedAt.of(claims)).as(String.valueOf(malformed)).isEqualTo(AuthenticatedAt.UNKNOWN)
+                    .isEqualTo(Instant.EPOCH);
+        }
+        // The rules do not judge auth_time: a malformed one refuses no login and no refresh by itself
+        Map<String, Object> malformed = idToken();
+        malformed.put("auth_time", "yesterday");
+        assertThat(idRules(malformed)).isEmpty();
+    }
+
     static Map<String, Object> logoutToken() {
         Map<String, Object> claims = new HashMap<>();
         claims.put("iss", "https://idp.example.com");

@@ -79,9 +79,9 @@ public abstract class SessionStoreContract {
                 clock.instant());
     }
 
-    /** A login whose ID token was issued at {@code iat} and that began now. */
-    protected LoginTimes issuedAt(Instant iat) {
-        return new LoginTimes(iat, clock.instant());
+    /** A login whose user authenticated at the IdP at {@code at} (its ID token's auth_time, else iat) and that began now. */
+    protected LoginTimes authenticatedAt(Instant at) {
+        return new LoginTimes(at, clock.instant());
     }
 
     protected SessionTicket create(Session session) {
@@ -468,17 +468,40 @@ public abstract class SessionStoreContract {
 
         assertThat(load(before)).isInstanceOf(SessionLookup.Absent.class);
         // ID tokens issued before the logout, or in its second: the logout overtook those logins
-        for (Instant issuedAt : List.of(logout.minusSeconds(30), logout, logout.plusMillis(999))) {
-            assertThat(store.create(session(user, Optional.empty()), issuedAt(issuedAt)).toCompletableFuture())
+        for (Instant authenticated : List.of(logout.minusSeconds(30), logout, logout.plusMillis(999))) {
+            assertThat(store.create(session(user, Optional.empty()), authenticatedAt(authenticated)).toCompletableFuture())
                     .failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingRootCause().isInstanceOf(IdpSessionEndedException.class);
-            assertThat(store.create(session(user, Optional.of(newSid())), issuedAt(issuedAt)).toCompletableFuture())
+            assertThat(store.create(session(user, Optional.of(newSid())), authenticatedAt(authenticated)).toCompletableFuture())
                     .failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingRootCause().isInstanceOf(IdpSessionEndedException.class);
         }
         assertThat(join(store.count(100)).sessions()).isEqualTo(stored - 1);
         // A login after the logout, and another user's, are in
-        assertThat(load(join(store.create(session(user, Optional.empty()), issuedAt(logout.plusSeconds(1))))))
+        assertThat(load(join(store.create(session(user, Optional.empty()), authenticatedAt(logout.plusSeconds(1))))))
                 .isInstanceOf(SessionLookup.Found.class);
-        assertThat(load(join(store.create(session(other, Optional.empty()), issuedAt(logout.minusSeconds(30))))))
+        assertThat(load(join(store.create(session(other, Optional.empty()), authenticatedAt(logout.minusSeconds(30))))))
+                .isInstanceOf(SessionLookup.Found.class);
+    }
+
+    @Test
+    @DisplayName("A back-channel logout by sub compares with when the user authenticated, not when the ID token was issued: "
+            + "refused before it, and when unknown (a malformed auth_time) while the mark lives; in after it, and unknown without a mark")
+    void userLogoutComparesWithAuthentication() {
+        SessionUser user = newUser();
+        SessionUser other = newUser();
+        Instant logout = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        join(store.deleteAllForUser(user, logout));
+        // What the login flow passes for an auth_time that is there but not a number (AuthenticatedAt.UNKNOWN)
+        Instant unknown = Instant.EPOCH;
+
+        // Authenticated before the logout (its code exchanged after it, so a newer iat, which the store is not given)
+        for (Instant authenticated : List.of(logout.minusSeconds(20), unknown)) {
+            assertThat(store.create(session(user, Optional.empty()), authenticatedAt(authenticated)).toCompletableFuture())
+                    .failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingRootCause().isInstanceOf(IdpSessionEndedException.class);
+        }
+        // Authenticated anew after the logout; and an unknown time of a user with no logout remembered
+        assertThat(load(join(store.create(session(user, Optional.empty()), authenticatedAt(logout.plusSeconds(5))))))
+                .isInstanceOf(SessionLookup.Found.class);
+        assertThat(load(join(store.create(session(other, Optional.empty()), authenticatedAt(unknown)))))
                 .isInstanceOf(SessionLookup.Found.class);
     }
 
@@ -490,13 +513,13 @@ public abstract class SessionStoreContract {
         Instant logout = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         join(store.deleteAllForUser(user));
         clock.advance(UserLogout.Everywhere.MARGIN.plusMillis(1));
-        assertThat(load(join(store.create(session(user, Optional.empty()), issuedAt(logout.minusSeconds(60))))))
+        assertThat(load(join(store.create(session(user, Optional.empty()), authenticatedAt(logout.minusSeconds(60))))))
                 .isInstanceOf(SessionLookup.Found.class);
 
         join(store.deleteAllForUser(user, logout));
         join(store.deleteAllForUser(user, logout.minusSeconds(20)));
 
-        assertThat(store.create(session(user, Optional.empty()), issuedAt(logout.minusSeconds(10))).toCompletableFuture())
+        assertThat(store.create(session(user, Optional.empty()), authenticatedAt(logout.minusSeconds(10))).toCompletableFuture())
                 .failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingRootCause().isInstanceOf(IdpSessionEndedException.class);
     }
 

@@ -66,9 +66,9 @@ public final class MemorySessionBytes implements SessionBytes {
             return other.atSecond() > atSecond ? other : this;
         }
 
-        /** Whether a login whose ID token was issued at {@code idTokenIssuedAt} came before this logout (same second included). */
-        boolean overtook(Instant idTokenIssuedAt) {
-            return atSecond >= idTokenIssuedAt.getEpochSecond();
+        /** Whether a login whose user authenticated at {@code authenticatedAt} came before this logout (same second included). */
+        boolean overtook(Instant authenticatedAt) {
+            return atSecond >= authenticatedAt.getEpochSecond();
         }
     }
 
@@ -134,7 +134,7 @@ public final class MemorySessionBytes implements SessionBytes {
     private boolean loggedOutSince(String tag, LoginTimes times, Instant now) {
         LoggedOut byIdp = loggedOutUsers.get(tag);
         LoggedOutEverywhere everywhere = loggedOutEverywhere.get(tag);
-        return byIdp != null && byIdp.until().isAfter(now) && byIdp.overtook(times.idTokenIssuedAt())
+        return byIdp != null && byIdp.until().isAfter(now) && byIdp.overtook(times.authenticatedAt())
                 || everywhere != null && everywhere.until().isAfter(now) && everywhere.overtook(times.startedAt());
     }
 

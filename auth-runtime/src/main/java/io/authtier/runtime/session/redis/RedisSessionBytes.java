@@ -85,9 +85,10 @@ public final class RedisSessionBytes implements SessionBytes {
 
     /**
      * Stores a session and indexes it under its user; returns 1, or -1 storing nothing if a back-channel logout
-     * by sub (KEYS[3], its iat in seconds) is not older than the session's ID token (ARGV[7]), or if log out
-     * everywhere (KEYS[4], ms by the runtime's clock) plus the margin ARGV[9] is not older than the login's start
-     * (ARGV[8], ms by the runtime's clock). Each mark is compared with a time of its own clock only.
+     * by sub (KEYS[3], its iat in seconds) is not older than the user's authentication at the IdP (ARGV[7], seconds:
+     * the ID token's auth_time, else its iat), or if log out everywhere (KEYS[4], ms by the runtime's clock) plus
+     * the margin ARGV[9] is not older than the login's start (ARGV[8], ms by the runtime's clock). Each mark is
+     * compared with a time of its own clock only.
      */
     private static final Script CREATE = new Script("""
             local ended = redis.call('MGET', KEYS[3], KEYS[4])
@@ -271,7 +272,7 @@ public final class RedisSessionBytes implements SessionBytes {
                 new String[] {sessionKey(address), userKey(userTag), userEndedKey(userTag), userEndedAdminKey(userTag)},
                 value, ascii(millis(ttl)), ascii(address.idHash()), ascii(millis(userTtl)),
                 ascii(sessionPrefix(userTag)), ascii(String.valueOf(PRUNE_ABOVE)),
-                ascii(String.valueOf(times.idTokenIssuedAt().getEpochSecond())),
+                ascii(String.valueOf(times.authenticatedAt().getEpochSecond())),
                 ascii(String.valueOf(times.startedAt().toEpochMilli())), ascii(String.valueOf(UserLogout.Everywhere.MARGIN.toMillis())))
                 .thenApply(reply -> {
                     if (reply < 0) {

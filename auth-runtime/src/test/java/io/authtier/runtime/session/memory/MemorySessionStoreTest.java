@@ -2,13 +2,17 @@ package io.authtier.runtime.session.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.authtier.runtime.session.IdpSessionEndedException;
 import io.authtier.runtime.session.LoginTimes;
 import io.authtier.runtime.session.SessionAddress;
 import io.authtier.runtime.session.SessionBytes;
 import io.authtier.runtime.session.SessionStoreContract;
+import io.authtier.runtime.session.SessionLookup;
 import io.authtier.runtime.session.SessionTicket;
+import io.authtier.runtime.session.SessionUser;
 import io.authtier.runtime.testsupport.MutableClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -35,6 +39,21 @@ class MemorySessionStoreTest extends SessionStoreContract {
     @Override
     protected void expireLock(SessionTicket ticket) {
         clock.advance(Duration.ofMillis(1));
+    }
+
+    @Test
+    @DisplayName("A back-channel logout by sub is forgotten after its time: then a login whose authentication time is unknown passes")
+    void unknownAuthenticationPassesOnceTheLogoutIsForgotten() {
+        SessionUser user = newUser();
+        join(store.deleteAllForUser(user, clock.instant()));
+        // Instant.EPOCH: what the login flow passes for an auth_time that is not a number (AuthenticatedAt.UNKNOWN)
+        assertThat(store.create(session(user, Optional.empty()), authenticatedAt(Instant.EPOCH)).toCompletableFuture())
+                .failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingRootCause().isInstanceOf(IdpSessionEndedException.class);
+
+        clock.advance(IdpSessionEndedException.REMEMBERED);
+
+        assertThat(load(join(store.create(session(user, Optional.empty()), authenticatedAt(Instant.EPOCH)))))
+                .isInstanceOf(SessionLookup.Found.class);
     }
 
     @Test
