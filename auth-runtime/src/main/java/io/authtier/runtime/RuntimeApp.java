@@ -39,10 +39,10 @@ import io.authtier.runtime.token.jwt.RsaSignatures;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
-import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -86,6 +86,8 @@ public final class RuntimeApp {
     private final ManagementRouter managementRouter;
     private final Optional<BrowserSessions> browser;
     private final Optional<ConnectingSessionBytes> sessionsRedis;
+    /** What the constructor opened, closed newest first by {@link #stop()}, or by the constructor itself when a step fails. */
+    private final OpenedResources resources = new OpenedResources();
     private volatile boolean stopping;
 
     /**
@@ -96,41 +98,61 @@ public final class RuntimeApp {
     public RuntimeApp(RuntimeConfig config, Clock clock, JwksPolicy jwks) {
         this.config = Objects.requireNonNull(config, "config");
         config.warnings().forEach(LOG::warn);
-        this.keysHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.resilience().timeout())
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
-        BoundedRetriever retriever = new BoundedRetriever(keysHttp, config.resilience().timeout());
-        RsaSignatures rsa = RsaSignatures.best();
-        LOG.info("RSA signatures checked by {}", rsa.description());
-        for (IssuerConfig issuer : config.issuers()) {
-            metrics.issuer(issuer.name(), issuer.introspection().isPresent());
-            issuers.add(new IssuerKeys(issuer, jwks, clock, metrics, retriever, rsa));
+        // Any step may throw (a secret file gone since the configuration was checked, Vert.x failing to start).
+        // Then what the steps before it opened is closed here, as nobody else can: its threads and connections
+        // would outlive the failure in a JVM that goes on (tests, benchmarks) or keep the JVM from exiting.
+        try {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.resilience().timeout())
+                    .followRedirects(HttpClient.Redirect.NORMAL).build();
+            this.keysHttp = resources.add("the issuers' HTTP client", http, http::shutdownNow);
+            BoundedRetriever retriever = new BoundedRetriever(keysHttp, config.resilience().timeout());
+            RsaSignatures rsa = RsaSignatures.best();
+            LOG.info("RSA signatures checked by {}", rsa.description());
+            for (IssuerConfig issuer : config.issuers()) {
+                metrics.issuer(issuer.name(), issuer.introspection().isPresent());
+                issuers.add(resources.add("the keys of issuer " + issuer.name(),
+                        new IssuerKeys(issuer, jwks, clock, metrics, retriever, rsa)));
+            }
+            ScheduledExecutorService loader = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("authtier-keys-loader").factory());
+            this.startupLoader = resources.add("the keys loader", loader, loader::shutdownNow);
+            ExecutorService verify = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("authtier-verify-", 0).factory());
+            this.worker = resources.add("the verification threads", verify, verify::shutdown);
+            JwtVerifier jwt = new JwtVerifier(issuers, config.tokenCache().l1().maxEntries(), config.tokenCache().l1().ttl(),
+                    config.server().maxTokenBytes(), clock, metrics, worker, JwtVerifier.DEFAULT_MAX_PENDING);
+            List<IntrospectionVerifier.Introspecting> introspecting = config.issuers().stream()
+                    .filter(issuer -> issuer.introspection().isPresent())
+                    .map(issuer -> new IntrospectionVerifier.Introspecting(issuer.name(), issuer.introspection().get().tokenPrefix()))
+                    .toList();
+            // Opaque tokens only where some issuer introspects; otherwise they are malformed JWTs (401).
+            this.opaque = introspecting.isEmpty() ? Optional.empty()
+                    : Optional.of(resources.add("the introspection client and caches", OpaqueTokenValidators.create(config, registry)));
+            TokenVerifier verifier = new BearerTokenVerifier(jwt, opaque.map(validator ->
+                    new IntrospectionVerifier(validator, introspecting, config.tokenCache().l1().ttl(), clock, metrics)),
+                    config.server().maxTokenBytes(), metrics);
+            ClientAddress proxies = new ClientAddress(config.server().trustedProxies());
+            // Redis may be down when the runtime starts: it starts anyway (bearer tokens need no Redis), stays
+            // not ready, and connects in the background; until then session operations answer 503.
+            // The session store owns this connection once it is built; added here too, for a failure before that
+            // (closing it twice is harmless).
+            this.sessionsRedis = config.sessions().login().isPresent() && config.sessions().store() == SessionStoreType.Redis
+                    ? Optional.of(resources.add("the sessions' Redis connection", sessionsRedis(config.redis().orElseThrow(),
+                            config.resilience().timeout())))
+                    : Optional.empty();
+            this.browser = config.sessions().login().map(login -> resources.add("the session store", browserSessions(config, clock)));
+            this.authRouter = new AuthRouter(new ForwardAuthHandler(verifier, proxies, browser), metrics, new RouteRules(config.routes()),
+                    proxies, browser, clock);
+            this.managementRouter = new ManagementRouter(this::notReady, registry);
+            // epoll where Netty's native library loads (Linux x86_64): fewer allocations and system calls per
+            // request than Java NIO. Elsewhere Vert.x falls back to NIO and start() says so.
+            // Closed first at stop (the newest): requests in flight finish before what they use is closed.
+            Vertx servers = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops()).setPreferNativeTransport(true));
+            this.vertx = resources.add("the HTTP servers", servers, () -> servers.close().toCompletionStage().toCompletableFuture()
+                    .get(SHUTDOWN_GRACE.toMillis() + 5_000, TimeUnit.MILLISECONDS));
+        } catch (Throwable e) { // unchecked only: nothing in the block throws a checked exception
+            resources.closeAfter(e);
+            throw e;
         }
-        this.startupLoader = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("authtier-keys-loader").factory());
-        this.worker = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("authtier-verify-", 0).factory());
-        JwtVerifier jwt = new JwtVerifier(issuers, config.tokenCache().l1().maxEntries(), config.tokenCache().l1().ttl(),
-                config.server().maxTokenBytes(), clock, metrics, worker, JwtVerifier.DEFAULT_MAX_PENDING);
-        List<IntrospectionVerifier.Introspecting> introspecting = config.issuers().stream()
-                .filter(issuer -> issuer.introspection().isPresent())
-                .map(issuer -> new IntrospectionVerifier.Introspecting(issuer.name(), issuer.introspection().get().tokenPrefix()))
-                .toList();
-        // Opaque tokens only where some issuer introspects; otherwise they are malformed JWTs (401).
-        this.opaque = introspecting.isEmpty() ? Optional.empty() : Optional.of(OpaqueTokenValidators.create(config, registry));
-        TokenVerifier verifier = new BearerTokenVerifier(jwt, opaque.map(validator ->
-                new IntrospectionVerifier(validator, introspecting, config.tokenCache().l1().ttl(), clock, metrics)),
-                config.server().maxTokenBytes(), metrics);
-        ClientAddress proxies = new ClientAddress(config.server().trustedProxies());
-        // Redis may be down when the runtime starts: it starts anyway (bearer tokens need no Redis), stays
-        // not ready, and connects in the background; until then session operations answer 503.
-        this.sessionsRedis = config.sessions().login().isPresent() && config.sessions().store() == SessionStoreType.Redis
-                ? Optional.of(sessionsRedis(config.redis().orElseThrow(), config.resilience().timeout()))
-                : Optional.empty();
-        this.browser = config.sessions().login().map(login -> browserSessions(config, clock));
-        this.authRouter = new AuthRouter(new ForwardAuthHandler(verifier, proxies, browser), metrics, new RouteRules(config.routes()),
-                proxies, browser, clock);
-        this.managementRouter = new ManagementRouter(this::notReady, registry);
-        // epoll where Netty's native library loads (Linux x86_64): fewer allocations and system calls per
-        // request than Java NIO. Elsewhere Vert.x falls back to NIO and start() says so.
-        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops()).setPreferNativeTransport(true));
     }
 
     /** The sessions' own Redis connection (pending logins share it), made in the background: start-up never waits for Redis. */
@@ -148,14 +170,9 @@ public final class RuntimeApp {
         SessionStore store = SessionStores.create(config.sessions(),
                 sessionsRedis.<SessionBytes>map(bytes -> bytes).orElseGet(() -> new MemorySessionBytes(clock)), clock,
                 sessionMetrics::touchFailed);
-        try {
-            PendingLogins pending = sessionsRedis.<PendingLogins>map(bytes -> new ConnectingPendingLogins(bytes.connector()))
-                    .orElseGet(() -> new MemoryPendingLogins(clock));
-            return new BrowserSessions(config, keys, worker, store, pending, sessionMetrics, clock, BreakerTuning.DEFAULT);
-        } catch (RuntimeException e) {
-            store.close();
-            throw e;
-        }
+        PendingLogins pending = sessionsRedis.<PendingLogins>map(bytes -> new ConnectingPendingLogins(bytes.connector()))
+                .orElseGet(() -> new MemoryPendingLogins(clock));
+        return new BrowserSessions(config, keys, worker, store, pending, sessionMetrics, clock, BreakerTuning.DEFAULT);
     }
 
     /** The JWKS policy that production uses: timeouts and backoff from {@code resilience}. */
@@ -163,7 +180,11 @@ public final class RuntimeApp {
         return JwksPolicy.defaults(config.resilience().timeout(), config.resilience().retry().initialBackoff());
     }
 
-    /** Starts loading keys and listening; the future completes once both ports accept connections. */
+    /**
+     * Starts loading keys and listening; the future completes once both ports accept connections. If a port
+     * cannot listen (e.g. it is taken), the app stops, closing everything it opened, and then the future fails
+     * with the reason; {@link #stop()} after that returns at once.
+     */
     public Future<Void> start() {
         issuers.forEach(keys -> keys.startLoading(startupLoader));
         int maxHeaderBytes = config.server().maxTokenBytes() + 8192;
@@ -176,8 +197,8 @@ public final class RuntimeApp {
         HttpServerOptions management = new HttpServerOptions().setPort(config.server().managementPort());
         Duration readTimeout = config.server().requestReadTimeout();
         Runnable readTimeouts = metrics.requestReadTimeouts();
-        return vertx.deployVerticle(() -> new HttpServerVerticle("server.port", auth, authRouter, SHUTDOWN_GRACE, readTimeout, readTimeouts),
-                        new DeploymentOptions().setInstances(eventLoops()))
+        Future<Void> listening = vertx.deployVerticle(() -> new HttpServerVerticle("server.port", auth, authRouter, SHUTDOWN_GRACE,
+                        readTimeout, readTimeouts), new DeploymentOptions().setInstances(eventLoops()))
                 .compose(id -> vertx.deployVerticle(new HttpServerVerticle("server.managementPort", management, managementRouter,
                         SHUTDOWN_GRACE, readTimeout, readTimeouts)))
                 .compose(id -> browser.isEmpty() ? Future.succeededFuture(id) : vertx.deployVerticle(new HttpServerVerticle("server.adminPort",
@@ -187,6 +208,18 @@ public final class RuntimeApp {
                         config.server().managementPort(), vertx.isNativeTransportEnabled() ? "epoll transport"
                                 : "Java NIO transport (epoll unavailable: " + vertx.unavailableNativeTransportCause() + ")"))
                 .mapEmpty();
+        // A failed start leaves nothing running, whether or not the caller stops the app. stop() waits for Vert.x
+        // to close, which the event loop that reports the failure cannot do, so it runs on a thread of its own; the
+        // promise has no Vert.x context, so its callbacks run there too, not on an event loop that is closed.
+        Promise<Void> started = Promise.promise();
+        listening.onComplete(started::complete, failure -> Thread.ofPlatform().name("authtier-failed-start").start(() -> {
+            try {
+                stop();
+            } finally {
+                started.fail(failure);
+            }
+        }));
+        return started.future();
     }
 
     /**
@@ -203,34 +236,8 @@ public final class RuntimeApp {
         }
         LOG.info("shutting down");
         try {
-            vertx.close().toCompletionStage().toCompletableFuture().get(SHUTDOWN_GRACE.toMillis() + 5_000, TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            LOG.warn("HTTP servers did not close cleanly: {}", e.toString());
+            resources.closeAll((what, e) -> LOG.warn("closing {}: {}", what, e.toString()));
         } finally {
-            for (IssuerKeys keys : issuers) {
-                try {
-                    keys.close();
-                } catch (IOException e) {
-                    LOG.warn("closing the keys of issuer {}: {}", keys.issuer().name(), e.toString());
-                }
-            }
-            startupLoader.shutdownNow();
-            keysHttp.shutdownNow();
-            worker.shutdown();
-            browser.ifPresent(sessions -> {
-                try {
-                    sessions.close();
-                } catch (RuntimeException e) {
-                    LOG.warn("closing the session store: {}", e.getClass().getSimpleName());
-                }
-            });
-            opaque.ifPresent(validator -> {
-                try {
-                    validator.close();
-                } catch (Exception e) {
-                    LOG.warn("closing the introspection client and caches: {}", e.toString());
-                }
-            });
             terminated.complete(null);
             LOG.info("stopped");
         }
