@@ -81,6 +81,10 @@ public final class BrowserSessions implements AutoCloseable {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         SecureRandom random = new SecureRandom();
         Duration timeout = config.resilience().timeout();
+        // The files first: one that cannot be read then throws before the HTTP client and the scheduler exist,
+        // which nothing would close.
+        Optional<String> clientSecret = login.clientSecretFile().map(file -> ClientSecretBasic.header(login.clientId(), file, "login"));
+        SessionCookie cookie = SessionCookie.of(sessions.cookie(), sessions.absoluteTimeout());
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         this.retries = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("authtier-login-retry").daemon(true).factory());
@@ -88,11 +92,9 @@ public final class BrowserSessions implements AutoCloseable {
         Discovery<ProviderEndpoints> discovery = new Discovery<>(issuerUrl, "the login issuer", http, timeout, ProviderEndpoints::of,
                 clock, DISCOVERY_PAUSE);
         IdpGuard guard = new IdpGuard("login-" + issuer.name(), config.resilience(), tuning, clock, retries);
-        TokenEndpoint tokens = new TokenEndpoint(discovery::get, login.clientId(),
-                login.clientSecretFile().map(file -> ClientSecretBasic.header(login.clientId(), file, "login")), http, guard, timeout, metrics);
+        TokenEndpoint tokens = new TokenEndpoint(discovery::get, login.clientId(), clientSecret, http, guard, timeout, metrics);
         SignedJwtVerifier jwts = new SignedJwtVerifier(issuerKeys, worker, config.server().maxTokenBytes(),
                 JwtVerifier.DEFAULT_MAX_PENDING);
-        SessionCookie cookie = SessionCookie.of(sessions.cookie(), sessions.absoluteTimeout());
         ReturnTargets targets = new ReturnTargets(login.allowedRedirectDomains());
         IdTokenCheck idTokens = new IdTokenCheck(jwts, login.clientId(), issuer.clockSkew(), clock);
         this.flow = new LoginFlow(login, issuerUrl, discovery, tokens,
