@@ -108,6 +108,19 @@ public final class CachingSessionStore implements SessionStore {
         });
     }
 
+    /** As {@link #update}: what is remembered goes first, and the session written is remembered. */
+    @Override
+    public CompletionStage<LockedWrite> updateUnderLock(SessionTicket ticket, Session session, String owner) {
+        long logoutsBefore = logouts.get();
+        recent.invalidate(ticket);
+        return inner.updateUnderLock(ticket, session, owner).thenApply(written -> {
+            if (written == LockedWrite.STORED) {
+                remember(ticket, session, logoutsBefore);
+            }
+            return written;
+        });
+    }
+
     /**
      * Remembers {@code session} unless a logout began or ended here since {@code logoutsBefore} was read. The
      * second check closes the gap between the first and the put: a logout that moved the count in between

@@ -141,6 +141,22 @@ public final class EncryptedSessionStore implements SessionStore {
     }
 
     @Override
+    public CompletionStage<LockedWrite> updateUnderLock(SessionTicket ticket, Session session, String owner) {
+        Objects.requireNonNull(owner, "owner");
+        return guard(() -> {
+            if (!ticket.isFor(session.user())) {
+                throw new IllegalArgumentException("the session belongs to another user than the ticket");
+            }
+            Instant now = clock.instant();
+            if (expired(session, now)) {
+                // Our clock decided, whoever holds the lock: as update does.
+                return bytes.delete(ticket.address()).thenApply(deleted -> LockedWrite.GONE);
+            }
+            return bytes.replaceUnderLock(ticket.address(), owner, seal(ticket, session), ttl(session, now));
+        });
+    }
+
+    @Override
     public CompletionStage<Boolean> delete(SessionTicket ticket) {
         return guard(() -> bytes.delete(ticket.address()));
     }

@@ -39,6 +39,13 @@ public interface SessionBytes extends AutoCloseable {
      */
     CompletionStage<Boolean> replace(SessionAddress address, Optional<byte[]> ifCurrent, byte[] value, Duration ttl);
 
+    /**
+     * Replaces the value of an existing session and sets its TTL, only if {@code owner} holds the session's lock
+     * ({@link #tryLock}), in one step (compare the lock, then write): {@link LockedWrite#GONE} if the session is
+     * gone, else {@link LockedWrite#LOCK_LOST} if the lock has ended or is another's; nothing written then.
+     */
+    CompletionStage<LockedWrite> replaceUnderLock(SessionAddress address, String owner, byte[] value, Duration ttl);
+
     /** Removes one session; true if it was there. */
     CompletionStage<Boolean> delete(SessionAddress address);
 

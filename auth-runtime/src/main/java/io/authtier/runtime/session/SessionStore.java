@@ -57,6 +57,14 @@ public interface SessionStore extends AutoCloseable {
     /** Replaces the session's content (e.g. new tokens after a refresh); false, and nothing stored, if it is gone. */
     CompletionStage<Boolean> update(SessionTicket ticket, Session session);
 
+    /**
+     * {@link #update}, only if {@code owner} still holds the session's refresh lock ({@link #tryLockRefresh}): the
+     * lock is compared and the session written in one step, so a write that reaches the store late (after the lock
+     * ended, when another replica may hold it and have stored newer tokens) changes nothing. A session that is gone
+     * is {@link LockedWrite#GONE} whoever holds the lock.
+     */
+    CompletionStage<LockedWrite> updateUnderLock(SessionTicket ticket, Session session, String owner);
+
     /** Ends one session (sign-out); true if it existed. */
     CompletionStage<Boolean> delete(SessionTicket ticket);
 
@@ -97,7 +105,8 @@ public interface SessionStore extends AutoCloseable {
     /**
      * Makes the refresh lock end {@code ttl} from now if {@code owner} still holds it (compare and extend in one
      * step); false, and nothing changed, once it has ended or another holds it. A refresh calls it before storing
-     * its new tokens: a write that outlasts the lock could overwrite what another replica's refresh stored.
+     * its new tokens ({@link #updateUnderLock}), so that the write, its retry, and tokens kept after a failed write
+     * have a whole lock's life.
      */
     CompletionStage<Boolean> extendRefreshLock(SessionTicket ticket, String owner, Duration ttl);
 

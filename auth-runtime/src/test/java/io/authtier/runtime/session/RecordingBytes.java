@@ -70,7 +70,7 @@ public final class RecordingBytes implements SessionBytes {
         holdNextRead.set(gate);
     }
 
-    /** The next replace is applied now, but its caller sees the answer only once {@code gate} completes. */
+    /** The next replace (or replace under the lock) is applied now, but its caller sees the answer only once {@code gate} completes. */
     public void holdNextReplace(CompletionStage<?> gate) {
         holdNextReplace.set(gate);
     }
@@ -90,6 +90,14 @@ public final class RecordingBytes implements SessionBytes {
         written.add(value.clone());
         CompletionStage<?> gate = holdNextReplace.getAndSet(null);
         CompletionStage<Boolean> answer = inner.replace(address, ifCurrent, value, ttl);
+        return gate == null ? answer : held(answer, gate);
+    }
+
+    @Override
+    public CompletionStage<LockedWrite> replaceUnderLock(SessionAddress address, String owner, byte[] value, Duration ttl) {
+        written.add(value.clone());
+        CompletionStage<?> gate = holdNextReplace.getAndSet(null);
+        CompletionStage<LockedWrite> answer = inner.replaceUnderLock(address, owner, value, ttl);
         return gate == null ? answer : held(answer, gate);
     }
 

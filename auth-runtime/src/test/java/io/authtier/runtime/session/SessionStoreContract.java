@@ -615,6 +615,98 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    @DisplayName("updateUnderLock writes while the writer holds the refresh lock, and the lock stays as it was")
+    void updateUnderOwnLock() {
+        Session session = session(newUser());
+        SessionTicket ticket = create(session);
+        assertThat(join(store.tryLockRefresh(ticket, "owner", Duration.ofSeconds(10)))).isTrue();
+        SessionTokens refreshed = tokens("by-owner");
+
+        assertThat(join(store.updateUnderLock(ticket, session.withTokens(refreshed), "owner"))).isEqualTo(LockedWrite.STORED);
+
+        assertThat(found(ticket).tokens()).isEqualTo(refreshed);
+        assertLockEndsAfter(ticket, Duration.ofSeconds(10));
+    }
+
+    @Test
+    @DisplayName("updateUnderLock after the lock passed to another writes nothing (a late write of a replica whose lock ended): "
+            + "the other's tokens stay")
+    void updateUnderLockLostToAnother() {
+        Session session = session(newUser());
+        SessionTicket ticket = create(session);
+        assertThat(join(store.tryLockRefresh(ticket, "first", Duration.ofSeconds(10)))).isTrue();
+        assertThat(join(store.unlockRefresh(ticket, "first"))).isTrue();
+        assertThat(join(store.tryLockRefresh(ticket, "second", Duration.ofSeconds(10)))).isTrue();
+        SessionTokens bySecond = tokens("by-second");
+        assertThat(join(store.updateUnderLock(ticket, session.withTokens(bySecond), "second"))).isEqualTo(LockedWrite.STORED);
+
+        LockedWrite late = join(store.updateUnderLock(ticket, session.withTokens(tokens("by-first")), "first"));
+
+        assertThat(late).isEqualTo(LockedWrite.LOCK_LOST);
+        assertThat(found(ticket).tokens()).isEqualTo(bySecond);
+        assertThat(join(store.tryLockRefresh(ticket, "third", Duration.ofSeconds(10)))).as("still the second's").isFalse();
+    }
+
+    @Test
+    @DisplayName("updateUnderLock without a lock, after its release, or after it expired writes nothing, and takes no lock")
+    void updateUnderLockWithoutTheLock() {
+        Session session = session(newUser());
+        SessionTicket ticket = create(session);
+
+        assertThat(join(store.updateUnderLock(ticket, session.withTokens(tokens("never-locked")), "owner")))
+                .isEqualTo(LockedWrite.LOCK_LOST);
+        assertThat(join(store.tryLockRefresh(ticket, "owner", Duration.ofSeconds(10)))).as("no lock taken").isTrue();
+        assertThat(join(store.unlockRefresh(ticket, "owner"))).isTrue();
+        assertThat(join(store.updateUnderLock(ticket, session.withTokens(tokens("released")), "owner")))
+                .isEqualTo(LockedWrite.LOCK_LOST);
+        assertThat(join(store.tryLockRefresh(ticket, "owner", Duration.ofMillis(1)))).isTrue();
+        expireLock(ticket);
+        assertThat(join(store.updateUnderLock(ticket, session.withTokens(tokens("expired")), "owner")))
+                .isEqualTo(LockedWrite.LOCK_LOST);
+
+        assertThat(found(ticket).tokens()).isEqualTo(session.tokens());
+    }
+
+    @Test
+    @DisplayName("updateUnderLock of a session that is gone is GONE, even under the writer's own lock, and does not bring it back")
+    void updateUnderLockOfGoneSession() {
+        Session session = session(newUser());
+        SessionTicket ticket = create(session);
+        assertThat(join(store.tryLockRefresh(ticket, "owner", Duration.ofSeconds(10)))).isTrue();
+        assertThat(join(store.delete(ticket))).isTrue();
+
+        assertThat(join(store.updateUnderLock(ticket, session.withTokens(tokens("after-logout")), "owner"))).isEqualTo(LockedWrite.GONE);
+        assertThat(join(store.updateUnderLock(ticket, session.withTokens(tokens("after-logout")), "intruder"))).isEqualTo(LockedWrite.GONE);
+
+        assertThat(load(ticket)).isInstanceOf(SessionLookup.Absent.class);
+    }
+
+    @Test
+    @DisplayName("Writes of a former owner race the lock's passing to another: none lands after the other's write, whose tokens stay")
+    void updateUnderLockRacesTheLocksPassing() throws Exception {
+        Session session = session(newUser());
+        SessionTicket ticket = create(session);
+        assertThat(join(store.tryLockRefresh(ticket, "first", Duration.ofSeconds(30)))).isTrue();
+        SessionTokens bySecond = tokens("by-second");
+
+        List<LockedWrite> writes = concurrently(20, i -> {
+            if (i == 0) {
+                assertThat(join(store.unlockRefresh(ticket, "first"))).isTrue();
+                assertThat(join(store.tryLockRefresh(ticket, "second", Duration.ofSeconds(30)))).isTrue();
+                return join(store.updateUnderLock(ticket, session.withTokens(bySecond), "second"));
+            }
+            return join(store.updateUnderLock(ticket, session.withTokens(tokens("by-first-" + i)), "first"));
+        });
+
+        assertThat(writes.getFirst()).isEqualTo(LockedWrite.STORED);
+        assertThat(found(ticket).tokens()).isEqualTo(bySecond);
+    }
+
+    private SessionTokens tokens(String name) {
+        return new SessionTokens("access-" + name, Optional.of("refresh-" + name), Optional.empty(), clock.instant().plus(Duration.ofMinutes(5)));
+    }
+
+    @Test
     @DisplayName("count: the active-sessions estimate follows creates and deletes, and says when it stopped early")
     void countsSessions() {
         long before = join(store.count(10_000)).sessions();

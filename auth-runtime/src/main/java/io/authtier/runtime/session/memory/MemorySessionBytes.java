@@ -1,6 +1,7 @@
 package io.authtier.runtime.session.memory;
 
 import io.authtier.runtime.session.IdpSessionEndedException;
+import io.authtier.runtime.session.LockedWrite;
 import io.authtier.runtime.session.LoginTimes;
 import io.authtier.runtime.session.SessionAddress;
 import io.authtier.runtime.session.SessionBytes;
@@ -169,6 +170,36 @@ public final class MemorySessionBytes implements SessionBytes {
             return fresh;
         });
         return CompletableFuture.completedFuture(replaced.get());
+    }
+
+    /**
+     * Inside {@code locks.compute} for the address, so no lock is taken, released or extended between the check and
+     * the write; and inside {@code users.computeIfPresent} for the user, so a log-out-everywhere is before or after it.
+     */
+    @Override
+    public CompletionStage<LockedWrite> replaceUnderLock(SessionAddress address, String owner, byte[] value, Duration ttl) {
+        Instant now = clock.instant();
+        Entry fresh = new Entry(value.clone(), now.plus(ttl));
+        AtomicReference<LockedWrite> written = new AtomicReference<>(LockedWrite.GONE);
+        locks.compute(address, (a, lock) -> {
+            Lock live = lock == null || !lock.expiresAt().isAfter(now) ? null : lock;
+            users.computeIfPresent(address.userTag(), (tag, sessions) -> {
+                sessions.computeIfPresent(address.idHash(), (id, old) -> {
+                    if (!old.expiresAt().isAfter(now)) {
+                        return null;
+                    }
+                    if (live == null || !live.owner().equals(owner)) {
+                        written.set(LockedWrite.LOCK_LOST);
+                        return old;
+                    }
+                    written.set(LockedWrite.STORED);
+                    return fresh;
+                });
+                return sessions;
+            });
+            return live;
+        });
+        return CompletableFuture.completedFuture(written.get());
     }
 
     @Override

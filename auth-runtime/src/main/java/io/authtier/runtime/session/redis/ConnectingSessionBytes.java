@@ -1,6 +1,7 @@
 package io.authtier.runtime.session.redis;
 
 import io.authtier.runtime.redis.RedisConnector;
+import io.authtier.runtime.session.LockedWrite;
 import io.authtier.runtime.session.LoginTimes;
 import io.authtier.runtime.session.SessionAddress;
 import io.authtier.runtime.session.SessionBytes;
@@ -66,6 +67,11 @@ public final class ConnectingSessionBytes implements SessionBytes {
     @Override
     public CompletionStage<Boolean> replace(SessionAddress address, Optional<byte[]> ifCurrent, byte[] value, Duration ttl) {
         return with(b -> b.replace(address, ifCurrent, value, ttl));
+    }
+
+    @Override
+    public CompletionStage<LockedWrite> replaceUnderLock(SessionAddress address, String owner, byte[] value, Duration ttl) {
+        return with(b -> b.replaceUnderLock(address, owner, value, ttl));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.authtier.runtime.session.redis;
 
 import io.authtier.runtime.redis.RedisConnection;
 import io.authtier.runtime.session.IdpSessionEndedException;
+import io.authtier.runtime.session.LockedWrite;
 import io.authtier.runtime.session.LoginTimes;
 import io.authtier.runtime.session.SessionAddress;
 import io.authtier.runtime.session.SessionBytes;
@@ -47,7 +48,8 @@ import java.util.stream.IntStream;
  * <p>Round trips: create one ({@code EVALSHA}, plus a pipelined second {@code EVALSHA} for the IdP-session
  * index when the session has a {@code sid}; two the first time a node sees a script), read one
  * ({@code GET}), replace one ({@code SET … PX … XX}, never resurrecting a deleted session; or, for a touch,
- * a script that sets only if the value is still the one read), delete one, delete a user one, delete an IdP session three; a refresh
+ * a script that sets only if the value is still the one read; for a refresh's new tokens, a script that sets only if
+ * the refresh lock is still the writer's), delete one, delete a user one, delete an IdP session three; a refresh
  * lock {@code authtier:lock:{<userTag>}:<idHash>} is one {@code SET … NX PX} to take, one script
  * (compare-and-delete) to release and one (compare-and-PEXPIRE) to extend.
  *
@@ -121,6 +123,22 @@ public final class RedisSessionBytes implements SessionBytes {
               return 1
             end
             return 0
+            """);
+
+    /**
+     * SET … PX … of an existing session (KEYS[1]) only if its refresh lock (KEYS[2], same hash tag) still holds the
+     * owner's name ARGV[2]: 1 written, 0 the session is gone, -1 the lock has ended or is another's. One step, so a
+     * write that reaches Redis after the lock ended (another replica may hold it) changes nothing.
+     */
+    private static final Script REPLACE_UNDER_LOCK = new Script("""
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              return 0
+            end
+            if redis.call('GET', KEYS[2]) ~= ARGV[2] then
+              return -1
+            end
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+            return 1
             """);
 
     /**
@@ -339,6 +357,17 @@ public final class RedisSessionBytes implements SessionBytes {
         }
         return redis.strings().set(sessionKey(address), value, SetArgs.Builder.px(Long.parseLong(millis(ttl))).xx())
                 .thenApply("OK"::equals);
+    }
+
+    @Override
+    public CompletionStage<LockedWrite> replaceUnderLock(SessionAddress address, String owner, byte[] value, Duration ttl) {
+        return this.<Long>run(REPLACE_UNDER_LOCK, ScriptOutputType.INTEGER, new String[] {sessionKey(address), lockKey(address)},
+                value, utf8(owner), ascii(millis(ttl)))
+                .thenApply(reply -> switch (reply.intValue()) {
+                    case 1 -> LockedWrite.STORED;
+                    case 0 -> LockedWrite.GONE;
+                    default -> LockedWrite.LOCK_LOST;
+                });
     }
 
     /**
