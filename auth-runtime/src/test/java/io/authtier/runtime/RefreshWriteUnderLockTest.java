@@ -10,6 +10,7 @@ import io.authtier.runtime.testsupport.MutableClock;
 import io.authtier.runtime.testsupport.RefreshLoginConfig;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
+import io.authtier.runtime.testsupport.TcpProxy;
 import io.authtier.runtime.testsupport.TokenEndpointFaults;
 import java.net.InetAddress;
 import java.net.http.HttpResponse;
@@ -18,6 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
@@ -29,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A refresh stores its new tokens only while it still holds the session's refresh lock: once the lock has ended,
  * another replica may hold it and refresh (with the refresh token still stored), and a late write of the first
- * refresh's answer would overwrite what that replica stored.
+ * refresh's answer would overwrite what that replica stored. The write is one step conditional on the lock, so
+ * not even a write that reaches Redis after the lock has ended (held up on the wire or in Redis) lands.
  */
 @DisplayName("Refresh: new tokens are written only under the refresher's own lock")
 class RefreshWriteUnderLockTest {
@@ -39,9 +44,13 @@ class RefreshWriteUnderLockTest {
     MockOAuth2Server idp;
     final TokenEndpointFaults faults = new TokenEndpointFaults();
     RedisServers.Server redis;
+    TcpProxy proxy;
 
     @AfterEach
     void stop() {
+        if (proxy != null) {
+            proxy.close();
+        }
         redis.close();
         idp.shutdown();
     }
@@ -91,6 +100,60 @@ class RefreshWriteUnderLockTest {
         }
     }
 
+    @Test
+    @DisplayName("A's write of its new tokens is held up on the wire until after its lock ended and B stored its refresh: "
+            + "it lands late and writes nothing, B's tokens stay, and A counts the refresh as lock_lost")
+    void writeHeldUpPastTheLockIsNotApplied() throws Exception {
+        idp = new MockOAuth2Server(faults);
+        idp.start(InetAddress.getLoopbackAddress(), 0);
+        redis = RedisServers.standalone(dir);
+        // A reaches Redis through a proxy that can hold up what A sends; B reaches Redis directly
+        proxy = new TcpProxy(redis.port());
+        MutableClock clock = new MutableClock(Instant.now());
+        Path key = SigningKeys.write(dir, "k1");
+        try (RunningRuntime a = replica(key, clock, proxy.port()); RunningRuntime b = replica(key, clock, redis.port())) {
+            Browser browser = new Browser();
+            idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "ada", "JWT", List.of("shop-api"), Map.of(), 600));
+            browser.logIn("http://127.0.0.1:" + a.port() + "/oauth2/start", idp.baseUrl().toString());
+            browser.setCookie(auth(b), "__Host-authtier", browser.cookie(auth(a), "__Host-authtier"));
+            assertThat(browser.get(auth(a)).statusCode()).isEqualTo(200);
+            String session = redis.command("KEYS", RedisSessionBytes.SESSION_PREFIX + "*");
+            assertThat(session).startsWith(RedisSessionBytes.SESSION_PREFIX).doesNotContain("\n");
+
+            // Given the session's token due for refresh, and A refreshing it: once the IdP has answered A, the first
+            // command of A's that names the session (the write of A's new tokens) and all after it are held up
+            clock.advance(Duration.ofSeconds(590));
+            CountDownLatch answered = new CountDownLatch(1);
+            faults.answerNextRefresh(200, tokens("refreshed-by-a"), () -> {
+                proxy.holdFrom(session);
+                answered.countDown();
+            });
+            CompletableFuture<HttpResponse<String>> atA = CompletableFuture.supplyAsync(() -> browser.get(auth(a)));
+            assertThat(answered.await(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(proxy.awaitHeld(Duration.ofSeconds(20))).isTrue();
+
+            // When A's lock ends meanwhile (as by its TTL: the write is held up longer than the lock lives), B refreshes
+            // under a lock of its own and stores its tokens, and only then A's held-up write reaches Redis
+            String lock = redis.command("KEYS", RedisSessionBytes.LOCK_PREFIX + "*");
+            assertThat(lock).startsWith(RedisSessionBytes.LOCK_PREFIX).doesNotContain("\n");
+            assertThat(redis.command("DEL", lock)).isEqualTo(":1");
+            faults.answerNextRefresh(200, tokens("refreshed-by-b"));
+            HttpResponse<String> atB = browser.get(auth(b));
+            assertThat(atB.headers().firstValue("Authorization")).hasValue("Bearer refreshed-by-b");
+            proxy.release();
+
+            // Then A's request passes with A's new token (it serves that request)
+            assertThat(atA.get(20, TimeUnit.SECONDS).headers().firstValue("Authorization")).hasValue("Bearer refreshed-by-a");
+            // And the session still holds B's tokens: A's late write found the lock no longer A's and wrote nothing
+            assertThat(browser.get(auth(b)).headers().firstValue("Authorization")).hasValue("Bearer refreshed-by-b");
+            assertThat(browser.get(auth(a)).headers().firstValue("Authorization")).hasValue("Bearer refreshed-by-b");
+            assertThat(faults.refreshRequests()).isEqualTo(2);
+            // And A counts its refreshed tokens as lost to the lock's end; B lost none
+            assertThat(SessionRefreshTest.metricOf(a, "authtier_session_refreshes_total{outcome=\"lock_lost\"}")).isEqualTo(1.0);
+            assertThat(SessionRefreshTest.metricOf(b, "authtier_session_refreshes_total{outcome=\"lock_lost\"}")).isEqualTo(0.0);
+        }
+    }
+
     private static String tokens(String accessToken) {
         return "{\"access_token\":\"" + accessToken + "\",\"token_type\":\"Bearer\",\"expires_in\":600,\"refresh_token\":\"refresh-of-"
                 + accessToken + "\"}";
@@ -98,8 +161,13 @@ class RefreshWriteUnderLockTest {
 
     /** A replica on {@link #redis} with this test's IdP; ready. */
     private RunningRuntime replica(Path signingKey, MutableClock clock) {
+        return replica(signingKey, clock, redis.port());
+    }
+
+    /** A replica with this test's IdP, reaching {@link #redis} at {@code redisPort} (directly or through a proxy); ready. */
+    private RunningRuntime replica(Path signingKey, MutableClock clock, int redisPort) {
         RunningRuntime replica = RunningRuntime.start(RefreshLoginConfig.yaml(idp.issuerUrl("main").toString(), signingKey,
-                redis.port(), "0s", "timeout: 6s, retry: {maxAttempts: 1}"), clock, policy -> policy);
+                redisPort, "0s", "timeout: 6s, retry: {maxAttempts: 1}"), clock, policy -> policy);
         await().atMost(Duration.ofSeconds(20)).until(() -> replica.management("/readyz").statusCode() == 200);
         return replica;
     }

@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * most until the lock's end) may still be retrying or storing. The IdP call itself is over by the lock's end
  * ({@link TokenEndpoint#refresh}), so nothing of it reaches the IdP once another replica may hold the lock.
  *
- * <p>New tokens are stored only under this replica's lock, extended first if it still holds it: a lock that has
- * ended (another replica may hold it) gets no write ({@link #storeUnderLock}). New tokens that cannot be stored
+ * <p>New tokens are stored only under this replica's lock: the write is conditional on the lock in one step, so a
+ * lock that has ended (another replica may hold it) gets no write, even one that reaches the store late
+ * ({@link #storeUnderLock}). New tokens that cannot be stored
  * (the store fails the write twice) are not thrown away: with rotating
  * refresh tokens the old refresh token is spent, and the next refresh would end the session with
  * {@code invalid_grant}. The request goes on with them, this replica remembers them until its lock ends (not
@@ -247,13 +248,19 @@ final class SessionRefresher {
     }
 
     /**
-     * Stores refreshed tokens only under this replica's own lock. First the lock is extended if this replica still
-     * holds it (compare the owner, then extend, in one step), so that the write has a whole lock's time and does not
-     * land once another replica may hold the lock and refresh from what is stored. A lock that has ended gets no
-     * write: another replica may hold it and be refreshing, and these tokens could overwrite what it stores. They
-     * serve this request and are forgotten, as kept tokens are once their lock ends (docs/login.md: with rotating
-     * refresh tokens the session may then end at its next refresh). If the store cannot answer, the tokens are kept
-     * on this replica until the lock ends, for its next request to store under the lock.
+     * Stores refreshed tokens only under this replica's own lock: the write is conditional on the lock, compare and
+     * write in one step ({@link SessionStore#updateUnderLock}), so even a write held up until after the lock ended
+     * (another replica may hold it and have stored newer tokens) changes nothing. Tokens that the lock's end kept
+     * from the store serve this request and are forgotten, as kept tokens are once their lock ends (docs/login.md:
+     * with rotating refresh tokens the session may then end at its next refresh); counted as {@code lock_lost}. If
+     * the store cannot answer, the tokens are kept on this replica until the lock ends, for its next request to
+     * store under the lock.
+     *
+     * <p>The lock is extended first (compare the owner, then extend, one step). Not for the write's safety, which
+     * the condition gives, but for its time: the IdP call may have used up most of the lock, and the extension
+     * gives the write, its retry, and tokens kept after a failed write (for this replica's next request to store)
+     * a whole lock's life rather than what the IdP call left of it. A lock already lost is known here then, and
+     * nothing is written.
      *
      * @param lockEnds when the lock ends if it is not extended
      */
@@ -268,28 +275,45 @@ final class SessionRefresher {
             }
             if (!extended) {
                 forget(ticket, owner);
-                failures.warn("refreshed tokens not stored: the refresh lock ended before they could be (another replica may be "
-                        + "refreshing the session); this request goes on with them");
-                return CompletableFuture.<Refreshed>completedFuture(new Current(updated));
+                return CompletableFuture.completedFuture(lockLost(updated));
             }
             return write(ticket, updated, owner, extendedEnds);
         }).thenCompose(stage -> stage);
     }
 
-    /** The write of refreshed tokens under a lock just extended to {@code lockEnds}. */
+    /**
+     * The write of refreshed tokens under a lock just extended to {@code lockEnds}. Once more if the store fails (the
+     * IdP may have spent the old refresh token for these), while the lock lasts: safe, as each attempt writes only
+     * while the lock is this replica's, and a first attempt that landed unanswered is written again unchanged.
+     */
     private CompletionStage<Refreshed> write(SessionTicket ticket, Session updated, String owner, Deadline lockEnds) {
         long start = System.nanoTime();
-        // Once more if the store fails (the IdP may have spent the old refresh token for these), while the lock lasts.
-        return store.update(ticket, updated)
-                .exceptionallyCompose(error -> lockEnds.passed() ? CompletableFuture.failedFuture(error) : store.update(ticket, updated))
-                .handle((stored, error) -> {
+        return store.updateUnderLock(ticket, updated, owner)
+                .exceptionallyCompose(error -> lockEnds.passed() ? CompletableFuture.failedFuture(error)
+                        : store.updateUnderLock(ticket, updated, owner))
+                .handle((written, error) -> {
                     metrics.storeCall("update", start);
                     if (error != null) {
                         return keep(ticket, updated, owner, lockEnds, error);
                     }
                     forget(ticket, owner);
-                    return stored ? new Current(updated) : new Ended();
+                    return switch (written) {
+                        case STORED -> new Current(updated);
+                        case GONE -> new Ended();
+                        case LOCK_LOST -> lockLost(updated);
+                    };
                 });
+    }
+
+    /**
+     * The lock ended before the tokens could be stored (another replica may hold it and be refreshing, and these
+     * tokens could overwrite what it stores): nothing was written; they serve this request only.
+     */
+    private Refreshed lockLost(Session updated) {
+        metrics.refresh("lock_lost");
+        failures.warn("refreshed tokens not stored: the refresh lock ended before they could be (another replica may be "
+                + "refreshing the session); this request goes on with them");
+        return new Current(updated);
     }
 
     /** Tokens the store did not take: kept on this replica until the lock ends, forgotten if it has. */
