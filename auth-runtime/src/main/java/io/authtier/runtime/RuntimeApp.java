@@ -236,7 +236,8 @@ public final class RuntimeApp {
         }
         LOG.info("shutting down");
         try {
-            resources.closeAll((what, e) -> LOG.warn("closing {}: {}", what, e.toString()));
+            // The exception's class only: a store's or client's message is not ours to vouch for (SECURITY.md: no secrets in logs).
+            resources.closeAll((what, e) -> LOG.warn("closing {}: {}", what, e.getClass().getSimpleName()));
         } finally {
             terminated.complete(null);
             LOG.info("stopped");

@@ -105,14 +105,14 @@ public final class WrkBench {
                 System.out.println("nginx not installed: no reference row (apt-get install nginx-light)");
             }
         } finally {
-            if (nginx.isPresent()) {
-                nginx.get().close();
-            }
             for (Process process : processes) {
                 process.destroy();
                 process.waitFor(30, TimeUnit.SECONDS);
             }
             Files.deleteIfExists(config);
+            if (nginx.isPresent()) { // last: its clean-up may throw, and the JVMs above must stop all the same
+                nginx.get().close();
+            }
         }
         System.exit(0);
     }

@@ -192,4 +192,31 @@ class CachingSessionStoreTest {
 
         assertThat(((SessionLookup.Found) load(store, ticket)).session().tokens().accessToken()).isEqualTo("at-2");
     }
+
+    @Test
+    @DisplayName("A write under the refresh lock is what the next read sees; one refused (lock lost, session gone) leaves nothing remembered")
+    void updateUnderLockRemembersOnlyWhatWasStored() {
+        CachingSessionStore store = caching(Duration.ofMinutes(1));
+        SessionTicket ticket = newSession();
+        Session before = ((SessionLookup.Found) load(store, ticket)).session();
+        Session mine = before.withTokens(new SessionTokens("at-mine", Optional.empty(), Optional.empty(), clock.instant().plusSeconds(600)));
+        Session late = before.withTokens(new SessionTokens("at-late", Optional.empty(), Optional.empty(), clock.instant().plusSeconds(600)));
+        assertThat(store.tryLockRefresh(ticket, "me", Duration.ofSeconds(10)).toCompletableFuture().join()).isTrue();
+
+        // Stored under this replica's lock: remembered, so the next read costs no store read
+        assertThat(store.updateUnderLock(ticket, mine, "me").toCompletableFuture().join()).isEqualTo(LockedWrite.STORED);
+        int reads = bytes.reads();
+        assertThat(((SessionLookup.Found) load(store, ticket)).session().tokens().accessToken()).isEqualTo("at-mine");
+        assertThat(bytes.reads()).isEqualTo(reads);
+
+        // Refused, the lock being another's: not remembered, the next read asks the store and finds what it holds
+        assertThat(store.updateUnderLock(ticket, late, "someone-else").toCompletableFuture().join()).isEqualTo(LockedWrite.LOCK_LOST);
+        assertThat(((SessionLookup.Found) load(store, ticket)).session().tokens().accessToken()).isEqualTo("at-mine");
+        assertThat(bytes.reads()).isEqualTo(reads + 1);
+
+        // The session ended by another replica (straight in the store, beside this memory): gone, and nothing remembered
+        direct.delete(ticket).toCompletableFuture().join();
+        assertThat(store.updateUnderLock(ticket, late, "me").toCompletableFuture().join()).isEqualTo(LockedWrite.GONE);
+        assertThat(load(store, ticket)).isInstanceOf(SessionLookup.Absent.class);
+    }
 }
