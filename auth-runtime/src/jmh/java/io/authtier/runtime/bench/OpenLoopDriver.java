@@ -3,9 +3,6 @@ package io.authtier.runtime.bench;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import io.authtier.runtime.RuntimeMain;
-import io.authtier.runtime.testsupport.FreePorts;
-import io.authtier.runtime.testsupport.Http;
 import io.authtier.runtime.testsupport.JwksServer;
 import io.authtier.runtime.testsupport.Tokens;
 import io.vertx.core.Future;
@@ -53,24 +50,13 @@ public final class OpenLoopDriver {
                 cores, System.getProperty("java.vm.name"), System.getProperty("java.version"), connections, rate, warmup, seconds);
 
         RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
-        Path config = Files.createTempFile("authtier-openloop", ".yaml");
-        Process runtime = null;
+        RuntimeProcess runtime = null;
         try (JwksServer idp = new JwksServer("shop", List.of(key.toPublicJWK()))) {
-            int[] ports = FreePorts.next(2);
-            int port = ports[0];
-            int management = ports[1];
-            Files.writeString(config, """
-                    server: {port: %d, managementPort: %d}
+            runtime = RuntimeProcess.start("""
                     issuers:
                     - {name: shop, issuerUrl: '%s', audiences: [shop-api]}
-                    """.formatted(port, management, idp.issuer()));
-            List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile", "logback.xml")));
-            command.addAll(List.of(args).subList(Math.min(args.length, 5), args.length)); // the runtime's JVM flags
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), RuntimeMain.class.getName(), "--config", config.toString()));
-            runtime = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).ignoreExceptions()
-                    .until(() -> Http.get(management, "/readyz").statusCode() == 200);
+                    """.formatted(idp.issuer()), List.of(args).subList(Math.min(args.length, 5), args.length)); // the runtime's JVM flags
+            int port = runtime.port();
             String authorization = "Bearer " + Tokens.sign(key, JWSAlgorithm.RS256,
                     Tokens.accessClaims(idp.issuer(), "shop-api", Clock.systemUTC().instant()).build());
             if (args.length > 4 && args[4].equals("paced")) {
@@ -152,10 +138,8 @@ public final class OpenLoopDriver {
             }
         } finally {
             if (runtime != null) {
-                runtime.destroy();
-                runtime.waitFor(30, TimeUnit.SECONDS);
+                runtime.close();
             }
-            Files.deleteIfExists(config);
         }
         System.exit(0);
     }

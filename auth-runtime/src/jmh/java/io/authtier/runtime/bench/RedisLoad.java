@@ -5,12 +5,14 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What a phase of a benchmark cost the Redis servers and this JVM (the runtime, when wrk drives): CPU per
- * request, and how many commands Redis read per {@code read()} (how well the client pipelines).
+ * What a phase of a benchmark cost the Redis servers and the runtime's JVM (this one, or the runtime's own when
+ * it runs apart; wrk drives from outside both): CPU per request, and how many commands Redis read per
+ * {@code read()} (how well the client pipelines).
  */
 record RedisLoad(long commands, long reads, double redisCpuSeconds, Duration jvmCpu) {
 
-    static RedisLoad of(List<RedisServers.Server> servers) {
+    /** @param runtime the runtime's process */
+    static RedisLoad of(List<RedisServers.Server> servers, ProcessHandle runtime) {
         long commands = 0;
         long reads = 0;
         double cpu = 0;
@@ -21,7 +23,7 @@ record RedisLoad(long commands, long reads, double redisCpuSeconds, Duration jvm
             reads += field(stats, "total_reads_processed");
             cpu += fieldDouble(usage, "used_cpu_user") + fieldDouble(usage, "used_cpu_sys");
         }
-        return new RedisLoad(commands, reads, cpu, ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO));
+        return new RedisLoad(commands, reads, cpu, runtime.info().totalCpuDuration().orElse(Duration.ZERO));
     }
 
     /** "redis 5.6 µs CPU and 26.2 commands per read, runtime 31.0 µs CPU, per request" for {@code requests} since {@code before}. */

@@ -16,6 +16,7 @@ import io.authtier.runtime.session.SessionStores;
 import io.authtier.runtime.session.SessionTicket;
 import io.authtier.runtime.session.SessionTokens;
 import io.authtier.runtime.session.SessionUser;
+import io.authtier.runtime.testsupport.Http;
 import io.authtier.runtime.testsupport.RunningRuntime;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -59,7 +60,8 @@ import org.HdrHistogram.Recorder;
  *   <li>{@code auth [connections=64] [seconds=8] [warmup=2] [rounds=3] [sessions=10000] [localCacheMs=500] [wrk=0]}: the real runtime,
  *   {@code GET /auth} with a session cookie (cycling over {@code sessions} sessions made through a
  *   {@link SessionStore} on the same Redis with the same signing key), Redis standalone and Cluster, beside
- *   the same server answering a cached bearer JWT. {@code wrk=1}: Debian's wrk drives instead of the JVM client.</li>
+ *   the same server answering a cached bearer JWT. {@code wrk=1}: Debian's wrk drives instead of the JVM client;
+ *   {@code wrk=2}: so does wrk, and each runtime runs in a JVM of its own, as deployed ({@link RuntimeProcess}).</li>
  *   <li>{@code login [logins=300] [warmupLogins=100] [netty=1]}: full logins one after another (start, the IdP's
  *   authorize, callback); the runtime's share is the client-measured time of its two hops minus the time
  *   the IdP's handler spent answering during them (token endpoint, discovery, JWKS). {@code netty=1}: mock-oauth2-server on
@@ -85,7 +87,7 @@ public final class SessionBench {
         switch (mode) {
             case "create" -> create(dir, arg(n, 0, 16), arg(n, 1, 8), arg(n, 2, 2), arg(n, 3, 3));
             case "auth" -> auth(dir, arg(n, 0, 64), arg(n, 1, 8), arg(n, 2, 2), arg(n, 3, 3), arg(n, 4, 10_000), arg(n, 5, 500),
-                    arg(n, 6, 0) == 1);
+                    arg(n, 6, 0));
             case "login" -> login(dir, arg(n, 0, 300), arg(n, 1, 100), arg(n, 2, 1) == 1);
             case "logout" -> logout(dir, arg(n, 0, 200));
             default -> throw new IllegalArgumentException("mode: create | auth | login | logout");
@@ -209,8 +211,9 @@ public final class SessionBench {
 
     // ---------------------------------------------------------------- /auth with a session cookie
 
+    /** @param mode 0: the JVM client (Vert.x) in this JVM; 1: wrk, the runtimes in this JVM; 2: wrk, each runtime in a JVM of its own */
     static void auth(Path dir, int connections, int seconds, int warmup, int rounds, int sessionCount, int cacheMillis,
-                     boolean wrk) throws Exception {
+                     int mode) throws Exception {
         MockOAuth2Server idp = new MockOAuth2Server();
         idp.start(java.net.InetAddress.getLoopbackAddress(), 0);
         RedisServers.Server standalone = RedisServers.standalone(dir);
@@ -221,20 +224,22 @@ public final class SessionBench {
                 List.of("shop-api"), Map.of(), 3600)).serialize();
         Vertx driver = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
         System.out.printf("sessions.localCacheTtl: %d ms%s%n", cacheMillis, cacheMillis == 0 ? " (off: every request reads Redis)" : "");
-        try (RunningRuntime single = runtime(dir, issuer, key, RedisTopology.Standalone, List.of(standalone), cacheMillis);
-             RunningRuntime clustered = runtime(dir, issuer, key, RedisTopology.Cluster, cluster, cacheMillis)) {
+        boolean ownJvms = mode == 2;
+        System.out.println(ownJvms ? "runtimes: each in a JVM of its own" : "runtimes: in this JVM");
+        try (Target single = target(ownJvms, issuer, key, RedisTopology.Standalone, List.of(standalone), cacheMillis);
+             Target clustered = target(ownJvms, issuer, key, RedisTopology.Cluster, cluster, cacheMillis)) {
             SessionsConfig sessions = sessionsConfig(issuer, key, standalone.port());
             SessionCookie cookie = SessionCookie.of(sessions.cookie(), sessions.absoluteTimeout());
             List<String> singleCookies = makeSessions(sessions, cookie, RedisTopology.Standalone, List.of(standalone), issuer, bearer, sessionCount);
             List<String> clusterCookies = makeSessions(sessions, cookie, RedisTopology.Cluster, cluster, issuer, bearer, sessionCount);
-            expect(single.get("/auth", "Cookie", COOKIE + "=" + singleCookies.getFirst()), 200, "session cookie, standalone");
-            expect(clustered.get("/auth", "Cookie", COOKIE + "=" + clusterCookies.getFirst()), 200, "session cookie, Cluster");
-            expect(single.auth(bearer), 200, "bearer JWT");
+            expect(Http.get(single.port(), "/auth", "Cookie", COOKIE + "=" + singleCookies.getFirst()), 200, "session cookie, standalone");
+            expect(Http.get(clustered.port(), "/auth", "Cookie", COOKIE + "=" + clusterCookies.getFirst()), 200, "session cookie, Cluster");
+            expect(Http.get(single.port(), "/auth", "Authorization", "Bearer " + bearer), 200, "bearer JWT");
             System.out.printf("auth: %d connections, %d s warm-up, %d s measured, %d rounds, %d sessions per Redis%n",
                     connections, warmup, seconds, rounds, sessionCount);
 
-            if (wrk) {
-                authWithWrk(dir, single.port(), clustered.port(), bearer, singleCookies, clusterCookies, connections, warmup, seconds, rounds,
+            if (mode > 0) {
+                authWithWrk(dir, single, clustered, bearer, singleCookies, clusterCookies, connections, warmup, seconds, rounds,
                         standalone, cluster);
                 return;
             }
@@ -256,7 +261,7 @@ public final class SessionBench {
     }
 
     /** The same rounds driven by wrk (C): a Lua script cycles over the cookies, one per request. */
-    private static void authWithWrk(Path dir, int singlePort, int clusterPort, String bearer, List<String> singleCookies,
+    private static void authWithWrk(Path dir, Target singleRuntime, Target clusterRuntime, String bearer, List<String> singleCookies,
                                     List<String> clusterCookies, int connections, int warmup, int seconds, int rounds,
                                     RedisServers.Server standalone, List<RedisServers.Server> cluster) throws Exception {
         Path script = Files.writeString(dir.resolve("cookies.lua"), Wrk.cyclingCookies("/auth"));
@@ -265,21 +270,21 @@ public final class SessionBench {
         Wrk wrk = new Wrk(Runtime.getRuntime().availableProcessors(), connections);
         List<String> bearerHeader = List.of("-H", "Authorization: Bearer " + bearer);
         List<String> cookies = List.of("-s", script.toString());
-        String singleUrl = "http://127.0.0.1:" + singlePort + "/auth";
-        String clusterUrl = "http://127.0.0.1:" + clusterPort + "/auth";
+        String singleUrl = "http://127.0.0.1:" + singleRuntime.port() + "/auth";
+        String clusterUrl = "http://127.0.0.1:" + clusterRuntime.port() + "/auth";
         wrk.run(singleUrl, warmup, bearerHeader, List.of());
         wrk.run(singleUrl, warmup, cookies, List.of(single.toString()));
         wrk.run(clusterUrl, warmup, cookies, List.of(clustered.toString()));
         for (int round = 1; round <= rounds; round++) {
             System.out.printf("round %d /auth cached bearer JWT (wrk)   %s%n", round, wrk.run(singleUrl, seconds, bearerHeader, List.of()).clean());
-            RedisLoad before = RedisLoad.of(List.of(standalone));
+            RedisLoad before = RedisLoad.of(List.of(standalone), singleRuntime.process());
             Wrk.Result result = wrk.run(singleUrl, seconds, cookies, List.of(single.toString())).clean();
             System.out.printf("round %d /auth cookie, standalone (wrk)  %s%n", round, result);
-            System.out.printf("                                    %s%n", RedisLoad.of(List.of(standalone)).since(before, result.requestsPerSecond() * seconds));
-            before = RedisLoad.of(cluster);
+            System.out.printf("                                    %s%n", RedisLoad.of(List.of(standalone), singleRuntime.process()).since(before, result.requestsPerSecond() * seconds));
+            before = RedisLoad.of(cluster, clusterRuntime.process());
             result = wrk.run(clusterUrl, seconds, cookies, List.of(clustered.toString())).clean();
             System.out.printf("round %d /auth cookie, Cluster (wrk)     %s%n", round, result);
-            System.out.printf("                                    %s%n", RedisLoad.of(cluster).since(before, result.requestsPerSecond() * seconds));
+            System.out.printf("                                    %s%n", RedisLoad.of(cluster, clusterRuntime.process()).since(before, result.requestsPerSecond() * seconds));
         }
     }
 
@@ -348,7 +353,7 @@ public final class SessionBench {
         Path key = key(dir, "k1");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER).build();
         System.out.printf("IdP: mock-oauth2-server on %s%n", netty ? "Netty" : "okhttp's MockWebServer (its default)");
-        try (RunningRuntime runtime = runtime(dir, idp.issuerUrl("main").toString(), key, RedisTopology.Standalone, List.of(redis))) {
+        try (RunningRuntime runtime = runtime(idp.issuerUrl("main").toString(), key, RedisTopology.Standalone, List.of(redis))) {
             String base = "http://127.0.0.1:" + runtime.port();
             for (int i = 0; i < warmupLogins; i++) {
                 oneLogin(http, idp, timed, runtime, base, "warm-" + i);
@@ -458,8 +463,8 @@ public final class SessionBench {
         Path key = key(dir, "k1");
         String issuer = idp.issuerUrl("main").toString();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER).build();
-        try (RunningRuntime a = runtime(dir, issuer, key, RedisTopology.Standalone, List.of(redis));
-             RunningRuntime b = runtime(dir, issuer, key, RedisTopology.Standalone, List.of(redis))) {
+        try (RunningRuntime a = runtime(issuer, key, RedisTopology.Standalone, List.of(redis));
+             RunningRuntime b = runtime(issuer, key, RedisTopology.Standalone, List.of(redis))) {
             SessionsConfig sessions = sessionsConfig(issuer, key, redis.port());
             SessionCookie cookie = SessionCookie.of(sessions.cookie(), sessions.absoluteTimeout());
             List<String> cookies = makeSessions(sessions, cookie, RedisTopology.Standalone, List.of(redis), issuer, "eyJ.token.sig", times + 50);
@@ -541,12 +546,31 @@ public final class SessionBench {
                 """.formatted(issuer, cacheMillis, key, CLIENT, topology, endpoints);
     }
 
-    private static RunningRuntime runtime(Path dir, String issuer, Path key, RedisTopology topology, List<RedisServers.Server> servers) {
-        return runtime(dir, issuer, key, topology, servers, 500);
+    /** A runtime under test, on {@code port}, running in {@code process}: this JVM, or one of its own. */
+    private record Target(int port, ProcessHandle process, AutoCloseable running) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            running.close();
+        }
+    }
+
+    private static Target target(boolean ownJvm, String issuer, Path key, RedisTopology topology, List<RedisServers.Server> servers,
+            int cacheMillis) throws java.io.IOException {
+        if (ownJvm) {
+            RuntimeProcess runtime = RuntimeProcess.start(yaml(issuer, key, topology, servers.stream().map(RedisServers.Server::port).toList(),
+                    cacheMillis), List.of());
+            return new Target(runtime.port(), runtime.handle(), runtime);
+        }
+        RunningRuntime runtime = runtime(issuer, key, topology, servers, cacheMillis);
+        return new Target(runtime.port(), ProcessHandle.current(), runtime);
+    }
+
+    private static RunningRuntime runtime(String issuer, Path key, RedisTopology topology, List<RedisServers.Server> servers) {
+        return runtime(issuer, key, topology, servers, 500);
     }
 
     /** @param cacheMillis {@code sessions.localCacheTtl} in ms (0: off); 500 is the runtime's default */
-    private static RunningRuntime runtime(Path dir, String issuer, Path key, RedisTopology topology, List<RedisServers.Server> servers,
+    private static RunningRuntime runtime(String issuer, Path key, RedisTopology topology, List<RedisServers.Server> servers,
             int cacheMillis) {
         RunningRuntime runtime = RunningRuntime.start(yaml(issuer, key, topology,
                 servers.stream().map(RedisServers.Server::port).toList(), cacheMillis), Clock.systemUTC(), policy -> policy);

@@ -3,13 +3,10 @@ package io.authtier.runtime.bench;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import io.authtier.runtime.RuntimeMain;
 import io.authtier.runtime.testsupport.FreePorts;
 import io.authtier.runtime.testsupport.Http;
 import io.authtier.runtime.testsupport.JwksServer;
 import io.authtier.runtime.testsupport.Tokens;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,29 +39,25 @@ public final class WrkBench {
                 cores, System.getProperty("java.vm.name"), System.getProperty("java.version"), connections, warmup, seconds, runtimeFlags);
 
         RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
-        Path config = Files.createTempFile("authtier-wrk", ".yaml");
         List<Process> processes = new ArrayList<>();
         Optional<NginxReference> nginx = Optional.empty();
+        Optional<RuntimeProcess> started = Optional.empty();
         try (JwksServer idp = new JwksServer("shop", List.of(key.toPublicJWK()))) {
-            int[] ports = FreePorts.next(4);
-            int port = ports[0];
-            int management = ports[1];
-            int baselinePort = ports[2];
-            Files.writeString(config, """
-                    server: {port: %d, managementPort: %d}
+            int[] ports = FreePorts.next(2);
+            int baselinePort = ports[0];
+            RuntimeProcess runtime = RuntimeProcess.start("""
                     issuers:
                     - {name: shop, issuerUrl: '%s', audiences: [shop-api]}
-                    """.formatted(port, management, idp.issuer()));
-            Process runtime = java(runtimeFlags, RuntimeMain.class.getName(), "--config", config.toString());
-            processes.add(runtime);
-            Process baselineServer = java(List.of(), BaselineServer.class.getName(), String.valueOf(baselinePort));
+                    """.formatted(idp.issuer()), runtimeFlags);
+            started = Optional.of(runtime);
+            Process baselineServer = Jvm.start(List.of(), BaselineServer.class.getName(), String.valueOf(baselinePort));
             processes.add(baselineServer);
-            nginx = NginxReference.startIfInstalled(ports[3], cores);
+            nginx = NginxReference.startIfInstalled(ports[1], cores);
             Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                    .until(() -> Http.get(management, "/readyz").statusCode() == 200 && Http.get(baselinePort, "/").statusCode() == 200);
+                    .until(() -> Http.get(baselinePort, "/").statusCode() == 200);
             String authorization = "Authorization: Bearer " + Tokens.sign(key, JWSAlgorithm.RS256,
                     Tokens.accessClaims(idp.issuer(), "shop-api", Clock.systemUTC().instant()).build());
-            String auth = "http://127.0.0.1:" + port + "/auth";
+            String auth = "http://127.0.0.1:" + runtime.port() + "/auth";
             String baseline = "http://127.0.0.1:" + baselinePort + "/auth";
 
             Wrk wrk = new Wrk(cores, connections);
@@ -80,9 +73,9 @@ public final class WrkBench {
                 long baseCpu = cpuNanos(baselineServer);
                 Wrk.Result base = wrk.run(baseline, seconds, "-H", authorization).clean();
                 double baseMicros = (cpuNanos(baselineServer) - baseCpu) / 1000.0 / (base.requestsPerSecond() * seconds);
-                long authCpu = cpuNanos(runtime);
+                long authCpu = runtime.cpuNanos();
                 Wrk.Result cached = wrk.run(auth, seconds, "-H", authorization).clean();
-                double authMicros = (cpuNanos(runtime) - authCpu) / 1000.0 / (cached.requestsPerSecond() * seconds);
+                double authMicros = (runtime.cpuNanos() - authCpu) / 1000.0 / (cached.requestsPerSecond() * seconds);
                 System.out.printf("round %d baseline (no validation)   %s  server CPU %.1f us/request%n", round, base, baseMicros);
                 System.out.printf("round %d /auth cached RS256 JWT     %s  server CPU %.1f us/request%n", round, cached, authMicros);
                 if (nginx.isPresent()) {
@@ -109,8 +102,10 @@ public final class WrkBench {
                 process.destroy();
                 process.waitFor(30, TimeUnit.SECONDS);
             }
-            Files.deleteIfExists(config);
-            if (nginx.isPresent()) { // last: its clean-up may throw, and the JVMs above must stop all the same
+            if (started.isPresent()) {
+                started.get().close();
+            }
+            if (nginx.isPresent()) { // last: its clean-up may throw, and the runtime must stop all the same
                 nginx.get().close();
             }
         }
@@ -120,17 +115,6 @@ public final class WrkBench {
     /** User and system CPU the process has used so far (from /proc). */
     private static long cpuNanos(Process process) {
         return process.toHandle().info().totalCpuDuration().orElseThrow().toNanos();
-    }
-
-    private static Process java(List<String> flags, String main, String... args) throws java.io.IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(flags);
-        if (System.getProperty("logback.configurationFile") != null) { // the logging the bench itself runs with
-            command.add("-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile"));
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     private WrkBench() {
