@@ -236,7 +236,8 @@ class BrowserLoginTest {
 
             // Then the counters that alerts use exist at 0
             for (String outcome : List.of("success", "redirect_refused", "no_state", "unknown_state", "browser_mismatch", "no_iss", "wrong_iss", "idp_error",
-                    "no_code", "code_refused", "no_id_token", "unavailable", "no_host", "callback_host_refused", "callback_not_https", "idp_session_ended")) {
+                    "no_code", "code_refused", "no_id_token", "unavailable", "no_host", "callback_host_refused", "callback_not_https", "idp_session_ended",
+                    "prompt_refused")) {
                 assertThat(metrics).contains("authtier_logins_total{outcome=\"" + outcome + "\"} 0.0");
             }
             for (String outcome : List.of("refreshed", "invalid_grant", "id_token_mismatch", "id_token_invalid",

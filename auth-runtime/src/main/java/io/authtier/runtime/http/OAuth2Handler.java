@@ -80,7 +80,7 @@ final class OAuth2Handler {
         Optional<String> binding = Cookies.value(cookies, sessions.bindingCookieName());
         return switch (request.path()) {
             case "/oauth2/start" -> rateLimit.tryStart(client(request))
-                    ? answer(request, sessions.start(returnTarget(request), binding, origin.of(request)))
+                    ? answer(request, sessions.start(returnTarget(request), prompt(request), binding, origin.of(request)))
                     : write(request, WebAnswerBodies.tooManyLogins());
             case CALLBACK -> answer(request, sessions.callback(firstValues(request), binding, cookies));
             case "/oauth2/sign_out" -> switch (signOutOrigin.of(request)) {
@@ -114,6 +114,16 @@ final class OAuth2Handler {
             }
         }
         return Optional.ofNullable(request.getParam("rd"));
+    }
+
+    /**
+     * The {@code prompt} values, every one sent (a second one is refused, not overlooked). None when the query
+     * starts with {@code rd=}: all of it is then the target ({@link #returnTarget}), and a {@code prompt} in the
+     * target's own query ({@code rd=/search?q=a&prompt=x}) belongs to the app, not to this login.
+     */
+    static List<String> prompt(HttpServerRequest request) {
+        String raw = request.query();
+        return raw == null || raw.startsWith("rd=") ? List.of() : request.params().getAll("prompt");
     }
 
     /**
@@ -191,11 +201,9 @@ final class OAuth2Handler {
     /**
      * The page for a sign-out that nothing says the origin of: its button posts the sign-out from this
      * origin. {@code same-origin} rather than {@code no-referrer}, or a browser would send that POST with
-     * {@code Origin: null}; not framed by anyone (a hidden button clicked would sign the user out).
+     * {@code Origin: null}.
      */
     private Future<Void> signOutPage(HttpServerRequest request) {
-        request.response().putHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
-                .putHeader("X-Frame-Options", "DENY");
         return write(request, WebAnswerBodies.signOutPage(), "same-origin");
     }
 
@@ -224,6 +232,11 @@ final class OAuth2Handler {
         }
         if (!answer.body().isEmpty()) {
             response.putHeader(HttpHeaders.CONTENT_TYPE, answer.contentType());
+        }
+        if (answer.isHtml()) {
+            // A page is framed by no one (a hidden button or link clicked would sign out or log in) and runs nothing.
+            response.putHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+                    .putHeader("X-Frame-Options", "DENY");
         }
         return response.end(answer.body());
     }

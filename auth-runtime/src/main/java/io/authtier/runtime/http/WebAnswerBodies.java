@@ -2,7 +2,6 @@ package io.authtier.runtime.http;
 
 import io.authtier.runtime.login.WebAnswer;
 import java.util.List;
-import java.util.Optional;
 
 /** The few answers the HTTP layer gives itself on the browser routes. */
 final class WebAnswerBodies {
@@ -30,7 +29,7 @@ final class WebAnswerBodies {
      * and drops {@code rd}, which is not echoed into a page.
      */
     static WebAnswer signOutPage() {
-        return new WebAnswer(403, Optional.empty(), List.of(), "text/html; charset=utf-8", """
+        return WebAnswer.html(403, """
                 <!DOCTYPE html>
                 <html lang="en">
                 <head><meta charset="utf-8"><title>Sign out</title></head>

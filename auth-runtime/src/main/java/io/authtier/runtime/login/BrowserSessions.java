@@ -140,8 +140,10 @@ public final class BrowserSessions implements AutoCloseable {
         return callbackUrls.origin(origin) instanceof CallbackUrls.Url url ? Optional.of(url.value()) : Optional.empty();
     }
 
-    public CompletionStage<WebAnswer> start(Optional<String> rd, Optional<String> bindingValue, Optional<String> origin) {
-        return flow.start(rd, bindingValue, origin);
+    /** @param prompt the {@code prompt} values of the request: none, or {@code login} alone */
+    public CompletionStage<WebAnswer> start(Optional<String> rd, List<String> prompt, Optional<String> bindingValue,
+            Optional<String> origin) {
+        return flow.start(rd, prompt, bindingValue, origin);
     }
 
     /** @param cookieHeaders the request's {@code Cookie} headers: a session they carry is replaced by the new one */

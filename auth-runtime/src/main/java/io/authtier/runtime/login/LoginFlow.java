@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The OIDC authorization code flow with PKCE (S256) that creates browser sessions.
  *
- * <p>{@code /oauth2/start?rd=URL}: finds the callback URL ({@link CallbackUrls}), checks {@code rd} against the allowed domains, draws {@code state},
+ * <p>{@code /oauth2/start?[prompt=login&]rd=URL}: finds the callback URL ({@link CallbackUrls}), checks {@code rd} against the allowed domains, draws {@code state},
  * {@code nonce} and a PKCE verifier, keeps them (sealed, at most 10 minutes) as a {@link PendingLogin} and
  * redirects to the IdP. {@code /oauth2/callback}: takes the pending login of {@code state} and this browser's
  * binding cookie (once: a replay finds nothing; another browser finds nothing and takes nothing) if its
@@ -48,6 +48,8 @@ public final class LoginFlow {
     private static final Logger LOG = LoggerFactory.getLogger(LoginFlow.class);
     /** The access token's lifetime when the IdP does not say ({@code expires_in} is only RECOMMENDED). */
     static final Duration DEFAULT_ACCESS_TOKEN_LIFETIME = Duration.ofMinutes(5);
+    /** The one {@code prompt} value that {@code /oauth2/start} passes on to the IdP. */
+    static final String PROMPT_LOGIN = "login";
     /** One answer whether the login is unknown or another browser's: which, the caller need not learn. */
     private static final String UNKNOWN_LOGIN = "this login is unknown, expired or already used, or was started in another browser; start again";
     /**
@@ -104,11 +106,14 @@ public final class LoginFlow {
      * {@code /oauth2/start}.
      *
      * @param rd           where to go after the login; {@code /} if absent
+     * @param prompt       the {@code prompt} values sent: none, or {@code login} alone (the IdP is to authenticate
+     *                     the user anew: a fresh {@code auth_time}, see {@link LoginAgainPage}); anything else is refused
      * @param bindingValue the browser-binding cookie, if the browser has one
      * @param origin       {@code scheme://host[:port]} as the browser reached the runtime, if the request names
      *                     one: where the callback is unless {@code redirectUrl} is configured
      */
-    public CompletionStage<WebAnswer> start(Optional<String> rd, Optional<String> bindingValue, Optional<String> origin) {
+    public CompletionStage<WebAnswer> start(Optional<String> rd, List<String> prompt, Optional<String> bindingValue,
+            Optional<String> origin) {
         String redirectUri;
         switch (callbacks.of(origin)) {
             case CallbackUrls.Url url -> redirectUri = url.value();
@@ -127,6 +132,13 @@ public final class LoginFlow {
             return done(WebAnswer.text(400, "rd is not an allowed redirect target: use a path on this host or a host listed "
                     + "in sessions.login.allowedRedirectDomains"));
         }
+        // Only "login": it makes the IdP stricter. "none" or "consent" would change what the IdP may do on this
+        // client's behalf (a silent login failing, a consent screen), which no caller of this route needs.
+        if (!prompt.isEmpty() && !prompt.equals(List.of(PROMPT_LOGIN))) {
+            metrics.login("prompt_refused");
+            return done(WebAnswer.text(400, "prompt may only be login (the identity provider authenticates the user anew), "
+                    + "or be left out"));
+        }
         Optional<String> known = binding.read(bindingValue);
         String browser = known.orElseGet(() -> binding.newValue(random));
         String state = Secrets.randomToken(random);
@@ -143,7 +155,8 @@ public final class LoginFlow {
                             + "&state=" + state
                             + "&nonce=" + nonce
                             + "&code_challenge=" + pkce.challenge()
-                            + "&code_challenge_method=S256";
+                            + "&code_challenge_method=S256"
+                            + (prompt.isEmpty() ? "" : "&prompt=" + PROMPT_LOGIN);
                     // Set again even when known: its ten minutes start anew with this login.
                     return WebAnswer.redirect(location, List.of(binding.setCookie(browser)));
                 }))
@@ -250,7 +263,9 @@ public final class LoginFlow {
             return WebAnswer.redirect(login.returnTo(), List.of(cookie.setCookie(ticket), binding.clearCookie()));
         }).exceptionallyCompose(error -> Failures.unwrap(error) instanceof IdpSessionEndedException
                 // The IdP ended this login's session, or its user was logged out (back-channel or everywhere), before it was stored.
-                ? refused(401, "idp_session_ended", "the identity provider ended this login meanwhile; log in again")
+                // A page, not a text: its link logs in again with prompt=login, which a retry through the IdP's single
+                // sign-on needs (the same old auth_time would be refused again while the logout is remembered).
+                ? refused("idp_session_ended", LoginAgainPage.answer(login.returnTo()))
                 : CompletableFuture.failedFuture(error));
     }
 
@@ -275,9 +290,13 @@ public final class LoginFlow {
 
 
     private CompletionStage<WebAnswer> refused(int status, String outcome, String message) {
+        return refused(outcome, WebAnswer.text(status, message));
+    }
+
+    private CompletionStage<WebAnswer> refused(String outcome, WebAnswer answer) {
         metrics.login(outcome);
         LOG.debug("login refused: {}", outcome); // counted in authtier_logins_total; not logged at INFO, which anyone could flood
-        return done(WebAnswer.text(status, message));
+        return done(answer);
     }
 
     private static String encode(String value) {

@@ -46,7 +46,7 @@ public final class SessionMetrics {
     /** The {@code outcome} values of logins known at start; {@code id_token_<code>} ones appear with their first use. */
     static final List<String> LOGIN_OUTCOMES = List.of("success", "redirect_refused", "no_state", "unknown_state",
             "browser_mismatch", "no_iss", "wrong_iss", "idp_error", "no_code", "code_refused", "no_id_token", "unavailable",
-            "no_host", "callback_host_refused", "callback_not_https", "idp_session_ended");
+            "no_host", "callback_host_refused", "callback_not_https", "idp_session_ended", "prompt_refused");
     static final List<String> LOOKUP_RESULTS = List.of("found", "absent", "expired", "unreadable", "bad_cookie", "error");
     static final List<String> REFRESH_OUTCOMES = List.of("refreshed", "invalid_grant", "id_token_mismatch", "id_token_invalid",
             "access_token_mismatch", "failed", "by_other", "lock_lost");

@@ -12,9 +12,12 @@ import java.util.Optional;
  * @param location    the {@code Location} of a redirect
  * @param setCookies  {@code Set-Cookie} header values
  * @param contentType the body's type
- * @param body        a short text or JSON body; never a token, cookie or secret
+ * @param body        a short text, JSON or HTML body; never a token, cookie or secret
  */
 public record WebAnswer(int status, Optional<String> location, List<String> setCookies, String contentType, String body) {
+
+    /** The type of every page these routes answer with. */
+    public static final String HTML = "text/html; charset=utf-8";
 
     public WebAnswer {
         Objects.requireNonNull(location, "location");
@@ -30,6 +33,16 @@ public record WebAnswer(int status, Optional<String> location, List<String> setC
     /** A short plain-text answer (a newline is added). */
     public static WebAnswer text(int status, String body) {
         return new WebAnswer(status, Optional.empty(), List.of(), "text/plain; charset=utf-8", body + "\n");
+    }
+
+    /** A small HTML page; the handler adds the headers that keep it from being framed. */
+    public static WebAnswer html(int status, String body) {
+        return new WebAnswer(status, Optional.empty(), List.of(), HTML, body);
+    }
+
+    /** Whether this answer is a page (the handler then forbids framing it). */
+    public boolean isHtml() {
+        return contentType.equals(HTML);
     }
 
     public static WebAnswer json(int status, String body, List<String> setCookies) {

@@ -1,0 +1,148 @@
+package io.authtier.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.authtier.runtime.testsupport.Browser;
+import io.authtier.runtime.testsupport.RedisLoginConfig;
+import io.authtier.runtime.testsupport.RunningRuntime;
+import io.authtier.runtime.testsupport.SigningKeys;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code /oauth2/start?prompt=login}: the IdP is asked to authenticate the user anew (OIDC Core 3.1.2.1), which
+ * a login again after a back-channel logout by {@code sub} needs ({@link LoginAgainAfterLogoutTest}). Only
+ * {@code login} is passed on; every other value is refused.
+ */
+@DisplayName("/oauth2/start passes prompt=login on to the IdP, and refuses every other prompt")
+class LoginPromptTest {
+
+    @TempDir
+    Path dir;
+    MockOAuth2Server idp;
+    RunningRuntime runtime;
+    String base;
+
+    @BeforeEach
+    void start() throws Exception {
+        idp = new MockOAuth2Server();
+        idp.start(InetAddress.getLoopbackAddress(), 0);
+        // Sessions in memory: the prompt is all in the start and the IdP's redirect
+        String config = RedisLoginConfig.standalone(idp.issuerUrl("main").toString(), SigningKeys.write(dir, "k1"), 0)
+                .replaceAll("redis:\\n\\s*endpoints: \\[[^\\]]*\\]\\n", "").replaceAll("tokenCache:\\n\\s*l2: \\{enabled: false\\}\\n", "");
+        runtime = RunningRuntime.start(config, Clock.systemUTC(), policy -> policy);
+        await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
+        base = "http://127.0.0.1:" + runtime.port();
+    }
+
+    @AfterEach
+    void stop() {
+        if (runtime != null) {
+            runtime.close();
+        }
+        idp.shutdown();
+    }
+
+    @Test
+    @DisplayName("prompt=login reaches the IdP's authorization request; without it, no prompt is sent; either way the login completes")
+    void promptLoginIsPassedOn() {
+        // When a login starts with prompt=login
+        Browser browser = new Browser();
+        HttpResponse<String> withPrompt = browser.get(base + "/oauth2/start?prompt=login&rd=/x");
+
+        // Then the browser goes to the IdP with prompt=login, once
+        assertThat(withPrompt.statusCode()).isEqualTo(302);
+        String authorize = withPrompt.headers().firstValue("Location").orElseThrow();
+        assertThat(authorize).startsWith(idp.baseUrl().toString());
+        assertThat(query(authorize)).containsEntry("prompt", List.of("login")).containsKey("code_challenge");
+        // And the IdP authenticates the user anew (mock-oauth2-server's login form), after which the login completes to its target
+        HttpResponse<String> idpLogin = browser.get(authorize);
+        assertThat(idpLogin.statusCode()).isEqualTo(200);
+        assertThat(idpLogin.body()).contains("name=\"username\"");
+        HttpResponse<String> toCallback = browser.postForm(authorize, Map.of("username", "ivy", "claims", "{}"));
+        assertThat(toCallback.statusCode()).isEqualTo(302);
+        HttpResponse<String> callback = browser.get(toCallback.headers().firstValue("Location").orElseThrow());
+        assertThat(callback.statusCode()).isEqualTo(302);
+        assertThat(callback.headers().firstValue("Location")).hasValue("/x");
+        assertThat(browser.get(base + "/auth").statusCode()).isEqualTo(200);
+
+        // When a login starts without it (rd first or not)
+        for (String start : List.of("/oauth2/start?rd=/x", "/oauth2/start?other=1&rd=%2Fx", "/oauth2/start")) {
+            HttpResponse<String> plain = new Browser().get(base + start);
+
+            // Then the IdP gets no prompt: it may use its single sign-on as usual (mock-oauth2-server redirects at once)
+            assertThat(plain.statusCode()).as(start).isEqualTo(302);
+            String plainAuthorize = plain.headers().firstValue("Location").orElseThrow();
+            assertThat(query(plainAuthorize)).as(start).doesNotContainKey("prompt");
+            assertThat(new Browser().get(plainAuthorize).statusCode()).as(start).isEqualTo(302);
+        }
+    }
+
+    @Test
+    @DisplayName("A query that starts with rd= is all target: a prompt in the app's own query is neither passed on nor refused")
+    void promptInsideTheTargetBelongsToTheApp() {
+        // When nginx sends a deep link whose own query has a prompt (rd=$request_uri, unencoded)
+        Browser browser = new Browser();
+        HttpResponse<String> callback = browser.logIn(base + "/oauth2/start?rd=/search?q=1&prompt=none", idp.baseUrl().toString());
+
+        // Then the IdP got no prompt, and the login returns to the whole target
+        HttpResponse<String> start = browser.hops().getFirst();
+        assertThat(start.statusCode()).isEqualTo(302);
+        assertThat(query(start.headers().firstValue("Location").orElseThrow())).doesNotContainKey("prompt");
+        assertThat(callback.statusCode()).isEqualTo(302);
+        assertThat(callback.headers().firstValue("Location")).hasValue("/search?q=1&prompt=none");
+    }
+
+    @Test
+    @DisplayName("prompt=none, consent, select_account, LOGIN, login consent, an empty one or two of them: 400 naming prompt and login, no login stored")
+    void otherPromptsAreRefused() {
+        List<String> refused = List.of("prompt=none", "prompt=consent", "prompt=select_account", "prompt=LOGIN", "prompt=login%20consent",
+                "prompt=", "prompt", "prompt=login&prompt=none", "prompt=login&prompt=login");
+        for (String prompt : refused) {
+            // When a login starts with that prompt
+            Browser browser = new Browser();
+            HttpResponse<String> start = browser.get(base + "/oauth2/start?" + prompt + "&rd=/x");
+
+            // Then it is refused, saying which parameter may have which value, and nothing goes to the IdP
+            assertThat(start.statusCode()).as(prompt).isEqualTo(400);
+            assertThat(start.body()).as(prompt).startsWith("prompt may only be login");
+            assertThat(start.headers().firstValue("Location")).as(prompt).isEmpty();
+            assertThat(start.headers().allValues("Set-Cookie")).as(prompt).isEmpty();
+        }
+        // And each refusal is counted
+        assertThat(SessionRefreshTest.metricOf(runtime, "authtier_logins_total{outcome=\"prompt_refused\"}")).isEqualTo(refused.size());
+    }
+
+    /** The query parameters of {@code url}, decoded, every value of each in order. */
+    static Map<String, List<String>> query(String url) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        String raw = Objects.requireNonNullElse(URI.create(url).getRawQuery(), "");
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            String[] parts = pair.split("=", 2);
+            params.computeIfAbsent(URLDecoder.decode(parts[0], StandardCharsets.UTF_8), key -> new ArrayList<>())
+                    .add(parts.length == 2 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "");
+        }
+        return params;
+    }
+}
