@@ -138,22 +138,8 @@ class BackchannelLogoutDuringLoginTest {
         long now = Instant.now().getEpochSecond();
         // Given a login whose ID token the IdP issued (20 s ago) before it ended every session of the user by sub
         // alone (10 s ago), no sid in either: the logout token reaches the runtime while the login's code exchange waits
-        String logoutToken = idp.issueToken("main", "eli", new DefaultOAuth2TokenCallback("main", "eli", "logout+jwt", List.of("shop-web"),
-                Map.of("iat", now - 10, "events", Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of())), 120)).serialize();
-        AtomicReference<HttpResponse<String>> logout = new AtomicReference<>();
-        faults.beforeNextCode(() -> logout.set(postLogout(base, logoutToken)));
-        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "eli", "JWT", List.of("shop-api"), Map.of("iat", now - 20), 3600));
-
-        // When the login finishes
-        Browser overtaken = new Browser();
-        HttpResponse<String> callback = overtaken.logIn(base + "/oauth2/start", idp.baseUrl().toString());
-
-        // Then the logout was taken, and the login refused as the sid case is: 401, no session
-        assertThat(logout.get().statusCode()).isEqualTo(200);
-        assertThat(callback.statusCode()).isEqualTo(401);
-        assertThat(callback.body()).contains("ended this login");
-        assertThat(callback.headers().allValues("Set-Cookie")).noneMatch(value -> value.startsWith("__Host-authtier="));
-        assertThat(overtaken.get(base + "/auth").statusCode()).isEqualTo(401);
+        // When the login finishes, then the logout was taken, and the login refused as the sid case is: 401, no session
+        loginOvertakenBySubLogoutIsRefused(base, "eli", now - 10, Map.of("iat", now - 20));
 
         // When the user logs in again after the logout (a new ID token, issued now)
         Browser again = new Browser();
@@ -165,29 +151,37 @@ class BackchannelLogoutDuringLoginTest {
         assertThat(again.get(base + "/auth").statusCode()).isEqualTo(200);
     }
 
+    /**
+     * A login of {@code user} whose ID token has {@code idTokenClaims}, finishing while the IdP's logout by {@code sub}
+     * alone (issued at {@code loggedOutAt}, epoch seconds) reaches the runtime during its code exchange: the logout is
+     * taken (200) and the login refused (401, "ended this login"), with no session cookie and no session.
+     */
+    private void loginOvertakenBySubLogoutIsRefused(String base, String user, long loggedOutAt, Map<String, Object> idTokenClaims)
+            throws Exception {
+        String logoutToken = idp.issueToken("main", user, new DefaultOAuth2TokenCallback("main", user, "logout+jwt", List.of("shop-web"),
+                Map.of("iat", loggedOutAt, "events", Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of())), 120)).serialize();
+        AtomicReference<HttpResponse<String>> logout = new AtomicReference<>();
+        faults.beforeNextCode(() -> logout.set(postLogout(base, logoutToken)));
+        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", user, "JWT", List.of("shop-api"), idTokenClaims, 3600));
+
+        Browser overtaken = new Browser();
+        HttpResponse<String> callback = overtaken.logIn(base + "/oauth2/start", idp.baseUrl().toString());
+
+        assertThat(logout.get().statusCode()).isEqualTo(200);
+        assertThat(callback.statusCode()).isEqualTo(401);
+        assertThat(callback.body()).contains("ended this login");
+        assertThat(callback.headers().allValues("Set-Cookie")).noneMatch(value -> value.startsWith("__Host-authtier="));
+        assertThat(overtaken.get(base + "/auth").statusCode()).isEqualTo(401);
+    }
+
     private void loginAuthenticatedBeforeLogoutEndsNoSession() throws Exception {
         String base = "http://127.0.0.1:" + runtime.port();
         long now = Instant.now().getEpochSecond();
         // Given a user who authenticated at the IdP 20 s ago, whose IdP then ended every session of the user by sub alone
         // (10 s ago) while the login's code was not yet exchanged: the exchange happens now, so the ID token's iat is after
         // the logout, and only its auth_time tells that the login came before it
-        String logoutToken = idp.issueToken("main", "fay", new DefaultOAuth2TokenCallback("main", "fay", "logout+jwt", List.of("shop-web"),
-                Map.of("iat", now - 10, "events", Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of())), 120)).serialize();
-        AtomicReference<HttpResponse<String>> logout = new AtomicReference<>();
-        faults.beforeNextCode(() -> logout.set(postLogout(base, logoutToken)));
-        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "fay", "JWT", List.of("shop-api"),
-                Map.of("iat", now, "auth_time", now - 20), 3600));
-
-        // When the login finishes
-        Browser overtaken = new Browser();
-        HttpResponse<String> callback = overtaken.logIn(base + "/oauth2/start", idp.baseUrl().toString());
-
-        // Then the logout was taken, and the login refused: 401, no session
-        assertThat(logout.get().statusCode()).isEqualTo(200);
-        assertThat(callback.statusCode()).isEqualTo(401);
-        assertThat(callback.body()).contains("ended this login");
-        assertThat(callback.headers().allValues("Set-Cookie")).noneMatch(value -> value.startsWith("__Host-authtier="));
-        assertThat(overtaken.get(base + "/auth").statusCode()).isEqualTo(401);
+        // When the login finishes, then the logout was taken, and the login refused: 401, no session
+        loginOvertakenBySubLogoutIsRefused(base, "fay", now - 10, Map.of("iat", now, "auth_time", now - 20));
 
         // When the ID token says the user authenticated, but not when (auth_time not a number)
         Browser unknown = new Browser();
