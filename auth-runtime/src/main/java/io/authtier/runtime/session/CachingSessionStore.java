@@ -96,19 +96,7 @@ public final class CachingSessionStore implements SessionStore {
         });
     }
 
-    @Override
-    public CompletionStage<Boolean> update(SessionTicket ticket, Session session) {
-        long logoutsBefore = logouts.get();
-        recent.invalidate(ticket);
-        return inner.update(ticket, session).thenApply(stored -> {
-            if (stored) {
-                remember(ticket, session, logoutsBefore);
-            }
-            return stored;
-        });
-    }
-
-    /** As {@link #update}: what is remembered goes first, and the session written is remembered. */
+    /** What is remembered goes first; the session written is remembered, unless a logout here came meanwhile. */
     @Override
     public CompletionStage<LockedWrite> updateUnderLock(SessionTicket ticket, Session session, String owner) {
         long logoutsBefore = logouts.get();

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * half the idle timeout, if shorter: {@link SessionLifetime#touchInterval()}), so a read is one store round
  * trip except once a minute; the idle timeout thus counts from a use that may be up to that much older
  * than the last one. That touch is a compare-and-set on the value read, so it never
- * overwrites an {@link #update} (new tokens) made in between; if it loses, the session is returned as read.
+ * overwrites an {@link #updateUnderLock} (new tokens) made in between; if it loses, the session is returned as read.
  * The touch is best effort: if the store refuses the write (Redis full under {@code noeviction}, a write
  * timing out) the session is returned as read, the failure counted ({@code touchFailed}) and logged at most
  * every 30 s; a live session must not be refused because its use could not be recorded. The delete of a
@@ -127,20 +127,6 @@ public final class EncryptedSessionStore implements SessionStore {
     }
 
     @Override
-    public CompletionStage<Boolean> update(SessionTicket ticket, Session session) {
-        return guard(() -> {
-            if (!ticket.isFor(session.user())) {
-                throw new IllegalArgumentException("the session belongs to another user than the ticket");
-            }
-            Instant now = clock.instant();
-            if (expired(session, now)) {
-                return bytes.delete(ticket.address()).thenApply(deleted -> false);
-            }
-            return bytes.replace(ticket.address(), Optional.empty(), seal(ticket, session), ttl(session, now));
-        });
-    }
-
-    @Override
     public CompletionStage<LockedWrite> updateUnderLock(SessionTicket ticket, Session session, String owner) {
         Objects.requireNonNull(owner, "owner");
         return guard(() -> {
@@ -149,7 +135,7 @@ public final class EncryptedSessionStore implements SessionStore {
             }
             Instant now = clock.instant();
             if (expired(session, now)) {
-                // Our clock decided, whoever holds the lock: as update does.
+                // Our clock decided, whoever holds the lock.
                 return bytes.delete(ticket.address()).thenApply(deleted -> LockedWrite.GONE);
             }
             return bytes.replaceUnderLock(ticket.address(), owner, seal(ticket, session), ttl(session, now));

@@ -54,12 +54,9 @@ public interface SessionStore extends AutoCloseable {
      */
     CompletionStage<SessionLookup> peek(SessionTicket ticket);
 
-    /** Replaces the session's content (e.g. new tokens after a refresh); false, and nothing stored, if it is gone. */
-    CompletionStage<Boolean> update(SessionTicket ticket, Session session);
-
     /**
-     * {@link #update}, only if {@code owner} still holds the session's refresh lock ({@link #tryLockRefresh}): the
-     * lock is compared and the session written in one step, so a write that reaches the store late (after the lock
+     * Replaces the session's content (new tokens after a refresh), only if {@code owner} still holds the session's
+     * refresh lock ({@link #tryLockRefresh}): the lock is compared and the session written in one step, so a write that reaches the store late (after the lock
      * ended, when another replica may hold it and have stored newer tokens) changes nothing. A session that is gone
      * is {@link LockedWrite#GONE} whoever holds the lock.
      */

@@ -129,21 +129,22 @@ class CachingSessionStoreTest {
     }
 
     @Test
-    @DisplayName("An update whose answer comes after a logout here does not put the ended session back")
+    @DisplayName("A refresh's write whose answer comes after a logout here does not put the ended session back")
     void updateAnsweredAfterLogoutIsNotRemembered() {
         CachingSessionStore store = caching(Duration.ofMinutes(1));
         SessionTicket ticket = newSession();
         Session before = ((SessionLookup.Found) load(store, ticket)).session();
         Session refreshed = before.withTokens(new SessionTokens("at-2", Optional.empty(), Optional.empty(), clock.instant().plusSeconds(600)));
-        // Given a refresh's update that the store applied, whose answer arrives only after a sign-out here
+        // Given a refresh's write that the store applied, whose answer arrives only after a sign-out here
+        assertThat(store.tryLockRefresh(ticket, "me", Duration.ofSeconds(10)).toCompletableFuture().join()).isTrue();
         CompletableFuture<Void> updateAnswered = new CompletableFuture<>();
         bytes.holdNextReplace(updateAnswered);
-        CompletionStage<Boolean> update = store.update(ticket, refreshed);
+        CompletionStage<LockedWrite> update = store.updateUnderLock(ticket, refreshed, "me");
         store.delete(ticket).toCompletableFuture().join();
 
-        // When the update's answer arrives
+        // When the write's answer arrives
         updateAnswered.complete(null);
-        assertThat(update.toCompletableFuture().join()).isTrue();
+        assertThat(update.toCompletableFuture().join()).isEqualTo(LockedWrite.STORED);
 
         // Then the signed-out session is not served from memory: the next read goes to the store and finds nothing
         int readsBefore = bytes.reads();
@@ -178,19 +179,6 @@ class CachingSessionStoreTest {
 
         clock.advance(IDLE.plusSeconds(1));
         assertThat(load(store, ticket)).isNotInstanceOf(SessionLookup.Found.class); // Expired, or Absent once the TTL removed it
-    }
-
-    @Test
-    @DisplayName("An update is what the next read sees")
-    void updateReplacesMemory() {
-        CachingSessionStore store = caching(Duration.ofMinutes(1));
-        SessionTicket ticket = newSession();
-        Session before = ((SessionLookup.Found) load(store, ticket)).session();
-        Session after = before.withTokens(new SessionTokens("at-2", Optional.empty(), Optional.empty(), clock.instant().plusSeconds(600)));
-
-        assertThat(store.update(ticket, after).toCompletableFuture().join()).isTrue();
-
-        assertThat(((SessionLookup.Found) load(store, ticket)).session().tokens().accessToken()).isEqualTo("at-2");
     }
 
     @Test
