@@ -99,7 +99,7 @@ public final class EncryptedSessionStore implements SessionStore {
                 }
                 // Only if nobody wrote since the read: a touch must never undo a refresh's new tokens.
                 Session seen = session.seenAt(now);
-                return bytes.replace(address, value, seal(ticket, seen), ttl(seen, now)).handle((replaced, error) -> {
+                return bytes.replace(address, value.get(), seal(ticket, seen), ttl(seen, now)).handle((replaced, error) -> {
                     if (error != null) {
                         touchFailed.run();
                         touchFailures.warn("a session's use could not be recorded (its idle timeout counts from the last recorded one): {}",

@@ -33,11 +33,11 @@ public interface SessionBytes extends AutoCloseable {
     CompletionStage<Optional<byte[]>> read(SessionAddress address);
 
     /**
-     * Replaces the value of an existing session and sets its TTL; false, and nothing written, if it is gone
-     * or, when {@code ifCurrent} is given, if the stored value is no longer exactly {@code ifCurrent} (a
-     * compare-and-set: a touch must not overwrite a refresh that happened since the read).
+     * Replaces the value of an existing session and sets its TTL, if the stored value is still exactly
+     * {@code ifCurrent}; false, and nothing written, if it is gone or changed (a compare-and-set: a touch must not
+     * overwrite a refresh that happened since the read).
      */
-    CompletionStage<Boolean> replace(SessionAddress address, Optional<byte[]> ifCurrent, byte[] value, Duration ttl);
+    CompletionStage<Boolean> replace(SessionAddress address, byte[] ifCurrent, byte[] value, Duration ttl);
 
     /**
      * Replaces the value of an existing session and sets its TTL, only if {@code owner} holds the session's lock

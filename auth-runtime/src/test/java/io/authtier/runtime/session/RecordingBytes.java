@@ -86,7 +86,7 @@ public final class RecordingBytes implements SessionBytes {
     }
 
     @Override
-    public CompletionStage<Boolean> replace(SessionAddress address, Optional<byte[]> ifCurrent, byte[] value, Duration ttl) {
+    public CompletionStage<Boolean> replace(SessionAddress address, byte[] ifCurrent, byte[] value, Duration ttl) {
         written.add(value.clone());
         CompletionStage<?> gate = holdNextReplace.getAndSet(null);
         CompletionStage<Boolean> answer = inner.replace(address, ifCurrent, value, ttl);

@@ -151,7 +151,7 @@ public final class MemorySessionBytes implements SessionBytes {
     }
 
     @Override
-    public CompletionStage<Boolean> replace(SessionAddress address, Optional<byte[]> ifCurrent, byte[] value, Duration ttl) {
+    public CompletionStage<Boolean> replace(SessionAddress address, byte[] ifCurrent, byte[] value, Duration ttl) {
         Map<String, Entry> sessions = users.get(address.userTag());
         if (sessions == null) {
             return CompletableFuture.completedFuture(false);
@@ -163,7 +163,7 @@ public final class MemorySessionBytes implements SessionBytes {
             if (!old.expiresAt().isAfter(now)) {
                 return null;
             }
-            if (ifCurrent.isPresent() && !Arrays.equals(ifCurrent.get(), old.value())) {
+            if (!Arrays.equals(ifCurrent, old.value())) {
                 return old;
             }
             replaced.set(true);

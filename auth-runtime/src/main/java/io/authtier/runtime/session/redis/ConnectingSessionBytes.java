@@ -65,7 +65,7 @@ public final class ConnectingSessionBytes implements SessionBytes {
     }
 
     @Override
-    public CompletionStage<Boolean> replace(SessionAddress address, Optional<byte[]> ifCurrent, byte[] value, Duration ttl) {
+    public CompletionStage<Boolean> replace(SessionAddress address, byte[] ifCurrent, byte[] value, Duration ttl) {
         return with(b -> b.replace(address, ifCurrent, value, ttl));
     }
 

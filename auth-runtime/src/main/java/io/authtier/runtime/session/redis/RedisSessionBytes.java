@@ -47,9 +47,9 @@ import java.util.stream.IntStream;
  *
  * <p>Round trips: create one ({@code EVALSHA}, plus a pipelined second {@code EVALSHA} for the IdP-session
  * index when the session has a {@code sid}; two the first time a node sees a script), read one
- * ({@code GET}), replace one ({@code SET … PX … XX}, never resurrecting a deleted session; or, for a touch,
- * a script that sets only if the value is still the one read; for a refresh's new tokens, a script that sets only if
- * the refresh lock is still the writer's), delete one, delete a user one, delete an IdP session three; a refresh
+ * ({@code GET}), replace one (for a touch, a script that sets only if the value is still the one read; for a
+ * refresh's new tokens, a script that sets only if the refresh lock is still the writer's; neither resurrects a
+ * deleted session), delete one, delete a user one, delete an IdP session three; a refresh
  * lock {@code authtier:lock:{<userTag>}:<idHash>} is one {@code SET … NX PX} to take, one script
  * (compare-and-delete) to release and one (compare-and-PEXPIRE) to extend.
  *
@@ -349,14 +349,10 @@ public final class RedisSessionBytes implements SessionBytes {
     }
 
     @Override
-    public CompletionStage<Boolean> replace(SessionAddress address, Optional<byte[]> ifCurrent, byte[] value, Duration ttl) {
-        if (ifCurrent.isPresent()) {
-            return this.<Long>run(REPLACE_IF_CURRENT, ScriptOutputType.INTEGER, new String[] {sessionKey(address)},
-                    value, ascii(sha1Hex(ifCurrent.get())), ascii(millis(ttl)))
-                    .thenApply(replaced -> replaced == 1);
-        }
-        return redis.strings().set(sessionKey(address), value, SetArgs.Builder.px(Long.parseLong(millis(ttl))).xx())
-                .thenApply("OK"::equals);
+    public CompletionStage<Boolean> replace(SessionAddress address, byte[] ifCurrent, byte[] value, Duration ttl) {
+        return this.<Long>run(REPLACE_IF_CURRENT, ScriptOutputType.INTEGER, new String[] {sessionKey(address)},
+                value, ascii(sha1Hex(ifCurrent)), ascii(millis(ttl)))
+                .thenApply(replaced -> replaced == 1);
     }
 
     @Override
