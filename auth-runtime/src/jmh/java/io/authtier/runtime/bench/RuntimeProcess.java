@@ -35,9 +35,19 @@ final class RuntimeProcess implements AutoCloseable {
      * @param flags the runtime's JVM flags
      */
     static RuntimeProcess start(String yaml, List<String> flags) throws IOException {
+        return start("", yaml, flags);
+    }
+
+    /** As {@link #start(String, List)}, with {@code serverYaml} (lines indented by two) added to {@code server}. */
+    static RuntimeProcess start(String serverYaml, String yaml, List<String> flags) throws IOException {
         int[] ports = FreePorts.next(3);
         Path config = Files.createTempFile("authtier-bench", ".yaml");
-        Files.writeString(config, "server: {port: %d, managementPort: %d, adminPort: %d}\n".formatted(ports[0], ports[1], ports[2]) + yaml);
+        Files.writeString(config, """
+                server:
+                  port: %d
+                  managementPort: %d
+                  adminPort: %d
+                """.formatted(ports[0], ports[1], ports[2]) + serverYaml + yaml);
         Process process = Jvm.start(flags, RuntimeMain.class.getName(), "--config", config.toString());
         RuntimeProcess runtime = new RuntimeProcess(process, config, ports[0], ports[1]);
         try {
@@ -63,8 +73,9 @@ final class RuntimeProcess implements AutoCloseable {
         return process.toHandle().info().totalCpuDuration().orElseThrow().toNanos();
     }
 
-    ProcessHandle handle() {
-        return process.toHandle();
+    /** This runtime as a {@link SessionBench.Target}, which closes it. */
+    SessionBench.Target target() {
+        return new SessionBench.Target(port, managementPort, process.toHandle(), this);
     }
 
     @Override

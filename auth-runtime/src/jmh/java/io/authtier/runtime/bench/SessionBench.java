@@ -62,10 +62,11 @@ import org.HdrHistogram.Recorder;
  *   {@link SessionStore} on the same Redis with the same signing key), Redis standalone and Cluster, beside
  *   the same server answering a cached bearer JWT. {@code wrk=1}: Debian's wrk drives instead of the JVM client;
  *   {@code wrk=2}: so does wrk, and each runtime runs in a JVM of its own, as deployed ({@link RuntimeProcess}).</li>
- *   <li>{@code login [logins=300] [warmupLogins=100] [netty=1]}: full logins one after another (start, the IdP's
+ *   <li>{@code login [logins=300] [warmupLogins=100] [netty=1] [ownJvm=0]}: full logins one after another (start, the IdP's
  *   authorize, callback); the runtime's share is the client-measured time of its two hops minus the time
  *   the IdP's handler spent answering during them (token endpoint, discovery, JWKS). {@code netty=1}: mock-oauth2-server on
- *   its Netty server; 0: on its default (okhttp's MockWebServer), whose token answers stall about 40 ms.</li>
+ *   its Netty server; 0: on its default (okhttp's MockWebServer), whose token answers stall about 40 ms.
+ *   {@code ownJvm=1}: the runtime in a JVM of its own ({@link RuntimeProcess}), not beside the IdP and the client.</li>
  *   <li>{@code logout [times=200]}: two runtimes on one Redis; sign out on one, then the time until the
  *   other answers 401.</li>
  * </ul>
@@ -88,7 +89,7 @@ public final class SessionBench {
             case "create" -> create(dir, arg(n, 0, 16), arg(n, 1, 8), arg(n, 2, 2), arg(n, 3, 3));
             case "auth" -> auth(dir, arg(n, 0, 64), arg(n, 1, 8), arg(n, 2, 2), arg(n, 3, 3), arg(n, 4, 10_000), arg(n, 5, 500),
                     arg(n, 6, 0));
-            case "login" -> login(dir, arg(n, 0, 300), arg(n, 1, 100), arg(n, 2, 1) == 1);
+            case "login" -> login(dir, arg(n, 0, 300), arg(n, 1, 100), arg(n, 2, 1) == 1, arg(n, 3, 0) == 1);
             case "logout" -> logout(dir, arg(n, 0, 200));
             default -> throw new IllegalArgumentException("mode: create | auth | login | logout");
         }
@@ -345,7 +346,8 @@ public final class SessionBench {
         return count == 0 ? Double.NaN : sum / count;
     }
 
-    static void login(Path dir, int logins, int warmupLogins, boolean netty) throws Exception {
+    /** @param ownJvm the runtime in a JVM of its own (as deployed), not in this one beside the IdP and the client */
+    static void login(Path dir, int logins, int warmupLogins, boolean netty, boolean ownJvm) throws Exception {
         OAuth2Config defaults = new OAuth2Config();
         TimedIdpServer timed = new TimedIdpServer(netty ? new no.nav.security.mock.oauth2.http.NettyWrapper() : defaults.getHttpServer());
         MockOAuth2Server idp = new MockOAuth2Server(new OAuth2Config(defaults.getInteractiveLogin(), defaults.getLoginPagePath(),
@@ -355,11 +357,16 @@ public final class SessionBench {
         RedisServers.Server redis = RedisServers.standalone(dir);
         Path key = key(dir, "k1");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER).build();
-        System.out.printf("IdP: mock-oauth2-server on %s%n", netty ? "Netty" : "okhttp's MockWebServer (its default)");
-        try (RunningRuntime runtime = runtime(idp.issuerUrl("main").toString(), key, RedisTopology.Standalone, List.of(redis))) {
+        System.out.printf("IdP: mock-oauth2-server on %s; the runtime %s%n", netty ? "Netty" : "okhttp's MockWebServer (its default)",
+                ownJvm ? "in a JVM of its own" : "in this JVM");
+        String yaml = yaml(idp.issuerUrl("main").toString(), key, RedisTopology.Standalone, List.of(redis.port()));
+        // Each login comes from its own address through X-Forwarded-For (below): the proxy must be trusted.
+        try (Target runtime = ownJvm
+                ? RuntimeProcess.start("  trustedProxies: [\"127.0.0.1/32\"]\n", yaml, List.of()).target()
+                : inThisJvm(RunningRuntime.start(yaml, Clock.systemUTC(), policy -> policy))) {
             String base = "http://127.0.0.1:" + runtime.port();
             for (int i = 0; i < warmupLogins; i++) {
-                oneLogin(http, idp, timed, runtime, base, "warm-" + i);
+                oneLogin(http, idp, timed, base, "warm-" + i);
             }
             Histogram own = new Histogram(3);
             Histogram total = new Histogram(3);
@@ -371,7 +378,7 @@ public final class SessionBench {
             Histogram idpInCallback = new Histogram(3);
             long idpRequestsBefore = timed.requests();
             for (int i = 0; i < logins; i++) {
-                long[] t = oneLogin(http, idp, timed, runtime, base, "user-" + i);
+                long[] t = oneLogin(http, idp, timed, base, "user-" + i);
                 total.recordValue(t[0] / 1000);
                 runtimeHops.recordValue(t[1] / 1000);
                 idpInRuntimeHops.recordValue(t[2] / 1000);
@@ -393,7 +400,7 @@ public final class SessionBench {
             percentiles("runtime's own share", own);
             // The runtime's own view (warm-up logins included): time inside its start and callback handlers,
             // less the time its calls to the token endpoint took, from the first byte in to the last byte out.
-            String metrics = runtime.management("/metrics").body();
+            String metrics = Http.get(runtime.managementPort(), "/metrics").body();
             double start = mean(metrics, "authtier_http_request_duration_seconds", "endpoint=\"oauth2_start\"");
             double callback = mean(metrics, "authtier_http_request_duration_seconds", "endpoint=\"oauth2_callback\"");
             double tokenCall = mean(metrics, "authtier_login_idp_duration_seconds", "grant=\"code\"");
@@ -408,8 +415,8 @@ public final class SessionBench {
     private static final java.util.concurrent.atomic.AtomicInteger LOGINS = new java.util.concurrent.atomic.AtomicInteger();
 
     /** {@code [whole, start + callback, IdP handler time during start + callback, authorize hop]} in ns. */
-    private static long[] oneLogin(HttpClient http, MockOAuth2Server idp, TimedIdpServer timed, RunningRuntime runtime, String base,
-                                   String subject) throws Exception {
+    private static long[] oneLogin(HttpClient http, MockOAuth2Server idp, TimedIdpServer timed, String base, String subject)
+            throws Exception {
         idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", subject, "JWT", List.of("shop-api"),
                 Map.of("email", subject + "@example.com"), 3600));
         long begin = System.nanoTime();
@@ -549,8 +556,8 @@ public final class SessionBench {
                 """.formatted(issuer, cacheMillis, key, CLIENT, topology, endpoints);
     }
 
-    /** A runtime under test, on {@code port}, running in {@code process}: this JVM, or one of its own. */
-    private record Target(int port, ProcessHandle process, AutoCloseable running) implements AutoCloseable {
+    /** A runtime under test, on {@code port} (and {@code managementPort}), running in {@code process}: this JVM, or one of its own. */
+    record Target(int port, int managementPort, ProcessHandle process, AutoCloseable running) implements AutoCloseable {
         @Override
         public void close() throws Exception {
             running.close();
@@ -560,12 +567,15 @@ public final class SessionBench {
     private static Target target(boolean ownJvm, String issuer, Path key, RedisTopology topology, List<RedisServers.Server> servers,
             int cacheMillis) throws java.io.IOException {
         if (ownJvm) {
-            RuntimeProcess runtime = RuntimeProcess.start(yaml(issuer, key, topology, servers.stream().map(RedisServers.Server::port).toList(),
-                    cacheMillis), List.of());
-            return new Target(runtime.port(), runtime.handle(), runtime);
+            return RuntimeProcess.start(yaml(issuer, key, topology, servers.stream().map(RedisServers.Server::port).toList(),
+                    cacheMillis), List.of()).target();
         }
-        RunningRuntime runtime = runtime(issuer, key, topology, servers, cacheMillis);
-        return new Target(runtime.port(), ProcessHandle.current(), runtime);
+        return inThisJvm(runtime(issuer, key, topology, servers, cacheMillis));
+    }
+
+    private static Target inThisJvm(RunningRuntime runtime) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> runtime.management("/readyz").statusCode() == 200);
+        return new Target(runtime.port(), runtime.managementPort(), ProcessHandle.current(), runtime);
     }
 
     private static RunningRuntime runtime(String issuer, Path key, RedisTopology topology, List<RedisServers.Server> servers) {
