@@ -105,9 +105,7 @@ class RefreshNotStoredTest {
         // Lock TTL: 2 × 6 s × 1 attempt = 12 s; a replica counts it as ended after 11 s
         try (RunningRuntime a = replica(key, clock); RunningRuntime b = replica(key, clock)) {
             Browser browser = new Browser();
-            idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "ada", "JWT", List.of("shop-api"), Map.of(), 600));
-            browser.logIn("http://127.0.0.1:" + a.port() + "/oauth2/start", idp.baseUrl().toString());
-            browser.setCookie(auth(b), "__Host-authtier", browser.cookie(auth(a), "__Host-authtier"));
+            RefreshLoginConfig.logInAcross(browser, idp, a, b);
             String before = browser.get(auth(a)).headers().firstValue("Authorization").orElseThrow();
 
             try (KeyspaceEvents locks = KeyspaceEvents.subscribe(redis, RedisSessionBytes.LOCK_PREFIX + "*")) {

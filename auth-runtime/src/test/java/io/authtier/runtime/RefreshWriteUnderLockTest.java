@@ -17,14 +17,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -66,9 +63,7 @@ class RefreshWriteUnderLockTest {
         Path key = SigningKeys.write(dir, "k1");
         try (RunningRuntime a = replica(key, clock); RunningRuntime b = replica(key, clock)) {
             Browser browser = new Browser();
-            idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "ada", "JWT", List.of("shop-api"), Map.of(), 600));
-            browser.logIn("http://127.0.0.1:" + a.port() + "/oauth2/start", idp.baseUrl().toString());
-            browser.setCookie(auth(b), "__Host-authtier", browser.cookie(auth(a), "__Host-authtier"));
+            RefreshLoginConfig.logInAcross(browser, idp, a, b);
             assertThat(browser.get(auth(a)).statusCode()).isEqualTo(200);
 
             // Given the session's token due for refresh, and A refreshing it: when A's call reaches the IdP, A's lock
@@ -113,9 +108,7 @@ class RefreshWriteUnderLockTest {
         Path key = SigningKeys.write(dir, "k1");
         try (RunningRuntime a = replica(key, clock, proxy.port()); RunningRuntime b = replica(key, clock, redis.port())) {
             Browser browser = new Browser();
-            idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "ada", "JWT", List.of("shop-api"), Map.of(), 600));
-            browser.logIn("http://127.0.0.1:" + a.port() + "/oauth2/start", idp.baseUrl().toString());
-            browser.setCookie(auth(b), "__Host-authtier", browser.cookie(auth(a), "__Host-authtier"));
+            RefreshLoginConfig.logInAcross(browser, idp, a, b);
             assertThat(browser.get(auth(a)).statusCode()).isEqualTo(200);
             String session = redis.command("KEYS", RedisSessionBytes.SESSION_PREFIX + "*");
             assertThat(session).startsWith(RedisSessionBytes.SESSION_PREFIX).doesNotContain("\n");

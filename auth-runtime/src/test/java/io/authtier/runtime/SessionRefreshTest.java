@@ -174,10 +174,7 @@ class SessionRefreshTest {
      * access token is due: B still remembers the session as it was before. Returns A's new token.
      */
     private String refreshedAtAWhileBRemembers(RunningRuntime a, RunningRuntime b, Browser browser) {
-        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "ada", "JWT", List.of("shop-api"), Map.of(), 600));
-        browser.logIn("http://127.0.0.1:" + a.port() + "/oauth2/start", idp.baseUrl().toString());
-        // Both replicas are one site behind the ingress; this browser keeps cookies per port
-        browser.setCookie(auth(b), COOKIE, browser.cookie(auth(a), COOKIE));
+        RefreshLoginConfig.logInAcross(browser, idp, a, b);
         clock.advance(Duration.ofSeconds(560));
         HttpResponse<String> atB = browser.get(auth(b));
         assertThat(atB.statusCode()).isEqualTo(200);   // B now remembers the session
