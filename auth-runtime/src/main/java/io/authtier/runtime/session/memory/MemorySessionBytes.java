@@ -18,8 +18,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -272,25 +274,21 @@ public final class MemorySessionBytes implements SessionBytes {
 
     @Override
     public CompletionStage<Boolean> unlock(SessionAddress address, String owner) {
-        Instant now = clock.instant();
-        AtomicReference<Boolean> released = new AtomicReference<>(false);
-        locks.computeIfPresent(address, (a, lock) -> {
-            if (!lock.expiresAt().isAfter(now)) {
-                return null;
-            }
-            if (!lock.owner().equals(owner)) {
-                return lock;
-            }
-            released.set(true);
-            return null;
-        });
-        return CompletableFuture.completedFuture(released.get());
+        return CompletableFuture.completedFuture(whileOwned(address, owner, clock.instant(), lock -> null));
     }
 
     @Override
     public CompletionStage<Boolean> extendLock(SessionAddress address, String owner, Duration ttl) {
         Instant now = clock.instant();
-        AtomicReference<Boolean> extended = new AtomicReference<>(false);
+        return CompletableFuture.completedFuture(whileOwned(address, owner, now, lock -> new Lock(owner, now.plus(ttl))));
+    }
+
+    /**
+     * If {@code owner} holds the address's lock, replaces it by what {@code owned} makes of it (null: released), in one
+     * step; true if so. A lock expired at {@code now} is dropped and counts as held by no one.
+     */
+    private boolean whileOwned(SessionAddress address, String owner, Instant now, UnaryOperator<Lock> owned) {
+        AtomicBoolean held = new AtomicBoolean();
         locks.computeIfPresent(address, (a, lock) -> {
             if (!lock.expiresAt().isAfter(now)) {
                 return null;
@@ -298,10 +296,10 @@ public final class MemorySessionBytes implements SessionBytes {
             if (!lock.owner().equals(owner)) {
                 return lock;
             }
-            extended.set(true);
-            return new Lock(owner, now.plus(ttl));
+            held.set(true);
+            return owned.apply(lock);
         });
-        return CompletableFuture.completedFuture(extended.get());
+        return held.get();
     }
 
     private Optional<Entry> live(SessionAddress address) {
