@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.authtier.runtime.config.ConfigProblem;
-import io.authtier.runtime.config.LoadResult;
 import io.authtier.runtime.config.RuntimeConfig;
-import io.authtier.runtime.config.RuntimeConfigLoader;
 import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.testsupport.FreePorts;
 import io.authtier.runtime.testsupport.RedisLoginConfig;
+import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -64,7 +62,7 @@ class StartFailureTest {
         try (ServerSocket taken = new ServerSocket(0)) {
             // Given an app with sessions in Redis, its management port taken, and its Redis connection made
             int[] ports = FreePorts.next(3);
-            RuntimeConfig config = config("server: {port: %d, managementPort: %d, adminPort: %d}\n"
+            RuntimeConfig config = RunningRuntime.config("server: {port: %d, managementPort: %d, adminPort: %d}\n"
                     .formatted(ports[0], taken.getLocalPort(), ports[1])
                     + RedisLoginConfig.standalone(unreachableIssuer(ports[2]), SigningKeys.write(dir, "k1"), redis.port()));
             app = new RuntimeApp(config, Clock.systemUTC(), RuntimeApp.defaultJwksPolicy(config));
@@ -95,7 +93,7 @@ class StartFailureTest {
         Path k1 = SigningKeys.write(dir, "k1");
         Path secret = Files.writeString(dir.resolve("introspection-secret"), "s3cret");
         int[] ports = FreePorts.next(4);
-        RuntimeConfig config = config("""
+        RuntimeConfig config = RunningRuntime.config("""
                 server: {port: %d, managementPort: %d, adminPort: %d}
                 issuers:
                 - name: main
@@ -126,13 +124,6 @@ class StartFailureTest {
             assertThat(redisClients()).isEmpty();
             assertThat(newAppThreads(before)).isEmpty();
         });
-    }
-
-    private static RuntimeConfig config(String yaml) {
-        return switch (new RuntimeConfigLoader().parse(yaml)) {
-            case LoadResult.Loaded(RuntimeConfig loaded) -> loaded;
-            case LoadResult.Invalid(List<ConfigProblem> problems) -> throw new IllegalArgumentException(problems + " in\n" + yaml);
-        };
     }
 
     /** An issuer URL where nothing listens: its keys never load, which does not matter here. */

@@ -1,11 +1,7 @@
 package io.authtier.runtime.bench;
 
-import io.authtier.runtime.config.ConfigProblem;
-import io.authtier.runtime.config.LoadResult;
 import io.authtier.runtime.config.RedisConfig;
 import io.authtier.runtime.config.RedisTopology;
-import io.authtier.runtime.config.RuntimeConfig;
-import io.authtier.runtime.config.RuntimeConfigLoader;
 import io.authtier.runtime.config.SessionsConfig;
 import io.authtier.runtime.redis.RedisConnections;
 import io.authtier.runtime.redis.RedisServers;
@@ -594,10 +590,7 @@ public final class SessionBench {
     /** The {@code sessions} section the runtime parses from the same YAML. */
     private static SessionsConfig sessionsConfig(String issuer, Path key, int redisPort) {
         String yaml = "server: {port: 18080, managementPort: 18090}\n" + yaml(issuer, key, RedisTopology.Standalone, List.of(redisPort));
-        return switch (new RuntimeConfigLoader().parse(yaml)) {
-            case LoadResult.Loaded(RuntimeConfig loaded) -> loaded.sessions();
-            case LoadResult.Invalid(List<ConfigProblem> problems) -> throw new IllegalArgumentException(problems + " in\n" + yaml);
-        };
+        return RunningRuntime.config(yaml).sessions();
     }
 
     private static SessionStore store(SessionsConfig sessions, RedisTopology topology, List<RedisServers.Server> servers) {

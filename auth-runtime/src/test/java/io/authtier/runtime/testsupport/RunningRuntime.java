@@ -47,13 +47,18 @@ public final class RunningRuntime implements AutoCloseable {
                   adminPort: %d
                   trustedProxies: ["127.0.0.1/32"]
                 """.formatted(port, managementPort, adminPort) + serverYaml + issuersYaml;
-        RuntimeConfig config = switch (new RuntimeConfigLoader().parse(yaml)) {
-            case LoadResult.Loaded(RuntimeConfig loaded) -> loaded;
-            case LoadResult.Invalid(List<ConfigProblem> problems) -> throw new IllegalArgumentException(problems + " in\n" + yaml);
-        };
+        RuntimeConfig config = config(yaml);
         RuntimeApp app = new RuntimeApp(config, clock, policy.apply(RuntimeApp.defaultJwksPolicy(config)));
         app.start().toCompletionStage().toCompletableFuture().join();
         return new RunningRuntime(app, port, managementPort, adminPort);
+    }
+
+    /** {@code yaml} as the runtime reads it; a test's own mistake in it fails with the problems and the text. */
+    public static RuntimeConfig config(String yaml) {
+        return switch (new RuntimeConfigLoader().parse(yaml)) {
+            case LoadResult.Loaded(RuntimeConfig loaded) -> loaded;
+            case LoadResult.Invalid(List<ConfigProblem> problems) -> throw new IllegalArgumentException(problems + " in\n" + yaml);
+        };
     }
 
     /** GET on the auth port. */
