@@ -141,8 +141,7 @@ final class SessionRefresher {
             return storeUnsaved(ticket, pending);
         }
         String owner = Secrets.randomToken(random);
-        // Reckoned from before the lock is asked for, so that it is never later than the lock's end in Redis.
-        Deadline lockEnds = Deadline.in(lockTtl.minus(LOCK_MARGIN));
+        Deadline lockEnds = lockEndsIfTakenNow();
         long start = System.nanoTime();
         return store.tryLockRefresh(ticket, owner, lockTtl).thenCompose(locked -> {
             metrics.storeCall("lock", start);
@@ -166,12 +165,7 @@ final class SessionRefresher {
                     }).toCompletableFuture();
             // Released when the work has ended, not when the request stops waiting for it: until then the IdP
             // call may be under way, and another replica must not refresh with the same refresh token.
-            work.whenComplete((result, error) -> {
-                Unsaved kept = unsaved.getIfPresent(ticket);
-                if (kept == null || !kept.lockOwner().equals(owner)) {
-                    store.unlockRefresh(ticket, owner);
-                }
-            });
+            work.whenComplete((result, error) -> releaseUnlessKept(ticket, owner));
             // The request waits no longer than the lock lasts (a store call that hangs, the IdP's last retry).
             return work.copy().orTimeout(Math.max(0, lockEnds.remaining().toMillis()), TimeUnit.MILLISECONDS);
         });
@@ -184,12 +178,24 @@ final class SessionRefresher {
      */
     private CompletionStage<Refreshed> storeUnsaved(SessionTicket ticket, Unsaved pending) {
         String owner = pending.lockOwner();
-        return storeUnderLock(ticket, pending.session(), owner, pending.lockEnds()).whenComplete((result, error) -> {
-            Unsaved kept = unsaved.getIfPresent(ticket);
-            if (kept == null || !kept.lockOwner().equals(owner)) {
-                store.unlockRefresh(ticket, owner);
-            }
-        });
+        return storeUnderLock(ticket, pending.session(), owner, pending.lockEnds())
+                .whenComplete((result, error) -> releaseUnlessKept(ticket, owner));
+    }
+
+    /**
+     * When a lock taken (or extended) now ends, by this replica's reckoning: asked before the store is, so that it is
+     * never later than the lock's end in the store.
+     */
+    private Deadline lockEndsIfTakenNow() {
+        return Deadline.in(lockTtl.minus(LOCK_MARGIN));
+    }
+
+    /** Releases {@code owner}'s lock, unless it is kept for tokens this replica could not store yet. */
+    private void releaseUnlessKept(SessionTicket ticket, String owner) {
+        Unsaved kept = unsaved.getIfPresent(ticket);
+        if (kept == null || !kept.lockOwner().equals(owner)) {
+            store.unlockRefresh(ticket, owner);
+        }
     }
 
     /**
@@ -265,8 +271,7 @@ final class SessionRefresher {
      * @param lockEnds when the lock ends if it is not extended
      */
     private CompletionStage<Refreshed> storeUnderLock(SessionTicket ticket, Session updated, String owner, Deadline lockEnds) {
-        // Reckoned from before the extension is asked for, as lockEnds is from before the lock was taken.
-        Deadline extendedEnds = Deadline.in(lockTtl.minus(LOCK_MARGIN));
+        Deadline extendedEnds = lockEndsIfTakenNow();
         long start = System.nanoTime();
         return store.extendRefreshLock(ticket, owner, lockTtl).handle((extended, error) -> {
             metrics.storeCall("lock", start);
