@@ -43,10 +43,11 @@ import java.util.stream.IntStream;
  * {@code sid}); its members live in other slots, so it is read and the sessions deleted one by one.
  * {@code authtier:user-ended:{<userTag>}} holds the {@code iat} of a back-channel logout by {@code sub}, and
  * {@code authtier:user-ended-admin:{<userTag>}} the time (ours, in ms) of log-out-everywhere, both in the user's slot,
- * which the create script reads.
+ * which the script that indexes a new session reads.
  *
- * <p>Round trips: create one ({@code EVALSHA}, plus a pipelined second {@code EVALSHA} for the IdP-session
- * index when the session has a {@code sid}; two the first time a node sees a script), read one
+ * <p>Round trips: create one ({@code SET} and, pipelined, an {@code EVALSHA} that indexes the session; a second
+ * {@code EVALSHA} for the IdP-session index when the session has a {@code sid}; one more the first time a node
+ * sees a script), read one
  * ({@code GET}), replace one (for a touch, a script that sets only if the value is still the one read; for a
  * refresh's new tokens, a script that sets only if the refresh lock is still the writer's; neither resurrects a
  * deleted session), delete one, delete a user one, delete an IdP session three; a refresh
@@ -86,28 +87,32 @@ public final class RedisSessionBytes implements SessionBytes {
     static final int PRUNE_IDP_SESSION_ABOVE = 16;
 
     /**
-     * Stores a session and indexes it under its user; returns 1, or -1 storing nothing if a back-channel logout
-     * by sub (KEYS[3], its iat in seconds) is not older than the user's authentication at the IdP (ARGV[7], seconds:
-     * the ID token's auth_time, else its iat), or if log out everywhere (KEYS[4], ms by the runtime's clock) plus
-     * the margin ARGV[9] is not older than the login's start (ARGV[8], ms by the runtime's clock). Each mark is
-     * compared with a time of its own clock only.
+     * Indexes a session that the {@code SET} pipelined just before this script stored (KEYS[1]) under its user
+     * (KEYS[2]); returns 1, or 0 if the session is not there (its {@code SET} failed or has not run yet), or -1,
+     * deleting the session, if a back-channel logout by sub (KEYS[3], its iat in seconds) is not older than the
+     * user's authentication at the IdP (ARGV[5], seconds: the ID token's auth_time, else its iat), or if log out
+     * everywhere (KEYS[4], ms by the runtime's clock) plus the margin ARGV[7] is not older than the login's start
+     * (ARGV[6], ms by the runtime's clock). Each mark is compared with a time of its own clock only. The value is
+     * not an argument: Redis 7.0 spends about 7 µs per KB on a value written from Lua, 20 of a create's 30 µs
+     * (docs/benchmarks.md); a plain {@code SET} spends 2 to 4.
      */
-    private static final Script CREATE = new Script("""
+    private static final Script INDEX_USER_SESSION = new Script("""
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              return 0
+            end
             local ended = redis.call('MGET', KEYS[3], KEYS[4])
-            if ended[1] and tonumber(ended[1]) >= tonumber(ARGV[7]) then
+            if (ended[1] and tonumber(ended[1]) >= tonumber(ARGV[5]))
+                or (ended[2] and tonumber(ended[2]) + tonumber(ARGV[7]) >= tonumber(ARGV[6])) then
+              redis.call('DEL', KEYS[1])
               return -1
             end
-            if ended[2] and tonumber(ended[2]) + tonumber(ARGV[9]) >= tonumber(ARGV[8]) then
-              return -1
+            redis.call('SADD', KEYS[2], ARGV[1])
+            if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[2]) then
+              redis.call('PEXPIRE', KEYS[2], ARGV[2])
             end
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            redis.call('SADD', KEYS[2], ARGV[3])
-            if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[4]) then
-              redis.call('PEXPIRE', KEYS[2], ARGV[4])
-            end
-            if redis.call('SCARD', KEYS[2]) > tonumber(ARGV[6]) then
+            if redis.call('SCARD', KEYS[2]) > tonumber(ARGV[4]) then
               for _, member in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-                if redis.call('EXISTS', ARGV[5] .. member) == 0 then
+                if redis.call('EXISTS', ARGV[3] .. member) == 0 then
                   redis.call('SREM', KEYS[2], member)
                 end
               end
@@ -284,19 +289,33 @@ public final class RedisSessionBytes implements SessionBytes {
     @Override
     public CompletionStage<Void> create(SessionAddress address, byte[] value, Duration ttl, Duration userTtl,
             Optional<String> idpSessionTag, LoginTimes times) {
-        // The user's logout marks are read in the script that stores the session (its slot): no round trip more.
+        // The session's SET, then at once (pipelined: one round trip) the script that reads the user's logout marks
+        // and indexes it, or deletes it if a logout overtook this login. Not one atomic step, and need not be: a
+        // logout between the two deletes what is indexed and leaves its mark, which the script then sees; the
+        // ticket is handed out only once the script has indexed the session, so an index never misses a session
+        // that anyone holds (what log-out-everywhere relies on). A session stored but not indexed (the script
+        // failed, or ran first because a Cluster redirect reordered the two) is deleted, best effort.
         String userTag = address.userTag();
-        CompletionStage<Long> session = this.<Long>run(CREATE, ScriptOutputType.INTEGER,
-                new String[] {sessionKey(address), userKey(userTag), userEndedKey(userTag), userEndedAdminKey(userTag)},
-                value, ascii(millis(ttl)), ascii(address.idHash()), ascii(millis(userTtl)),
-                ascii(sessionPrefix(userTag)), ascii(String.valueOf(PRUNE_ABOVE)),
-                ascii(String.valueOf(times.authenticatedAt().getEpochSecond())),
-                ascii(String.valueOf(times.startedAt().toEpochMilli())), ascii(String.valueOf(UserLogout.Everywhere.MARGIN.toMillis())))
-                .thenApply(reply -> {
+        String key = sessionKey(address);
+        CompletionStage<String> stored = redis.strings().set(key, value, SetArgs.Builder.px(Long.parseLong(millis(ttl))));
+        CompletionStage<Long> indexed = this.<Long>run(INDEX_USER_SESSION, ScriptOutputType.INTEGER,
+                new String[] {key, userKey(userTag), userEndedKey(userTag), userEndedAdminKey(userTag)},
+                ascii(address.idHash()), ascii(millis(userTtl)), ascii(sessionPrefix(userTag)),
+                ascii(String.valueOf(PRUNE_ABOVE)), ascii(String.valueOf(times.authenticatedAt().getEpochSecond())),
+                ascii(String.valueOf(times.startedAt().toEpochMilli())), ascii(String.valueOf(UserLogout.Everywhere.MARGIN.toMillis())));
+        CompletionStage<Long> session = stored.thenCombine(indexed, (ok, reply) -> {
                     if (reply < 0) {
                         throw new IdpSessionEndedException(); // a logout of the user overtook this login
                     }
+                    if (reply == 0) {
+                        throw new IllegalStateException("the session was not stored before it was indexed; the login may be retried");
+                    }
                     return reply;
+                })
+                .whenComplete((reply, error) -> {
+                    if (error != null && !(unwrap(error) instanceof IdpSessionEndedException)) {
+                        redis.keys().del(key); // best effort: unindexed, its ticket never handed out; else its TTL ends it
+                    }
                 });
         if (idpSessionTag.isEmpty()) {
             return session.thenApply(reply -> null);
@@ -493,12 +512,16 @@ public final class RedisSessionBytes implements SessionBytes {
             if (error == null) {
                 return CompletableFuture.completedFuture(reply);
             }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause = unwrap(error);
             if (cause instanceof RedisNoScriptException) {
                 return scripts.<T>eval(script.text(), type, keys, args);
             }
             return CompletableFuture.<T>failedFuture(cause);
         }).thenCompose(stage -> stage);
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     private static String millis(Duration ttl) {
