@@ -29,11 +29,15 @@ import java.util.stream.Stream;
  * are not shared). The values are the same ciphertext the Redis store would hold. Grouped by user tag, so
  * "log out everywhere" removes one map entry; indexed by IdP session tag too (back-channel logout). Expiry follows the injected {@link Clock}: an expired value
  * is never returned, and expired values (and refresh locks never released) are swept every
- * {@value #SWEEP_EVERY} creations.
+ * {@value #SWEEP_EVERY} creations, at most once per {@link #SWEEP_INTERVAL}: a sweep visits every user, so
+ * counted in creations alone its cost would grow with the sessions held (at 100 000, 20 to 45 ms of one login
+ * in every 1 024; docs/benchmarks.md).
  */
 public final class MemorySessionBytes implements SessionBytes {
 
     static final int SWEEP_EVERY = 1024;
+    /** Least time between two sweeps. */
+    static final Duration SWEEP_INTERVAL = Duration.ofSeconds(30);
 
     private record Entry(byte[] value, Instant expiresAt) {
     }
@@ -89,6 +93,7 @@ public final class MemorySessionBytes implements SessionBytes {
     }
 
     private final AtomicLong creations = new AtomicLong();
+    private final AtomicReference<Instant> nextSweep = new AtomicReference<>(Instant.MIN);
 
     public MemorySessionBytes(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -124,7 +129,10 @@ public final class MemorySessionBytes implements SessionBytes {
             return map;
         }));
         if (creations.incrementAndGet() % SWEEP_EVERY == 0) {
-            sweep();
+            Instant due = nextSweep.get();
+            if (!now.isBefore(due) && nextSweep.compareAndSet(due, now.plus(SWEEP_INTERVAL))) {
+                sweep();
+            }
         }
         if (ended.get()) {
             remove(address); // a back-channel logout overtook this login

@@ -69,4 +69,50 @@ class MemorySessionStoreTest extends SessionStoreContract {
 
         assertThat(memory.read(address).toCompletableFuture().join()).isEmpty();
     }
+
+    @Test
+    @DisplayName("Creations sweep every 1 024, at most once per 30 s: the cost of a sweep over every user is bounded in time")
+    void creationsSweepAtMostEvery30Seconds() {
+        Instant start = clock.instant();
+        SessionAddress first = shortLived("first", Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(1));
+        createLongLived("a", MemorySessionBytes.SWEEP_EVERY - 1); // the 1 024th creation sweeps
+        assertThat(readAt(first, start)).isEmpty();
+
+        // Within 30 s of that sweep, 1 024 more creations do not sweep (the session has expired, and is still held)
+        Instant swept = clock.instant();
+        SessionAddress second = shortLived("second", Duration.ofSeconds(10));
+        clock.advance(Duration.ofSeconds(29));
+        createLongLived("b", MemorySessionBytes.SWEEP_EVERY - 1);
+        assertThat(readAt(second, swept)).isPresent();
+
+        // 30 s after it they do
+        clock.advance(Duration.ofSeconds(1));
+        createLongLived("c", MemorySessionBytes.SWEEP_EVERY);
+        assertThat(readAt(second, swept)).isEmpty();
+    }
+
+    private SessionAddress shortLived(String id, Duration ttl) {
+        SessionAddress address = new SessionAddress("short", id);
+        memory.create(address, new byte[] {1}, ttl, ttl, Optional.empty(), new LoginTimes(clock.instant(), clock.instant()));
+        return address;
+    }
+
+    private void createLongLived(String prefix, int count) {
+        for (int i = 0; i < count; i++) {
+            memory.create(new SessionAddress(prefix + i, "id"), new byte[] {1}, Duration.ofDays(1), Duration.ofDays(1),
+                    Optional.empty(), new LoginTimes(clock.instant(), clock.instant()));
+        }
+    }
+
+    /** Reads {@code address} with the clock set back to {@code at} (before its expiry), so only a sweep can have dropped it. */
+    private Optional<byte[]> readAt(SessionAddress address, Instant at) {
+        Instant now = clock.instant();
+        clock.advance(Duration.between(now, at));
+        try {
+            return memory.read(address).toCompletableFuture().join();
+        } finally {
+            clock.advance(Duration.between(at, now));
+        }
+    }
 }
