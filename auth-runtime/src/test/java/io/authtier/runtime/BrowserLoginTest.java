@@ -757,6 +757,31 @@ class BrowserLoginTest {
         assertThat(browser.get(base(first) + "/oauth2/userinfo").statusCode()).isEqualTo(401);
     }
 
+    @Test
+    @DisplayName("A sign-out whose session is gone already still ends the IdP's session: to the IdP with client_id, no ID token")
+    void signOutOfGoneSession() {
+        Browser browser = new Browser();
+        login(browser, first, "lena", Map.of());
+        String cookie = browser.cookie(base(first), COOKIE);
+        assertThat(browser.get(base(first) + "/oauth2/sign_out?rd=/bye", "Sec-Fetch-Site", "same-origin").statusCode()).isEqualTo(302);
+
+        // When the same cookie signs out again (a second tab, or a first try that failed after its delete)
+        Browser again = new Browser();
+        again.setCookie(base(first), COOKIE, cookie);
+        HttpResponse<String> out = again.get(base(first) + "/oauth2/sign_out?rd=/bye", "Sec-Fetch-Site", "same-origin");
+
+        // Then the browser still goes to the IdP's end-session endpoint, naming the client, and the cookie is cleared
+        assertThat(out.statusCode()).isEqualTo(302);
+        String location = out.headers().firstValue("Location").orElseThrow();
+        assertThat(location).startsWith(idp.endSessionEndpointUrl("main").toString());
+        assertThat(query(location)).doesNotContainKey("id_token_hint").containsEntry("client_id", CLIENT)
+                .containsEntry("post_logout_redirect_uri", base(first) + "/bye");
+        assertThat(out.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith(COOKIE + "=;") && c.contains("Max-Age=0"));
+        // While a request without a session cookie goes straight back to rd
+        assertThat(new Browser().get(base(first) + "/oauth2/sign_out?rd=/bye", "Sec-Fetch-Site", "same-origin")
+                .headers().firstValue("Location")).hasValue("/bye");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "Sec-Fetch-Site same-origin | Sec-Fetch-Site: same-origin",

@@ -11,6 +11,8 @@ import io.authtier.runtime.testsupport.RunningRuntime;
 import io.authtier.runtime.testsupport.SigningKeys;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -87,7 +89,8 @@ class LogoutReplicationTest {
     }
 
     @Test
-    @DisplayName("Sign-out: 503 with the cookie kept while no replica takes the delete; the same sign-out succeeds once one does")
+    @DisplayName("Sign-out: 503 with the cookie kept while no replica takes the delete; the same sign-out succeeds once one does, "
+            + "and sends the browser to the IdP though the first try had deleted the session")
     void signOut() {
         Browser browser = logIn("ada");
         String cookie = browser.cookie(base, "__Host-authtier");
@@ -104,9 +107,14 @@ class LogoutReplicationTest {
 
         // When the replicas work again, the same sign-out succeeds and the session is gone
         unpause();
-        HttpResponse<String> confirmed = browser.get(base + "/oauth2/sign_out", "Sec-Fetch-Site", "same-origin");
+        HttpResponse<String> confirmed = browser.get(base + "/oauth2/sign_out?rd=/bye", "Sec-Fetch-Site", "same-origin");
         assertThat(confirmed.statusCode()).isEqualTo(302);
         assertThat(new Browser().get(base + "/auth", "Cookie", "__Host-authtier=" + cookie).statusCode()).isEqualTo(401);
+        // And the IdP's session is ended too: the first try deleted the session (its master did; the replica's
+        // confirmation failed), so the ID token is gone, and the IdP is told the client instead
+        String location = confirmed.headers().firstValue("Location").orElseThrow();
+        assertThat(location).startsWith(idp.endSessionEndpointUrl("main").toString()).doesNotContain("id_token_hint")
+                .contains("client_id=shop-web").contains("post_logout_redirect_uri=" + URLEncoder.encode(base + "/bye", StandardCharsets.UTF_8));
     }
 
     @Test

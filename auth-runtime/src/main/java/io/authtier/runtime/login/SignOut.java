@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * {@code /oauth2/sign_out?rd=URL}: ends the browser's session in the store (so every replica sees it at
  * once), removes the cookie, and sends the browser to the IdP's {@code end_session_endpoint} with
  * {@code id_token_hint} and {@code post_logout_redirect_uri} (OpenID Connect RP-Initiated Logout 1.0), or
- * straight to {@code rd} if the IdP has no such endpoint or the session is already gone. A path in
+ * straight to {@code rd} if the IdP has no such endpoint. A cookie whose session is gone already (timed out, or
+ * deleted by an earlier try of this sign-out that failed after the delete) still goes to the IdP, with
+ * {@code client_id} in place of the ID token: the IdP's session may live on, and would log the user straight
+ * back in (the IdP may ask the user to confirm). A request without a valid cookie goes straight to {@code rd}. A path in
  * {@code rd} is made absolute on the origin that {@link CallbackUrls} allows for this request (the
  * {@code redirectUrl}'s, or an allowed host's): the request's own {@code Host} may be forged, and an IdP
  * with loose post-logout URIs would send the browser there. Without one, the IdP gets no
@@ -85,11 +88,12 @@ final class SignOut {
                     }
                     return lookup instanceof SessionLookup.Found(Session session) ? session.tokens().idToken() : Optional.<String>empty();
                 }))
-                .thenCompose(idToken -> idToken.isEmpty()
-                        ? CompletableFuture.completedFuture(WebAnswer.redirect(returnTo.get(), List.of(cookie.clearCookie())))
-                        : discovery.get().thenApply(endpoints -> WebAnswer.redirect(
-                                endpoints.endSession().map(end -> endSession(end, idToken.get(), after)).orElse(returnTo.get()),
-                                List.of(cookie.clearCookie()))))
+                // The IdP's session too, also when this one is gone already: it may have timed out while the IdP's
+                // lives on, or an earlier try of this sign-out may have deleted it and failed after that (its
+                // confirmation, the IdP's endpoints). Without the ID token the IdP is told the client instead.
+                .thenCompose(idToken -> discovery.get().thenApply(endpoints -> WebAnswer.redirect(
+                        endpoints.endSession().map(end -> endSession(end, idToken, after)).orElse(returnTo.get()),
+                        List.of(cookie.clearCookie()))))
                 .exceptionally(error -> {
                     failures.warn("sign-out failed, the session may live on until the user tries again: {}", StepFailures.describe(error));
                     // The cookie stays: without it the browser could not try again, and the session (perhaps not
@@ -115,10 +119,11 @@ final class SignOut {
         };
     }
 
-    private String endSession(URI endpoint, String idToken, Optional<String> after) {
+    /** RP-Initiated Logout 1.0: {@code id_token_hint} where the session had one; {@code client_id} always. */
+    private String endSession(URI endpoint, Optional<String> idToken, Optional<String> after) {
         return endpoint + (endpoint.getRawQuery() == null ? "?" : "&")
-                + "id_token_hint=" + encode(idToken)
-                + "&client_id=" + encode(clientId)
+                + idToken.map(token -> "id_token_hint=" + encode(token) + "&").orElse("")
+                + "client_id=" + encode(clientId)
                 + after.map(url -> "&post_logout_redirect_uri=" + encode(url)).orElse("");
     }
 
