@@ -2,6 +2,7 @@ package io.authtier.runtime.login;
 
 import io.authtier.runtime.token.Identities;
 import io.authtier.runtime.config.LoginConfig;
+import io.authtier.runtime.config.SameSite;
 import io.authtier.runtime.idp.Discovery;
 import io.authtier.runtime.resilience.RateLimitedLog;
 import io.authtier.runtime.session.CookieCheck;
@@ -260,7 +261,9 @@ public final class LoginFlow {
             metrics.sessionCreated();
             metrics.login("success");
             // The binding has served its purpose; a login started in a parallel tab must start again.
-            return WebAnswer.redirect(login.returnTo(), List.of(cookie.setCookie(ticket), binding.clearCookie()));
+            List<String> cookies = List.of(cookie.setCookie(ticket), binding.clearCookie());
+            return cookie.sameSite() == SameSite.Strict ? ReturnPage.answer(login.returnTo(), cookies)
+                    : WebAnswer.redirect(login.returnTo(), cookies);
         }).exceptionallyCompose(error -> Failures.unwrap(error) instanceof IdpSessionEndedException
                 // The IdP ended this login's session, or its user was logged out (back-channel or everywhere), before it was stored.
                 // A page, not a text: its link logs in again with prompt=login, which a retry through the IdP's single

@@ -68,6 +68,11 @@ public final class SessionCookie {
         this.maxAgeSeconds = absoluteTimeout.toSeconds();
     }
 
+    /** The cookie's {@code SameSite} attribute. */
+    public SameSite sameSite() {
+        return sameSite;
+    }
+
     /** From the configuration, reading every signing key file now. */
     public static SessionCookie of(CookieConfig config, Duration absoluteTimeout) {
         return new SessionCookie(config.name(), config.sameSite(),
