@@ -28,11 +28,21 @@ final class LoginRateLimit {
         this.replica = new Bucket(PER_REPLICA_PER_SECOND, PER_REPLICA_PER_SECOND / 1000.0, clock.millis());
     }
 
-    /** Whether {@code client} may start a login now (and, if so, it counts). */
+    /**
+     * Whether {@code client} may start a login now (and, if so, it counts). A start the replica's limit refuses
+     * gives the client its token back: a flood from elsewhere must not spend the allowance of those caught in it.
+     */
     boolean tryStart(String client) {
         long now = clock.millis();
         Bucket bucket = clients.get(client, key -> new Bucket(PER_CLIENT_PER_MINUTE, PER_CLIENT_PER_MINUTE / 60_000.0, now));
-        return bucket.take(now) && replica.take(now);
+        if (!bucket.take(now)) {
+            return false;
+        }
+        if (!replica.take(now)) {
+            bucket.giveBack();
+            return false;
+        }
+        return true;
     }
 
     /** A token bucket: {@code capacity} at most, refilled at {@code perMilli}. */
@@ -58,6 +68,10 @@ final class LoginRateLimit {
             }
             tokens -= 1;
             return true;
+        }
+
+        synchronized void giveBack() {
+            tokens = Math.min(capacity, tokens + 1);
         }
     }
 }
