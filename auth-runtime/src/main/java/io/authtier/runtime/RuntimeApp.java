@@ -169,7 +169,7 @@ public final class RuntimeApp {
         SessionMetrics sessionMetrics = new SessionMetrics(registry);
         SessionStore store = SessionStores.create(config.sessions(),
                 sessionsRedis.<SessionBytes>map(bytes -> bytes).orElseGet(() -> new MemorySessionBytes(clock)), clock,
-                sessionMetrics::touchFailed);
+                sessionMetrics::touchFailed, sessionMetrics.storeTimings());
         PendingLogins pending = sessionsRedis.<PendingLogins>map(bytes -> new ConnectingPendingLogins(bytes.connector()))
                 .orElseGet(() -> new MemoryPendingLogins(clock));
         return new BrowserSessions(config, keys, worker, store, pending, sessionMetrics, clock, BreakerTuning.DEFAULT);

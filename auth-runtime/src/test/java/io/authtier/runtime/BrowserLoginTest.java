@@ -209,7 +209,7 @@ class BrowserLoginTest {
         String metrics = first.management("/metrics").body();
         assertThat(metrics).contains("authtier_logins_total{outcome=\"success\"}", "authtier_session_creations_total",
                 "authtier_session_lookups_total{result=\"found\"}", "authtier_sessions_active",
-                "authtier_session_store_duration_seconds_bucket{operation=\"create\"",
+                "authtier_session_store_duration_seconds_bucket{operation=\"create\",outcome=\"ok\"",
                 "authtier_http_request_duration_seconds_count{endpoint=\"oauth2_callback\"")
                 .doesNotContain(accessToken.substring(0, 20), "ada@example.com");
         // And every Redis command of the login (pending login SET and GETDEL, the session GET) is timed as the

@@ -252,12 +252,10 @@ public final class LoginFlow {
         Session session = Session.start(user, Claims.string(claims.get("sid")), Identities.verifiedEmail(claims),
                 Claims.string(claims.get("preferred_username")), Claims.strings(claims.get("groups")), roles, scopes,
                 sessionTokens, now);
-        long start = System.nanoTime();
         // When the user authenticated (auth_time, else iat): a back-channel logout by sub issued since refuses the session;
         // the login's start (our clock): so does log-out-everywhere made since, which has no IdP time to compare.
         LoginTimes times = new LoginTimes(AuthenticatedAt.of(claims), login.startedAt());
         return store.create(session, times).thenApply(ticket -> {
-            metrics.storeCall("create", start);
             metrics.sessionCreated();
             metrics.login("success");
             // The binding has served its purpose; a login started in a parallel tab must start again.

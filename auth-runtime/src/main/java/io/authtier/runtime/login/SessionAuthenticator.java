@@ -91,9 +91,7 @@ public final class SessionAuthenticator {
 
     private CompletionStage<Outcome> load(CookieCheck.Valid valid) {
         SessionTicket ticket = valid.ticket();
-        long start = System.nanoTime();
         return store.load(ticket).thenCompose(lookup -> {
-            metrics.storeCall("load", start);
             return switch (lookup) {
                 case SessionLookup.Found(Session session) -> {
                     metrics.lookup("found");

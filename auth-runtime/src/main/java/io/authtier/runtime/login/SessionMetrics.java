@@ -1,5 +1,7 @@
 package io.authtier.runtime.login;
 
+import io.authtier.runtime.session.StoreTimings;
+import io.authtier.runtime.session.TimedSessionBytes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,7 +38,10 @@ public final class SessionMetrics {
     public static final String IDP_DURATION = "authtier.login.idp.duration";
     /** {@code authtier_session_touch_failures_total}: uses of a session that the store refused to record (Redis full); the session was served. */
     public static final String TOUCH_FAILURES = "authtier.session.touch.failures";
-    /** {@code authtier_session_store_duration_seconds{operation}} (histogram). */
+    /**
+     * {@code authtier_session_store_duration_seconds{operation,outcome}} (histogram): each call to the byte store
+     * (Redis or memory), timed by {@link TimedSessionBytes}; hits of the replica's short memory are not calls.
+     */
     public static final String STORE_DURATION = "authtier.session.store.duration";
 
     private static final String LOGINS_DESCRIPTION = "Browser logins by outcome";
@@ -120,12 +125,18 @@ public final class SessionMetrics {
                 .tag("kind", kind).register(registry));
     }
 
-    /** Records one store operation that started at {@code startNanos}. */
-    void storeCall(String operation, long startNanos) {
-        timers.computeIfAbsent(operation, op -> Timer.builder(STORE_DURATION)
-                .description("Session store operations by operation (create|load|update|lock)")
-                .tag("operation", op).serviceLevelObjectives(BUCKETS).register(registry))
-                .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    /** Where {@link TimedSessionBytes} reports the session store's calls, as {@link #STORE_DURATION}. */
+    public StoreTimings storeTimings() {
+        return this::recordStoreCall;
+    }
+
+    private void recordStoreCall(String operation, boolean ok, long nanos) {
+        String outcome = ok ? "ok" : "error";
+        timers.computeIfAbsent("store|" + operation + "|" + outcome, key -> Timer.builder(STORE_DURATION)
+                .description("Session store calls (Redis or memory; not the replica's short memory), by operation "
+                        + "(create|load|touch|update|delete|delete_user|delete_idp_session|lock|count) and outcome (ok|error)")
+                .tag("operation", operation).tag("outcome", outcome).serviceLevelObjectives(BUCKETS).register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Records one token endpoint call: {@code grant} code or refresh; {@code outcome} granted, refused or unavailable. */

@@ -142,9 +142,7 @@ final class SessionRefresher {
         }
         String owner = Secrets.randomToken(random);
         Deadline lockEnds = lockEndsIfTakenNow();
-        long start = System.nanoTime();
         return store.tryLockRefresh(ticket, owner, lockTtl).thenCompose(locked -> {
-            metrics.storeCall("lock", start);
             if (!locked) {
                 metrics.refresh("by_other");
                 // The holder may have stored new tokens already (its unlock can reach Redis after its answer):
@@ -272,9 +270,7 @@ final class SessionRefresher {
      */
     private CompletionStage<Refreshed> storeUnderLock(SessionTicket ticket, Session updated, String owner, Deadline lockEnds) {
         Deadline extendedEnds = lockEndsIfTakenNow();
-        long start = System.nanoTime();
         return store.extendRefreshLock(ticket, owner, lockTtl).handle((extended, error) -> {
-            metrics.storeCall("lock", start);
             if (error != null) {
                 return CompletableFuture.completedFuture(keep(ticket, updated, owner, lockEnds, error));
             }
@@ -292,12 +288,10 @@ final class SessionRefresher {
      * while the lock is this replica's, and a first attempt that landed unanswered is written again unchanged.
      */
     private CompletionStage<Refreshed> write(SessionTicket ticket, Session updated, String owner, Deadline lockEnds) {
-        long start = System.nanoTime();
         return store.updateUnderLock(ticket, updated, owner)
                 .exceptionallyCompose(error -> lockEnds.passed() ? CompletableFuture.failedFuture(error)
                         : store.updateUnderLock(ticket, updated, owner))
                 .handle((written, error) -> {
-                    metrics.storeCall("update", start);
                     if (error != null) {
                         return keep(ticket, updated, owner, lockEnds, error);
                     }

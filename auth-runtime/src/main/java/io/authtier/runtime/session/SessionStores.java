@@ -36,8 +36,18 @@ public final class SessionStores {
 
     /** As {@link #create(SessionsConfig, SessionBytes, Clock)}; {@code touchFailed} counts the touches the store refused. */
     public static SessionStore create(SessionsConfig config, SessionBytes bytes, Clock clock, Runnable touchFailed) {
-        SessionStore store = new EncryptedSessionStore(bytes, config.idleTimeout(), config.absoluteTimeout(), clock, new SecureRandom(),
-                touchFailed);
+        return create(config, bytes, clock, touchFailed, StoreTimings.NONE);
+    }
+
+    /**
+     * As {@link #create(SessionsConfig, SessionBytes, Clock, Runnable)}; every call to {@code bytes} is reported to
+     * {@code timings} ({@link TimedSessionBytes}). Timed under the replica's short memory, so that its hits, which
+     * make no I/O, are not samples of the store's latency.
+     */
+    public static SessionStore create(SessionsConfig config, SessionBytes bytes, Clock clock, Runnable touchFailed,
+            StoreTimings timings) {
+        SessionStore store = new EncryptedSessionStore(new TimedSessionBytes(bytes, timings), config.idleTimeout(),
+                config.absoluteTimeout(), clock, new SecureRandom(), touchFailed);
         return config.localCacheTtl().isPositive()
                 ? new CachingSessionStore(store, config.localCacheTtl(),
                         new SessionLifetime(config.idleTimeout(), config.absoluteTimeout()), clock)
