@@ -4,12 +4,14 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
  * {@link SessionBytes} that times every call to the store it wraps, from the call until its stage completes,
- * successfully or not (a failure during a Redis outage is a sample too). It sits under
+ * successfully or not (a failure during a Redis outage is a sample too; a create refused because a logout overtook
+ * its login is an {@code ok} one: the store answered). It sits under
  * {@link EncryptedSessionStore}, so the replica's short memory ({@link CachingSessionStore}) answers without
  * reaching it: what is timed is the store's I/O, not cache hits. Operation names: {@value #CREATE},
  * {@value #LOAD}, {@value #TOUCH}, {@value #UPDATE}, {@value #DELETE}, {@value #DELETE_USER},
@@ -92,6 +94,15 @@ public final class TimedSessionBytes implements SessionBytes {
         return timed(COUNT, () -> bytes.count(budget));
     }
 
+    /**
+     * A create refused because a logout overtook its login: the store answered, as it should; an {@code error}
+     * sample would make alerts on store failures fire at every such login.
+     */
+    private static boolean refusal(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause instanceof IdpSessionEndedException;
+    }
+
     @Override
     public void close() {
         bytes.close();
@@ -115,7 +126,7 @@ public final class TimedSessionBytes implements SessionBytes {
         CompletableFuture<T> timed = new CompletableFuture<>();
         stage.whenComplete((value, error) -> {
             try {
-                timings.record(operation, error == null, System.nanoTime() - start);
+                timings.record(operation, error == null || refusal(error), System.nanoTime() - start);
             } finally {
                 if (error == null) {
                     timed.complete(value);
