@@ -1,23 +1,18 @@
 package io.authtier.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.session.UserLogout;
 import io.authtier.runtime.testsupport.Browser;
+import io.authtier.runtime.testsupport.LoginFixture;
+import io.authtier.runtime.testsupport.LoginFixture.Sessions;
 import io.authtier.runtime.testsupport.OffsetClock;
-import io.authtier.runtime.testsupport.RedisLoginConfig;
-import io.authtier.runtime.testsupport.RunningRuntime;
-import io.authtier.runtime.testsupport.SigningKeys;
 import io.authtier.runtime.testsupport.TokenEndpointFaults;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,51 +36,32 @@ class AdminLogoutDuringLoginTest {
     final TokenEndpointFaults faults = new TokenEndpointFaults();
     /** Real time (the IdP's tokens stay valid), skipped ahead past the logout's margin instead of waiting for it. */
     final OffsetClock clock = new OffsetClock();
-    MockOAuth2Server idp;
-    RedisServers.Server redis;
-    RunningRuntime runtime;
+    LoginFixture fixture;
 
     @AfterEach
     void stop() {
-        if (runtime != null) {
-            runtime.close();
+        if (fixture != null) {
+            fixture.close();
         }
-        if (redis != null) {
-            redis.close();
-        }
-        idp.shutdown();
     }
 
     @Test
     @DisplayName("Redis: the admin logout is handled while the callback's code exchange is under way; the login is refused, a later one succeeds")
     void redis() throws Exception {
-        start(true);
+        fixture = LoginFixture.start(dir, Sessions.REDIS, clock, faults);
         overtakenLoginEndsNoSession();
     }
 
     @Test
     @DisplayName("Memory: the admin logout is handled while the callback's code exchange is under way; the login is refused, a later one succeeds")
     void memory() throws Exception {
-        start(false);
+        fixture = LoginFixture.start(dir, Sessions.MEMORY, clock, faults);
         overtakenLoginEndsNoSession();
     }
 
-    private void start(boolean withRedis) throws Exception {
-        idp = new MockOAuth2Server(faults);
-        idp.start(InetAddress.getLoopbackAddress(), 0);
-        String config = RedisLoginConfig.standalone(idp.issuerUrl("main").toString(), SigningKeys.write(dir, "k1"), 0);
-        if (withRedis) {
-            redis = RedisServers.standalone(dir);
-            config = config.replace("127.0.0.1:0", "127.0.0.1:" + redis.port());
-        } else {
-            config = config.replaceAll("redis:\\n\\s*endpoints: \\[[^\\]]*\\]\\n", "").replaceAll("tokenCache:\\n\\s*l2: \\{enabled: false\\}\\n", "");
-        }
-        runtime = RunningRuntime.start(config, clock, policy -> policy);
-        await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
-    }
-
     private void overtakenLoginEndsNoSession() throws Exception {
-        String base = "http://127.0.0.1:" + runtime.port();
+        String base = fixture.base();
+        MockOAuth2Server idp = fixture.idp();
         // Given fay's session on her laptop
         Browser laptop = new Browser();
         idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "fay", "JWT", List.of("shop-api"), Map.of(), 3600));
@@ -109,7 +85,7 @@ class AdminLogoutDuringLoginTest {
         assertThat(callback.headers().allValues("Set-Cookie")).noneMatch(value -> value.startsWith("__Host-authtier="));
         assertThat(phone.get(base + "/auth").statusCode()).isEqualTo(401);
         assertThat(laptop.get(base + "/auth").statusCode()).isEqualTo(401);
-        assertThat(SessionRefreshTest.metricOf(runtime, "authtier_logins_total{outcome=\"idp_session_ended\"}")).isEqualTo(1.0);
+        assertThat(SessionRefreshTest.metricOf(fixture.runtime(), "authtier_logins_total{outcome=\"idp_session_ended\"}")).isEqualTo(1.0);
 
         // When fay logs in again, begun after the logout (the clock moved past the replicas' margin)
         clock.advance(UserLogout.Everywhere.MARGIN.plusSeconds(1));
@@ -124,7 +100,7 @@ class AdminLogoutDuringLoginTest {
 
     private HttpResponse<String> adminLogout(String subject) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtime.adminPort()
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fixture.runtime().adminPort()
                     + "/admin/logout?sub=" + subject)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new IllegalStateException(e);

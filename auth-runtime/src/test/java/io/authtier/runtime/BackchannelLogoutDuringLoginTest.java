@@ -1,20 +1,15 @@
 package io.authtier.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.testsupport.BackchannelLogouts;
 import io.authtier.runtime.testsupport.Browser;
-import io.authtier.runtime.testsupport.RedisLoginConfig;
-import io.authtier.runtime.testsupport.RunningRuntime;
-import io.authtier.runtime.testsupport.SigningKeys;
+import io.authtier.runtime.testsupport.LoginFixture;
+import io.authtier.runtime.testsupport.LoginFixture.Sessions;
 import io.authtier.runtime.testsupport.TokenEndpointFaults;
-import java.net.InetAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -39,46 +34,40 @@ class BackchannelLogoutDuringLoginTest {
     @TempDir
     Path dir;
     final TokenEndpointFaults faults = new TokenEndpointFaults();
-    MockOAuth2Server idp;
-    RedisServers.Server redis;
-    RunningRuntime runtime;
+    LoginFixture fixture;
 
     @AfterEach
     void stop() {
-        if (runtime != null) {
-            runtime.close();
+        if (fixture != null) {
+            fixture.close();
         }
-        if (redis != null) {
-            redis.close();
-        }
-        idp.shutdown();
     }
 
     @Test
     @DisplayName("Redis: the logout is processed while the callback's code exchange is under way; the login is refused, and no session lives")
     void redis() throws Exception {
-        start(true);
+        fixture = LoginFixture.start(dir, Sessions.REDIS, Clock.systemUTC(), faults);
         overtakenLoginEndsNoSession();
     }
 
     @Test
     @DisplayName("Memory: the logout is processed while the callback's code exchange is under way; the login is refused, and no session lives")
     void memory() throws Exception {
-        start(false);
+        fixture = LoginFixture.start(dir, Sessions.MEMORY, Clock.systemUTC(), faults);
         overtakenLoginEndsNoSession();
     }
 
     @Test
     @DisplayName("Redis, logout by sub alone: a login whose ID token was issued before the logout is refused; one issued after it succeeds")
     void redisBySubject() throws Exception {
-        start(true);
+        fixture = LoginFixture.start(dir, Sessions.REDIS, Clock.systemUTC(), faults);
         overtakenLoginBySubjectEndsNoSession();
     }
 
     @Test
     @DisplayName("Memory, logout by sub alone: a login whose ID token was issued before the logout is refused; one issued after it succeeds")
     void memoryBySubject() throws Exception {
-        start(false);
+        fixture = LoginFixture.start(dir, Sessions.MEMORY, Clock.systemUTC(), faults);
         overtakenLoginBySubjectEndsNoSession();
     }
 
@@ -86,7 +75,7 @@ class BackchannelLogoutDuringLoginTest {
     @DisplayName("Redis, logout by sub alone: a login whose user authenticated (auth_time) before the logout is refused, though its "
             + "ID token was issued after it; one that authenticated after it succeeds; a malformed auth_time is refused")
     void redisBySubjectAuthTime() throws Exception {
-        start(true);
+        fixture = LoginFixture.start(dir, Sessions.REDIS, Clock.systemUTC(), faults);
         loginAuthenticatedBeforeLogoutEndsNoSession();
     }
 
@@ -94,26 +83,13 @@ class BackchannelLogoutDuringLoginTest {
     @DisplayName("Memory, logout by sub alone: a login whose user authenticated (auth_time) before the logout is refused, though its "
             + "ID token was issued after it; one that authenticated after it succeeds; a malformed auth_time is refused")
     void memoryBySubjectAuthTime() throws Exception {
-        start(false);
+        fixture = LoginFixture.start(dir, Sessions.MEMORY, Clock.systemUTC(), faults);
         loginAuthenticatedBeforeLogoutEndsNoSession();
     }
 
-    private void start(boolean withRedis) throws Exception {
-        idp = new MockOAuth2Server(faults);
-        idp.start(InetAddress.getLoopbackAddress(), 0);
-        String config = RedisLoginConfig.standalone(idp.issuerUrl("main").toString(), SigningKeys.write(dir, "k1"), 0);
-        if (withRedis) {
-            redis = RedisServers.standalone(dir);
-            config = config.replace("127.0.0.1:0", "127.0.0.1:" + redis.port());
-        } else {
-            config = config.replaceAll("redis:\\n\\s*endpoints: \\[[^\\]]*\\]\\n", "").replaceAll("tokenCache:\\n\\s*l2: \\{enabled: false\\}\\n", "");
-        }
-        runtime = RunningRuntime.start(config, Clock.systemUTC(), policy -> policy);
-        await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
-    }
-
     private void overtakenLoginEndsNoSession() throws Exception {
-        String base = "http://127.0.0.1:" + runtime.port();
+        String base = fixture.base();
+        MockOAuth2Server idp = fixture.idp();
         String logoutToken = idp.issueToken("main", "dee", new DefaultOAuth2TokenCallback("main", "dee", "logout+jwt", List.of("shop-web"),
                 Map.of("sid", SID, "events", Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of())), 120)).serialize();
         // Given a login under IdP session SID whose code exchange reaches the IdP just as the IdP ends SID: the
@@ -134,7 +110,8 @@ class BackchannelLogoutDuringLoginTest {
     }
 
     private void overtakenLoginBySubjectEndsNoSession() throws Exception {
-        String base = "http://127.0.0.1:" + runtime.port();
+        String base = fixture.base();
+        MockOAuth2Server idp = fixture.idp();
         long now = Instant.now().getEpochSecond();
         // Given a login whose ID token the IdP issued (20 s ago) before it ended every session of the user by sub
         // alone (10 s ago), no sid in either: the logout token reaches the runtime while the login's code exchange waits
@@ -158,6 +135,7 @@ class BackchannelLogoutDuringLoginTest {
      */
     private void loginOvertakenBySubLogoutIsRefused(String base, String user, long loggedOutAt, Map<String, Object> idTokenClaims)
             throws Exception {
+        MockOAuth2Server idp = fixture.idp();
         String logoutToken = idp.issueToken("main", user, new DefaultOAuth2TokenCallback("main", user, "logout+jwt", List.of("shop-web"),
                 Map.of("iat", loggedOutAt, "events", Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of())), 120)).serialize();
         AtomicReference<HttpResponse<String>> logout = new AtomicReference<>();
@@ -175,7 +153,8 @@ class BackchannelLogoutDuringLoginTest {
     }
 
     private void loginAuthenticatedBeforeLogoutEndsNoSession() throws Exception {
-        String base = "http://127.0.0.1:" + runtime.port();
+        String base = fixture.base();
+        MockOAuth2Server idp = fixture.idp();
         long now = Instant.now().getEpochSecond();
         // Given a user who authenticated at the IdP 20 s ago, whose IdP then ended every session of the user by sub alone
         // (10 s ago) while the login's code was not yet exchanged: the exchange happens now, so the ID token's iat is after

@@ -1,23 +1,18 @@
 package io.authtier.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.testsupport.BackchannelLogouts;
 import io.authtier.runtime.testsupport.Browser;
-import io.authtier.runtime.testsupport.RedisLoginConfig;
-import io.authtier.runtime.testsupport.RunningRuntime;
-import io.authtier.runtime.testsupport.SigningKeys;
+import io.authtier.runtime.testsupport.LoginFixture;
+import io.authtier.runtime.testsupport.LoginFixture.Sessions;
 import io.authtier.runtime.testsupport.TokenEndpointFaults;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -52,51 +47,32 @@ class LoginAgainAfterLogoutTest {
     @TempDir
     Path dir;
     final TokenEndpointFaults faults = new TokenEndpointFaults();
-    MockOAuth2Server idp;
-    RedisServers.Server redis;
-    RunningRuntime runtime;
+    LoginFixture fixture;
 
     @AfterEach
     void stop() {
-        if (runtime != null) {
-            runtime.close();
+        if (fixture != null) {
+            fixture.close();
         }
-        if (redis != null) {
-            redis.close();
-        }
-        idp.shutdown();
     }
 
     @Test
     @DisplayName("Redis: the refused login answers 401 with a page linking to start?prompt=login&rd=…; following it logs the user in")
     void redis() throws Exception {
-        start(true);
+        fixture = LoginFixture.start(dir, Sessions.REDIS, Clock.systemUTC(), faults);
         refusedLoginLinksToLoginAgain();
     }
 
     @Test
     @DisplayName("Memory: the refused login answers 401 with a page linking to start?prompt=login&rd=…; following it logs the user in")
     void memory() throws Exception {
-        start(false);
+        fixture = LoginFixture.start(dir, Sessions.MEMORY, Clock.systemUTC(), faults);
         refusedLoginLinksToLoginAgain();
     }
 
-    private void start(boolean withRedis) throws Exception {
-        idp = new MockOAuth2Server(faults);
-        idp.start(InetAddress.getLoopbackAddress(), 0);
-        String config = RedisLoginConfig.standalone(idp.issuerUrl("main").toString(), SigningKeys.write(dir, "k1"), 0);
-        if (withRedis) {
-            redis = RedisServers.standalone(dir);
-            config = config.replace("127.0.0.1:0", "127.0.0.1:" + redis.port());
-        } else {
-            config = config.replaceAll("redis:\\n\\s*endpoints: \\[[^\\]]*\\]\\n", "").replaceAll("tokenCache:\\n\\s*l2: \\{enabled: false\\}\\n", "");
-        }
-        runtime = RunningRuntime.start(config, Clock.systemUTC(), policy -> policy);
-        await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
-    }
-
     private void refusedLoginLinksToLoginAgain() {
-        String base = "http://127.0.0.1:" + runtime.port();
+        String base = fixture.base();
+        MockOAuth2Server idp = fixture.idp();
         String idpBase = idp.baseUrl().toString();
         long now = Instant.now().getEpochSecond();
         // Given a user who authenticated at the IdP 20 s ago (an SSO session the IdP keeps), and a logout of that user by
@@ -123,7 +99,7 @@ class LoginAgainAfterLogoutTest {
         assertThat(refused.headers().firstValue("X-Frame-Options")).hasValue("DENY");
         assertThat(refused.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(value -> assertThat(value).startsWith("Cookie realm="));
         assertThat(refused.headers().allValues("Set-Cookie")).noneMatch(value -> value.startsWith("__Host-authtier="));
-        assertThat(SessionRefreshTest.metricOf(runtime, "authtier_logins_total{outcome=\"idp_session_ended\"}")).isEqualTo(1.0);
+        assertThat(SessionRefreshTest.metricOf(fixture.runtime(), "authtier_logins_total{outcome=\"idp_session_ended\"}")).isEqualTo(1.0);
         assertThat(browser.get(base + "/auth").statusCode()).isEqualTo(401);
         // And the page says why, and links (relative, target %-encoded, the whole href escaped) to a login again with prompt=login
         assertThat(refused.body()).contains("ended this login meanwhile")
@@ -173,7 +149,7 @@ class LoginAgainAfterLogoutTest {
         assertThat(callback.headers().firstValue("Location")).hasValue(TARGET);
         assertThat(callback.headers().allValues("Set-Cookie")).anyMatch(value -> value.startsWith("__Host-authtier="));
         assertThat(browser.get(base + "/auth").statusCode()).isEqualTo(200);
-        assertThat(SessionRefreshTest.metricOf(runtime, "authtier_logins_total{outcome=\"success\"}")).isEqualTo(1.0);
+        assertThat(SessionRefreshTest.metricOf(fixture.runtime(), "authtier_logins_total{outcome=\"success\"}")).isEqualTo(1.0);
     }
 
     /** What a browser makes of an attribute value: its character references resolved. */

@@ -1,20 +1,16 @@
 package io.authtier.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.authtier.runtime.testsupport.Browser;
-import io.authtier.runtime.testsupport.RedisLoginConfig;
-import io.authtier.runtime.testsupport.RunningRuntime;
-import io.authtier.runtime.testsupport.SigningKeys;
-import java.net.InetAddress;
+import io.authtier.runtime.testsupport.LoginFixture;
+import io.authtier.runtime.testsupport.LoginFixture.Sessions;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,28 +33,23 @@ class LoginPromptTest {
 
     @TempDir
     Path dir;
+    LoginFixture fixture;
     MockOAuth2Server idp;
-    RunningRuntime runtime;
     String base;
 
     @BeforeEach
     void start() throws Exception {
-        idp = new MockOAuth2Server();
-        idp.start(InetAddress.getLoopbackAddress(), 0);
         // Sessions in memory: the prompt is all in the start and the IdP's redirect
-        String config = RedisLoginConfig.standalone(idp.issuerUrl("main").toString(), SigningKeys.write(dir, "k1"), 0)
-                .replaceAll("redis:\\n\\s*endpoints: \\[[^\\]]*\\]\\n", "").replaceAll("tokenCache:\\n\\s*l2: \\{enabled: false\\}\\n", "");
-        runtime = RunningRuntime.start(config, Clock.systemUTC(), policy -> policy);
-        await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
-        base = "http://127.0.0.1:" + runtime.port();
+        fixture = LoginFixture.start(dir, Sessions.MEMORY, Clock.systemUTC());
+        idp = fixture.idp();
+        base = fixture.base();
     }
 
     @AfterEach
     void stop() {
-        if (runtime != null) {
-            runtime.close();
+        if (fixture != null) {
+            fixture.close();
         }
-        idp.shutdown();
     }
 
     @Test
@@ -128,7 +119,7 @@ class LoginPromptTest {
             assertThat(start.headers().allValues("Set-Cookie")).as(prompt).isEmpty();
         }
         // And each refusal is counted
-        assertThat(SessionRefreshTest.metricOf(runtime, "authtier_logins_total{outcome=\"prompt_refused\"}")).isEqualTo(refused.size());
+        assertThat(SessionRefreshTest.metricOf(fixture.runtime(), "authtier_logins_total{outcome=\"prompt_refused\"}")).isEqualTo(refused.size());
     }
 
     /** The query parameters of {@code url}, decoded, every value of each in order. */

@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
  * The runtime configuration the Redis fault tests share: issuer {@code main} (audience shop-api), browser login
  * as client shop-web with signing key k1, sessions in Redis read afresh on every request (no local memory),
  * and the L2 token cache off. Tests append what they vary, such as {@code resilience: {timeout: 1s}}.
+ * {@link #inMemory(String, Path)} is the same login with sessions in the runtime's memory instead.
  */
 public final class RedisLoginConfig {
     private RedisLoginConfig() {
@@ -23,7 +24,26 @@ public final class RedisLoginConfig {
         return yaml(issuerUrl, signingKey, "  topology: Cluster\n", ports);
     }
 
+    /**
+     * The same login with sessions in memory: no {@code redis} section, and no {@code tokenCache} section (there is
+     * no Redis for an L2 cache to be in).
+     */
+    public static String inMemory(String issuerUrl, Path signingKey) {
+        return login(issuerUrl, signingKey);
+    }
+
     private static String yaml(String issuerUrl, Path signingKey, String topology, List<Integer> ports) {
+        return login(issuerUrl, signingKey) + """
+                redis:
+                %s  endpoints: [%s]
+                tokenCache:
+                  l2: {enabled: false}
+                """.formatted(topology,
+                ports.stream().map(port -> "\"127.0.0.1:" + port + "\"").collect(Collectors.joining(", ")));
+    }
+
+    /** The {@code issuers} and {@code sessions} sections, which say nothing of where sessions are kept. */
+    private static String login(String issuerUrl, Path signingKey) {
         return """
                 issuers:
                 - name: main
@@ -37,11 +57,6 @@ public final class RedisLoginConfig {
                     issuer: main
                     clientId: shop-web
                     allowedRedirectDomains: [shop.example.com, 127.0.0.1]
-                redis:
-                %s  endpoints: [%s]
-                tokenCache:
-                  l2: {enabled: false}
-                """.formatted(issuerUrl, signingKey, topology,
-                ports.stream().map(port -> "\"127.0.0.1:" + port + "\"").collect(Collectors.joining(", ")));
+                """.formatted(issuerUrl, signingKey);
     }
 }
