@@ -8,11 +8,10 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.testsupport.Browser;
+import io.authtier.runtime.testsupport.LoginFixture;
+import io.authtier.runtime.testsupport.LoginFixture.Sessions;
 import io.authtier.runtime.testsupport.MutableClock;
-import io.authtier.runtime.testsupport.RedisLoginConfig;
 import io.authtier.runtime.testsupport.RunningRuntime;
-import io.authtier.runtime.testsupport.SigningKeys;
-import java.net.InetAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +39,7 @@ class LoginDuringRedisPauseTest {
 
     @TempDir
     Path dir;
+    LoginFixture fixture;
     MockOAuth2Server idp;
     RedisServers.Server redis;
     RunningRuntime runtime;
@@ -50,21 +50,17 @@ class LoginDuringRedisPauseTest {
         LOGS.list.clear();
         LOGS.start();
         ((Logger) LoggerFactory.getLogger("io.authtier.runtime.login")).addAppender(LOGS);
-        idp = new MockOAuth2Server();
-        idp.start(InetAddress.getLoopbackAddress(), 0);
-        redis = RedisServers.standalone(dir);
-        runtime = RunningRuntime.start(RedisLoginConfig.standalone(idp.issuerUrl("main").toString(), SigningKeys.write(dir, "k1"),
-                redis.port()) + "resilience: {timeout: 1s}\n", new MutableClock(Instant.now()), policy -> policy);
-        await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
-        base = "http://127.0.0.1:" + runtime.port();
+        fixture = LoginFixture.start(dir, Sessions.REDIS, new MutableClock(Instant.now()), "resilience: {timeout: 1s}\n");
+        idp = fixture.idp();
+        redis = fixture.redis();
+        runtime = fixture.runtime();
+        base = fixture.base();
     }
 
     @AfterEach
     void stop() {
         ((Logger) LoggerFactory.getLogger("io.authtier.runtime.login")).detachAppender(LOGS);
-        runtime.close();
-        redis.close();
-        idp.shutdown();
+        fixture.close();
     }
 
     @Test

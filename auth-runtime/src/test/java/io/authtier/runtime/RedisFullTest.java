@@ -1,16 +1,14 @@
 package io.authtier.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.testsupport.BackchannelLogouts;
 import io.authtier.runtime.testsupport.Browser;
+import io.authtier.runtime.testsupport.LoginFixture;
+import io.authtier.runtime.testsupport.LoginFixture.Sessions;
 import io.authtier.runtime.testsupport.MutableClock;
-import io.authtier.runtime.testsupport.RedisLoginConfig;
 import io.authtier.runtime.testsupport.RunningRuntime;
-import io.authtier.runtime.testsupport.SigningKeys;
-import java.net.InetAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +35,7 @@ class RedisFullTest {
 
     @TempDir
     Path dir;
+    LoginFixture fixture;
     MockOAuth2Server idp;
     RedisServers.Server redis;
     MutableClock clock;
@@ -45,21 +44,17 @@ class RedisFullTest {
 
     @BeforeEach
     void start() throws Exception {
-        idp = new MockOAuth2Server();
-        idp.start(InetAddress.getLoopbackAddress(), 0);
-        redis = RedisServers.standalone(dir);
         clock = new MutableClock(Instant.now());
-        runtime = RunningRuntime.start(RedisLoginConfig.standalone(idp.issuerUrl("main").toString(), SigningKeys.write(dir, "k1"),
-                redis.port()) + "resilience: {timeout: 1s}\n", clock, policy -> policy);
-        await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
-        base = "http://127.0.0.1:" + runtime.port();
+        fixture = LoginFixture.start(dir, Sessions.REDIS, clock, "resilience: {timeout: 1s}\n");
+        idp = fixture.idp();
+        redis = fixture.redis();
+        runtime = fixture.runtime();
+        base = fixture.base();
     }
 
     @AfterEach
     void stop() {
-        runtime.close();
-        redis.close();
-        idp.shutdown();
+        fixture.close();
     }
 
     private Browser logIn(Map<String, Object> claims) {

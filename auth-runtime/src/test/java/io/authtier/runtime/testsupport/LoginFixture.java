@@ -36,7 +36,15 @@ public final class LoginFixture implements AutoCloseable {
 
     /** As {@link #start(Path, Sessions, Clock, TokenEndpointFaults)}, with a plain mock IdP. */
     public static LoginFixture start(Path dir, Sessions sessions, Clock clock) {
-        return start(new LoginFixture(new MockOAuth2Server()), dir, sessions, clock);
+        return start(new LoginFixture(new MockOAuth2Server()), dir, sessions, clock, "");
+    }
+
+    /**
+     * As {@link #start(Path, Sessions, Clock)}, with {@code moreConfig} (top-level YAML sections, such as
+     * {@code "resilience: {timeout: 1s}\n"}) appended to the runtime's configuration.
+     */
+    public static LoginFixture start(Path dir, Sessions sessions, Clock clock, String moreConfig) {
+        return start(new LoginFixture(new MockOAuth2Server()), dir, sessions, clock, moreConfig);
     }
 
     /**
@@ -45,10 +53,10 @@ public final class LoginFixture implements AutoCloseable {
      * If any of it fails, what was already started is closed.
      */
     public static LoginFixture start(Path dir, Sessions sessions, Clock clock, TokenEndpointFaults faults) {
-        return start(new LoginFixture(new MockOAuth2Server(faults)), dir, sessions, clock);
+        return start(new LoginFixture(new MockOAuth2Server(faults)), dir, sessions, clock, "");
     }
 
-    private static LoginFixture start(LoginFixture fixture, Path dir, Sessions sessions, Clock clock) {
+    private static LoginFixture start(LoginFixture fixture, Path dir, Sessions sessions, Clock clock, String moreConfig) {
         try {
             fixture.idp.start(InetAddress.getLoopbackAddress(), 0);
             fixture.idpStarted = true;
@@ -61,7 +69,7 @@ public final class LoginFixture implements AutoCloseable {
             } else {
                 config = RedisLoginConfig.inMemory(issuerUrl, signingKey);
             }
-            fixture.runtime = RunningRuntime.start(config, clock, policy -> policy);
+            fixture.runtime = RunningRuntime.start(config + moreConfig, clock, policy -> policy);
             RunningRuntime runtime = fixture.runtime;
             await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
             return fixture;
