@@ -91,7 +91,8 @@ class RefreshNotStoredTest {
         assertThat(next.statusCode()).isEqualTo(200);
         assertThat(next.headers().firstValue("Authorization")).hasValue("Bearer " + NEW_ACCESS_TOKEN);
         assertThat(browser.get(auth).headers().firstValue("Authorization")).hasValue("Bearer " + NEW_ACCESS_TOKEN);
-        assertThat(runtime.management("/metrics").body()).contains("authtier_session_refreshes_total{outcome=\"invalid_grant\"} 0.0");
+        assertThat(runtime.management("/metrics").body()).contains("authtier_session_refreshes_total{outcome=\"invalid_grant\"} 0.0",
+                "authtier_session_refreshes_total{outcome=\"not_stored\"} 0.0");
     }
 
     @Test
@@ -121,6 +122,9 @@ class RefreshNotStoredTest {
                 assertThat(atA.statusCode()).isEqualTo(200);
                 assertThat(locks.next(Set.of("del", "expired"), Duration.ofSeconds(20)).event()).isEqualTo("expired");
             }
+            // And the kept tokens, gone with the lock, are counted as not stored (when the lock ended, not at a later use)
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> SessionRefreshTest.metricOf(a, "authtier_session_refreshes_total{outcome=\"not_stored\"}") == 1.0);
 
             // When Redis takes writes again and B refreshes, holding the lock while the IdP has not answered it yet
             assertThat(redis.command("CONFIG", "SET", "maxmemory", "0")).isEqualTo("+OK");

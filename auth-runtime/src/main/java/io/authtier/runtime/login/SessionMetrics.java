@@ -28,7 +28,8 @@ public final class SessionMetrics {
     public static final String LOOKUPS = "authtier.session.lookups";
     /** {@code authtier_session_refreshes_total{outcome}}: refreshed, invalid_grant, id_token_mismatch, id_token_invalid,
      * access_token_mismatch, failed, by_other, lock_lost (refreshed tokens not stored: the lock had ended; counted
-     * besides refreshed). */
+     * besides refreshed), not_stored (refreshed tokens the store did not take before their lock ended: kept on the
+     * replica meanwhile, then gone; counted besides refreshed). */
     public static final String REFRESHES = "authtier.session.refreshes";
     /** {@code authtier_logouts_total{kind}}: sign_out, backchannel, admin. */
     public static final String LOGOUTS = "authtier.logouts";
@@ -54,7 +55,7 @@ public final class SessionMetrics {
             "no_host", "callback_host_refused", "callback_not_https", "idp_session_ended", "prompt_refused");
     static final List<String> LOOKUP_RESULTS = List.of("found", "absent", "expired", "unreadable", "bad_cookie", "error");
     static final List<String> REFRESH_OUTCOMES = List.of("refreshed", "invalid_grant", "id_token_mismatch", "id_token_invalid",
-            "access_token_mismatch", "failed", "by_other", "lock_lost");
+            "access_token_mismatch", "failed", "by_other", "lock_lost", "not_stored");
     static final List<String> LOGOUT_KINDS = List.of("sign_out", "backchannel", "admin");
 
     private static final Duration[] BUCKETS = {Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),

@@ -3,6 +3,8 @@ package io.authtier.runtime.login;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Scheduler;
 import io.authtier.runtime.resilience.RateLimitedLog;
 import io.authtier.runtime.session.Session;
 import io.authtier.runtime.session.SessionLookup;
@@ -93,7 +95,15 @@ final class SessionRefresher {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         // Caffeine's own ticker is System.nanoTime(), the clock of Deadline.
         this.unsaved = Caffeine.newBuilder().expireAfter(Expiry.creating((SessionTicket ticket, Unsaved kept) -> kept.lockEnds().remaining()))
-                .maximumSize(10_000).executor(Runnable::run).build();
+                .maximumSize(10_000).executor(Runnable::run)
+                // Expired when the lock ends, not at some later use of this cache: so that the loss is counted then
+                .scheduler(Scheduler.systemScheduler())
+                .removalListener((SessionTicket ticket, Unsaved kept, RemovalCause cause) -> {
+                    if (cause.wasEvicted()) {
+                        metrics.refresh("not_stored"); // never stored: gone with their lock (or crowded out)
+                    }
+                })
+                .build();
         this.failures = new RateLimitedLog(LOG, clock, Duration.ofSeconds(30));
     }
 
@@ -320,6 +330,7 @@ final class SessionRefresher {
         forget(ticket, owner);
         if (lockEnds.passed()) {
             // The lock may be another replica's by now: this one no longer speaks for the session.
+            metrics.refresh("not_stored");
             failures.warn("refreshed tokens not stored, and the refresh lock has ended: {}", StepFailures.describe(error));
         } else {
             failures.warn("refreshed tokens not stored, kept on this replica: {}", StepFailures.describe(error));
