@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,14 +36,8 @@ class AdminLogoutDuringLoginTest {
     final TokenEndpointFaults faults = new TokenEndpointFaults();
     /** Real time (the IdP's tokens stay valid), skipped ahead past the logout's margin instead of waiting for it. */
     final OffsetClock clock = new OffsetClock();
+    @AutoClose
     LoginFixture fixture;
-
-    @AfterEach
-    void stop() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
 
     @Test
     @DisplayName("Redis: the admin logout is handled while the callback's code exchange is under way; the login is refused, a later one succeeds")

@@ -21,7 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,14 +47,8 @@ class LoginAgainAfterLogoutTest {
     @TempDir
     Path dir;
     final TokenEndpointFaults faults = new TokenEndpointFaults();
+    @AutoClose
     LoginFixture fixture;
-
-    @AfterEach
-    void stop() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
 
     @Test
     @DisplayName("Redis: the refused login answers 401 with a page linking to start?prompt=login&rd=…; following it logs the user in")

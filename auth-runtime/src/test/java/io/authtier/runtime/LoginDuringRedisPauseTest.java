@@ -6,21 +6,19 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.testsupport.Browser;
 import io.authtier.runtime.testsupport.LoginFixture;
 import io.authtier.runtime.testsupport.LoginFixture.Sessions;
 import io.authtier.runtime.testsupport.MutableClock;
-import io.authtier.runtime.testsupport.RunningRuntime;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -39,11 +37,8 @@ class LoginDuringRedisPauseTest {
 
     @TempDir
     Path dir;
+    @AutoClose
     LoginFixture fixture;
-    MockOAuth2Server idp;
-    RedisServers.Server redis;
-    RunningRuntime runtime;
-    String base;
 
     @BeforeEach
     void start() throws Exception {
@@ -51,36 +46,31 @@ class LoginDuringRedisPauseTest {
         LOGS.start();
         ((Logger) LoggerFactory.getLogger("io.authtier.runtime.login")).addAppender(LOGS);
         fixture = LoginFixture.start(dir, Sessions.REDIS, new MutableClock(Instant.now()), "resilience: {timeout: 1s}\n");
-        idp = fixture.idp();
-        redis = fixture.redis();
-        runtime = fixture.runtime();
-        base = fixture.base();
     }
 
     @AfterEach
     void stop() {
         ((Logger) LoggerFactory.getLogger("io.authtier.runtime.login")).detachAppender(LOGS);
-        fixture.close();
     }
 
     @Test
     @DisplayName("A callback during a pause answers 503 telling to start again, which is what works: the same callback later is refused")
     void callbackDuringPause() {
         Browser browser = new Browser();
-        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "ada", "JWT", List.of("shop-api"), Map.of(), 300));
-        HttpResponse<String> toCallback = browser.follow(base + "/oauth2/start", next -> next.contains("/oauth2/callback"));
+        fixture.idp().enqueueCallback(new DefaultOAuth2TokenCallback("main", "ada", "JWT", List.of("shop-api"), Map.of(), 300));
+        HttpResponse<String> toCallback = browser.follow(fixture.base() + "/oauth2/start", next -> next.contains("/oauth2/callback"));
         String callback = toCallback.uri().resolve(toCallback.headers().firstValue("Location").orElseThrow()).toString();
 
         // When the callback arrives while Redis answers nothing for longer than the 1 s timeout (not long
         // enough for the runtime to give up the connection: the GETDEL stays queued and runs after the pause)
-        assertThat(redis.command("CLIENT", "PAUSE", "1500", "ALL")).isEqualTo("+OK");
+        assertThat(fixture.redis().command("CLIENT", "PAUSE", "1500", "ALL")).isEqualTo("+OK");
         HttpResponse<String> during = browser.get(callback);
 
         // Then 503 says to start the login again, not to retry this request
         assertThat(during.statusCode()).isEqualTo(503);
         assertThat(during.body()).contains("start it again").doesNotContain("try again");
         // And indeed the same callback, once Redis answers, finds its login taken
-        await().atMost(Duration.ofSeconds(10)).until(() -> "+PONG".equals(redis.command("PING")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> "+PONG".equals(fixture.redis().command("PING")));
         HttpResponse<String> again = browser.get(callback);
         assertThat(again.statusCode()).isEqualTo(400);
         assertThat(again.body()).contains("start again");
@@ -90,13 +80,13 @@ class LoginDuringRedisPauseTest {
     @DisplayName("Five sign-outs failing in a row write one warning, which names the cause and not its CompletionException wrapper")
     void signOutWarningsAreRateLimited() {
         Browser browser = new Browser();
-        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "ada", "JWT", List.of("shop-api"), Map.of(), 300));
-        browser.logIn(base + "/oauth2/start", idp.baseUrl().toString());
-        String cookie = browser.cookie(base, "__Host-authtier");
+        fixture.idp().enqueueCallback(new DefaultOAuth2TokenCallback("main", "ada", "JWT", List.of("shop-api"), Map.of(), 300));
+        browser.logIn(fixture.base() + "/oauth2/start", fixture.idp().baseUrl().toString());
+        String cookie = browser.cookie(fixture.base(), "__Host-authtier");
 
-        assertThat(redis.command("CLIENT", "PAUSE", "8000", "ALL")).isEqualTo("+OK");
+        assertThat(fixture.redis().command("CLIENT", "PAUSE", "8000", "ALL")).isEqualTo("+OK");
         for (int i = 0; i < 5; i++) {
-            HttpResponse<String> failed = new Browser().get(base + "/oauth2/sign_out", "Cookie", "__Host-authtier=" + cookie, "Sec-Fetch-Site", "same-origin");
+            HttpResponse<String> failed = new Browser().get(fixture.base() + "/oauth2/sign_out", "Cookie", "__Host-authtier=" + cookie, "Sec-Fetch-Site", "same-origin");
             assertThat(failed.statusCode()).isEqualTo(503);
         }
 

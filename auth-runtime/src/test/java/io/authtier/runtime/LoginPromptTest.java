@@ -16,8 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -33,23 +32,13 @@ class LoginPromptTest {
 
     @TempDir
     Path dir;
+    @AutoClose
     LoginFixture fixture;
-    MockOAuth2Server idp;
-    String base;
 
     @BeforeEach
     void start() throws Exception {
         // Sessions in memory: the prompt is all in the start and the IdP's redirect
         fixture = LoginFixture.start(dir, Sessions.MEMORY, Clock.systemUTC());
-        idp = fixture.idp();
-        base = fixture.base();
-    }
-
-    @AfterEach
-    void stop() {
-        if (fixture != null) {
-            fixture.close();
-        }
     }
 
     @Test
@@ -57,12 +46,12 @@ class LoginPromptTest {
     void promptLoginIsPassedOn() {
         // When a login starts with prompt=login
         Browser browser = new Browser();
-        HttpResponse<String> withPrompt = browser.get(base + "/oauth2/start?prompt=login&rd=/x");
+        HttpResponse<String> withPrompt = browser.get(fixture.base() + "/oauth2/start?prompt=login&rd=/x");
 
         // Then the browser goes to the IdP with prompt=login, once
         assertThat(withPrompt.statusCode()).isEqualTo(302);
         String authorize = withPrompt.headers().firstValue("Location").orElseThrow();
-        assertThat(authorize).startsWith(idp.baseUrl().toString());
+        assertThat(authorize).startsWith(fixture.idp().baseUrl().toString());
         assertThat(query(authorize)).containsEntry("prompt", List.of("login")).containsKey("code_challenge");
         // And the IdP authenticates the user anew (mock-oauth2-server's login form), after which the login completes to its target
         HttpResponse<String> idpLogin = browser.get(authorize);
@@ -73,11 +62,11 @@ class LoginPromptTest {
         HttpResponse<String> callback = browser.get(toCallback.headers().firstValue("Location").orElseThrow());
         assertThat(callback.statusCode()).isEqualTo(302);
         assertThat(callback.headers().firstValue("Location")).hasValue("/x");
-        assertThat(browser.get(base + "/auth").statusCode()).isEqualTo(200);
+        assertThat(browser.get(fixture.base() + "/auth").statusCode()).isEqualTo(200);
 
         // When a login starts without it (rd first or not)
         for (String start : List.of("/oauth2/start?rd=/x", "/oauth2/start?other=1&rd=%2Fx", "/oauth2/start")) {
-            HttpResponse<String> plain = new Browser().get(base + start);
+            HttpResponse<String> plain = new Browser().get(fixture.base() + start);
 
             // Then the IdP gets no prompt: it may use its single sign-on as usual (mock-oauth2-server redirects at once)
             assertThat(plain.statusCode()).as(start).isEqualTo(302);
@@ -92,7 +81,7 @@ class LoginPromptTest {
     void promptInsideTheTargetBelongsToTheApp() {
         // When nginx sends a deep link whose own query has a prompt (rd=$request_uri, unencoded)
         Browser browser = new Browser();
-        HttpResponse<String> callback = browser.logIn(base + "/oauth2/start?rd=/search?q=1&prompt=none", idp.baseUrl().toString());
+        HttpResponse<String> callback = browser.logIn(fixture.base() + "/oauth2/start?rd=/search?q=1&prompt=none", fixture.idp().baseUrl().toString());
 
         // Then the IdP got no prompt, and the login returns to the whole target
         HttpResponse<String> start = browser.hops().getFirst();
@@ -110,7 +99,7 @@ class LoginPromptTest {
         for (String prompt : refused) {
             // When a login starts with that prompt
             Browser browser = new Browser();
-            HttpResponse<String> start = browser.get(base + "/oauth2/start?" + prompt + "&rd=/x");
+            HttpResponse<String> start = browser.get(fixture.base() + "/oauth2/start?" + prompt + "&rd=/x");
 
             // Then it is refused, saying which parameter may have which value, and nothing goes to the IdP
             assertThat(start.statusCode()).as(prompt).isEqualTo(400);

@@ -2,19 +2,16 @@ package io.authtier.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.authtier.runtime.redis.RedisServers;
 import io.authtier.runtime.testsupport.Browser;
 import io.authtier.runtime.testsupport.LoginFixture;
 import io.authtier.runtime.testsupport.LoginFixture.Sessions;
-import io.authtier.runtime.testsupport.RunningRuntime;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -32,35 +29,23 @@ class SessionStoreMetricsTest {
 
     @TempDir
     Path dir;
+    @AutoClose
     LoginFixture fixture;
-    MockOAuth2Server idp;
-    RedisServers.Server redis;
-    RunningRuntime runtime;
-    String base;
 
     @BeforeEach
     void start() throws Exception {
         fixture = LoginFixture.start(dir, Sessions.REDIS, Clock.systemUTC(), "resilience: {timeout: 1s}\n");
-        idp = fixture.idp();
-        redis = fixture.redis();
-        runtime = fixture.runtime();
-        base = fixture.base();
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
     }
 
     private String logIn() {
         Browser browser = new Browser();
-        idp.enqueueCallback(new DefaultOAuth2TokenCallback("main", "ada", "JWT", List.of("shop-api"), Map.of(), 300));
-        assertThat(browser.logIn(base + "/oauth2/start", idp.baseUrl().toString()).headers().firstValue("Location")).hasValue("/");
-        return browser.cookie(base, COOKIE);
+        fixture.idp().enqueueCallback(new DefaultOAuth2TokenCallback("main", "ada", "JWT", List.of("shop-api"), Map.of(), 300));
+        assertThat(browser.logIn(fixture.base() + "/oauth2/start", fixture.idp().baseUrl().toString()).headers().firstValue("Location")).hasValue("/");
+        return browser.cookie(fixture.base(), COOKIE);
     }
 
     private HttpResponse<String> withCookie(String path, String cookie) {
-        return new Browser().get(base + path, "Cookie", COOKIE + "=" + cookie, "Sec-Fetch-Site", "same-origin");
+        return new Browser().get(fixture.base() + path, "Cookie", COOKIE + "=" + cookie, "Sec-Fetch-Site", "same-origin");
     }
 
     @Test
@@ -70,7 +55,7 @@ class SessionStoreMetricsTest {
         assertThat(withCookie("/auth", cookie).statusCode()).isEqualTo(200);
         assertThat(withCookie("/oauth2/sign_out?rd=/bye", cookie).statusCode()).isEqualTo(302);
 
-        String metrics = runtime.management("/metrics").body();
+        String metrics = fixture.runtime().management("/metrics").body();
         assertThat(metrics).contains(
                 COUNT + "{operation=\"create\",outcome=\"ok\"} 1\n",
                 COUNT + "{operation=\"delete\",outcome=\"ok\"} 1\n",
@@ -84,11 +69,11 @@ class SessionStoreMetricsTest {
     @DisplayName("A request with a cookie while Redis is stopped answers 503, and its load is timed as an error")
     void failedLoadIsTimed() {
         String cookie = logIn();
-        assertThat(runtime.management("/metrics").body()).doesNotContain("operation=\"load\",outcome=\"error\"");
+        assertThat(fixture.runtime().management("/metrics").body()).doesNotContain("operation=\"load\",outcome=\"error\"");
 
-        redis.stop();
+        fixture.redis().stop();
         assertThat(withCookie("/auth", cookie).statusCode()).isEqualTo(503);
 
-        assertThat(runtime.management("/metrics").body()).contains(COUNT + "{operation=\"load\",outcome=\"error\"} 1\n");
+        assertThat(fixture.runtime().management("/metrics").body()).contains(COUNT + "{operation=\"load\",outcome=\"error\"} 1\n");
     }
 }

@@ -1,10 +1,10 @@
 package io.authtier.runtime.session;
 
+import io.authtier.runtime.resilience.Failures;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
@@ -99,8 +99,7 @@ public final class TimedSessionBytes implements SessionBytes {
      * sample would make alerts on store failures fire at every such login.
      */
     private static boolean refusal(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        return cause instanceof IdpSessionEndedException;
+        return Failures.unwrap(error) instanceof IdpSessionEndedException;
     }
 
     @Override

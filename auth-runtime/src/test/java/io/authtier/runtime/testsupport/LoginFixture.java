@@ -13,7 +13,7 @@ import no.nav.security.mock.oauth2.MockOAuth2Server;
  * What the browser login tests run against: a mock IdP (mock-oauth2-server, optionally with
  * {@link TokenEndpointFaults} in front of its token endpoint), and one runtime doing browser login at it with the
  * {@link RedisLoginConfig} configuration, its sessions in a standalone Redis of its own or in memory. Started
- * (the runtime ready) by {@link #start}; a test closes it in {@code @AfterEach}.
+ * (the runtime ready) by {@link #start}; a test closes it after each test (a field marked {@code @AutoClose}).
  */
 public final class LoginFixture implements AutoCloseable {
 

@@ -1,6 +1,7 @@
 package io.authtier.runtime.session.redis;
 
 import io.authtier.runtime.redis.RedisConnection;
+import io.authtier.runtime.resilience.Failures;
 import io.authtier.runtime.session.IdpSessionEndedException;
 import io.authtier.runtime.session.LockedWrite;
 import io.authtier.runtime.session.LoginTimes;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -313,7 +313,7 @@ public final class RedisSessionBytes implements SessionBytes {
                     return reply;
                 })
                 .whenComplete((reply, error) -> {
-                    if (error != null && !(unwrap(error) instanceof IdpSessionEndedException)) {
+                    if (error != null && !(Failures.unwrap(error) instanceof IdpSessionEndedException)) {
                         redis.keys().del(key); // best effort: unindexed, its ticket never handed out; else its TTL ends it
                     }
                 });
@@ -512,16 +512,12 @@ public final class RedisSessionBytes implements SessionBytes {
             if (error == null) {
                 return CompletableFuture.completedFuture(reply);
             }
-            Throwable cause = unwrap(error);
+            Throwable cause = Failures.unwrap(error);
             if (cause instanceof RedisNoScriptException) {
                 return scripts.<T>eval(script.text(), type, keys, args);
             }
             return CompletableFuture.<T>failedFuture(cause);
         }).thenCompose(stage -> stage);
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     private static String millis(Duration ttl) {
