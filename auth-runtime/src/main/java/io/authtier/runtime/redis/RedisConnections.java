@@ -5,6 +5,7 @@ import io.authtier.runtime.config.RedisConfig;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
@@ -31,6 +32,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
@@ -89,24 +92,20 @@ public final class RedisConnections {
      * passes lettuce's defaults (the JVM's trust store, host name verified); tests pass a throwaway CA.
      */
     static RedisConnection open(RedisConfig config, Duration commandTimeout, Optional<RedisMetrics> metrics, SslOptions tls) {
+        // Named after the client label ("authtier-sessions", "authtier-token_cache"), so that CLIENT LIST tells them apart.
+        Optional<String> name = metrics.map(m -> "authtier-" + m.client());
+        List<RedisURI> uris = config.endpoints().stream()
+                .map(endpoint -> uri(endpoint, config, connectTimeout(commandTimeout), name)).toList();
         ClientResources resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .nettyCustomizer(new ChannelSetup(List.of(
                         new UnansweredCommandWatchdog(replyDeadline(commandTimeout)), new CoalescedFlushes())))
                 .build();
-        try {
-            // Named after the client label ("authtier-sessions", "authtier-token_cache"), so that CLIENT LIST tells them apart.
-            Optional<String> name = metrics.map(m -> "authtier-" + m.client());
-            List<RedisURI> uris = config.endpoints().stream()
-                    .map(endpoint -> uri(endpoint, config, connectTimeout(commandTimeout), name)).toList();
-            return switch (config.topology()) {
-                case Standalone -> standalone(resources, uris.getFirst(), commandTimeout, metrics, tls);
-                case Cluster -> cluster(resources, uris, commandTimeout, metrics, tls);
-            };
-        } catch (RuntimeException e) {
-            resources.shutdown(0, 1, TimeUnit.SECONDS);
-            throw e;
-        }
+        // From here on connected() owns the resources: it shuts them down with the client on every failure.
+        return switch (config.topology()) {
+            case Standalone -> standalone(resources, uris.getFirst(), commandTimeout, metrics, tls);
+            case Cluster -> cluster(resources, uris, commandTimeout, metrics, tls);
+        };
     }
 
     private static RedisConnection standalone(ClientResources resources, RedisURI uri, Duration commandTimeout,
@@ -120,8 +119,8 @@ public final class RedisConnections {
                 .socketOptions(socketOptions(commandTimeout))
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                 .build());
-        return connected(client, () -> client.connect(CODEC), StatefulRedisConnection::async, connection -> WriteConfirmation.NONE,
-                client::openChannels, resources, metrics);
+        return connected(client, () -> client.connectAsync(CODEC, uri).toCompletableFuture(), StatefulRedisConnection::async,
+                connection -> WriteConfirmation.NONE, client::openChannels, resources, metrics);
     }
 
     private static RedisConnection cluster(ClientResources resources, List<RedisURI> seeds, Duration commandTimeout,
@@ -142,40 +141,74 @@ public final class RedisConnections {
                         .build())
                 .build());
         // WAIT answers in half the command timeout, so that its own answer (0 replicas) comes before lettuce gives up on it.
-        return connected(client, () -> client.connect(CODEC), StatefulRedisClusterConnection::async,
+        return connected(client, () -> client.refreshPartitionsAsync().toCompletableFuture()
+                        .thenCompose(topology -> client.connectAsync(CODEC)), StatefulRedisClusterConnection::async,
                 connection -> new ClusterWriteConfirmation(connection, commandTimeout.dividedBy(2)), client::openChannels, resources,
                 metrics);
     }
 
-    /** Connects through {@code client}; the connection's close also shuts the client and {@code resources} down. */
+    /**
+     * Connects through {@code client}; the connection's close also shuts the client and {@code resources} down, and so
+     * does every failure.
+     *
+     * <p>A connect cut short (the connecting thread interrupted by {@link RedisConnector#close()}) returns at once, but
+     * the client is shut down only once lettuce's connect has ended: shut down under a connect still in flight, Netty
+     * could end the event loop with the new socket open and connected, and Redis kept it as a client without a name
+     * until the runtime exited (one such close in forty).
+     */
     private static <C extends StatefulConnection<String, byte[]>> RedisConnection connected(AbstractRedisClient client,
-            Supplier<C> connect, Function<C, ? extends RedisClusterAsyncCommands<String, byte[]>> async,
+            Supplier<? extends CompletableFuture<C>> connect, Function<C, ? extends RedisClusterAsyncCommands<String, byte[]>> async,
             Function<C, WriteConfirmation> confirmation, IntSupplier openChannels, ClientResources resources, Optional<RedisMetrics> metrics) {
-        try {
-            C connection = connect.get();
-            metrics.ifPresent(m -> m.connectionsOpen(openChannels));
-            RedisClusterAsyncCommands<String, byte[]> commands = async.apply(connection);
-            return new RedisConnection(commands, commands, confirmation.apply(connection), () -> {
-                // Each step even if the one before fails (an interrupted thread makes lettuce's shutdown throw):
-                // the resources' threads must end whatever happened to the connection.
-                try {
-                    metrics.ifPresent(RedisMetrics::closed);
-                    connection.close();
-                } finally {
-                    try {
-                        client.shutdown();
-                    } finally {
-                        resources.shutdown(0, 1, TimeUnit.SECONDS);
-                    }
-                }
-            });
-        } catch (RuntimeException e) {
+        Runnable shutdown = () -> {
+            // Each step even if the one before fails (an interrupted thread makes lettuce's shutdown throw):
+            // the resources' threads must end whatever happened to the client.
             try {
                 client.shutdown();
-            } catch (RuntimeException shutdown) {
-                e.addSuppressed(shutdown);
+            } finally {
+                resources.shutdown(0, 1, TimeUnit.SECONDS);
             }
+        };
+        CompletableFuture<C> connecting;
+        try {
+            connecting = connect.get();
+        } catch (RuntimeException e) {
+            shutDownAfter(e, shutdown);
             throw e;
+        }
+        C connection;
+        try {
+            connection = connecting.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            // Runs on an event loop when the connect ends: nothing here may block.
+            connecting.handle((late, failed) -> late == null ? CompletableFuture.completedFuture(null) : late.closeAsync())
+                    .thenCompose(closed -> closed)
+                    .whenComplete((closed, error) -> client.shutdownAsync(0, 1, TimeUnit.SECONDS)
+                            .whenComplete((done, failure) -> resources.shutdown(0, 1, TimeUnit.SECONDS)));
+            throw RedisConnectionException.create(e);
+        } catch (ExecutionException e) {
+            RedisConnectionException failure = RedisConnectionException.create(e.getCause());
+            shutDownAfter(failure, shutdown);
+            throw failure;
+        }
+        metrics.ifPresent(m -> m.connectionsOpen(openChannels));
+        RedisClusterAsyncCommands<String, byte[]> commands = async.apply(connection);
+        return new RedisConnection(commands, commands, confirmation.apply(connection), () -> {
+            try {
+                metrics.ifPresent(RedisMetrics::closed);
+                connection.close();
+            } finally {
+                shutdown.run();
+            }
+        });
+    }
+
+    /** Runs {@code shutdown} after {@code failure}, which stays the exception thrown: a shutdown's own failure is added to it. */
+    private static void shutDownAfter(RuntimeException failure, Runnable shutdown) {
+        try {
+            shutdown.run();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 
