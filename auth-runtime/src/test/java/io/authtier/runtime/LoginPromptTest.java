@@ -11,11 +11,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -52,12 +54,13 @@ class LoginPromptTest {
         assertThat(withPrompt.statusCode()).isEqualTo(302);
         String authorize = withPrompt.headers().firstValue("Location").orElseThrow();
         assertThat(authorize).startsWith(fixture.idp().baseUrl().toString());
-        assertThat(query(authorize)).containsEntry("prompt", List.of("login")).containsKey("code_challenge");
+        assertThat(query(authorize)).containsEntry("prompt", List.of("login")).containsEntry("max_age", List.of("0"))
+                .containsKey("code_challenge");
         // And the IdP authenticates the user anew (mock-oauth2-server's login form), after which the login completes to its target
         HttpResponse<String> idpLogin = browser.get(authorize);
         assertThat(idpLogin.statusCode()).isEqualTo(200);
         assertThat(idpLogin.body()).contains("name=\"username\"");
-        HttpResponse<String> toCallback = browser.postForm(authorize, Map.of("username", "ivy", "claims", "{}"));
+        HttpResponse<String> toCallback = browser.postForm(authorize, Map.of("username", "ivy", "claims", authTime(Instant.now())));
         assertThat(toCallback.statusCode()).isEqualTo(302);
         HttpResponse<String> callback = browser.get(toCallback.headers().firstValue("Location").orElseThrow());
         assertThat(callback.statusCode()).isEqualTo(302);
@@ -71,9 +74,43 @@ class LoginPromptTest {
             // Then the IdP gets no prompt: it may use its single sign-on as usual (mock-oauth2-server redirects at once)
             assertThat(plain.statusCode()).as(start).isEqualTo(302);
             String plainAuthorize = plain.headers().firstValue("Location").orElseThrow();
-            assertThat(query(plainAuthorize)).as(start).doesNotContainKey("prompt");
+            assertThat(query(plainAuthorize)).as(start).doesNotContainKey("prompt").doesNotContainKey("max_age");
             assertThat(new Browser().get(plainAuthorize).statusCode()).as(start).isEqualTo(302);
         }
+    }
+
+    @Test
+    @DisplayName("prompt=login answered from the IdP's single sign-on (no auth_time, or one from before the login): 401 saying so, "
+            + "counted, no session; without prompt an old auth_time is fine")
+    void oldAuthenticationIsRefused() {
+        Instant loginStarts = Instant.now();
+        Map<String, String> answers = new LinkedHashMap<>();
+        answers.put("no auth_time", "{}");
+        answers.put("auth_time an hour before", authTime(loginStarts.minusSeconds(3600)));
+        for (Map.Entry<String, String> answer : answers.entrySet()) {
+            // Given a login started with prompt=login, which the IdP answers with that ID token
+            Browser browser = new Browser();
+            String authorize = browser.get(fixture.base() + "/oauth2/start?prompt=login&rd=/x").headers().firstValue("Location").orElseThrow();
+            HttpResponse<String> toCallback = browser.postForm(authorize, Map.of("username", "ivy", "claims", answer.getValue()));
+
+            // When the browser reaches the callback
+            HttpResponse<String> callback = browser.get(toCallback.headers().firstValue("Location").orElseThrow());
+
+            // Then the login is refused, saying why, and the browser has no session
+            assertThat(callback.statusCode()).as(answer.getKey()).isEqualTo(401);
+            assertThat(callback.body()).as(answer.getKey()).startsWith("the identity provider did not authenticate you anew");
+            assertThat(browser.get(fixture.base() + "/auth").statusCode()).as(answer.getKey()).isEqualTo(401);
+        }
+        assertThat(SessionRefreshTest.metricOf(fixture.runtime(), "authtier_logins_total{outcome=\"id_token_not_reauthenticated\"}"))
+                .isEqualTo(answers.size());
+
+        // And a login without prompt takes the IdP's single sign-on as it is, an old auth_time included
+        fixture.idp().enqueueCallback(new DefaultOAuth2TokenCallback("main", "ivy", "JWT", List.of("shop-api"),
+                Map.of("auth_time", loginStarts.minusSeconds(3600).getEpochSecond()), 3600));
+        Browser plain = new Browser();
+        HttpResponse<String> callback = plain.logIn(fixture.base() + "/oauth2/start?rd=/x", fixture.idp().baseUrl().toString());
+        assertThat(callback.statusCode()).isEqualTo(302);
+        assertThat(plain.get(fixture.base() + "/auth").statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -109,6 +146,11 @@ class LoginPromptTest {
         }
         // And each refusal is counted
         assertThat(SessionRefreshTest.metricOf(fixture.runtime(), "authtier_logins_total{outcome=\"prompt_refused\"}")).isEqualTo(refused.size());
+    }
+
+    /** mock-oauth2-server's login form field {@code claims}: the ID token says the user authenticated at {@code when}. */
+    private static String authTime(Instant when) {
+        return "{\"auth_time\": " + when.getEpochSecond() + "}";
     }
 
     /** The query parameters of {@code url}, decoded, every value of each in order. */

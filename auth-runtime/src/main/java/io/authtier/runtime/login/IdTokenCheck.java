@@ -3,6 +3,7 @@ package io.authtier.runtime.login;
 import io.authtier.runtime.token.jwt.SignedJwtVerifier;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -52,10 +53,19 @@ final class IdTokenCheck {
      *              which OIDC Core 12.2 does not bind to one
      */
     CompletionStage<Result> check(String idToken, Optional<String> nonce) {
+        return check(idToken, nonce, Optional.empty());
+    }
+
+    /**
+     * @param authenticatedSince at a login that asked the IdP to authenticate the user anew: when it started; the
+     *                           token's {@code auth_time} must not be earlier ({@link IdTokenRules#notAuthenticatedSince})
+     */
+    CompletionStage<Result> check(String idToken, Optional<String> nonce, Optional<Instant> authenticatedSince) {
         return verifier.verify(idToken, TYPES).thenApply(checked -> switch (checked) {
             case SignedJwtVerifier.Invalid invalid -> new Invalid(invalid.rejection().code());
             case SignedJwtVerifier.Undecidable undecidable -> new Undecidable(undecidable.reason());
             case SignedJwtVerifier.Valid valid -> IdTokenRules.broken(valid.claims(), clientId, nonce, clock.instant(), clockSkew)
+                    .or(() -> authenticatedSince.flatMap(since -> IdTokenRules.notAuthenticatedSince(valid.claims(), since, clockSkew)))
                     .<Result>map(Invalid::new).orElseGet(() -> new Valid(valid.claims()));
         });
     }

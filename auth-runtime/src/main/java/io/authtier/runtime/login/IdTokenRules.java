@@ -16,7 +16,23 @@ import java.util.Optional;
  */
 final class IdTokenRules {
 
+    /** The code of {@link #notAuthenticatedSince}'s refusal. */
+    static final String NOT_REAUTHENTICATED = "not_reauthenticated";
+
     private IdTokenRules() {
+    }
+
+    /**
+     * {@value #NOT_REAUTHENTICATED} unless {@code auth_time} is a number no earlier than {@code since} (less the
+     * issuer's clock skew); empty if it is. For a login that asked the IdP to authenticate the user anew
+     * ({@code prompt=login} and {@code max_age=0}, which makes {@code auth_time} required: OIDC Core 3.1.2.1 and
+     * 3.1.3.7 item 13): an IdP that heeds neither would answer from its single sign-on, and an old authentication
+     * would pass for a new one, to the app that asked for it (a step-up) and to the login again after a logout.
+     */
+    static Optional<String> notAuthenticatedSince(Map<String, Object> claims, Instant since, Duration skew) {
+        Long authTime = Claims.seconds(claims.get("auth_time"));
+        boolean anew = authTime != null && authTime + skew.toSeconds() >= since.getEpochSecond();
+        return anew ? Optional.empty() : Optional.of(NOT_REAUTHENTICATED);
     }
 
     /**

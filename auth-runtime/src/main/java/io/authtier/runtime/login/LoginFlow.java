@@ -145,7 +145,8 @@ public final class LoginFlow {
         String state = Secrets.randomToken(random);
         String nonce = Secrets.randomToken(random);
         Pkce pkce = Pkce.create(random);
-        PendingLogin login = new PendingLogin(pkce.verifier(), nonce, returnTo.get(), BrowserBinding.hash(browser), redirectUri, clock.instant());
+        PendingLogin login = new PendingLogin(pkce.verifier(), nonce, returnTo.get(), BrowserBinding.hash(browser), redirectUri, clock.instant(),
+                !prompt.isEmpty());
         return discovery.get()
                 .thenCompose(endpoints -> pending.put(state, browser, login).thenApply(stored -> {
                     String location = endpoints.authorization() + (endpoints.authorization().getRawQuery() == null ? "?" : "&")
@@ -157,7 +158,9 @@ public final class LoginFlow {
                             + "&nonce=" + nonce
                             + "&code_challenge=" + pkce.challenge()
                             + "&code_challenge_method=S256"
-                            + (prompt.isEmpty() ? "" : "&prompt=" + PROMPT_LOGIN);
+                            // max_age=0 as well: it means the same (OIDC Core 3.1.2.1), some IdPs heed only one of the
+                            // two, and with it auth_time is required in the ID token, which the callback then checks.
+                            + (prompt.isEmpty() ? "" : "&prompt=" + PROMPT_LOGIN + "&max_age=0");
                     // Set again even when known: its ten minutes start anew with this login.
                     return WebAnswer.redirect(location, List.of(binding.setCookie(browser)));
                 }))
@@ -235,7 +238,11 @@ public final class LoginFlow {
         if (granted.idToken().isEmpty()) {
             return refused(401, "no_id_token", "the identity provider sent no ID token");
         }
-        return idTokens.check(granted.idToken().get(), Optional.of(login.nonce())).thenCompose(checked -> switch (checked) {
+        Optional<Instant> authenticatedSince = login.reauthenticate() ? Optional.of(login.startedAt()) : Optional.empty();
+        return idTokens.check(granted.idToken().get(), Optional.of(login.nonce()), authenticatedSince).thenCompose(checked -> switch (checked) {
+            case IdTokenCheck.Invalid invalid when invalid.reason().equals(IdTokenRules.NOT_REAUTHENTICATED) -> refused(401,
+                    "id_token_" + invalid.reason(), "the identity provider did not authenticate you anew, as this login asked it to "
+                            + "(prompt=login); nothing was logged in");
             case IdTokenCheck.Invalid invalid -> refused(401, "id_token_" + invalid.reason(), "the ID token is not valid");
             case IdTokenCheck.Undecidable undecidable -> refused(503, "unavailable", CALLBACK_UNAVAILABLE);
             case IdTokenCheck.Valid valid -> createSession(login, granted, valid.claims(), clock.instant())

@@ -18,8 +18,11 @@ import java.util.Optional;
  *                     browser that started the login (no login CSRF)
  * @param redirectUri  the {@code redirect_uri} sent to the IdP, sent again with the code
  * @param startedAt    when the login started
+ * @param reauthenticate the login asked the IdP to authenticate the user anew ({@code prompt=login}, {@code max_age=0}):
+ *                     the ID token must say the user authenticated since {@code startedAt}
  */
-record PendingLogin(String codeVerifier, String nonce, String returnTo, String bindingHash, String redirectUri, Instant startedAt) {
+record PendingLogin(String codeVerifier, String nonce, String returnTo, String bindingHash, String redirectUri, Instant startedAt,
+        boolean reauthenticate) {
 
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -32,12 +35,14 @@ record PendingLogin(String codeVerifier, String nonce, String returnTo, String b
         Objects.requireNonNull(startedAt, "startedAt");
     }
 
-    private record Stored(String v, String n, String r, String b, String u, long t) {
+    /** {@code a} is absent from a login started before it existed: false, as such a login did not ask. */
+    private record Stored(String v, String n, String r, String b, String u, long t, boolean a) {
     }
 
     byte[] encode() {
         try {
-            return JSON.writeValueAsBytes(new Stored(codeVerifier, nonce, returnTo, bindingHash, redirectUri, startedAt.toEpochMilli()));
+            return JSON.writeValueAsBytes(new Stored(codeVerifier, nonce, returnTo, bindingHash, redirectUri, startedAt.toEpochMilli(),
+                    reauthenticate));
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialise a pending login: " + e.getClass().getSimpleName());
         }
@@ -46,7 +51,7 @@ record PendingLogin(String codeVerifier, String nonce, String returnTo, String b
     static Optional<PendingLogin> decode(byte[] bytes) {
         try {
             Stored s = JSON.readValue(bytes, Stored.class);
-            return Optional.of(new PendingLogin(s.v(), s.n(), s.r(), s.b(), s.u(), Instant.ofEpochMilli(s.t())));
+            return Optional.of(new PendingLogin(s.v(), s.n(), s.r(), s.b(), s.u(), Instant.ofEpochMilli(s.t()), s.a()));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

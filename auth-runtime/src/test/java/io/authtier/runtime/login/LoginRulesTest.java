@@ -178,6 +178,40 @@ class LoginRulesTest {
     }
 
     @Test
+    @DisplayName("A login that asked for authentication anew: auth_time a number no earlier than the login's start, less the clock skew; "
+            + "otherwise not_reauthenticated, an absent or malformed auth_time included")
+    void authenticatedAnew() {
+        Instant started = NOW.minusSeconds(20);
+        for (Object anew : List.of(started.getEpochSecond(), NOW.getEpochSecond(), started.getEpochSecond() - 30, (int) started.getEpochSecond(),
+                started.getEpochSecond() + 0.5)) {
+            Map<String, Object> claims = idToken();
+            claims.put("auth_time", anew);
+            assertThat(IdTokenRules.notAuthenticatedSince(claims, started, SKEW)).as(String.valueOf(anew)).isEmpty();
+        }
+        Map<String, Object> withoutAuthTime = idToken();
+        withoutAuthTime.remove("auth_time");
+        assertThat(IdTokenRules.notAuthenticatedSince(withoutAuthTime, started, SKEW)).hasValue("not_reauthenticated");
+        for (Object old : java.util.Arrays.asList(started.getEpochSecond() - 31, started.getEpochSecond() - 3600, 0L,
+                String.valueOf(NOW.getEpochSecond()), true, null)) {
+            Map<String, Object> claims = idToken();
+            claims.put("auth_time", old);
+            assertThat(IdTokenRules.notAuthenticatedSince(claims, started, SKEW)).as(String.valueOf(old)).hasValue("not_reauthenticated");
+        }
+    }
+
+    @Test
+    @DisplayName("A pending login keeps whether it asked for authentication anew; one stored before that was recorded reads as not asking")
+    void pendingLoginReauthenticate() {
+        for (boolean reauthenticate : List.of(true, false)) {
+            PendingLogin login = new PendingLogin("v", "n", "/x", "b", "https://shop.example.com/oauth2/callback", NOW, reauthenticate);
+            assertThat(PendingLogin.decode(login.encode())).hasValue(login);
+        }
+        byte[] older = ("{\"v\":\"v\",\"n\":\"n\",\"r\":\"/x\",\"b\":\"b\",\"u\":\"https://shop.example.com/oauth2/callback\",\"t\":"
+                + NOW.toEpochMilli() + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(PendingLogin.decode(older)).hasValue(new PendingLogin("v", "n", "/x", "b", "https://shop.example.com/oauth2/callback", NOW, false));
+    }
+
+    @Test
     @DisplayName("When the user authenticated: auth_time where the ID token has it (never after its iat), else iat; "
             + "unknown, the earliest instant, where auth_time is not a number")
     void authenticatedAt() {
