@@ -42,6 +42,8 @@ public final class EncryptedSessionStore implements SessionStore {
     private final SecureRandom random;
     private final SessionCipher cipher;
     private final SessionCodec codec = new SessionCodec();
+    /** One per thread: {@link #seal} is called on the HTTP server's event loops, lettuce's and the verification threads. */
+    private final ThreadLocal<PlaintextBuffer> plaintexts = ThreadLocal.withInitial(PlaintextBuffer::new);
     private final Runnable touchFailed;
     private final RateLimitedLog touchFailures;
 
@@ -206,7 +208,13 @@ public final class EncryptedSessionStore implements SessionStore {
     }
 
     private byte[] seal(SessionTicket ticket, Session session) {
-        return cipher.seal(ticket.key(), ticket.id(), codec.encode(session));
+        PlaintextBuffer plaintext = plaintexts.get();
+        try {
+            codec.encode(session, plaintext);
+            return cipher.seal(ticket.key(), ticket.id(), plaintext.bytes(), plaintext.size());
+        } finally {
+            plaintext.wipe();
+        }
     }
 
     private Optional<Session> open(SessionTicket ticket, byte[] value) {

@@ -1,6 +1,5 @@
 package io.authtier.runtime.session;
 
-import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Objects;
@@ -33,16 +32,22 @@ public final class SessionCipher {
 
     /** {@code plaintext} encrypted under {@code key} (32 bytes), bound to {@code sessionId}. */
     public byte[] seal(byte[] key, byte[] sessionId, byte[] plaintext) {
+        return seal(key, sessionId, plaintext, plaintext.length);
+    }
+
+    /** As {@link #seal(byte[], byte[], byte[])}, for the first {@code length} bytes of {@code plaintext}. */
+    public byte[] seal(byte[] key, byte[] sessionId, byte[] plaintext, int length) {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         try {
             Cipher cipher = ciphers.get();
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(sessionId);
-            ByteBuffer out = ByteBuffer.allocate(1 + NONCE_BYTES + cipher.getOutputSize(plaintext.length));
-            out.put(VERSION).put(nonce);
-            cipher.doFinal(ByteBuffer.wrap(plaintext), out);
-            return out.array();
+            byte[] sealed = new byte[1 + NONCE_BYTES + cipher.getOutputSize(length)];
+            sealed[0] = VERSION;
+            System.arraycopy(nonce, 0, sealed, 1, NONCE_BYTES);
+            cipher.doFinal(plaintext, 0, length, sealed, 1 + NONCE_BYTES);
+            return sealed;
         } catch (GeneralSecurityException e) {
             // A bad key length or a JVM without AES-GCM: a programming or platform error, never data.
             throw new IllegalStateException("AES-GCM encryption failed: " + e.getClass().getSimpleName());

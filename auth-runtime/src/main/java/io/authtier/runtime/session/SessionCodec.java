@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,13 @@ public final class SessionCodec {
         SessionTokens tokens = session.tokens();
         ByteArrayOutputStream out = new ByteArrayOutputStream(512 + tokens.accessToken().length()
                 + tokens.refreshToken().map(String::length).orElse(0) + tokens.idToken().map(String::length).orElse(0));
+        encode(session, out);
+        return out.toByteArray();
+    }
+
+    /** Writes {@code session}'s bytes to {@code out} (which must not be one that logs or keeps them). */
+    public void encode(Session session, OutputStream out) {
+        SessionTokens tokens = session.tokens();
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeNumberField("v", 1);
@@ -54,7 +62,6 @@ public final class SessionCodec {
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialise a session: " + e.getClass().getSimpleName());
         }
-        return out.toByteArray();
     }
 
     /** The session, or empty if {@code bytes} are not a version-1 session (the cause is not kept: it may quote data). */

@@ -57,4 +57,37 @@ class SessionCipherTest {
         assertThat(cipher.open(key, id, java.util.Arrays.copyOf(sealed, 20))).isInstanceOf(SessionCipher.Opened.Failed.class);
         assertThat(cipher.open(key, id, new byte[0])).isInstanceOf(SessionCipher.Opened.Failed.class);
     }
+
+    @Test
+    @DisplayName("A seal of the first bytes of a longer buffer opens to those bytes alone")
+    void sealOfAPrefix() {
+        byte[] key = random32();
+        byte[] id = random32();
+        byte[] buffer = java.util.Arrays.copyOf(plain, plain.length + 100);
+        java.util.Arrays.fill(buffer, plain.length, buffer.length, (byte) 'x');
+
+        byte[] sealed = cipher.seal(key, id, buffer, plain.length);
+
+        assertThat(sealed).hasSize(cipher.seal(key, id, plain).length);
+        assertThat(cipher.open(key, id, sealed)).isInstanceOfSatisfying(SessionCipher.Opened.Plain.class,
+                opened -> assertThat(opened.bytes()).isEqualTo(plain));
+    }
+
+    @Test
+    @DisplayName("The plaintext buffer is zeroed after use, and one grown past 64 KiB by a large session is not kept")
+    void plaintextBufferIsWiped() {
+        PlaintextBuffer buffer = new PlaintextBuffer();
+        buffer.writeBytes(plain);
+        byte[] inside = buffer.bytes();
+
+        buffer.wipe();
+
+        assertThat(buffer.size()).isZero();
+        assertThat(java.util.Arrays.copyOf(inside, plain.length)).containsOnly(0);
+        buffer.writeBytes(new byte[PlaintextBuffer.MAX_KEPT_BYTES + 1]);
+        buffer.wipe();
+        assertThat(buffer.bytes().length).isLessThanOrEqualTo(PlaintextBuffer.MAX_KEPT_BYTES);
+        buffer.writeBytes(plain);
+        assertThat(java.util.Arrays.copyOf(buffer.bytes(), buffer.size())).isEqualTo(plain);
+    }
 }
