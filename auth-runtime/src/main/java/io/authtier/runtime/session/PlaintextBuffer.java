@@ -5,9 +5,8 @@ import java.util.Arrays;
 
 /**
  * A thread's reusable buffer for a session's plaintext on its way into {@link SessionCipher#seal}: read in place,
- * not copied out, and wiped after each use, since it holds tokens. A session written meant three copies of its
- * plaintext (the encoder's buffer, the copy out of it, and the cipher's input wrapper); this was a quarter of what
- * a session create allocated (docs/benchmarks.md, "Eleventh session").
+ * not copied out, and wiped after each use, since it holds tokens. The encoder's own buffer and the copy out of it
+ * were a quarter of what a session create allocated (docs/benchmarks.md, "Eleventh session").
  */
 final class PlaintextBuffer extends ByteArrayOutputStream {
 
