@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.authtier.runtime.testsupport.RawHttp;
 import io.authtier.runtime.testsupport.RunningRuntime;
+import io.authtier.runtime.testsupport.RedisLoginConfig;
 import io.authtier.runtime.testsupport.SigningKeys;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,20 +41,8 @@ class BackchannelLogoutBodyTest {
     static void start() {
         idp = new MockOAuth2Server();
         idp.start(InetAddress.getLoopbackAddress(), 0);
-        runtime = RunningRuntime.start("""
-                issuers:
-                - name: main
-                  issuerUrl: %s
-                  audiences: [shop-api]
-                sessions:
-                  store: Memory
-                  cookie:
-                    signingKeys: [{id: k1, file: %s}]
-                  login:
-                    issuer: main
-                    clientId: shop-web
-                    allowedRedirectDomains: [127.0.0.1]
-                """.formatted(idp.issuerUrl("main"), SigningKeys.write(dir, "k1")), Clock.systemUTC(), policy -> policy);
+        runtime = RunningRuntime.start(RedisLoginConfig.inMemory(idp.issuerUrl("main").toString(), SigningKeys.write(dir, "k1")),
+                Clock.systemUTC(), policy -> policy);
         await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
     }
 

@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.authtier.runtime.testsupport.JwksServer;
 import io.authtier.runtime.testsupport.MutableClock;
 import io.authtier.runtime.testsupport.RunningRuntime;
+import io.authtier.runtime.testsupport.RedisLoginConfig;
 import io.authtier.runtime.testsupport.SigningKeys;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -36,20 +37,8 @@ class LoginDiscoveryBackoffTest {
         RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
         MutableClock clock = new MutableClock(Instant.now());
         try (JwksServer idp = new JwksServer("shop", List.of(key.toPublicJWK()));
-             RunningRuntime runtime = RunningRuntime.start("""
-                     issuers:
-                     - name: main
-                       issuerUrl: %s
-                       audiences: [shop-api]
-                     sessions:
-                       store: Memory
-                       cookie:
-                         signingKeys: [{id: k1, file: %s}]
-                       login:
-                         issuer: main
-                         clientId: shop-web
-                         allowedRedirectDomains: [127.0.0.1]
-                     """.formatted(idp.issuer(), SigningKeys.write(dir, "k1")), clock, policy -> policy)) {
+             RunningRuntime runtime = RunningRuntime.start(RedisLoginConfig.inMemory(idp.issuer(), SigningKeys.write(dir, "k1")), clock,
+                     policy -> policy)) {
             await().atMost(Duration.ofSeconds(20)).until(() -> runtime.management("/readyz").statusCode() == 200);
 
             // Given an IdP that now answers every request with 500

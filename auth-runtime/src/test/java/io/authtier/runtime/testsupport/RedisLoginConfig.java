@@ -29,11 +29,16 @@ public final class RedisLoginConfig {
      * no Redis for an L2 cache to be in).
      */
     public static String inMemory(String issuerUrl, Path signingKey) {
-        return login(issuerUrl, signingKey);
+        return login(issuerUrl, signingKey, "");
+    }
+
+    /** As {@link #inMemory(String, Path)}, with {@code cookieSetting} (such as {@code sameSite: Strict}) in {@code sessions.cookie}. */
+    public static String inMemory(String issuerUrl, Path signingKey, String cookieSetting) {
+        return login(issuerUrl, signingKey, "    " + cookieSetting + "\n");
     }
 
     private static String yaml(String issuerUrl, Path signingKey, String topology, List<Integer> ports) {
-        return login(issuerUrl, signingKey) + """
+        return login(issuerUrl, signingKey, "") + """
                 redis:
                 %s  endpoints: [%s]
                 tokenCache:
@@ -42,8 +47,11 @@ public final class RedisLoginConfig {
                 ports.stream().map(port -> "\"127.0.0.1:" + port + "\"").collect(Collectors.joining(", ")));
     }
 
-    /** The {@code issuers} and {@code sessions} sections, which say nothing of where sessions are kept. */
-    private static String login(String issuerUrl, Path signingKey) {
+    /**
+     * The {@code issuers} and {@code sessions} sections, which say nothing of where sessions are kept;
+     * {@code cookieLines} go into {@code sessions.cookie}, indented.
+     */
+    private static String login(String issuerUrl, Path signingKey, String cookieLines) {
         return """
                 issuers:
                 - name: main
@@ -52,11 +60,11 @@ public final class RedisLoginConfig {
                 sessions:
                   localCacheTtl: 0s
                   cookie:
-                    signingKeys: [{id: k1, file: %s}]
+                %s    signingKeys: [{id: k1, file: %s}]
                   login:
                     issuer: main
                     clientId: shop-web
                     allowedRedirectDomains: [shop.example.com, 127.0.0.1]
-                """.formatted(issuerUrl, signingKey);
+                """.formatted(issuerUrl, cookieLines, signingKey);
     }
 }
