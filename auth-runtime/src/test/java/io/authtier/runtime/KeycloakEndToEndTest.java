@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -165,6 +166,38 @@ class KeycloakEndToEndTest {
     }
 
     @Test
+    @DisplayName("With Keycloak's single sign-on alive, a login again goes straight through; with prompt=login (and max_age=0) "
+            + "Keycloak asks for the password again, and the ID token's fresh auth_time is accepted")
+    void promptLoginAsksAgain() {
+        Browser browser = new Browser();
+        logIn(browser);
+        String keycloakAuth = keycloak.realmUrl(REALM) + "/protocol/openid-connect/auth?";
+
+        // When the same browser logs in again without prompt, then Keycloak's single sign-on answers at once: no form
+        HttpResponse<String> again = browser.follow(app() + "/oauth2/start?rd=/app/", next -> next.endsWith("/app/"));
+        assertThat(again.statusCode()).isEqualTo(302);
+        assertThat(again.headers().firstValue("Location")).hasValue("/app/");
+
+        // When it logs in with prompt=login, then Keycloak shows its login form again
+        int hopsBefore = browser.hops().size();
+        HttpResponse<String> form = browser.follow(app() + "/oauth2/start?prompt=login&rd=/app/", next -> false);
+        assertThat(browser.hops().subList(hopsBefore, browser.hops().size())).anySatisfy(hop -> assertThat(hop.headers()
+                .firstValue("Location").orElse("")).startsWith(keycloakAuth).contains("prompt=login").contains("max_age=0"));
+        assertThat(form.statusCode()).isEqualTo(200);
+        Matcher action = LOGIN_FORM.matcher(form.body());
+        assertThat(action.find()).as("Keycloak's login form, shown again").isTrue();
+
+        // And once the user has entered the password again, the login completes: the new auth_time passes the check
+        HttpResponse<String> submitted = browser.postForm(action.group(1).replace("&amp;", "&"),
+                Map.of("username", "alice", "password", "alice", "credentialId", ""));
+        assertThat(submitted.statusCode()).isEqualTo(302);
+        HttpResponse<String> back = browser.follow(submitted.headers().firstValue("Location").orElseThrow(), next -> !next.contains("/oauth2/"));
+        assertThat(back.statusCode()).isEqualTo(302);
+        assertThat(back.headers().firstValue("Location")).hasValue("/app/");
+        assertThat(browser.get(app() + "/auth").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     @DisplayName("Keycloak's tokens: an access token passes, its ID token and a tampered copy do not")
     void bearerTokens() {
         JsonNode tokens = keycloak.passwordGrant(REALM, CLIENT, SECRET, "alice", "alice");
@@ -201,6 +234,8 @@ class KeycloakEndToEndTest {
     @Test
     @DisplayName("Logging the user out in Keycloak posts a logout token to the runtime, which ends the session")
     void backchannelLogout() {
+        // Given alice logged in from this browser alone (other tests leave her Keycloak sessions behind: see below)
+        keycloak.post("/" + REALM + "/users/" + aliceId + "/logout", Map.of());
         Browser browser = new Browser();
         logIn(browser);
         assertThat(browser.get(app() + "/auth").statusCode()).isEqualTo(200);
@@ -208,5 +243,25 @@ class KeycloakEndToEndTest {
         keycloak.post("/" + REALM + "/users/" + aliceId + "/logout", Map.of());
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(browser.get(app() + "/auth").statusCode()).isEqualTo(401));
+    }
+
+    @Test
+    @DisplayName("alice in two browsers, logged out in Keycloak: Keycloak 26.5 sends one logout token naming one session's sid "
+            + "(keycloak#22914), which ends that session only (docs/login.md, Keycloak: end the others with /admin/logout)")
+    void keycloakLogsOutOneOfTwoSessions() {
+        // Given alice logged in from two browsers, so two sessions in Keycloak and two at the runtime
+        keycloak.post("/" + REALM + "/users/" + aliceId + "/logout", Map.of());
+        Browser laptop = new Browser();
+        logIn(laptop);
+        Browser phone = new Browser();
+        logIn(phone);
+
+        // When an administrator logs alice out in Keycloak
+        keycloak.post("/" + REALM + "/users/" + aliceId + "/logout", Map.of());
+
+        // Then one of her sessions ends at the runtime, and the other lives on: the only logout token names one sid.
+        // (Not the runtime's /admin/logout here: it would refuse the logins of the tests after this one for 11 minutes.)
+        await().atMost(Duration.ofSeconds(30)).until(() -> Stream.of(laptop, phone).filter(b -> b.get(app() + "/auth").statusCode() == 401).count() == 1);
+        assertThat(Stream.of(laptop, phone).map(b -> b.get(app() + "/auth").statusCode())).containsExactlyInAnyOrder(200, 401);
     }
 }
