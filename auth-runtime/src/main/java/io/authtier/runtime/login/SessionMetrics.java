@@ -65,6 +65,9 @@ public final class SessionMetrics {
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    /** {@link #STORE_DURATION}'s timers by operation, one map per outcome. */
+    private final Map<String, Timer> storeOk = new ConcurrentHashMap<>();
+    private final Map<String, Timer> storeError = new ConcurrentHashMap<>();
     private final AtomicLong active = new AtomicLong(-1);
 
     public SessionMetrics(MeterRegistry registry) {
@@ -132,13 +135,22 @@ public final class SessionMetrics {
     }
 
     private void recordStoreCall(String operation, boolean ok, long nanos) {
-        String outcome = ok ? "ok" : "error";
-        timers.computeIfAbsent("store|" + operation + "|" + outcome, key -> Timer.builder(STORE_DURATION)
+        // Runs for every Redis call of a cookie request: a plain lookup by operation, no key string built, no lambda.
+        Map<String, Timer> byOperation = ok ? storeOk : storeError;
+        Timer timer = byOperation.get(operation);
+        if (timer == null) {
+            timer = byOperation.computeIfAbsent(operation, op -> storeTimer(op, ok ? "ok" : "error"));
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer storeTimer(String operation, String outcome) {
+        return Timer.builder(STORE_DURATION)
                 .description("Session store calls (Redis or memory; not the replica's short memory), by operation "
                         + "(create|load|touch|update|delete|delete_user|delete_idp_session|lock|count) and outcome (ok|error)")
-                .tag("operation", operation).tag("outcome", outcome).serviceLevelObjectives(BUCKETS).register(registry))
-                .record(nanos, TimeUnit.NANOSECONDS);
+                .tag("operation", operation).tag("outcome", outcome).serviceLevelObjectives(BUCKETS).register(registry);
     }
+
 
     /** Records one token endpoint call: {@code grant} code or refresh; {@code outcome} granted, refused or unavailable. */
     void idpCall(String grant, String outcome, long startNanos) {
