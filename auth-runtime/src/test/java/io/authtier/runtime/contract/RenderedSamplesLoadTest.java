@@ -124,6 +124,8 @@ class RenderedSamplesLoadTest {
             + "runtime: {trustedProxies: [10.0.0.0/8, 192.168.1.7/32, 'fd00::/8', '::1/128', 0.0.0.0/0]}\n"),
         Arguments.of("wildcards", ISSUER + REDIS + LOGIN.formatted("'*.example.com', shop.example.com, localhost")),
         Arguments.of("every-algorithm", ISSUER.replace("}]", ", allowedAlgorithms: " + java.util.Arrays.toString(SigningAlgorithm.values()) + "}]") + REDIS),
+        Arguments.of("no-login-no-redis", "issuers: [{name: a, issuerUrl: 'https://a.example/r', audiences: [x], introspection: {clientId: c, "
+            + "clientSecretRef: {name: s, key: k}}}]\nruntime: {replicas: 3}\n"),
         Arguments.of("token-bytes-least", ISSUER + REDIS + "runtime: {maxTokenBytes: 256}\n"),
         Arguments.of("token-bytes-most", ISSUER + REDIS + "runtime: {maxTokenBytes: 65536}\n"),
         Arguments.of("token-prefixes", "issuers: [{name: a, issuerUrl: 'https://a.example/r', audiences: [x], introspection: {clientId: c, "

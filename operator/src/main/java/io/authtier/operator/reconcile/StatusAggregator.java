@@ -33,10 +33,14 @@ public final class StatusAggregator {
   }
 
   public AuthTierStatus aggregate(AuthTier tier, Observation observation) {
+    if (tier.getSpec() == null) {
+      return withoutSpec(tier, observation);
+    }
     var generation = tier.getMetadata().getGeneration();
     // Once the tier has served, pods that come and go (the HPA scaling up, one pod restarting) are not a rollout.
     var servedBefore = previousReady(tier).filter(c -> "True".equals(c.status())).isPresent();
-    var runtime = RuntimeObservation.of(tier, observation.deployment(), servedBefore);
+    var rolledOutTemplate = Optional.ofNullable(tier.getStatus()).map(AuthTierStatus::runtime).map(RuntimeStatus::rolledOutTemplate);
+    var runtime = RuntimeObservation.of(tier, observation.deployment(), servedBefore, rolledOutTemplate);
     var conditions = new EnumMap<ConditionType, Verdict>(ConditionType.class);
 
     var redisNeedsPerson = observation.redis().filter(RedisObservation::needsPerson);
@@ -58,23 +62,48 @@ public final class StatusAggregator {
     conditions.put(ConditionType.Ready, stalled.isTrue() ? Verdict.isFalse(stalled.reason(), stalled.message())
         : ready(tier, observation, runtime, conditions));
 
-    var previous = tier.getStatus() == null ? List.<Condition>of() : tier.getStatus().conditions();
-    var now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
-    var list = new ArrayList<Condition>();
-    for (var type : ConditionType.values()) {
-      var verdict = conditions.get(type);
-      var before = find(previous, type.name());
-      var since = before.filter(c -> verdict.status().equals(c.status()))
-          .map(Condition::lastTransitionTime)
-          .orElse(now);
-      list.add(new Condition(type.name(), verdict.status(), generation, since, verdict.reason(), verdict.message()));
-    }
+    var list = stamp(tier, conditions);
     // Kept while unobserved, and above all while spec.redis is gone: RedisModeGuard knows the running mode only from
     // here, and without it the next reconcile would take the removal as a tier that never had Redis and delete it all.
     var redisStatus = observation.redis().map(RedisObservation::status)
         .or(() -> Optional.ofNullable(tier.getStatus()).map(AuthTierStatus::redis))
         .orElse(null);
     return new AuthTierStatus(generation, list, runtime.status(Names.endpoint(tier)), redisStatus);
+  }
+
+  /**
+   * An AuthTier without spec (a CRD without its schema let it in): Stalled with the validator's message, and
+   * nothing else is known, as nothing is reconciled for it.
+   */
+  private AuthTierStatus withoutSpec(AuthTier tier, Observation observation) {
+    var problem = observation.blocker().orElse(new Observation.Problem("InvalidSpec", "spec: is required"));
+    var conditions = new EnumMap<ConditionType, Verdict>(ConditionType.class);
+    for (var type : ConditionType.values()) {
+      conditions.put(type, Verdict.unknown("NotReconciled", "Nothing is reconciled while the tier has no spec"));
+    }
+    conditions.put(ConditionType.Stalled, Verdict.isTrue(problem.reason(), problem.message()));
+    conditions.put(ConditionType.Ready, Verdict.isFalse(problem.reason(), problem.message()));
+    conditions.put(ConditionType.Reconciling, Verdict.isFalse("Stalled",
+        "Waiting for the problem in the Stalled condition to be fixed"));
+    var previous = Optional.ofNullable(tier.getStatus());
+    return new AuthTierStatus(tier.getMetadata().getGeneration(), stamp(tier, conditions),
+        previous.map(AuthTierStatus::runtime).orElse(null), previous.map(AuthTierStatus::redis).orElse(null));
+  }
+
+  /** Conditions in their fixed order, each with the generation, and a transition time that moves only on change. */
+  private List<Condition> stamp(AuthTier tier, Map<ConditionType, Verdict> conditions) {
+    var generation = tier.getMetadata().getGeneration();
+    var previous = tier.getStatus() == null ? List.<Condition>of() : tier.getStatus().conditions();
+    var now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
+    var list = new ArrayList<Condition>();
+    for (var type : ConditionType.values()) {
+      var verdict = conditions.get(type);
+      var since = find(previous, type.name()).filter(c -> verdict.status().equals(c.status()))
+          .map(Condition::lastTransitionTime)
+          .orElse(now);
+      list.add(new Condition(type.name(), verdict.status(), generation, since, verdict.reason(), verdict.message()));
+    }
+    return list;
   }
 
   private static Optional<Condition> previousReady(AuthTier tier) {
@@ -259,30 +288,36 @@ public final class StatusAggregator {
     }
   }
 
-  /** The runtime Deployment as status needs it. */
   /**
    * The runtime's Deployment as status reads it.
    *
-   * @param servedBefore whether the tier has been Ready: then a template that is rolled out stays rolled out
-   *                     while pods come and go (the HPA adding pods, one pod restarting)
+   * @param servedBefore      whether the tier has been Ready: then a template that is rolled out stays rolled out
+   *                          while pods come and go (the HPA adding pods, one pod restarting)
+   * @param template          a hash of the Deployment's pod template
+   * @param rolledOutTemplate that hash when the last rollout completed, from the previous status
    */
   record RuntimeObservation(boolean exists, String name, int wanted, int ready, int updated, int total,
-      boolean generationObserved, boolean servedBefore, int floor, Optional<String> stuck) {
+      boolean generationObserved, boolean servedBefore, int floor, Optional<String> stuck, String template,
+      Optional<String> rolledOutTemplate) {
 
-    static RuntimeObservation of(AuthTier tier, Optional<Deployment> deployment, boolean servedBefore) {
+    static RuntimeObservation of(AuthTier tier, Optional<Deployment> deployment, boolean servedBefore,
+        Optional<String> rolledOutTemplate) {
       var spec = tier.getSpec();
       int fallbackWanted = spec.autoscaling().enabled() ? spec.autoscaling().minReplicas() : spec.runtime().replicas();
       // The configured minimum of serving pods: replicas (or minReplicas) less maxUnavailable, one at least.
       int floor = Math.max(1, fallbackWanted - spec.disruption().maxUnavailable());
       if (deployment.isEmpty()) {
-        return new RuntimeObservation(false, Names.runtime(tier), fallbackWanted, 0, 0, 0, false, servedBefore, floor, Optional.empty());
+        return new RuntimeObservation(false, Names.runtime(tier), fallbackWanted, 0, 0, 0, false, servedBefore, floor,
+            Optional.empty(), "", rolledOutTemplate);
       }
       var d = deployment.get();
       var status = d.getStatus();
+      var template = PodTemplateHash.of(d.getSpec() == null ? null : d.getSpec().getTemplate());
       // A Deployment without spec.replicas runs one pod until the HPA sets it.
       int wanted = d.getSpec() != null && d.getSpec().getReplicas() != null ? d.getSpec().getReplicas() : 1;
       if (status == null) {
-        return new RuntimeObservation(true, Names.runtime(tier), wanted, 0, 0, 0, false, servedBefore, floor, Optional.empty());
+        return new RuntimeObservation(true, Names.runtime(tier), wanted, 0, 0, 0, false, servedBefore, floor, Optional.empty(),
+            template, rolledOutTemplate);
       }
       var generation = d.getMetadata().getGeneration();
       boolean observed = status.getObservedGeneration() != null
@@ -300,16 +335,23 @@ public final class StatusAggregator {
                   + "app.kubernetes.io/instance=" + tier.getMetadata().getName()
                   + " (the runtime's log names a configuration it refuses); a fixed spec rolls out again");
       return new RuntimeObservation(true, Names.runtime(tier), wanted, orZero(status.getReadyReplicas()),
-          orZero(status.getUpdatedReplicas()), orZero(status.getReplicas()), observed, servedBefore, floor, stuck);
+          orZero(status.getUpdatedReplicas()), orZero(status.getReplicas()), observed, servedBefore, floor, stuck, template,
+          rolledOutTemplate);
     }
 
     /**
      * Whether the current pod template runs on every pod and no pod of an older one is left. With
      * maxUnavailable 0, the last old pod goes only once the new ones are ready; a new tier's pods must
      * all be ready once, and after that readiness is {@link #readiness()}'s business, not a rollout's.
+     * The HPA writing spec.replicas bumps the Deployment's generation too, and the ReplicaSet counts
+     * its new pods only once it has made them: neither is a rollout while the template is the one
+     * the pods already ran.
      */
     boolean rolledOut() {
-      return exists && generationObserved && updated >= wanted && total <= wanted && (ready >= wanted || servedBefore);
+      boolean templateObserved = generationObserved || rolledOutTemplate.filter(template::equals).isPresent();
+      boolean noOldPods = updated >= total;
+      boolean allReadyOnce = servedBefore || (ready >= wanted && updated >= wanted);
+      return exists && templateObserved && noOldPods && allReadyOnce;
     }
 
     /**
@@ -337,7 +379,8 @@ public final class StatusAggregator {
     }
 
     RuntimeStatus status(String endpoint) {
-      return new RuntimeStatus(wanted, ready, ready + "/" + wanted, endpoint);
+      return new RuntimeStatus(wanted, ready, ready + "/" + wanted, endpoint,
+          rolledOut() ? template : rolledOutTemplate.orElse(null));
     }
 
     private static int orZero(Integer value) {

@@ -224,15 +224,15 @@ public final class SpecValidator {
       }
       secretRef(at + ".secretRef", key.secretRef(), true, report);
     }
-    if (sessions.store() == SessionStore.Redis && spec.redis() == null) {
-      report.accept(new SpecProblem("spec.sessions.store", "Redis (the default) needs spec.redis: add redis: {mode: Standalone} for a Redis the operator runs (or mode External), or, for development, set sessions.store: Memory with runtime.replicas: 1 and autoscaling.enabled: false"));
-    }
-    if (sessions.store() == SessionStore.Memory && (spec.runtime().replicas() != 1 || spec.autoscaling().enabled())) {
-      report.accept(new SpecProblem("spec.sessions.store", "Memory keeps sessions in one pod: set runtime.replicas to 1 and autoscaling.enabled to false, or use sessions.store Redis"));
-    }
     var login = sessions.login();
     if (login == null) {
-      return;
+      return; // no login, no sessions: bearer tokens alone need neither Redis nor a single pod
+    }
+    if (sessions.store() == SessionStore.Redis && spec.redis() == null) {
+      report.accept(new SpecProblem("spec.sessions.store", "Redis (the default) keeps login sessions in spec.redis: add redis: {mode: Standalone} for a Redis the operator runs (or mode External), or, for development, set sessions.store: Memory with runtime.replicas: 1 and autoscaling.enabled: false"));
+    }
+    if (sessions.store() == SessionStore.Memory && (spec.runtime().replicas() != 1 || spec.autoscaling().enabled())) {
+      report.accept(new SpecProblem("spec.sessions.store", "Memory keeps login sessions in one pod: set runtime.replicas to 1 and autoscaling.enabled to false, or use sessions.store Redis"));
     }
     if (spec.issuers().stream().noneMatch(i -> login.issuer() != null && login.issuer().equals(i.name()))) {
       report.accept(new SpecProblem("spec.sessions.login.issuer", "must name one of spec.issuers[].name"));

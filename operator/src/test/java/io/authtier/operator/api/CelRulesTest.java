@@ -44,14 +44,18 @@ class CelRulesTest {
   private static final String ISSUER = "issuers: [{name: main, issuerUrl: 'https://idp.example/realms/a', audiences: [api]}]\n";
   private static final String DEV = ISSUER + "sessions: {store: Memory}\nruntime: {replicas: 1}\nautoscaling: {enabled: false}\n";
   private static final String REDIS = "redis: {mode: External, external: {endpoints: ['r:6379']}}\n";
+  private static final String LOGIN = "sessions: {login: {issuer: main, clientId: web, allowedRedirectDomains: [a.example]}}\n";
 
   static Stream<Arguments> cases() {
     return Stream.of(
         Arguments.of("a development tier", DEV, null),
         Arguments.of("a tier with external Redis", ISSUER + REDIS, null),
-        Arguments.of("Redis sessions (the default) without a redis section", ISSUER, "sessions.store Redis (the default) needs spec.redis"),
-        Arguments.of("Memory sessions with two replicas", ISSUER + "sessions: {store: Memory}\nruntime: {replicas: 2}\nautoscaling: {enabled: false}\n", "sessions.store Memory keeps sessions in one pod"),
-        Arguments.of("Memory sessions with autoscaling (on by default)", ISSUER + "sessions: {store: Memory}\nruntime: {replicas: 1}\n", "sessions.store Memory keeps sessions in one pod"),
+        Arguments.of("bearer tokens only: no login, no Redis, two replicas and autoscaling", ISSUER + "runtime: {replicas: 2}\n", null),
+        Arguments.of("bearer tokens only, sessions.store Memory said outright, autoscaling", ISSUER + "sessions: {store: Memory}\n", null),
+        Arguments.of("login with Redis sessions (the default) without a redis section", ISSUER + LOGIN, "sessions.store Redis (the default) keeps login sessions in spec.redis"),
+        Arguments.of("login with Memory sessions and two replicas", ISSUER + LOGIN.replace("sessions: {", "sessions: {store: Memory, ") + "runtime: {replicas: 2}\nautoscaling: {enabled: false}\n", "sessions.store Memory keeps login sessions in one pod"),
+        Arguments.of("login with Memory sessions and autoscaling (on by default)", ISSUER + LOGIN.replace("sessions: {", "sessions: {store: Memory, ") + "runtime: {replicas: 1}\n", "sessions.store Memory keeps login sessions in one pod"),
+        Arguments.of("login with Memory sessions in one pod", ISSUER + LOGIN.replace("sessions: {", "sessions: {store: Memory, ") + "runtime: {replicas: 1}\nautoscaling: {enabled: false}\n", null),
         Arguments.of("minReplicas above maxReplicas", ISSUER + REDIS + "autoscaling: {minReplicas: 5, maxReplicas: 3}\n", "autoscaling.minReplicas must not exceed"),
         Arguments.of("maxReplicas below the default minReplicas", ISSUER + REDIS + "autoscaling: {maxReplicas: 1}\n", "autoscaling.minReplicas must not exceed"),
         Arguments.of("two issuers with one name", "issuers: [{name: a, issuerUrl: 'https://a', audiences: [x]}, {name: a, issuerUrl: 'https://b', audiences: [y]}]\n" + REDIS, "issuers[].name must be unique"),

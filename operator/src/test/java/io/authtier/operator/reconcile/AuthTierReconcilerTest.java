@@ -314,6 +314,22 @@ class AuthTierReconcilerTest {
     assertThat(harness.client().apps().deployments().inNamespace("dev").withName("dev-auth").get()).isNull();
   }
 
+  @Test
+  @DisplayName("An AuthTier without spec (the CRD requires one; a cluster without its schema does not) is Stalled, not an error retried forever")
+  void missingSpecStalls() throws Exception {
+    var tier = new io.authtier.operator.api.v1alpha1.AuthTier();
+    tier.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace("dev").withName("nospec").build());
+    harness.create(tier);
+
+    var stalled = harness.awaitCondition("dev", "nospec", "Stalled", "True");
+    assertThat(stalled.reason()).isEqualTo("InvalidSpec");
+    assertThat(stalled.message()).contains("spec: is required");
+    assertThat(harness.condition("dev", "nospec", "Ready")).hasValueSatisfying(c -> assertThat(c.status()).isEqualTo("False"));
+    assertThat(harness.condition("dev", "nospec", "RuntimeReady"))
+        .hasValueSatisfying(c -> assertThat(c.status()).isEqualTo("Unknown"));
+    assertThat(harness.client().apps().deployments().inNamespace("dev").withName("nospec").get()).isNull();
+  }
+
   // --- helpers
 
   private Deployment deployment() {

@@ -125,6 +125,48 @@ class StatusAggregatorTest {
   }
 
   @Test
+  @DisplayName("An HPA scale-up, step by step as the Deployment controller reports it (generation bumped, then observed, then pods made), keeps the tier Ready")
+  void hpaScaleIsNotARollout() {
+    var tier = Tiers.sample("production.yaml", "prod");
+    var hpa = hpa("ScalingActive", "True", "ValidMetricFound");
+    var template = new io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder().withNewMetadata()
+        .addToAnnotations("authtier.io/config-hash", "c1").endMetadata().build();
+    var steady = withTemplate(readyDeployment(3, 1L), template);
+    tier.setStatus(aggregator(T0).aggregate(tier, running(steady, hpa)));
+    assertThat(condition(tier.getStatus().conditions(), "Ready").status()).isEqualTo("True");
+    assertThat(tier.getStatus().runtime().rolledOutTemplate()).isNotBlank();
+
+    // The HPA writes replicas 5 through the scale subresource: generation 2, which the controller has not observed yet
+    var written = new DeploymentBuilder(steady).editMetadata().withGeneration(2L).endMetadata().editSpec().withReplicas(5).endSpec().build();
+    // The controller observes it; the new ReplicaSet counts its pods only once it has made them
+    var observed = new DeploymentBuilder(written).editStatus().withObservedGeneration(2L).endStatus().build();
+    // 5 pods, 2 of them JVMs still starting
+    var starting = withPods(observed, 5, 5, 3);
+    var done = withPods(observed, 5, 5, 5);
+    var at = T0;
+    for (var deployment : List.of(written, observed, starting, done)) {
+      at = at.plusSeconds(5);
+      tier.setStatus(aggregator(at).aggregate(tier, running(deployment, hpa)));
+
+      assertThat(condition(tier.getStatus().conditions(), "Ready").status()).isEqualTo("True");
+      assertThat(condition(tier.getStatus().conditions(), "Reconciling").reason()).isEqualTo("Reconciled");
+    }
+    assertThat(condition(tier.getStatus().conditions(), "Ready").lastTransitionTime()).isEqualTo("2026-11-28T10:00:00Z");
+
+    // A new template (a Secret changed) in the same unobserved window is a rollout
+    var changed = new DeploymentBuilder(done).editMetadata().withGeneration(3L).endMetadata().editSpec().editTemplate().editMetadata()
+        .addToAnnotations("authtier.io/config-hash", "c2").endMetadata().endTemplate().endSpec().build();
+    var rolling = aggregator(at.plusSeconds(5)).aggregate(tier, running(changed, hpa));
+    assertThat(condition(rolling.conditions(), "Reconciling").reason()).isEqualTo("RollingOut");
+    assertThat(condition(rolling.conditions(), "Ready").status()).isEqualTo("False");
+    assertThat(rolling.runtime().rolledOutTemplate()).isEqualTo(tier.getStatus().runtime().rolledOutTemplate());
+  }
+
+  private static Deployment withTemplate(Deployment deployment, io.fabric8.kubernetes.api.model.PodTemplateSpec template) {
+    return new DeploymentBuilder(deployment).editSpec().withTemplate(template).endSpec().build();
+  }
+
+  @Test
   @DisplayName("Ready holds while the pods the PDB keeps are ready (minReplicas 3 less maxUnavailable 1), however far the HPA scales up")
   void readyAgainstTheConfiguredFloor() {
     var tier = Tiers.sample("production.yaml", "prod");

@@ -3,6 +3,7 @@ package io.authtier.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -35,6 +36,7 @@ public class AuthTier extends CustomResource<AuthTierSpec, AuthTierStatus> imple
       + " The operator makes and keeps its objects in the AuthTier's namespace and reports in status.";
 
   @Override
+  @Required
   @JsonPropertyDescription("What the auth tier should be: its OIDC issuers, caches, sessions, Redis, runtime pods,"
       + " autoscaling, disruption budget, monitoring and route rules. The operator never writes it.")
   public AuthTierSpec getSpec() {

@@ -16,10 +16,10 @@ import java.util.List;
     message = "issuers[].issuerUrl must be unique: a token's iss picks its issuer by exact text; list each issuer once, with all its audiences")
 @ValidationRule(value = "!has(self.routes) || self.routes.all(r, self.routes.exists_one(q, q.pathPrefix == r.pathPrefix))",
     message = "routes[].pathPrefix must be unique; merge the rules of a prefix into one route")
-@ValidationRule(value = "self.sessions.store != 'Redis' || has(self.redis)",
-    message = "sessions.store Redis (the default) needs spec.redis: add redis: {mode: Standalone} for a Redis the operator runs (or mode External), or, for development, set sessions.store: Memory with runtime.replicas: 1 and autoscaling.enabled: false")
-@ValidationRule(value = "self.sessions.store != 'Memory' || (self.runtime.replicas == 1 && !self.autoscaling.enabled)",
-    message = "sessions.store Memory keeps sessions in one pod: set runtime.replicas to 1 and autoscaling.enabled to false, or use sessions.store Redis")
+@ValidationRule(value = "!has(self.sessions.login) || self.sessions.store != 'Redis' || has(self.redis)",
+    message = "sessions.store Redis (the default) keeps login sessions in spec.redis: add redis: {mode: Standalone} for a Redis the operator runs (or mode External), or, for development, set sessions.store: Memory with runtime.replicas: 1 and autoscaling.enabled: false")
+@ValidationRule(value = "!has(self.sessions.login) || self.sessions.store != 'Memory' || (self.runtime.replicas == 1 && !self.autoscaling.enabled)",
+    message = "sessions.store Memory keeps login sessions in one pod: set runtime.replicas to 1 and autoscaling.enabled to false, or use sessions.store Redis")
 @ValidationRule(value = "!has(self.sessions.login) || self.issuers.exists(i, i.name == self.sessions.login.issuer)",
     message = "sessions.login.issuer must name one of spec.issuers[].name")
 @ValidationRule(value = "!has(self.sessions.login) || 'openid' in self.sessions.login.scopes",

@@ -10,7 +10,8 @@ public record DisruptionSpec(
     @Default("1")
     @Min(0)
     @Max(RuntimeSpec.MAX_REPLICAS)
-    @JsonPropertyDescription("Most runtime pods that voluntary disruptions (node drains) may take down at once.")
+    @JsonPropertyDescription("Most runtime pods that voluntary disruptions (node drains) may take down at once. 0 lets"
+        + " no drain evict a runtime pod: a node that runs one cannot be drained until this changes.")
     Integer maxUnavailable) {
 
   public DisruptionSpec {

@@ -16,4 +16,8 @@ public record RuntimeStatus(
     String replicaSummary,
 
     @JsonPropertyDescription("In-cluster URL of the runtime, for the ingress's auth-url.")
-    String endpoint) {}
+    String endpoint,
+
+    @JsonPropertyDescription("A hash of the pod template that every runtime pod ran when its last rollout completed. The"
+        + " HPA changing the Deployment's replicas keeps the template, so that is not taken for a rollout.")
+    String rolledOutTemplate) {}

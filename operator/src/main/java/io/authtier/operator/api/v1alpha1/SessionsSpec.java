@@ -9,7 +9,8 @@ import io.fabric8.generator.annotation.Pattern;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SessionsSpec(
     @Default("Redis")
-    @JsonPropertyDescription("Where sessions live. Redis needs spec.redis; Memory is for development and allows one replica only.")
+    @JsonPropertyDescription("Where login sessions live. With sessions.login, Redis needs spec.redis and Memory (for development) allows one"
+        + " replica only; without login there are no sessions, and a tier of bearer tokens alone needs neither.")
     SessionStore store,
 
     @Default("{}")

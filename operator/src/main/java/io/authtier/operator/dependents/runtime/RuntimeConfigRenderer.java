@@ -21,6 +21,7 @@ import io.authtier.operator.api.v1alpha1.RedisTopology;
 import io.authtier.operator.api.v1alpha1.RuntimeSpec;
 import io.authtier.operator.secrets.ReferencedSecrets;
 import io.authtier.operator.api.v1alpha1.RedisMode;
+import io.authtier.operator.api.v1alpha1.SessionStore;
 import io.authtier.operator.reconcile.Names;
 import io.authtier.operator.spec.Durations;
 import java.time.Duration;
@@ -135,6 +136,10 @@ public final class RuntimeConfigRenderer {
     }
     if (sessions.get("login") instanceof ObjectNode login && !spec.sessions().login().redirectToLogin()) {
       login.remove("redirectToLogin");
+    }
+    // Only login makes sessions. Without it and without Redis the runtime is told Memory, which it then never fills.
+    if (spec.sessions().login() == null && spec.redis() == null) {
+      sessions.put("store", SessionStore.Memory.name());
     }
     return sessions;
   }
