@@ -51,6 +51,8 @@ class BearerTokenAttacksTest {
     static JwksServer idp;
     static RSAKey rsa;
     static ECKey ec;
+    /** Published by the issuer: a P-384 key, which only ES384 (not allowed here) may use. */
+    static ECKey ec384;
     static RSAKey attacker;
     /** Published by the issuer, but shorter than the 2048 bits RFC 7518 requires. */
     static RSAKey weak;
@@ -62,9 +64,10 @@ class BearerTokenAttacksTest {
     static void start() throws Exception {
         rsa = new RSAKeyGenerator(2048).keyID("rsa-1").generate();
         ec = new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate();
+        ec384 = new ECKeyGenerator(Curve.P_384).keyID("ec-384").generate();
         attacker = new RSAKeyGenerator(2048).keyID("rsa-1").generate(); // same kid as the real key
         weak = new RSAKeyGenerator(1024, true).keyID("rsa-weak").generate();
-        idp = new JwksServer("shop", List.of(rsa.toPublicJWK(), ec.toPublicJWK(), weak.toPublicJWK()));
+        idp = new JwksServer("shop", List.of(rsa.toPublicJWK(), ec.toPublicJWK(), weak.toPublicJWK(), ec384.toPublicJWK()));
         clock = new MutableClock(Instant.now());
         runtime = RunningRuntime.start("""
                 issuers:
@@ -158,6 +161,7 @@ class BearerTokenAttacksTest {
                     }
                 }),
                 attack("2 ES256 header on the RSA key's kid", "unknown_key", () -> Tokens.sign(ec, JWSAlgorithm.ES256, claims().build(), h -> h.keyID("rsa-1"))),
+                attack("2 ES256 header on a P-384 key's kid", "unknown_key", () -> Tokens.raw("{\"alg\":\"ES256\",\"kid\":\"ec-384\"}", payload(), Tokens.b64(new byte[64]))),
                 // 3. keys carried or pointed at by the header
                 attack("3 embedded jwk", "forbidden_header", () -> Tokens.sign(attacker, JWSAlgorithm.RS256, claims().build(), h -> h.jwk(attacker.toPublicJWK()))),
                 attack("3 jku", "forbidden_header", () -> Tokens.sign(attacker, JWSAlgorithm.RS256, claims().build(), h -> h.jwkURL(URI.create("http://127.0.0.1:1/jwks")))),

@@ -212,6 +212,8 @@ class BrowserLoginTest {
                 "authtier_session_store_duration_seconds_bucket{operation=\"create\",outcome=\"ok\"",
                 "authtier_http_request_duration_seconds_count{endpoint=\"oauth2_callback\"")
                 .doesNotContain(accessToken.substring(0, 20), "ada@example.com");
+        // And the breaker of the login issuer's token endpoint shows its state, as introspection's does
+        assertThat(metrics).containsPattern("authtier_circuit_breaker_state\\{endpoint=\"token\",issuer=\"[^\"]+\",state=\"closed\"} 1.0");
         // And every Redis command of the login (pending login SET and GETDEL, the session GET) is timed as the
         // sessions' client, as a histogram; so is the session script (EVALSHA, or EVAL the first time Redis lacks it)
         for (String command : List.of("set", "getdel", "get")) {

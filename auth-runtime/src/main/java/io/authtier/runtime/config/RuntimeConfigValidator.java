@@ -149,7 +149,7 @@ public final class RuntimeConfigValidator {
             if (config.issuer(login.issuer()).isEmpty()) {
                 problems.add(new ConfigProblem("sessions.login.issuer",
                         "'%s' is not the name of a configured issuer; use one of: %s".formatted(login.issuer(),
-                                config.issuers().stream().map(IssuerConfig::name).collect(Collectors.joining(", ")))));
+                                config.issuers().stream().map(IssuerConfig::name).distinct().collect(Collectors.joining(", ")))));
             }
         });
     }

@@ -1,7 +1,7 @@
 package io.authtier.runtime.introspection;
 
+import io.authtier.runtime.resilience.BreakerStateGauges;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -24,11 +24,11 @@ public final class IntrospectionMetrics {
     public static final String IDP_CALLS = "authtier.idp.calls";
     /** {@code authtier_idp_call_duration_seconds{issuer,outcome}} (histogram): from first attempt to answer. */
     public static final String IDP_CALL_DURATION = "authtier.idp.call.duration";
-    /** {@code authtier_circuit_breaker_state{issuer,state}}: 1 for the current state, 0 for the others. */
-    public static final String CIRCUIT_BREAKER_STATE = "authtier.circuit.breaker.state";
+    /** {@code authtier_circuit_breaker_state{issuer,endpoint,state}}: see {@link BreakerStateGauges}. */
+    public static final String CIRCUIT_BREAKER_STATE = BreakerStateGauges.NAME;
 
     /** The values of the {@code state} label. */
-    public static final List<String> BREAKER_STATES = List.of("closed", "open", "half_open");
+    public static final List<String> BREAKER_STATES = BreakerStateGauges.STATES;
     /** The values of the {@code outcome} label of IdP calls. */
     public static final List<String> IDP_OUTCOMES = List.of("active", "inactive", "error", "timeout", "unreachable",
             "circuit_open", "bulkhead_full");
@@ -93,14 +93,8 @@ public final class IntrospectionMetrics {
                 .register(registry));
     }
 
-    /** Registers the state gauges of {@code issuer}'s circuit breaker; {@code state} gives a {@link #BREAKER_STATES} value. */
+    /** Registers the state gauges of {@code issuer}'s introspection breaker; {@code state} gives a {@link #BREAKER_STATES} value. */
     public void circuitBreaker(String issuer, Supplier<String> state) {
-        for (String value : BREAKER_STATES) {
-            Gauge.builder(CIRCUIT_BREAKER_STATE, () -> value.equals(state.get()) ? 1 : 0)
-                    .description("Circuit breaker of the calls to an IdP: 1 for the current state")
-                    .tag("issuer", issuer).tag("state", value)
-                    .strongReference(true)
-                    .register(registry);
-        }
+        BreakerStateGauges.register(registry, issuer, BreakerStateGauges.INTROSPECTION, state);
     }
 }

@@ -95,6 +95,7 @@ public final class BrowserSessions implements AutoCloseable {
         Discovery<ProviderEndpoints> discovery = new Discovery<>(issuerUrl, "the login issuer", http, timeout, ProviderEndpoints::of,
                 clock, DISCOVERY_PAUSE);
         IdpGuard guard = new IdpGuard("login-" + issuer.name(), config.resilience(), tuning, clock, retries);
+        metrics.tokenEndpointBreaker(issuer.name(), guard::state);
         TokenEndpoint tokens = new TokenEndpoint(discovery::get, login.clientId(), clientSecret, http, guard, timeout, metrics);
         SignedJwtVerifier jwts = new SignedJwtVerifier(issuerKeys, worker, config.server().maxTokenBytes(),
                 JwtVerifier.DEFAULT_MAX_PENDING);

@@ -1,5 +1,6 @@
 package io.authtier.runtime.login;
 
+import io.authtier.runtime.resilience.BreakerStateGauges;
 import io.authtier.runtime.session.StoreTimings;
 import io.authtier.runtime.session.TimedSessionBytes;
 import io.micrometer.core.instrument.Counter;
@@ -82,6 +83,11 @@ public final class SessionMetrics {
         REFRESH_OUTCOMES.forEach(outcome -> counter(REFRESHES, "outcome", outcome, REFRESHES_DESCRIPTION));
         LOGOUT_KINDS.forEach(this::logouts);
         touchFailures();
+    }
+
+    /** Registers the state gauges of the login issuer's token-endpoint breaker (code exchanges, refreshes). */
+    void tokenEndpointBreaker(String issuer, java.util.function.Supplier<String> state) {
+        BreakerStateGauges.register(registry, issuer, BreakerStateGauges.TOKEN, state);
     }
 
     /** A session's once-a-minute touch was refused by the store; the session was served as read. */

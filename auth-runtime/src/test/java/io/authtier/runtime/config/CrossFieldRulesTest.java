@@ -247,6 +247,27 @@ class CrossFieldRulesTest {
     }
 
     @Test
+    @DisplayName("The issuers a login may name are listed once each, even when a name is given twice")
+    void loginIssuerChoicesListedOnce() {
+        // Given two issuers of one name (refused on its own) and a login at another
+        String yaml = MINIMAL + """
+                - name: main
+                  issuerUrl: https://keycloak.example.com/realms/other
+                  audiences: [shop-api]
+                sessions:
+                  cookie: {signingKeys: [{id: k1, file: %s}]}
+                  login: {issuer: partner, clientId: web, allowedRedirectDomains: [shop.example.com]}
+                """.formatted(key);
+
+        // When it is loaded
+        List<ConfigProblem> problems = problemsOf(yaml);
+
+        // Then the login's problem names main once
+        assertThat(problems).contains(new ConfigProblem("sessions.login.issuer",
+                "'partner' is not the name of a configured issuer; use one of: main"));
+    }
+
+    @Test
     @DisplayName("Standalone Redis takes exactly one endpoint")
     void standaloneHasOneEndpoint() {
         // Given a standalone Redis with three endpoints

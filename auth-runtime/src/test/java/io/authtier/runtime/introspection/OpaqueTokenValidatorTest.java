@@ -349,7 +349,7 @@ class OpaqueTokenValidatorTest {
         IntrospectionOutcome first = validate(validator, newToken());
         assertThat(first).isInstanceOf(IntrospectionOutcome.Unavailable.class);
         assertThat(idp.introspections() - before).isEqualTo(3);
-        assertThat(scrape()).contains("authtier_circuit_breaker_state{issuer=\"main\",state=\"open\"} 1.0");
+        assertThat(scrape()).contains("authtier_circuit_breaker_state{endpoint=\"introspection\",issuer=\"main\",state=\"open\"} 1.0");
 
         // Then: an uncached token is refused with no network call, Retry-After the rest of the open period
         int calls = idp.introspections();
@@ -374,7 +374,7 @@ class OpaqueTokenValidatorTest {
 
         // Then: the half-open trial call succeeds and the breaker closes
         assertThat(validate(validator, fresh)).isInstanceOf(IntrospectionOutcome.Active.class);
-        assertThat(scrape()).contains("authtier_circuit_breaker_state{issuer=\"main\",state=\"closed\"} 1.0");
+        assertThat(scrape()).contains("authtier_circuit_breaker_state{endpoint=\"introspection\",issuer=\"main\",state=\"closed\"} 1.0");
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
@@ -151,6 +152,9 @@ public final class IssuerKeys implements Closeable {
         }
         List<JWSVerifier> out = new ArrayList<>(candidates.size());
         for (JWK jwk : candidates) {
+            if (jwk instanceof ECKey ec && !fitsCurve(header, ec)) {
+                continue; // before the cache, which is per key
+            }
             JWSVerifier verifier = verifiers.get(jwk);
             if (verifier == null) {
                 verifier = verifier(header, jwk);
@@ -165,6 +169,12 @@ public final class IssuerKeys implements Closeable {
             out.add(verifier);
         }
         return out;
+    }
+
+    /** The selector matches the key type only: ES256 needs a P-256 key, ES384 P-384, and so on. */
+    private static boolean fitsCurve(JWSHeader header, ECKey key) {
+        java.util.Set<Curve> curves = Curve.forJWSAlgorithm(header.getAlgorithm());
+        return curves != null && curves.contains(key.getCurve());
     }
 
     /**
