@@ -22,12 +22,16 @@ import java.util.Set;
 public final class AuthTierOperator {
 
   /** What differs between a production run and a test or demo run. */
+  /**
+   * @param operatorNamespace where the operator's own pods run (POD_NAMESPACE), which the Redis NetworkPolicy
+   *                          admits; empty when unknown (run from outside the cluster): operator pods of any namespace
+   */
   public record Settings(Clock clock, String instance, Optional<LeaderElectionConfiguration> leaderElection,
-      Set<String> namespaces, Metrics metrics, RedisAdminFactory redisAdmins) {
+      Set<String> namespaces, Metrics metrics, RedisAdminFactory redisAdmins, Optional<String> operatorNamespace) {
 
     public Settings(Clock clock, String instance, Optional<LeaderElectionConfiguration> leaderElection,
         Set<String> namespaces, Metrics metrics) {
-      this(clock, instance, leaderElection, namespaces, metrics, RedisAdminFactory.lettuce(clock));
+      this(clock, instance, leaderElection, namespaces, metrics, RedisAdminFactory.lettuce(clock), Optional.empty());
     }
 
     public Settings(Clock clock, String instance, Optional<LeaderElectionConfiguration> leaderElection,
@@ -37,7 +41,12 @@ public final class AuthTierOperator {
 
     /** The same settings, talking to Redis through {@code redisAdmins} (tests, demo). */
     public Settings withRedisAdmins(RedisAdminFactory redisAdmins) {
-      return new Settings(clock, instance, leaderElection, namespaces, metrics, redisAdmins);
+      return new Settings(clock, instance, leaderElection, namespaces, metrics, redisAdmins, operatorNamespace);
+    }
+
+    /** The same settings, for an operator whose pods run in {@code namespace}. */
+    public Settings withOperatorNamespace(String namespace) {
+      return new Settings(clock, instance, leaderElection, namespaces, metrics, redisAdmins, Optional.of(namespace));
     }
   }
 
@@ -57,7 +66,8 @@ public final class AuthTierOperator {
       settings.leaderElection().ifPresent(o::withLeaderElectionConfiguration);
     });
     var reconciler = new AuthTierReconciler(settings.clock(),
-        new KubernetesEventRecorder(client, settings.clock(), settings.instance()), settings.redisAdmins());
+        new KubernetesEventRecorder(client, settings.clock(), settings.instance()), settings.redisAdmins(),
+        settings.operatorNamespace());
     operator.register(reconciler, c -> {
       // Transient errors (API server away, conflicts) are retried for as long as they last.
       c.withRetry(new GenericRetry().setInitialInterval(1_000).setIntervalMultiplier(2)

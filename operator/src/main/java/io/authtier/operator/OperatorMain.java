@@ -1,11 +1,13 @@
 package io.authtier.operator;
 
+import io.authtier.operator.dependents.DesiredState;
 import io.authtier.operator.cli.DemoCommand;
 import io.authtier.operator.cli.RenderCommand;
 import io.authtier.operator.cli.RunCommand;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 
 /** Entry point: `run` (the default), `render -f FILE`, `demo [DIR]`. Wiring only. */
@@ -15,7 +17,9 @@ public final class OperatorMain {
       Usage: java -jar authtier-operator.jar [COMMAND]
         run [--no-leader-election] [--health-port N] [--namespace NS]...
                          run the operator against the current kubeconfig or in-cluster (default)
-        render -f FILE   print every object the operator would apply for the AuthTier(s) in FILE
+        render -f FILE [--operator-namespace NS]
+                         print every object the operator would apply for the AuthTier(s) in FILE
+                         (NS: where the operator runs, default authtier-system)
         demo [DIR]       run the operator on an embedded Kubernetes API with the samples in DIR
                          (default: samples) applied, and print what it made
       Environment: WATCH_NAMESPACES (comma-separated; default all), POD_NAMESPACE (Lease namespace)
@@ -36,11 +40,25 @@ public final class OperatorMain {
     var command = args.length == 0 ? "run" : args[0];
     switch (command) {
       case "render" -> {
-        if (args.length != 3 || !(args[1].equals("-f") || args[1].equals("--file"))) {
-          err.println("render: usage: render -f FILE|DIR");
+        Path file = null;
+        var operatorNamespace = DesiredState.DEFAULT_OPERATOR_NAMESPACE;
+        try {
+          for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+              case "-f", "--file" -> file = Path.of(requireValue(args, ++i, "-f"));
+              case "--operator-namespace" -> operatorNamespace = requireValue(args, ++i, "--operator-namespace");
+              default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+          }
+        } catch (IllegalArgumentException e) {
+          err.println("render: " + e.getMessage());
+          file = null;
+        }
+        if (file == null) {
+          err.println("render: usage: render -f FILE|DIR [--operator-namespace NS]");
           return USAGE;
         }
-        return RenderCommand.run(Path.of(args[2]), out, err);
+        return RenderCommand.run(file, Optional.of(operatorNamespace), out, err);
       }
       case "demo" -> {
         return DemoCommand.run(Path.of(args.length > 1 ? args[1] : "samples"), out, err);

@@ -7,6 +7,7 @@ import io.authtier.operator.spec.SpecValidator;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Optional;
 
 /**
  * `render -f FILE|DIR`: prints, offline, every object the operator would apply for the AuthTiers in
@@ -21,6 +22,11 @@ public final class RenderCommand {
   private RenderCommand() {}
 
   public static int run(Path file, PrintStream out, PrintStream err) {
+    return run(file, Optional.of(DesiredState.DEFAULT_OPERATOR_NAMESPACE), out, err);
+  }
+
+  /** @param operatorNamespace where the operator runs, which the Redis NetworkPolicy admits */
+  public static int run(Path file, Optional<String> operatorNamespace, PrintStream out, PrintStream err) {
     AuthTierFiles.Contents contents;
     try {
       contents = AuthTierFiles.read(file);
@@ -63,7 +69,7 @@ public final class RenderCommand {
         invalid = true;
         continue;
       }
-      objects.addAll(DesiredState.of(tier, secrets.digest()));
+      objects.addAll(DesiredState.of(tier, secrets.digest(), operatorNamespace));
     }
     if (invalid) {
       return INVALID;

@@ -41,13 +41,15 @@ public final class RunCommand {
       return UNREACHABLE;
     }
     var instance = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("authtier-operator-local");
-    var leaseNamespace = Optional.ofNullable(System.getenv("POD_NAMESPACE")).orElse(client.getNamespace());
+    // Set in the cluster by the downward API (manifests/deployment.yaml); absent when run from a workstation.
+    var podNamespace = Optional.ofNullable(System.getenv("POD_NAMESPACE")).filter(ns -> !ns.isBlank());
+    var leaseNamespace = podNamespace.orElse(client.getNamespace());
     var stopping = new AtomicBoolean();
     var leaderElection = options.leaderElection()
         ? Optional.of(leaderElection(leaseNamespace, instance, stopping::get))
         : Optional.<LeaderElectionConfiguration>empty();
-    var operator = AuthTierOperator.create(client,
-        new AuthTierOperator.Settings(Clock.systemUTC(), instance, leaderElection, options.namespaces()));
+    var settings = new AuthTierOperator.Settings(Clock.systemUTC(), instance, leaderElection, options.namespaces());
+    var operator = AuthTierOperator.create(client, podNamespace.map(settings::withOperatorNamespace).orElse(settings));
     var stopped = new CountDownLatch(1);
     try (var health = new HealthServer(options.healthPort(), operator)) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -33,7 +33,15 @@ import java.util.List;
 public final class DesiredState {
   private DesiredState() {}
 
+  /** Where manifests/ installs the operator: what {@code render} assumes unless told otherwise. */
+  public static final String DEFAULT_OPERATOR_NAMESPACE = "authtier-system";
+
   public static List<HasMetadata> of(AuthTier tier, String secretsDigest) {
+    return of(tier, secretsDigest, Optional.of(DEFAULT_OPERATOR_NAMESPACE));
+  }
+
+  /** @param operatorNamespace where the operator's pods run (the Redis NetworkPolicy admits them); empty: any */
+  public static List<HasMetadata> of(AuthTier tier, String secretsDigest, Optional<String> operatorNamespace) {
     var objects = new ArrayList<HasMetadata>();
     objects.add(RuntimeServiceAccountDependent.build(tier));
     objects.add(RuntimeConfigMapDependent.build(tier));
@@ -55,7 +63,7 @@ public final class DesiredState {
       if (RedisConditions.cluster(tier)) {
         objects.add(RedisHeadlessServiceDependent.build(tier));
       }
-      objects.add(RedisNetworkPolicyDependent.build(tier));
+      objects.add(RedisNetworkPolicyDependent.build(tier, operatorNamespace));
       objects.add(RedisStatefulSetDependent.build(tier, ""));
       if (RedisConditions.cluster(tier)) {
         objects.add(RedisPodDisruptionBudgetDependent.build(tier));

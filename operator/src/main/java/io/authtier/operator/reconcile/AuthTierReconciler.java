@@ -105,13 +105,16 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
   private final Clock clock;
   private final MonitoringStep monitoring;
   private final RedisProbe redis;
+  private final Optional<String> operatorNamespace;
 
   public AuthTierReconciler(Clock clock, EventRecorder events) {
-    this(clock, events, RedisAdminFactory.lettuce(clock));
+    this(clock, events, RedisAdminFactory.lettuce(clock), Optional.empty());
   }
 
-  public AuthTierReconciler(Clock clock, EventRecorder events, RedisAdminFactory redisAdmins) {
+  /** @param operatorNamespace where the operator's pods run, for the Redis NetworkPolicy; empty when unknown */
+  public AuthTierReconciler(Clock clock, EventRecorder events, RedisAdminFactory redisAdmins, Optional<String> operatorNamespace) {
     this.clock = clock;
+    this.operatorNamespace = operatorNamespace;
     this.redis = new RedisProbe(redisAdmins);
     this.events = events;
     this.statusAggregator = new StatusAggregator(clock);
@@ -128,6 +131,8 @@ public class AuthTierReconciler implements Reconciler<AuthTier> {
     var blocker = blocker(tier, context);
     MonitoringObservation monitored;
     if (blocker.isEmpty()) {
+      operatorNamespace.ifPresent(ns -> context.managedWorkflowAndDependentResourceContext()
+          .put(RedisNetworkPolicyDependent.OPERATOR_NAMESPACE, ns));
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
       // After the workflow, and never failing it: monitoring is reported, not waited for.
       monitored = monitoring.reconcile(context.getClient(), tier);

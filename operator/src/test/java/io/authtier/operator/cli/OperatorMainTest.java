@@ -19,7 +19,10 @@ class OperatorMainTest {
       "run --namespace | --namespace needs a value",
       "run --verbose | unknown option --verbose",
       "launch | unknown command launch",
-      "render samples/minimal.yaml | usage: render -f FILE"})
+      "render samples/minimal.yaml | unknown option samples/minimal.yaml",
+      "render -f | -f needs a value",
+      "render -f samples/minimal.yaml --operator-namespace | --operator-namespace needs a value",
+      "render --operator-namespace ops | usage: render -f FILE|DIR [--operator-namespace NS]"})
   @DisplayName("Bad command lines exit 2 with a message that names the problem, before anything starts")
   void usageErrors(String commandLine, String message) throws Exception {
     var err = new ByteArrayOutputStream();

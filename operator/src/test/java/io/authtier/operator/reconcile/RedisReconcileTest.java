@@ -86,6 +86,11 @@ class RedisReconcileTest {
     }
     assertThat(get(Service.class, "solo-redis-headless")).isNull();
     assertThat(get(PodDisruptionBudget.class, "solo-redis")).isNull();
+    // And only the operator's pods in the operator's own namespace (the harness's POD_NAMESPACE) are admitted besides the tier's
+    var policy = await().atMost(OperatorHarness.TIMEOUT).until(
+        () -> get(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class, "solo-redis"), p -> p != null);
+    assertThat(policy.getSpec().getIngress().getLast().getFrom().getFirst().getNamespaceSelector().getMatchLabels())
+        .containsExactly(java.util.Map.entry("kubernetes.io/metadata.name", OperatorHarness.OPERATOR_NAMESPACE));
 
     // And the StatefulSet is one restricted pod with its AOF on a claim of the canonical size
     assertThat(set.getSpec().getReplicas()).isEqualTo(1);

@@ -42,6 +42,8 @@ public final class OperatorHarness implements AutoCloseable {
   public static final Duration TIMEOUT = Duration.ofSeconds(30);
   /** The User-Agent of the operator's own requests, which tells them from the test's (see {@link #drainRequests}). */
   public static final String OPERATOR_USER_AGENT = "authtier-operator-under-test";
+  /** Where the operator under test runs, as POD_NAMESPACE would say in the cluster. */
+  public static final String OPERATOR_NAMESPACE = "authtier-system";
 
   private final EmbeddedApiServer api;
   /** The operator's client: the same API server, its own User-Agent. */
@@ -60,6 +62,7 @@ public final class OperatorHarness implements AutoCloseable {
         .withUserAgent(OPERATOR_USER_AGENT).build()).build();
     this.operator = AuthTierOperator.create(operatorClient,
         new AuthTierOperator.Settings(Clock.systemUTC(), "test", Optional.empty(), Set.of(), reconciles)
+            .withOperatorNamespace(OPERATOR_NAMESPACE)
             .withRedisAdmins((password, tls, placement) -> {
               redisPasswords.add(password.toString());
               redisPlacements.add(placement);

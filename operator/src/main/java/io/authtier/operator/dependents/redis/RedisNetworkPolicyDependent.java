@@ -23,6 +23,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -33,8 +34,12 @@ import java.util.TreeMap;
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
 public class RedisNetworkPolicyDependent extends OwnedDependent<NetworkPolicy> {
-  /** The operator's pods, as manifests/deployment.yaml labels them, in whichever namespace it runs. */
+  /** The operator's pods, as manifests/deployment.yaml labels them. */
   static final Map<String, String> OPERATOR_PODS = Map.of(Labels.NAME, Names.OPERATOR);
+  /** The key under which the reconciler hands the operator's namespace to this dependent. */
+  public static final String OPERATOR_NAMESPACE = "authtier.io/operator-namespace";
+  /** The label every namespace carries with its own name (Kubernetes 1.21 and later). */
+  static final String NAMESPACE_NAME = "kubernetes.io/metadata.name";
 
   public RedisNetworkPolicyDependent() {
     super(NetworkPolicy.class);
@@ -48,10 +53,15 @@ public class RedisNetworkPolicyDependent extends OwnedDependent<NetworkPolicy> {
 
   @Override
   protected NetworkPolicy desired(AuthTier tier, Context<AuthTier> context) {
-    return Metadata.ownedBy(build(tier), tier);
+    var operatorNamespace = context.managedWorkflowAndDependentResourceContext().get(OPERATOR_NAMESPACE, String.class);
+    return Metadata.ownedBy(build(tier, operatorNamespace), tier);
   }
 
-  public static NetworkPolicy build(AuthTier tier) {
+  /**
+   * @param operatorNamespace where the operator's pods run; empty when unknown (an operator run from outside the
+   *                          cluster), then operator pods of any namespace are admitted
+   */
+  public static NetworkPolicy build(AuthTier tier, Optional<String> operatorNamespace) {
     var redisPods = pods(Labels.redis(tier).selector());
     var nodePorts = new ArrayList<NetworkPolicyPort>(List.of(port(Names.REDIS_PORT)));
     if (RedisConditions.cluster(tier)) {
@@ -66,7 +76,8 @@ public class RedisNetworkPolicyDependent extends OwnedDependent<NetworkPolicy> {
               rule(new NetworkPolicyPeerBuilder().withPodSelector(pods(Labels.runtime(tier).selector())).build(),
                   List.of(port(Names.REDIS_PORT))),
               rule(new NetworkPolicyPeerBuilder().withPodSelector(redisPods).build(), nodePorts),
-              rule(new NetworkPolicyPeerBuilder().withNamespaceSelector(new LabelSelector())
+              rule(new NetworkPolicyPeerBuilder()
+                  .withNamespaceSelector(operatorNamespace.map(ns -> pods(Map.of(NAMESPACE_NAME, ns))).orElseGet(LabelSelector::new))
                   .withPodSelector(pods(OPERATOR_PODS)).build(), List.of(port(Names.REDIS_PORT))))
         .endSpec()
         .build();

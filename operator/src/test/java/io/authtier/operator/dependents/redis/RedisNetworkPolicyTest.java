@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +38,21 @@ class RedisNetworkPolicyTest {
     assertThat(policy.getSpec().getIngress()).extracting(RedisNetworkPolicyTest::describe).containsExactly(
         "pods " + Labels.runtime(tier).selector() + " -> [6379]",
         "pods " + Labels.redis(tier).selector() + " -> [6379, 16379]",
-        "any namespace, pods {app.kubernetes.io/name=authtier-operator} -> [6379]");
+        "namespaces {kubernetes.io/metadata.name=authtier-system}, pods {app.kubernetes.io/name=authtier-operator} -> [6379]");
+  }
+
+  @Test
+  @DisplayName("The operator's pods are admitted from the operator's namespace only, or from any when that is unknown")
+  void operatorNamespace() {
+    var tier = Tiers.sample("cluster.yaml", "api");
+
+    var inCluster = RedisNetworkPolicyDependent.build(tier, Optional.of("platform-operators"));
+    var fromOutside = RedisNetworkPolicyDependent.build(tier, Optional.empty());
+
+    assertThat(describe(inCluster.getSpec().getIngress().getLast()))
+        .isEqualTo("namespaces {kubernetes.io/metadata.name=platform-operators}, pods {app.kubernetes.io/name=authtier-operator} -> [6379]");
+    assertThat(describe(fromOutside.getSpec().getIngress().getLast()))
+        .isEqualTo("namespaces {}, pods {app.kubernetes.io/name=authtier-operator} -> [6379]");
   }
 
   @Test
@@ -59,7 +75,8 @@ class RedisNetworkPolicyTest {
   private static String describe(NetworkPolicyIngressRule rule) {
     var peer = rule.getFrom().getFirst();
     var pods = peer.getPodSelector() == null ? Map.of() : peer.getPodSelector().getMatchLabels();
-    var where = peer.getNamespaceSelector() == null ? "pods " : "any namespace, pods ";
+    var where = peer.getNamespaceSelector() == null ? "pods "
+        : "namespaces " + new java.util.TreeMap<>(Objects.requireNonNullElse(peer.getNamespaceSelector().getMatchLabels(), Map.of())) + ", pods ";
     assertThat(rule.getFrom()).hasSize(1);
     assertThat(rule.getPorts()).allSatisfy(p -> assertThat(p.getProtocol()).isEqualTo("TCP"));
     List<Integer> ports = rule.getPorts().stream().map(p -> p.getPort().getIntVal()).toList();
