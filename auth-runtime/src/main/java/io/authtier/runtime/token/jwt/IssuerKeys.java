@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +67,8 @@ public final class IssuerKeys implements Closeable {
     private volatile URL jwksUri;
     private final Map<JWK, JWSVerifier> verifiers = new ConcurrentHashMap<>();
     private volatile boolean loaded;
+    /** The JWKS as last fetched: what nimbus's cache holds until it expires. */
+    private volatile Fetched lastFetched;
     /** Written under {@link #lifecycle}, with {@link #source}: a source is published only while open. */
     private volatile boolean closed;
     private final Object lifecycle = new Object();
@@ -130,6 +134,31 @@ public final class IssuerKeys implements Closeable {
         }
     }
 
+    /** The JWKS as fetched, and when ({@link System#nanoTime()}, the real time that nimbus's cache expires by). */
+    private record Fetched(JWKSet keys, long atNanos) {
+    }
+
+    private void fetched(JWKSet keys) {
+        lastFetched = new Fetched(keys, System.nanoTime());
+        loaded = true;
+    }
+
+    /**
+     * What {@link #verifiersFor} would give, taken from the JWKS fetched last while that is surely still the one in
+     * nimbus's cache (younger than its time to live, less the fetch's own time and a second): never blocks. Empty when
+     * the keys are older or not loaded, or no key fits (the {@code kid} may be new: only nimbus may refetch), so the
+     * caller then asks {@link #verifiersFor} on a thread that may block.
+     */
+    Optional<List<JWSVerifier>> cachedVerifiersFor(JWSHeader header) {
+        Fetched fetched = lastFetched;
+        long freshNanos = policy.cacheTtl().minus(policy.httpTimeout()).minusSeconds(1).toNanos();
+        if (fetched == null || System.nanoTime() - fetched.atNanos() >= freshNanos) {
+            return Optional.empty();
+        }
+        List<JWSVerifier> out = verifiers(header, new JWKSelector(JWKMatcher.forJWSHeader(header)).select(fetched.keys()));
+        return out.isEmpty() ? Optional.empty() : Optional.of(out);
+    }
+
     /**
      * Verifiers for the keys that may have signed a token with {@code header}: right {@code kid}, right
      * key type (and curve) for its {@code alg}, the key's own {@code alg} absent or the same, {@code use}
@@ -150,6 +179,11 @@ public final class IssuerKeys implements Closeable {
         } finally {
             JwksFetcher.TRIGGER.remove();
         }
+        return verifiers(header, candidates);
+    }
+
+    /** A verifier per candidate key that fits {@code header}, made once per key and reused. */
+    private List<JWSVerifier> verifiers(JWSHeader header, List<JWK> candidates) {
         List<JWSVerifier> out = new ArrayList<>(candidates.size());
         for (JWK jwk : candidates) {
             if (jwk instanceof ECKey ec && !fitsCurve(header, ec)) {
@@ -223,7 +257,7 @@ public final class IssuerKeys implements Closeable {
                 this.jwksUri = discovered;
                 long ttl = policy.cacheTtl().toMillis();
                 this.source = JWKSourceBuilder.create(new JwksFetcher(
-                                issuer.name(), discovered, retriever, clock, policy.refetchInterval(), metrics, () -> loaded = true))
+                                issuer.name(), discovered, retriever, clock, policy.refetchInterval(), metrics, this::fetched))
                         .cache(ttl, policy.httpTimeout().toMillis())
                         .refreshAheadCache(policy.refreshAhead().toMillis(), true)
                         .rateLimited(false)

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The bottom of an issuer's JWKS source chain: one HTTP GET of {@code jwks_uri}, counted in
@@ -45,11 +46,11 @@ final class JwksFetcher implements JWKSetSource<SecurityContext> {
     private final Clock clock;
     private final Duration refetchInterval;
     private final RuntimeMetrics metrics;
-    private final Runnable onLoaded;
+    private final Consumer<JWKSet> onLoaded;
     private Instant lastAttempt = Instant.MIN;
 
     JwksFetcher(String issuerName, URL jwksUri, ResourceRetriever retriever, Clock clock, Duration refetchInterval,
-                RuntimeMetrics metrics, Runnable onLoaded) {
+                RuntimeMetrics metrics, Consumer<JWKSet> onLoaded) {
         this.issuerName = Objects.requireNonNull(issuerName, "issuerName");
         this.jwksUri = Objects.requireNonNull(jwksUri, "jwksUri");
         this.retriever = Objects.requireNonNull(retriever, "retriever");
@@ -74,7 +75,7 @@ final class JwksFetcher implements JWKSetSource<SecurityContext> {
         try {
             JWKSet set = JWKSet.parse(retriever.retrieveResource(jwksUri).getContent());
             metrics.jwksRefresh(issuerName, trigger.label, "success");
-            onLoaded.run();
+            onLoaded.accept(set);
             return set;
         } catch (IOException | ParseException | RuntimeException e) {
             metrics.jwksRefresh(issuerName, trigger.label, "failure");

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -69,19 +70,8 @@ final class SignatureCheck {
     static Result verify(CompactJws jws, IssuerKeys issuer) {
         String name = issuer.issuer().name();
         try {
-            JWSHeader header = JWSHeader.parse(jws.header(), new Base64URL(jws.headerSegment()));
-            List<JWSVerifier> verifiers = issuer.verifiersFor(header);
-            if (verifiers.isEmpty()) {
-                return new Refused(Rejection.UNKNOWN_KEY);
-            }
-            byte[] signingInput = (jws.headerSegment() + '.' + jws.payloadSegment()).getBytes(StandardCharsets.US_ASCII);
-            Base64URL signature = new DecodedSignature(jws.signature());
-            for (JWSVerifier verifier : verifiers) {
-                if (verifier.verify(header, signingInput, signature)) {
-                    return new Verified();
-                }
-            }
-            return new Refused(Rejection.BAD_SIGNATURE);
+            JWSHeader header = header(jws);
+            return check(jws, header, issuer.verifiersFor(header));
         } catch (ParseException e) {
             return new Refused(Rejection.MALFORMED);
         } catch (RateLimitReachedException e) {
@@ -90,6 +80,43 @@ final class SignatureCheck {
             return new Unavailable("keys of issuer " + name + " unavailable");
         } catch (IssuerKeys.NotLoadedException e) {
             return new Unavailable("keys of issuer " + name + " not loaded yet");
+        } catch (RuntimeException e) {
+            return new Refused(Rejection.BAD_SIGNATURE);
+        }
+    }
+
+    /**
+     * The same check against keys already at hand ({@link IssuerKeys#cachedVerifiersFor}): never blocks, so it may
+     * run on any thread. Empty when the keys are not at hand; then {@link #verify} must run where blocking is allowed.
+     */
+    static Optional<Result> verifyWithCachedKeys(CompactJws jws, IssuerKeys issuer) {
+        try {
+            JWSHeader header = header(jws);
+            return issuer.cachedVerifiersFor(header).map(verifiers -> check(jws, header, verifiers));
+        } catch (ParseException e) {
+            return Optional.of(new Refused(Rejection.MALFORMED));
+        } catch (RuntimeException e) {
+            return Optional.of(new Refused(Rejection.BAD_SIGNATURE));
+        }
+    }
+
+    private static JWSHeader header(CompactJws jws) throws ParseException {
+        return JWSHeader.parse(jws.header(), new Base64URL(jws.headerSegment()));
+    }
+
+    private static Result check(CompactJws jws, JWSHeader header, List<JWSVerifier> verifiers) {
+        if (verifiers.isEmpty()) {
+            return new Refused(Rejection.UNKNOWN_KEY);
+        }
+        try {
+            byte[] signingInput = (jws.headerSegment() + '.' + jws.payloadSegment()).getBytes(StandardCharsets.US_ASCII);
+            Base64URL signature = new DecodedSignature(jws.signature());
+            for (JWSVerifier verifier : verifiers) {
+                if (verifier.verify(header, signingInput, signature)) {
+                    return new Verified();
+                }
+            }
+            return new Refused(Rejection.BAD_SIGNATURE);
         } catch (JOSEException | RuntimeException e) {
             // e.g. an out-of-range ECDSA signature that the JCA provider refuses to parse
             return new Refused(Rejection.BAD_SIGNATURE);
