@@ -103,7 +103,7 @@ public final class SignedJwtVerifier {
         };
     }
 
-        private static CompletionStage<Checked> done(Checked checked) {
+    private static CompletionStage<Checked> done(Checked checked) {
         return CompletableFuture.completedFuture(checked);
     }
 }
