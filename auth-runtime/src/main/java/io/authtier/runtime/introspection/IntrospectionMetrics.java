@@ -24,11 +24,6 @@ public final class IntrospectionMetrics {
     public static final String IDP_CALLS = "authtier.idp.calls";
     /** {@code authtier_idp_call_duration_seconds{issuer,outcome}} (histogram): from first attempt to answer. */
     public static final String IDP_CALL_DURATION = "authtier.idp.call.duration";
-    /** {@code authtier_circuit_breaker_state{issuer,endpoint,state}}: see {@link BreakerStateGauges}. */
-    public static final String CIRCUIT_BREAKER_STATE = BreakerStateGauges.NAME;
-
-    /** The values of the {@code state} label. */
-    public static final List<String> BREAKER_STATES = BreakerStateGauges.STATES;
     /** The values of the {@code outcome} label of IdP calls. */
     public static final List<String> IDP_OUTCOMES = List.of("active", "inactive", "error", "timeout", "unreachable",
             "circuit_open", "bulkhead_full");
@@ -93,7 +88,7 @@ public final class IntrospectionMetrics {
                 .register(registry));
     }
 
-    /** Registers the state gauges of {@code issuer}'s introspection breaker; {@code state} gives a {@link #BREAKER_STATES} value. */
+    /** Registers the state gauges of {@code issuer}'s introspection breaker; {@code state} gives a {@link BreakerStateGauges#STATES} value. */
     public void circuitBreaker(String issuer, Supplier<String> state) {
         BreakerStateGauges.register(registry, issuer, BreakerStateGauges.INTROSPECTION, state);
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -86,7 +87,7 @@ public final class SessionMetrics {
     }
 
     /** Registers the state gauges of the login issuer's token-endpoint breaker (code exchanges, refreshes). */
-    void tokenEndpointBreaker(String issuer, java.util.function.Supplier<String> state) {
+    void tokenEndpointBreaker(String issuer, Supplier<String> state) {
         BreakerStateGauges.register(registry, issuer, BreakerStateGauges.TOKEN, state);
     }
 

@@ -69,6 +69,8 @@ public final class IssuerKeys implements Closeable {
     private volatile boolean loaded;
     /** The JWKS as last fetched: what nimbus's cache holds until it expires. */
     private volatile Fetched lastFetched;
+    /** How long {@link #lastFetched} surely is nimbus's cache: its time to live less the fetch's own time and a second. */
+    private final long fetchedFreshNanos;
     /** Written under {@link #lifecycle}, with {@link #source}: a source is published only while open. */
     private volatile boolean closed;
     private final Object lifecycle = new Object();
@@ -81,6 +83,7 @@ public final class IssuerKeys implements Closeable {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.retriever = Objects.requireNonNull(retriever, "retriever");
         this.rsaSignatures = Objects.requireNonNull(rsaSignatures, "rsaSignatures");
+        this.fetchedFreshNanos = policy.cacheTtl().minus(policy.httpTimeout()).minusSeconds(1).toNanos();
     }
 
     public IssuerConfig issuer() {
@@ -151,8 +154,7 @@ public final class IssuerKeys implements Closeable {
      */
     Optional<List<JWSVerifier>> cachedVerifiersFor(JWSHeader header) {
         Fetched fetched = lastFetched;
-        long freshNanos = policy.cacheTtl().minus(policy.httpTimeout()).minusSeconds(1).toNanos();
-        if (fetched == null || System.nanoTime() - fetched.atNanos() >= freshNanos) {
+        if (fetched == null || System.nanoTime() - fetched.atNanos() >= fetchedFreshNanos) {
             return Optional.empty();
         }
         List<JWSVerifier> out = verifiers(header, new JWKSelector(JWKMatcher.forJWSHeader(header)).select(fetched.keys()));

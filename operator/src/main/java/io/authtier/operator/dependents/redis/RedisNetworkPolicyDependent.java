@@ -62,7 +62,7 @@ public class RedisNetworkPolicyDependent extends OwnedDependent<NetworkPolicy> {
    *                          cluster), then operator pods of any namespace are admitted
    */
   public static NetworkPolicy build(AuthTier tier, Optional<String> operatorNamespace) {
-    var redisPods = pods(Labels.redis(tier).selector());
+    var redisPods = matching(Labels.redis(tier).selector());
     var nodePorts = new ArrayList<NetworkPolicyPort>(List.of(port(Names.REDIS_PORT)));
     if (RedisConditions.cluster(tier)) {
       nodePorts.add(port(RedisHeadlessServiceDependent.BUS_PORT));
@@ -73,12 +73,12 @@ public class RedisNetworkPolicyDependent extends OwnedDependent<NetworkPolicy> {
           .withPodSelector(redisPods)
           .withPolicyTypes("Ingress")
           .withIngress(
-              rule(new NetworkPolicyPeerBuilder().withPodSelector(pods(Labels.runtime(tier).selector())).build(),
+              rule(new NetworkPolicyPeerBuilder().withPodSelector(matching(Labels.runtime(tier).selector())).build(),
                   List.of(port(Names.REDIS_PORT))),
               rule(new NetworkPolicyPeerBuilder().withPodSelector(redisPods).build(), nodePorts),
               rule(new NetworkPolicyPeerBuilder()
-                  .withNamespaceSelector(operatorNamespace.map(ns -> pods(Map.of(NAMESPACE_NAME, ns))).orElseGet(LabelSelector::new))
-                  .withPodSelector(pods(OPERATOR_PODS)).build(), List.of(port(Names.REDIS_PORT))))
+                  .withNamespaceSelector(operatorNamespace.map(ns -> matching(Map.of(NAMESPACE_NAME, ns))).orElseGet(LabelSelector::new))
+                  .withPodSelector(matching(OPERATOR_PODS)).build(), List.of(port(Names.REDIS_PORT))))
         .endSpec()
         .build();
   }
@@ -87,7 +87,7 @@ public class RedisNetworkPolicyDependent extends OwnedDependent<NetworkPolicy> {
     return new NetworkPolicyIngressRuleBuilder().withFrom(from).withPorts(ports).build();
   }
 
-  private static LabelSelector pods(Map<String, String> labels) {
+  private static LabelSelector matching(Map<String, String> labels) {
     return new LabelSelectorBuilder().withMatchLabels(new TreeMap<>(labels)).build();
   }
 
